@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/scenarios"
+)
+
+// Exit statuses (MODEL.md §9).
+const (
+	exitOK       = 0
+	exitInput    = 1
+	exitUsage    = 2
+	exitInternal = 3
+)
+
+// env is what a subcommand may touch: its streams, never os.Std*.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand. Each lives in its own file and registers itself
+// in init; order fixes where it is listed in help.
+type command struct {
+	name    string
+	order   int
+	summary string // one line for the command list
+	usage   string // "domino NAME [FLAGS] ARGS"
+	// flags builds the command's flag set; run gets it parsed.
+	flags func(fs *pflag.FlagSet)
+	run   func(e *env, fs *pflag.FlagSet) int
+}
+
+var commands []*command
+
+func register(c *command) {
+	commands = append(commands, c)
+	sort.SliceStable(commands, func(i, j int) bool { return commands[i].order < commands[j].order })
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help":
+		printUsage(stdout)
+		return exitOK
+	case "-v", "--version":
+		name = "version"
+	}
+	c := lookup(name)
+	if c == nil {
+		var names []string
+		for _, c := range commands {
+			names = append(names, c.name)
+		}
+		fmt.Fprintf(stderr, "Error: unknown command %q%s\nTry: domino help\n", name, graph.Suggest(name, names))
+		return exitUsage
+	}
+	fs := newFlagSet(c, stderr)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printCommandHelp(stdout, c)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
+		return exitUsage
+	}
+	return c.run(e, fs)
+}
+
+func newFlagSet(c *command, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed by run, with a hint
+	fs.SortFlags = false
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	return fs
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintf(w, "domino simulates how outages cascade through a platform and how long recovery takes.\n\n")
+	fmt.Fprintf(w, "Usage: domino COMMAND [FLAGS] [ARGS]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'domino help COMMAND' for a command's flags.\n")
+}
+
+func printCommandHelp(w io.Writer, c *command) {
+	fmt.Fprintf(w, "%s\n\nUsage: %s\n", c.summary, c.usage)
+	fs := newFlagSet(c, io.Discard)
+	if fs.HasFlags() {
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+}
+
+// usageError prints a usage problem with a hint and returns exitUsage.
+func usageError(e *env, c string, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "Error: %s\nTry: domino help %s\n", fmt.Sprintf(format, args...), c)
+	return exitUsage
+}
+
+// inputError prints a bad-input error and returns exitInput.
+func inputError(e *env, err error) int {
+	var list graph.ErrorList
+	if errors.As(err, &list) {
+		for _, x := range list {
+			fmt.Fprintln(e.stderr, x.Error())
+		}
+		fmt.Fprintf(e.stderr, "Error: %d problem(s) in input\n", len(list))
+		return exitInput
+	}
+	fmt.Fprintf(e.stderr, "Error: %v\n", err)
+	return exitInput
+}
+
+// loadInput loads a scenario file given as a path or as the name of an
+// embedded example; "" means the embedded default.
+func loadInput(arg string) (*graph.File, error) {
+	if arg == "" {
+		arg = scenarios.Default
+	}
+	if _, err := os.Stat(arg); err == nil {
+		return graph.LoadFile(arg)
+	}
+	name := strings.TrimSuffix(arg, ".yaml")
+	if scenarios.Has(name) {
+		return graph.LoadFS(scenarios.FS, scenarios.Path(name))
+	}
+	return nil, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
+}
+
+func init() {
+	register(&command{
+		name: "help", order: 100, summary: "Show help for domino or one command", usage: "domino help [COMMAND]",
+		run: func(e *env, fs *pflag.FlagSet) int {
+			if fs.NArg() == 0 {
+				printUsage(e.stdout)
+				return exitOK
+			}
+			c := lookup(fs.Arg(0))
+			if c == nil {
+				return usageError(e, "", "unknown command %q", fs.Arg(0))
+			}
+			printCommandHelp(e.stdout, c)
+			return exitOK
+		},
+	})
+}

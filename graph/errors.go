@@ -1,0 +1,130 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem in an input file: where it is, the path of the
+// offending key (like services[3].depends_on[1]) and what was expected.
+type Error struct {
+	Pos  Pos
+	Path string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Pos.File != "" {
+		b.WriteString(e.Pos.File)
+		b.WriteByte(':')
+	}
+	if e.Pos.Line > 0 {
+		fmt.Fprintf(&b, "%d:%d:", e.Pos.Line, e.Pos.Col)
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrorList is a list of input errors, in the style of go/scanner.ErrorList.
+type ErrorList []*Error
+
+// Add appends an error.
+func (l *ErrorList) Add(pos Pos, path, format string, args ...any) {
+	*l = append(*l, &Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Sort orders the list by file, line, column, then path and message.
+func (l ErrorList) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Col != b.Pos.Col {
+			return a.Pos.Col < b.Pos.Col
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Msg < b.Msg
+	})
+}
+
+func (l ErrorList) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	}
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Err returns nil when the list is empty, else the list itself.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// Suggest returns " (did you mean \"x\"?)" for the known id nearest to id by
+// edit distance, or "" when none is close enough to be a plausible typo.
+func Suggest(id string, known []string) string {
+	best, bestD := "", len(id)/2+2
+	for _, k := range known {
+		if d := editDistance(id, k); d < bestD || d == bestD && best != "" && k < best {
+			best, bestD = k, d
+		}
+	}
+	if best == "" || editDistance(id, best) > max(2, len(id)/3) {
+		// Fall back to a shared prefix: "talk" for "talk-messaging".
+		for _, k := range known {
+			if len(id) >= 3 && (strings.HasPrefix(k, id) || strings.HasPrefix(id, k)) {
+				return fmt.Sprintf(" (did you mean %q?)", k)
+			}
+		}
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
