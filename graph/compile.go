@@ -1,0 +1,400 @@
+package graph
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sort"
+)
+
+// Compiled is a scenario with its (patched) platform in the immutable,
+// index-based form the engine walks: dense int32 ids, slices instead of maps,
+// and CSR adjacency (Off[i]..Off[i+1] indexes the edges of node i).
+//
+// A replica is one service on one site. The replicas of service s are
+// Replicas[RepOff[s]:RepOff[s+1]], in placement (file) order.
+type Compiled struct {
+	Scenario *Scenario
+	Platform *Platform
+
+	Horizon    int64
+	Crews      int // 0: unlimited
+	BreakGlass Dist
+	SoftWeight float64
+
+	Sites    []CSite
+	Services []CService
+	Replicas []CReplica
+	Events   []CEvent
+
+	RepOff []int32 // per service, into Replicas
+
+	// Deps are the depends_on entries of each service in file order,
+	// Deps[DepOff[s]:DepOff[s+1]]; an any-group's members are
+	// AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen].
+	DepOff     []int32
+	Deps       []CDep
+	AnyMembers []int32
+
+	// Reverse edges: the services that have s as a hard dependency (or as a
+	// member of a hard any-group), deduplicated, RevHard[RevHardOff[s]:...];
+	// likewise for soft dependencies.
+	RevHardOff, RevHard []int32
+	RevSoftOff, RevSoft []int32
+
+	StartOff, Start       []int32 // start_needs of each service
+	RevStartOff, RevStart []int32 // services whose start_needs include s
+	ToolOff, Tool         []int32 // tooling of each service
+	RevToolOff, RevTool   []int32 // services whose tooling includes s
+
+	// SiteReps lists each site's replicas in power-on order, by (priority,
+	// service id): SiteReps[SiteRepOff[x]:SiteRepOff[x+1]]. SiteCum[i] is the
+	// number of servers of SiteReps[SiteRepOff[x] : i+1], i.e. cumulative
+	// within the site.
+	SiteRepOff []int32
+	SiteReps   []int32
+	SiteCum    []int64
+
+	// JobRank orders the crew queue (MODEL.md §6.10): a job's rank is its
+	// position in (priority, service id, site id, kind) order. Jobs are
+	// numbered JobRepair(r), JobRestart(r), JobFailover(r) for replica r (a
+	// failover is named by its target replica) and JobSiteRepair(x).
+	JobRank []int32
+	RankJob []int32
+}
+
+// CSite is a compiled site.
+type CSite struct {
+	ID, Region   string
+	Placed       int64 // servers placed on the site
+	MTBF, MTTR   *Dist
+	Key          uint64 // hash of the id, for keyed random streams
+	BestPriority int32  // of the services placed there, for the crew queue
+}
+
+// CService is a compiled service.
+type CService struct {
+	ID          string
+	Users       int64
+	CostPerHour float64
+	Priority    int32
+	Mode        Mode
+	Quorum      int32
+	Primary     int32 // replica index of the primary (active-standby)
+	Restart     Recovery
+	Failover    Recovery
+	Data        *Data
+	RTO, RPO    int64 // -1: none
+	MTBF, MTTR  *Dist
+	Key         uint64
+}
+
+// CReplica is a compiled replica: one service on one site.
+type CReplica struct {
+	Service, Site int32
+	Servers       int64
+	SitePos       int32 // index within the site's power-on order
+	Key           uint64
+}
+
+// CDep is one compiled depends_on entry.
+type CDep struct {
+	Service        int32 // -1 for an any-group
+	AnyOff, AnyLen int32
+	Need           int32
+	Soft           bool
+}
+
+// CEvent is a compiled scenario event. Sites lists the sites a site or
+// region outage or an isolation touches.
+type CEvent struct {
+	Kind         EventKind
+	Cause        string
+	Sites        []int32
+	Services     []int32
+	At           Dist
+	Probability  float64
+	Rate         float64 // per year; > 0 means Poisson occurrences
+	DestroysData float64
+	Stages       []Stage // power restoration; empty when it never comes back
+	Duration     *Dist   // isolate, service-fault
+	Key          uint64
+}
+
+// Job numbering helpers; see Compiled.JobRank.
+func JobRepair(r int32) int32                   { return 3 * r }
+func JobRestart(r int32) int32                  { return 3*r + 1 }
+func JobFailover(r int32) int32                 { return 3*r + 2 }
+func (c *Compiled) JobSiteRepair(x int32) int32 { return 3*int32(len(c.Replicas)) + x }
+
+// NumJobs is the number of distinct crew jobs.
+func (c *Compiled) NumJobs() int { return 3*len(c.Replicas) + len(c.Sites) }
+
+// Key hashes the parts of an entity name into a stable 64-bit key; the same
+// names give the same key in every platform, which is what keeps random
+// draws common between scenarios (MODEL.md §7).
+func Key(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// Compile builds the engine's form of a validated scenario. It returns an
+// error only for references a validated file cannot contain.
+func Compile(sc *Scenario) (*Compiled, error) {
+	p := sc.Platform
+	if p == nil {
+		return nil, fmt.Errorf("compile scenario %q: no platform", sc.ID)
+	}
+	c := &Compiled{
+		Scenario: sc, Platform: p,
+		Horizon: sc.Horizon, Crews: sc.Crews, BreakGlass: sc.BreakGlass, SoftWeight: sc.SoftWeight,
+	}
+	siteIdx := make(map[string]int32, len(p.Sites))
+	for i, s := range p.Sites {
+		siteIdx[s.ID] = int32(i)
+		c.Sites = append(c.Sites, CSite{ID: s.ID, Region: s.Region, MTBF: s.MTBF, MTTR: s.MTTR, Key: Key("site", s.ID), BestPriority: 1 << 30})
+	}
+	svcIdx := make(map[string]int32, len(p.Services))
+	for i, s := range p.Services {
+		svcIdx[s.ID] = int32(i)
+	}
+	svc := func(id string) (int32, error) {
+		i, ok := svcIdx[id]
+		if !ok {
+			return 0, fmt.Errorf("compile scenario %q: unknown service %q", sc.ID, id)
+		}
+		return i, nil
+	}
+	svcs := func(ids []string) ([]int32, error) {
+		out := make([]int32, len(ids))
+		for i, id := range ids {
+			x, err := svc(id)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+
+	var start, tool [][]int32
+	revHard := make([][]int32, len(p.Services))
+	revSoft := make([][]int32, len(p.Services))
+	c.RepOff = append(c.RepOff, 0)
+	c.DepOff = append(c.DepOff, 0)
+	for si, s := range p.Services {
+		cs := CService{
+			ID: s.ID, Users: s.Users, CostPerHour: s.CostPerHour, Priority: int32(s.Priority),
+			Mode: s.Redundancy.Mode, Quorum: int32(max(1, s.Redundancy.Quorum)), Primary: -1,
+			Restart: s.Restart, Failover: s.Redundancy.Failover, Data: s.Data,
+			RTO: s.RTO, RPO: s.RPO, MTBF: s.MTBF, MTTR: s.MTTR, Key: Key("service", s.ID),
+		}
+		if len(s.Placement) == 0 {
+			return nil, fmt.Errorf("compile scenario %q: service %q has no placement", sc.ID, s.ID)
+		}
+		for _, pl := range s.Placement {
+			x, ok := siteIdx[pl.Site]
+			if !ok {
+				return nil, fmt.Errorf("compile scenario %q: service %q placed on unknown site %q", sc.ID, s.ID, pl.Site)
+			}
+			r := int32(len(c.Replicas))
+			if pl.Site == s.Redundancy.Primary || cs.Primary < 0 && s.Redundancy.Primary == "" {
+				cs.Primary = r
+			}
+			c.Replicas = append(c.Replicas, CReplica{Service: int32(si), Site: x, Servers: pl.Servers, Key: Key("replica", s.ID, pl.Site)})
+			c.Sites[x].Placed += pl.Servers
+			c.Sites[x].BestPriority = min(c.Sites[x].BestPriority, int32(s.Priority))
+		}
+		if cs.Primary < 0 {
+			return nil, fmt.Errorf("compile scenario %q: service %q: primary %q is not in its placement", sc.ID, s.ID, s.Redundancy.Primary)
+		}
+		c.RepOff = append(c.RepOff, int32(len(c.Replicas)))
+		c.Services = append(c.Services, cs)
+
+		for _, d := range s.DependsOn {
+			cd := CDep{Service: -1, Need: int32(max(1, d.Need)), Soft: d.Soft}
+			var targets []int32
+			if d.Any != nil {
+				m, err := svcs(d.Any)
+				if err != nil {
+					return nil, err
+				}
+				cd.AnyOff, cd.AnyLen = int32(len(c.AnyMembers)), int32(len(m))
+				c.AnyMembers = append(c.AnyMembers, m...)
+				targets = m
+			} else {
+				x, err := svc(d.Service)
+				if err != nil {
+					return nil, err
+				}
+				cd.Service = x
+				targets = []int32{x}
+			}
+			c.Deps = append(c.Deps, cd)
+			for _, x := range targets {
+				if d.Soft {
+					revSoft[x] = appendUnique(revSoft[x], int32(si))
+				} else {
+					revHard[x] = appendUnique(revHard[x], int32(si))
+				}
+			}
+		}
+		c.DepOff = append(c.DepOff, int32(len(c.Deps)))
+		st, err := svcs(s.StartNeeds)
+		if err != nil {
+			return nil, err
+		}
+		tl, err := svcs(s.Tooling)
+		if err != nil {
+			return nil, err
+		}
+		start = append(start, st)
+		tool = append(tool, tl)
+	}
+	c.RevHardOff, c.RevHard = csr(revHard)
+	c.RevSoftOff, c.RevSoft = csr(revSoft)
+	c.StartOff, c.Start = csr(start)
+	c.RevStartOff, c.RevStart = csr(reverse(start))
+	c.ToolOff, c.Tool = csr(tool)
+	c.RevToolOff, c.RevTool = csr(reverse(tool))
+
+	c.compileSites()
+	c.compileJobs()
+	if err := c.compileEvents(sc, siteIdx, svcs); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// compileSites orders each site's replicas for power-on: (priority, service id).
+func (c *Compiled) compileSites() {
+	bySite := make([][]int32, len(c.Sites))
+	for r, rep := range c.Replicas {
+		bySite[rep.Site] = append(bySite[rep.Site], int32(r))
+	}
+	c.SiteRepOff = append(c.SiteRepOff, 0)
+	for _, reps := range bySite {
+		sort.Slice(reps, func(i, j int) bool {
+			a, b := &c.Services[c.Replicas[reps[i]].Service], &c.Services[c.Replicas[reps[j]].Service]
+			if a.Priority != b.Priority {
+				return a.Priority < b.Priority
+			}
+			return a.ID < b.ID
+		})
+		var cum int64
+		for i, r := range reps {
+			cum += c.Replicas[r].Servers
+			c.Replicas[r].SitePos = int32(i)
+			c.SiteReps = append(c.SiteReps, r)
+			c.SiteCum = append(c.SiteCum, cum)
+		}
+		c.SiteRepOff = append(c.SiteRepOff, int32(len(c.SiteReps)))
+	}
+}
+
+// compileJobs ranks every crew job by (priority, service id, site id, kind).
+func (c *Compiled) compileJobs() {
+	type jobKey struct {
+		prio int32
+		svc  string
+		site string
+		kind int
+		job  int32
+	}
+	keys := make([]jobKey, 0, c.NumJobs())
+	for r, rep := range c.Replicas {
+		s := &c.Services[rep.Service]
+		site := c.Sites[rep.Site].ID
+		for kind := 0; kind < 3; kind++ {
+			keys = append(keys, jobKey{s.Priority, s.ID, site, kind, 3*int32(r) + int32(kind)})
+		}
+	}
+	for x, site := range c.Sites {
+		keys = append(keys, jobKey{site.BestPriority, "", site.ID, 0, c.JobSiteRepair(int32(x))})
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.prio != b.prio {
+			return a.prio < b.prio
+		}
+		if a.svc != b.svc {
+			return a.svc < b.svc
+		}
+		if a.site != b.site {
+			return a.site < b.site
+		}
+		return a.kind < b.kind
+	})
+	c.JobRank = make([]int32, len(keys))
+	c.RankJob = make([]int32, len(keys))
+	for rank, k := range keys {
+		c.JobRank[k.job] = int32(rank)
+		c.RankJob[rank] = k.job
+	}
+}
+
+func (c *Compiled) compileEvents(sc *Scenario, siteIdx map[string]int32, svcs func([]string) ([]int32, error)) error {
+	for i, e := range sc.Events {
+		ce := CEvent{
+			Kind: e.Kind, Cause: e.Cause, At: e.At, Probability: e.Probability, Rate: e.Rate,
+			DestroysData: e.DestroysData, Stages: e.PowerRestore, Duration: e.Duration,
+			Key: Key("event", fmt.Sprint(i), e.Kind.String(), e.Site, e.Region),
+		}
+		switch e.Kind {
+		case SiteOutage, Isolate:
+			x, ok := siteIdx[e.Site]
+			if !ok {
+				return fmt.Errorf("compile scenario %q: event %d: unknown site %q", sc.ID, i, e.Site)
+			}
+			ce.Sites = []int32{x}
+		case RegionOutage:
+			for x, s := range c.Sites {
+				if s.Region == e.Region {
+					ce.Sites = append(ce.Sites, int32(x))
+				}
+			}
+		case ServiceFault:
+			m, err := svcs(e.Services)
+			if err != nil {
+				return err
+			}
+			ce.Services = m
+		}
+		if (e.Kind == SiteOutage || e.Kind == RegionOutage) && len(ce.Stages) == 0 && e.Duration != nil {
+			ce.Stages = []Stage{{After: *e.Duration, Fraction: Fraction{1, 1}}}
+		}
+		c.Events = append(c.Events, ce)
+	}
+	return nil
+}
+
+func appendUnique(s []int32, x int32) []int32 {
+	for _, y := range s {
+		if y == x {
+			return s
+		}
+	}
+	return append(s, x)
+}
+
+func reverse(adj [][]int32) [][]int32 {
+	rev := make([][]int32, len(adj))
+	for i, out := range adj {
+		for _, j := range out {
+			rev[j] = appendUnique(rev[j], int32(i))
+		}
+	}
+	return rev
+}
+
+func csr(adj [][]int32) (off, edges []int32) {
+	off = make([]int32, 1, len(adj)+1)
+	for _, out := range adj {
+		edges = append(edges, out...)
+		off = append(off, int32(len(edges)))
+	}
+	return off, edges
+}
