@@ -1,18 +1,37 @@
 package graph
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
 )
+
+// Lint rule ids, as they appear in brackets at the end of a warning.
+const (
+	RuleToolingColocated = "tooling-colocated"
+	RuleWeakestLink      = "weakest-link"
+	RuleColdStartCycle   = "cold-start-cycle"
+	RuleBackupSingleSite = "backup-single-site"
+	RuleSiteLossMajority = "site-loss-majority"
+)
+
+// lintListMax is how many services a warning names before "and N more".
+const lintListMax = 6
 
 // Warning is one lint finding; it never makes a file invalid.
 type Warning struct {
-	Rule string
+	Rule string // one of the Rule* constants
 	Pos  Pos
 	Msg  string
 }
 
-// String formats the warning as "file:line:col: warning: msg [rule]".
+// String formats the warning as "file:line:col: warning: msg [rule]", leaving
+// out the parts of the position that are unknown, like Error.Error.
 func (w Warning) String() string {
 	var b strings.Builder
 	if w.Pos.File != "" {
@@ -29,8 +48,543 @@ func (w Warning) String() string {
 	return b.String()
 }
 
-// Lint returns all warnings for the file's platform and every scenario's
-// (patched) platform, deduplicated, in a deterministic order.
+// Lint returns the weak spots of the Kakao 2022 fire (MODEL.md §1) found in
+// the file's platform and in every scenario's patched platform. A scenario's
+// warnings are reported only when its platform differs from the file's and
+// only for weak spots the file's platform does not have: a rule firing on a
+// subject (a site, a service, a tool and site, a dependency, a cycle) that
+// the base platform does not warn about. The same weak spot with other
+// numbers is not repeated. Their message starts with "scenario <id>: ". When the file has
+// no platform of its own (a scenario file with `platform: path`), the
+// platform shared by the most scenarios, ties to the first, stands as the
+// base.
+//
+// The warnings are deduplicated and sorted by position (file, line, column),
+// then rule and message. Lint never fails: references to unknown services or
+// sites, which the loader reports as errors, are ignored.
+//
+// The rules, each a pure function of one platform:
+//
+//   - tooling-colocated: a service T listed in the tooling of others, and a
+//     site S whose loss alone stops T serving with no recovery (S is T's only
+//     site; or T is active-standby and S its primary; or T is active-active
+//     and fewer than quorum of its sites remain without S), where at least
+//     one service that needs T (other than T itself) has a replica. Losing S
+//     then takes away the tool exactly when those services need it to
+//     recover. A tool on three sites with quorum 1 does not warn.
+//   - weakest-link: a service placed on two or more sites with a hard
+//     depends_on entry on a service placed on a single site, or with a hard
+//     any-group whose members are all placed on one and the same single site.
+//     Losing that site takes the redundant service down anyway.
+//   - cold-start-cycle: a strongly connected component of the directed graph
+//     of start_needs and hard (plain, not any-group) depends_on edges that
+//     has two or more services, or a start_needs self-loop, and contains at
+//     least one start_needs edge. A cold start of those services deadlocks
+//     until break_glass. A cycle of depends_on alone is healthy: the up set is
+//     the greatest fixed point (MODEL.md §6.5), so a running cycle stays up.
+//   - backup-single-site: a service with data whose placement is on a single
+//     site and that has no backup, or a backup that is not offsite: one fire
+//     destroys every copy.
+//   - site-loss-majority: a site whose loss takes down services that have
+//     more than half of all users. The services taken down are those up with
+//     every site in service and down with the site lost, with no recovery and
+//     no failover: the up set is the greatest fixed point of MODEL.md §6.5
+//     (start with every service whose placement survives, then repeatedly
+//     knock out services with a hard dependency down or an any-group with
+//     fewer than need members up), where a placement survives the loss if
+//     active-active: at least quorum of its sites remain; active-standby: its
+//     primary is not the lost site; single: its site is not the lost site.
 func Lint(f *File) []Warning {
-	return nil
+	if f == nil {
+		return nil
+	}
+	base := f.Platform
+	if base == nil {
+		base = commonPlatform(f.Scenarios)
+	}
+	var all []Warning
+	baseSeen := make(map[[2]string]bool)
+	if base != nil {
+		for _, w := range lintPlatform(base) {
+			baseSeen[[2]string{w.Rule, w.subject}] = true
+			all = append(all, w.Warning)
+		}
+	}
+	for _, sc := range f.Scenarios {
+		if sc == nil || sc.Platform == nil || sc.Platform == base {
+			continue
+		}
+		for _, w := range lintPlatform(sc.Platform) {
+			if baseSeen[[2]string{w.Rule, w.subject}] {
+				continue
+			}
+			w.Msg = "scenario " + sc.ID + ": " + w.Msg
+			all = append(all, w.Warning)
+		}
+	}
+	slices.SortFunc(all, compareWarnings)
+	return slices.Compact(all)
+}
+
+// commonPlatform returns the platform shared by the most scenarios (ties to
+// the first), or nil.
+func commonPlatform(scs []*Scenario) *Platform {
+	count := make(map[*Platform]int)
+	var best *Platform
+	for _, sc := range scs {
+		if sc == nil || sc.Platform == nil {
+			continue
+		}
+		count[sc.Platform]++
+		if best == nil || count[sc.Platform] > count[best] {
+			best = sc.Platform
+		}
+	}
+	return best
+}
+
+func compareWarnings(a, b Warning) int {
+	return cmp.Or(
+		cmp.Compare(a.Pos.File, b.Pos.File),
+		cmp.Compare(a.Pos.Line, b.Pos.Line),
+		cmp.Compare(a.Pos.Col, b.Pos.Col),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Msg, b.Msg),
+	)
+}
+
+// finding is a warning with its subject: what it is about (a site, a
+// service, a tool on a site...), so that a scenario's patch that only changes
+// the numbers of a weak spot the base platform already has is not reported
+// again.
+type finding struct {
+	Warning
+	subject string
+}
+
+// lintPlatform runs every rule on p.
+func lintPlatform(p *Platform) []finding {
+	l := newLinter(p)
+	var ws []finding
+	ws = l.toolingColocated(ws)
+	ws = l.weakestLink(ws)
+	ws = l.coldStartCycles(ws)
+	ws = l.backupSingleSite(ws)
+	ws = l.siteLossMajority(ws)
+	return ws
+}
+
+// linter holds one platform with its services indexed by id.
+type linter struct {
+	p     *Platform
+	svcs  []*Service // non-nil services in file order
+	index map[string]int
+	sites [][]string // distinct sites of each service, placement order
+}
+
+func newLinter(p *Platform) *linter {
+	l := &linter{p: p, index: make(map[string]int)}
+	for _, s := range p.Services {
+		if s == nil {
+			continue
+		}
+		if _, dup := l.index[s.ID]; dup {
+			continue // a load error; keep the first
+		}
+		l.index[s.ID] = len(l.svcs)
+		l.svcs = append(l.svcs, s)
+		var ids []string
+		for _, pl := range s.Placement {
+			if !slices.Contains(ids, pl.Site) {
+				ids = append(ids, pl.Site)
+			}
+		}
+		l.sites = append(l.sites, ids)
+	}
+	return l
+}
+
+// lookup returns the index of the service with the given id, or -1.
+func (l *linter) lookup(id string) int {
+	if i, ok := l.index[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// survives reports whether service i's placement still serves with site lost
+// gone and no failover; lost "" means every site is in service.
+func (l *linter) survives(i int, lost string) bool {
+	s, sites := l.svcs[i], l.sites[i]
+	if len(sites) == 0 {
+		return false
+	}
+	switch s.Redundancy.Mode {
+	case ActiveStandby:
+		primary := s.Redundancy.Primary
+		if primary == "" {
+			primary = sites[0]
+		}
+		return primary != lost
+	case Single:
+		return !slices.Contains(sites, lost)
+	default:
+		left := len(sites)
+		if slices.Contains(sites, lost) {
+			left--
+		}
+		return left >= max(1, s.Redundancy.Quorum)
+	}
+}
+
+// toolingColocated implements the tooling-colocated rule (see Lint).
+func (l *linter) toolingColocated(ws []finding) []finding {
+	needers := make([][]int, len(l.svcs)) // tool -> services listing it
+	for i, s := range l.svcs {
+		seen := map[int]bool{}
+		for _, id := range s.Tooling {
+			t := l.lookup(id)
+			if t < 0 || t == i || seen[t] {
+				continue
+			}
+			seen[t] = true
+			needers[t] = append(needers[t], i)
+		}
+	}
+	for t, tool := range l.svcs {
+		if len(needers[t]) == 0 || !l.survives(t, "") {
+			continue
+		}
+		for _, site := range l.sites[t] {
+			if l.survives(t, site) {
+				continue
+			}
+			var hit []int
+			for _, d := range needers[t] {
+				if slices.Contains(l.sites[d], site) {
+					hit = append(hit, d)
+				}
+			}
+			if len(hit) == 0 {
+				continue
+			}
+			var head string
+			if len(l.sites[t]) == 1 {
+				head = fmt.Sprintf("%s runs only in %s", tool.ID, site)
+			} else {
+				head = fmt.Sprintf("losing %s stops %s (%s)", site, tool.ID, l.why(t, site))
+			}
+			ws = append(ws, finding{subject: tool.ID + "@" + site, Warning: Warning{
+				Rule: RuleToolingColocated,
+				Pos:  tool.Pos,
+				Msg: fmt.Sprintf("%s, where %s (%s)",
+					head, alsoRun(len(hit), len(needers[t])), l.names(hit)),
+			}})
+		}
+	}
+	return ws
+}
+
+// why explains why losing site stops the multi-site service i.
+func (l *linter) why(i int, site string) string {
+	s := l.svcs[i]
+	switch s.Redundancy.Mode {
+	case ActiveStandby:
+		return "its active-standby primary, with no failover"
+	case Single:
+		return "a single replica there"
+	}
+	return fmt.Sprintf("active-active with quorum %d of %d sites", max(1, s.Redundancy.Quorum), len(l.sites[i]))
+}
+
+// alsoRun says "3 of the 5 services that need it also run", or "all 5 ..."
+// when n == total.
+func alsoRun(n, total int) string {
+	switch {
+	case n == 1 && total == 1:
+		return "the one service that needs it also runs"
+	case n == 2 && total == 2:
+		return "both services that need it also run"
+	case n == total:
+		return fmt.Sprintf("all %d services that need it also run", total)
+	case n == 1:
+		return fmt.Sprintf("1 of the %d services that need it also runs", total)
+	}
+	return fmt.Sprintf("%d of the %d services that need it also run", n, total)
+}
+
+// weakestLink implements the weakest-link rule (see Lint).
+func (l *linter) weakestLink(ws []finding) []finding {
+	for i, s := range l.svcs {
+		if len(l.sites[i]) < 2 {
+			continue
+		}
+		for _, d := range s.DependsOn {
+			if d.Soft {
+				continue
+			}
+			if len(d.Any) == 0 {
+				j := l.lookup(d.Service)
+				if j < 0 || j == i || len(l.sites[j]) != 1 {
+					continue
+				}
+				ws = append(ws, finding{subject: s.ID + " " + d.Service, Warning: Warning{
+					Rule: RuleWeakestLink,
+					Pos:  d.Pos,
+					Msg: fmt.Sprintf("%s runs in %s but depends on %s, which runs only in %s",
+						s.ID, joinAnd(l.sites[i]), d.Service, l.sites[j][0]),
+				}})
+				continue
+			}
+			site, ok := "", true
+			for _, id := range d.Any {
+				j := l.lookup(id)
+				if j < 0 || j == i || len(l.sites[j]) != 1 || site != "" && l.sites[j][0] != site {
+					ok = false
+					break
+				}
+				site = l.sites[j][0]
+			}
+			if !ok {
+				continue
+			}
+			ws = append(ws, finding{subject: s.ID + " any " + strings.Join(d.Any, ","), Warning: Warning{
+				Rule: RuleWeakestLink,
+				Pos:  d.Pos,
+				Msg: fmt.Sprintf("%s runs in %s but depends on any of %s, which all run only in %s",
+					s.ID, joinAnd(l.sites[i]), joinAnd(d.Any), site),
+			}})
+		}
+	}
+	return ws
+}
+
+// coldStartCycles implements the cold-start-cycle rule (see Lint).
+func (l *linter) coldStartCycles(ws []finding) []finding {
+	g := simple.NewDirectedGraph()
+	for i := range l.svcs {
+		g.AddNode(simple.Node(i))
+	}
+	start := make(map[[2]int]bool)
+	edge := func(from, to int) {
+		if from != to {
+			g.SetEdge(g.NewEdge(simple.Node(from), simple.Node(to)))
+		}
+	}
+	for i, s := range l.svcs {
+		for _, id := range s.StartNeeds {
+			j := l.lookup(id)
+			if j < 0 {
+				continue
+			}
+			if j == i {
+				if !start[[2]int{i, i}] {
+					ws = append(ws, finding{subject: s.ID, Warning: Warning{
+						Rule: RuleColdStartCycle,
+						Pos:  s.Pos,
+						Msg:  fmt.Sprintf("%s needs itself up to start, so a cold start of it deadlocks until break_glass", s.ID),
+					}})
+				}
+				start[[2]int{i, i}] = true
+				continue
+			}
+			start[[2]int{i, j}] = true
+			edge(i, j)
+		}
+		for _, d := range s.DependsOn {
+			if d.Soft || len(d.Any) > 0 {
+				continue
+			}
+			if j := l.lookup(d.Service); j >= 0 {
+				edge(i, j)
+			}
+		}
+	}
+	for _, comp := range topo.TarjanSCC(g) {
+		if len(comp) < 2 {
+			continue
+		}
+		members := make([]int, len(comp))
+		for k, n := range comp {
+			members[k] = int(n.ID())
+		}
+		slices.SortFunc(members, func(a, b int) int { return cmp.Compare(l.svcs[a].ID, l.svcs[b].ID) })
+		var needs []string
+		for _, a := range members {
+			for _, b := range members {
+				if a != b && start[[2]int{a, b}] {
+					needs = append(needs, l.svcs[a].ID+" → "+l.svcs[b].ID)
+				}
+			}
+		}
+		if len(needs) == 0 {
+			continue // a runtime cycle only: healthy (MODEL.md §6.5)
+		}
+		ids := make([]string, len(members))
+		for k, m := range members {
+			ids[k] = l.svcs[m].ID
+		}
+		if len(needs) > lintListMax {
+			needs = append(needs[:lintListMax], fmt.Sprintf("%d more", len(needs)-lintListMax))
+		}
+		ws = append(ws, finding{subject: strings.Join(ids, ","), Warning: Warning{
+			Rule: RuleColdStartCycle,
+			Pos:  l.svcs[members[0]].Pos,
+			Msg: fmt.Sprintf("%s need each other through start_needs and hard depends_on, so a cold start of them deadlocks until break_glass (start_needs %s)",
+				joinAnd(ids), strings.Join(needs, ", ")),
+		}})
+	}
+	return ws
+}
+
+// backupSingleSite implements the backup-single-site rule (see Lint).
+func (l *linter) backupSingleSite(ws []finding) []finding {
+	for i, s := range l.svcs {
+		if s.Data == nil || len(l.sites[i]) != 1 {
+			continue
+		}
+		var why string
+		switch {
+		case s.Data.Backup == nil:
+			why = "has no backup"
+		case !s.Data.Backup.Offsite:
+			why = "its backup is not offsite"
+		default:
+			continue
+		}
+		ws = append(ws, finding{subject: s.ID, Warning: Warning{
+			Rule: RuleBackupSingleSite,
+			Pos:  s.Pos,
+			Msg:  fmt.Sprintf("%s keeps its data only in %s and %s: one site loss destroys every copy", s.ID, l.sites[i][0], why),
+		}})
+	}
+	return ws
+}
+
+// upWithout returns which services are up with site lost gone ("" for none),
+// with no recovery: the greatest fixed point of MODEL.md §6.5.
+func (l *linter) upWithout(lost string) []bool {
+	up := make([]bool, len(l.svcs))
+	for i := range l.svcs {
+		up[i] = l.survives(i, lost)
+	}
+	// Knocking out only ever turns services down, so starting from "all whose
+	// placement survives" and iterating to no change reaches the greatest
+	// fixed point, cycles included; at most len(svcs) rounds.
+	for changed := true; changed; {
+		changed = false
+		for i, s := range l.svcs {
+			if up[i] && !l.depsUp(s, up) {
+				up[i] = false
+				changed = true
+			}
+		}
+	}
+	return up
+}
+
+// depsUp reports whether every hard dependency of s is satisfied in up.
+// Unknown ids count as up: the loader reports them.
+func (l *linter) depsUp(s *Service, up []bool) bool {
+	for _, d := range s.DependsOn {
+		if d.Soft {
+			continue
+		}
+		if len(d.Any) == 0 {
+			if j := l.lookup(d.Service); j >= 0 && !up[j] {
+				return false
+			}
+			continue
+		}
+		n := 0
+		for _, id := range d.Any {
+			if j := l.lookup(id); j < 0 || up[j] {
+				n++
+			}
+		}
+		if n < max(1, d.Need) {
+			return false
+		}
+	}
+	return true
+}
+
+// siteLossMajority implements the site-loss-majority rule (see Lint).
+func (l *linter) siteLossMajority(ws []finding) []finding {
+	var total int64
+	for _, s := range l.svcs {
+		total += max(0, s.Users)
+	}
+	if total == 0 {
+		return ws
+	}
+	before := l.upWithout("")
+	for _, site := range l.p.Sites {
+		if site == nil {
+			continue
+		}
+		after := l.upWithout(site.ID)
+		var down []int
+		var users int64
+		for i := range l.svcs {
+			if before[i] && !after[i] {
+				down = append(down, i)
+				users += max(0, l.svcs[i].Users)
+			}
+		}
+		if 2*users <= total {
+			continue
+		}
+		noun := "services"
+		if len(down) == 1 {
+			noun = "service"
+		}
+		ws = append(ws, finding{subject: site.ID, Warning: Warning{
+			Rule: RuleSiteLossMajority,
+			Pos:  site.Pos,
+			Msg: fmt.Sprintf("losing %s takes down %d %s with %s of users (%s)",
+				site.ID, len(down), noun, percent(users, total), l.names(down)),
+		}})
+	}
+	return ws
+}
+
+// percent formats part/total (> 1/2) as a whole percentage, with one decimal
+// when rounding would show a bare 50% for more than half.
+func percent(part, total int64) string {
+	p := 100 * float64(part) / float64(total)
+	s := strconv.FormatFloat(p, 'f', 0, 64)
+	if s == "50" {
+		s = strconv.FormatFloat(p, 'f', 1, 64)
+	}
+	return s + "%"
+}
+
+// names lists the ids of services is, most users first (then by id), at most
+// lintListMax of them, then "and N more".
+func (l *linter) names(is []int) string {
+	is = slices.Clone(is)
+	slices.SortFunc(is, func(a, b int) int {
+		return cmp.Or(cmp.Compare(l.svcs[b].Users, l.svcs[a].Users), cmp.Compare(l.svcs[a].ID, l.svcs[b].ID))
+	})
+	var ids []string
+	for k, i := range is {
+		if k == lintListMax {
+			ids = append(ids, fmt.Sprintf("%d more", len(is)-lintListMax))
+			break
+		}
+		ids = append(ids, l.svcs[i].ID)
+	}
+	return joinAnd(ids)
+}
+
+// joinAnd joins "a", "a and b", "a, b and c".
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
