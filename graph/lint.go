@@ -290,7 +290,7 @@ func (l *linter) why(i int, site string) string {
 	s := l.svcs[i]
 	switch s.Redundancy.Mode {
 	case ActiveStandby:
-		return "its active-standby primary, with no failover"
+		return "its active-standby primary, until a failover"
 	case Single:
 		return "a single replica there"
 	}
@@ -426,12 +426,13 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 		}
 		if len(needs) > lintListMax {
 			needs = append(needs[:lintListMax], fmt.Sprintf("%d more", len(needs)-lintListMax))
+			// joinAnd then ends "... and N more".
 		}
 		ws = append(ws, finding{subject: strings.Join(ids, ","), Warning: Warning{
 			Rule: RuleColdStartCycle,
 			Pos:  l.svcs[members[0]].Pos,
 			Msg: fmt.Sprintf("%s need each other through start_needs and hard depends_on, so a cold start of them deadlocks until break_glass (start_needs %s)",
-				joinAnd(ids), strings.Join(needs, ", ")),
+				joinAnd(ids), joinAnd(needs)),
 		}})
 	}
 	return ws

@@ -116,7 +116,7 @@ func TestLintRules(t *testing.T) {
 				lintStandby(lintSvc("failover-ctl", 0, "pangyo", "gasan"), "pangyo"),
 				lintTooling(lintSvc("a", 0, "pangyo"), "failover-ctl"),
 			),
-			want: []string{"losing pangyo stops failover-ctl (its active-standby primary, with no failover), where the one service that needs it also runs (a)"},
+			want: []string{"losing pangyo stops failover-ctl (its active-standby primary, until a failover), where the one service that needs it also runs (a)"},
 		},
 		{
 			name: "active-active tool needing every site",
@@ -186,6 +186,16 @@ func TestLintRules(t *testing.T) {
 				"auth and config need each other through start_needs and hard depends_on, so a cold start of them deadlocks until break_glass (start_needs config → auth)",
 				"solo needs itself up to start, so a cold start of it deadlocks until break_glass",
 			},
+		},
+		{
+			name: "three-service start cycle",
+			rule: graph.RuleColdStartCycle,
+			p: lintPlat(pg,
+				lintNeeds(lintSvc("c", 0, "pangyo"), "a"),
+				lintNeeds(lintSvc("a", 0, "pangyo"), "b"),
+				lintDeps(lintNeeds(lintSvc("b", 0, "pangyo"), "zzz"), lintHard("c")),
+			),
+			want: []string{"a, b and c need each other through start_needs and hard depends_on, so a cold start of them deadlocks until break_glass (start_needs a → b and c → a)"},
 		},
 		{
 			name: "runtime cycle and acyclic start needs",
