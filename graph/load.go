@@ -2,23 +2,290 @@ package graph
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // Load reads a platform or scenario file from r; name is used in error
 // positions and to resolve a `platform:` reference relative to it (on the
 // OS file system). Input problems come back as an ErrorList.
 func Load(r io.Reader, name string) (*File, error) {
-	return nil, errors.New("graph: Load not implemented yet")
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	dir := filepath.Dir(name)
+	open := func(ref string) ([]byte, string, error) {
+		p := ref
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		b, err := os.ReadFile(p)
+		return b, p, err
+	}
+	return load(data, name, open)
 }
 
 // LoadFile loads the file at path.
 func LoadFile(path string) (*File, error) {
-	return nil, errors.New("graph: LoadFile not implemented yet")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Load(f, path)
 }
 
 // LoadFS loads name from fsys, resolving `platform:` references within fsys.
 func LoadFS(fsys fs.FS, name string) (*File, error) {
-	return nil, errors.New("graph: LoadFS not implemented yet")
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	dir := path.Dir(name)
+	open := func(ref string) ([]byte, string, error) {
+		p := path.Join(dir, ref)
+		b, err := fs.ReadFile(fsys, p)
+		return b, p, err
+	}
+	return load(data, name, open)
+}
+
+// opener reads the platform file a scenario file refers to; it returns the
+// contents and the name to use in positions.
+type opener func(ref string) ([]byte, string, error)
+
+func load(data []byte, name string, open opener) (*File, error) {
+	d := &decoder{}
+	lf := d.file(data, name, open, 0)
+	errs := dedupe(d.errs)
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	return lf.f, nil
+}
+
+func dedupe(l ErrorList) ErrorList {
+	seen := make(map[errKey]bool, len(l))
+	out := l[:0:0]
+	for _, e := range l {
+		if k := keyOf(e); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// loadedFile is a decoded file with the platform source its patches apply to.
+type loadedFile struct {
+	f        *File
+	platform *platformSrc
+}
+
+var fileKeys = []string{"version", "platform", "scenarios"}
+
+// file decodes one file; depth is 1 for a referenced platform file.
+func (d *decoder) file(data []byte, name string, open opener, depth int) *loadedFile {
+	lf := &loadedFile{f: &File{Name: name}}
+	src := &source{name: name}
+	astFile, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
+	if err != nil {
+		d.syntaxError(src, err)
+		return lf
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range astFile.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) == 0 {
+		d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "", "empty file: want a mapping with version: 1 and a platform")
+		return lf
+	}
+	if len(docs) > 1 {
+		d.errorf(node{n: docs[1], src: src}, "want one YAML document, got %d", len(docs))
+	}
+	src.anchors = collectAnchors(docs[0])
+	root := node{n: docs[0].Body, src: src}
+	kvs, ok := d.mapping(root, "a mapping with version: 1 and a platform")
+	if !ok {
+		return lf
+	}
+	f := d.fields(kvs, "the file", fileKeys...)
+
+	if v, ok := f["version"]; !ok {
+		d.errorf(root, "missing version: want version: 1")
+	} else if n, ok := d.int(v.val); ok {
+		if n != 1 {
+			d.errorf(v.val, "unsupported version %d: want 1", n)
+		}
+		lf.f.Version = int(min(max(n, -1), 1<<20))
+	}
+
+	pv, hasPlatform := f["platform"]
+	sv, hasScenarios := f["scenarios"]
+	if !hasPlatform {
+		if hasScenarios {
+			d.errorf(root, "scenarios need a platform: add platform: with the platform or the path of a platform file")
+		} else {
+			d.errorf(root, "missing platform")
+		}
+		return lf
+	}
+	var base *Platform
+	if r, ok := d.resolveQuiet(pv.val); ok && isString(r.n) {
+		ref, _ := d.str(pv.val)
+		if depth > 0 {
+			d.errorf(pv.val, "a platform file must define its platform, not refer to %q", ref)
+			return lf
+		}
+		b, refName, err := open(ref)
+		if err != nil {
+			d.errorf(pv.val, "cannot read platform file %q: %v", ref, unwrapPathError(err))
+			return lf
+		}
+		sub := d.file(b, refName, open, depth+1)
+		lf.platform, base = sub.platform, sub.f.Platform
+	} else {
+		lf.platform = d.readPlatform(pv.val)
+		if lf.platform != nil {
+			base = d.buildPlatform(lf.platform)
+		}
+	}
+	lf.f.Platform = base
+	if base == nil || !hasScenarios {
+		return lf
+	}
+
+	baseErrs := make(map[errKey]bool, len(d.errs))
+	for _, e := range d.errs {
+		baseErrs[keyOf(e)] = true
+	}
+	items, ok := d.list(sv.val, "a list of scenarios")
+	if !ok {
+		return lf
+	}
+	seen := map[string]node{}
+	for _, it := range items {
+		var refs []ref
+		sc, patch := d.scenario(it, &refs)
+		if sc == nil {
+			continue
+		}
+		sc.Platform = base
+		if patch != nil {
+			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val, it.path)
+			if p == nil {
+				continue
+			}
+			sc.Platform = p
+		}
+		d.checkRefs(sc.Platform, refs)
+		if sc.ID != "" {
+			if first, dup := seen[sc.ID]; dup {
+				d.errorf(it, "duplicate scenario id %q (first at line %d)", sc.ID, first.pos().Line)
+				continue
+			}
+			seen[sc.ID] = it
+		}
+		lf.f.Scenarios = append(lf.f.Scenarios, sc)
+	}
+	return lf
+}
+
+func isString(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.StringNode, *ast.LiteralNode:
+		return true
+	}
+	return false
+}
+
+// unwrapPathError drops the path an fs error repeats.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// syntaxError turns a parser error into an Error with its position.
+func (d *decoder) syntaxError(src *source, err error) {
+	var se *yaml.SyntaxError
+	pos := Pos{File: src.name, Line: 1, Col: 1}
+	msg := err.Error()
+	if errors.As(err, &se) {
+		msg = se.Message
+		if se.Token != nil && se.Token.Position != nil && se.Token.Position.Line > 0 {
+			pos.Line, pos.Col = se.Token.Position.Line, max(se.Token.Position.Column, 1)
+		}
+	} else if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	d.errs.Add(pos, "", "syntax error: %s", msg)
+}
+
+// collectAnchors maps anchor names to their values. A name defined twice
+// refers to its last definition (a simplification of YAML's "most recent").
+func collectAnchors(root ast.Node) map[string]ast.Node {
+	m := map[string]ast.Node{}
+	var walk func(n ast.Node, depth int)
+	walk = func(n ast.Node, depth int) {
+		if depth > 1000 {
+			return
+		}
+		switch n := n.(type) {
+		case *ast.DocumentNode:
+			if n != nil {
+				walk(n.Body, depth+1)
+			}
+		case *ast.MappingNode:
+			if n != nil {
+				for _, v := range n.Values {
+					walk(v, depth+1)
+				}
+			}
+		case *ast.MappingValueNode:
+			if n != nil {
+				walk(n.Key, depth+1)
+				walk(n.Value, depth+1)
+			}
+		case *ast.MappingKeyNode:
+			if n != nil {
+				walk(n.Value, depth+1)
+			}
+		case *ast.SequenceNode:
+			if n != nil {
+				for _, v := range n.Values {
+					walk(v, depth+1)
+				}
+			}
+		case *ast.TagNode:
+			if n != nil {
+				walk(n.Value, depth+1)
+			}
+		case *ast.AnchorNode:
+			if n != nil {
+				if n.Name != nil {
+					m[scalarText(n.Name)] = n.Value
+				}
+				walk(n.Value, depth+1)
+			}
+		}
+	}
+	walk(root, 0)
+	return m
 }

@@ -1,0 +1,638 @@
+package graph
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+var (
+	platformKeys = []string{"name", "currency", "sites", "services"}
+	siteKeys     = []string{"id", "name", "region", "servers", "mtbf", "mttr"}
+	serviceKeys  = []string{"id", "name", "users", "cost_per_hour", "priority", "placement", "redundancy",
+		"depends_on", "start_needs", "tooling", "restart", "data", "rto", "rpo", "mtbf", "mttr", "load", "collapse_below"}
+	redundancyKeys = []string{"mode", "quorum", "primary", "failover"}
+	recoveryKeys   = []string{"auto", "manual"}
+	dataKeys       = []string{"replication", "lag", "backup"}
+	backupKeys     = []string{"every", "offsite"}
+	modeNames      = []string{"active-active", "active-standby", "single"}
+	replNames      = []string{"none", "async", "sync"}
+)
+
+// entrySrc is one site or service as a list of keys. A patched entry mixes
+// keys of the platform's entry with those of the patch, each keeping its own
+// position and path.
+type entrySrc struct {
+	nd  node
+	kvs []kv
+	id  string // as written, for matching patches; "" when absent or not a string
+}
+
+// platformSrc is a platform before decoding: what a patch is applied to.
+type platformSrc struct {
+	nd       node
+	kvs      map[string]kv
+	sites    []entrySrc
+	services []entrySrc
+}
+
+// readPlatform splits a platform mapping into its entries.
+func (d *decoder) readPlatform(nd node) *platformSrc {
+	kvs, ok := d.mapping(nd, "a platform mapping (name, sites, services) or the path of a platform file")
+	if !ok {
+		return nil
+	}
+	ps := &platformSrc{nd: nd, kvs: d.fields(kvs, "platform", platformKeys...)}
+	for _, key := range []string{"sites", "services"} {
+		e, ok := ps.kvs[key]
+		if !ok {
+			d.errorf(nd, "missing %s", key)
+			continue
+		}
+		entries := d.entries(e.val, strings.TrimSuffix(key, "s"))
+		if len(entries) == 0 && e.val.n != nil {
+			if items, ok := d.listQuiet(e.val); ok && len(items) == 0 {
+				d.errorf(e.val, "want at least one %s", strings.TrimSuffix(key, "s"))
+			}
+		}
+		if key == "sites" {
+			ps.sites = entries
+		} else {
+			ps.services = entries
+		}
+	}
+	return ps
+}
+
+// listQuiet is list without error reporting.
+func (d *decoder) listQuiet(nd node) ([]node, bool) {
+	saved := len(d.errs)
+	items, ok := d.list(nd, "")
+	d.errs = d.errs[:saved]
+	return items, ok
+}
+
+// entries reads a list of mappings with ids.
+func (d *decoder) entries(nd node, kind string) []entrySrc {
+	items, ok := d.list(nd, "a list of "+kind+"s")
+	if !ok {
+		return nil
+	}
+	out := make([]entrySrc, 0, len(items))
+	for _, it := range items {
+		kvs, ok := d.mapping(it, "a "+kind+" mapping")
+		if !ok {
+			continue
+		}
+		e := entrySrc{nd: it, kvs: kvs}
+		for _, f := range kvs {
+			if f.key == "id" {
+				if r, ok := d.resolveQuiet(f.val); ok {
+					e.id = scalarText(r.n)
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (d *decoder) resolveQuiet(nd node) (node, bool) {
+	saved, aliases := len(d.errs), d.aliases
+	r, ok := d.resolve(nd)
+	d.errs, d.aliases = d.errs[:saved], aliases
+	return r, ok
+}
+
+// ref is a reference to a site, service or region, checked once the
+// platform it refers to is known.
+type ref struct {
+	kind string // "site", "service" or "region"
+	id   string
+	nd   node
+}
+
+// buildPlatform decodes a platform source, applies the defaults of MODEL.md
+// §6.10 and checks what spans entries: duplicate ids, references, site
+// servers.
+func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
+	p := &Platform{}
+	if e, ok := ps.kvs["name"]; ok {
+		p.Name, _ = d.str(e.val)
+	}
+	if e, ok := ps.kvs["currency"]; ok {
+		p.Currency, _ = d.str(e.val)
+	}
+	var refs []ref
+	siteServers := map[*Site]node{}
+	siteSeen := map[string]node{}
+	for _, e := range ps.sites {
+		s, serversNd, idNd := d.site(e)
+		if s == nil {
+			continue
+		}
+		if s.ID != "" {
+			if first, dup := siteSeen[s.ID]; dup {
+				d.errorf(idNd, "duplicate site id %q (first at line %d)", s.ID, first.pos().Line)
+				continue
+			}
+			siteSeen[s.ID] = idNd
+		}
+		if serversNd != nil {
+			siteServers[s] = *serversNd
+		}
+		p.Sites = append(p.Sites, s)
+	}
+	svcSeen := map[string]node{}
+	for _, e := range ps.services {
+		s, idNd := d.service(e, &refs)
+		if s == nil {
+			continue
+		}
+		if s.ID != "" {
+			if first, dup := svcSeen[s.ID]; dup {
+				d.errorf(idNd, "duplicate service id %q (first at line %d)", s.ID, first.pos().Line)
+				continue
+			}
+			svcSeen[s.ID] = idNd
+		}
+		p.Services = append(p.Services, s)
+	}
+	d.checkRefs(p, refs)
+
+	// Site servers: the sum placed by default, never below it.
+	placed := map[string]int64{}
+	for _, s := range p.Services {
+		for _, pl := range s.Placement {
+			placed[pl.Site] += pl.Servers
+		}
+	}
+	for _, s := range p.Sites {
+		nd, given := siteServers[s]
+		switch {
+		case !given:
+			s.Servers = placed[s.ID]
+		case s.Servers < placed[s.ID]:
+			d.errorf(nd, "site %q has %d servers but %d are placed there", s.ID, s.Servers, placed[s.ID])
+		}
+	}
+	return p
+}
+
+// checkRefs reports references to unknown sites, services and regions.
+func (d *decoder) checkRefs(p *Platform, refs []ref) {
+	var sites, services, regions []string
+	for _, s := range p.Sites {
+		sites = append(sites, s.ID)
+		if s.Region != "" && !contains(regions, s.Region) {
+			regions = append(regions, s.Region)
+		}
+	}
+	for _, s := range p.Services {
+		services = append(services, s.ID)
+	}
+	for _, r := range refs {
+		var known []string
+		switch r.kind {
+		case "site":
+			known = sites
+		case "service":
+			known = services
+		case "region":
+			known = regions
+		}
+		if contains(known, r.id) {
+			continue
+		}
+		if r.kind == "region" {
+			if len(regions) == 0 {
+				d.errorf(r.nd, "unknown region %q: no site has a region", r.id)
+			} else {
+				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, Suggest(r.id, known))
+			}
+			continue
+		}
+		d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, Suggest(r.id, known))
+	}
+}
+
+// site decodes one site; it returns the servers node when servers is given,
+// and the node of the id for duplicate reports.
+func (d *decoder) site(e entrySrc) (*Site, *node, node) {
+	f := d.fields(e.kvs, "site", siteKeys...)
+	s := &Site{Pos: e.nd.pos()}
+	idNd := e.nd
+	if v, ok := f["id"]; ok {
+		idNd = v.val
+		s.ID, _ = d.id(v.val, "site")
+	} else {
+		d.errorf(e.nd, "site has no id")
+	}
+	if v, ok := f["name"]; ok {
+		s.Name, _ = d.str(v.val)
+	}
+	if v, ok := f["region"]; ok {
+		s.Region, _ = d.str(v.val)
+	}
+	var serversNd *node
+	if v, ok := f["servers"]; ok {
+		n, ok := d.int(v.val)
+		if ok && n < 0 {
+			d.errorf(v.val, "want servers ≥ 0, got %d", n)
+		} else if ok {
+			s.Servers = n
+			serversNd = &v.val
+		}
+	}
+	s.MTBF = d.optDist(f, "mtbf")
+	s.MTTR = d.optDist(f, "mttr")
+	return s, serversNd, idNd
+}
+
+func (d *decoder) optDist(f map[string]kv, key string) *Dist {
+	v, ok := f[key]
+	if !ok {
+		return nil
+	}
+	x, ok := d.dist(v.val)
+	if !ok {
+		return nil
+	}
+	return &x
+}
+
+// service decodes one service and applies its defaults.
+func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
+	f := d.fields(e.kvs, "service", serviceKeys...)
+	s := &Service{Pos: e.nd.pos(), Priority: 5, RTO: -1, RPO: -1}
+	idNd := e.nd
+	if v, ok := f["id"]; ok {
+		idNd = v.val
+		s.ID, _ = d.id(v.val, "service")
+	} else {
+		d.errorf(e.nd, "service has no id")
+	}
+	if v, ok := f["name"]; ok {
+		s.Name, _ = d.str(v.val)
+	}
+	if v, ok := f["users"]; ok {
+		s.Users = d.nonNegInt(v.val, "users")
+	}
+	if v, ok := f["cost_per_hour"]; ok {
+		if x, ok := d.float(v.val); ok && x < 0 {
+			d.errorf(v.val, "want cost_per_hour ≥ 0, got %v", x)
+		} else {
+			s.CostPerHour = x
+		}
+	}
+	if v, ok := f["priority"]; ok {
+		s.Priority = int(min(d.nonNegInt(v.val, "priority"), 1<<30))
+	}
+	if v, ok := f["load"]; ok {
+		s.Load = d.nonNegInt(v.val, "load")
+	}
+	if v, ok := f["collapse_below"]; ok {
+		if x, ok := d.float(v.val); ok && !(x >= 0 && x < 1) {
+			d.errorf(v.val, "want collapse_below in [0, 1), got %v", x)
+		} else {
+			s.CollapseBelow = x
+		}
+	}
+
+	// Placement, in file order.
+	placementOK := false
+	if v, ok := f["placement"]; ok {
+		placementOK = d.placement(s, v.val, refs)
+	} else {
+		d.errorf(e.nd, "service %q has no placement: want servers per site, like placement: {site-a: 10}", s.ID)
+	}
+
+	// Redundancy, with its defaults.
+	s.Redundancy.Quorum = 1
+	if len(s.Placement) > 1 {
+		s.Redundancy.Mode = ActiveActive
+	} else {
+		s.Redundancy.Mode = Single
+	}
+	if v, ok := f["redundancy"]; ok {
+		d.redundancy(s, v.val, placementOK)
+	}
+	if s.Redundancy.Primary == "" && len(s.Placement) > 0 {
+		s.Redundancy.Primary = s.Placement[0].Site
+	}
+
+	if v, ok := f["depends_on"]; ok {
+		s.DependsOn = d.deps(s.ID, v.val, refs)
+	}
+	if v, ok := f["start_needs"]; ok {
+		s.StartNeeds = d.serviceList(s.ID, v.val, "start_needs", refs)
+	}
+	if v, ok := f["tooling"]; ok {
+		s.Tooling = d.serviceList(s.ID, v.val, "tooling", refs)
+	}
+	if v, ok := f["restart"]; ok {
+		s.Restart = d.recovery(v.val, "restart")
+	}
+	if v, ok := f["data"]; ok {
+		s.Data = d.data(v.val)
+	}
+	for _, k := range []string{"rto", "rpo"} {
+		if v, ok := f[k]; ok {
+			if ms, ok := d.duration(v.val); ok {
+				if k == "rto" {
+					s.RTO = ms
+				} else {
+					s.RPO = ms
+				}
+			}
+		}
+	}
+	s.MTBF = d.optDist(f, "mtbf")
+	s.MTTR = d.optDist(f, "mttr")
+	return s, idNd
+}
+
+func (d *decoder) nonNegInt(nd node, what string) int64 {
+	n, ok := d.int(nd)
+	if ok && n < 0 {
+		d.errorf(nd, "want %s ≥ 0, got %d", what, n)
+		return 0
+	}
+	return n
+}
+
+// placement decodes servers per site; it reports whether it is usable.
+func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
+	kvs, ok := d.mapping(nd, "servers per site, like {site-a: 10}")
+	if !ok {
+		return false
+	}
+	if len(kvs) == 0 {
+		d.errorf(nd, "empty placement: want servers per site, like {site-a: 10}")
+		return false
+	}
+	ok = true
+	for _, e := range kvs {
+		if !validID(e.key) {
+			d.errorf(e.knd, "invalid site id %q", e.key)
+			ok = false
+			continue
+		}
+		*refs = append(*refs, ref{kind: "site", id: e.key, nd: e.knd})
+		n, good := d.int(e.val)
+		if good && n < 1 {
+			d.errorf(e.val, "want at least 1 server on site %q, got %d", e.key, n)
+			good = false
+		}
+		ok = ok && good
+		s.Placement = append(s.Placement, Placement{Site: e.key, Servers: n})
+	}
+	return ok
+}
+
+func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
+	kvs, ok := d.mapping(nd, "a redundancy mapping (mode, quorum, primary, failover)")
+	if !ok {
+		return
+	}
+	f := d.fields(kvs, "redundancy", redundancyKeys...)
+	sites := s.Sites()
+	if v, ok := f["mode"]; ok {
+		if m, ok := d.str(v.val); ok {
+			switch m {
+			case "active-active":
+				s.Redundancy.Mode = ActiveActive
+			case "active-standby":
+				s.Redundancy.Mode = ActiveStandby
+			case "single":
+				s.Redundancy.Mode = Single
+				if len(sites) > 1 {
+					d.errorf(v.val, "mode single but service %q is placed on %d sites (%s)", s.ID, len(sites), strings.Join(sites, ", "))
+				}
+			default:
+				d.errorf(v.val, "unknown redundancy mode %q%s (want active-active, active-standby or single)", m, Suggest(m, modeNames))
+			}
+		}
+	}
+	if v, ok := f["quorum"]; ok {
+		if q, ok := d.int(v.val); ok {
+			switch {
+			case q < 1:
+				d.errorf(v.val, "want quorum ≥ 1, got %d", q)
+			case placementOK && q > int64(len(sites)):
+				d.errorf(v.val, "quorum %d is above the %d placed site(s)", q, len(sites))
+			default:
+				s.Redundancy.Quorum = int(min(q, 1<<30))
+			}
+		}
+	}
+	if v, ok := f["primary"]; ok {
+		if p, ok := d.id(v.val, "site"); ok {
+			if placementOK && !contains(sites, p) {
+				d.errorf(v.val, "primary %q is not in the placement (%s)%s", p, strings.Join(sites, ", "), Suggest(p, sites))
+			} else {
+				s.Redundancy.Primary = p
+			}
+		}
+	}
+	if v, ok := f["failover"]; ok {
+		s.Redundancy.Failover = d.recovery(v.val, "failover")
+	}
+}
+
+// recovery decodes {auto: DIST, manual: DIST}.
+func (d *decoder) recovery(nd node, what string) Recovery {
+	var r Recovery
+	kvs, ok := d.mapping(nd, fmt.Sprintf("a %s mapping like {auto: 10m, manual: 3h}", what))
+	if !ok {
+		return r
+	}
+	f := d.fields(kvs, what, recoveryKeys...)
+	if v, ok := f["auto"]; ok {
+		r.Auto, _ = d.dist(v.val)
+	}
+	r.Manual = d.optDist(f, "manual")
+	return r
+}
+
+// deps decodes depends_on.
+func (d *decoder) deps(self string, nd node, refs *[]ref) []Dep {
+	items, ok := d.list(nd, "a list of services")
+	if !ok {
+		return nil
+	}
+	var out []Dep
+	seen := map[string]bool{}
+	for _, it := range items {
+		dep, ok := d.dep(self, it, refs)
+		if !ok {
+			continue
+		}
+		if dep.Service != "" {
+			if seen[dep.Service] {
+				d.errorf(it, "service %q is listed twice in depends_on", dep.Service)
+				continue
+			}
+			seen[dep.Service] = true
+		}
+		out = append(out, dep)
+	}
+	return out
+}
+
+func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
+	dep := Dep{Pos: nd.pos(), Need: 1}
+	r, ok := d.resolve(nd)
+	if !ok {
+		return dep, false
+	}
+	switch r.n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+	default:
+		id, ok := d.serviceRef(self, nd, "depend on", refs)
+		dep.Service = id
+		return dep, ok
+	}
+	kvs, _ := d.mapping(nd, "")
+	f := d.fields(kvs, "depends_on entry", "service", "any", "need", "soft")
+	sv, hasService := f["service"]
+	av, hasAny := f["any"]
+	ok = true
+	switch {
+	case hasService && hasAny:
+		d.errorf(nd, "give service or any, not both")
+		return dep, false
+	case hasService:
+		if nv, has := f["need"]; has {
+			d.errorf(nv.knd, "need applies to an any group, not to a single service")
+			ok = false
+		}
+		dep.Service, ok = d.serviceRef(self, sv.val, "depend on", refs)
+	case hasAny:
+		items, good := d.list(av.val, "a list of alternative services")
+		if !good {
+			return dep, false
+		}
+		if len(items) == 0 {
+			d.errorf(av.val, "empty any group: want at least one service")
+			ok = false
+		}
+		for _, it := range items {
+			id, good := d.serviceRef(self, it, "depend on", refs)
+			if !good {
+				ok = false
+				continue
+			}
+			if contains(dep.Any, id) {
+				d.errorf(it, "service %q is listed twice in the any group", id)
+				ok = false
+				continue
+			}
+			dep.Any = append(dep.Any, id)
+		}
+		if nv, has := f["need"]; has {
+			if n, good := d.int(nv.val); good {
+				switch {
+				case n < 1:
+					d.errorf(nv.val, "want need ≥ 1, got %d", n)
+					ok = false
+				case len(items) > 0 && n > int64(len(items)):
+					d.errorf(nv.val, "need %d is above the %d services of the group", n, len(items))
+					ok = false
+				default:
+					dep.Need = int(n)
+				}
+			}
+		}
+	default:
+		d.errorf(nd, "want a service id, {service: ID, soft: true} or {any: [A, B], need: K}")
+		return dep, false
+	}
+	if v, has := f["soft"]; has {
+		dep.Soft, _ = d.bool(v.val)
+	}
+	return dep, ok
+}
+
+// serviceRef decodes a service id that refers to another service.
+func (d *decoder) serviceRef(self string, nd node, verb string, refs *[]ref) (string, bool) {
+	id, ok := d.id(nd, "service")
+	if !ok {
+		return id, false
+	}
+	if id == self {
+		d.errorf(nd, "service %q cannot %s itself", self, verb)
+		return id, false
+	}
+	*refs = append(*refs, ref{kind: "service", id: id, nd: nd})
+	return id, true
+}
+
+// serviceList decodes start_needs or tooling.
+func (d *decoder) serviceList(self string, nd node, what string, refs *[]ref) []string {
+	items, ok := d.list(nd, "a list of services")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, it := range items {
+		id, ok := d.id(it, "service")
+		if !ok {
+			continue
+		}
+		if id == self {
+			d.errorf(it, "service %q cannot list itself in %s", self, what)
+			continue
+		}
+		if contains(out, id) {
+			d.errorf(it, "service %q is listed twice in %s", id, what)
+			continue
+		}
+		*refs = append(*refs, ref{kind: "service", id: id, nd: it})
+		out = append(out, id)
+	}
+	return out
+}
+
+func (d *decoder) data(nd node) *Data {
+	kvs, ok := d.mapping(nd, "a data mapping (replication, lag, backup)")
+	if !ok {
+		return nil
+	}
+	f := d.fields(kvs, "data", dataKeys...)
+	data := &Data{}
+	if v, ok := f["replication"]; ok {
+		if r, ok := d.str(v.val); ok {
+			switch r {
+			case "none":
+				data.Replication = ReplicationNone
+			case "async":
+				data.Replication = ReplicationAsync
+			case "sync":
+				data.Replication = ReplicationSync
+			default:
+				d.errorf(v.val, "unknown replication %q%s (want none, async or sync)", r, Suggest(r, replNames))
+			}
+		}
+	}
+	if v, ok := f["lag"]; ok {
+		data.Lag, _ = d.dist(v.val)
+	}
+	if v, ok := f["backup"]; ok {
+		if bkvs, ok := d.mapping(v.val, "a backup mapping like {every: 24h, offsite: true}"); ok {
+			bf := d.fields(bkvs, "backup", backupKeys...)
+			b := &Backup{}
+			if ev, ok := bf["every"]; ok {
+				b.Every, _ = d.positiveDuration(ev.val)
+			} else {
+				d.errorf(v.val, "backup: missing every")
+			}
+			if ov, ok := bf["offsite"]; ok {
+				b.Offsite, _ = d.bool(ov.val)
+			}
+			data.Backup = b
+		}
+	}
+	return data
+}

@@ -1,0 +1,307 @@
+package graph
+
+import (
+	"fmt"
+)
+
+var (
+	scenarioKeys = []string{"id", "description", "horizon", "trials", "crews", "break_glass", "soft_weight", "events", "patch"}
+	stageKeys    = []string{"after", "fraction"}
+	commonEvent  = []string{"kind", "cause", "at", "probability", "rate"}
+	outageEvent  = []string{"power_restore", "duration", "destroys_data"}
+	// eventKeys lists the keys each event kind takes (MODEL.md §5).
+	eventKeys = map[EventKind][]string{
+		SiteOutage:     append(append([]string{"site"}, commonEvent...), outageEvent...),
+		RegionOutage:   append(append([]string{"region"}, commonEvent...), outageEvent...),
+		Isolate:        append([]string{"site", "duration"}, commonEvent...),
+		ServiceFault:   append([]string{"services", "duration"}, commonEvent...),
+		RandomFailures: commonEvent,
+	}
+	allEventKeys = append(append([]string{"site", "region", "services"}, commonEvent...), outageEvent...)
+)
+
+// Scenario defaults (MODEL.md §6.10).
+const (
+	DefaultHorizon    = Week
+	DefaultTrials     = 10000
+	DefaultBreakGlass = 12 * Hour
+	DefaultSoftWeight = 0.5
+	DefaultPriority   = 5
+)
+
+// scenario decodes one scenario; refs collects the references of its events,
+// checked by the caller against the scenario's (patched) platform.
+func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv) {
+	kvs, ok := d.mapping(nd, "a scenario mapping (id, events, ...)")
+	if !ok {
+		return nil, nil
+	}
+	f := d.fields(kvs, "scenario", scenarioKeys...)
+	sc := &Scenario{
+		Horizon:    DefaultHorizon,
+		Trials:     DefaultTrials,
+		BreakGlass: NewFixed(DefaultBreakGlass),
+		SoftWeight: DefaultSoftWeight,
+		Pos:        nd.pos(),
+	}
+	if v, ok := f["id"]; ok {
+		sc.ID, _ = d.id(v.val, "scenario")
+	} else {
+		d.errorf(nd, "scenario has no id")
+	}
+	if v, ok := f["description"]; ok {
+		sc.Description, _ = d.str(v.val)
+	}
+	if v, ok := f["horizon"]; ok {
+		if h, ok := d.duration(v.val); ok {
+			if h <= 0 {
+				d.errorf(v.val, "want a horizon > 0, got %s", FormatDuration(h))
+			} else {
+				sc.Horizon = h
+			}
+		}
+	}
+	if v, ok := f["trials"]; ok {
+		if n, ok := d.int(v.val); ok {
+			if n <= 0 || n > 1<<40 {
+				d.errorf(v.val, "want trials ≥ 1, got %d", n)
+			} else {
+				sc.Trials = int(n)
+			}
+		}
+	}
+	if v, ok := f["crews"]; ok {
+		if n, ok := d.int(v.val); ok {
+			if n < 0 {
+				d.errorf(v.val, "want crews ≥ 0 (omit for unlimited), got %d", n)
+			} else {
+				sc.Crews = int(min(n, 1<<30))
+			}
+		}
+	}
+	if v, ok := f["break_glass"]; ok {
+		if x, ok := d.dist(v.val); ok {
+			sc.BreakGlass = x
+		}
+	}
+	if v, ok := f["soft_weight"]; ok {
+		if x, ok := d.float(v.val); ok {
+			if !(x >= 0 && x <= 1) {
+				d.errorf(v.val, "want soft_weight in [0, 1], got %v", x)
+			} else {
+				sc.SoftWeight = x
+			}
+		}
+	}
+	if v, ok := f["events"]; ok {
+		if items, ok := d.list(v.val, "a list of events"); ok {
+			for _, it := range items {
+				if ev, ok := d.event(it, refs); ok {
+					sc.Events = append(sc.Events, ev)
+				}
+			}
+		}
+	}
+	if v, ok := f["patch"]; ok {
+		return sc, &v
+	}
+	return sc, nil
+}
+
+// event decodes one event.
+func (d *decoder) event(nd node, refs *[]ref) (Event, bool) {
+	ev := Event{Probability: 1, Pos: nd.pos()}
+	kvs, ok := d.mapping(nd, "an event mapping (kind, ...)")
+	if !ok {
+		return ev, false
+	}
+	f := d.fields(kvs, "event", allEventKeys...)
+	kindKV, hasKind := f["kind"]
+	if !hasKind {
+		d.errorf(nd, "event has no kind: want one of site-outage, region-outage, isolate, service-fault, random-failures")
+		return ev, false
+	}
+	name, ok := d.str(kindKV.val)
+	if !ok {
+		return ev, false
+	}
+	kind := -1
+	for i, k := range EventKinds {
+		if k == name {
+			kind = i
+		}
+	}
+	if kind < 0 {
+		d.errorf(kindKV.val, "unknown event kind %q%s", name, Suggest(name, EventKinds))
+		return ev, false
+	}
+	ev.Kind = EventKind(kind)
+	ok = true
+	for _, e := range kvs {
+		if contains(allEventKeys, e.key) && !contains(eventKeys[ev.Kind], e.key) {
+			d.errorf(e.knd, "%s does not apply to a %s event", e.key, ev.Kind)
+			ok = false
+		}
+	}
+	if v, has := f["cause"]; has {
+		ev.Cause, _ = d.str(v.val)
+	}
+	if v, has := f["at"]; has {
+		ev.At, _ = d.dist(v.val)
+	}
+	pv, hasP := f["probability"]
+	rv, hasR := f["rate"]
+	if hasP && hasR {
+		d.errorf(rv.knd, "give probability or rate, not both")
+		ok = false
+	} else if hasP {
+		ev.Probability, _ = d.probability(pv.val)
+	} else if hasR {
+		ev.Rate, _ = d.rate(rv.val)
+	}
+	required := func(key string) (kv, bool) {
+		v, has := f[key]
+		if !has && contains(eventKeys[ev.Kind], key) {
+			d.errorf(nd, "%s event has no %s", ev.Kind, key)
+			ok = false
+		}
+		return v, has
+	}
+	switch ev.Kind {
+	case SiteOutage, Isolate:
+		if v, has := required("site"); has {
+			if id, good := d.id(v.val, "site"); good {
+				ev.Site = id
+				*refs = append(*refs, ref{kind: "site", id: id, nd: v.val})
+			}
+		}
+	case RegionOutage:
+		if v, has := required("region"); has {
+			if r, good := d.str(v.val); good {
+				ev.Region = r
+				*refs = append(*refs, ref{kind: "region", id: r, nd: v.val})
+			}
+		}
+	case ServiceFault:
+		if v, has := required("services"); has {
+			ev.Services = d.faultServices(v.val, refs)
+		}
+	}
+	if ev.Kind == Isolate || ev.Kind == ServiceFault {
+		required("duration")
+	}
+	if v, has := f["duration"]; has && contains(eventKeys[ev.Kind], "duration") {
+		if x, good := d.dist(v.val); good {
+			ev.Duration = &x
+		}
+	}
+	if v, has := f["power_restore"]; has && contains(eventKeys[ev.Kind], "power_restore") {
+		if dv, both := f["duration"]; both {
+			d.errorf(dv.knd, "give power_restore or duration, not both")
+			ok = false
+		}
+		ev.PowerRestore = d.stages(v.val)
+	}
+	if v, has := f["destroys_data"]; has && contains(eventKeys[ev.Kind], "destroys_data") {
+		ev.DestroysData, _ = d.probability(v.val)
+	}
+	return ev, ok
+}
+
+func (d *decoder) faultServices(nd node, refs *[]ref) []string {
+	items, ok := d.list(nd, "a list of services")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		d.errorf(nd, "want at least one service")
+	}
+	var out []string
+	for _, it := range items {
+		id, ok := d.id(it, "service")
+		if !ok {
+			continue
+		}
+		if contains(out, id) {
+			d.errorf(it, "service %q is listed twice", id)
+			continue
+		}
+		*refs = append(*refs, ref{kind: "service", id: id, nd: it})
+		out = append(out, id)
+	}
+	return out
+}
+
+// stages decodes power_restore: cumulative fractions in (0, 1], never
+// decreasing, the last 1.0 (MODEL.md §6.2).
+func (d *decoder) stages(nd node) []Stage {
+	items, ok := d.list(nd, "a list of stages like {after: 20h, fraction: 0.35}")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		d.errorf(nd, "want at least one stage (the last with fraction 1.0)")
+		return nil
+	}
+	var out []Stage
+	var prev *Fraction
+	allOK := true
+	for _, it := range items {
+		kvs, ok := d.mapping(it, "a stage like {after: 20h, fraction: 0.35}")
+		if !ok {
+			allOK = false
+			continue
+		}
+		f := d.fields(kvs, "stage", stageKeys...)
+		var st Stage
+		if v, has := f["after"]; has {
+			st.After, _ = d.dist(v.val)
+		} else {
+			d.errorf(it, "stage has no after")
+		}
+		v, has := f["fraction"]
+		if !has {
+			d.errorf(it, "stage has no fraction")
+			allOK = false
+			continue
+		}
+		fr, good := d.fraction(v.val)
+		if !good {
+			allOK = false
+			continue
+		}
+		if fr.Num <= 0 || fr.Num > fr.Den {
+			d.errorf(v.val, "fraction %s is outside (0, 1]", fractionText(fr))
+			allOK = false
+			continue
+		}
+		if prev != nil && fr.Num*prev.Den < prev.Num*fr.Den {
+			d.errorf(v.val, "fraction %s is below the previous stage's %s: fractions are cumulative", fractionText(fr), fractionText(*prev))
+			allOK = false
+		}
+		st.Fraction = fr
+		out = append(out, st)
+		prev = &fr
+	}
+	if allOK && len(out) > 0 {
+		if last := out[len(out)-1].Fraction; last.Num != last.Den {
+			d.errorf(items[len(items)-1], "the last stage must restore fraction 1.0, got %s", fractionText(last))
+		}
+	}
+	return out
+}
+
+// fractionText formats a fraction as the decimal it was written as.
+func fractionText(f Fraction) string {
+	if f.Den <= 0 {
+		return "?"
+	}
+	digits := 0
+	for den := f.Den; den > 1; den /= 10 {
+		digits++
+	}
+	if digits == 0 {
+		return fmt.Sprint(f.Num)
+	}
+	return fmt.Sprintf("%d.%0*d", f.Num/f.Den, digits, f.Num%f.Den)
+}
