@@ -1,0 +1,273 @@
+package sim
+
+import (
+	"math"
+	"sort"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// curveBins is the resolution of the per-point curve histograms: fractions
+// in steps of 1/1000.
+const curveBins = 1001
+
+type causeCount struct {
+	code  int32
+	count int64
+}
+
+type svcAcc struct {
+	affected, allLost, unrecovered, rto, rpo int64
+	down, recovery, degraded, loss           stat
+	causes                                   []causeCount // few per service: a slice beats a map here
+}
+
+// Aggregator accumulates trial outcomes by streaming; its memory does not
+// depend on the number of trials. Aggregators merge exactly.
+type Aggregator struct {
+	c      *graph.Compiled
+	grid   []int64
+	trials int64
+	svc    []svcAcc
+
+	full, userMilliHours, cost, peak, crew stat
+	deadlock, unrecovered                  int64
+
+	curveUpSum    []int64
+	curveUsersSum []int64
+	curveUpBins   [][curveBins]int64
+	curveUserBins [][curveBins]int64
+}
+
+// NewAggregator returns an empty aggregator for c's outcomes on grid.
+func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
+	H := c.Horizon
+	a := &Aggregator{c: c, grid: grid, svc: make([]svcAcc, len(c.Services))}
+	for s := range a.svc {
+		a.svc[s].down = newStat(H)
+		a.svc[s].recovery = newStat(H)
+		a.svc[s].degraded = newStat(H)
+		a.svc[s].loss = newStat(math.MaxInt64 / 4)
+	}
+	var users int64
+	var cost float64
+	for _, s := range c.Services {
+		users += s.Users
+		cost += s.CostPerHour
+	}
+	hours := float64(H) / float64(graph.Hour)
+	a.full = newStat(H)
+	a.userMilliHours = newStat(int64(min(float64(users)*hours*1000, 1e18)) + 2)
+	a.cost = newStat(int64(min(cost*hours, 1e18)) + 2)
+	a.peak = newStat(int64(len(c.Services)) + 2)
+	a.crew = newStat(math.MaxInt64 / 4)
+	a.curveUpSum = make([]int64, len(grid))
+	a.curveUsersSum = make([]int64, len(grid))
+	a.curveUpBins = make([][curveBins]int64, len(grid))
+	a.curveUserBins = make([][curveBins]int64, len(grid))
+	return a
+}
+
+// Add accumulates one trial's outcome.
+func (a *Aggregator) Add(o *Outcome) {
+	c := a.c
+	H := c.Horizon
+	a.trials++
+	for s := range a.svc {
+		acc := &a.svc[s]
+		acc.down.add(o.Downtime[s])
+		acc.degraded.add(o.Degraded[s])
+		if o.FirstDown[s] >= 0 {
+			acc.affected++
+			rec := o.LastUp[s]
+			if o.DownAtEnd[s] {
+				rec = H
+				acc.unrecovered++
+			}
+			acc.recovery.add(rec)
+			acc.addCause(o.Cause[s])
+		}
+		if o.AllLost[s] {
+			acc.allLost++
+		} else {
+			acc.loss.add(o.DataLoss[s])
+		}
+		if o.RTOBreach[s] {
+			acc.rto++
+		}
+		if rpo := c.Services[s].RPO; rpo >= 0 && (o.AllLost[s] || o.DataLoss[s] > rpo) {
+			acc.rpo++
+		}
+	}
+	a.full.add(o.FullRecovery)
+	if o.Unrecovered {
+		a.unrecovered++
+	}
+	a.userMilliHours.add(o.UserMilliHours)
+	a.cost.add(o.Cost)
+	a.peak.add(int64(o.PeakDown))
+	a.crew.add(o.CrewMs)
+	if o.Deadlock {
+		a.deadlock++
+	}
+	n := int64(len(c.Services))
+	for i := range a.grid {
+		up := int64(o.CurveUp[i])
+		a.curveUpSum[i] += up
+		a.curveUsersSum[i] += o.CurveUsers[i]
+		if n > 0 {
+			a.curveUpBins[i][(up*1000+n/2)/n]++
+		}
+		a.curveUserBins[i][min(max((o.CurveUsers[i]+500_000)/1_000_000, 0), 1000)]++
+	}
+}
+
+func (acc *svcAcc) addCause(code int32) {
+	for i := range acc.causes {
+		if acc.causes[i].code == code {
+			acc.causes[i].count++
+			return
+		}
+	}
+	acc.causes = append(acc.causes, causeCount{code, 1})
+}
+
+// Merge adds b's trials into a. Both must aggregate the same compiled
+// scenario on the same grid.
+func (a *Aggregator) Merge(b *Aggregator) {
+	a.trials += b.trials
+	for s := range a.svc {
+		x, y := &a.svc[s], &b.svc[s]
+		x.affected += y.affected
+		x.allLost += y.allLost
+		x.unrecovered += y.unrecovered
+		x.rto += y.rto
+		x.rpo += y.rpo
+		x.down.merge(&y.down)
+		x.recovery.merge(&y.recovery)
+		x.degraded.merge(&y.degraded)
+		x.loss.merge(&y.loss)
+		for _, cc := range y.causes {
+			found := false
+			for i := range x.causes {
+				if x.causes[i].code == cc.code {
+					x.causes[i].count += cc.count
+					found = true
+				}
+			}
+			if !found {
+				x.causes = append(x.causes, cc)
+			}
+		}
+	}
+	a.full.merge(&b.full)
+	a.userMilliHours.merge(&b.userMilliHours)
+	a.cost.merge(&b.cost)
+	a.peak.merge(&b.peak)
+	a.crew.merge(&b.crew)
+	a.deadlock += b.deadlock
+	a.unrecovered += b.unrecovered
+	for i := range a.grid {
+		a.curveUpSum[i] += b.curveUpSum[i]
+		a.curveUsersSum[i] += b.curveUsersSum[i]
+		for j := range curveBins {
+			a.curveUpBins[i][j] += b.curveUpBins[i][j]
+			a.curveUserBins[i][j] += b.curveUserBins[i][j]
+		}
+	}
+}
+
+// Trials returns the number of trials aggregated.
+func (a *Aggregator) Trials() int64 { return a.trials }
+
+// Results summarises the aggregate in the shape of MODEL.md §8.
+func (a *Aggregator) Results(seed uint64) *Results {
+	c := a.c
+	n := float64(max(a.trials, 1))
+	r := &Results{
+		Schema: Schema, Scenario: c.Scenario.ID, Description: c.Scenario.Description,
+		Platform: c.Platform.Name, Currency: c.Platform.Currency,
+		Seed: seed, Trials: int(a.trials), HorizonMs: c.Horizon, SoftWeight: c.SoftWeight,
+	}
+	hour := float64(graph.Hour)
+	for s := range a.svc {
+		acc := &a.svc[s]
+		cs := &c.Services[s]
+		sr := ServiceResult{
+			ID: cs.ID, Users: cs.Users, Priority: int(cs.Priority),
+			PAffected:    float64(acc.affected) / n,
+			Downtime:     acc.down.summary(1),
+			Recovery:     acc.recovery.summary(1),
+			Degraded:     acc.degraded.summary(1),
+			DataLoss:     acc.loss.summary(1),
+			PAllDataLost: float64(acc.allLost) / n,
+			PUnrecovered: float64(acc.unrecovered) / n,
+			PRTOBreach:   float64(acc.rto) / n,
+			PRPOBreach:   float64(acc.rpo) / n,
+			Causes:       map[string]float64{},
+		}
+		sr.UserHours = float64(cs.Users) * (sr.Downtime.Mean + c.SoftWeight*sr.Degraded.Mean) / hour
+		causes := append([]causeCount(nil), acc.causes...)
+		sort.Slice(causes, func(i, j int) bool {
+			if causes[i].count != causes[j].count {
+				return causes[i].count > causes[j].count
+			}
+			return CauseString(c, causes[i].code) < CauseString(c, causes[j].code)
+		})
+		for i, cc := range causes {
+			name := CauseString(c, cc.code)
+			sr.Causes[name] = float64(cc.count) / float64(acc.affected)
+			if i == 0 {
+				sr.TopCause = name
+			}
+		}
+		r.Services = append(r.Services, sr)
+	}
+	r.Summary = PlatformResult{
+		FullRecovery: a.full.summary(1),
+		UserHours:    a.userMilliHours.summary(1000),
+		Cost:         a.cost.summary(1),
+		PeakDown:     a.peak.summary(1),
+		CrewHours:    a.crew.summary(hour),
+		PDeadlock:    float64(a.deadlock) / n,
+		PUnrecovered: float64(a.unrecovered) / n,
+	}
+	r.Curve = a.curve()
+	return r
+}
+
+func (a *Aggregator) curve() Curve {
+	cv := Curve{TMs: append([]int64(nil), a.grid...)}
+	ns := float64(len(a.c.Services))
+	n := float64(max(a.trials, 1))
+	for i := range a.grid {
+		cv.ServicesUp.Mean = append(cv.ServicesUp.Mean, float64(a.curveUpSum[i])/n/ns)
+		cv.UsersServed.Mean = append(cv.UsersServed.Mean, float64(a.curveUsersSum[i])/n/1e9)
+		cv.ServicesUp.P10 = append(cv.ServicesUp.P10, binQuantile(&a.curveUpBins[i], a.trials, 0.10))
+		cv.ServicesUp.P90 = append(cv.ServicesUp.P90, binQuantile(&a.curveUpBins[i], a.trials, 0.90))
+		cv.UsersServed.P10 = append(cv.UsersServed.P10, binQuantile(&a.curveUserBins[i], a.trials, 0.10))
+		cv.UsersServed.P90 = append(cv.UsersServed.P90, binQuantile(&a.curveUserBins[i], a.trials, 0.90))
+	}
+	return cv
+}
+
+func binQuantile(bins *[curveBins]int64, n int64, q float64) float64 {
+	rank := max(int64(math.Ceil(q*float64(n))), 1)
+	var cum int64
+	for j, c := range bins {
+		cum += c
+		if cum >= rank {
+			return float64(j) / 1000
+		}
+	}
+	return 1
+}
+
+// Grid returns the recovery-curve time grid: points+1 times from 0 to H.
+func Grid(H int64, points int) []int64 {
+	g := make([]int64, points+1)
+	for k := range g {
+		g[k] = int64(k) * H / int64(points)
+	}
+	return g
+}

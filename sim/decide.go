@@ -1,0 +1,152 @@
+package sim
+
+import "github.com/dominosim/domino/graph"
+
+// decide takes the decisions of MODEL.md §6.3–§6.4 on the settled state of
+// this instant: start gates, switches to automated restarts and failovers
+// when tooling returns, and failovers.
+func (t *Trial) decide() {
+	c := t.c
+	// Newly powered replicas pass their start gate or begin to wait.
+	for _, r := range t.gateList {
+		if t.phase[r] != phGate || t.gateWaiting[r] {
+			continue
+		}
+		s := c.Replicas[r].Service
+		if t.firstMissingNeed(s) < 0 {
+			t.proceed(r)
+			continue
+		}
+		t.gateWaiting[r] = true
+		bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.gen[r]))
+		t.trace(Record{Kind: RecWaitStart, Replica: r, Cause: causeWaiting | t.firstMissingNeed(s), Value: bg})
+		t.schedule(t.now+bg, evGate, r, 0, t.gen[r])
+	}
+	t.gateList = t.gateList[:0]
+
+	for _, u := range t.wentUp {
+		// Replicas waiting for u to start.
+		for _, s := range c.RevStart[c.RevStartOff[u]:c.RevStartOff[u+1]] {
+			if t.firstMissingNeed(s) >= 0 {
+				continue
+			}
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				if t.phase[r] == phGate && t.gateWaiting[r] {
+					t.proceed(r)
+				}
+			}
+		}
+		// Jobs waiting for a crew take the automated path once their
+		// tooling is all up.
+		for _, s := range c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]] {
+			if !t.toolsUp(s) {
+				continue
+			}
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				if t.phase[r] == phCrew {
+					t.queue.remove(graph.JobRestart(r))
+					t.startRestart(r, false)
+				}
+			}
+			if t.foState[s] == foCrew {
+				t.queue.remove(graph.JobFailover(t.foTarget[s]))
+				t.startFailover(s, t.foTarget[s], false)
+			}
+		}
+	}
+
+	for _, s := range t.foCheck {
+		t.foMark[s] = false
+		t.checkFailover(s)
+	}
+	t.foCheck = t.foCheck[:0]
+}
+
+// checkFailover starts or cancels the failover of an active-standby service.
+func (t *Trial) checkFailover(s int32) {
+	c := t.c
+	if t.serving[t.active[s]] {
+		if t.foState[s] != foNone {
+			t.cancelFailover(s)
+		}
+		return
+	}
+	if t.foState[s] != foNone {
+		return
+	}
+	target := int32(-1)
+	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if r != t.active[s] && t.serving[r] {
+			target = r
+			break
+		}
+	}
+	if target < 0 {
+		return
+	}
+	t.nFailover[s]++
+	t.foTarget[s] = target
+	if t.toolsUp(s) {
+		t.startFailover(s, target, false)
+		return
+	}
+	t.foState[s] = foCrew
+	t.trace(Record{Kind: RecFailoverQueued, Service: s, Replica: target})
+	t.enqueue(graph.JobFailover(target))
+}
+
+// startFailover begins a failover of s toward target; a manual one already
+// holds its crew.
+func (t *Trial) startFailover(s, target int32, manual bool) {
+	cs := &t.c.Services[s]
+	f := &cs.Failover
+	n := uint64(t.nFailover[s] - 1)
+	var d int64
+	switch {
+	case !manual:
+		d = t.draw(&f.Auto, cs.Key, pFailoverAuto, n)
+	case f.Manual != nil:
+		d = t.draw(f.Manual, cs.Key, pFailoverManual, n)
+	default:
+		d = 10 * t.draw(&f.Auto, cs.Key, pFailoverAuto, n)
+	}
+	t.foState[s] = foRunning
+	t.foManual[s] = manual
+	t.foTarget[s] = target
+	t.foGen[s]++
+	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual})
+	t.schedule(t.now+d, evFailoverDone, s, 0, t.foGen[s])
+}
+
+func (t *Trial) cancelFailover(s int32) {
+	switch t.foState[s] {
+	case foCrew:
+		t.queue.remove(graph.JobFailover(t.foTarget[s]))
+	case foRunning:
+		if t.foManual[s] {
+			t.release(graph.JobFailover(t.foTarget[s]))
+		}
+	}
+	t.foState[s], t.foManual[s] = foNone, false
+	t.foGen[s]++
+	t.trace(Record{Kind: RecFailoverCancelled, Service: s})
+}
+
+// failoverDone makes the target active if it still serves, else starts
+// over at once (MODEL.md §6.10).
+func (t *Trial) failoverDone(s int32, gen uint32) {
+	if gen != t.foGen[s] || t.foState[s] != foRunning {
+		return
+	}
+	target := t.foTarget[s]
+	if t.foManual[s] {
+		t.release(graph.JobFailover(target))
+	}
+	t.foState[s], t.foManual[s] = foNone, false
+	if t.serving[target] {
+		t.active[s] = target
+		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target})
+		t.markSvc(s)
+	}
+	t.markFailover(s)
+}

@@ -1,0 +1,125 @@
+package sim
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// recordGrid records the state for every curve point before time until.
+func (t *Trial) recordGrid(until int64) {
+	for t.nextGrid < len(t.grid) && t.grid[t.nextGrid] < until && t.grid[t.nextGrid] <= t.H {
+		t.out.CurveUp[t.nextGrid] = int32(len(t.c.Services)) - t.downCount
+		t.out.CurveUsers[t.nextGrid] = t.usersServedPPB()
+		t.nextGrid++
+	}
+}
+
+// usersServedPPB is the fraction of users served now, in parts per billion:
+// users of down services are not served, those of degraded ones count
+// (1 − soft_weight).
+func (t *Trial) usersServedPPB() int64 {
+	if t.totalUsers == 0 {
+		return 1e9
+	}
+	lost := float64(t.downUsers) + t.c.SoftWeight*float64(t.degUsers)
+	return int64(math.Round(1e9 * (1 - lost/float64(t.totalUsers))))
+}
+
+// finish closes the outages and holds still open at the horizon and
+// computes the trial's platform figures (MODEL.md §8).
+func (t *Trial) finish() {
+	c := t.c
+	H := t.H
+	o := &t.out
+	t.now = H
+	for len(t.held) > 0 {
+		t.release(t.held[len(t.held)-1])
+	}
+	var userMsHi, userMsLo uint64
+	var degUserMs, cost float64
+	for s := range c.Services {
+		cs := &c.Services[s]
+		if !t.up[s] {
+			d := H - t.downSince[s]
+			o.Downtime[s] += d
+			if cs.RTO >= 0 && d > cs.RTO {
+				o.RTOBreach[s] = true
+			}
+			o.DownAtEnd[s] = true
+		}
+		if t.degraded[s] {
+			o.Degraded[s] += H - t.degSince[s]
+		}
+		if o.FirstDown[s] >= 0 {
+			if o.DownAtEnd[s] {
+				o.FullRecovery, o.Unrecovered = H, true
+			} else if o.LastUp[s] > o.FullRecovery && !o.Unrecovered {
+				o.FullRecovery = o.LastUp[s]
+			}
+		}
+		hi, lo := bits.Mul64(uint64(cs.Users), uint64(o.Downtime[s]))
+		var carry uint64
+		userMsLo, carry = bits.Add64(userMsLo, lo, 0)
+		userMsHi += hi + carry
+		degUserMs += float64(cs.Users) * float64(o.Degraded[s])
+		cost += cs.CostPerHour * float64(o.Downtime[s]) / float64(graph.Hour)
+	}
+	// user-hours × 1000 = user-ms / 3600.
+	um := int64(math.MaxInt64)
+	if userMsHi < 3600 {
+		q, _ := bits.Div64(userMsHi, userMsLo, 3600)
+		um = int64(min(q, math.MaxInt64/2))
+	}
+	o.UserMilliHours = um + int64(math.Round(c.SoftWeight*degUserMs/3600))
+	o.Cost = int64(math.Round(cost))
+}
+
+// destroyData applies the data loss of an outage that destroyed the data
+// of its sites (MODEL.md §6.7).
+func (t *Trial) destroyData(ei, k int32) {
+	c := t.c
+	e := &c.Events[ei]
+	o := &t.out
+	destroyed := func(x int32) bool {
+		for _, y := range e.Sites {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
+	for s := range c.Services {
+		cs := &c.Services[s]
+		if cs.Data == nil {
+			continue
+		}
+		hit, survivor := false, false
+		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+			if destroyed(c.Replicas[r].Site) {
+				hit = true
+			} else {
+				survivor = true
+			}
+		}
+		if !hit {
+			continue
+		}
+		n := uint64(ei)<<32 | uint64(k)
+		d := cs.Data
+		var loss int64
+		switch {
+		case survivor && d.Replication == graph.ReplicationSync:
+			loss = 0
+		case survivor && d.Replication == graph.ReplicationAsync:
+			loss = t.draw(&d.Lag, cs.Key, pLag, n)
+		case d.Backup != nil && d.Backup.Offsite:
+			loss = int64(t.uniform(cs.Key, pBackup, n) * float64(d.Backup.Every))
+		default:
+			o.AllLost[s] = true
+		}
+		o.DataLoss[s] += loss
+		t.trace(Record{Kind: RecDataLoss, Service: int32(s), Value: loss, Manual: o.AllLost[s]})
+	}
+}

@@ -1,0 +1,68 @@
+package sim
+
+// Schema names the version of the results file format.
+const Schema = "domino.results/v1"
+
+// Results is the content of a results file (MODEL.md §8). Times are in
+// milliseconds unless a field says otherwise.
+type Results struct {
+	Schema      string          `json:"schema"`
+	Scenario    string          `json:"scenario"`
+	Description string          `json:"description,omitempty"`
+	Platform    string          `json:"platform_name,omitempty"`
+	Currency    string          `json:"currency,omitempty"`
+	Seed        uint64          `json:"seed"`
+	Trials      int             `json:"trials"`
+	HorizonMs   int64           `json:"horizon_ms"`
+	SoftWeight  float64         `json:"soft_weight"`
+	Services    []ServiceResult `json:"services"`
+	Summary     PlatformResult  `json:"platform"`
+	Curve       Curve           `json:"curve"`
+}
+
+// ServiceResult is one service's statistics over the trials.
+type ServiceResult struct {
+	ID           string             `json:"id"`
+	Users        int64              `json:"users"`
+	Priority     int                `json:"priority"`
+	PAffected    float64            `json:"p_affected"`
+	Downtime     Summary            `json:"downtime_ms"`
+	Recovery     Summary            `json:"recovery_ms"`
+	Degraded     Summary            `json:"degraded_ms"`
+	DataLoss     Summary            `json:"data_loss_ms"`
+	PAllDataLost float64            `json:"p_all_data_lost"`
+	PUnrecovered float64            `json:"p_unrecovered"`
+	PRTOBreach   float64            `json:"p_rto_breach"`
+	PRPOBreach   float64            `json:"p_rpo_breach"`
+	Causes       map[string]float64 `json:"causes"`
+	TopCause     string             `json:"top_cause,omitempty"`
+	// UserHours is the expected user-hours lost to this service:
+	// users × (mean downtime + soft_weight × mean degraded time).
+	UserHours float64 `json:"user_hours"`
+}
+
+// PlatformResult holds the per-trial platform figures (MODEL.md §8).
+type PlatformResult struct {
+	FullRecovery Summary `json:"full_recovery_ms"`
+	UserHours    Summary `json:"user_hours"`
+	Cost         Summary `json:"cost"`
+	PeakDown     Summary `json:"peak_down"`
+	CrewHours    Summary `json:"crew_hours"`
+	PDeadlock    float64 `json:"p_deadlock"`
+	PUnrecovered float64 `json:"p_unrecovered"`
+}
+
+// Curve is the recovery curve: fractions of services up and of users served
+// at each grid time.
+type Curve struct {
+	TMs         []int64 `json:"t_ms"`
+	ServicesUp  Band    `json:"services_up"`
+	UsersServed Band    `json:"users_served"`
+}
+
+// Band is a curve's mean with its 10th and 90th percentiles across trials.
+type Band struct {
+	Mean []float64 `json:"mean"`
+	P10  []float64 `json:"p10"`
+	P90  []float64 `json:"p90"`
+}

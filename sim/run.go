@@ -1,0 +1,83 @@
+package sim
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// GridPoints is the default number of recovery-curve intervals.
+const GridPoints = 200
+
+// Options control a Monte Carlo run.
+type Options struct {
+	Trials  int    // default: the scenario's
+	Seed    uint64 // default 1 is the caller's business: 0 is a seed too
+	Workers int    // default: runtime.NumCPU()
+	// Progress, when set, is called from the workers with the number of
+	// trials just finished.
+	Progress func(done int)
+}
+
+// chunk is how many consecutive trials a worker takes at a time.
+const chunk = 64
+
+// Run simulates the trials of c and aggregates them. The results do not
+// depend on Workers: every trial is keyed by (seed, index) and aggregation
+// is exact.
+func Run(ctx context.Context, c *graph.Compiled, opt Options) (*Results, error) {
+	agg, err := RunAggregate(ctx, c, opt)
+	if err != nil {
+		return nil, err
+	}
+	return agg.Results(opt.Seed), nil
+}
+
+// RunAggregate is Run without the final summary.
+func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggregator, error) {
+	trials := opt.Trials
+	if trials <= 0 {
+		trials = c.Scenario.Trials
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, max(1, (trials+chunk-1)/chunk))
+	grid := Grid(c.Horizon, GridPoints)
+	aggs := make([]*Aggregator, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		aggs[w] = NewAggregator(c, grid)
+		wg.Add(1)
+		go func(agg *Aggregator) {
+			defer wg.Done()
+			tr := NewTrial(c, grid)
+			for ctx.Err() == nil {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= trials {
+					return
+				}
+				hi := min(lo+chunk, trials)
+				for i := lo; i < hi; i++ {
+					agg.Add(tr.Run(opt.Seed, i))
+				}
+				if opt.Progress != nil {
+					opt.Progress(hi - lo)
+				}
+			}
+		}(aggs[w])
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, a := range aggs[1:] {
+		aggs[0].Merge(a)
+	}
+	return aggs[0], nil
+}

@@ -1,0 +1,410 @@
+package sim
+
+import "github.com/dominosim/domino/graph"
+
+// settle brings serving, placement and the up set in line with the events of
+// this instant, and accounts for every service that went down or up.
+func (t *Trial) settle() {
+	c := t.c
+	// Serving (MODEL.md §6.4).
+	for _, r := range t.dirtyRep {
+		t.repMark[r] = false
+		serves := t.phase[r] == phRunning && t.isolated[c.Replicas[r].Site] == 0
+		if serves == t.serving[r] {
+			continue
+		}
+		t.serving[r] = serves
+		s := c.Replicas[r].Service
+		if serves {
+			t.servingCnt[s]++
+		} else {
+			t.servingCnt[s]--
+			t.lastStop[r] = t.now
+		}
+		t.markSvc(s)
+		t.markFailover(s)
+	}
+	t.dirtyRep = t.dirtyRep[:0]
+
+	// Placement and faults; services that must go down go at once, those
+	// that may come up are gathered.
+	t.ups = t.ups[:0]
+	for _, s := range t.dirtySvc {
+		t.svcMark[s] = false
+		ok := t.fault[s] == 0 && t.placed(s)
+		if ok == t.baseOK[s] {
+			continue
+		}
+		t.baseOK[s] = ok
+		if !ok {
+			if t.up[s] {
+				t.knockOut(s)
+			}
+		} else if !t.up[s] {
+			t.ups = append(t.ups, s)
+		}
+	}
+	t.dirtySvc = t.dirtySvc[:0]
+	if len(t.ups) > 0 {
+		t.raise()
+	}
+	t.account()
+}
+
+// placed reports whether s's placement is satisfied by its serving replicas.
+func (t *Trial) placed(s int32) bool {
+	cs := &t.c.Services[s]
+	switch cs.Mode {
+	case graph.ActiveStandby:
+		return t.serving[t.active[s]]
+	case graph.Single:
+		return t.serving[t.c.RepOff[s]]
+	}
+	return t.servingCnt[s] >= cs.Quorum
+}
+
+// satisfied reports whether every hard dependency of s is up and every hard
+// any-group has at least need members up.
+func (t *Trial) satisfied(s int32) bool {
+	c := t.c
+	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+		d := &c.Deps[i]
+		if d.Soft {
+			continue
+		}
+		if d.Service >= 0 {
+			if !t.up[d.Service] {
+				return false
+			}
+			continue
+		}
+		if t.anyUp(d) < d.Need {
+			return false
+		}
+	}
+	return true
+}
+
+// softDown reports whether an up service has a soft dependency (or soft
+// any-group) unsatisfied: it is then degraded (MODEL.md §6.6).
+func (t *Trial) softDown(s int32) bool {
+	c := t.c
+	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+		d := &c.Deps[i]
+		if !d.Soft {
+			continue
+		}
+		if d.Service >= 0 {
+			if !t.up[d.Service] {
+				return true
+			}
+		} else if t.anyUp(d) < d.Need {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Trial) anyUp(d *graph.CDep) int32 {
+	n := int32(0)
+	for _, m := range t.c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
+		if t.up[m] {
+			n++
+		}
+	}
+	return n
+}
+
+func (t *Trial) touch(s int32) {
+	if !t.touchMark[s] {
+		t.touchMark[s] = true
+		t.prevUp[s] = t.up[s]
+		t.touched = append(t.touched, s)
+	}
+}
+
+// knockOut takes s down and, transitively, every up service that no
+// longer has its hard dependencies. Removing services from a fixed point
+// this way yields the greatest fixed point below it.
+func (t *Trial) knockOut(s int32) {
+	c := t.c
+	t.touch(s)
+	t.up[s] = false
+	t.work = append(t.work[:0], s)
+	for len(t.work) > 0 {
+		x := t.work[len(t.work)-1]
+		t.work = t.work[:len(t.work)-1]
+		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
+			if t.up[d] && !t.satisfied(d) {
+				t.touch(d)
+				t.up[d] = false
+				t.work = append(t.work, d)
+			}
+		}
+	}
+}
+
+// raise brings up what can come up after the services in t.ups regained
+// their placement: the region of down services reachable from them through
+// reverse hard edges is raised tentatively, then members that lack a
+// dependency are knocked out again until the region is consistent. What
+// stays is the greatest fixed point, cycles included (MODEL.md §6.5).
+func (t *Trial) raise() {
+	c := t.c
+	t.region = t.region[:0]
+	for _, s := range t.ups {
+		if !t.inRegion[s] && !t.up[s] && t.baseOK[s] {
+			t.inRegion[s] = true
+			t.region = append(t.region, s)
+		}
+	}
+	for i := 0; i < len(t.region); i++ {
+		x := t.region[i]
+		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
+			if !t.inRegion[d] && !t.up[d] && t.baseOK[d] {
+				t.inRegion[d] = true
+				t.region = append(t.region, d)
+			}
+		}
+	}
+	for _, x := range t.region {
+		t.up[x] = true
+	}
+	t.work = append(t.work[:0], t.region...)
+	for len(t.work) > 0 {
+		x := t.work[len(t.work)-1]
+		t.work = t.work[:len(t.work)-1]
+		if !t.up[x] || t.satisfied(x) {
+			continue
+		}
+		t.up[x] = false
+		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
+			if t.inRegion[d] && t.up[d] {
+				t.work = append(t.work, d)
+			}
+		}
+	}
+	for _, x := range t.region {
+		t.inRegion[x] = false
+		if t.up[x] {
+			t.prevUp[x] = false // raise only ever touches down services
+			if !t.touchMark[x] {
+				t.touchMark[x] = true
+				t.touched = append(t.touched, x)
+			}
+		}
+	}
+}
+
+// account records the transitions of this instant: downtime, causes,
+// degraded time, and the lists decide() reacts to.
+func (t *Trial) account() {
+	c := t.c
+	now := t.now
+	o := &t.out
+	t.wentUp, t.wentDown = t.wentUp[:0], t.wentDown[:0]
+	for _, s := range t.touched {
+		t.touchMark[s] = false
+		if t.up[s] == t.prevUp[s] {
+			continue
+		}
+		cs := &c.Services[s]
+		if t.up[s] {
+			d := now - t.downSince[s]
+			o.Downtime[s] += d
+			if cs.RTO >= 0 && d > cs.RTO {
+				o.RTOBreach[s] = true
+			}
+			o.LastUp[s] = now
+			t.downCount--
+			t.downUsers -= cs.Users
+			t.curCause[s] = causeNone
+			t.wentUp = append(t.wentUp, s)
+			t.trace(Record{Kind: RecUp, Service: s})
+		} else {
+			t.downSince[s] = now
+			t.downCount++
+			t.downUsers += cs.Users
+			t.wentDown = append(t.wentDown, s)
+		}
+	}
+	t.touched = t.touched[:0]
+	if len(t.wentDown) > 0 {
+		t.assignCauses()
+	}
+	if len(t.wentUp)+len(t.wentDown) > 0 {
+		t.updateDegraded()
+	}
+}
+
+// assignCauses decides the cause of every service that went down at this
+// instant (MODEL.md §6.9). Dependency causes are assigned in waves, each
+// wave seeing only the causes known before it, so the result does not
+// depend on processing order and follows the cascade.
+func (t *Trial) assignCauses() {
+	o := &t.out
+	pending := t.pending[:0]
+	for _, s := range t.wentDown {
+		t.curCause[s] = causeNone
+		if t.fault[s] > 0 {
+			t.curCause[s] = causeFault
+		} else if !t.baseOK[s] {
+			t.curCause[s] = t.placementCause(s)
+		} else {
+			pending = append(pending, s)
+		}
+	}
+	for len(pending) > 0 {
+		// Decide the wave on the causes known at its start.
+		wave := t.wave[:0]
+		for _, s := range pending {
+			if d := t.firstDownDep(s, true); d >= 0 {
+				wave = append(wave, s, d)
+			}
+		}
+		if len(wave) == 0 {
+			// Cannot happen for a consistent fixed point; fall back to the
+			// first down dependency so every outage has a cause.
+			for _, s := range pending {
+				t.curCause[s] = causeDependency | max(t.firstDownDep(s, false), 0)
+			}
+			break
+		}
+		for i := 0; i < len(wave); i += 2 {
+			t.curCause[wave[i]] = causeDependency | wave[i+1]
+		}
+		t.wave = wave
+		rest := pending[:0]
+		for _, s := range pending {
+			if t.curCause[s] == causeNone {
+				rest = append(rest, s)
+			}
+		}
+		pending = rest
+	}
+	t.pending = pending[:0]
+	for _, s := range t.wentDown {
+		if o.FirstDown[s] < 0 {
+			o.FirstDown[s] = t.now
+			o.Cause[s] = t.curCause[s]
+		}
+		t.trace(Record{Kind: RecDown, Service: s, Cause: t.curCause[s]})
+	}
+}
+
+// firstDownDep returns the first down hard dependency of s (or member of an
+// unsatisfied hard any-group), in file order; with known, only one whose
+// cause is already known. It returns -1 when there is none.
+func (t *Trial) firstDownDep(s int32, known bool) int32 {
+	c := t.c
+	ok := func(x int32) bool { return !t.up[x] && (!known || t.curCause[x] != causeNone) }
+	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+		d := &c.Deps[i]
+		if d.Soft {
+			continue
+		}
+		if d.Service >= 0 {
+			if ok(d.Service) {
+				return d.Service
+			}
+			continue
+		}
+		if t.anyUp(d) >= d.Need {
+			continue
+		}
+		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
+			if ok(m) {
+				return m
+			}
+		}
+	}
+	return -1
+}
+
+// placementCause is the reason of the replica that stopped serving most
+// recently (ties in placement order; for active-standby the active one).
+func (t *Trial) placementCause(s int32) int32 {
+	c := t.c
+	if c.Services[s].Mode == graph.ActiveStandby {
+		return t.replicaReason(t.active[s])
+	}
+	best := int32(-1)
+	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if !t.serving[r] && (best < 0 || t.lastStop[r] > t.lastStop[best]) {
+			best = r
+		}
+	}
+	if best < 0 {
+		best = c.RepOff[s]
+	}
+	return t.replicaReason(best)
+}
+
+// replicaReason says why a replica does not serve, from its current state.
+func (t *Trial) replicaReason(r int32) int32 {
+	c := t.c
+	x := c.Replicas[r].Site
+	switch {
+	case t.failed[r] || t.siteFailed[x]:
+		return causeFailure | x
+	case !t.powered[r]:
+		return causeSite | x
+	case t.phase[r] == phGate:
+		if u := t.firstMissingNeed(c.Replicas[r].Service); u >= 0 {
+			return causeWaiting | u
+		}
+		return t.stopReasonOr(r, causeSite|x)
+	case t.phase[r] == phRunning:
+		return causeIsolated | x
+	}
+	return t.stopReasonOr(r, causeSite|x)
+}
+
+func (t *Trial) stopReasonOr(r, def int32) int32 {
+	if t.stopReason[r] != causeNone {
+		return t.stopReason[r]
+	}
+	return def
+}
+
+// updateDegraded re-evaluates degraded status for the services whose up
+// status changed and their soft dependents.
+func (t *Trial) updateDegraded() {
+	c := t.c
+	t.degStamp++
+	check := func(s int32) {
+		if t.degMark[s] == t.degStamp {
+			return
+		}
+		t.degMark[s] = t.degStamp
+		deg := t.up[s] && t.softDown(s)
+		if deg == t.degraded[s] {
+			return
+		}
+		t.degraded[s] = deg
+		u := c.Services[s].Users
+		if deg {
+			t.degSince[s] = t.now
+			t.degUsers += u
+		} else {
+			t.out.Degraded[s] += t.now - t.degSince[s]
+			t.degUsers -= u
+		}
+		t.trace(Record{Kind: RecDegraded, Service: s, Value: b2i(deg)})
+	}
+	for _, list := range [2][]int32{t.wentUp, t.wentDown} {
+		for _, s := range list {
+			check(s)
+			for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
+				check(d)
+			}
+		}
+	}
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}

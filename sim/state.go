@@ -1,0 +1,78 @@
+package sim
+
+import "github.com/dominosim/domino/graph"
+
+// Replica phases (MODEL.md §6.3).
+const (
+	phOff     uint8 = iota // unpowered or failed
+	phGate                 // powered, waiting for its start_needs
+	phCrew                 // waiting for a crew to restart it by hand
+	phRestart              // restarting
+	phRunning
+)
+
+// Failover states of an active-standby service (MODEL.md §6.4).
+const (
+	foNone uint8 = iota
+	foCrew       // waiting for a crew
+	foRunning
+)
+
+// Event kinds.
+const (
+	evOutageStart  uint8 = iota // a: event, b: occurrence
+	evStage                     // a: outage record, b: stage
+	evIsolateStart              // a: event, b: occurrence
+	evIsolateEnd
+	evFaultStart // a: event
+	evFaultEnd
+	evGate           // a: replica
+	evRestartDone    // a: replica
+	evFailoverDone   // a: service
+	evReplicaFail    // a: replica
+	evRepairDone     // a: replica
+	evSiteFail       // a: site
+	evSiteRepairDone // a: site
+)
+
+// Cause codes: kind in the high byte, a site or service index below.
+const (
+	causeNone       int32 = 0
+	causeFault      int32 = 1 << 24
+	causeWaiting    int32 = 2 << 24 // first missing start need
+	causeFailure    int32 = 3 << 24 // site of the failed replica or the failed site
+	causeSite       int32 = 4 << 24 // site without power
+	causeIsolated   int32 = 5 << 24
+	causeDependency int32 = 6 << 24
+	causeMask       int32 = 0xffffff
+)
+
+// CauseString renders a cause code for reports, like "site pangyo" or
+// "dependency auth".
+func CauseString(c *graph.Compiled, code int32) string {
+	arg := code & causeMask
+	switch code &^ causeMask {
+	case causeFault:
+		return "fault"
+	case causeWaiting:
+		return "waiting-start " + c.Services[arg].ID
+	case causeFailure:
+		return "failure " + c.Sites[arg].ID
+	case causeSite:
+		return "site " + c.Sites[arg].ID
+	case causeIsolated:
+		return "isolated " + c.Sites[arg].ID
+	case causeDependency:
+		return "dependency " + c.Services[arg].ID
+	}
+	return "none"
+}
+
+// outage is the power state of one site under one outage occurrence: the
+// fraction of the site's servers it has powered again so far.
+type outage struct {
+	site     int32
+	num, den int64
+	ev       int32
+	occ      int32
+}

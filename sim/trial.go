@@ -1,0 +1,714 @@
+package sim
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// Outcome is what one trial produced. Its slices are indexed by service and
+// reused from trial to trial: copy what you keep.
+type Outcome struct {
+	Trial int
+	// Per service. FirstDown is -1 when the service never went down;
+	// LastUp is the time of its last down→up (0 if none).
+	Downtime  []int64
+	Degraded  []int64
+	FirstDown []int64
+	LastUp    []int64
+	DownAtEnd []bool
+	DataLoss  []int64
+	AllLost   []bool
+	Cause     []int32 // cause of the first outage, causeNone if none
+	RTOBreach []bool
+
+	// Platform.
+	FullRecovery   int64 // last down→up of any service; H when something is down at H
+	Unrecovered    bool
+	PeakDown       int32
+	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
+	Cost           int64 // Σ cost_per_hour × downtime, rounded to currency units
+	CrewMs         int64
+	Deadlock       bool
+
+	// Curve: at each grid time, the number of services up and the fraction
+	// of users served in parts per billion.
+	CurveUp    []int32
+	CurveUsers []int64
+}
+
+// Trial simulates trials of one compiled scenario. It holds all per-trial
+// state in flat slices, reused, so that a steady-state trial allocates
+// nothing. A Trial is not safe for concurrent use: give each worker its own.
+type Trial struct {
+	c    *graph.Compiled
+	H    int64
+	grid []int64
+
+	// Trace, when not nil, receives the trial's happenings in time order.
+	Trace *Trace
+
+	key uint64
+	src stream
+	now int64
+	seq uint32
+
+	events eventHeap
+	queue  rankHeap
+	free   int // crews free; math.MaxInt when unlimited
+
+	// replicas
+	phase       []uint8
+	gen         []uint32
+	powered     []bool
+	failed      []bool
+	serving     []bool
+	manual      []bool // the restart under way is manual (holds a crew)
+	stopReason  []int32
+	lastStop    []int64
+	nStart      []uint32
+	nFail       []uint32
+	gateWaiting []bool
+
+	// sites
+	prefix     []int32 // replicas powered, in power-on order
+	siteOut    [][]int32
+	isolated   []int32
+	siteFailed []bool
+	nSiteFail  []uint32
+	siteGen    []uint32
+	outages    []outage
+
+	// services
+	fault      []int32
+	active     []int32 // active replica (active-standby)
+	servingCnt []int32
+	baseOK     []bool
+	up         []bool
+	degraded   []bool
+	foState    []uint8
+	foTarget   []int32
+	foManual   []bool
+	foGen      []uint32
+	nFailover  []uint32
+	curCause   []int32
+	downSince  []int64
+	degSince   []int64
+
+	// crews: hold start per job and the list of jobs held
+	holdStart []int64
+	holdPos   []int32
+	held      []int32
+
+	// scratch
+	dirtyRep   []int32
+	repMark    []bool
+	dirtySvc   []int32
+	svcMark    []bool
+	gateList   []int32
+	foCheck    []int32
+	foMark     []bool
+	ups        []int32
+	work       []int32
+	region     []int32
+	inRegion   []bool
+	touched    []int32
+	prevUp     []bool
+	touchMark  []bool
+	wentUp     []int32
+	wentDown   []int32
+	pending    []int32
+	wave       []int32
+	degMark    []uint32
+	degStamp   uint32
+	downCount  int32
+	downUsers  int64
+	degUsers   int64
+	totalUsers int64
+	nextGrid   int
+
+	out Outcome
+}
+
+// NewTrial prepares the state for simulating c; grid is the recovery-curve
+// time grid (may be nil).
+func NewTrial(c *graph.Compiled, grid []int64) *Trial {
+	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
+	t := &Trial{c: c, H: c.Horizon, grid: grid}
+	t.queue = newRankHeap(c.JobRank, c.RankJob)
+	t.phase = make([]uint8, nr)
+	t.gen = make([]uint32, nr)
+	t.powered = make([]bool, nr)
+	t.failed = make([]bool, nr)
+	t.serving = make([]bool, nr)
+	t.manual = make([]bool, nr)
+	t.stopReason = make([]int32, nr)
+	t.lastStop = make([]int64, nr)
+	t.nStart = make([]uint32, nr)
+	t.nFail = make([]uint32, nr)
+	t.gateWaiting = make([]bool, nr)
+	t.repMark = make([]bool, nr)
+
+	t.prefix = make([]int32, nx)
+	t.siteOut = make([][]int32, nx)
+	t.isolated = make([]int32, nx)
+	t.siteFailed = make([]bool, nx)
+	t.nSiteFail = make([]uint32, nx)
+	t.siteGen = make([]uint32, nx)
+
+	t.fault = make([]int32, ns)
+	t.active = make([]int32, ns)
+	t.servingCnt = make([]int32, ns)
+	t.baseOK = make([]bool, ns)
+	t.up = make([]bool, ns)
+	t.degraded = make([]bool, ns)
+	t.foState = make([]uint8, ns)
+	t.foTarget = make([]int32, ns)
+	t.foManual = make([]bool, ns)
+	t.foGen = make([]uint32, ns)
+	t.nFailover = make([]uint32, ns)
+	t.curCause = make([]int32, ns)
+	t.downSince = make([]int64, ns)
+	t.degSince = make([]int64, ns)
+	t.svcMark = make([]bool, ns)
+	t.foMark = make([]bool, ns)
+	t.inRegion = make([]bool, ns)
+	t.prevUp = make([]bool, ns)
+	t.touchMark = make([]bool, ns)
+	t.degMark = make([]uint32, ns)
+
+	nj := c.NumJobs()
+	t.holdStart = make([]int64, nj)
+	t.holdPos = make([]int32, nj)
+	for i := range t.holdPos {
+		t.holdPos[i] = -1
+	}
+	for _, s := range c.Services {
+		t.totalUsers += s.Users
+	}
+
+	o := &t.out
+	o.Downtime = make([]int64, ns)
+	o.Degraded = make([]int64, ns)
+	o.FirstDown = make([]int64, ns)
+	o.LastUp = make([]int64, ns)
+	o.DownAtEnd = make([]bool, ns)
+	o.DataLoss = make([]int64, ns)
+	o.AllLost = make([]bool, ns)
+	o.Cause = make([]int32, ns)
+	o.RTOBreach = make([]bool, ns)
+	o.CurveUp = make([]int32, len(grid))
+	o.CurveUsers = make([]int64, len(grid))
+	return t
+}
+
+// reset puts every replica running and every service up, as at t = 0.
+func (t *Trial) reset(seed uint64, trial int) {
+	c := t.c
+	t.key = trialKey(seed, trial)
+	t.now, t.seq = 0, 0
+	t.events = t.events[:0]
+	t.queue.reset()
+	t.free = math.MaxInt
+	if c.Crews > 0 {
+		t.free = c.Crews
+	}
+	for r := range c.Replicas {
+		t.phase[r] = phRunning
+		t.powered[r], t.failed[r], t.serving[r], t.manual[r], t.gateWaiting[r] = true, false, true, false, false
+		t.stopReason[r], t.lastStop[r], t.nStart[r], t.nFail[r] = causeNone, 0, 0, 0
+	}
+	for x := range c.Sites {
+		t.prefix[x] = c.SiteRepOff[x+1] - c.SiteRepOff[x]
+		t.siteOut[x] = t.siteOut[x][:0]
+		t.isolated[x], t.siteFailed[x], t.nSiteFail[x] = 0, false, 0
+	}
+	t.outages = t.outages[:0]
+	for s := range c.Services {
+		t.fault[s] = 0
+		t.active[s] = c.Services[s].Primary
+		t.servingCnt[s] = c.RepOff[s+1] - c.RepOff[s]
+		t.baseOK[s], t.up[s], t.degraded[s] = true, true, false
+		t.foState[s], t.foManual[s], t.nFailover[s] = foNone, false, 0
+		t.curCause[s] = causeNone
+	}
+	for _, j := range t.held {
+		t.holdPos[j] = -1
+	}
+	t.held = t.held[:0]
+	t.downCount, t.downUsers, t.degUsers, t.nextGrid = 0, 0, 0, 0
+
+	o := &t.out
+	o.Trial = trial
+	for s := range c.Services {
+		o.Downtime[s], o.Degraded[s], o.FirstDown[s], o.LastUp[s] = 0, 0, -1, 0
+		o.DownAtEnd[s], o.DataLoss[s], o.AllLost[s], o.Cause[s], o.RTOBreach[s] = false, 0, false, causeNone, false
+	}
+	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.Deadlock = 0, false, 0, 0, 0, 0, false
+}
+
+// draw samples d from the stream keyed by (trial, entity, purpose, n).
+func (t *Trial) draw(d *graph.Dist, entity, purpose, n uint64) int64 {
+	t.src.s = key(t.key, entity, purpose, n)
+	return d.Sample(&t.src)
+}
+
+// uniform returns a uniform [0, 1) keyed by (trial, entity, purpose, n).
+func (t *Trial) uniform(entity, purpose, n uint64) float64 {
+	t.src.s = key(t.key, entity, purpose, n)
+	return t.src.unit()
+}
+
+// schedule queues an event; events at or after the horizon never happen.
+func (t *Trial) schedule(at int64, kind uint8, a, b int32, gen uint32) {
+	if at >= t.H {
+		return
+	}
+	t.seq++
+	t.events.push(event{t: at, seq: t.seq, kind: kind, a: a, b: b, gen: gen})
+}
+
+// Run simulates trial number trial of the scenario with the given seed and
+// returns its outcome, valid until the next call.
+func (t *Trial) Run(seed uint64, trial int) *Outcome {
+	t.reset(seed, trial)
+	t.scheduleEvents()
+	for len(t.events) > 0 {
+		now := t.events[0].t
+		t.recordGrid(now)
+		t.now = now
+		for len(t.events) > 0 && t.events[0].t == now {
+			t.apply(t.events.pop())
+		}
+		t.settle()
+		t.decide()
+		if len(t.events) > 0 && t.events[0].t == now {
+			continue // more happens at this instant
+		}
+		t.assignCrews()
+		if len(t.events) > 0 && t.events[0].t == now {
+			continue
+		}
+		if t.downCount > t.out.PeakDown {
+			t.out.PeakDown = t.downCount
+		}
+	}
+	t.recordGrid(math.MaxInt64)
+	t.finish()
+	return &t.out
+}
+
+// scheduleEvents draws which scenario events happen and when (MODEL.md §5).
+func (t *Trial) scheduleEvents() {
+	c := t.c
+	randomDone := false
+	for i := range c.Events {
+		e := &c.Events[i]
+		var times [1]int64
+		var n int
+		occ := times[:0]
+		if e.Rate > 0 {
+			lambda := e.Rate * float64(t.H) / float64(graph.Year)
+			t.src.s = key(t.key, e.Key, pOccur, 0)
+			n = int(distuv.Poisson{Lambda: lambda, Src: &t.src}.Rand())
+		} else if e.Probability >= 1 || t.uniform(e.Key, pOccur, 0) < e.Probability {
+			n = 1
+			occ = append(occ, t.draw(&e.At, e.Key, pAt, 0))
+		}
+		for k := 0; k < n; k++ {
+			at := int64(0)
+			if e.Rate > 0 {
+				at = int64(t.uniform(e.Key, pAt, uint64(k)) * float64(t.H))
+			} else {
+				at = occ[0]
+			}
+			switch e.Kind {
+			case graph.SiteOutage, graph.RegionOutage:
+				t.schedule(at, evOutageStart, int32(i), int32(k), 0)
+			case graph.Isolate:
+				t.schedule(at, evIsolateStart, int32(i), int32(k), 0)
+				if e.Duration != nil {
+					t.schedule(at+t.draw(e.Duration, e.Key, pDuration, uint64(k)), evIsolateEnd, int32(i), int32(k), 0)
+				}
+			case graph.ServiceFault:
+				t.schedule(at, evFaultStart, int32(i), int32(k), 0)
+				if e.Duration != nil {
+					t.schedule(at+t.draw(e.Duration, e.Key, pDuration, uint64(k)), evFaultEnd, int32(i), int32(k), 0)
+				}
+			case graph.RandomFailures:
+				if !randomDone {
+					randomDone = true
+					t.startRandomFailures(at)
+				}
+			}
+		}
+	}
+}
+
+// startRandomFailures starts every replica's and site's failure clock at at.
+func (t *Trial) startRandomFailures(at int64) {
+	c := t.c
+	for r := range c.Replicas {
+		if d := c.Services[c.Replicas[r].Service].MTBF; d != nil {
+			t.schedule(at+t.draw(d, c.Replicas[r].Key, pTTF, 0), evReplicaFail, int32(r), 0, 0)
+		}
+	}
+	for x := range c.Sites {
+		if d := c.Sites[x].MTBF; d != nil {
+			t.schedule(at+t.draw(d, c.Sites[x].Key, pTTF, 0), evSiteFail, int32(x), 0, 0)
+		}
+	}
+}
+
+func (t *Trial) markRep(r int32) {
+	if !t.repMark[r] {
+		t.repMark[r] = true
+		t.dirtyRep = append(t.dirtyRep, r)
+	}
+}
+
+func (t *Trial) markSvc(s int32) {
+	if !t.svcMark[s] {
+		t.svcMark[s] = true
+		t.dirtySvc = append(t.dirtySvc, s)
+	}
+}
+
+func (t *Trial) markFailover(s int32) {
+	if t.c.Services[s].Mode == graph.ActiveStandby && !t.foMark[s] {
+		t.foMark[s] = true
+		t.foCheck = append(t.foCheck, s)
+	}
+}
+
+// apply carries out one event.
+func (t *Trial) apply(ev event) {
+	c := t.c
+	switch ev.kind {
+	case evOutageStart:
+		t.startOutage(ev.a, ev.b)
+	case evStage:
+		t.reachStage(ev.a, ev.b)
+	case evIsolateStart, evIsolateEnd:
+		d := int32(1)
+		if ev.kind == evIsolateEnd {
+			d = -1
+		}
+		for _, x := range c.Events[ev.a].Sites {
+			t.isolated[x] += d
+			t.trace(Record{Kind: RecIsolate, Site: x, Value: int64(d)})
+			for _, r := range c.SiteReps[c.SiteRepOff[x]:c.SiteRepOff[x+1]] {
+				t.markRep(r)
+			}
+		}
+	case evFaultStart, evFaultEnd:
+		d := int32(1)
+		if ev.kind == evFaultEnd {
+			d = -1
+		}
+		for _, s := range c.Events[ev.a].Services {
+			t.fault[s] += d
+			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d)})
+			t.markSvc(s)
+		}
+	case evGate:
+		if ev.gen == t.gen[ev.a] && t.phase[ev.a] == phGate {
+			// Waited break_glass with a start need still down: forced by hand.
+			t.out.Deadlock = true
+			t.trace(Record{Kind: RecBreakGlass, Replica: ev.a})
+			t.proceed(ev.a)
+		}
+	case evRestartDone:
+		r := ev.a
+		if ev.gen == t.gen[r] && t.phase[r] == phRestart {
+			if t.manual[r] {
+				t.release(graph.JobRestart(r))
+				t.manual[r] = false
+			}
+			t.phase[r] = phRunning
+			t.trace(Record{Kind: RecRunning, Replica: r})
+			t.markRep(r)
+		}
+	case evFailoverDone:
+		t.failoverDone(ev.a, ev.gen)
+	case evReplicaFail:
+		r := ev.a
+		t.failed[r] = true
+		t.nFail[r]++
+		t.trace(Record{Kind: RecFail, Replica: r})
+		t.setPowered(r, false, causeFailure|c.Replicas[r].Site)
+		if c.Services[c.Replicas[r].Service].MTTR != nil {
+			t.enqueue(graph.JobRepair(r))
+		}
+	case evRepairDone:
+		r := ev.a
+		if ev.gen != t.gen[r] || !t.failed[r] {
+			return
+		}
+		t.release(graph.JobRepair(r))
+		t.failed[r] = false
+		t.trace(Record{Kind: RecRepaired, Replica: r})
+		x := c.Replicas[r].Site
+		t.setPowered(r, c.Replicas[r].SitePos < t.prefix[x], causeNone)
+		t.schedule(t.now+t.draw(c.Services[c.Replicas[r].Service].MTBF, c.Replicas[r].Key, pTTF, uint64(t.nFail[r])), evReplicaFail, r, 0, 0)
+	case evSiteFail:
+		x := ev.a
+		t.siteFailed[x] = true
+		t.nSiteFail[x]++
+		t.trace(Record{Kind: RecSiteFail, Site: x})
+		t.updatePower(x, causeFailure|x)
+		if c.Sites[x].MTTR != nil {
+			t.enqueue(c.JobSiteRepair(x))
+		}
+	case evSiteRepairDone:
+		x := ev.a
+		if ev.gen != t.siteGen[x] || !t.siteFailed[x] {
+			return
+		}
+		t.release(c.JobSiteRepair(x))
+		t.siteFailed[x] = false
+		t.trace(Record{Kind: RecSiteRepaired, Site: x})
+		t.updatePower(x, causeNone)
+		t.schedule(t.now+t.draw(c.Sites[x].MTBF, c.Sites[x].Key, pTTF, uint64(t.nSiteFail[x])), evSiteFail, x, 0, 0)
+	default:
+		panic("sim: unknown event kind")
+	}
+}
+
+// startOutage cuts the power of every site of an outage occurrence, draws
+// its restoration stages (shared by the sites of a region) and whether it
+// destroys data.
+func (t *Trial) startOutage(ei, k int32) {
+	c := t.c
+	e := &c.Events[ei]
+	first := int32(len(t.outages))
+	for _, x := range e.Sites {
+		rec := int32(len(t.outages))
+		t.outages = append(t.outages, outage{site: x, num: 0, den: 1, ev: ei, occ: k})
+		t.siteOut[x] = append(t.siteOut[x], rec)
+		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1})
+		t.updatePower(x, causeSite|x)
+	}
+	for j := range e.Stages {
+		at := t.now + t.draw(&e.Stages[j].After, e.Key, pStage, uint64(k)<<8|uint64(j))
+		for i := range e.Sites {
+			t.schedule(at, evStage, first+int32(i), int32(j), 0)
+		}
+	}
+	if e.DestroysData > 0 && (e.DestroysData >= 1 || t.uniform(e.Key, pDestroy, uint64(k)) < e.DestroysData) {
+		t.destroyData(ei, k)
+	}
+}
+
+// reachStage raises an outage's powered fraction to a stage's, if higher.
+func (t *Trial) reachStage(rec, j int32) {
+	o := &t.outages[rec]
+	f := t.c.Events[o.ev].Stages[j].Fraction
+	if f.Num*o.den <= o.num*f.Den {
+		return // the powered fraction is the largest reached so far
+	}
+	o.num, o.den = f.Num, f.Den
+	t.trace(Record{Kind: RecPower, Site: o.site, Value: o.num, Value2: o.den})
+	if o.num >= o.den {
+		list := t.siteOut[o.site]
+		for i, id := range list {
+			if id == rec {
+				list[i] = list[len(list)-1]
+				t.siteOut[o.site] = list[:len(list)-1]
+				break
+			}
+		}
+	}
+	t.updatePower(o.site, causeNone)
+}
+
+// updatePower recomputes how many of site x's replicas are powered and
+// powers replicas on or off accordingly; reason is why those that lose
+// power stop.
+func (t *Trial) updatePower(x int32, reason int32) {
+	c := t.c
+	off, n := c.SiteRepOff[x], c.SiteRepOff[x+1]-c.SiteRepOff[x]
+	p := n
+	if t.siteFailed[x] {
+		p = 0
+	} else {
+		for _, rec := range t.siteOut[x] {
+			o := &t.outages[rec]
+			p = min(p, t.fits(off, n, c.Sites[x].Placed, o.num, o.den))
+		}
+	}
+	old := t.prefix[x]
+	t.prefix[x] = p
+	if reason == causeNone {
+		reason = causeSite | x
+	}
+	for i := p; i < old; i++ {
+		t.setPowered(c.SiteReps[off+i], false, reason)
+	}
+	for i := old; i < p; i++ {
+		r := c.SiteReps[off+i]
+		t.setPowered(r, !t.failed[r], causeNone)
+	}
+}
+
+// fits returns how many of the site's replicas, in power-on order, fit in
+// num/den of its placed servers: the first that does not fit waits, and so
+// do all after it (MODEL.md §6.2).
+func (t *Trial) fits(off, n int32, placed, num, den int64) int32 {
+	cum := t.c.SiteCum[off : off+n]
+	lo, hi := int32(0), n // invariant: the first lo fit; those from hi on don't
+	for lo < hi {
+		m := (lo + hi) / 2
+		if cum[m]*den <= num*placed {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// setPowered turns a replica's power on or off. Losing power cancels
+// whatever start was under way and frees its crew (MODEL.md §6.8).
+func (t *Trial) setPowered(r int32, on bool, reason int32) {
+	if t.powered[r] == on {
+		return
+	}
+	t.powered[r] = on
+	if on {
+		t.phase[r] = phGate
+		t.gateWaiting[r] = false
+		t.gen[r]++
+		t.gateList = append(t.gateList, r)
+		t.trace(Record{Kind: RecPowered, Replica: r})
+		return
+	}
+	switch t.phase[r] {
+	case phCrew:
+		t.queue.remove(graph.JobRestart(r))
+	case phRestart:
+		if t.manual[r] {
+			t.release(graph.JobRestart(r))
+			t.manual[r] = false
+		}
+	}
+	t.phase[r] = phOff
+	t.gen[r]++
+	t.stopReason[r] = reason
+	t.trace(Record{Kind: RecUnpowered, Replica: r, Cause: reason})
+	t.markRep(r)
+}
+
+// proceed starts a replica that has passed its start gate: automated when
+// all of its service's tooling is up, else queued for a crew.
+func (t *Trial) proceed(r int32) {
+	s := t.c.Replicas[r].Service
+	t.nStart[r]++
+	if t.toolsUp(s) {
+		t.startRestart(r, false)
+		return
+	}
+	t.phase[r] = phCrew
+	t.enqueue(graph.JobRestart(r))
+}
+
+// startRestart begins a restart; a manual one already holds its crew.
+func (t *Trial) startRestart(r int32, manual bool) {
+	c := t.c
+	rep := &c.Replicas[r]
+	rs := &c.Services[rep.Service].Restart
+	n := uint64(t.nStart[r] - 1)
+	var d int64
+	switch {
+	case !manual:
+		d = t.draw(&rs.Auto, rep.Key, pRestartAuto, n)
+	case rs.Manual != nil:
+		d = t.draw(rs.Manual, rep.Key, pRestartManual, n)
+	default:
+		d = 10 * t.draw(&rs.Auto, rep.Key, pRestartAuto, n)
+	}
+	t.phase[r] = phRestart
+	t.manual[r] = manual
+	t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
+	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
+}
+
+func (t *Trial) toolsUp(s int32) bool {
+	c := t.c
+	for _, u := range c.Tool[c.ToolOff[s]:c.ToolOff[s+1]] {
+		if !t.up[u] {
+			return false
+		}
+	}
+	return true
+}
+
+// firstMissingNeed returns the first start need of s that is down, or -1.
+func (t *Trial) firstMissingNeed(s int32) int32 {
+	c := t.c
+	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+		if !t.up[u] {
+			return u
+		}
+	}
+	return -1
+}
+
+func (t *Trial) enqueue(job int32) {
+	t.queue.push(job)
+}
+
+// hold records that job took a crew now.
+func (t *Trial) hold(job int32) {
+	t.free--
+	t.holdStart[job] = t.now
+	t.holdPos[job] = int32(len(t.held))
+	t.held = append(t.held, job)
+}
+
+// release frees the crew job held, counting its crew-hours.
+func (t *Trial) release(job int32) {
+	i := t.holdPos[job]
+	if i < 0 {
+		return
+	}
+	t.free++
+	t.out.CrewMs += t.now - t.holdStart[job]
+	last := t.held[len(t.held)-1]
+	t.held[i] = last
+	t.holdPos[last] = i
+	t.held = t.held[:len(t.held)-1]
+	t.holdPos[job] = -1
+}
+
+// assignCrews gives free crews to queued jobs in queue order, once the
+// instant has settled (MODEL.md §6.8).
+func (t *Trial) assignCrews() {
+	c := t.c
+	for t.free > 0 && len(t.queue.ranks) > 0 {
+		job := t.queue.popMin()
+		t.hold(job)
+		if job >= 3*int32(len(c.Replicas)) {
+			x := job - 3*int32(len(c.Replicas))
+			d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
+			t.siteGen[x]++
+			t.trace(Record{Kind: RecRepair, Site: x, Value: d, Manual: true})
+			t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
+			continue
+		}
+		r := job / 3
+		switch job % 3 {
+		case 0: // repair
+			rep := &c.Replicas[r]
+			d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[r]))
+			t.trace(Record{Kind: RecRepair, Replica: r, Value: d, Manual: true})
+			t.schedule(t.now+d, evRepairDone, r, 0, t.gen[r])
+		case 1: // restart
+			t.startRestart(r, true)
+		case 2: // failover
+			t.startFailover(c.Replicas[r].Service, r, true)
+		}
+	}
+}
