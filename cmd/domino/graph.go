@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
+)
+
+func init() {
+	register(&command{
+		name: "graph", order: 40,
+		summary: "Draw the service graph: sites, services, dependencies (DOT, SVG or PNG)",
+		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime]] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("scenario", "", "draw the platform as patched by this scenario")
+			fs.String("results", "", "colour services by a results file of 'domino run --format json'")
+			fs.String("color", "affected", "with --results: colour by P(affected) ('affected') or mean downtime ('downtime')")
+			fs.String("focus", "", "draw only this service and its neighbours")
+			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
+			fs.String("rankdir", "LR", "layout direction: LR (left to right) or TB (top to bottom)")
+			fs.String("format", "", "dot, svg or png (default: from -o's extension, else dot)")
+			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+		},
+		run: runGraph,
+	})
+}
+
+func runGraph(e *env, fs *pflag.FlagSet) int {
+	const name = "graph"
+	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
+	depth, _ := fs.GetInt("depth")
+	scenario, resultsPath, colorBy := str("scenario"), str("results"), str("color")
+	focus, rankdir, format, out := str("focus"), strings.ToUpper(str("rankdir")), str("format"), str("output")
+
+	if fs.NArg() != 1 {
+		return usageError(e, name, "graph takes one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
+	}
+	if format == "" {
+		format = "dot"
+		if out != "" {
+			switch ext := strings.ToLower(filepath.Ext(out)); ext {
+			case ".dot", ".gv":
+			case ".svg", ".png":
+				format = ext[1:]
+			default:
+				return usageError(e, name, "cannot tell the format from %q: give --format dot, svg or png", out)
+			}
+		}
+	}
+	if format != "dot" && format != "svg" && format != "png" {
+		return usageError(e, name, "unknown --format %q: want dot, svg or png", format)
+	}
+	if colorBy != "affected" && colorBy != "downtime" {
+		return usageError(e, name, "unknown --color %q: want affected or downtime", colorBy)
+	}
+	if rankdir != "LR" && rankdir != "TB" {
+		return usageError(e, name, "unknown --rankdir %q: want LR or TB", rankdir)
+	}
+	if depth < 0 {
+		return usageError(e, name, "--depth must be 0 or more, got %d", depth)
+	}
+
+	f, err := loadInput(fs.Arg(0))
+	if err != nil {
+		return inputError(e, err)
+	}
+	var res *graphResults
+	if resultsPath != "" {
+		if res, err = readGraphResults(resultsPath); err != nil {
+			return inputError(e, err)
+		}
+		if scenario == "" && res.Scenario != "" && f.Scenario(res.Scenario) != nil {
+			// Results belong to a scenario: draw the platform they ran on.
+			scenario = res.Scenario
+		}
+	}
+	p := f.Platform
+	if scenario != "" {
+		sc := f.Scenario(scenario)
+		if sc == nil {
+			var ids []string
+			for _, s := range f.Scenarios {
+				ids = append(ids, s.ID)
+			}
+			return inputError(e, fmt.Errorf("%s: unknown scenario %q%s", f.Name, scenario, graph.Suggest(scenario, ids)))
+		}
+		if sc.Platform != nil {
+			p = sc.Platform
+		}
+	}
+	if p == nil {
+		return inputError(e, fmt.Errorf("%s: no platform to draw", f.Name))
+	}
+	if focus != "" && p.Service(focus) == nil {
+		ids := make([]string, len(p.Services))
+		for i, s := range p.Services {
+			ids[i] = s.ID
+		}
+		return inputError(e, fmt.Errorf("--focus: unknown service %q%s", focus, graph.Suggest(focus, ids)))
+	}
+
+	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
+	if res != nil {
+		res.apply(&opt, colorBy)
+	}
+	var dot bytes.Buffer
+	if err := output.DOT(&dot, p, opt); err != nil {
+		return inputError(e, err)
+	}
+	write := func(w io.Writer) error {
+		switch format {
+		case "svg":
+			return output.RenderSVG(dot.Bytes(), w)
+		case "png":
+			return output.RenderPNG(dot.Bytes(), w)
+		}
+		_, err := w.Write(dot.Bytes())
+		return err
+	}
+	if out == "" {
+		err = write(e.stdout)
+	} else {
+		err = output.WriteFileAtomic(out, write)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Error: graph: %v\n", err)
+		return exitInternal
+	}
+	return exitOK
+}
+
+// graphResults is the part of a results file (MODEL.md §8) that graph uses.
+type graphResults struct {
+	Schema   string `json:"schema"`
+	Scenario string `json:"scenario"`
+	Services []struct {
+		ID        string  `json:"id"`
+		PAffected float64 `json:"p_affected"`
+		Downtime  struct {
+			Mean float64 `json:"mean"`
+		} `json:"downtime_ms"`
+	} `json:"services"`
+}
+
+func readGraphResults(path string) (*graphResults, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	var r graphResults
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
+	}
+	if r.Schema != "domino.results/v1" {
+		return nil, fmt.Errorf("%s: schema %q, want \"domino.results/v1\" (a file written by 'domino run --format json')", path, r.Schema)
+	}
+	return &r, nil
+}
+
+// apply sets opt's heat colours from the results: P(affected) on a fixed
+// 0–1 scale, or mean downtime scaled to the largest one.
+func (r *graphResults) apply(opt *output.DOTOptions, by string) {
+	opt.Heat = make(map[string]float64, len(r.Services))
+	for _, s := range r.Services {
+		if by == "downtime" {
+			opt.Heat[s.ID] = s.Downtime.Mean
+		} else {
+			opt.Heat[s.ID] = s.PAffected
+		}
+	}
+	if by == "downtime" {
+		opt.HeatLabel = "mean downtime"
+		opt.HeatFormat = func(ms float64) string { return graph.FormatDuration(int64(math.Round(ms))) }
+		return
+	}
+	opt.HeatLabel = "P(affected)"
+	opt.HeatMax = 1
+}

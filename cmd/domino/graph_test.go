@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const graphTestFile = `version: 1
+platform:
+  name: two-dc
+  sites: [{id: a, name: Site A}, {id: b}]
+  services:
+    - {id: web, placement: {a: 2, b: 2}, depends_on: [db, {service: cache, soft: true}], tooling: [deploy]}
+    - {id: db, placement: {a: 3, b: 1}, redundancy: {mode: active-standby}, start_needs: [config]}
+    - {id: cache, placement: {a: 1}}
+    - {id: config, placement: {a: 1}}
+    - {id: deploy, placement: {a: 1}}
+scenarios:
+  - id: a-burns
+    events: [{kind: site-outage, site: a, duration: 1h}]
+    patch:
+      services:
+        - {id: deploy, placement: {a: 1, b: 1}}
+`
+
+// runGraphCLI runs domino with args and returns its status, stdout and stderr.
+func runGraphCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	status := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return status, stdout.String(), stderr.String()
+}
+
+func writeTestFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestGraph(t *testing.T) {
+	dir := t.TempDir()
+	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
+	results := writeTestFile(t, dir, "r.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
+		"services": [{"id": "web", "p_affected": 0.75, "downtime_ms": {"mean": 5400000}},
+		{"id": "db", "p_affected": 1, "downtime_ms": {"mean": 3600000}}]}`)
+	badResults := writeTestFile(t, dir, "bad.json", `{"schema": "domino.rank/v1"}`)
+
+	tests := []struct {
+		name       string
+		args       []string
+		wantStatus int
+		wantOut    []string // substrings of stdout
+		notOut     []string
+		wantErr    []string // substrings of stderr
+	}{
+		{
+			name:    "dot to stdout",
+			args:    []string{"graph", file},
+			wantOut: []string{`digraph "two-dc" {`, `subgraph "cluster_a"`, `"db@b"`, `"web" -> "db" [style=solid]`, `"web" -> "cache" [style=dashed]`},
+			notOut:  []string{`"deploy@b"`},
+		},
+		{
+			name:    "scenario patch",
+			args:    []string{"graph", file, "--scenario", "a-burns"},
+			wantOut: []string{`"deploy@b"`},
+		},
+		{
+			name:    "focus",
+			args:    []string{"graph", file, "--focus", "db", "--depth", "0"},
+			wantOut: []string{`"db" [`},
+			notOut:  []string{`"web" [`},
+		},
+		{
+			name:    "results by P(affected), scenario taken from the results",
+			args:    []string{"graph", file, "--results", results},
+			wantOut: []string{"P(affected) 0.75", "#d7191c", `"deploy@b"`},
+		},
+		{
+			name:    "results by downtime",
+			args:    []string{"graph", file, "--results", results, "--color", "downtime"},
+			wantOut: []string{"mean downtime 1h30m"},
+		},
+		{
+			name:       "unknown focus",
+			args:       []string{"graph", file, "--focus", "dbb"},
+			wantStatus: exitInput,
+			wantErr:    []string{`unknown service "dbb" (did you mean "db"?)`},
+		},
+		{
+			name:       "unknown scenario",
+			args:       []string{"graph", file, "--scenario", "a-burn"},
+			wantStatus: exitInput,
+			wantErr:    []string{`unknown scenario "a-burn" (did you mean "a-burns"?)`},
+		},
+		{
+			name:       "not a results file",
+			args:       []string{"graph", file, "--results", badResults},
+			wantStatus: exitInput,
+			wantErr:    []string{`schema "domino.rank/v1"`},
+		},
+		{
+			name:       "bad format",
+			args:       []string{"graph", file, "--format", "gif"},
+			wantStatus: exitUsage,
+			wantErr:    []string{`unknown --format "gif"`, "Try: domino help graph"},
+		},
+		{
+			name:       "format from an unknown extension",
+			args:       []string{"graph", file, "-o", filepath.Join(dir, "x.pdf")},
+			wantStatus: exitUsage,
+			wantErr:    []string{"cannot tell the format"},
+		},
+		{
+			name:       "no file",
+			args:       []string{"graph"},
+			wantStatus: exitUsage,
+		},
+		{
+			name:       "bad color",
+			args:       []string{"graph", file, "--color", "red"},
+			wantStatus: exitUsage,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out, errOut := runGraphCLI(t, tt.args...)
+			if status != tt.wantStatus {
+				t.Fatalf("got status %d, want %d; stderr:\n%s", status, tt.wantStatus, errOut)
+			}
+			for _, s := range tt.wantOut {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tt.notOut {
+				if strings.Contains(out, s) {
+					t.Errorf("stdout has %q", s)
+				}
+			}
+			for _, s := range tt.wantErr {
+				if !strings.Contains(errOut, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestGraphFiles(t *testing.T) {
+	dir := t.TempDir()
+	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
+	for _, ext := range []string{"dot", "svg", "png"} {
+		t.Run(ext, func(t *testing.T) {
+			out := filepath.Join(dir, "g."+ext)
+			status, stdout, errOut := runGraphCLI(t, "graph", file, "-o", out)
+			if status != exitOK {
+				t.Fatalf("got status %d; stderr:\n%s", status, errOut)
+			}
+			if stdout != "" {
+				t.Errorf("got stdout %q, want nothing with -o", stdout)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch ext {
+			case "dot":
+				if !bytes.HasPrefix(data, []byte("digraph ")) {
+					t.Errorf("not DOT: %.40q", data)
+				}
+			case "svg":
+				dec := xml.NewDecoder(bytes.NewReader(data))
+				for {
+					_, err := dec.Token()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						t.Fatalf("not XML: %v", err)
+					}
+				}
+				for _, id := range []string{"web", "db", "cache", "config", "deploy"} {
+					if !bytes.Contains(data, []byte("<title>"+id+"</title>")) {
+						t.Errorf("SVG lacks node %q", id)
+					}
+				}
+			case "png":
+				if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+					t.Errorf("not a PNG: %v", err)
+				}
+			}
+		})
+	}
+	// --format wins over the extension.
+	out := filepath.Join(dir, "graph.txt")
+	if status, _, errOut := runGraphCLI(t, "graph", file, "--format", "svg", "-o", out); status != exitOK {
+		t.Fatalf("got status %d; stderr:\n%s", status, errOut)
+	}
+	if data, _ := os.ReadFile(out); !bytes.Contains(data, []byte("<svg")) {
+		t.Error("--format svg -o graph.txt did not write SVG")
+	}
+}
+
+func TestGraphEmbedded(t *testing.T) {
+	status, out, errOut := runGraphCLI(t, "graph", "kakao-pangyo-2022", "--focus", "talk-messaging", "--depth", "1")
+	if status != exitOK {
+		t.Fatalf("got status %d; stderr:\n%s", status, errOut)
+	}
+	if !strings.Contains(out, `"talk-messaging" [`) {
+		t.Error("focus service not drawn")
+	}
+}
