@@ -35,6 +35,9 @@ type platformSrc struct {
 	kvs      map[string]kv
 	sites    []entrySrc
 	services []entrySrc
+	// badSites and badServices are set when the list itself is unusable:
+	// references to its kind are then not checked, to avoid a cascade.
+	badSites, badServices bool
 }
 
 // readPlatform splits a platform mapping into its entries.
@@ -48,9 +51,18 @@ func (d *decoder) readPlatform(nd node) *platformSrc {
 		e, ok := ps.kvs[key]
 		if !ok {
 			d.errorf(nd, "missing %s", key)
+			ps.badSites = ps.badSites || key == "sites"
+			ps.badServices = ps.badServices || key == "services"
 			continue
 		}
-		entries := d.entries(e.val, strings.TrimSuffix(key, "s"))
+		entries, ok := d.entries(e.val, strings.TrimSuffix(key, "s"))
+		if !ok {
+			if key == "sites" {
+				ps.badSites = true
+			} else {
+				ps.badServices = true
+			}
+		}
 		if len(entries) == 0 && e.val.n != nil {
 			if items, ok := d.listQuiet(e.val); ok && len(items) == 0 {
 				d.errorf(e.val, "want at least one %s", strings.TrimSuffix(key, "s"))
@@ -74,10 +86,10 @@ func (d *decoder) listQuiet(nd node) ([]node, bool) {
 }
 
 // entries reads a list of mappings with ids.
-func (d *decoder) entries(nd node, kind string) []entrySrc {
+func (d *decoder) entries(nd node, kind string) ([]entrySrc, bool) {
 	items, ok := d.list(nd, "a list of "+kind+"s")
 	if !ok {
-		return nil
+		return nil, false
 	}
 	out := make([]entrySrc, 0, len(items))
 	for _, it := range items {
@@ -95,7 +107,7 @@ func (d *decoder) entries(nd node, kind string) []entrySrc {
 		}
 		out = append(out, e)
 	}
-	return out
+	return out, true
 }
 
 func (d *decoder) resolveQuiet(nd node) (node, bool) {
@@ -159,7 +171,14 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		}
 		p.Services = append(p.Services, s)
 	}
-	d.checkRefs(p, refs)
+	var checked []ref
+	for _, r := range refs {
+		if r.kind == "site" && ps.badSites || r.kind == "service" && ps.badServices {
+			continue
+		}
+		checked = append(checked, r)
+	}
+	d.checkRefs(p, checked)
 
 	// Site servers: the sum placed by default, never below it.
 	placed := map[string]int64{}

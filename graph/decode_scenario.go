@@ -139,7 +139,7 @@ func (d *decoder) event(nd node, refs *[]ref) (Event, bool) {
 	ok = true
 	for _, e := range kvs {
 		if contains(allEventKeys, e.key) && !contains(eventKeys[ev.Kind], e.key) {
-			d.errorf(e.knd, "%s does not apply to a %s event", e.key, ev.Kind)
+			d.errorf(e.knd, "%s does not apply to %s events", e.key, ev.Kind)
 			ok = false
 		}
 	}

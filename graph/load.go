@@ -123,7 +123,15 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	if !ok {
 		return lf
 	}
-	f := d.fields(kvs, "the file", fileKeys...)
+	// Top-level keys starting with "x-" are ignored: they hold anchors for
+	// aliases and merge keys elsewhere, as in Compose files.
+	var own []kv
+	for _, e := range kvs {
+		if !strings.HasPrefix(e.key, "x-") {
+			own = append(own, e)
+		}
+	}
+	f := d.fields(own, "the file", fileKeys...)
 
 	if v, ok := f["version"]; !ok {
 		d.errorf(root, "missing version: want version: 1")

@@ -29,7 +29,7 @@ func (d *decoder) applyPatch(base *platformSrc, nd node) *platformSrc {
 			continue
 		}
 		kind := strings.TrimSuffix(key, "s")
-		entries := d.entries(v.val, kind)
+		entries, _ := d.entries(v.val, kind)
 		target := &out.sites
 		if key == "services" {
 			target = &out.services

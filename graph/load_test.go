@@ -1,0 +1,310 @@
+package graph
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func inputFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	for _, pat := range []string{"*.yaml", "*.json"} {
+		m, err := filepath.Glob(filepath.Join("testdata", dir, pat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no files in testdata/%s", dir)
+	}
+	return files
+}
+
+func TestLoadValid(t *testing.T) {
+	for _, path := range inputFiles(t, "valid") {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := LoadFile(path)
+			if err != nil {
+				t.Fatalf("got error:\n%v", err)
+			}
+			if f.Version != 1 || f.Platform == nil || len(f.Platform.Services) == 0 {
+				t.Fatalf("got version %d, platform %v", f.Version, f.Platform)
+			}
+			for _, sc := range f.Scenarios {
+				if sc.Platform == nil {
+					t.Errorf("scenario %s has no platform", sc.ID)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadInvalid compares the errors of each file under testdata/invalid
+// with its golden file; go test ./graph -update rewrites them.
+func TestLoadInvalid(t *testing.T) {
+	for _, path := range inputFiles(t, "invalid") {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := LoadFile(path)
+			if err == nil {
+				t.Fatalf("got no error, want some (file has %d scenarios)", len(f.Scenarios))
+			}
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("got %T %v, want an ErrorList", err, err)
+			}
+			for _, e := range list {
+				if e.Pos.File == "" || e.Pos.Line < 1 || e.Pos.Col < 1 {
+					t.Errorf("error without a position: %v", e)
+				}
+			}
+			got := err.Error() + "\n"
+			golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./graph -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("errors differ from %s\ngot:\n%s\nwant:\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+func mustLoad(t *testing.T, text string) *File {
+	t.Helper()
+	f, err := Load(strings.NewReader(text), "test.yaml")
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return f
+}
+
+func loadErr(t *testing.T, text string) string {
+	t.Helper()
+	_, err := Load(strings.NewReader(text), "test.yaml")
+	if err == nil {
+		t.Fatalf("got no error, want one")
+	}
+	return err.Error()
+}
+
+func TestLoadDefaults(t *testing.T) {
+	f, err := LoadFile("testdata/valid/minimal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.Platform
+	web, api := p.Service("web"), p.Service("api")
+	dc1, dc2 := p.Site("dc1"), p.Site("dc2")
+	sc := f.Scenario("dc1-down")
+	if web == nil || api == nil || dc1 == nil || dc2 == nil || sc == nil {
+		t.Fatalf("missing entities in %+v", f)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"web priority", web.Priority, 5},
+		{"web mode", web.Redundancy.Mode, Single},
+		{"api mode", api.Redundancy.Mode, ActiveActive},
+		{"api quorum", api.Redundancy.Quorum, 1},
+		{"api primary", api.Redundancy.Primary, "dc2"},
+		{"api placement order", strings.Join(api.Sites(), ","), "dc2,dc1"},
+		{"web rto", web.RTO, int64(-1)},
+		{"web rpo", web.RPO, int64(-1)},
+		{"web restart auto", web.Restart.Auto, NewFixed(0)},
+		{"web restart manual nil", web.Restart.Manual == nil, true},
+		{"web failover manual nil", web.Redundancy.Failover.Manual == nil, true},
+		{"web data nil", web.Data == nil, true},
+		{"dc1 servers", dc1.Servers, int64(7)},
+		{"dc2 servers", dc2.Servers, int64(2)},
+		{"dc2 region", dc2.Region, "east"},
+		{"horizon", sc.Horizon, 7 * Day},
+		{"trials", sc.Trials, 10000},
+		{"crews", sc.Crews, 0},
+		{"break_glass", sc.BreakGlass, NewFixed(12 * Hour)},
+		{"soft_weight", sc.SoftWeight, 0.5},
+		{"event probability", sc.Events[0].Probability, 1.0},
+		{"event at", sc.Events[0].At, NewFixed(0)},
+		{"event duration nil", sc.Events[0].Duration == nil, true},
+		{"scenario platform shared", sc.Platform == p, true},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestLoadModelExample(t *testing.T) {
+	f, err := LoadFile("testdata/valid/model-example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := f.Platform.Service("talk-messaging")
+	manual, _ := NewLogNormalQuantiles(6*Hour, 14*Hour)
+	lag := NewFixed(5 * Second)
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"name", f.Platform.Name, "kakao-2022"},
+		{"currency", f.Platform.Currency, "KRW"},
+		{"users", tm.Users, int64(47000000)},
+		{"cost", tm.CostPerHour, 1.5e9},
+		{"priority", tm.Priority, 1},
+		{"mode", tm.Redundancy.Mode, ActiveStandby},
+		{"primary", tm.Redundancy.Primary, "pangyo"},
+		{"failover auto", tm.Redundancy.Failover.Auto, NewFixed(5 * Minute)},
+		{"failover manual", tm.Redundancy.Failover.Manual.String(), manual.String()},
+		{"deps", len(tm.DependsOn), 2},
+		{"dep soft", tm.DependsOn[1], Dep{Service: "push", Soft: true, Need: 1, Pos: tm.DependsOn[1].Pos}},
+		{"start_needs", strings.Join(tm.StartNeeds, ","), "config,auth"},
+		{"tooling", strings.Join(tm.Tooling, ","), "deploy,monitoring,failover-ctl"},
+		{"replication", tm.Data.Replication, ReplicationAsync},
+		{"lag", tm.Data.Lag, lag},
+		{"backup", *tm.Data.Backup, Backup{Every: Day, Offsite: true}},
+		{"rto", tm.RTO, Hour},
+		{"rpo", tm.RPO, 5 * Minute},
+		{"pangyo servers", f.Platform.Site("pangyo").Servers, int64(32000)},
+		{"gasan servers (sum placed)", f.Platform.Site("gasan").Servers, int64(600 + 800 + 10 + 20 + 2)},
+		{"any group", strings.Join(f.Platform.Service("auth").DependsOn[0].Any, ","), "dns-a,dns-b"},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	ev := f.Scenario("pangyo-fire").Events[0]
+	wantFr := []Fraction{{35, 100}, {7, 10}, {1, 1}}
+	for i, st := range ev.PowerRestore {
+		if st.Fraction != wantFr[i] {
+			t.Errorf("stage %d: got fraction %v, want %v", i, st.Fraction, wantFr[i])
+		}
+	}
+	if ev.DestroysData != 0.05 || ev.Cause != "fire" || ev.Site != "pangyo" {
+		t.Errorf("got event %+v", ev)
+	}
+	if ev.Pos.Line != 44 || ev.Pos.Col != 9 {
+		t.Errorf("got event position %v, want line 44 col 9", ev.Pos)
+	}
+}
+
+func TestLoadJSONMatchesYAML(t *testing.T) {
+	f, err := LoadFile("testdata/valid/minimal.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := f.Platform.Service("web")
+	if web.Redundancy.Mode != ActiveStandby || web.Redundancy.Primary != "dc2" || !web.DependsOn[1].Soft {
+		t.Errorf("got web %+v", web)
+	}
+	if got := f.Platform.Site("dc1").Servers; got != 10 {
+		t.Errorf("got dc1 servers %d, want 10", got)
+	}
+	sc := f.Scenarios[0]
+	if sc.Horizon != 3*Day || sc.Trials != 500 {
+		t.Errorf("got horizon %d trials %d", sc.Horizon, sc.Trials)
+	}
+	if got := sc.Events[0].PowerRestore[1].Fraction; got != (Fraction{1, 1}) {
+		t.Errorf("got fraction %v, want 1/1", got)
+	}
+}
+
+func TestLoadPlatformReference(t *testing.T) {
+	f, err := LoadFile("testdata/valid/scenario-ref.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Platform == nil || f.Platform.Name != "shared" {
+		t.Fatalf("got platform %+v", f.Platform)
+	}
+	if got := f.Platform.Service("dns").Pos.File; got != filepath.Join("testdata", "valid", "platform-only.yaml") {
+		t.Errorf("got dns position file %q", got)
+	}
+	// The same through an fs.FS, with paths joined inside it.
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"scenario-ref.yaml", "platform-only.yaml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "valid", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["dir/"+name] = &fstest.MapFile{Data: b}
+	}
+	g, err := LoadFS(fsys, "dir/scenario-ref.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Platform.Service("dns").Pos.File; got != "dir/platform-only.yaml" {
+		t.Errorf("LoadFS: got dns position file %q", got)
+	}
+	// Errors in the platform file carry its name.
+	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: []byte("version: 1\nplatform: {sites: [{id: a}], services: [{id: x, placement: {b: 1}}]}\n")}
+	_, err = LoadFS(fsys, "dir/scenario-ref.yaml")
+	if err == nil || !strings.Contains(err.Error(), `dir/platform-only.yaml:2:`) {
+		t.Errorf("got %v, want an error in dir/platform-only.yaml", err)
+	}
+}
+
+func TestLoadAnchors(t *testing.T) {
+	f, err := LoadFile("testdata/valid/anchors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := f.Platform.Service("one"), f.Platform.Service("two")
+	if one.Priority != 2 || two.Priority != 3 {
+		t.Errorf("got priorities %d, %d, want 2, 3 (explicit keys win over merged)", one.Priority, two.Priority)
+	}
+	if !reflect.DeepEqual(one.Restart.Auto, NewFixed(10*Minute)) || len(two.Placement) != 2 {
+		t.Errorf("got one %+v two %+v", one, two)
+	}
+}
+
+func TestLoadErrorsAreComplete(t *testing.T) {
+	// Two unrelated problems are both reported, in position order.
+	msg := loadErr(t, `version: 1
+platform:
+  sites: [{id: a}]
+  services:
+    - {id: x, placement: {a: 1}, depends_on: [y]}
+    - {id: z, placement: {a: 0}}
+`)
+	want := `test.yaml:5:47: platform.services[0].depends_on[0]: unknown service "y" (did you mean "x"?)
+test.yaml:6:30: platform.services[1].placement.a: want at least 1 server on site "a", got 0`
+	if msg != want {
+		t.Errorf("got\n%s\nwant\n%s", msg, want)
+	}
+}
+
+func TestLoadTopLevel(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"empty", "", "test.yaml:1:1: empty file"},
+		{"not a mapping", "[1, 2]", "want a mapping with version: 1"},
+		{"scenarios without platform", "version: 1\nscenarios: []\n", "scenarios need a platform"},
+		{"two documents", "version: 1\n---\nversion: 1\n", "want one YAML document, got 2"},
+		{"tag", "version: !!int 1\n", "YAML tags like !!int are not supported"},
+		{"unknown alias", "version: *v\n", "unknown alias"},
+		{"syntax", "version: [1\n", "test.yaml:1:10: syntax error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := loadErr(t, tt.text); !strings.Contains(got, tt.want) {
+				t.Errorf("got %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
