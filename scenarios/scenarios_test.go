@@ -3,22 +3,16 @@ package scenarios_test
 import (
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 )
 
-// load loads an embedded scenario file. Until graph.LoadFS lands it returns a
-// "not implemented" error; the tests skip then rather than fail, and start
-// checking by themselves once the loader is in.
+// load loads an embedded scenario file, failing the test on any error.
 func load(t *testing.T, name string) *graph.File {
 	t.Helper()
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
-	if err != nil && strings.Contains(err.Error(), "not implemented") {
-		t.Skipf("graph.LoadFS: %v", err)
-	}
 	if err != nil {
 		t.Fatalf("load %s: %v", scenarios.Path(name), err)
 	}
