@@ -1,0 +1,62 @@
+package sim
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// compile loads a YAML scenario file from text and compiles its scenario id
+// (the first when id is "").
+func compile(t testing.TB, yaml, id string) *graph.Compiled {
+	t.Helper()
+	f, err := graph.Load(strings.NewReader(yaml), "test.yaml")
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	sc := f.Scenarios[0]
+	if id != "" {
+		sc = f.Scenario(id)
+		if sc == nil {
+			t.Fatalf("no scenario %q", id)
+		}
+	}
+	c, err := graph.Compile(sc)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	return c
+}
+
+// one runs a single traced trial.
+func one(t testing.TB, c *graph.Compiled, seed uint64, trial int) (*Outcome, *Trace) {
+	t.Helper()
+	tr := NewTrial(c, Grid(c.Horizon, 10))
+	tr.Trace = &Trace{}
+	return tr.Run(seed, trial), tr.Trace
+}
+
+// svc returns the index of service id.
+func svc(t testing.TB, c *graph.Compiled, id string) int {
+	t.Helper()
+	for i, s := range c.Services {
+		if s.ID == id {
+			return i
+		}
+	}
+	t.Fatalf("no service %q", id)
+	return -1
+}
+
+func runAll(t testing.TB, c *graph.Compiled, trials, workers int) *Results {
+	t.Helper()
+	r, err := Run(context.Background(), c, Options{Trials: trials, Seed: 1, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+const h = graph.Hour
