@@ -18,7 +18,7 @@ func (t *Trial) decide() {
 			continue
 		}
 		t.gateWaiting[r] = true
-		bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.gen[r]))
+		bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]))
 		t.trace(Record{Kind: RecWaitStart, Replica: r, Cause: causeWaiting | t.firstMissingNeed(s), Value: bg})
 		t.schedule(t.now+bg, evGate, r, 0, t.gen[r])
 	}

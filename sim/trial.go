@@ -70,6 +70,7 @@ type Trial struct {
 	lastStop    []int64
 	nStart      []uint32
 	nFail       []uint32
+	nOn         []uint32 // power-ons, numbering break_glass draws
 	gateWaiting []bool
 
 	// sites
@@ -148,6 +149,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.lastStop = make([]int64, nr)
 	t.nStart = make([]uint32, nr)
 	t.nFail = make([]uint32, nr)
+	t.nOn = make([]uint32, nr)
 	t.gateWaiting = make([]bool, nr)
 	t.repMark = make([]bool, nr)
 
@@ -218,12 +220,12 @@ func (t *Trial) reset(seed uint64, trial int) {
 	for r := range c.Replicas {
 		t.phase[r] = phRunning
 		t.powered[r], t.failed[r], t.serving[r], t.manual[r], t.gateWaiting[r] = true, false, true, false, false
-		t.stopReason[r], t.lastStop[r], t.nStart[r], t.nFail[r] = causeNone, 0, 0, 0
+		t.stopReason[r], t.lastStop[r], t.nStart[r], t.nFail[r], t.nOn[r], t.gen[r] = causeNone, 0, 0, 0, 0, 0
 	}
 	for x := range c.Sites {
 		t.prefix[x] = c.SiteRepOff[x+1] - c.SiteRepOff[x]
 		t.siteOut[x] = t.siteOut[x][:0]
-		t.isolated[x], t.siteFailed[x], t.nSiteFail[x] = 0, false, 0
+		t.isolated[x], t.siteFailed[x], t.nSiteFail[x], t.siteGen[x] = 0, false, 0, 0
 	}
 	t.outages = t.outages[:0]
 	for s := range c.Services {
@@ -231,7 +233,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 		t.active[s] = c.Services[s].Primary
 		t.servingCnt[s] = c.RepOff[s+1] - c.RepOff[s]
 		t.baseOK[s], t.up[s], t.degraded[s] = true, true, false
-		t.foState[s], t.foManual[s], t.nFailover[s] = foNone, false, 0
+		t.foState[s], t.foManual[s], t.nFailover[s], t.foGen[s], t.foTarget[s] = foNone, false, 0, 0, 0
 		t.curCause[s] = causeNone
 	}
 	for _, j := range t.held {
@@ -581,6 +583,7 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 		t.phase[r] = phGate
 		t.gateWaiting[r] = false
 		t.gen[r]++
+		t.nOn[r]++
 		t.gateList = append(t.gateList, r)
 		t.trace(Record{Kind: RecPowered, Replica: r})
 		return
