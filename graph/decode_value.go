@@ -268,12 +268,12 @@ func (d *decoder) fraction(nd node) (Fraction, bool) {
 	return f, true
 }
 
-// rateUnits are the periods a rate may be given per, in years (MODEL.md
-// §6.10: a year is 365 days).
+// rateUnits are the periods a rate may be given per, as periods per year
+// (MODEL.md §6.10: a year is 365 days).
 var rateUnits = map[string]float64{
 	"y": 1,
-	"w": float64(Week) / float64(Year),
-	"d": float64(Day) / float64(Year),
+	"w": float64(Year) / float64(Week),
+	"d": float64(Year) / float64(Day),
 }
 
 // ParseRate parses a rate such as "2/y" (also "N/w" and "N/d") into
@@ -291,7 +291,7 @@ func ParseRate(s string) (float64, error) {
 	if n <= 0 {
 		return 0, fmt.Errorf("rate %q must be > 0", s)
 	}
-	return n / per, nil
+	return n * per, nil
 }
 
 func (d *decoder) rate(nd node) (float64, bool) {
