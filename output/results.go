@@ -1,0 +1,332 @@
+package output
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/sim"
+)
+
+// ResultsFormats lists the formats WriteResults accepts.
+var ResultsFormats = []string{"table", "markdown", "csv", "json"}
+
+// ResultsFormatFor returns the results format a file name's extension
+// implies (".json", ".md" or ".markdown", ".csv", ".txt"), or "" when it
+// implies none.
+func ResultsFormatFor(path string) string {
+	name := strings.ToLower(path)
+	switch {
+	case strings.HasSuffix(name, ".json"):
+		return "json"
+	case strings.HasSuffix(name, ".md"), strings.HasSuffix(name, ".markdown"):
+		return "markdown"
+	case strings.HasSuffix(name, ".csv"):
+		return "csv"
+	case strings.HasSuffix(name, ".txt"):
+		return "table"
+	}
+	return ""
+}
+
+// WriteResults writes r in one of ResultsFormats.
+func WriteResults(w io.Writer, r *sim.Results, format string) error {
+	switch format {
+	case "table":
+		return ResultsTable(w, r)
+	case "markdown":
+		return ResultsMarkdown(w, r)
+	case "csv":
+		return ResultsCSV(w, r)
+	case "json":
+		return ResultsJSON(w, r)
+	}
+	return fmt.Errorf("unknown results format %q (want %s)", format, strings.Join(ResultsFormats, ", "))
+}
+
+// ResultsJSON writes r as an indented results file (MODEL.md §8,
+// docs/results.schema.json), ending with a newline.
+func ResultsJSON(w io.Writer, r *sim.Results) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	return nil
+}
+
+// ResultsTable writes r for a terminal: a header block naming the scenario,
+// then a table of platform figures and a table of services, the services
+// ordered by expected user-hours lost (most first).
+func ResultsTable(w io.Writer, r *sim.Results) error {
+	ew := &errWriter{w: w}
+	for _, kv := range headerBlock(r) {
+		fmt.Fprintf(ew, "%-9s %s\n", kv[0]+":", kv[1])
+	}
+	fmt.Fprintln(ew)
+	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
+		return err
+	}
+	fmt.Fprintln(ew)
+	if err := renderTable(ew, serviceHeader, serviceRows(r), serviceAlign, false); err != nil {
+		return err
+	}
+	fmt.Fprintln(ew, serviceNote)
+	return ew.err
+}
+
+// ResultsMarkdown writes the same content as ResultsTable as Markdown: a
+// heading and a list for the header block, then two pipe tables.
+func ResultsMarkdown(w io.Writer, r *sim.Results) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "## Scenario `%s`\n\n", r.Scenario)
+	for _, kv := range headerBlock(r) {
+		if kv[0] == "Scenario" {
+			if r.Description != "" {
+				fmt.Fprintf(ew, "%s\n\n", mdEscape(r.Description))
+			}
+			continue
+		}
+		fmt.Fprintf(ew, "- **%s:** %s\n", kv[0], mdEscape(kv[1]))
+	}
+	fmt.Fprintf(ew, "\n### Platform\n\n")
+	if err := renderTable(ew, platformHeader, mdEscapeRows(platformRows(r)), nil, true); err != nil {
+		return err
+	}
+	fmt.Fprintf(ew, "\n### Services\n\n")
+	if err := renderTable(ew, serviceHeader, mdEscapeRows(serviceRows(r)), serviceAlign, true); err != nil {
+		return err
+	}
+	fmt.Fprintf(ew, "\n%s\n", serviceNote)
+	return ew.err
+}
+
+// csvHeader names the CSV columns: one row per service, times in
+// milliseconds, probabilities in [0, 1], user-hours in hours.
+var csvHeader = []string{
+	"scenario", "service", "users", "priority", "user_hours", "p_affected",
+	"downtime_mean_ms", "downtime_ci95_low_ms", "downtime_ci95_high_ms",
+	"downtime_p50_ms", "downtime_p90_ms", "downtime_p99_ms",
+	"recovery_mean_ms", "recovery_p50_ms", "recovery_p90_ms", "recovery_p99_ms",
+	"degraded_mean_ms", "p_unrecovered",
+	"data_loss_mean_ms", "data_loss_p99_ms", "p_all_data_lost",
+	"p_rto_breach", "p_rpo_breach", "top_cause", "p_top_cause",
+}
+
+// ResultsCSV writes one header row and one row per service, in the order of
+// ResultsTable, with machine-readable numbers: milliseconds and user-hours
+// as plain decimals, probabilities as fractions. Platform figures are not
+// included; they are in the JSON results file.
+func ResultsCSV(w io.Writer, r *sim.Results) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	for _, s := range sortedServices(r) {
+		row := []string{
+			r.Scenario, s.ID, strconv.FormatInt(s.Users, 10), strconv.Itoa(s.Priority),
+			num(s.UserHours), num(s.PAffected),
+			num(s.Downtime.Mean), num(s.Downtime.CI95[0]), num(s.Downtime.CI95[1]),
+			num(s.Downtime.P50), num(s.Downtime.P90), num(s.Downtime.P99),
+			num(s.Recovery.Mean), num(s.Recovery.P50), num(s.Recovery.P90), num(s.Recovery.P99),
+			num(s.Degraded.Mean), num(s.PUnrecovered),
+			num(s.DataLoss.Mean), num(s.DataLoss.P99), num(s.PAllDataLost),
+			num(s.PRTOBreach), num(s.PRPOBreach), s.TopCause, num(s.Causes[s.TopCause]),
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
+
+// num writes a float in the shortest form that reads back exactly, without
+// an exponent (a spreadsheet reads "12000000", not always "1.2e+07").
+func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// headerBlock is the scenario's identification as label/value pairs.
+func headerBlock(r *sim.Results) [][2]string {
+	scenario := r.Scenario
+	if r.Description != "" {
+		scenario += " — " + r.Description
+	}
+	platform := r.Platform
+	if platform == "" {
+		platform = Dash
+	}
+	return [][2]string{
+		{"Scenario", scenario},
+		{"Platform", platform},
+		{"Trials", fmt.Sprintf("%s (seed %d)", Count(float64(r.Trials)), r.Seed)},
+		{"Horizon", graph.FormatDuration(r.HorizonMs)},
+	}
+}
+
+var platformHeader = []string{"Platform", "Mean", "95% CI", "p50", "p90", "p99"}
+
+// platformRows are the per-trial platform figures; a cell that does not
+// apply is Dash.
+func platformRows(r *sim.Results) [][]string {
+	p := &r.Summary
+	ci := func(s sim.Summary, f func(float64) string) string {
+		return f(s.CI95[0]) + " – " + f(s.CI95[1])
+	}
+	moneyLabel := "Money lost"
+	if r.Currency != "" {
+		moneyLabel += " (" + r.Currency + ")"
+	}
+	one := func(x float64) string { return Decimal(x, 1) }
+	return [][]string{
+		{"Time to full recovery", Duration(p.FullRecovery.Mean), ci(p.FullRecovery, Duration),
+			Duration(p.FullRecovery.P50), Duration(p.FullRecovery.P90), Duration(p.FullRecovery.P99)},
+		{"User-hours lost", Count(p.UserHours.Mean), ci(p.UserHours, Count),
+			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
+		{moneyLabel, Count(p.Cost.Mean), ci(p.Cost, Count),
+			Count(p.Cost.P50), Count(p.Cost.P90), Count(p.Cost.P99)},
+		{"Peak services down", one(p.PeakDown.Mean), ci(p.PeakDown, one),
+			Count(p.PeakDown.P50), Count(p.PeakDown.P90), Count(p.PeakDown.P99)},
+		{"Crew-hours", one(p.CrewHours.Mean), ci(p.CrewHours, one),
+			one(p.CrewHours.P50), one(p.CrewHours.P90), one(p.CrewHours.P99)},
+		{"P(deadlock: break-glass forced a start)", Percent(p.PDeadlock), Dash, Dash, Dash, Dash},
+		{"P(not fully recovered by horizon)", Percent(p.PUnrecovered), Dash, Dash, Dash, Dash},
+	}
+}
+
+var serviceHeader = []string{
+	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99",
+	"P(unrecovered)", "Data lost", "P(RTO breach)", "Top cause",
+}
+
+var serviceAlign = []tw.Align{
+	tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight,
+	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+}
+
+// serviceNote explains the columns that need it.
+const serviceNote = `Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
+P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
+Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
+
+func serviceRows(r *sim.Results) [][]string {
+	var rows [][]string
+	for _, s := range sortedServices(r) {
+		lost := Duration(s.DataLoss.Mean)
+		if s.PAllDataLost > 0 {
+			lost += " (all: " + Percent(s.PAllDataLost) + ")"
+		}
+		cause := Dash
+		if s.TopCause != "" {
+			cause = s.TopCause + " (" + Percent(s.Causes[s.TopCause]) + ")"
+		}
+		rows = append(rows, []string{
+			s.ID, Count(s.UserHours), Percent(s.PAffected),
+			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99),
+			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), cause,
+		})
+	}
+	return rows
+}
+
+// sortedServices returns the services by expected user-hours lost, most
+// first, then by id.
+func sortedServices(r *sim.Results) []*sim.ServiceResult {
+	out := make([]*sim.ServiceResult, len(r.Services))
+	for i := range r.Services {
+		out[i] = &r.Services[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].UserHours != out[j].UserHours {
+			return out[i].UserHours > out[j].UserHours
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// renderTable draws one table with tablewriter, as a boxed terminal table
+// or as Markdown. Header cells are printed as written (tablewriter's
+// auto-format would upper-case "p50" and mangle "P(affected)"), and cells
+// never wrap. align gives per-column alignment; nil means the first column
+// left and the others right.
+func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align, markdown bool) error {
+	if align == nil {
+		align = make([]tw.Align, len(header))
+		for i := range align {
+			align[i] = tw.AlignRight
+		}
+		align[0] = tw.AlignLeft
+	}
+	opts := []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	}
+	if markdown {
+		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
+	}
+	t := tablewriter.NewTable(w, opts...)
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = h
+	}
+	t.Header(cells...)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	return nil
+}
+
+// mdEscape escapes the characters that would break a Markdown table cell
+// (|) or start markup inside it (*, `). Underscores are left alone: inside
+// a word, as in ids, they never start emphasis in CommonMark.
+func mdEscape(s string) string {
+	return mdReplacer.Replace(s)
+}
+
+var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`")
+
+func mdEscapeRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		out[i] = make([]string, len(row))
+		for j, c := range row {
+			out[i][j] = mdEscape(c)
+		}
+	}
+	return out
+}
+
+// errWriter remembers the first write error so that a sequence of Fprintf
+// calls can be checked once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
