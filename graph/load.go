@@ -93,7 +93,7 @@ type loadedFile struct {
 	platform *platformSrc
 }
 
-var fileKeys = []string{"version", "platform", "scenarios"}
+var fileKeys = []string{"version", "platform", "scenarios", "mitigations"}
 
 // file decodes one file; depth is 1 for a referenced platform file.
 func (d *decoder) file(data []byte, name string, open opener, depth int) *loadedFile {
@@ -173,13 +173,19 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		}
 	}
 	lf.f.Platform = base
-	if base == nil || !hasScenarios {
+	lf.f.src = lf.platform
+	if base == nil {
 		return lf
 	}
-
 	baseErrs := make(map[errKey]bool, len(d.errs))
 	for _, e := range d.errs {
 		baseErrs[keyOf(e)] = true
+	}
+	if mv, ok := f["mitigations"]; ok {
+		d.mitigations(mv.val, lf, baseErrs)
+	}
+	if !hasScenarios {
+		return lf
 	}
 	items, ok := d.list(sv.val, "a list of scenarios")
 	if !ok {

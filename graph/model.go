@@ -13,6 +13,25 @@ type File struct {
 	Version   int
 	Platform  *Platform
 	Scenarios []*Scenario
+	// Mitigations are the candidate changes of the top-level mitigations:
+	// list, for domino advise (MODEL.md §10).
+	Mitigations []*Mitigation
+
+	// src is the platform before decoding, which mitigation patches apply to.
+	src *platformSrc
+}
+
+// Mitigation is a candidate change to the platform (MODEL.md §10). Apply
+// several in order with File.Apply.
+type Mitigation struct {
+	ID          string
+	Description string
+	Cost        float64
+	// Platform is the file's platform with this mitigation's patch alone.
+	Platform *Platform
+	Pos      Pos
+
+	patch node // the patch, re-applied by File.Apply
 }
 
 // Scenario returns the scenario with the given id, or nil.
@@ -58,7 +77,7 @@ type Site struct {
 	ID      string
 	Name    string
 	Region  string
-	Servers int64 // 0 when not given: the sum placed there
+	Servers int64 // when not given: the sum placed there
 	MTBF    *Dist // site-wide random failures, used by random-failures
 	MTTR    *Dist
 	Pos     Pos

@@ -1,0 +1,87 @@
+package graph
+
+var mitigationKeys = []string{"id", "description", "cost", "patch"}
+
+// mitigations decodes the top-level mitigations: list; each patch is checked
+// against the base platform like a scenario's.
+func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool) {
+	items, ok := d.list(nd, "a list of mitigations")
+	if !ok {
+		return
+	}
+	seen := map[string]node{}
+	for _, it := range items {
+		kvs, ok := d.mapping(it, "a mitigation mapping (id, description, cost, patch)")
+		if !ok {
+			continue
+		}
+		f := d.fields(kvs, "mitigation", mitigationKeys...)
+		m := &Mitigation{Pos: it.pos()}
+		if v, ok := f["id"]; ok {
+			m.ID, _ = d.id(v.val, "mitigation")
+		} else {
+			d.errorf(it, "mitigation has no id")
+		}
+		if v, ok := f["description"]; ok {
+			m.Description, _ = d.str(v.val)
+		}
+		if v, ok := f["cost"]; ok {
+			if c, ok := d.float(v.val); ok && c < 0 {
+				d.errorf(v.val, "want cost ≥ 0, got %v", c)
+			} else {
+				m.Cost = c
+			}
+		}
+		v, ok := f["patch"]
+		if !ok {
+			d.errorf(it, "mitigation has no patch")
+			continue
+		}
+		m.patch = v.val
+		m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path)
+		if m.Platform == nil {
+			continue
+		}
+		if m.ID != "" {
+			if first, dup := seen[m.ID]; dup {
+				d.errorf(it, "duplicate mitigation id %q (first at line %d)", m.ID, first.pos().Line)
+				continue
+			}
+			seen[m.ID] = it
+		}
+		lf.f.Mitigations = append(lf.f.Mitigations, m)
+	}
+}
+
+// Apply returns the file's platform with the patches of ms applied in order,
+// each on top of the platform as patched so far (MODEL.md §10). Each patch
+// was checked alone when the file was loaded; a combination can still be
+// invalid (two patches placing more servers than a site has), which comes
+// back as an ErrorList. The file's platform is never modified.
+func (f *File) Apply(ms ...*Mitigation) (*Platform, error) {
+	if f.src == nil {
+		return nil, ErrorList{{Pos: Pos{File: f.Name}, Msg: "the file has no platform to patch"}}
+	}
+	if len(ms) == 0 {
+		return f.Platform, nil
+	}
+	d := &decoder{}
+	ps := f.src
+	for _, m := range ms {
+		if m == nil || m.patch.n == nil {
+			continue
+		}
+		if ps = d.applyPatch(ps, m.patch); ps == nil {
+			break
+		}
+	}
+	var p *Platform
+	if ps != nil {
+		p = d.buildPlatform(ps)
+	}
+	if errs := dedupe(d.errs); len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	return p, nil
+}
