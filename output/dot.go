@@ -61,7 +61,7 @@ const (
 	junctionFill  = "#fff2cc"
 	startColor    = "#1f5fbf"
 	toolColor     = "#e07b00"
-	replicaColor  = "#9a9a9a"
+	replicaColor  = "#b4b4b4"
 )
 
 // DOT writes the platform p as a Graphviz digraph in the DOT language.
@@ -84,8 +84,15 @@ const (
 // diamond junction labelled "k of n" (DOT id "service#anyN", N counting the
 // service's groups from 1), with one edge from the service to it and one from
 // it to each member. Ops tools, the services named in anyone's tooling, are
-// orange component shapes. A legend cluster explains all of this, with the
-// colour scale when Heat is set.
+// orange component shapes. When at least three services share the same
+// start_needs or tooling set of two or more services, the set is drawn once
+// as a small "bundle" box (DOT id "tooling#N" or "start_needs#N", labelled
+// "tooling ×25"): each user has one arrowless edge to it, and it has one
+// labelled edge to each member. On a real platform, where most services need
+// the same deploy, monitoring and failover tools, this turns a hundred
+// crossing edges into a fan-in that reads as "all of these need all of
+// those". A legend cluster explains all of this, with the colour scale when
+// Heat is set.
 //
 // The output depends only on p and opt: sites, services and edges come in
 // file order, and every id is quoted. DOT returns an error when opt.Focus
@@ -96,6 +103,7 @@ func DOT(w io.Writer, p *graph.Platform, opt DOTOptions) error {
 		return err
 	}
 	d := &dotWriter{w: bufio.NewWriter(w), p: p, opt: opt, visible: visible, tools: toolSet(p)}
+	d.findBundles()
 	d.heatMax = opt.HeatMax
 	if d.heatMax == 0 {
 		for _, v := range opt.Heat {
@@ -171,6 +179,101 @@ type dotWriter struct {
 	visible map[string]bool // nil: all
 	tools   map[string]bool
 	heatMax float64
+	bundles []*bundle
+	// bundleOf maps kind + "\x00" + service id to the bundle that service's
+	// start_needs or tooling goes through.
+	bundleOf map[string]*bundle
+}
+
+// bundle is a set of start_needs or tooling services shared by several
+// services: drawn as one small node that they all point to and that points
+// to each member, so that 25 services needing the same four tools draw 29
+// edges, not 100.
+type bundle struct {
+	id      string // DOT id: "start_needs#N" or "tooling#N"
+	kind    string // "start_needs" or "tooling"
+	members []string
+	users   []string
+	site    string // the cluster to draw it in: its members' common primary site, or ""
+}
+
+// Bundling thresholds: a set is bundled when it has at least
+// bundleMinMembers services and at least bundleMinUsers services use it.
+const (
+	bundleMinMembers = 2
+	bundleMinUsers   = 3
+)
+
+// findBundles groups the visible services by their visible start_needs and
+// tooling sets (order ignored) and keeps the sets worth a bundle node.
+func (d *dotWriter) findBundles() {
+	d.bundleOf = make(map[string]*bundle)
+	for _, kind := range []string{"start_needs", "tooling"} {
+		byKey := make(map[string]*bundle)
+		var order []*bundle
+		for _, s := range d.p.Services {
+			if !d.shown(s.ID) {
+				continue
+			}
+			list := s.StartNeeds
+			if kind == "tooling" {
+				list = s.Tooling
+			}
+			var members []string
+			for _, m := range list {
+				if d.shown(m) && !slices.Contains(members, m) {
+					members = append(members, m)
+				}
+			}
+			if len(members) < bundleMinMembers {
+				continue
+			}
+			sorted := slices.Sorted(slices.Values(members))
+			key := strings.Join(sorted, "\x00")
+			b := byKey[key]
+			if b == nil {
+				b = &bundle{kind: kind, members: members}
+				byKey[key] = b
+				order = append(order, b)
+			}
+			b.users = append(b.users, s.ID)
+		}
+		n := 0
+		for _, b := range order {
+			if len(b.users) < bundleMinUsers {
+				continue
+			}
+			n++
+			b.id = fmt.Sprintf("%s#%d", kind, n)
+			b.site = primaryOf(d.p, b.members[0])
+			for _, m := range b.members[1:] {
+				if primaryOf(d.p, m) != b.site {
+					b.site = ""
+				}
+			}
+			d.bundles = append(d.bundles, b)
+			for _, u := range b.users {
+				d.bundleOf[kind+"\x00"+u] = b
+			}
+		}
+	}
+}
+
+// primaryOf returns the primary site of service id, or "".
+func primaryOf(p *graph.Platform, id string) string {
+	if s := p.Service(id); s != nil {
+		return primary(s)
+	}
+	return ""
+}
+
+func (d *dotWriter) bundleNode(indent string, b *bundle) {
+	color, fill := toolColor, "#fde9d4"
+	if b.kind == "start_needs" {
+		color, fill = startColor, "#dbe6f7"
+	}
+	d.printf("%s%s [label=%s, shape=box, style=\"rounded,filled\", fillcolor=%s, color=%s, fontcolor=%s, fontsize=8, width=0, height=0, margin=\"0.05,0.02\"];\n",
+		indent, quote(b.id), quote(fmt.Sprintf("%s ×%d", b.kind, len(b.users))), quote(fill), quote(color), quote(color))
 }
 
 func (d *dotWriter) printf(format string, args ...any) { fmt.Fprintf(d.w, format, args...) }
@@ -237,6 +340,11 @@ func (d *dotWriter) write() {
 	for _, s := range unplaced {
 		d.serviceNode("\t", s)
 	}
+	for _, b := range d.bundles {
+		if b.site == "" {
+			d.bundleNode("\t", b)
+		}
+	}
 
 	// Replica ties, then the dependency edges.
 	for _, s := range d.p.Services {
@@ -254,6 +362,11 @@ func (d *dotWriter) write() {
 	for _, s := range d.p.Services {
 		if d.shown(s.ID) {
 			d.edges(s)
+		}
+	}
+	for _, b := range d.bundles {
+		for _, m := range b.members {
+			d.link(quote(b.id), m, b.kind, true)
 		}
 	}
 	if !d.opt.NoLegend {
@@ -320,9 +433,15 @@ func (d *dotWriter) cluster(site string) {
 			}
 		}
 	}
-	// The `any` junctions of the cluster's services sit beside them.
+	// The `any` junctions of the cluster's services sit beside them, and
+	// the bundles of start_needs and tooling sets beside their members.
 	for _, s := range members {
 		d.junctions("\t\t", s)
+	}
+	for _, b := range d.bundles {
+		if b.site == site {
+			d.bundleNode("\t\t", b)
+		}
 	}
 	d.printf("\t}\n")
 }
@@ -476,16 +595,39 @@ func (d *dotWriter) edges(s *graph.Service) {
 			d.printf("\t%s -> %s [style=%s];\n", from, quote(dep.Service), style)
 		}
 	}
-	for _, t := range s.StartNeeds {
-		if d.shown(t) {
-			d.printf("\t%s -> %s [style=dotted, color=%s, fontcolor=%s, label=\"start\", penwidth=1.3];\n", from, quote(t), quote(startColor), quote(startColor))
+	for _, kind := range []string{"start_needs", "tooling"} {
+		if b := d.bundleOf[kind+"\x00"+s.ID]; b != nil {
+			d.link(from, b.id, kind, false)
+			continue
+		}
+		list := s.StartNeeds
+		if kind == "tooling" {
+			list = s.Tooling
+		}
+		for _, t := range list {
+			if d.shown(t) {
+				d.link(from, t, kind, true)
+			}
 		}
 	}
-	for _, t := range s.Tooling {
-		if d.shown(t) {
-			d.printf("\t%s -> %s [style=dashed, color=%s, fontcolor=%s, label=\"tool\"];\n", from, quote(t), quote(toolColor), quote(toolColor))
-		}
+}
+
+// link writes a start_needs or tooling edge from the DOT id from (quoted) to
+// the node to (unquoted); labelled says whether it carries "start"/"tool"
+// and an arrowhead (the edges into a bundle node have neither).
+func (d *dotWriter) link(from, to, kind string, labelled bool) {
+	attrs := fmt.Sprintf("style=dotted, color=%s, fontcolor=%s, penwidth=1.3", quote(startColor), quote(startColor))
+	label := "start"
+	if kind == "tooling" {
+		attrs = fmt.Sprintf("style=dashed, color=%s, fontcolor=%s", quote(toolColor), quote(toolColor))
+		label = "tool"
 	}
+	if labelled {
+		attrs += ", label=" + quote(label)
+	} else {
+		attrs += ", arrowhead=none"
+	}
+	d.printf("\t%s -> %s [%s];\n", from, quote(to), attrs)
 }
 
 func (d *dotWriter) legend() {
@@ -502,10 +644,11 @@ func (d *dotWriter) legend() {
 			fmt.Sprintf(`"legend:replica" [label=<replica<br/><font point-size="8">on another site</font>>, style="rounded,dashed,filled", fillcolor=%s, color=%s, fontcolor="#555555"]`, quote(replicaFill), quote(replicaBorder))},
 		{"tool", "tooling", fmt.Sprintf("style=dashed, color=%s, fontcolor=%s, label=\"tool\"", quote(toolColor), quote(toolColor)),
 			fmt.Sprintf(`"legend:any" [label=<k of n<br/><font point-size="7">any group</font>>, shape=diamond, style=filled, fillcolor=%s, color="black", fontsize=8, width=0.3, height=0.3, margin=0]`, quote(junctionFill))},
-		{"replica", "same service", fmt.Sprintf("dir=none, style=dashed, color=%s", quote(replicaColor)), ""},
+		{"replica", "same service", fmt.Sprintf("dir=none, style=dashed, color=%s", quote(replicaColor)),
+			fmt.Sprintf(`"legend:bundle" [label=<tooling ×n<br/><font point-size="7">n services share these tools</font>>, shape=box, style="rounded,filled", fillcolor="#fde9d4", color=%s, fontcolor=%s, fontsize=8, width=0, height=0, margin="0.05,0.02"]`, quote(toolColor), quote(toolColor))},
 	}
 	if len(d.opt.Heat) > 0 {
-		rows[len(rows)-1].node = fmt.Sprintf(`"legend:heat" [shape=plaintext, style="", label=<%s>]`, d.heatScale())
+		rows = append(rows, row{key: "heat", node: fmt.Sprintf(`"legend:heat" [shape=plaintext, style="", label=<%s>]`, d.heatScale())})
 	}
 	if d.rankdir() == "LR" {
 		// Rank direction LR puts the first node of a rank at the bottom.
@@ -515,6 +658,10 @@ func (d *dotWriter) legend() {
 	d.printf("\t\tgraph [label=<<b>Legend</b>>, style=\"rounded\", color=\"#bbbbbb\", fontsize=12];\n")
 	d.printf("\t\tnode [fontsize=9];\n")
 	for _, r := range rows {
+		if r.text == "" {
+			d.printf("\t\t%s;\n", r.node)
+			continue
+		}
 		a, b := quote("legend:"+r.key+":from"), quote("legend:"+r.key+":to")
 		d.printf("\t\t%s [label=%s, shape=plaintext, style=\"\", fontsize=9];\n", a, quote(r.text))
 		d.printf("\t\t%s [label=\"\", shape=point, width=0.05, color=\"black\"];\n", b)

@@ -55,7 +55,13 @@ func fixture() *graph.Platform {
 
 	push := svc("push", "Push notifications", graph.ActiveActive, "", at("pangyo", 200), at("anyang", 200))
 	push.DependsOn = []graph.Dep{{Service: "auth"}}
-	push.Tooling = []string{"deploy"}
+	push.Tooling = []string{"deploy", "monitoring"}
+
+	// Primary gasan, though pangyo is placed first; tooling in another order
+	// than auth's and push's, still one bundle.
+	pay := svc("pay", "KakaoPay", graph.ActiveStandby, "gasan", at("pangyo", 50), at("gasan", 100))
+	pay.DependsOn = []graph.Dep{{Service: "auth"}}
+	pay.Tooling = []string{"monitoring", "deploy"}
 
 	auth := svc("auth", "Login & accounts", graph.ActiveActive, "", at("pangyo", 300), at("gasan", 300))
 	auth.StartNeeds = []string{"config"}
@@ -77,14 +83,14 @@ func fixture() *graph.Platform {
 			{ID: "gasan", Name: "Gasan", Region: "seoul"},
 			{ID: "anyang", Name: "Anyang", Region: "anyang"},
 		},
-		Services: []*graph.Service{talk, storage, push, auth, config, deploy, monitoring, failover, dnsA, dnsB},
+		Services: []*graph.Service{talk, storage, push, pay, auth, config, deploy, monitoring, failover, dnsA, dnsB},
 	}
 }
 
 // fixtureHeat is a P(affected) per service for the fixture.
 func fixtureHeat() map[string]float64 {
 	return map[string]float64{
-		"talk-messaging": 0.98, "talk-storage": 0.95, "push": 0.4, "auth": 0.6, "config": 1,
+		"talk-messaging": 0.98, "talk-storage": 0.95, "push": 0.4, "pay": 0.2, "auth": 0.6, "config": 1,
 		"deploy": 1, "monitoring": 1, "failover-ctl": 1, "dns-a": 0, "dns-b": 0.01,
 	}
 }
