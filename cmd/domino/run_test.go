@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/dominosim/domino/sim"
+)
+
+// fireYAML is a scenario whose results are known in closed form: site a
+// loses power for exactly 10h, db lives only there and restarts in no time
+// once powered (automated, no tooling), and web, served from b too, is
+// down exactly as long as its hard dependency db.
+const fireYAML = `version: 1
+platform:
+  name: two-sites
+  currency: EUR
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, placement: {a: 4}, rto: 1h}
+    - {id: web, users: 1000, cost_per_hour: 10, placement: {a: 2, b: 2}, depends_on: [db]}
+scenarios:
+  - id: a-burns
+    description: site a dark for 10h
+    trials: 50
+    events: [{kind: site-outage, cause: fire, site: a, duration: 10h}]
+  - id: nothing
+    events: [{kind: site-outage, site: a, probability: 0}]
+`
+
+func writeFire(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fire.yaml")
+	if err := os.WriteFile(path, []byte(fireYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runCLI runs domino in-process and returns its exit status and streams.
+func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestRun(t *testing.T) {
+	fire := writeFire(t)
+	dir := t.TempDir()
+	tests := []struct {
+		name       string
+		args       []string
+		wantStatus int
+		wantOut    []string
+		wantErr    []string
+	}{
+		{
+			name:       "embedded default",
+			args:       []string{"run", "--trials", "200"},
+			wantStatus: exitOK,
+			wantOut: []string{"Scenario: pangyo-fire — ", "Platform: kakao-2022", "Trials:   200 (seed 1)",
+				"Time to full recovery", "User-hours lost", "Money lost (KRW)", "talk-messaging", "site pangyo"},
+		},
+		{
+			name:       "embedded by name, other scenario",
+			args:       []string{"run", "kakao-pangyo-2022", "--scenario", "ops-tools-3dc", "--trials", "64", "--format", "markdown"},
+			wantStatus: exitOK,
+			wantOut:    []string{"## Scenario `ops-tools-3dc`", "| Service ", "- **Trials:** 64 (seed 1)"},
+		},
+		{
+			name:       "file, second scenario",
+			args:       []string{"run", fire, "--scenario", "nothing"},
+			wantStatus: exitOK,
+			wantOut:    []string{"Scenario: nothing", "Trials:   10,000 (seed 1)"},
+		},
+		{
+			name:       "unknown scenario",
+			args:       []string{"run", fire, "--scenario", "a-burn"},
+			wantStatus: exitInput,
+			wantErr:    []string{`unknown scenario "a-burn" (did you mean "a-burns"?); the file has: a-burns, nothing`},
+		},
+		{
+			name:       "missing file",
+			args:       []string{"run", filepath.Join(dir, "nope.yaml")},
+			wantStatus: exitInput,
+			wantErr:    []string{"no file or embedded scenario"},
+		},
+		{
+			name:       "bad flag",
+			args:       []string{"run", "--trails", "10"},
+			wantStatus: exitUsage,
+			wantErr:    []string{"unknown flag: --trails", "Try: domino help run"},
+		},
+		{
+			name:       "bad format",
+			args:       []string{"run", fire, "--format", "xml"},
+			wantStatus: exitUsage,
+			wantErr:    []string{`unknown --format "xml": want table, markdown, csv, json`},
+		},
+		{
+			name:       "format not implied by -o",
+			args:       []string{"run", fire, "-o", filepath.Join(dir, "out.yaml")},
+			wantStatus: exitUsage,
+			wantErr:    []string{"cannot tell the format"},
+		},
+		{
+			name:       "two files",
+			args:       []string{"run", fire, fire},
+			wantStatus: exitUsage,
+			wantErr:    []string{"at most one FILE"},
+		},
+		{
+			name:       "zero workers",
+			args:       []string{"run", fire, "--workers", "0"},
+			wantStatus: exitUsage,
+			wantErr:    []string{"--workers must be at least 1"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, context.Background(), tt.args...)
+			if code != tt.wantStatus {
+				t.Errorf("got status %d, want %d\nstderr:\n%s", code, tt.wantStatus, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if tt.wantStatus == exitOK && errOut != "" {
+				// stderr is not a terminal here: no progress bar, nothing else.
+				t.Errorf("got stderr %q, want nothing", errOut)
+			}
+		})
+	}
+}
+
+// TestRunClosedForm checks the numbers of a scenario whose outcome is the
+// same in every trial, through the JSON a user would read.
+func TestRunClosedForm(t *testing.T) {
+	const tenHours = 10 * 3600 * 1000
+	code, out, errOut := runCLI(t, context.Background(), "run", writeFire(t), "--format", "json")
+	if code != exitOK {
+		t.Fatalf("got status %d, want 0\nstderr:\n%s", code, errOut)
+	}
+	var r sim.Results
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Scenario != "a-burns" || r.Trials != 50 || r.Seed != 1 {
+		t.Errorf("got scenario %q, %d trials, seed %d; want a-burns, 50 (the file's), 1", r.Scenario, r.Trials, r.Seed)
+	}
+	for _, s := range r.Services {
+		want := sim.Summary{Mean: tenHours, CI95: [2]float64{tenHours, tenHours}, P50: tenHours, P90: tenHours, P99: tenHours}
+		if s.Downtime != want {
+			t.Errorf("%s: got downtime %+v, want %+v", s.ID, s.Downtime, want)
+		}
+		if s.PAffected != 1 || s.PUnrecovered != 0 {
+			t.Errorf("%s: got P(affected) %v, P(unrecovered) %v; want 1, 0", s.ID, s.PAffected, s.PUnrecovered)
+		}
+	}
+	if got, want := r.Services[0].PRTOBreach, 1.0; got != want {
+		t.Errorf("db: got P(RTO breach) %v, want %v (10h outage, rto 1h)", got, want)
+	}
+	if got, want := r.Services[1].TopCause, "dependency db"; got != want {
+		t.Errorf("web: got top cause %q, want %q", got, want)
+	}
+	if got, want := r.Summary.UserHours.Mean, 1000*10.0; got != want {
+		t.Errorf("got user-hours %v, want %v", got, want)
+	}
+	if got, want := r.Summary.Cost.Mean, 10*10.0; got != want {
+		t.Errorf("got cost %v, want %v", got, want)
+	}
+	if got, want := r.Summary.FullRecovery.Mean, float64(tenHours); got != want {
+		t.Errorf("got full recovery %v, want %v", got, want)
+	}
+}
+
+func TestRunOutputFile(t *testing.T) {
+	fire := writeFire(t)
+	dir := t.TempDir()
+
+	jsonPath := filepath.Join(dir, "r.json")
+	code, out, errOut := runCLI(t, context.Background(), "run", fire, "-o", jsonPath)
+	if code != exitOK || out != "" {
+		t.Fatalf("got status %d and stdout %q, want 0 and nothing\nstderr:\n%s", code, out, errOut)
+	}
+	data, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r sim.Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatalf("%s is not JSON: %v", jsonPath, err)
+	}
+	if r.Schema != sim.Schema || len(r.Services) != 2 {
+		t.Errorf("got schema %q with %d services, want %q with 2", r.Schema, len(r.Services), sim.Schema)
+	}
+
+	csvPath := filepath.Join(dir, "r.csv")
+	if code, _, errOut := runCLI(t, context.Background(), "run", fire, "-o", csvPath); code != exitOK {
+		t.Fatalf("got status %d, want 0\nstderr:\n%s", code, errOut)
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s is not CSV: %v", csvPath, err)
+	}
+	if len(rows) != 3 || rows[0][0] != "scenario" {
+		t.Errorf("got %d rows starting %q, want a header and 2 services", len(rows), rows[0])
+	}
+}
+
+// TestRunWorkersDoNotMatter checks MODEL.md §7: the same seed gives the
+// same bytes whatever the number of workers.
+func TestRunWorkersDoNotMatter(t *testing.T) {
+	var outs []string
+	for _, workers := range []string{"1", "3"} {
+		code, out, errOut := runCLI(t, context.Background(), "run", "--trials", "300", "--seed", "42", "--workers", workers, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("workers %s: got status %d\nstderr:\n%s", workers, code, errOut)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("JSON with --workers 1 and --workers 3 differ")
+	}
+	code, other, _ := runCLI(t, context.Background(), "run", "--trials", "300", "--seed", "43", "--format", "json")
+	if code != exitOK || other == outs[0] {
+		t.Errorf("seed 43 gave the same results as seed 42 (status %d)", code)
+	}
+}
+
+func TestRunResultsSchema(t *testing.T) {
+	schemaPath := filepath.Join("..", "..", "docs", "results.schema.json")
+	f, err := os.Open(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatalf("%s: %v", schemaPath, err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("results.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("results.schema.json")
+	if err != nil {
+		t.Fatalf("compile %s: %v", schemaPath, err)
+	}
+	for _, args := range [][]string{
+		{"run", "--trials", "200", "--format", "json"},
+		{"run", writeFire(t), "--format", "json"},
+		{"run", writeFire(t), "--scenario", "nothing", "--trials", "10", "--format", "json"},
+	} {
+		code, out, errOut := runCLI(t, context.Background(), args...)
+		if code != exitOK {
+			t.Fatalf("%v: got status %d\nstderr:\n%s", args, code, errOut)
+		}
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%v: output does not match %s:\n%v", args, schemaPath, err)
+		}
+	}
+	// The schema must reject what it is there to catch.
+	bad, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema": "domino.results/v1", "scenario": "x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if schema.Validate(bad) == nil {
+		t.Errorf("the schema accepts a results file without trials, services, platform and curve")
+	}
+}
+
+func TestRunInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, out, errOut := runCLI(t, ctx, "run", "--trials", "1000")
+	if code == exitOK || out != "" {
+		t.Errorf("got status %d and stdout %q, want an error and no results", code, out)
+	}
+	if !strings.Contains(errOut, "interrupted") {
+		t.Errorf("got stderr %q, want it to say the run was interrupted", errOut)
+	}
+}
