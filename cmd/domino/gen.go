@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/synth"
+)
+
+func init() {
+	register(&command{
+		name: "gen", order: 30,
+		summary: "Generate a synthetic platform and scenarios (for benchmarks and research)",
+		usage:   "domino gen [--services N] [--sites K] [--seed S] [-o FILE]",
+		flags: func(fs *pflag.FlagSet) {
+			fs.Int("services", 200, "number of services (at least 10)")
+			fs.Int("sites", 4, "number of sites (at least 2)")
+			fs.Uint64("seed", 1, "random seed: the same flags always give the same file")
+			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+		},
+		run: runGen,
+	})
+}
+
+func runGen(e *env, fs *pflag.FlagSet) int {
+	const name = "gen"
+	services, _ := fs.GetInt("services")
+	sites, _ := fs.GetInt("sites")
+	seed, _ := fs.GetUint64("seed")
+	out, _ := fs.GetString("output")
+	if fs.NArg() != 0 {
+		return usageError(e, name, "gen takes no arguments, got %q", fs.Args())
+	}
+	opt := synth.Options{Services: services, Sites: sites, Seed: seed}
+	if err := opt.Validate(); err != nil {
+		return usageError(e, name, "%v", err)
+	}
+	b, err := synth.Generate(opt)
+	if err != nil {
+		// Validate accepted the options, so this is a bug.
+		fmt.Fprintf(e.stderr, "Error: %v\n", err)
+		return exitInternal
+	}
+	if out == "" || out == "-" {
+		if _, err := e.stdout.Write(b); err != nil {
+			return inputError(e, fmt.Errorf("write output: %w", err))
+		}
+		return exitOK
+	}
+	err = output.WriteFileAtomic(out, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+	if err != nil {
+		return inputError(e, err)
+	}
+	return exitOK
+}
