@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -49,8 +50,8 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() > 1 {
 		return usageError(e, name, "run takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	if trials < 0 {
-		return usageError(e, name, "--trials must be positive, got %d", trials)
+	if fs.Changed("trials") && trials < 1 {
+		return usageError(e, name, "--trials must be at least 1, got %d", trials)
 	}
 	if workers < 1 {
 		return usageError(e, name, "--workers must be at least 1, got %d", workers)
@@ -85,8 +86,12 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 
 	opt := sim.Options{Trials: trials, Seed: seed, Workers: workers}
 	bar := newProgress(e.stderr, trials, sc.ID)
-	if bar != nil {
-		opt.Progress = func(done int) { bar.Add(done) }
+	var done atomic.Int64
+	opt.Progress = func(n int) {
+		done.Add(int64(n))
+		if bar != nil {
+			bar.Add(n)
+		}
 	}
 	res, err := sim.Run(e.ctx, c, opt)
 	if bar != nil {
@@ -94,7 +99,10 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			fmt.Fprintf(e.stderr, "Error: run interrupted: %v (no results written)\n", err)
+			// Ctrl-C: partial results would look like a finished run, so none
+			// are written. Not a bug, so not exitInternal.
+			fmt.Fprintf(e.stderr, "Error: run interrupted after %s of %s trials; no results written\n",
+				output.Count(float64(done.Load())), output.Count(float64(trials)))
 			return exitInput
 		}
 		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", sc.ID, err)
