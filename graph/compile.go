@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
+
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
 )
 
 // Compiled is a scenario with its (patched) platform in the immutable,
@@ -53,6 +56,14 @@ type Compiled struct {
 	SiteRepOff []int32
 	SiteReps   []int32
 	SiteCum    []int64
+
+	// Cyclic lists the strongly connected components of the hard
+	// dependency graph that have more than one service:
+	// Cyclic[CyclicOff[k]:CyclicOff[k+1]] are the members of component k,
+	// and SCC[s] is s's component, or -1 when s is on no cycle. The engine
+	// needs them to raise a cycle whose members wait on each other.
+	SCC               []int32
+	CyclicOff, Cyclic []int32
 
 	// JobRank orders the crew queue (MODEL.md §6.10): a job's rank is its
 	// position in (priority, service id, site id, kind) order. Jobs are
@@ -261,6 +272,7 @@ func Compile(sc *Scenario) (*Compiled, error) {
 	c.ToolOff, c.Tool = csr(tool)
 	c.RevToolOff, c.RevTool = csr(reverse(tool))
 
+	c.compileCycles()
 	c.compileSites()
 	c.compileJobs()
 	if err := c.compileEvents(sc, siteIdx, svcs); err != nil {
@@ -397,4 +409,45 @@ func csr(adj [][]int32) (off, edges []int32) {
 		off = append(off, int32(len(edges)))
 	}
 	return off, edges
+}
+
+// compileCycles finds the cycles of the hard dependency graph with Tarjan's
+// algorithm (gonum topo.TarjanSCC).
+func (c *Compiled) compileCycles() {
+	g := simple.NewDirectedGraph()
+	for s := range c.Services {
+		g.AddNode(simple.Node(s))
+	}
+	for s := range c.Services {
+		for _, d := range c.RevHard[c.RevHardOff[s]:c.RevHardOff[s+1]] {
+			if int(d) != s {
+				g.SetEdge(g.NewEdge(simple.Node(d), simple.Node(s)))
+			}
+		}
+	}
+	c.SCC = make([]int32, len(c.Services))
+	for i := range c.SCC {
+		c.SCC[i] = -1
+	}
+	comps := topo.TarjanSCC(g)
+	var cyclic [][]int32
+	for _, comp := range comps {
+		if len(comp) < 2 {
+			continue
+		}
+		ids := make([]int32, len(comp))
+		for i, n := range comp {
+			ids[i] = int32(n.ID())
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		cyclic = append(cyclic, ids)
+	}
+	// Order components by their first member so compilation is deterministic.
+	sort.Slice(cyclic, func(i, j int) bool { return cyclic[i][0] < cyclic[j][0] })
+	for k, ids := range cyclic {
+		for _, s := range ids {
+			c.SCC[s] = int32(k)
+		}
+	}
+	c.CyclicOff, c.Cyclic = csr(cyclic)
 }

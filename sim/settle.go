@@ -145,55 +145,91 @@ func (t *Trial) knockOut(s int32) {
 }
 
 // raise brings up what can come up after the services in t.ups regained
-// their placement: the region of down services reachable from them through
-// reverse hard edges is raised tentatively, then members that lack a
-// dependency are knocked out again until the region is consistent. What
-// stays is the greatest fixed point, cycles included (MODEL.md §6.5).
+// their placement. Outside cycles a service comes up once all of its hard
+// dependencies are up, so raising propagates along reverse edges from the
+// services that changed, visiting only what may change. A cycle whose
+// members wait on each other is raised as a region: all of its down members
+// tentatively up, then knocked out again while one lacks a dependency, which
+// leaves the greatest fixed point of the cycle (MODEL.md §6.5).
 func (t *Trial) raise() {
 	c := t.c
-	t.region = t.region[:0]
-	for _, s := range t.ups {
-		if !t.inRegion[s] && !t.up[s] && t.baseOK[s] {
-			t.inRegion[s] = true
-			t.region = append(t.region, s)
-		}
-	}
-	for i := 0; i < len(t.region); i++ {
-		x := t.region[i]
-		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
-			if !t.inRegion[d] && !t.up[d] && t.baseOK[d] {
-				t.inRegion[d] = true
-				t.region = append(t.region, d)
+	w := append(t.region[:0], t.ups...)
+	cyc := t.cycTry[:0]
+	for {
+		for len(w) > 0 {
+			x := w[len(w)-1]
+			w = w[:len(w)-1]
+			if t.up[x] || !t.baseOK[x] {
+				continue
+			}
+			if t.satisfied(x) {
+				t.touch(x)
+				t.up[x] = true
+				w = t.pushDownDependents(w, x)
+			} else if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
+				t.cycMark[k] = true
+				cyc = append(cyc, k)
 			}
 		}
+		if len(cyc) == 0 {
+			break
+		}
+		for _, k := range cyc {
+			t.cycMark[k] = false
+			w = t.raiseCycle(k, w)
+		}
+		cyc = cyc[:0]
 	}
-	for _, x := range t.region {
-		t.up[x] = true
+	t.region, t.cycTry = w, cyc
+}
+
+func (t *Trial) pushDownDependents(w []int32, x int32) []int32 {
+	c := t.c
+	for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
+		if !t.up[d] && t.baseOK[d] {
+			w = append(w, d)
+		}
 	}
-	t.work = append(t.work[:0], t.region...)
-	for len(t.work) > 0 {
-		x := t.work[len(t.work)-1]
-		t.work = t.work[:len(t.work)-1]
+	return w
+}
+
+// raiseCycle raises what it can of cyclic component k and appends the
+// dependents of the members that came up to w.
+func (t *Trial) raiseCycle(k int32, w []int32) []int32 {
+	c := t.c
+	members := c.Cyclic[c.CyclicOff[k]:c.CyclicOff[k+1]]
+	work := t.work[:0]
+	for _, x := range members {
+		if !t.up[x] && t.baseOK[x] {
+			t.touch(x)
+			t.up[x] = true
+			t.inRegion[x] = true
+			work = append(work, x)
+		}
+	}
+	for len(work) > 0 {
+		x := work[len(work)-1]
+		work = work[:len(work)-1]
 		if !t.up[x] || t.satisfied(x) {
 			continue
 		}
 		t.up[x] = false
 		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
 			if t.inRegion[d] && t.up[d] {
-				t.work = append(t.work, d)
+				work = append(work, d)
 			}
 		}
 	}
-	for _, x := range t.region {
-		t.inRegion[x] = false
-		if t.up[x] {
-			t.prevUp[x] = false // raise only ever touches down services
-			if !t.touchMark[x] {
-				t.touchMark[x] = true
-				t.touched = append(t.touched, x)
+	t.work = work
+	for _, x := range members {
+		if t.inRegion[x] {
+			t.inRegion[x] = false
+			if t.up[x] {
+				w = t.pushDownDependents(w, x)
 			}
 		}
 	}
+	return w
 }
 
 // account records the transitions of this instant: downtime, causes,

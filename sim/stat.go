@@ -30,8 +30,15 @@ type stat struct {
 func newStat(high int64) stat { return stat{high: max(high, 2), min: math.MaxInt64} }
 
 func (s *stat) add(v int64) {
-	if v < 0 {
-		panic("sim: negative metric")
+	if v <= 0 {
+		if v < 0 {
+			panic("sim: negative metric")
+		}
+		// Most services are untouched in most trials: keep zeros cheap.
+		s.n++
+		s.zeros++
+		s.min = 0
+		return
 	}
 	s.n++
 	var c uint64
@@ -42,10 +49,6 @@ func (s *stat) add(v int64) {
 	s.sqHi += hi + c
 	s.min = min(s.min, v)
 	s.max = max(s.max, v)
-	if v == 0 {
-		s.zeros++
-		return
-	}
 	if s.hist == nil {
 		s.hist = hdrhistogram.New(1, s.high, histDigits)
 	}

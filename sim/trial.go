@@ -115,6 +115,8 @@ type Trial struct {
 	work       []int32
 	region     []int32
 	inRegion   []bool
+	cycTry     []int32
+	cycMark    []bool
 	touched    []int32
 	prevUp     []bool
 	touchMark  []bool
@@ -177,6 +179,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.svcMark = make([]bool, ns)
 	t.foMark = make([]bool, ns)
 	t.inRegion = make([]bool, ns)
+	t.cycMark = make([]bool, len(c.CyclicOff))
 	t.prevUp = make([]bool, ns)
 	t.touchMark = make([]bool, ns)
 	t.degMark = make([]uint32, ns)

@@ -1,0 +1,86 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/synth"
+)
+
+// sinkOutcome keeps the benchmark's result alive.
+var sinkOutcome *Outcome
+
+func generated(b *testing.B, services, sites int) *graph.Compiled {
+	b.Helper()
+	y, err := synth.Generate(synth.Options{Services: services, Sites: sites, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := f.Scenario("fire")
+	if sc == nil {
+		b.Fatal("generated file has no fire scenario")
+	}
+	c, err := graph.Compile(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkTrial times one trial (simulation and aggregation) of a site
+// fire, on one core. Report: ns/trial = ns/op; allocs/op must be 0.
+func BenchmarkTrial(b *testing.B) {
+	cases := []struct {
+		name string
+		c    func(b *testing.B) *graph.Compiled
+	}{
+		{"kakao", func(b *testing.B) *graph.Compiled {
+			c, err := graph.Compile(kakao(b).Scenarios[0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			return c
+		}},
+		{"gen-1000", func(b *testing.B) *graph.Compiled { return generated(b, 1000, 6) }},
+		{"gen-10000", func(b *testing.B) *graph.Compiled { return generated(b, 10000, 12) }},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			c := tc.c(b)
+			grid := Grid(c.Horizon, GridPoints)
+			tr := NewTrial(c, grid)
+			agg := NewAggregator(c, grid)
+			// Warm up: scratch slices and histograms reach their size.
+			for i := range 200 {
+				agg.Add(tr.Run(1, i))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				sinkOutcome = tr.Run(1, i%100000)
+				agg.Add(sinkOutcome)
+			}
+		})
+	}
+}
+
+// BenchmarkRun times whole runs with 2 workers; trials/s = 1e9 × trials / ns/op.
+func BenchmarkRun(b *testing.B) {
+	c := generated(b, 1000, 6)
+	const trials = 2000
+	b.Run(fmt.Sprintf("gen-1000/trials=%d/workers=2", trials), func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := Run(context.Background(), c, Options{Trials: trials, Seed: 1, Workers: 2}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(trials)*float64(b.N)/b.Elapsed().Seconds(), "trials/s")
+	})
+}
