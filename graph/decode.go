@@ -239,7 +239,7 @@ func describe(n ast.Node) string {
 	case *ast.LiteralNode:
 		return "a block string"
 	}
-	return "a " + strings.ToLower(strings.TrimSuffix(fmt.Sprintf("%T", n), "Node"))
+	return "a YAML " + strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."), "Node"))
 }
 
 // kv is one key of a mapping; val carries the path of the key.
