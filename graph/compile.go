@@ -97,6 +97,11 @@ type CService struct {
 	RTO, RPO    int64 // -1: none
 	MTBF, MTTR  *Dist
 	Key         uint64
+	// Load is the servers needed to carry all traffic (0: any serving
+	// placement carries it) and CollapseBelow the served fraction under
+	// which the service is down (MODEL.md §11).
+	Load          int64
+	CollapseBelow float64
 }
 
 // CReplica is a compiled replica: one service on one site.
@@ -202,6 +207,7 @@ func Compile(sc *Scenario) (*Compiled, error) {
 			Mode: s.Redundancy.Mode, Quorum: int32(max(1, s.Redundancy.Quorum)), Primary: -1,
 			Restart: s.Restart, Failover: s.Redundancy.Failover, Data: s.Data,
 			RTO: s.RTO, RPO: s.RPO, MTBF: s.MTBF, MTTR: s.MTTR, Key: Key("service", s.ID),
+			Load: s.Load, CollapseBelow: s.CollapseBelow,
 		}
 		if len(s.Placement) == 0 {
 			return nil, fmt.Errorf("compile scenario %q: service %q has no placement", sc.ID, s.ID)

@@ -17,9 +17,10 @@ type causeCount struct {
 }
 
 type svcAcc struct {
-	affected, allLost, unrecovered, rto, rpo int64
-	down, recovery, degraded, loss           stat
-	causes                                   []causeCount // few per service: a slice beats a map here
+	affected, allLost, unrecovered, rto, rpo, partial int64
+	down, recovery, degraded, loss, shed              stat
+	degShed                                           int64        // Σ over trials of the shed time also degraded, ms
+	causes                                            []causeCount // few per service: a slice beats a map here
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -48,6 +49,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].recovery = newStat(H)
 		a.svc[s].degraded = newStat(H)
 		a.svc[s].loss = newStat(math.MaxInt64 / 4)
+		a.svc[s].shed = newStat(H)
 	}
 	var users int64
 	var cost float64
@@ -77,6 +79,11 @@ func (a *Aggregator) Add(o *Outcome) {
 		acc := &a.svc[s]
 		acc.down.add(o.Downtime[s])
 		acc.degraded.add(o.Degraded[s])
+		acc.shed.add(o.Shed[s])
+		acc.degShed += o.DegradedShed[s]
+		if o.Partial[s] {
+			acc.partial++
+		}
 		if o.FirstDown[s] >= 0 {
 			acc.affected++
 			rec := o.LastUp[s]
@@ -143,6 +150,9 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.unrecovered += y.unrecovered
 		x.rto += y.rto
 		x.rpo += y.rpo
+		x.partial += y.partial
+		x.degShed += y.degShed
+		x.shed.merge(&y.shed)
 		x.down.merge(&y.down)
 		x.recovery.merge(&y.recovery)
 		x.degraded.merge(&y.degraded)
@@ -204,9 +214,12 @@ func (a *Aggregator) Results(seed uint64) *Results {
 			PUnrecovered: float64(acc.unrecovered) / n,
 			PRTOBreach:   float64(acc.rto) / n,
 			PRPOBreach:   float64(acc.rpo) / n,
+			Shed:         acc.shed.summary(1),
+			PPartial:     float64(acc.partial) / n,
 			Causes:       map[string]float64{},
 		}
-		sr.UserHours = float64(cs.Users) * (sr.Downtime.Mean + c.SoftWeight*sr.Degraded.Mean) / hour
+		degShed := float64(acc.degShed) / n
+		sr.UserHours = float64(cs.Users) * (sr.Downtime.Mean + sr.Shed.Mean + c.SoftWeight*(sr.Degraded.Mean-degShed)) / hour
 		causes := append([]causeCount(nil), acc.causes...)
 		sort.Slice(causes, func(i, j int) bool {
 			if causes[i].count != causes[j].count {

@@ -62,30 +62,44 @@ func (t *Trial) decide() {
 	t.foCheck = t.foCheck[:0]
 }
 
-// checkFailover starts or cancels the failover of an active-standby service.
+// checkFailover starts or cancels the failover of an active-standby
+// service (MODEL.md §6.4), and with a load its fail-back (§11).
 func (t *Trial) checkFailover(s int32) {
 	c := t.c
+	cs := &c.Services[s]
 	if t.serving[t.active[s]] {
-		if t.foState[s] != foNone {
+		primary := cs.Primary
+		wantBack := cs.Load > 0 && t.active[s] != primary && t.serving[primary] && t.lack(s) > 0
+		switch {
+		case t.foState[s] != foNone && (!t.foBack[s] || !wantBack):
+			// The active site serves again, or the primary stopped serving
+			// before the fail-back completed.
 			t.cancelFailover(s)
+		case t.foState[s] == foNone && wantBack:
+			t.beginFailover(s, primary, true)
 		}
 		return
 	}
 	if t.foState[s] != foNone {
+		// A fail-back under way goes on as the ordinary failover toward
+		// the primary.
+		t.foBack[s] = false
 		return
 	}
-	target := int32(-1)
 	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
 		if r != t.active[s] && t.serving[r] {
-			target = r
-			break
+			t.beginFailover(s, r, false)
+			return
 		}
 	}
-	if target < 0 {
-		return
-	}
+}
+
+// beginFailover starts a failover toward target: automated when the
+// service's tooling is up, else queued for a crew.
+func (t *Trial) beginFailover(s, target int32, back bool) {
 	t.nFailover[s]++
 	t.foTarget[s] = target
+	t.foBack[s] = back
 	if t.toolsUp(s) {
 		t.startFailover(s, target, false)
 		return
@@ -127,7 +141,7 @@ func (t *Trial) cancelFailover(s int32) {
 			t.release(graph.JobFailover(t.foTarget[s]))
 		}
 	}
-	t.foState[s], t.foManual[s] = foNone, false
+	t.foState[s], t.foManual[s], t.foBack[s] = foNone, false, false
 	t.foGen[s]++
 	t.trace(Record{Kind: RecFailoverCancelled, Service: s})
 }
@@ -142,7 +156,7 @@ func (t *Trial) failoverDone(s int32, gen uint32) {
 	if t.foManual[s] {
 		t.release(graph.JobFailover(target))
 	}
-	t.foState[s], t.foManual[s] = foNone, false
+	t.foState[s], t.foManual[s], t.foBack[s] = foNone, false, false
 	if t.serving[target] {
 		t.active[s] = target
 		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target})

@@ -23,7 +23,7 @@ func (t *Trial) usersServedPPB() int64 {
 	if t.totalUsers == 0 {
 		return 1e9
 	}
-	lost := float64(t.downUsers) + t.c.SoftWeight*float64(t.degUsers)
+	lost := float64(t.downUsers) + t.c.SoftWeight*float64(t.degUsers) + t.shedLost
 	return int64(math.Round(1e9 * (1 - lost/float64(t.totalUsers))))
 }
 
@@ -36,6 +36,16 @@ func (t *Trial) finish() {
 	t.now = H
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
+	}
+	for s := range c.Services {
+		// Close every impact segment at H.
+		if d := H - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
+			t.shedNum[s] += t.segLack[s] * d
+			if t.segDeg[s] {
+				t.degShedNum[s] += t.segLack[s] * d
+			}
+			o.Partial[s] = true
+		}
 	}
 	var userMsHi, userMsLo uint64
 	var degUserMs, cost float64
@@ -63,8 +73,17 @@ func (t *Trial) finish() {
 		var carry uint64
 		userMsLo, carry = bits.Add64(userMsLo, lo, 0)
 		userMsHi += hi + carry
-		degUserMs += float64(cs.Users) * float64(o.Degraded[s])
-		cost += cs.CostPerHour * float64(o.Downtime[s]) / float64(graph.Hour)
+		// Degraded time counts soft_weight of the users still served (φ);
+		// shed load counts in full (MODEL.md §11).
+		deg, shed := float64(o.Degraded[s]), 0.0
+		if cs.Load > 0 {
+			shed = float64(t.shedNum[s]) / float64(cs.Load)
+			deg -= float64(t.degShedNum[s]) / float64(cs.Load)
+			o.Shed[s] = int64(math.Round(shed))
+			o.DegradedShed[s] = int64(math.Round(float64(t.degShedNum[s]) / float64(cs.Load)))
+		}
+		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
+		cost += cs.CostPerHour * (float64(o.Downtime[s]) + shed) / float64(graph.Hour)
 	}
 	// user-hours × 1000 = user-ms / 3600.
 	um := int64(math.MaxInt64)
@@ -72,7 +91,7 @@ func (t *Trial) finish() {
 		q, _ := bits.Div64(userMsHi, userMsLo, 3600)
 		um = int64(min(q, math.MaxInt64/2))
 	}
-	o.UserMilliHours = um + int64(math.Round(c.SoftWeight*degUserMs/3600))
+	o.UserMilliHours = um + int64(math.Round(degUserMs/3600))
 	o.Cost = int64(math.Round(cost))
 }
 

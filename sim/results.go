@@ -34,10 +34,13 @@ type ServiceResult struct {
 	PUnrecovered float64            `json:"p_unrecovered"`
 	PRTOBreach   float64            `json:"p_rto_breach"`
 	PRPOBreach   float64            `json:"p_rpo_breach"`
+	Shed         Summary            `json:"shed_ms"`
+	PPartial     float64            `json:"p_partial"`
 	Causes       map[string]float64 `json:"causes"`
 	TopCause     string             `json:"top_cause,omitempty"`
 	// UserHours is the expected user-hours lost to this service:
-	// users × (mean downtime + soft_weight × mean degraded time).
+	// users × mean ∫ rate dt, the rate being 1 while down, (1 − φ) +
+	// soft_weight × φ × degraded while up (MODEL.md §8, §11).
 	UserHours float64 `json:"user_hours"`
 }
 

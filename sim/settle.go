@@ -17,8 +17,10 @@ func (t *Trial) settle() {
 		s := c.Replicas[r].Service
 		if serves {
 			t.servingCnt[s]++
+			t.servedCap[s] += c.Replicas[r].Servers
 		} else {
 			t.servingCnt[s]--
+			t.servedCap[s] -= c.Replicas[r].Servers
 			t.lastStop[r] = t.now
 		}
 		t.markSvc(s)
@@ -31,7 +33,8 @@ func (t *Trial) settle() {
 	t.ups = t.ups[:0]
 	for _, s := range t.dirtySvc {
 		t.svcMark[s] = false
-		ok := t.fault[s] == 0 && t.placed(s)
+		t.markSeg(s)
+		ok := t.fault[s] == 0 && t.placed(s) && t.carries(s)
 		if ok == t.baseOK[s] {
 			continue
 		}
@@ -49,6 +52,86 @@ func (t *Trial) settle() {
 		t.raise()
 	}
 	t.account()
+	for _, s := range t.segDirty {
+		t.segMark[s] = false
+		t.segment(s)
+	}
+	t.segDirty = t.segDirty[:0]
+}
+
+// capacity returns the served capacity c of MODEL.md §11: the servers of
+// the replicas that serve and count.
+func (t *Trial) capacity(s int32) int64 {
+	c := t.c
+	var r int32
+	switch c.Services[s].Mode {
+	case graph.ActiveStandby:
+		r = t.active[s]
+	case graph.Single:
+		r = c.RepOff[s]
+	default:
+		return t.servedCap[s]
+	}
+	if t.serving[r] {
+		return c.Replicas[r].Servers
+	}
+	return 0
+}
+
+// carries reports whether s's served fraction φ = min(1, c/load) is above
+// 0 and at least collapse_below; always true without a load.
+func (t *Trial) carries(s int32) bool {
+	cs := &t.c.Services[s]
+	if cs.Load <= 0 {
+		return true
+	}
+	cp := t.capacity(s)
+	return cp > 0 && (cs.CollapseBelow <= 0 || float64(cp) >= cs.CollapseBelow*float64(cs.Load))
+}
+
+// lack returns load − c when the service lacks capacity, else 0.
+func (t *Trial) lack(s int32) int64 {
+	load := t.c.Services[s].Load
+	if load <= 0 {
+		return 0
+	}
+	return max(0, load-t.capacity(s))
+}
+
+// lostShare is the users an up service with the given lack fails to serve
+// beyond its degraded share: users × (1 − φ) × (1 − soft_weight × degraded).
+func (t *Trial) lostShare(s int32, lack int64, deg bool) float64 {
+	if lack == 0 {
+		return 0
+	}
+	cs := &t.c.Services[s]
+	f := float64(cs.Users) * float64(lack) / float64(cs.Load)
+	if deg {
+		f *= 1 - t.c.SoftWeight
+	}
+	return f
+}
+
+// segment closes s's impact segment when its (up, lack, degraded) state
+// changed, adding the lack it had to the shed integrals.
+func (t *Trial) segment(s int32) {
+	up, deg := t.up[s], t.degraded[s]
+	var lack int64
+	if up {
+		lack = t.lack(s)
+	}
+	if up == t.segUp[s] && deg == t.segDeg[s] && lack == t.segLack[s] {
+		return
+	}
+	if d := t.now - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
+		t.shedNum[s] += t.segLack[s] * d
+		if t.segDeg[s] {
+			t.degShedNum[s] += t.segLack[s] * d
+		}
+		t.out.Partial[s] = true
+	}
+	t.shedLost += t.lostShare(s, lack, deg) - t.lostShare(s, t.segLack[s], t.segDeg[s])
+	t.segUp[s], t.segDeg[s], t.segLack[s], t.segSince[s] = up, deg, lack, t.now
 }
 
 // placed reports whether s's placement is satisfied by its serving replicas.
@@ -244,6 +327,7 @@ func (t *Trial) account() {
 		if t.up[s] == t.prevUp[s] {
 			continue
 		}
+		t.markSeg(s)
 		cs := &c.Services[s]
 		if t.up[s] {
 			d := now - t.downSince[s]
@@ -361,6 +445,9 @@ func (t *Trial) firstDownDep(s int32, known bool) int32 {
 // recently (ties in placement order; for active-standby the active one).
 func (t *Trial) placementCause(s int32) int32 {
 	c := t.c
+	if t.placed(s) {
+		return causeOverload // a replica serves, but too little of the load
+	}
 	if c.Services[s].Mode == graph.ActiveStandby {
 		return t.replicaReason(t.active[s])
 	}
@@ -418,6 +505,7 @@ func (t *Trial) updateDegraded() {
 			return
 		}
 		t.degraded[s] = deg
+		t.markSeg(s)
 		u := c.Services[s].Users
 		if deg {
 			t.degSince[s] = t.now

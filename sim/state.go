@@ -44,6 +44,7 @@ const (
 	causeSite       int32 = 4 << 24 // site without power
 	causeIsolated   int32 = 5 << 24
 	causeDependency int32 = 6 << 24
+	causeOverload   int32 = 7 << 24
 	causeMask       int32 = 0xffffff
 )
 
@@ -64,6 +65,8 @@ func CauseString(c *graph.Compiled, code int32) string {
 		return "isolated " + c.Sites[arg].ID
 	case causeDependency:
 		return "dependency " + c.Services[arg].ID
+	case causeOverload:
+		return "overload"
 	}
 	return "none"
 }

@@ -23,6 +23,14 @@ type Outcome struct {
 	AllLost   []bool
 	Cause     []int32 // cause of the first outage, causeNone if none
 	RTOBreach []bool
+	// Shed is ∫ (1 − φ) dt over the time the service was up with less
+	// capacity than its load, in ms; Partial says whether there was any
+	// such time (MODEL.md §11).
+	Shed    []int64
+	Partial []bool
+	// DegradedShed is ∫ (1 − φ) dt over the time the service was also
+	// degraded, in ms: the part of Shed whose users were counted as degraded.
+	DegradedShed []int64
 
 	// Platform.
 	FullRecovery   int64 // last down→up of any service; H when something is down at H
@@ -95,6 +103,21 @@ type Trial struct {
 	foGen      []uint32
 	nFailover  []uint32
 	curCause   []int32
+	foBack     []bool  // the failover under way is a fail-back to the primary
+	servedCap  []int64 // servers of the serving replicas (active-active)
+
+	// The impact segment of each service since segSince: up, capacity
+	// lacking (load − c, when up) and degraded. Integrals of lack are kept
+	// in server-ms and divided by load once (MODEL.md §11).
+	segUp      []bool
+	segDeg     []bool
+	segLack    []int64
+	segSince   []int64
+	shedNum    []int64
+	degShedNum []int64
+	segMark    []bool
+	segDirty   []int32
+	shedLost   float64 // Σ users × (1 − φ) × (1 − soft_weight × degraded) over up services
 	downSince  []int64
 	degSince   []int64
 
@@ -174,6 +197,15 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.foGen = make([]uint32, ns)
 	t.nFailover = make([]uint32, ns)
 	t.curCause = make([]int32, ns)
+	t.foBack = make([]bool, ns)
+	t.servedCap = make([]int64, ns)
+	t.segUp = make([]bool, ns)
+	t.segDeg = make([]bool, ns)
+	t.segLack = make([]int64, ns)
+	t.segSince = make([]int64, ns)
+	t.shedNum = make([]int64, ns)
+	t.degShedNum = make([]int64, ns)
+	t.segMark = make([]bool, ns)
 	t.downSince = make([]int64, ns)
 	t.degSince = make([]int64, ns)
 	t.svcMark = make([]bool, ns)
@@ -204,6 +236,9 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	o.AllLost = make([]bool, ns)
 	o.Cause = make([]int32, ns)
 	o.RTOBreach = make([]bool, ns)
+	o.Shed = make([]int64, ns)
+	o.DegradedShed = make([]int64, ns)
+	o.Partial = make([]bool, ns)
 	o.CurveUp = make([]int32, len(grid))
 	o.CurveUsers = make([]int64, len(grid))
 	return t
@@ -238,6 +273,18 @@ func (t *Trial) reset(seed uint64, trial int) {
 		t.baseOK[s], t.up[s], t.degraded[s] = true, true, false
 		t.foState[s], t.foManual[s], t.nFailover[s], t.foGen[s], t.foTarget[s] = foNone, false, 0, 0, 0
 		t.curCause[s] = causeNone
+		t.foBack[s] = false
+		var all int64
+		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+			all += c.Replicas[r].Servers
+		}
+		t.servedCap[s] = all
+		t.segUp[s], t.segDeg[s], t.segLack[s], t.segSince[s] = true, false, t.lack(int32(s)), 0
+		t.shedNum[s], t.degShedNum[s] = 0, 0
+	}
+	t.shedLost = 0
+	for s := range c.Services {
+		t.shedLost += t.lostShare(int32(s), t.segLack[s], false)
 	}
 	for _, j := range t.held {
 		t.holdPos[j] = -1
@@ -250,6 +297,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	for s := range c.Services {
 		o.Downtime[s], o.Degraded[s], o.FirstDown[s], o.LastUp[s] = 0, 0, -1, 0
 		o.DownAtEnd[s], o.DataLoss[s], o.AllLost[s], o.Cause[s], o.RTOBreach[s] = false, 0, false, causeNone, false
+		o.Shed[s], o.Partial[s], o.DegradedShed[s] = 0, false, 0
 	}
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.Deadlock = 0, false, 0, 0, 0, 0, false
 }
@@ -378,6 +426,13 @@ func (t *Trial) markSvc(s int32) {
 	if !t.svcMark[s] {
 		t.svcMark[s] = true
 		t.dirtySvc = append(t.dirtySvc, s)
+	}
+}
+
+func (t *Trial) markSeg(s int32) {
+	if !t.segMark[s] {
+		t.segMark[s] = true
+		t.segDirty = append(t.segDirty, s)
 	}
 }
 
