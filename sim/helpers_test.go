@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -60,3 +61,12 @@ func runAll(t testing.TB, c *graph.Compiled, trials, workers int) *Results {
 }
 
 const h = graph.Hour
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func sqrt(x float64) float64 { return math.Sqrt(x) }

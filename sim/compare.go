@@ -1,0 +1,247 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// Metric is one per-trial figure compared between scenarios.
+type Metric struct {
+	ID    string // json key
+	Name  string // for tables
+	Unit  string // "ms", "user-hours", "currency", "hours", "probability", "count"
+	scale float64
+	value func(c *graph.Compiled, o *Outcome) int64
+}
+
+// CompareMetrics are the rows of a comparison, in order.
+var CompareMetrics = []Metric{
+	{ID: "full_recovery_ms", Name: "Time to full recovery", Unit: "ms", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 { return o.FullRecovery }},
+	{ID: "user_hours", Name: "User-hours lost", Unit: "user-hours", scale: 1000,
+		value: func(c *graph.Compiled, o *Outcome) int64 { return o.UserMilliHours }},
+	{ID: "cost", Name: "Money lost", Unit: "currency", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 { return o.Cost }},
+	{ID: "crew_hours", Name: "Crew-hours", Unit: "hours", scale: float64(graph.Hour),
+		value: func(c *graph.Compiled, o *Outcome) int64 { return o.CrewMs }},
+	{ID: "data_loss_ms", Name: "Data lost (sum over services, finite losses)", Unit: "ms", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 {
+			var sum int64
+			for s, v := range o.DataLoss {
+				if !o.AllLost[s] {
+					sum += v
+				}
+			}
+			return sum
+		}},
+	{ID: "services_all_data_lost", Name: "Services losing all data", Unit: "count", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 {
+			var n int64
+			for _, all := range o.AllLost {
+				if all {
+					n++
+				}
+			}
+			return n
+		}},
+	{ID: "p_rto_breach_p1", Name: "P(RTO breach of a priority-1 service)", Unit: "probability", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 {
+			for s, b := range o.RTOBreach {
+				if b && c.Services[s].Priority == 1 {
+					return 1
+				}
+			}
+			return 0
+		}},
+	{ID: "p_deadlock", Name: "P(deadlock)", Unit: "probability", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 { return b2i(o.Deadlock) }},
+}
+
+// diffStat accumulates signed int64 values exactly: a 128-bit two's
+// complement sum and an unsigned 128-bit sum of squares.
+type diffStat struct {
+	n            int64
+	sumHi, sumLo uint64
+	sqHi, sqLo   uint64
+}
+
+func (d *diffStat) add(v int64) {
+	d.n++
+	hi := uint64(0)
+	if v < 0 {
+		hi = math.MaxUint64 // sign extension
+	}
+	var c uint64
+	d.sumLo, c = bits.Add64(d.sumLo, uint64(v), 0)
+	d.sumHi += hi + c
+	a := uint64(v)
+	if v < 0 {
+		a = uint64(-v)
+	}
+	h, l := bits.Mul64(a, a)
+	d.sqLo, c = bits.Add64(d.sqLo, l, 0)
+	d.sqHi += h + c
+}
+
+func (d *diffStat) merge(o *diffStat) {
+	d.n += o.n
+	var c uint64
+	d.sumLo, c = bits.Add64(d.sumLo, o.sumLo, 0)
+	d.sumHi += o.sumHi + c
+	d.sqLo, c = bits.Add64(d.sqLo, o.sqLo, 0)
+	d.sqHi += o.sqHi + c
+}
+
+// Diff is a mean difference with its 95% confidence interval.
+type Diff struct {
+	Mean float64    `json:"mean"`
+	CI95 [2]float64 `json:"ci95"`
+}
+
+func (d *diffStat) diff(unit float64) Diff {
+	if d.n == 0 {
+		return Diff{}
+	}
+	sum := u128(d.sumHi, d.sumLo)
+	if d.sumHi>>63 == 1 { // negative: two's complement
+		sum.Sub(sum, new(big.Int).Lsh(big.NewInt(1), 128))
+	}
+	n := big.NewInt(d.n)
+	mean, _ := new(big.Rat).SetFrac(sum, n).Float64()
+	var half float64
+	if d.n > 1 {
+		num := new(big.Int).Mul(n, u128(d.sqHi, d.sqLo))
+		num.Sub(num, new(big.Int).Mul(sum, sum))
+		v, _ := new(big.Rat).SetFrac(num, new(big.Int).Mul(n, big.NewInt(d.n-1))).Float64()
+		half = 1.96 * math.Sqrt(max(v, 0)/float64(d.n))
+	}
+	return Diff{Mean: mean / unit, CI95: [2]float64{(mean - half) / unit, (mean + half) / unit}}
+}
+
+// Comparison holds, per scenario and metric, the summary over trials and,
+// for every scenario after the first, the paired difference to the first.
+type Comparison struct {
+	Schema    string           `json:"schema"`
+	Seed      uint64           `json:"seed"`
+	Trials    int              `json:"trials"`
+	Scenarios []string         `json:"scenarios"`
+	Metrics   []ComparedMetric `json:"metrics"`
+}
+
+// ComparedMetric is one row of a comparison.
+type ComparedMetric struct {
+	ID     string    `json:"id"`
+	Name   string    `json:"name"`
+	Unit   string    `json:"unit"`
+	Values []Summary `json:"values"`        // per scenario
+	Diffs  []*Diff   `json:"diff_to_first"` // nil for the first scenario
+}
+
+// CompareSchema names the version of the comparison format.
+const CompareSchema = "domino.compare/v1"
+
+// Compare runs every scenario over the same trial keys (same seed, same
+// trial indices) and reports each metric with the paired difference to the
+// first scenario: common random numbers make that difference's interval
+// much tighter than the difference of two independent runs. Seeds, when
+// set, gives each scenario its own seed instead (unpaired; for tests).
+func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64, workers int, seeds []uint64) (*Comparison, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("compare: no scenarios")
+	}
+	if trials <= 0 {
+		trials = cs[0].Scenario.Trials
+	}
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, max(1, (trials+chunk-1)/chunk))
+	nm, ns := len(CompareMetrics), len(cs)
+	type acc struct {
+		vals  []stat     // [scenario*nm + metric]
+		diffs []diffStat // same index; scenario 0 unused
+	}
+	newAcc := func() *acc {
+		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm)}
+		for i := range a.vals {
+			a.vals[i] = newStat(math.MaxInt64 / 4)
+		}
+		return a
+	}
+	accs := make([]*acc, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		accs[w] = newAcc()
+		wg.Add(1)
+		go func(a *acc) {
+			defer wg.Done()
+			trs := make([]*Trial, ns)
+			for i, c := range cs {
+				trs[i] = NewTrial(c, nil)
+			}
+			first := make([]int64, nm)
+			for ctx.Err() == nil {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= trials {
+					return
+				}
+				for k := lo; k < min(lo+chunk, trials); k++ {
+					for i, c := range cs {
+						sd := seed
+						if seeds != nil {
+							sd = seeds[i]
+						}
+						o := trs[i].Run(sd, k)
+						for m, metric := range CompareMetrics {
+							v := metric.value(c, o)
+							a.vals[i*nm+m].add(v)
+							if i == 0 {
+								first[m] = v
+							} else {
+								a.diffs[i*nm+m].add(v - first[m])
+							}
+						}
+					}
+				}
+			}
+		}(accs[w])
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	total := accs[0]
+	for _, a := range accs[1:] {
+		for i := range total.vals {
+			total.vals[i].merge(&a.vals[i])
+			total.diffs[i].merge(&a.diffs[i])
+		}
+	}
+	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
+	for _, c := range cs {
+		cmp.Scenarios = append(cmp.Scenarios, c.Scenario.ID)
+	}
+	for m, metric := range CompareMetrics {
+		row := ComparedMetric{ID: metric.ID, Name: metric.Name, Unit: metric.Unit}
+		for i := range cs {
+			row.Values = append(row.Values, total.vals[i*nm+m].summary(metric.scale))
+			if i == 0 {
+				row.Diffs = append(row.Diffs, nil)
+				continue
+			}
+			d := total.diffs[i*nm+m].diff(metric.scale)
+			row.Diffs = append(row.Diffs, &d)
+		}
+		cmp.Metrics = append(cmp.Metrics, row)
+	}
+	return cmp, nil
+}
