@@ -7,6 +7,10 @@ import (
 	"github.com/dominosim/domino/graph"
 )
 
+// HistBins is the number of equal bins of [0, H] in a service's downtime
+// histogram; the last bin also holds downtime of exactly H.
+const HistBins = 84
+
 // curveBins is the resolution of the per-point curve histograms: fractions
 // in steps of 1/1000.
 const curveBins = 1001
@@ -19,8 +23,9 @@ type causeCount struct {
 type svcAcc struct {
 	affected, allLost, unrecovered, rto, rpo, partial int64
 	down, recovery, degraded, loss, shed              stat
-	degShed                                           int64        // Σ over trials of the shed time also degraded, ms
-	causes                                            []causeCount // few per service: a slice beats a map here
+	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
+	degShed                                           int64           // Σ over trials of the shed time also degraded, ms
+	causes                                            []causeCount    // few per service: a slice beats a map here
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -29,6 +34,7 @@ type Aggregator struct {
 	c      *graph.Compiled
 	grid   []int64
 	trials int64
+	binMs  int64 // downtime histogram bin width
 	svc    []svcAcc
 
 	full, userMilliHours, cost, peak, crew stat
@@ -43,7 +49,7 @@ type Aggregator struct {
 // NewAggregator returns an empty aggregator for c's outcomes on grid.
 func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
-	a := &Aggregator{c: c, grid: grid, svc: make([]svcAcc, len(c.Services))}
+	a := &Aggregator{c: c, grid: grid, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
 	for s := range a.svc {
 		a.svc[s].down = newStat(H)
 		a.svc[s].recovery = newStat(H)
@@ -80,6 +86,7 @@ func (a *Aggregator) Add(o *Outcome) {
 		acc.down.add(o.Downtime[s])
 		acc.degraded.add(o.Degraded[s])
 		acc.shed.add(o.Shed[s])
+		acc.downBins[min(o.Downtime[s]/a.binMs, HistBins-1)]++
 		acc.degShed += o.DegradedShed[s]
 		if o.Partial[s] {
 			acc.partial++
@@ -152,6 +159,9 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.rpo += y.rpo
 		x.partial += y.partial
 		x.degShed += y.degShed
+		for j := range x.downBins {
+			x.downBins[j] += y.downBins[j]
+		}
 		x.shed.merge(&y.shed)
 		x.down.merge(&y.down)
 		x.recovery.merge(&y.recovery)
@@ -215,6 +225,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 			PRTOBreach:   float64(acc.rto) / n,
 			PRPOBreach:   float64(acc.rpo) / n,
 			Shed:         acc.shed.summary(1),
+			DowntimeHist: Hist{BinMs: a.binMs, Counts: append([]int64(nil), acc.downBins[:]...)},
 			PPartial:     float64(acc.partial) / n,
 			Causes:       map[string]float64{},
 		}

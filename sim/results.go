@@ -34,6 +34,7 @@ type ServiceResult struct {
 	PUnrecovered float64            `json:"p_unrecovered"`
 	PRTOBreach   float64            `json:"p_rto_breach"`
 	PRPOBreach   float64            `json:"p_rpo_breach"`
+	DowntimeHist Hist               `json:"downtime_hist"`
 	Shed         Summary            `json:"shed_ms"`
 	PPartial     float64            `json:"p_partial"`
 	Causes       map[string]float64 `json:"causes"`
@@ -68,4 +69,11 @@ type Band struct {
 	Mean []float64 `json:"mean"`
 	P10  []float64 `json:"p10"`
 	P90  []float64 `json:"p90"`
+}
+
+// Hist is a histogram of equal bins from 0: Counts[i] trials fell in
+// [i·BinMs, (i+1)·BinMs).
+type Hist struct {
+	BinMs  int64   `json:"bin_ms"`
+	Counts []int64 `json:"counts"`
 }
