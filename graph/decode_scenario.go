@@ -31,10 +31,12 @@ const (
 
 // scenario decodes one scenario; refs collects the references of its events,
 // checked by the caller against the scenario's (patched) platform.
-func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv) {
+// It also returns the scenario's patch, if any, and the node of its id.
+func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
+	idNd := nd
 	kvs, ok := d.mapping(nd, "a scenario mapping (id, events, ...)")
 	if !ok {
-		return nil, nil
+		return nil, nil, idNd
 	}
 	f := d.fields(kvs, "scenario", scenarioKeys...)
 	sc := &Scenario{
@@ -45,6 +47,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv) {
 		Pos:        nd.pos(),
 	}
 	if v, ok := f["id"]; ok {
+		idNd = v.val
 		sc.ID, _ = d.id(v.val, "scenario")
 	} else {
 		d.errorf(nd, "scenario has no id")
@@ -103,9 +106,9 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv) {
 		}
 	}
 	if v, ok := f["patch"]; ok {
-		return sc, &v
+		return sc, &v, idNd
 	}
-	return sc, nil
+	return sc, nil, idNd
 }
 
 // event decodes one event.

@@ -194,7 +194,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	seen := map[string]node{}
 	for _, it := range items {
 		var refs []ref
-		sc, patch := d.scenario(it, &refs)
+		sc, patch, idNd := d.scenario(it, &refs)
 		if sc == nil {
 			continue
 		}
@@ -209,10 +209,10 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		d.checkRefs(sc.Platform, refs)
 		if sc.ID != "" {
 			if first, dup := seen[sc.ID]; dup {
-				d.errorf(it, "duplicate scenario id %q (first at line %d)", sc.ID, first.pos().Line)
+				d.errorf(idNd, "duplicate scenario id %q (first at line %d)", sc.ID, first.pos().Line)
 				continue
 			}
-			seen[sc.ID] = it
+			seen[sc.ID] = idNd
 		}
 		lf.f.Scenarios = append(lf.f.Scenarios, sc)
 	}

@@ -17,7 +17,9 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		}
 		f := d.fields(kvs, "mitigation", mitigationKeys...)
 		m := &Mitigation{Pos: it.pos()}
+		idNd := it
 		if v, ok := f["id"]; ok {
+			idNd = v.val
 			m.ID, _ = d.id(v.val, "mitigation")
 		} else {
 			d.errorf(it, "mitigation has no id")
@@ -44,10 +46,10 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		}
 		if m.ID != "" {
 			if first, dup := seen[m.ID]; dup {
-				d.errorf(it, "duplicate mitigation id %q (first at line %d)", m.ID, first.pos().Line)
+				d.errorf(idNd, "duplicate mitigation id %q (first at line %d)", m.ID, first.pos().Line)
 				continue
 			}
-			seen[m.ID] = it
+			seen[m.ID] = idNd
 		}
 		lf.f.Mitigations = append(lf.f.Mitigations, m)
 	}
