@@ -1,5 +1,7 @@
 package sim
 
+import "math/bits"
+
 // event is one scheduled happening of a trial. gen lets a cancelled restart,
 // failover or repair be skipped when it comes up: it must match the
 // generation of its replica or service.
@@ -63,97 +65,57 @@ func (h *eventHeap) pop() event {
 	return top
 }
 
-// rankHeap is an indexed min-heap of crew-queue ranks, with removal of any
-// job in O(log n). pos[job] is the job's index in the heap, or -1.
-type rankHeap struct {
-	ranks   []int32
-	pos     []int32 // by job
+// rankQueue is the crew queue: a set of jobs ordered by their rank, kept
+// as a bitset over ranks, so that adding, removing and taking the first job
+// cost O(1) words (the first set word is found from a low-water mark).
+type rankQueue struct {
+	bits    []uint64
+	low     int // no set bit in words below low
+	n       int
 	jobRank []int32
 	rankJob []int32
 }
 
-func newRankHeap(jobRank, rankJob []int32) rankHeap {
-	h := rankHeap{jobRank: jobRank, rankJob: rankJob, pos: make([]int32, len(jobRank))}
-	for i := range h.pos {
-		h.pos[i] = -1
-	}
-	return h
+func newRankQueue(jobRank, rankJob []int32) rankQueue {
+	return rankQueue{bits: make([]uint64, (len(jobRank)+63)/64), jobRank: jobRank, rankJob: rankJob}
 }
 
-func (h *rankHeap) reset() {
-	for _, r := range h.ranks {
-		h.pos[h.rankJob[r]] = -1
-	}
-	h.ranks = h.ranks[:0]
+func (q *rankQueue) reset() {
+	clear(q.bits)
+	q.low, q.n = 0, 0
 }
 
-func (h *rankHeap) has(job int32) bool { return h.pos[job] >= 0 }
-
-func (h *rankHeap) push(job int32) {
-	h.ranks = append(h.ranks, h.jobRank[job])
-	i := len(h.ranks) - 1
-	h.pos[job] = int32(i)
-	h.up(i)
+func (q *rankQueue) has(job int32) bool {
+	r := q.jobRank[job]
+	return q.bits[r>>6]&(1<<(r&63)) != 0
 }
 
-func (h *rankHeap) popMin() int32 {
-	job := h.rankJob[h.ranks[0]]
-	h.removeAt(0)
-	return job
-}
-
-func (h *rankHeap) remove(job int32) {
-	if i := h.pos[job]; i >= 0 {
-		h.removeAt(int(i))
+func (q *rankQueue) push(job int32) {
+	r := q.jobRank[job]
+	w := int(r >> 6)
+	if q.bits[w]&(1<<(r&63)) == 0 {
+		q.bits[w] |= 1 << (r & 63)
+		q.n++
+		q.low = min(q.low, w)
 	}
 }
 
-func (h *rankHeap) removeAt(i int) {
-	n := len(h.ranks) - 1
-	h.pos[h.rankJob[h.ranks[i]]] = -1
-	if i != n {
-		h.ranks[i] = h.ranks[n]
-		h.pos[h.rankJob[h.ranks[i]]] = int32(i)
-	}
-	h.ranks = h.ranks[:n]
-	if i != n {
-		h.down(i)
-		h.up(i)
+func (q *rankQueue) remove(job int32) {
+	r := q.jobRank[job]
+	if b := &q.bits[r>>6]; *b&(1<<(r&63)) != 0 {
+		*b &^= 1 << (r & 63)
+		q.n--
 	}
 }
 
-func (h *rankHeap) swap(i, j int) {
-	h.ranks[i], h.ranks[j] = h.ranks[j], h.ranks[i]
-	h.pos[h.rankJob[h.ranks[i]]] = int32(i)
-	h.pos[h.rankJob[h.ranks[j]]] = int32(j)
-}
-
-func (h *rankHeap) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if h.ranks[p] <= h.ranks[i] {
-			break
-		}
-		h.swap(i, p)
-		i = p
+// popMin removes and returns the job of lowest rank; the queue must not be empty.
+func (q *rankQueue) popMin() int32 {
+	for q.bits[q.low] == 0 {
+		q.low++
 	}
-}
-
-func (h *rankHeap) down(i int) {
-	n := len(h.ranks)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		m := l
-		if r := l + 1; r < n && h.ranks[r] < h.ranks[l] {
-			m = r
-		}
-		if h.ranks[m] >= h.ranks[i] {
-			return
-		}
-		h.swap(i, m)
-		i = m
-	}
+	w := q.bits[q.low]
+	r := q.low<<6 | bits.TrailingZeros64(w)
+	q.bits[q.low] = w & (w - 1)
+	q.n--
+	return q.rankJob[r]
 }

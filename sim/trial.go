@@ -64,7 +64,7 @@ type Trial struct {
 	seq uint32
 
 	events eventHeap
-	queue  rankHeap
+	queue  rankQueue
 	free   int // crews free; math.MaxInt when unlimited
 
 	// replicas
@@ -155,7 +155,8 @@ type Trial struct {
 	totalUsers int64
 	nextGrid   int
 
-	out Outcome
+	out  Outcome
+	init initial
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
@@ -163,7 +164,7 @@ type Trial struct {
 func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t := &Trial{c: c, H: c.Horizon, grid: grid}
-	t.queue = newRankHeap(c.JobRank, c.RankJob)
+	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.phase = make([]uint8, nr)
 	t.gen = make([]uint32, nr)
 	t.powered = make([]bool, nr)
@@ -241,12 +242,67 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	o.Partial = make([]bool, ns)
 	o.CurveUp = make([]int32, len(grid))
 	o.CurveUsers = make([]int64, len(grid))
+	t.makeInitial()
 	return t
+}
+
+// initial holds the state at t = 0 of the slices whose start is not all
+// zero, computed once, so that reset is a few memory copies.
+type initial struct {
+	phase      []uint8
+	allTrueR   []bool // by replica
+	allTrueS   []bool // by service
+	prefix     []int32
+	active     []int32
+	servingCnt []int32
+	servedCap  []int64
+	segLack    []int64
+	minusOne   []int64
+	shedLost   float64
+}
+
+func (t *Trial) makeInitial() {
+	c := t.c
+	in := &t.init
+	nr, ns := len(c.Replicas), len(c.Services)
+	in.phase = make([]uint8, nr)
+	in.allTrueR = make([]bool, nr)
+	for r := range nr {
+		in.phase[r], in.allTrueR[r] = phRunning, true
+	}
+	in.prefix = make([]int32, len(c.Sites))
+	for x := range c.Sites {
+		in.prefix[x] = c.SiteRepOff[x+1] - c.SiteRepOff[x]
+	}
+	in.allTrueS = make([]bool, ns)
+	in.active = make([]int32, ns)
+	in.servingCnt = make([]int32, ns)
+	in.servedCap = make([]int64, ns)
+	in.minusOne = make([]int64, ns)
+	for s := range ns {
+		in.allTrueS[s] = true
+		in.active[s] = c.Services[s].Primary
+		in.servingCnt[s] = c.RepOff[s+1] - c.RepOff[s]
+		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+			in.servedCap[s] += c.Replicas[r].Servers
+		}
+		in.minusOne[s] = -1
+	}
+	// lack depends on the state above: compute it on that state.
+	copy(t.active, in.active)
+	copy(t.serving, in.allTrueR)
+	copy(t.servedCap, in.servedCap)
+	in.segLack = make([]int64, ns)
+	for s := range ns {
+		in.segLack[s] = t.lack(int32(s))
+		in.shedLost += t.lostShare(int32(s), in.segLack[s], false)
+	}
 }
 
 // reset puts every replica running and every service up, as at t = 0.
 func (t *Trial) reset(seed uint64, trial int) {
 	c := t.c
+	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq = 0, 0
 	t.events = t.events[:0]
@@ -255,37 +311,50 @@ func (t *Trial) reset(seed uint64, trial int) {
 	if c.Crews > 0 {
 		t.free = c.Crews
 	}
-	for r := range c.Replicas {
-		t.phase[r] = phRunning
-		t.powered[r], t.failed[r], t.serving[r], t.manual[r], t.gateWaiting[r] = true, false, true, false, false
-		t.stopReason[r], t.lastStop[r], t.nStart[r], t.nFail[r], t.nOn[r], t.gen[r] = causeNone, 0, 0, 0, 0, 0
-	}
-	for x := range c.Sites {
-		t.prefix[x] = c.SiteRepOff[x+1] - c.SiteRepOff[x]
+	copy(t.phase, in.phase)
+	copy(t.powered, in.allTrueR)
+	copy(t.serving, in.allTrueR)
+	clear(t.failed)
+	clear(t.manual)
+	clear(t.gateWaiting)
+	clear(t.stopReason)
+	clear(t.lastStop)
+	clear(t.nStart)
+	clear(t.nFail)
+	clear(t.nOn)
+	clear(t.gen)
+
+	copy(t.prefix, in.prefix)
+	for x := range t.siteOut {
 		t.siteOut[x] = t.siteOut[x][:0]
-		t.isolated[x], t.siteFailed[x], t.nSiteFail[x], t.siteGen[x] = 0, false, 0, 0
 	}
+	clear(t.isolated)
+	clear(t.siteFailed)
+	clear(t.nSiteFail)
+	clear(t.siteGen)
 	t.outages = t.outages[:0]
-	for s := range c.Services {
-		t.fault[s] = 0
-		t.active[s] = c.Services[s].Primary
-		t.servingCnt[s] = c.RepOff[s+1] - c.RepOff[s]
-		t.baseOK[s], t.up[s], t.degraded[s] = true, true, false
-		t.foState[s], t.foManual[s], t.nFailover[s], t.foGen[s], t.foTarget[s] = foNone, false, 0, 0, 0
-		t.curCause[s] = causeNone
-		t.foBack[s] = false
-		var all int64
-		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
-			all += c.Replicas[r].Servers
-		}
-		t.servedCap[s] = all
-		t.segUp[s], t.segDeg[s], t.segLack[s], t.segSince[s] = true, false, t.lack(int32(s)), 0
-		t.shedNum[s], t.degShedNum[s] = 0, 0
-	}
-	t.shedLost = 0
-	for s := range c.Services {
-		t.shedLost += t.lostShare(int32(s), t.segLack[s], false)
-	}
+
+	clear(t.fault)
+	copy(t.active, in.active)
+	copy(t.servingCnt, in.servingCnt)
+	copy(t.baseOK, in.allTrueS)
+	copy(t.up, in.allTrueS)
+	clear(t.degraded)
+	clear(t.foState)
+	clear(t.foManual)
+	clear(t.nFailover)
+	clear(t.foGen)
+	clear(t.foTarget)
+	clear(t.curCause)
+	clear(t.foBack)
+	copy(t.servedCap, in.servedCap)
+	copy(t.segUp, in.allTrueS)
+	clear(t.segDeg)
+	copy(t.segLack, in.segLack)
+	clear(t.segSince)
+	clear(t.shedNum)
+	clear(t.degShedNum)
+	t.shedLost = in.shedLost
 	for _, j := range t.held {
 		t.holdPos[j] = -1
 	}
@@ -294,11 +363,18 @@ func (t *Trial) reset(seed uint64, trial int) {
 
 	o := &t.out
 	o.Trial = trial
-	for s := range c.Services {
-		o.Downtime[s], o.Degraded[s], o.FirstDown[s], o.LastUp[s] = 0, 0, -1, 0
-		o.DownAtEnd[s], o.DataLoss[s], o.AllLost[s], o.Cause[s], o.RTOBreach[s] = false, 0, false, causeNone, false
-		o.Shed[s], o.Partial[s], o.DegradedShed[s] = 0, false, 0
-	}
+	clear(o.Downtime)
+	clear(o.Degraded)
+	copy(o.FirstDown, in.minusOne)
+	clear(o.LastUp)
+	clear(o.DownAtEnd)
+	clear(o.DataLoss)
+	clear(o.AllLost)
+	clear(o.Cause)
+	clear(o.RTOBreach)
+	clear(o.Shed)
+	clear(o.Partial)
+	clear(o.DegradedShed)
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.Deadlock = 0, false, 0, 0, 0, 0, false
 }
 
@@ -748,7 +824,7 @@ func (t *Trial) release(job int32) {
 // instant has settled (MODEL.md §6.8).
 func (t *Trial) assignCrews() {
 	c := t.c
-	for t.free > 0 && len(t.queue.ranks) > 0 {
+	for t.free > 0 && t.queue.n > 0 {
 		job := t.queue.popMin()
 		t.hold(job)
 		if job >= 3*int32(len(c.Replicas)) {
