@@ -164,7 +164,3 @@ func sameEvents(a, b []graph.Event) bool {
 	}
 	return true
 }
-
-// TODO(engine): once sim lands, add TestEmbeddedScenariosRun here: run every
-// scenario of every embedded file for 1,000 trials and check it finishes with
-// no error (and, for pangyo-fire, that some service is affected).
