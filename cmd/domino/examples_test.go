@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dominosim/domino/scenarios"
+)
+
+func TestExamples(t *testing.T) {
+	code, out, errOut := runCLI(t, context.Background(), "examples")
+	if code != exitOK {
+		t.Fatalf("got status %d, want %d\nstderr:\n%s", code, exitOK, errOut)
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[0], "NAME") {
+		t.Errorf("first line %q, want the NAME header", lines[0])
+	}
+	// One line per embedded file, in Names() order, with its title and ids.
+	want := map[string][]string{
+		"kakao-pangyo-2022":  {"Kakao and the SK C&C Pangyo data center fire", "pangyo-fire, ops-tools-3dc, failover-everywhere, ops-and-failover"},
+		"ovh-sbg-2021":       {"OVHcloud Strasbourg campus fire, 10 March 2021", "sbg-fire, offsite-backups, standby-offsite"},
+		"cyworld-2019":       {"Cyworld, October-November 2019: the front door of a single-operator social network", "front-door-down"},
+		"aws-us-east-1-2021": {"AWS us-east-1, 7 December 2021", "internal-congestion"},
+		"facebook-2021":      {"Facebook, 4 October 2021", "backbone-cut"},
+		"gcp-paris-2023":     {"Google Cloud europe-west9 (Paris)", "paris-building-fire, multi-region"},
+	}
+	names := scenarios.Names()
+	if len(lines) < len(names)+1 {
+		t.Fatalf("got %d lines, want a header and %d files:\n%s", len(lines), len(names), out)
+	}
+	for i, name := range names {
+		line := lines[i+1]
+		if !strings.HasPrefix(line, name+" ") {
+			t.Errorf("line %d = %q, want it to start with %q", i+1, line, name)
+			continue
+		}
+		for _, w := range want[name] {
+			if !strings.Contains(line, w) {
+				t.Errorf("line for %s lacks %q:\n%s", name, w, line)
+			}
+		}
+		delete(want, name)
+	}
+	for name := range want {
+		t.Errorf("%s is not listed", name)
+	}
+	if !strings.Contains(out, "domino run NAME") {
+		t.Errorf("stdout lacks the hint 'domino run NAME':\n%s", out)
+	}
+
+	code, _, errOut = runCLI(t, context.Background(), "examples", "kakao")
+	if code != exitUsage || !strings.Contains(errOut, "Try: domino help examples") {
+		t.Errorf("examples with an argument: got status %d, stderr %q; want %d and a hint", code, errOut, exitUsage)
+	}
+}
+
+// Every command that takes a FILE takes the name of an embedded example
+// instead (loadInput), with or without ".yaml".
+func TestEmbeddedNames(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantStatus int
+		wantOut    []string
+		wantErr    []string
+	}{
+		{
+			name:       "run",
+			args:       []string{"run", "ovh-sbg-2021", "--trials", "50"},
+			wantStatus: exitOK,
+			wantOut:    []string{"Scenario: sbg-fire — ", "Platform: ovh-strasbourg-customers-2021", "Trials:   50 (seed 1)", "shop-db", "site sbg2"},
+		},
+		{
+			name:       "run, other scenario, .yaml suffix",
+			args:       []string{"run", "gcp-paris-2023.yaml", "--scenario", "multi-region", "--trials", "50", "--format", "csv"},
+			wantStatus: exitOK,
+			wantOut:    []string{"web-app"},
+		},
+		{
+			name:       "validate",
+			args:       []string{"validate", "cyworld-2019", "facebook-2021.yaml"},
+			wantStatus: exitOK,
+			wantOut: []string{
+				"cyworld-2019.yaml: ok — 3 sites, 8 services, 4 scenarios (front-door-down, second-domain, data-center-lost, offsite-backups)",
+				"facebook-2021.yaml: ok — 7 sites, 9 services, 3 scenarios (backbone-cut, oob-management, remote-rollback)",
+			},
+		},
+		{
+			name:       "graph",
+			args:       []string{"graph", "aws-us-east-1-2021", "--scenario", "oob-monitoring"},
+			wantStatus: exitOK,
+			wantOut:    []string{`digraph "aws-us-east-1-2021"`, `"internal-network"`, `"oob-network"`},
+		},
+		{
+			name:       "misspelt name",
+			args:       []string{"run", "ovh-sbg-2012", "--trials", "5"},
+			wantStatus: exitInput,
+			wantErr:    []string{`no file or embedded scenario named "ovh-sbg-2012" (did you mean "ovh-sbg-2021"?)`, "domino examples"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, context.Background(), tt.args...)
+			if code != tt.wantStatus {
+				t.Errorf("got status %d, want %d\nstderr:\n%s", code, tt.wantStatus, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}
