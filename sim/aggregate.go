@@ -24,6 +24,7 @@ type svcAcc struct {
 	affected, allLost, unrecovered, rto, rpo, partial int64
 	down, recovery, degraded, loss, shed              stat
 	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
+	touched                                           int64           // trials with any nonzero figure; the others count as zeros
 	degShed                                           int64           // Σ over trials of the shed time also degraded, ms
 	causes                                            []causeCount    // few per service: a slice beats a map here
 }
@@ -81,8 +82,11 @@ func (a *Aggregator) Add(o *Outcome) {
 	c := a.c
 	H := c.Horizon
 	a.trials++
-	for s := range a.svc {
+	// Untouched services contribute zeros only; they are counted at once
+	// in Results from the number of trials each service was touched in.
+	for _, s := range o.Touched {
 		acc := &a.svc[s]
+		acc.touched++
 		acc.down.add(o.Downtime[s])
 		acc.degraded.add(o.Degraded[s])
 		acc.shed.add(o.Shed[s])
@@ -158,6 +162,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.rto += y.rto
 		x.rpo += y.rpo
 		x.partial += y.partial
+		x.touched += y.touched
 		x.degShed += y.degShed
 		for j := range x.downBins {
 			x.downBins[j] += y.downBins[j]
@@ -213,6 +218,13 @@ func (a *Aggregator) Results(seed uint64) *Results {
 	for s := range a.svc {
 		acc := &a.svc[s]
 		cs := &c.Services[s]
+		untouched := a.trials - acc.touched
+		acc.down.addZeros(untouched)
+		acc.degraded.addZeros(untouched)
+		acc.shed.addZeros(untouched)
+		acc.loss.addZeros(untouched)
+		acc.downBins[0] += untouched
+		acc.touched = a.trials
 		sr := ServiceResult{
 			ID: cs.ID, Users: cs.Users, Priority: int(cs.Priority),
 			PAffected:    float64(acc.affected) / n,

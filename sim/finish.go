@@ -46,6 +46,9 @@ func (t *Trial) finish() {
 			}
 			o.Partial[s] = true
 		}
+		if t.segLack[s] > 0 {
+			t.markTouched(int32(s))
+		}
 	}
 	var userMsHi, userMsLo uint64
 	var degUserMs, cost float64
@@ -139,6 +142,7 @@ func (t *Trial) destroyData(ei, k int32) {
 			o.AllLost[s] = true
 		}
 		o.DataLoss[s] += loss
+		t.markTouched(int32(s))
 		t.trace(Record{Kind: RecDataLoss, Service: int32(s), Value: loss, Manual: o.AllLost[s]})
 	}
 }

@@ -130,6 +130,9 @@ func (t *Trial) segment(s int32) {
 		}
 		t.out.Partial[s] = true
 	}
+	if lack > 0 {
+		t.markTouched(s)
+	}
 	t.shedLost += t.lostShare(s, lack, deg) - t.lostShare(s, t.segLack[s], t.segDeg[s])
 	t.segUp[s], t.segDeg[s], t.segLack[s], t.segSince[s] = up, deg, lack, t.now
 }
@@ -328,6 +331,14 @@ func (t *Trial) account() {
 			continue
 		}
 		t.markSeg(s)
+		t.markTouched(s)
+		delta := int32(1)
+		if t.up[s] {
+			delta = -1
+		}
+		for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
+			t.toolsDown[d] += delta
+		}
 		cs := &c.Services[s]
 		if t.up[s] {
 			d := now - t.downSince[s]
@@ -495,35 +506,37 @@ func (t *Trial) stopReasonOr(r, def int32) int32 {
 func (t *Trial) updateDegraded() {
 	c := t.c
 	t.degStamp++
-	check := func(s int32) {
-		if t.degMark[s] == t.degStamp {
-			return
-		}
-		t.degMark[s] = t.degStamp
-		deg := t.up[s] && t.softDown(s)
-		if deg == t.degraded[s] {
-			return
-		}
-		t.degraded[s] = deg
-		t.markSeg(s)
-		u := c.Services[s].Users
-		if deg {
-			t.degSince[s] = t.now
-			t.degUsers += u
-		} else {
-			t.out.Degraded[s] += t.now - t.degSince[s]
-			t.degUsers -= u
-		}
-		t.trace(Record{Kind: RecDegraded, Service: s, Value: b2i(deg)})
-	}
 	for _, list := range [2][]int32{t.wentUp, t.wentDown} {
 		for _, s := range list {
-			check(s)
+			t.checkDegraded(s)
 			for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
-				check(d)
+				t.checkDegraded(d)
 			}
 		}
 	}
+}
+
+func (t *Trial) checkDegraded(s int32) {
+	if !t.hasSoft[s] || t.degMark[s] == t.degStamp {
+		return
+	}
+	t.degMark[s] = t.degStamp
+	deg := t.up[s] && t.softDown(s)
+	if deg == t.degraded[s] {
+		return
+	}
+	t.degraded[s] = deg
+	t.markSeg(s)
+	t.markTouched(s)
+	u := t.c.Services[s].Users
+	if deg {
+		t.degSince[s] = t.now
+		t.degUsers += u
+	} else {
+		t.out.Degraded[s] += t.now - t.degSince[s]
+		t.degUsers -= u
+	}
+	t.trace(Record{Kind: RecDegraded, Service: s, Value: b2i(deg)})
 }
 
 func b2i(b bool) int64 {

@@ -32,6 +32,15 @@ type stat struct {
 	np   int
 }
 
+// addZeros adds k zero values.
+func (s *stat) addZeros(k int64) {
+	if k > 0 {
+		s.n += k
+		s.zeros += k
+		s.min = 0
+	}
+}
+
 // flush records the pending values into the histogram.
 func (s *stat) flush() {
 	if s.np == 0 {

@@ -31,6 +31,10 @@ type Outcome struct {
 	// DegradedShed is ∫ (1 − φ) dt over the time the service was also
 	// degraded, in ms: the part of Shed whose users were counted as degraded.
 	DegradedShed []int64
+	// Touched lists the services with any nonzero figure in this trial
+	// (down, degraded, partial or losing data), in no particular order;
+	// every other service's figures are all zero.
+	Touched []int32
 
 	// Platform.
 	FullRecovery   int64 // last down→up of any service; H when something is down at H
@@ -148,6 +152,9 @@ type Trial struct {
 	pending    []int32
 	wave       []int32
 	degMark    []uint32
+	hasSoft    []bool  // the service has a soft dependency (can be degraded)
+	toolsDown  []int32 // tooling services of s that are down
+	touchedMk  []bool
 	degStamp   uint32
 	downCount  int32
 	downUsers  int64
@@ -216,6 +223,14 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.prevUp = make([]bool, ns)
 	t.touchMark = make([]bool, ns)
 	t.degMark = make([]uint32, ns)
+	t.hasSoft = make([]bool, ns)
+	for s := range ns {
+		for _, d := range c.Deps[c.DepOff[s]:c.DepOff[s+1]] {
+			t.hasSoft[s] = t.hasSoft[s] || d.Soft
+		}
+	}
+	t.toolsDown = make([]int32, ns)
+	t.touchedMk = make([]bool, ns)
 
 	nj := c.NumJobs()
 	t.holdStart = make([]int64, nj)
@@ -354,6 +369,11 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.segSince)
 	clear(t.shedNum)
 	clear(t.degShedNum)
+	clear(t.toolsDown)
+	for _, s := range t.out.Touched {
+		t.touchedMk[s] = false
+	}
+	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost
 	for _, j := range t.held {
 		t.holdPos[j] = -1
@@ -502,6 +522,13 @@ func (t *Trial) markSvc(s int32) {
 	if !t.svcMark[s] {
 		t.svcMark[s] = true
 		t.dirtySvc = append(t.dirtySvc, s)
+	}
+}
+
+func (t *Trial) markTouched(s int32) {
+	if !t.touchedMk[s] {
+		t.touchedMk[s] = true
+		t.out.Touched = append(t.out.Touched, s)
 	}
 }
 
@@ -772,15 +799,8 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
 }
 
-func (t *Trial) toolsUp(s int32) bool {
-	c := t.c
-	for _, u := range c.Tool[c.ToolOff[s]:c.ToolOff[s+1]] {
-		if !t.up[u] {
-			return false
-		}
-	}
-	return true
-}
+// toolsUp reports whether all of s's tooling is up.
+func (t *Trial) toolsUp(s int32) bool { return t.toolsDown[s] == 0 }
 
 // firstMissingNeed returns the first start need of s that is down, or -1.
 func (t *Trial) firstMissingNeed(s int32) int32 {
