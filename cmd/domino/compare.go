@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/scenarios"
+	"github.com/dominosim/domino/sim"
+)
+
+func init() {
+	register(&command{
+		name: "compare", order: 60,
+		summary: "Compare scenarios side by side, with paired differences and their 95% CIs",
+		usage: "domino compare [FILE|NAME] [--scenarios A,B,...]   (no FILE: the embedded Kakao Pangyo 2022 example)\n" +
+			"       domino compare FILE[:ID] FILE[:ID] ...   (each file's first scenario unless :ID)\n" +
+			"       domino compare RESULTS.json RESULTS.json ...   (unpaired: results files hold no per-trial data)\n" +
+			"The first scenario is the baseline. Scenarios run over the same trial keys (same seed, same trial\n" +
+			"indices), so their differences are paired: common random numbers make the CIs tight.",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("scenarios", "", "comma-separated scenario ids of the one FILE (default: all, in file order)")
+			fs.Int("trials", 0, "number of trials (default: the first scenario's, usually 10000)")
+			fs.Uint64("seed", 1, "random seed; the same seed gives the same results")
+			fs.Int("workers", runtime.NumCPU(), "trials run in parallel; does not change the results")
+			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
+			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+		},
+		run: runCompare,
+	})
+}
+
+func runCompare(e *env, fs *pflag.FlagSet) int {
+	const name = "compare"
+	ids, _ := fs.GetString("scenarios")
+	trials, _ := fs.GetInt("trials")
+	seed, _ := fs.GetUint64("seed")
+	workers, _ := fs.GetInt("workers")
+	format, _ := fs.GetString("format")
+	out, _ := fs.GetString("output")
+
+	args := fs.Args()
+	if len(args) == 0 {
+		args = []string{scenarios.Default} // like run: the embedded Kakao example
+	}
+	if fs.Changed("trials") && trials < 1 {
+		return usageError(e, name, "--trials must be at least 1, got %d", trials)
+	}
+	if workers < 1 {
+		return usageError(e, name, "--workers must be at least 1, got %d", workers)
+	}
+	if format == "" {
+		format = "table"
+		if out != "" {
+			if format = output.ResultsFormatFor(out); format == "" {
+				return usageError(e, name, "cannot tell the format from %q: give --format %s", out, strings.Join(output.ResultsFormats, ", "))
+			}
+		}
+	}
+	if !slices.Contains(output.ResultsFormats, format) {
+		return usageError(e, name, "unknown --format %q: want %s", format, strings.Join(output.ResultsFormats, ", "))
+	}
+
+	// Results files (form 3) or scenarios (forms 1 and 2); not both.
+	var results []*sim.Results
+	for _, a := range args {
+		r, err := readResultsFile(a)
+		if err != nil {
+			return inputError(e, err)
+		}
+		if r != nil {
+			results = append(results, r)
+		}
+	}
+	var write func(w io.Writer) error
+	switch {
+	case len(results) == len(args):
+		for _, f := range []string{"scenarios", "trials", "seed"} {
+			if fs.Changed(f) {
+				return usageError(e, name, "--%s does not apply to results files: they are compared as they were run", f)
+			}
+		}
+		c := output.CompareResults(results, columnLabels(args, resultIDs(results)))
+		write = func(w io.Writer) error { return output.WriteResultsComparison(w, c, format) }
+	case len(results) > 0:
+		return usageError(e, name, "cannot mix results files and scenario files: compare either results or scenarios")
+	default:
+		if len(args) > 1 && ids != "" {
+			return usageError(e, name, "--scenarios picks scenarios of one FILE; with several files write FILE:ID")
+		}
+		cs, labels, err := compileScenarios(args, ids)
+		if err != nil {
+			var u usageErr
+			if errors.As(err, &u) {
+				return usageError(e, name, "%s", u)
+			}
+			return inputError(e, err)
+		}
+		cmp, err := sim.Compare(e.ctx, cs, trials, seed, workers, nil)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				fmt.Fprintf(e.stderr, "Error: compare interrupted; no results written\n")
+				return exitInput
+			}
+			fmt.Fprintf(e.stderr, "Error: compare: %v\n", err)
+			return exitInternal
+		}
+		cmp.Scenarios = labels
+		currency := cs[0].Platform.Currency
+		for _, c := range cs[1:] {
+			if c.Platform.Currency != currency {
+				fmt.Fprintf(e.stderr, "Warning: the scenarios count money in different currencies (%s, %s); money is compared as plain numbers\n",
+					orDash(currency), orDash(c.Platform.Currency))
+				currency = ""
+				break
+			}
+		}
+		write = func(w io.Writer) error { return output.WriteComparison(w, cmp, currency, format) }
+	}
+
+	var err error
+	if out == "" {
+		err = write(e.stdout)
+	} else {
+		err = output.WriteFileAtomic(out, write)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Error: compare: %v\n", err)
+		return exitInternal
+	}
+	return exitOK
+}
+
+// usageErr is a problem with how compare was called rather than with what
+// a file holds.
+type usageErr string
+
+func (u usageErr) Error() string { return string(u) }
+
+// compileScenarios resolves the scenario arguments: one FILE with ids (a
+// comma-separated list, "" for all of its scenarios), or several FILE[:ID],
+// each its first scenario unless an id is given. It returns the compiled
+// scenarios and their column labels.
+func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, error) {
+	files := map[string]*graph.File{}
+	load := func(path string) (*graph.File, error) {
+		if f, ok := files[path]; ok {
+			return f, nil
+		}
+		f, err := loadInput(path)
+		if err != nil {
+			return nil, err
+		}
+		files[path] = f
+		return f, nil
+	}
+	type pick struct{ path, id string }
+	var picks []pick
+	for _, a := range args {
+		path, id := splitRef(a)
+		picks = append(picks, pick{path, id})
+	}
+	if len(picks) == 1 && (ids != "" || picks[0].id == "") {
+		if picks[0].id != "" {
+			return nil, nil, usageErr(fmt.Sprintf("give the scenarios either as %s or with --scenarios, not both", args[0]))
+		}
+		f, err := load(picks[0].path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(f.Scenarios) == 0 {
+			return nil, nil, fmt.Errorf("%s: no scenarios to compare (add a scenarios: list)", f.Name)
+		}
+		picks = picks[:0]
+		if ids == "" {
+			for _, sc := range f.Scenarios {
+				picks = append(picks, pick{args[0], sc.ID})
+			}
+		} else {
+			seen := map[string]bool{}
+			for _, id := range strings.Split(ids, ",") {
+				id = strings.TrimSpace(id)
+				if id == "" {
+					return nil, nil, usageErr(fmt.Sprintf("--scenarios %q has an empty id", ids))
+				}
+				if seen[id] {
+					return nil, nil, usageErr(fmt.Sprintf("--scenarios lists %q twice", id))
+				}
+				seen[id] = true
+				picks = append(picks, pick{args[0], id})
+			}
+		}
+	}
+	var cs []*graph.Compiled
+	var scIDs []string
+	for _, p := range picks {
+		f, err := load(p.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		sc, err := pickScenario(f, p.id)
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := graph.Compile(sc)
+		if err != nil {
+			return nil, nil, err
+		}
+		cs = append(cs, c)
+		scIDs = append(scIDs, sc.ID)
+	}
+	paths := make([]string, len(picks))
+	for i, p := range picks {
+		paths[i] = p.path
+	}
+	return cs, columnLabels(paths, scIDs), nil
+}
+
+// splitRef splits "FILE:ID" into the file and the scenario id. An argument
+// that names an existing file or embedded scenario as a whole is a file
+// with no id, whatever colons it holds.
+func splitRef(arg string) (path, id string) {
+	if _, err := os.Stat(arg); err == nil || scenarios.Has(strings.TrimSuffix(arg, ".yaml")) {
+		return arg, ""
+	}
+	if i := strings.LastIndex(arg, ":"); i > 0 && i < len(arg)-1 && !strings.ContainsAny(arg[i+1:], `/\`) {
+		return arg[:i], arg[i+1:]
+	}
+	return arg, ""
+}
+
+// columnLabels names the compared scenarios by their ids, or, when two ids
+// are the same (the baselines of two files), every scenario by
+// "file:id", the file's base name without its extension.
+func columnLabels(paths, ids []string) []string {
+	dup := false
+	seen := map[string]bool{}
+	for _, id := range ids {
+		dup = dup || seen[id]
+		seen[id] = true
+	}
+	if !dup {
+		return ids
+	}
+	labels := make([]string, len(ids))
+	for i, id := range ids {
+		base := filepath.Base(paths[i])
+		labels[i] = strings.TrimSuffix(base, filepath.Ext(base)) + ":" + id
+	}
+	return labels
+}
+
+func resultIDs(rs []*sim.Results) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.Scenario
+	}
+	return ids
+}
+
+// readResultsFile reads path as a results file (MODEL.md §8) when it ends
+// in .json and has a "schema" field; it returns nil, nil for anything else
+// (a scenario file may be JSON too, and has no schema field).
+func readResultsFile(path string) (*sim.Results, error) {
+	if !strings.EqualFold(filepath.Ext(path), ".json") {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil // maybe FILE:ID with an odd name; loadInput will say
+		}
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	var head struct {
+		Schema *string `json:"schema"`
+	}
+	if json.Unmarshal(data, &head) != nil || head.Schema == nil {
+		return nil, nil
+	}
+	if *head.Schema != sim.Schema {
+		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino run --format json')", path, *head.Schema, sim.Schema)
+	}
+	var r sim.Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
+	}
+	return &r, nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return output.Dash
+	}
+	return s
+}
