@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/sim"
+)
+
+func init() {
+	register(&command{
+		name: "plot", order: 70,
+		summary: "Plot results files: recovery curves or downtime by service (SVG or PNG)",
+		usage: "domino plot R.json... [--kind recovery|downtime] [--service ID] [--title T] -o FILE.svg|FILE.png\n" +
+			"  recovery: users served and services up over time, mean with p10-p90 band, one colour per file\n" +
+			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("kind", "recovery", "recovery or downtime")
+			fs.String("service", "", "with --kind downtime: plot this service's downtime distribution")
+			fs.String("title", "", "title of the plot (default: from the kind and the platform)")
+			fs.StringP("output", "o", "", "image to write (atomically); .svg or .png")
+		},
+		run: runPlot,
+	})
+}
+
+func runPlot(e *env, fs *pflag.FlagSet) int {
+	const name = "plot"
+	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
+	kind, service, title, out := str("kind"), str("service"), str("title"), str("output")
+
+	if fs.NArg() == 0 {
+		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")
+	}
+	if kind != "recovery" && kind != "downtime" {
+		return usageError(e, name, "unknown --kind %q: want recovery or downtime", kind)
+	}
+	if service != "" && kind != "downtime" {
+		return usageError(e, name, "--service goes with --kind downtime")
+	}
+	if out == "" {
+		return usageError(e, name, "give the image to write with -o FILE.svg or -o FILE.png")
+	}
+	format := output.PlotFormatFor(out)
+	if format == "" {
+		return usageError(e, name, "cannot tell the image format from %q: want a name ending in .svg or .png", out)
+	}
+
+	rs := make([]*sim.Results, fs.NArg())
+	for i, path := range fs.Args() {
+		r, err := readResults(path)
+		if err != nil {
+			return inputError(e, err)
+		}
+		rs[i] = r
+	}
+	opt := output.PlotOptions{Format: format, Title: title, Labels: plotLabels(rs, fs.Args())}
+
+	// Draw into memory first: an input problem found while drawing must
+	// not leave a half-written image behind, nor count as an I/O error.
+	var img bytes.Buffer
+	var err error
+	switch {
+	case kind == "recovery":
+		err = output.PlotRecovery(&img, rs, opt)
+	case service != "":
+		err = output.PlotServiceDowntime(&img, rs, service, opt)
+	default:
+		err = output.PlotDowntime(&img, rs, opt)
+	}
+	if err != nil {
+		return inputError(e, err)
+	}
+	if err := output.WriteFileAtomic(out, func(w io.Writer) error {
+		_, err := w.Write(img.Bytes())
+		return err
+	}); err != nil {
+		fmt.Fprintf(e.stderr, "Error: plot: %v\n", err)
+		return exitInternal
+	}
+	return exitOK
+}
+
+// readResults reads a results file of 'domino run --format json'.
+func readResults(path string) (*sim.Results, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	var r sim.Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("%s: not a results file: invalid JSON at byte %d: %w", path, syn.Offset, err)
+		}
+		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
+	}
+	if r.Schema != sim.Schema {
+		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino run --format json')", path, r.Schema, sim.Schema)
+	}
+	return &r, nil
+}
+
+// plotLabels names each results by its scenario id, adding the file name
+// when two results share an id (the same scenario run twice).
+func plotLabels(rs []*sim.Results, paths []string) []string {
+	count := map[string]int{}
+	for _, r := range rs {
+		count[r.Scenario]++
+	}
+	labels := make([]string, len(rs))
+	for i, r := range rs {
+		labels[i] = r.Scenario
+		if count[r.Scenario] > 1 || r.Scenario == "" {
+			base := strings.TrimSuffix(filepath.Base(paths[i]), filepath.Ext(paths[i]))
+			labels[i] = strings.TrimSpace(r.Scenario + " (" + base + ")")
+		}
+	}
+	return labels
+}

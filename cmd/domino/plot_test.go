@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dominosim/domino/sim"
+)
+
+// writePlotResults runs the closed-form fire scenarios and returns the paths
+// of their results files: a-burns (web and db down 10h) and nothing.
+func writePlotResults(t *testing.T) (burns, nothing string) {
+	t.Helper()
+	fire := writeFire(t)
+	dir := t.TempDir()
+	burns, nothing = filepath.Join(dir, "burns.json"), filepath.Join(dir, "nothing.json")
+	for _, x := range []struct{ scenario, path string }{{"a-burns", burns}, {"nothing", nothing}} {
+		if code, _, stderr := runCLI(t, context.Background(), "run", fire, "--scenario", x.scenario, "--trials", "20", "-o", x.path); code != exitOK {
+			t.Fatalf("run %s: status %d, stderr:\n%s", x.scenario, code, stderr)
+		}
+	}
+	return burns, nothing
+}
+
+func TestPlot(t *testing.T) {
+	burns, nothing := writePlotResults(t)
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		args  []string
+		ids   []string // scenario ids the image must mention (SVG only)
+		title string
+	}{
+		{"recovery svg", []string{burns, nothing}, []string{"a-burns", "nothing"}, ""},
+		{"recovery png", []string{burns, nothing, "--kind", "recovery"}, nil, ""},
+		{"downtime svg", []string{burns, nothing, "--kind", "downtime", "--title", "Fire & ice"}, []string{"a-burns", "nothing", "web", "db"}, "Fire &amp; ice"},
+		{"downtime png", []string{burns, "--kind", "downtime"}, nil, ""},
+		{"service svg", []string{burns, nothing, "--kind", "downtime", "--service", "web"}, []string{"a-burns", "nothing", "Downtime of web"}, ""},
+		{"service png", []string{burns, "--kind", "downtime", "--service", "db"}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ext := ".svg"
+			if tt.ids == nil {
+				ext = ".png"
+			}
+			out := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+ext)
+			args := append([]string{"plot", "-o", out}, tt.args...)
+			code, stdout, stderr := runCLI(t, context.Background(), args...)
+			if code != exitOK {
+				t.Fatalf("status %d, want %d; stderr:\n%s", code, exitOK, stderr)
+			}
+			if stdout != "" || stderr != "" {
+				t.Errorf("got stdout %q, stderr %q, want both empty", stdout, stderr)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ext == ".png" {
+				if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+					t.Errorf("PNG does not decode: %v", err)
+				}
+				return
+			}
+			dec := xml.NewDecoder(bytes.NewReader(data))
+			for {
+				if _, err := dec.Token(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatalf("SVG is not well-formed XML: %v", err)
+				}
+			}
+			for _, id := range tt.ids {
+				if !bytes.Contains(data, []byte(id)) {
+					t.Errorf("SVG does not mention %q", id)
+				}
+			}
+			if tt.title != "" && !bytes.Contains(data, []byte(tt.title)) {
+				t.Errorf("SVG lacks the title %q", tt.title)
+			}
+		})
+	}
+}
+
+func TestPlotErrors(t *testing.T) {
+	burns, nothing := writePlotResults(t)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	scenarioFile := writeFire(t)
+	otherJSON := write("other.json", `{"schema": "domino.rank/v1", "items": []}`)
+	brokenJSON := write("broken.json", `{"schema": "domino.results/v1", "curve": [`)
+	out := filepath.Join(dir, "out.svg")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stderr
+	}{
+		{"no files", []string{"-o", out}, exitUsage, []string{"at least one results file", "Try: domino help plot"}},
+		{"bad kind", []string{burns, "--kind", "histogram", "-o", out}, exitUsage, []string{`unknown --kind "histogram"`}},
+		{"missing -o", []string{burns}, exitUsage, []string{"-o FILE.svg or -o FILE.png"}},
+		{"bad extension", []string{burns, "-o", filepath.Join(dir, "out.pdf")}, exitUsage, []string{"cannot tell the image format", "out.pdf"}},
+		{"service with recovery", []string{burns, "--service", "web", "-o", out}, exitUsage, []string{"--service goes with --kind downtime"}},
+		{"unknown flag", []string{burns, "--color", "red", "-o", out}, exitUsage, []string{"unknown flag: --color"}},
+		{"missing file", []string{filepath.Join(dir, "absent.json"), "-o", out}, exitInput, []string{"read results", "absent.json"}},
+		{"scenario file", []string{scenarioFile, "-o", out}, exitInput, []string{"fire.yaml: not a results file"}},
+		{"other JSON", []string{burns, otherJSON, "-o", out}, exitInput, []string{`other.json: schema "domino.rank/v1", want "domino.results/v1"`}},
+		{"broken JSON", []string{brokenJSON, "-o", out}, exitInput, []string{"broken.json: not a results file"}},
+		{"unknown service", []string{burns, "--kind", "downtime", "--service", "weeb", "-o", out}, exitInput,
+			[]string{`a-burns: unknown service "weeb" (did you mean "web"?)`}},
+		{"never down", []string{nothing, "--kind", "downtime", "-o", out}, exitInput, []string{"no service was ever down in nothing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, context.Background(), append([]string{"plot"}, tt.args...)...)
+			if code != tt.code {
+				t.Errorf("status %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want empty", stdout)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("a failed plot left %s behind (stat: %v)", out, err)
+			}
+		})
+	}
+}
+
+func TestPlotLabels(t *testing.T) {
+	rs := []*sim.Results{{Scenario: "fire"}, {Scenario: "fire"}, {Scenario: "calm"}, {}}
+	got := plotLabels(rs, []string{"a/seed1.json", "b/seed2.json", "c.json", "d/anon.json"})
+	want := []string{"fire (seed1)", "fire (seed2)", "calm", "(anon)"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("label %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+}
