@@ -28,9 +28,13 @@ type stat struct {
 	// pend holds values not yet in hist: recording them in batches keeps
 	// each histogram's counts in cache for a while, which matters when a
 	// trial records into thousands of histograms.
-	pend [16]int64
-	np   int
+	pend []int64
 }
+
+// pendCap is how many values a stat buffers before recording them: enough
+// that the histogram lines a service's values fall in stay in cache for
+// most of the batch.
+const pendCap = 256
 
 // addZeros adds k zero values.
 func (s *stat) addZeros(k int64) {
@@ -43,18 +47,18 @@ func (s *stat) addZeros(k int64) {
 
 // flush records the pending values into the histogram.
 func (s *stat) flush() {
-	if s.np == 0 {
+	if len(s.pend) == 0 {
 		return
 	}
 	if s.hist == nil {
 		s.hist = hdrhistogram.New(1, s.high, histDigits)
 	}
-	for _, v := range s.pend[:s.np] {
+	for _, v := range s.pend {
 		if err := s.hist.RecordValue(min(v, s.high)); err != nil {
 			panic("sim: " + err.Error())
 		}
 	}
-	s.np = 0
+	s.pend = s.pend[:0]
 }
 
 func newStat(high int64) stat { return stat{high: max(high, 2), min: math.MaxInt64} }
@@ -79,9 +83,11 @@ func (s *stat) add(v int64) {
 	s.sqHi += hi + c
 	s.min = min(s.min, v)
 	s.max = max(s.max, v)
-	s.pend[s.np] = v
-	s.np++
-	if s.np == len(s.pend) {
+	if s.pend == nil {
+		s.pend = make([]int64, 0, pendCap)
+	}
+	s.pend = append(s.pend, v)
+	if len(s.pend) == pendCap {
 		s.flush()
 	}
 }
