@@ -161,25 +161,18 @@ func (s *stat) summary(unit float64) Summary {
 }
 
 // quantile returns the value at quantile q: the smallest recorded value
-// with at least ⌈q·n⌉ values at or below it.
+// with at least ⌈q·n⌉ values at or below it (to the histogram's precision,
+// and exact at the observed minimum and maximum).
 func (s *stat) quantile(q float64) int64 {
-	rank := int64(math.Ceil(q * float64(s.n)))
-	rank = max(rank, 1)
+	rank := max(int64(math.Ceil(q*float64(s.n))), 1)
 	if rank <= s.zeros {
 		return 0
 	}
 	if s.hist == nil {
 		return s.max
 	}
-	want := rank - s.zeros
-	var cum int64
-	v := s.max
-	for _, b := range s.hist.Distribution() {
-		cum += b.Count
-		if cum >= want {
-			v = b.To
-			break
-		}
-	}
+	// The histogram holds the values above 0 only.
+	p := 100 * float64(rank-s.zeros) / float64(s.hist.TotalCount())
+	v := s.hist.ValueAtQuantile(min(p, 100))
 	return min(max(v, s.min), s.max)
 }
