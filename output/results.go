@@ -118,7 +118,7 @@ var csvHeader = []string{
 	"downtime_mean_ms", "downtime_ci95_low_ms", "downtime_ci95_high_ms",
 	"downtime_p50_ms", "downtime_p90_ms", "downtime_p99_ms",
 	"recovery_mean_ms", "recovery_p50_ms", "recovery_p90_ms", "recovery_p99_ms",
-	"degraded_mean_ms", "p_unrecovered",
+	"degraded_mean_ms", "shed_mean_ms", "p_partial", "p_unrecovered",
 	"data_loss_mean_ms", "data_loss_p99_ms", "p_all_data_lost",
 	"p_rto_breach", "p_rpo_breach", "top_cause", "p_top_cause",
 }
@@ -139,7 +139,7 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.Downtime.Mean), num(s.Downtime.CI95[0]), num(s.Downtime.CI95[1]),
 			num(s.Downtime.P50), num(s.Downtime.P90), num(s.Downtime.P99),
 			num(s.Recovery.Mean), num(s.Recovery.P50), num(s.Recovery.P90), num(s.Recovery.P99),
-			num(s.Degraded.Mean), num(s.PUnrecovered),
+			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
 			num(s.DataLoss.Mean), num(s.DataLoss.P99), num(s.PAllDataLost),
 			num(s.PRTOBreach), num(s.PRPOBreach), s.TopCause, num(s.Causes[s.TopCause]),
 		}
@@ -207,17 +207,18 @@ func platformRows(r *sim.Results) [][]string {
 }
 
 var serviceHeader = []string{
-	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99",
+	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Shed mean",
 	"P(unrecovered)", "Data lost", "P(RTO breach)", "Top cause",
 }
 
 var serviceAlign = []tw.Align{
 	tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight,
-	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 }
 
 // serviceNote explains the columns that need it.
 const serviceNote = `Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
+Shed mean: time-equivalent of the load not carried while up on too little capacity (load, MODEL.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
 
@@ -232,9 +233,13 @@ func serviceRows(r *sim.Results) [][]string {
 		if s.TopCause != "" {
 			cause = s.TopCause + " (" + Percent(s.Causes[s.TopCause]) + ")"
 		}
+		shed := Dash
+		if s.PPartial > 0 {
+			shed = Duration(s.Shed.Mean)
+		}
 		rows = append(rows, []string{
 			s.ID, Count(s.UserHours), Percent(s.PAffected),
-			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99),
+			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99), shed,
 			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), cause,
 		})
 	}

@@ -45,6 +45,7 @@ func fixtureResults() *sim.Results {
 				Degraded:     sum(0.5*h, 0.4*h, 0.6*h, 0, 2*h, 3*h),
 				DataLoss:     sum(4321, 4000, 4600, 5000, 5000, 5000),
 				PUnrecovered: 0.0002, PRTOBreach: 0.98, PRPOBreach: 0,
+				Shed: sum(3*h, 2.9*h, 3.1*h, 3*h, 4*h, 5*h), PPartial: 0.97,
 				Causes:    map[string]float64{"site pangyo": 0.75, "dependency talk-storage": 0.25},
 				TopCause:  "site pangyo",
 				UserHours: 47_000_000 * 10.75,
