@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/sim"
+)
+
+func init() {
+	register(&command{
+		name: "trace", order: 50,
+		summary: "Replay one trial: its timeline, a Gantt chart of the services down, and its cascade diagram",
+		usage:   "domino trace FILE|NAME [--scenario ID] [--trial K|median|worst] [--seed S] [--trials N] [--format table|json|dot|svg] [--verbose] [-o FILE]",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
+			fs.String("trial", "0", "trial index K (from 0), or median or worst: the trial with the median or largest user-hours lost among --trials trials")
+			fs.Uint64("seed", 1, "random seed of the run the trial belongs to")
+			fs.Int("trials", 0, "number of trials of the run (default: the scenario's); median and worst choose among them")
+			fs.String("format", "", "table, json, dot or svg (default: from -o's extension, else table)")
+			fs.Bool("verbose", false, "table: list every record instead of a summary of each instant")
+			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+		},
+		run: runTrace,
+	})
+}
+
+func runTrace(e *env, fs *pflag.FlagSet) int {
+	const name = "trace"
+	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
+	seed, _ := fs.GetUint64("seed")
+	trials, _ := fs.GetInt("trials")
+	verbose, _ := fs.GetBool("verbose")
+	scenario, trialArg, format, out := str("scenario"), str("trial"), str("format"), str("output")
+
+	if fs.NArg() != 1 {
+		return usageError(e, name, "trace takes one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
+	}
+	trial, by, err := parseTrial(trialArg)
+	if err != nil {
+		return usageError(e, name, "%v", err)
+	}
+	if fs.Changed("trials") && trials < 1 {
+		return usageError(e, name, "--trials must be at least 1, got %d", trials)
+	}
+	if format == "" {
+		format = "table"
+		if out != "" {
+			if format = output.TraceFormatFor(out); format == "" {
+				return usageError(e, name, "cannot tell the format from %q: give --format %s", out, strings.Join(output.TraceFormats, ", "))
+			}
+		}
+	}
+	if !slices.Contains(output.TraceFormats, format) {
+		return usageError(e, name, "unknown --format %q: want %s", format, strings.Join(output.TraceFormats, ", "))
+	}
+
+	f, err := loadInput(fs.Arg(0))
+	if err != nil {
+		return inputError(e, err)
+	}
+	sc, err := pickScenario(f, scenario)
+	if err != nil {
+		return inputError(e, err)
+	}
+	c, err := graph.Compile(sc)
+	if err != nil {
+		return inputError(e, err)
+	}
+	if trials == 0 {
+		trials = sc.Trials
+	}
+	if by == "" && trial >= trials {
+		return usageError(e, name, "--trial %d is past the run's last trial: it has %d trials (0 to %d); give --trials to trace a later one",
+			trial, trials, trials-1)
+	}
+	if by != "" {
+		if trial, err = selectTrial(e.ctx, c, seed, trials, by); err != nil {
+			fmt.Fprintf(e.stderr, "Error: trace interrupted while looking for the %s trial; nothing written\n", by)
+			return exitInput
+		}
+	}
+
+	tr := sim.NewTrial(c, nil)
+	tr.Trace = &sim.Trace{}
+	o := tr.Run(seed, trial)
+	info := output.NewTraceInfo(c, seed, o)
+	info.SelectedBy, info.Trials = by, trials
+	rep := output.NewTraceReport(c, info, tr.Trace.Records)
+
+	write := func(w io.Writer) error {
+		return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})
+	}
+	if out == "" {
+		err = write(e.stdout)
+	} else {
+		err = output.WriteFileAtomic(out, write)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Error: trace: %v\n", err)
+		return exitInternal
+	}
+	return exitOK
+}
+
+// parseTrial reads --trial: a trial index, or "median" or "worst" (then
+// by names the choice).
+func parseTrial(s string) (trial int, by string, err error) {
+	switch s {
+	case "median", "worst":
+		return 0, s, nil
+	}
+	k, err := strconv.Atoi(s)
+	if err != nil || k < 0 {
+		return 0, "", fmt.Errorf("--trial wants a trial index (0, 1, ...), median or worst, got %q", s)
+	}
+	return k, "", nil
+}
+
+// selectTrial runs trials 0..n−1 untraced and returns the index of the
+// one by asks for, ranking trials by (user-hours lost, index): "worst" is
+// the last of that order, "median" the one at rank ⌈n/2⌉ (from 1). Ties in
+// user-hours thus go to the lowest index for the worst trial.
+func selectTrial(ctx context.Context, c *graph.Compiled, seed uint64, n int, by string) (int, error) {
+	type scored struct {
+		uh    int64
+		trial int
+	}
+	all := make([]scored, n)
+	tr := sim.NewTrial(c, nil)
+	for k := range n {
+		if k%256 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		all[k] = scored{tr.Run(seed, k).UserMilliHours, k}
+	}
+	switch by {
+	case "worst":
+		best := 0
+		for k := range all {
+			if all[k].uh > all[best].uh {
+				best = k
+			}
+		}
+		return best, nil
+	case "median":
+		sort.Slice(all, func(i, j int) bool {
+			if all[i].uh != all[j].uh {
+				return all[i].uh < all[j].uh
+			}
+			return all[i].trial < all[j].trial
+		})
+		return all[(n+1)/2-1].trial, nil
+	}
+	return 0, errors.New("unknown trial selection " + by)
+}

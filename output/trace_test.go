@@ -1,0 +1,328 @@
+package output
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/scenarios"
+	"github.com/dominosim/domino/sim"
+)
+
+// traceYAML is a small deterministic scenario (every duration fixed) that
+// goes through most of what a trace shows: a power cut restored in two
+// stages, a manual failover under a single crew, a dependency cascade, a
+// start gate forced by break-glass, a soft dependency, partial service and
+// an automated fail-back, data lost with async replication, and a fault.
+const traceYAML = `version: 1
+platform:
+  name: mini
+  sites: [{id: a}, {id: b}]
+  services:
+    - id: tools
+      placement: {a: 1}
+      restart: {auto: 10m}
+    - id: db
+      placement: {a: 4, b: 2}
+      load: 4
+      redundancy: {mode: active-standby, failover: {auto: 5m, manual: 2h}}
+      tooling: [tools]
+      restart: {auto: 30m, manual: 3h}
+      data: {replication: async, lag: 5s}
+    - id: cache
+      placement: {a: 1}
+      start_needs: [tools]
+      tooling: [tools]
+      restart: {auto: 10m, manual: 1h}
+    - id: app
+      users: 1000
+      placement: {a: 2, b: 2}
+      depends_on: [db, {service: cache, soft: true}]
+      start_needs: [db]
+      restart: {auto: 10m}
+    - id: web
+      users: 5000
+      placement: {b: 1}
+      depends_on: [app]
+    - id: search
+      users: 100
+      placement: {b: 1}
+      depends_on: [{service: cache, soft: true}]
+scenarios:
+  - id: dark-a
+    description: site a dark for 8h, back in two stages
+    horizon: 1d
+    trials: 3
+    crews: 1
+    break_glass: 2h
+    events:
+      - {kind: site-outage, cause: power cut, site: a, at: 1h, destroys_data: 1,
+         power_restore: [{after: 4h, fraction: 0.5}, {after: 8h, fraction: 1.0}]}
+      - {kind: service-fault, cause: bad deploy, services: [search], at: 20h, duration: 1h}
+`
+
+func compileYAML(t *testing.T, src, scenario string) *graph.Compiled {
+	t.Helper()
+	f, err := graph.Load(strings.NewReader(src), "trace.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := f.Scenario(scenario)
+	if sc == nil {
+		t.Fatalf("no scenario %q", scenario)
+	}
+	c, err := graph.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// traceOf replays trial k of c and returns its report and a copy of the
+// outcome's per-service slices that the checks use.
+func traceOf(c *graph.Compiled, seed uint64, k int) (*TraceReport, *sim.Outcome) {
+	tr := sim.NewTrial(c, nil)
+	tr.Trace = &sim.Trace{}
+	o := tr.Run(seed, k)
+	return NewTraceReport(c, NewTraceInfo(c, seed, o), tr.Trace.Records), o
+}
+
+func TestTraceGolden(t *testing.T) {
+	c := compileYAML(t, traceYAML, "dark-a")
+	r, _ := traceOf(c, 1, 0)
+	tests := []struct {
+		name   string
+		format string
+		opt    TraceOptions
+	}{
+		{"trace.txt", "table", TraceOptions{}},
+		{"trace-verbose.txt", "table", TraceOptions{Verbose: true}},
+		{"trace.json", "json", TraceOptions{}},
+		{"trace.dot", "dot", TraceOptions{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteTrace(&buf, r, tt.format, tt.opt); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name, buf.Bytes())
+		})
+	}
+}
+
+// TestTraceSmall checks the small scenario's figures by hand: the power
+// comes back at 5h (half) and 9h (all), the failover of db takes the one
+// crew for 2h.
+func TestTraceSmall(t *testing.T) {
+	c := compileYAML(t, traceYAML, "dark-a")
+	r, _ := traceOf(c, 1, 0)
+	h := graph.Hour
+	want := map[string]struct {
+		down, degraded, partial int64
+		cause                   string
+	}{
+		"tools":  {9*h + 10*graph.Minute - 1*h, 0, 0, "site a"},
+		"db":     {2 * h, 0, 12*h + 5*graph.Minute - 3*h, "site a"},
+		"cache":  {7 * h, 0, 0, "site a"},
+		"app":    {2 * h, 5 * h, 0, "dependency db"},
+		"web":    {2 * h, 0, 0, "dependency app"},
+		"search": {1 * h, 7 * h, 0, "fault"},
+	}
+	for s := range r.Services {
+		ts := &r.Services[s]
+		w := want[ts.ID]
+		cause := sim.CauseString(c, ts.FirstCause)
+		if ts.Downtime != w.down || ts.Degraded != w.degraded || ts.Partial != w.partial || cause != w.cause {
+			t.Errorf("%s: got down %s, degraded %s, partial %s, cause %q; want %s, %s, %s, %q", ts.ID,
+				graph.FormatDuration(ts.Downtime), graph.FormatDuration(ts.Degraded), graph.FormatDuration(ts.Partial), cause,
+				graph.FormatDuration(w.down), graph.FormatDuration(w.degraded), graph.FormatDuration(w.partial), w.cause)
+		}
+	}
+}
+
+// loadKakao compiles the embedded Kakao case's first scenario.
+func loadKakao(t testing.TB) *graph.Compiled {
+	t.Helper()
+	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(scenarios.Default))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := graph.Compile(f.Scenarios[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// checkAgainstOutcome compares what the trace derives for every service
+// with the engine's own accounting of the same trial.
+func checkAgainstOutcome(t *testing.T, label string, r *TraceReport, o *sim.Outcome) {
+	t.Helper()
+	for s := range r.Services {
+		ts := &r.Services[s]
+		checks := []struct {
+			what      string
+			got, want any
+		}{
+			{"downtime", ts.Downtime, o.Downtime[s]},
+			{"degraded", ts.Degraded, o.Degraded[s]},
+			{"shed", ts.Shed, o.Shed[s]},
+			{"partial", ts.Partial > 0, o.Partial[s]},
+			{"first down", ts.FirstDown, o.FirstDown[s]},
+			{"last up", ts.LastUp, o.LastUp[s]},
+			{"down at end", ts.DownAtEnd, o.DownAtEnd[s]},
+			{"cause", ts.FirstCause, o.Cause[s]},
+			{"data loss", ts.DataLoss, o.DataLoss[s]},
+			{"all lost", ts.AllLost, o.AllLost[s]},
+		}
+		for _, ch := range checks {
+			if ch.got != ch.want {
+				t.Errorf("%s: %s: %s: got %v, want %v (Outcome)", label, ts.ID, ch.what, ch.got, ch.want)
+			}
+		}
+	}
+}
+
+// TestTraceMatchesOutcome: the trace of trial K reports exactly what trial
+// K's Outcome says, service by service, on the Kakao case.
+func TestTraceMatchesOutcome(t *testing.T) {
+	c := loadKakao(t)
+	for _, k := range []int{0, 1, 2, 3, 17, 99, 1234, 9999} {
+		r, o := traceOf(c, 1, k)
+		checkAgainstOutcome(t, "trial "+itoa(k), r, o)
+	}
+}
+
+// TestTraceMatchesOutcomeAllScenarios runs the same check over every
+// scenario of every embedded file (random failures, isolation, regions,
+// faults, overload), a few trials each.
+func TestTraceMatchesOutcomeAllScenarios(t *testing.T) {
+	const trials = 8
+	for _, name := range scenarios.Names() {
+		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range f.Scenarios {
+			c, err := graph.Compile(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := range trials {
+				r, o := traceOf(c, 3, k)
+				checkAgainstOutcome(t, name+"/"+sc.ID+" trial "+itoa(k), r, o)
+			}
+		}
+	}
+}
+
+// TestTraceSumsToRun: the downtime traced for trials 0..N−1, summed, is
+// the full run's mean downtime × N: the trace of trial K is exactly what
+// trial K contributed to the run.
+func TestTraceSumsToRun(t *testing.T) {
+	const (
+		n   = 300
+		tol = 1e-9 // relative; the run's mean is an exact integer sum divided once
+	)
+	c := loadKakao(t)
+	res, err := sim.Run(context.Background(), c, sim.Options{Trials: n, Seed: 1, Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := make([]int64, len(c.Services))
+	for k := range n {
+		r, _ := traceOf(c, 1, k)
+		for s := range r.Services {
+			sum[s] += r.Services[s].Downtime
+		}
+	}
+	for s := range c.Services {
+		got, want := float64(sum[s]), res.Services[s].Downtime.Mean*n
+		if math.Abs(got-want) > tol*math.Max(1, math.Abs(want)) {
+			t.Errorf("%s: traced downtime over %d trials %v, want mean × n = %v", c.Services[s].ID, n, got, want)
+		}
+	}
+}
+
+func TestTraceJSONNames(t *testing.T) {
+	c := loadKakao(t)
+	r, o := traceOf(c, 1, 0)
+	var buf bytes.Buffer
+	if err := TraceJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Schema    string  `json:"schema"`
+		UserHours float64 `json:"user_hours"`
+		Services  []struct {
+			ID         string `json:"id"`
+			DowntimeMs int64  `json:"downtime_ms"`
+		} `json:"services"`
+		Records []struct {
+			Kind    string `json:"kind"`
+			Service string `json:"service"`
+			Cause   string `json:"cause"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != TraceSchema || len(doc.Records) != len(r.Records) || len(doc.Services) != len(c.Services) {
+		t.Fatalf("got schema %q, %d records, %d services; want %q, %d, %d",
+			doc.Schema, len(doc.Records), len(doc.Services), TraceSchema, len(r.Records), len(c.Services))
+	}
+	if want := float64(o.UserMilliHours) / 1000; doc.UserHours != want {
+		t.Errorf("user_hours: got %v, want %v", doc.UserHours, want)
+	}
+	for s, js := range doc.Services {
+		if js.ID != c.Services[s].ID || js.DowntimeMs != o.Downtime[s] {
+			t.Errorf("services[%d]: got %s %d, want %s %d", s, js.ID, js.DowntimeMs, c.Services[s].ID, o.Downtime[s])
+		}
+	}
+	for i, rec := range doc.Records {
+		if strings.HasPrefix(rec.Kind, "kind-") {
+			t.Errorf("records[%d]: unnamed kind %q", i, rec.Kind)
+		}
+		if rec.Kind == "down" && (rec.Service == "" || rec.Cause == "" || rec.Cause == "none") {
+			t.Errorf("records[%d]: down record without service or cause: %+v", i, rec)
+		}
+	}
+}
+
+func TestTraceDOTRenders(t *testing.T) {
+	c := loadKakao(t)
+	r, _ := traceOf(c, 1, 0)
+	var svg bytes.Buffer
+	if err := WriteTrace(&svg, r, "svg", TraceOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(svg.Bytes(), []byte("<svg")) || !bytes.Contains(svg.Bytes(), []byte("pangyo loses power")) {
+		t.Errorf("SVG lacks the root event:\n%.400s", svg.String())
+	}
+}
+
+func TestTraceFormatFor(t *testing.T) {
+	tests := []struct{ path, want string }{
+		{"t.txt", "table"}, {"T.JSON", "json"}, {"x.dot", "dot"}, {"x.gv", "dot"}, {"x.svg", "svg"}, {"x.png", ""}, {"x", ""},
+	}
+	for _, tt := range tests {
+		if got := TraceFormatFor(tt.path); got != tt.want {
+			t.Errorf("TraceFormatFor(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	got := wrap("DOWN (site a): one, two, three, four", 16)
+	want := []string{"DOWN (site a):", "  one, two,", "  three, four"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func itoa(k int) string { return Count(float64(k)) }
