@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const compileYAML = `
+version: 1
+platform:
+  name: t
+  sites: [{id: x}, {id: y}]
+  services:
+    - {id: web, placement: {x: 5, y: 5}, priority: 2, depends_on: [api, {service: push, soft: true}], tooling: [ops]}
+    - {id: api, placement: {x: 10}, priority: 1, depends_on: [db, {any: [c1, c2], need: 1}], start_needs: [db]}
+    - {id: db, placement: {x: 20, y: 20}, redundancy: {mode: active-standby, primary: y}, depends_on: [api]}
+    - {id: push, placement: {y: 1}}
+    - {id: c1, placement: {x: 1}}
+    - {id: c2, placement: {y: 1}}
+    - {id: ops, placement: {x: 2}, priority: 1}
+scenarios:
+  - id: fire
+    crews: 3
+    events:
+      - {kind: site-outage, site: x, duration: 2h}
+`
+
+func compileTest(t *testing.T) *Compiled {
+	t.Helper()
+	f, err := Load(strings.NewReader(compileYAML), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(f.Scenarios[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ids(c *Compiled, xs []int32) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = c.Services[x].ID
+	}
+	return out
+}
+
+func TestCompileAdjacency(t *testing.T) {
+	c := compileTest(t)
+	svc := map[string]int32{}
+	for i, s := range c.Services {
+		svc[s.ID] = int32(i)
+	}
+	// Reverse hard edges include any-group members; soft edges are apart.
+	rev := func(off, e []int32, id string) []string {
+		s := svc[id]
+		return ids(c, e[off[s]:off[s+1]])
+	}
+	tests := []struct {
+		name string
+		got  []string
+		want []string
+	}{
+		{"dependents of api", rev(c.RevHardOff, c.RevHard, "api"), []string{"web", "db"}},
+		{"dependents of c1", rev(c.RevHardOff, c.RevHard, "c1"), []string{"api"}},
+		{"soft dependents of push", rev(c.RevSoftOff, c.RevSoft, "push"), []string{"web"}},
+		{"start needs of api", rev(c.StartOff, c.Start, "api"), []string{"db"}},
+		{"waiting on db to start", rev(c.RevStartOff, c.RevStart, "db"), []string{"api"}},
+		{"tool users of ops", rev(c.RevToolOff, c.RevTool, "ops"), []string{"web"}},
+	}
+	for _, tt := range tests {
+		if !reflect.DeepEqual(tt.got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+	// api and db depend on each other: one cyclic component.
+	if c.SCC[svc["api"]] < 0 || c.SCC[svc["api"]] != c.SCC[svc["db"]] || c.SCC[svc["web"]] != -1 {
+		t.Errorf("SCC: got %v", c.SCC)
+	}
+	// db's primary is its replica on y, the second in placement order.
+	if r := c.Services[svc["db"]].Primary; c.Sites[c.Replicas[r].Site].ID != "y" {
+		t.Errorf("db primary on %s, want y", c.Sites[c.Replicas[r].Site].ID)
+	}
+}
+
+func TestCompileSitePowerOrder(t *testing.T) {
+	// Site x powers its replicas by (priority, service id), with cumulative
+	// servers: api (1, 10), ops (1, 2), c1 (5, 1), db (5, 20), web (2, 5)
+	// → api, ops, web, c1, db.
+	c := compileTest(t)
+	var order []string
+	var cum []int64
+	for i := c.SiteRepOff[0]; i < c.SiteRepOff[1]; i++ {
+		order = append(order, c.Services[c.Replicas[c.SiteReps[i]].Service].ID)
+		cum = append(cum, c.SiteCum[i])
+	}
+	if want := []string{"api", "ops", "web", "c1", "db"}; !reflect.DeepEqual(order, want) {
+		t.Errorf("order: got %v, want %v", order, want)
+	}
+	if want := []int64{10, 12, 17, 18, 38}; !reflect.DeepEqual(cum, want) {
+		t.Errorf("cumulative servers: got %v, want %v", cum, want)
+	}
+	if c.Sites[0].Placed != 38 || c.Sites[0].BestPriority != 1 {
+		t.Errorf("site x: placed %d best priority %d, want 38 and 1", c.Sites[0].Placed, c.Sites[0].BestPriority)
+	}
+}
+
+func TestCompileJobRanks(t *testing.T) {
+	// The crew queue orders (priority, service id, site id, kind) with kind
+	// repair < restart < failover; a site repair has an empty service id.
+	c := compileTest(t)
+	name := func(job int32) string {
+		if job >= 3*int32(len(c.Replicas)) {
+			return "site-repair " + c.Sites[job-3*int32(len(c.Replicas))].ID
+		}
+		r := c.Replicas[job/3]
+		return []string{"repair", "restart", "failover"}[job%3] + " " + c.Services[r.Service].ID + "@" + c.Sites[r.Site].ID
+	}
+	var got []string
+	for _, job := range c.RankJob[:7] {
+		got = append(got, name(job))
+	}
+	want := []string{
+		"site-repair x", // best priority on x is 1, empty service id first
+		"repair api@x", "restart api@x", "failover api@x",
+		"repair ops@x", "restart ops@x", "failover ops@x",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("first jobs: got %v, want %v", got, want)
+	}
+	for job, rank := range c.JobRank {
+		if c.RankJob[rank] != int32(job) {
+			t.Fatalf("JobRank and RankJob are not inverse at job %d", job)
+		}
+	}
+}
+
+func TestCompileDurationStage(t *testing.T) {
+	// An outage with a duration compiles to one stage of fraction 1.
+	c := compileTest(t)
+	st := c.Events[0].Stages
+	if len(st) != 1 || st[0].Fraction != (Fraction{1, 1}) || st[0].After.Sample(nil) != 2*Hour {
+		t.Errorf("stages: got %+v", st)
+	}
+}
