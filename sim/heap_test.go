@@ -1,0 +1,65 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+func TestEventHeapOrder(t *testing.T) {
+	// Pops come out in (t, seq) order whatever the push order.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var h eventHeap
+	var want []event
+	for i := range 1000 {
+		e := event{t: rng.Int64N(50), seq: uint32(i)}
+		want = append(want, e)
+		h.push(e)
+		if i%7 == 0 { // interleave pops with pushes
+			want = nil
+			for len(h) > 0 {
+				want = append(want, h.pop())
+			}
+			if !sort.SliceIsSorted(want, func(a, b int) bool {
+				return want[a].t < want[b].t || want[a].t == want[b].t && want[a].seq < want[b].seq
+			}) {
+				t.Fatalf("pops out of order after %d pushes", i+1)
+			}
+			want = nil
+		}
+	}
+}
+
+func TestRankQueue(t *testing.T) {
+	// 130 jobs ranked in reverse (two words and a bit): jobs come out by
+	// rank, pushing twice is once, and removal works anywhere.
+	const n = 130
+	jobRank, rankJob := make([]int32, n), make([]int32, n)
+	for j := range n {
+		jobRank[j] = int32(n - 1 - j)
+		rankJob[n-1-j] = int32(j)
+	}
+	q := newRankQueue(jobRank, rankJob)
+	for _, j := range []int32{0, 1, 2, 64, 65, 129} {
+		q.push(j)
+	}
+	q.push(64)
+	q.remove(1)
+	var got []int32
+	for q.n > 0 {
+		got = append(got, q.popMin())
+	}
+	want := []int32{129, 65, 64, 2, 0}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	q.push(3)
+	if q.popMin() != 3 || q.n != 0 {
+		t.Fatal("queue does not restart after emptying")
+	}
+}
