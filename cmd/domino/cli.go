@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -173,4 +174,39 @@ func init() {
 			return exitOK
 		},
 	})
+}
+
+// chooseFormat settles a command's output format: the --format given, else
+// the one -o's extension names (forPath returns "" when it cannot tell),
+// else def. It returns "" after printing a usage error.
+func chooseFormat(e *env, cmd, format, out, def string, formats []string, forPath func(string) string) string {
+	want := strings.Join(formats, ", ")
+	if format == "" {
+		format = def
+		if out != "" {
+			if format = forPath(out); format == "" {
+				usageError(e, cmd, "cannot tell the format from %q: give --format %s", out, want)
+				return ""
+			}
+		}
+	}
+	if !slices.Contains(formats, format) {
+		usageError(e, cmd, "unknown --format %q: want %s", format, want)
+		return ""
+	}
+	return format
+}
+
+// loadScenario loads a file or embedded example, picks the scenario id
+// (the first when "") and compiles it for the engine.
+func loadScenario(arg, id string) (*graph.Compiled, error) {
+	f, err := loadInput(arg)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := pickScenario(f, id)
+	if err != nil {
+		return nil, err
+	}
+	return graph.Compile(sc)
 }

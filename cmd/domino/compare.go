@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -60,16 +59,8 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 	if workers < 1 {
 		return usageError(e, name, "--workers must be at least 1, got %d", workers)
 	}
-	if format == "" {
-		format = "table"
-		if out != "" {
-			if format = output.ResultsFormatFor(out); format == "" {
-				return usageError(e, name, "cannot tell the format from %q: give --format %s", out, strings.Join(output.ResultsFormats, ", "))
-			}
-		}
-	}
-	if !slices.Contains(output.ResultsFormats, format) {
-		return usageError(e, name, "unknown --format %q: want %s", format, strings.Join(output.ResultsFormats, ", "))
+	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+		return exitUsage
 	}
 
 	// Results files (form 3) or scenarios (forms 1 and 2); not both.

@@ -45,20 +45,8 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() != 1 {
 		return usageError(e, name, "graph takes one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	if format == "" {
-		format = "dot"
-		if out != "" {
-			switch ext := strings.ToLower(filepath.Ext(out)); ext {
-			case ".dot", ".gv":
-			case ".svg", ".png":
-				format = ext[1:]
-			default:
-				return usageError(e, name, "cannot tell the format from %q: give --format dot, svg or png", out)
-			}
-		}
-	}
-	if format != "dot" && format != "svg" && format != "png" {
-		return usageError(e, name, "unknown --format %q: want dot, svg or png", format)
+	if format = chooseFormat(e, name, format, out, "dot", graphFormats, graphFormatFor); format == "" {
+		return exitUsage
 	}
 	if colorBy != "affected" && colorBy != "downtime" {
 		return usageError(e, name, "unknown --color %q: want affected or downtime", colorBy)
@@ -185,4 +173,17 @@ func (r *graphResults) apply(opt *output.DOTOptions, by string) {
 	}
 	opt.HeatLabel = "P(affected)"
 	opt.HeatMax = 1
+}
+
+var graphFormats = []string{"dot", "svg", "png"}
+
+// graphFormatFor names the format of an output path by its extension.
+func graphFormatFor(path string) string {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".dot", ".gv":
+		return "dot"
+	case ".svg", ".png":
+		return ext[1:]
+	}
+	return ""
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -56,30 +55,15 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if workers < 1 {
 		return usageError(e, name, "--workers must be at least 1, got %d", workers)
 	}
-	if format == "" {
-		format = "table"
-		if out != "" {
-			if format = output.ResultsFormatFor(out); format == "" {
-				return usageError(e, name, "cannot tell the format from %q: give --format %s", out, strings.Join(output.ResultsFormats, ", "))
-			}
-		}
-	}
-	if !slices.Contains(output.ResultsFormats, format) {
-		return usageError(e, name, "unknown --format %q: want %s", format, strings.Join(output.ResultsFormats, ", "))
+	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+		return exitUsage
 	}
 
-	f, err := loadInput(fs.Arg(0))
+	c, err := loadScenario(fs.Arg(0), scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
-	sc, err := pickScenario(f, scenario)
-	if err != nil {
-		return inputError(e, err)
-	}
-	c, err := graph.Compile(sc)
-	if err != nil {
-		return inputError(e, err)
-	}
+	sc := c.Scenario
 	if trials == 0 {
 		trials = sc.Trials
 	}

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -53,30 +51,15 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	if fs.Changed("trials") && trials < 1 {
 		return usageError(e, name, "--trials must be at least 1, got %d", trials)
 	}
-	if format == "" {
-		format = "table"
-		if out != "" {
-			if format = output.TraceFormatFor(out); format == "" {
-				return usageError(e, name, "cannot tell the format from %q: give --format %s", out, strings.Join(output.TraceFormats, ", "))
-			}
-		}
-	}
-	if !slices.Contains(output.TraceFormats, format) {
-		return usageError(e, name, "unknown --format %q: want %s", format, strings.Join(output.TraceFormats, ", "))
+	if format = chooseFormat(e, name, format, out, "table", output.TraceFormats, output.TraceFormatFor); format == "" {
+		return exitUsage
 	}
 
-	f, err := loadInput(fs.Arg(0))
+	c, err := loadScenario(fs.Arg(0), scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
-	sc, err := pickScenario(f, scenario)
-	if err != nil {
-		return inputError(e, err)
-	}
-	c, err := graph.Compile(sc)
-	if err != nil {
-		return inputError(e, err)
-	}
+	sc := c.Scenario
 	if trials == 0 {
 		trials = sc.Trials
 	}
