@@ -20,14 +20,15 @@ func init() {
 	register(&command{
 		name: "plot", order: 70,
 		summary: "Plot results files: recovery curves or downtime by service (SVG or PNG)",
-		usage: "domino plot R.json... [--kind recovery|downtime] [--service ID] [--title T] -o FILE.svg|FILE.png\n" +
+		usage: "domino plot R.json... [--kind recovery|downtime] [--service ID] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
 			"  recovery: users served and services up over time, mean with p10-p90 band, one colour per file\n" +
 			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("kind", "recovery", "recovery or downtime")
 			fs.String("service", "", "with --kind downtime: plot this service's downtime distribution")
 			fs.String("title", "", "title of the plot (default: from the kind and the platform)")
-			fs.StringP("output", "o", "", "image to write (atomically); .svg or .png")
+			fs.String("format", "", "svg or png (default: from -o's extension)")
+			fs.StringP("output", "o", "", "image to write (atomically), or - for stdout with --format")
 		},
 		run: runPlot,
 	})
@@ -36,7 +37,7 @@ func init() {
 func runPlot(e *env, fs *pflag.FlagSet) int {
 	const name = "plot"
 	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
-	kind, service, title, out := str("kind"), str("service"), str("title"), str("output")
+	kind, service, title, format, out := str("kind"), str("service"), str("title"), str("format"), str("output")
 
 	if fs.NArg() == 0 {
 		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")
@@ -47,12 +48,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if service != "" && kind != "downtime" {
 		return usageError(e, name, "--service goes with --kind downtime")
 	}
-	if out == "" {
-		return usageError(e, name, "give the image to write with -o FILE.svg or -o FILE.png")
+	if out == "" || out == "-" && format == "" {
+		return usageError(e, name, "give the image to write with -o FILE.svg or -o FILE.png (or --format svg|png -o - for stdout)")
 	}
-	format := output.PlotFormatFor(out)
-	if format == "" {
-		return usageError(e, name, "cannot tell the image format from %q: want a name ending in .svg or .png", out)
+	if format = chooseFormat(e, name, format, out, "", output.PlotFormats, output.PlotFormatFor); format == "" {
+		return exitUsage
 	}
 
 	rs := make([]*sim.Results, fs.NArg())
@@ -79,6 +79,13 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	}
 	if err != nil {
 		return inputError(e, err)
+	}
+	if out == "-" {
+		if _, err := e.stdout.Write(img.Bytes()); err != nil {
+			fmt.Fprintf(e.stderr, "Error: plot: %v\n", err)
+			return exitInternal
+		}
+		return exitOK
 	}
 	if err := output.WriteFileAtomic(out, func(w io.Writer) error {
 		_, err := w.Write(img.Bytes())

@@ -113,7 +113,9 @@ func TestPlotErrors(t *testing.T) {
 		{"no files", []string{"-o", out}, exitUsage, []string{"at least one results file", "Try: domino help plot"}},
 		{"bad kind", []string{burns, "--kind", "histogram", "-o", out}, exitUsage, []string{`unknown --kind "histogram"`}},
 		{"missing -o", []string{burns}, exitUsage, []string{"-o FILE.svg or -o FILE.png"}},
-		{"bad extension", []string{burns, "-o", filepath.Join(dir, "out.pdf")}, exitUsage, []string{"cannot tell the image format", "out.pdf"}},
+		{"bad extension", []string{burns, "-o", filepath.Join(dir, "out.pdf")}, exitUsage, []string{"cannot tell the format", "out.pdf"}},
+		{"format overrides the extension", []string{burns, "--format", "png", "-o", filepath.Join(dir, "out.img")}, exitOK, nil},
+		{"bad format", []string{burns, "--format", "pdf", "-o", "-"}, exitUsage, []string{"unknown --format"}},
 		{"service with recovery", []string{burns, "--service", "web", "-o", out}, exitUsage, []string{"--service goes with --kind downtime"}},
 		{"unknown flag", []string{burns, "--color", "red", "-o", out}, exitUsage, []string{"unknown flag: --color"}},
 		{"missing file", []string{filepath.Join(dir, "absent.json"), "-o", out}, exitInput, []string{"read results", "absent.json"}},
@@ -153,5 +155,16 @@ func TestPlotLabels(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("label %d: got %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+func TestPlotToStdout(t *testing.T) {
+	burns, _ := writePlotResults(t)
+	code, stdout, stderr := runCLI(t, context.Background(), "plot", burns, "--format", "svg", "-o", "-")
+	if code != exitOK {
+		t.Fatalf("status %d; stderr:\n%s", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "<?xml") || !strings.Contains(stdout, "a-burns") {
+		t.Errorf("stdout is not the SVG naming the scenario: %.80q", stdout)
 	}
 }
