@@ -9,8 +9,11 @@
 // unrelated services (common random numbers).
 //
 // The set of up services is the greatest fixed point of MODEL.md §6.5. It is
-// kept incrementally: a service that goes down knocks out its dependents;
-// services that may come up are tentatively raised as a region and the ones
-// that cannot hold are knocked out again, which finds the greatest fixed
-// point of the region, cycles included.
+// kept incrementally: a service that goes down knocks out its dependents; a
+// service that regains its placement comes up once its hard dependencies
+// are up, which propagates along reverse edges; and the members of a
+// dependency cycle (a strongly connected component, found at compile time)
+// are raised together, tentatively, then knocked out again while one lacks
+// a dependency, which leaves the greatest fixed point of the cycle. No event
+// recomputes the whole graph.
 package sim
