@@ -76,8 +76,8 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 // over the trials where the loss was finite while the compared metric counts
 // 0 in the others; services losing all data as Σ p_all_data_lost (the mean
 // of a sum of indicators). Neither sum has a CI: the services' losses are
-// correlated. P(RTO breach of a priority-1 service) is a per-trial "any", so
-// it cannot be rebuilt from per-service shares and is left out.
+// correlated. P(RTO breach of a priority-1 service) is the results file's
+// p_rto_breach_p1, with the CI of a proportion like P(deadlock).
 func CompareResults(rs []*sim.Results, labels []string) *ResultsComparison {
 	c := &ResultsComparison{Schema: ResultsCompareSchema, Note: unpairedNote}
 	for i, r := range rs {
@@ -137,8 +137,11 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 			sum += s.PAllDataLost
 		}
 		return &ComparedValue{Mean: sum}
-	case "p_deadlock":
+	case "p_deadlock", "p_rto_breach_p1":
 		p := r.Summary.PDeadlock
+		if id == "p_rto_breach_p1" {
+			p = r.Summary.PRTOBreachP1
+		}
 		v := &ComparedValue{Mean: p}
 		if n := float64(r.Trials); n > 1 {
 			// s² of a 0/1 value with the n − 1 denominator.

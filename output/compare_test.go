@@ -187,7 +187,7 @@ func TestCompareResultsFigures(t *testing.T) {
 		},
 		Summary: sim.PlatformResult{
 			UserHours: sim.Summary{Mean: 100, CI95: [2]float64{97, 103}},
-			PDeadlock: 0.1,
+			PDeadlock: 0.1, PRTOBreachP1: 0.5,
 		},
 	}
 	r2 := &sim.Results{Scenario: "fix", Seed: 2, Trials: 100,
@@ -221,8 +221,8 @@ func TestCompareResultsFigures(t *testing.T) {
 	if got := get("services_all_data_lost").Values[0].Mean; got != 0.5 {
 		t.Errorf("services losing all data: got %v, want 0.5", got)
 	}
-	if m := get("p_rto_breach_p1"); m.Values[0] != nil || m.Diffs[1] != nil {
-		t.Errorf("P(RTO breach p1): got %v, want not available", m.Values[0])
+	if v := get("p_rto_breach_p1").Values[0]; v.Mean != 0.5 || v.CI95 == nil {
+		t.Errorf("P(RTO breach p1): got %+v, want 0.5 with a CI", v)
 	}
 	// A proportion's CI: 1.96·√(p(1−p)/(n−1)).
 	dl := get("p_deadlock").Values[0]

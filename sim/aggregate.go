@@ -39,7 +39,7 @@ type Aggregator struct {
 	svc    []svcAcc
 
 	full, userMilliHours, cost, peak, crew stat
-	deadlock, unrecovered                  int64
+	deadlock, unrecovered, rtoP1           int64
 
 	curveUpSum    []int64
 	curveUsersSum []int64
@@ -84,6 +84,7 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
 	// in Results from the number of trials each service was touched in.
+	rtoP1 := false
 	for _, s := range o.Touched {
 		acc := &a.svc[s]
 		acc.touched++
@@ -112,6 +113,7 @@ func (a *Aggregator) Add(o *Outcome) {
 		}
 		if o.RTOBreach[s] {
 			acc.rto++
+			rtoP1 = rtoP1 || c.Services[s].Priority == 1
 		}
 		if rpo := c.Services[s].RPO; rpo >= 0 && (o.AllLost[s] || o.DataLoss[s] > rpo) {
 			acc.rpo++
@@ -127,6 +129,9 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.crew.add(o.CrewMs)
 	if o.Deadlock {
 		a.deadlock++
+	}
+	if rtoP1 {
+		a.rtoP1++
 	}
 	n := int64(len(c.Services))
 	for i := range a.grid {
@@ -191,6 +196,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.peak.merge(&b.peak)
 	a.crew.merge(&b.crew)
 	a.deadlock += b.deadlock
+	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
 	for i := range a.grid {
 		a.curveUpSum[i] += b.curveUpSum[i]
@@ -267,6 +273,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		CrewHours:    a.crew.summary(hour),
 		PDeadlock:    float64(a.deadlock) / n,
 		PUnrecovered: float64(a.unrecovered) / n,
+		PRTOBreachP1: float64(a.rtoP1) / n,
 	}
 	r.Curve = a.curve()
 	return r

@@ -54,6 +54,9 @@ type PlatformResult struct {
 	CrewHours    Summary `json:"crew_hours"`
 	PDeadlock    float64 `json:"p_deadlock"`
 	PUnrecovered float64 `json:"p_unrecovered"`
+	// PRTOBreachP1 is the share of trials in which some priority-1 service
+	// had an outage longer than its rto.
+	PRTOBreachP1 float64 `json:"p_rto_breach_p1"`
 }
 
 // Curve is the recovery curve: fractions of services up and of users served

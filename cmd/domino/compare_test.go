@@ -91,7 +91,7 @@ func TestCompare(t *testing.T) {
 			args:       []string{"compare", r1, r2},
 			wantStatus: exitOK,
 			wantOut: []string{"r1:a-burns 20 (seed 1), r2:a-burns 30 (seed 2); unpaired", "Δ vs r1:a-burns (unpaired)",
-				"Δ (unpaired): results files hold no per-trial data", "P(RTO breach of a priority-1 service)        │      │          — │          — │"},
+				"Δ (unpaired): results files hold no per-trial data"},
 		},
 		{
 			name:       "unknown id in --scenarios",
