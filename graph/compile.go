@@ -82,26 +82,28 @@ type CSite struct {
 	BestPriority int32  // of the services placed there, for the crew queue
 }
 
-// CService is a compiled service.
+// CService is a compiled service. The fields the engine reads on every
+// transition come first, so that they share a cache line.
 type CService struct {
-	ID          string
-	Users       int64
-	CostPerHour float64
-	Priority    int32
-	Mode        Mode
-	Quorum      int32
-	Primary     int32 // replica index of the primary (active-standby)
-	Restart     Recovery
-	Failover    Recovery
-	Data        *Data
-	RTO, RPO    int64 // -1: none
-	MTBF, MTTR  *Dist
-	Key         uint64
+	Users    int64
+	RTO, RPO int64 // -1: none
 	// Load is the servers needed to carry all traffic (0: any serving
 	// placement carries it) and CollapseBelow the served fraction under
 	// which the service is down (MODEL.md §11).
 	Load          int64
 	CollapseBelow float64
+	Priority      int32
+	Quorum        int32
+	Primary       int32 // replica index of the primary (active-standby)
+	Mode          Mode
+
+	ID          string
+	CostPerHour float64
+	Key         uint64
+	Restart     Recovery
+	Failover    Recovery
+	Data        *Data
+	MTBF, MTTR  *Dist
 }
 
 // CReplica is a compiled replica: one service on one site.

@@ -533,7 +533,8 @@ func (t *Trial) markTouched(s int32) {
 }
 
 func (t *Trial) markSeg(s int32) {
-	if !t.segMark[s] {
+	// Without a load nothing is ever shed: the segment never changes.
+	if t.c.Services[s].Load > 0 && !t.segMark[s] {
 		t.segMark[s] = true
 		t.segDirty = append(t.segDirty, s)
 	}
