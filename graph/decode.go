@@ -36,14 +36,6 @@ type node struct {
 	path string
 }
 
-func (nd node) child(n ast.Node, key string) node {
-	return node{n: n, src: nd.src, path: joinPath(nd.path, key)}
-}
-
-func (nd node) index(n ast.Node, i int) node {
-	return node{n: n, src: nd.src, path: fmt.Sprintf("%s[%d]", nd.path, i)}
-}
-
 func joinPath(path, key string) string {
 	if path == "" {
 		return key
@@ -244,10 +236,9 @@ func describe(n ast.Node) string {
 
 // kv is one key of a mapping; val carries the path of the key.
 type kv struct {
-	key  string
-	knd  node // the key, for errors about the key itself
-	val  node
-	from string // "" or the merge key's path, for messages
+	key string
+	knd node // the key, for errors about the key itself
+	val node
 }
 
 // mapping returns the keys of a mapping in file order, with merge keys

@@ -88,11 +88,6 @@ func (q *rankQueue) reset() {
 	q.low, q.n = 0, 0
 }
 
-func (q *rankQueue) has(job int32) bool {
-	r := q.jobRank[job]
-	return q.bits[r>>6]&(1<<(r&63)) != 0
-}
-
 func (q *rankQueue) push(job int32) {
 	r := q.jobRank[job]
 	w := int(r >> 6)
