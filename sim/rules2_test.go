@@ -199,3 +199,46 @@ scenarios:
 		t.Errorf("a: down at end %v, first down %d; want true and 30m", o.DownAtEnd[a], o.FirstDown[a])
 	}
 }
+
+func TestFailoverTargetAndRetry(t *testing.T) {
+	// a (primary) burns at 0. The first serving site in file order is b:
+	// the failover (1h) starts toward it. b is isolated from 30m, so at 1h
+	// the target no longer serves: a new failover starts at once toward the
+	// first serving site, c, and completes at 2h. Down 2h. A fault is its
+	// own cause.
+	c := compile(t, `
+version: 1
+platform:
+  name: t
+  sites: [{id: a}, {id: b}, {id: c}]
+  services:
+    - id: s
+      placement: {a: 1, b: 1, c: 1}
+      redundancy: {mode: active-standby, primary: a, failover: {auto: 1h}}
+    - {id: f, placement: {c: 1}}
+scenarios:
+  - id: fire
+    events:
+      - {kind: site-outage, site: a}
+      - {kind: isolate, site: b, at: 30m, duration: 10h}
+      - {kind: service-fault, services: [f], at: 3h, duration: 1h}
+`, "")
+	o, tr := one(t, c, 1, 0)
+	s := int32(svc(t, c, "s"))
+	if o.Downtime[s] != 2*h {
+		t.Errorf("s downtime: got %d, want %d", o.Downtime[s], 2*h)
+	}
+	var targets []string
+	for _, r := range tr.Records {
+		if r.Service == s && r.Kind == RecFailover {
+			targets = append(targets, c.Sites[c.Replicas[r.Replica].Site].ID)
+		}
+	}
+	if len(targets) != 2 || targets[0] != "b" || targets[1] != "c" {
+		t.Errorf("failover targets: got %v, want [b c]", targets)
+	}
+	f := svc(t, c, "f")
+	if got := CauseString(c, o.Cause[f]); got != "fault" || o.Downtime[f] != h {
+		t.Errorf("f: cause %q downtime %d, want fault and %d", got, o.Downtime[f], h)
+	}
+}
