@@ -106,7 +106,7 @@ func (t *Trial) beginFailover(s, target int32, back bool) {
 	}
 	t.foState[s] = foCrew
 	t.trace(Record{Kind: RecFailoverQueued, Service: s, Replica: target})
-	t.enqueue(graph.JobFailover(target))
+	t.queue.push(graph.JobFailover(target))
 }
 
 // startFailover begins a failover of s toward target; a manual one already

@@ -70,3 +70,13 @@ func abs(x float64) float64 {
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
+
+// checkDowntimes compares each named service's downtime with want, in ms.
+func checkDowntimes(t *testing.T, c *graph.Compiled, o *Outcome, want map[string]int64) {
+	t.Helper()
+	for id, w := range want {
+		if got := o.Downtime[svc(t, c, id)]; got != w {
+			t.Errorf("%s downtime: got %d, want %d", id, got, w)
+		}
+	}
+}

@@ -214,12 +214,7 @@ scenarios:
       - {kind: site-outage, site: x, duration: 10h}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	want := map[string]int64{"tool": 12 * h, "p1": 15 * h, "p2": 13 * h}
-	for id, w := range want {
-		if got := o.Downtime[svc(t, c, id)]; got != w {
-			t.Errorf("%s downtime: got %d, want %d", id, got, w)
-		}
-	}
+	checkDowntimes(t, c, o, map[string]int64{"tool": 12 * h, "p1": 15 * h, "p2": 13 * h})
 	if o.CrewMs != 5*h {
 		t.Errorf("crew time: got %d, want %d", o.CrewMs, 5*h)
 	}
@@ -246,12 +241,7 @@ scenarios:
       - {kind: service-fault, services: [tool], duration: 30d}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	want := map[string]int64{"c": 11 * h, "a": 12 * h, "b": 13 * h}
-	for id, w := range want {
-		if got := o.Downtime[svc(t, c, id)]; got != w {
-			t.Errorf("%s downtime: got %d, want %d", id, got, w)
-		}
-	}
+	checkDowntimes(t, c, o, map[string]int64{"c": 11 * h, "a": 12 * h, "b": 13 * h})
 }
 
 func TestRestorationOrderByPriority(t *testing.T) {
@@ -277,12 +267,7 @@ scenarios:
           - {after: 3h, fraction: 1.0}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	want := map[string]int64{"high": 1 * h, "mid": 2 * h, "low": 3 * h}
-	for id, w := range want {
-		if got := o.Downtime[svc(t, c, id)]; got != w {
-			t.Errorf("%s downtime: got %d, want %d", id, got, w)
-		}
-	}
+	checkDowntimes(t, c, o, map[string]int64{"high": 1 * h, "mid": 2 * h, "low": 3 * h})
 }
 
 func TestRestorationNoSkippingAndExactFraction(t *testing.T) {
@@ -310,12 +295,7 @@ scenarios:
           - {after: 4h, fraction: 1}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	want := map[string]int64{"big": 1 * h, "huge": 4 * h, "tiny": 4 * h}
-	for id, w := range want {
-		if got := o.Downtime[svc(t, c, id)]; got != w {
-			t.Errorf("%s downtime: got %d, want %d", id, got, w)
-		}
-	}
+	checkDowntimes(t, c, o, map[string]int64{"big": 1 * h, "huge": 4 * h, "tiny": 4 * h})
 }
 
 func TestOverlappingOutages(t *testing.T) {
@@ -360,12 +340,7 @@ scenarios:
       - {kind: service-fault, services: [sb], at: 5h, duration: 3h}
 `, "")
 	o, tr := one(t, c, 1, 0)
-	want := map[string]int64{"one": 2 * h, "both": 0, "sb": 60*1000 + 3*h}
-	for id, w := range want {
-		if got := o.Downtime[svc(t, c, id)]; got != w {
-			t.Errorf("%s downtime: got %d, want %d", id, got, w)
-		}
-	}
+	checkDowntimes(t, c, o, map[string]int64{"one": 2 * h, "both": 0, "sb": 60*1000 + 3*h})
 	sb := int32(svc(t, c, "sb"))
 	n := 0
 	for _, r := range tr.Records {

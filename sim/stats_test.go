@@ -191,10 +191,12 @@ scenarios:
 	l, m := 1/(10*float64(h)), 1/(5*float64(h))
 	want := markovDown(l, m, H)
 	checkMean(t, "parallel", result(r, "parallel").Downtime, want)
-	// Sanity of the integrator against the steady state.
+	// Sanity of the RK4 integration (not of the simulator): over 200h the
+	// time average sits just below the steady state, the chain starting
+	// all up; the transient shifts it by about π₂/(λH) = 0.01.
 	x := l / m
 	pi2 := 2 * x * x / (1 + 2*x + 2*x*x)
-	if math.Abs(want/H-pi2) > 0.02 {
+	if d := pi2 - want/H; d < 0 || d > 2*pi2/(l*H) {
 		t.Errorf("integrator: %.4f of the time, steady state %.4f", want/H, pi2)
 	}
 	// With unlimited crews the two are independent: less downtime.

@@ -604,7 +604,7 @@ func (t *Trial) apply(ev event) {
 		t.trace(Record{Kind: RecFail, Replica: r})
 		t.setPowered(r, false, causeFailure|c.Replicas[r].Site)
 		if c.Services[c.Replicas[r].Service].MTTR != nil {
-			t.enqueue(graph.JobRepair(r))
+			t.queue.push(graph.JobRepair(r))
 		}
 	case evRepairDone:
 		r := ev.a
@@ -624,7 +624,7 @@ func (t *Trial) apply(ev event) {
 		t.trace(Record{Kind: RecSiteFail, Site: x})
 		t.updatePower(x, causeFailure|x)
 		if c.Sites[x].MTTR != nil {
-			t.enqueue(c.JobSiteRepair(x))
+			t.queue.push(c.JobSiteRepair(x))
 		}
 	case evSiteRepairDone:
 		x := ev.a
@@ -776,7 +776,7 @@ func (t *Trial) proceed(r int32) {
 		return
 	}
 	t.phase[r] = phCrew
-	t.enqueue(graph.JobRestart(r))
+	t.queue.push(graph.JobRestart(r))
 }
 
 // startRestart begins a restart; a manual one already holds its crew.
@@ -812,10 +812,6 @@ func (t *Trial) firstMissingNeed(s int32) int32 {
 		}
 	}
 	return -1
-}
-
-func (t *Trial) enqueue(job int32) {
-	t.queue.push(job)
 }
 
 // hold records that job took a crew now.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -209,4 +210,34 @@ func loadScenario(arg, id string) (*graph.Compiled, error) {
 		return nil, err
 	}
 	return graph.Compile(sc)
+}
+
+// trialFlags are the flags of the commands that simulate trials.
+type trialFlags struct {
+	trials  int // 0: the scenario's
+	seed    uint64
+	workers int
+}
+
+func addTrialFlags(fs *pflag.FlagSet, trialsHelp string) {
+	fs.Int("trials", 0, trialsHelp)
+	fs.Uint64("seed", 1, "random seed; the same seed gives the same results")
+	fs.Int("workers", runtime.NumCPU(), "trials run in parallel; does not change the results")
+}
+
+// readTrialFlags reads and checks the flags of addTrialFlags; ok is false
+// after it printed a usage error.
+func readTrialFlags(e *env, cmd string, fs *pflag.FlagSet) (f trialFlags, ok bool) {
+	f.trials, _ = fs.GetInt("trials")
+	f.seed, _ = fs.GetUint64("seed")
+	f.workers, _ = fs.GetInt("workers")
+	if fs.Changed("trials") && f.trials < 1 {
+		usageError(e, cmd, "--trials must be at least 1, got %d", f.trials)
+		return f, false
+	}
+	if f.workers < 1 {
+		usageError(e, cmd, "--workers must be at least 1, got %d", f.workers)
+		return f, false
+	}
+	return f, true
 }

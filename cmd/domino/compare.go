@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -30,9 +29,7 @@ func init() {
 			"indices), so their differences are paired: common random numbers make the CIs tight.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenarios", "", "comma-separated scenario ids of the one FILE (default: all, in file order)")
-			fs.Int("trials", 0, "number of trials (default: the first scenario's, usually 10000)")
-			fs.Uint64("seed", 1, "random seed; the same seed gives the same results")
-			fs.Int("workers", runtime.NumCPU(), "trials run in parallel; does not change the results")
+			addTrialFlags(fs, "number of trials (default: the first scenario's, usually 10000)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
 		},
@@ -43,9 +40,6 @@ func init() {
 func runCompare(e *env, fs *pflag.FlagSet) int {
 	const name = "compare"
 	ids, _ := fs.GetString("scenarios")
-	trials, _ := fs.GetInt("trials")
-	seed, _ := fs.GetUint64("seed")
-	workers, _ := fs.GetInt("workers")
 	format, _ := fs.GetString("format")
 	out, _ := fs.GetString("output")
 
@@ -53,12 +47,11 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 	if len(args) == 0 {
 		args = []string{scenarios.Default} // like run: the embedded Kakao example
 	}
-	if fs.Changed("trials") && trials < 1 {
-		return usageError(e, name, "--trials must be at least 1, got %d", trials)
+	tf, ok := readTrialFlags(e, name, fs)
+	if !ok {
+		return exitUsage
 	}
-	if workers < 1 {
-		return usageError(e, name, "--workers must be at least 1, got %d", workers)
-	}
+	trials, seed, workers := tf.trials, tf.seed, tf.workers
 	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
 		return exitUsage
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -27,9 +26,7 @@ func init() {
 		usage:   "domino run [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE]  (no FILE: the embedded Kakao Pangyo 2022 example)",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
-			fs.Int("trials", 0, "number of trials (default: the scenario's, usually 10000)")
-			fs.Uint64("seed", 1, "random seed; the same seed gives the same results")
-			fs.Int("workers", runtime.NumCPU(), "trials run in parallel; does not change the results")
+			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
 		},
@@ -39,9 +36,6 @@ func init() {
 
 func runRun(e *env, fs *pflag.FlagSet) int {
 	const name = "run"
-	trials, _ := fs.GetInt("trials")
-	seed, _ := fs.GetUint64("seed")
-	workers, _ := fs.GetInt("workers")
 	scenario, _ := fs.GetString("scenario")
 	format, _ := fs.GetString("format")
 	out, _ := fs.GetString("output")
@@ -49,12 +43,11 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() > 1 {
 		return usageError(e, name, "run takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	if fs.Changed("trials") && trials < 1 {
-		return usageError(e, name, "--trials must be at least 1, got %d", trials)
+	tf, ok := readTrialFlags(e, name, fs)
+	if !ok {
+		return exitUsage
 	}
-	if workers < 1 {
-		return usageError(e, name, "--workers must be at least 1, got %d", workers)
-	}
+	trials, seed, workers := tf.trials, tf.seed, tf.workers
 	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
 		return exitUsage
 	}
