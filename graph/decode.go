@@ -19,10 +19,6 @@ import (
 // scenarios[0].events[2].power_restore[1].fraction,
 // scenarios[1].patch.services[0].placement.
 
-// maxAliases bounds the alias expansions of one load, so that a "billion
-// laughs" document cannot make the loader run for ever.
-const maxAliases = 10000
-
 // source is one parsed input file.
 type source struct {
 	name    string
@@ -133,10 +129,36 @@ func safeToken(n ast.Node) (tk *token.Token) {
 	return n.GetToken()
 }
 
+// maxSuggestions bounds the distinct unknown ids one load looks for a
+// nearest known id for: each search may scan every service of a large
+// platform, and a file with thousands of dangling references would
+// otherwise take minutes to be refused.
+const maxSuggestions = 50
+
 // decoder collects the errors of one load.
 type decoder struct {
-	errs    ErrorList
-	aliases int
+	errs ErrorList
+	// aliases counts alias expansions; maxAliases bounds them, so that a
+	// "billion laughs" document cannot make the loader run for ever.
+	aliases, maxAliases int
+	suggested map[string]string // unknown id → its suggestion
+}
+
+// suggest is Suggest for ids referred to in the file, remembered per id and
+// given up after maxSuggestions distinct ids.
+func (d *decoder) suggest(id string, known []string) string {
+	if s, ok := d.suggested[id]; ok {
+		return s
+	}
+	if d.suggested == nil {
+		d.suggested = map[string]string{}
+	}
+	s := ""
+	if len(d.suggested) < maxSuggestions {
+		s = Suggest(id, known)
+	}
+	d.suggested[id] = s
+	return s
 }
 
 func (d *decoder) errorf(nd node, format string, args ...any) {
@@ -167,9 +189,9 @@ func (d *decoder) resolve(nd node) (node, bool) {
 				return nd, false
 			}
 			d.aliases++
-			if d.aliases > maxAliases {
-				if d.aliases == maxAliases+1 {
-					d.errorf(nd, "too many alias expansions (more than %d)", maxAliases)
+			if d.aliases > d.maxAliases {
+				if d.aliases == d.maxAliases+1 {
+					d.errorf(nd, "too many alias expansions (more than %d)", d.maxAliases)
 				}
 				return nd, false
 			}

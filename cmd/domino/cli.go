@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -149,14 +150,28 @@ func loadInput(arg string) (*graph.File, error) {
 	if arg == "" {
 		arg = scenarios.Default
 	}
-	if _, err := os.Stat(arg); err == nil {
+	_, err := os.Stat(arg)
+	if err == nil {
 		return graph.LoadFile(arg)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		// There is something by that name, just not readable: say why
+		// rather than look for an example of that name.
+		return nil, fmt.Errorf("read %s: %w", arg, unwrapPathError(err))
 	}
 	name := strings.TrimSuffix(arg, ".yaml")
 	if scenarios.Has(name) {
 		return graph.LoadFS(scenarios.FS, scenarios.Path(name))
 	}
 	return nil, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
+}
+
+// unwrapPathError drops the operation and path an *fs.PathError repeats.
+func unwrapPathError(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
 }
 
 func init() {
