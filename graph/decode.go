@@ -141,7 +141,7 @@ type decoder struct {
 	// aliases counts alias expansions; maxAliases bounds them, so that a
 	// "billion laughs" document cannot make the loader run for ever.
 	aliases, maxAliases int
-	suggested map[string]string // unknown id → its suggestion
+	suggested           map[string]string // unknown id → its suggestion
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and
