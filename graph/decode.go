@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -471,12 +472,17 @@ func numberText(n ast.Node) (string, bool) {
 		if n == nil || n.Token == nil || n.Token.Type != token.StringType {
 			return "", false
 		}
-		if _, err := strconv.ParseFloat(n.Value, 64); err == nil {
+		// Out of range is still a number: the caller says it is too large,
+		// rather than calling 1e400 a string.
+		if _, err := strconv.ParseFloat(n.Value, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 			return n.Value, true
 		}
 	}
 	return "", false
 }
+
+// maxInt bounds integers, with room for sums of a few of them.
+const maxInt = 1 << 62
 
 // int decodes an integer; integral floats like 1e3 are accepted.
 func (d *decoder) int(nd node) (int64, bool) {
@@ -489,11 +495,15 @@ func (d *decoder) int(nd node) (int64, bool) {
 		d.errorf(nd, "want an integer, got %s", describe(r.n))
 		return 0, false
 	}
-	if v, ok := parseInt(text); ok {
+	if v, ok := parseInt(text); ok && v > -maxInt && v < maxInt {
 		return v, true
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) >= 1<<62 {
+	if (err == nil || errors.Is(err, strconv.ErrRange)) && math.Abs(f) >= maxInt {
+		d.errorf(nd, "integer %s is too large: want at most %d", text, int64(maxInt-1))
+		return 0, false
+	}
+	if err != nil || f != math.Trunc(f) {
 		d.errorf(nd, "want an integer, got %s", text)
 		return 0, false
 	}
@@ -551,6 +561,10 @@ func (d *decoder) float(nd node) (float64, bool) {
 		return float64(v), true
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
+	if errors.Is(err, strconv.ErrRange) {
+		d.errorf(nd, "number %s is out of range: want a finite number", text)
+		return 0, false
+	}
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		d.errorf(nd, "want a finite number, got %s", text)
 		return 0, false

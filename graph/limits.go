@@ -27,6 +27,13 @@ const (
 	// that uses anchors as shorthand expands each alias a few times, while
 	// a "billion laughs" expands them exponentially.
 	aliasesPerToken = 16
+	// MaxTrials is the most trials a scenario or a command may ask for:
+	// at tens of thousands of trials a second a billion is a day's work,
+	// and beyond it a typo (an extra 0, a pasted number) is likelier.
+	MaxTrials = 1_000_000_000
+	// MaxOccurrences bounds the expected occurrences of one event given
+	// as a rate, over the scenario's horizon.
+	MaxOccurrences = 1_000_000
 	// minAliases is the alias expansions every file may use.
 	minAliases = 10000
 )

@@ -227,6 +227,10 @@ func loadScenario(arg, id string) (*graph.Compiled, error) {
 	return graph.Compile(sc)
 }
 
+// maxWorkers bounds --workers: the engine runs at most one worker per
+// processor anyway, so a larger number is a mistake.
+const maxWorkers = 1024
+
 // trialFlags are the flags of the commands that simulate trials.
 type trialFlags struct {
 	trials  int // 0: the scenario's
@@ -246,12 +250,12 @@ func readTrialFlags(e *env, cmd string, fs *pflag.FlagSet) (f trialFlags, ok boo
 	f.trials, _ = fs.GetInt("trials")
 	f.seed, _ = fs.GetUint64("seed")
 	f.workers, _ = fs.GetInt("workers")
-	if fs.Changed("trials") && f.trials < 1 {
-		usageError(e, cmd, "--trials must be at least 1, got %d", f.trials)
+	if fs.Changed("trials") && (f.trials < 1 || f.trials > graph.MaxTrials) {
+		usageError(e, cmd, "--trials must be in [1, %d], got %d", graph.MaxTrials, f.trials)
 		return f, false
 	}
-	if f.workers < 1 {
-		usageError(e, cmd, "--workers must be at least 1, got %d", f.workers)
+	if f.workers < 1 || f.workers > maxWorkers {
+		usageError(e, cmd, "--workers must be in [1, %d], got %d", maxWorkers, f.workers)
 		return f, false
 	}
 	return f, true

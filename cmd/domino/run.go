@@ -83,6 +83,9 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 			return exitInput
 		}
 		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", sc.ID, err)
+		if errors.Is(err, sim.ErrTooManyEvents) {
+			return exitInput // the scenario asks for it
+		}
 		return exitInternal
 	}
 

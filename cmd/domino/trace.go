@@ -69,6 +69,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	}
 	if by != "" {
 		if trial, err = selectTrial(e.ctx, c, seed, trials, by); err != nil {
+			if errors.Is(err, sim.ErrTooManyEvents) {
+				return inputError(e, fmt.Errorf("trace %s: %w", c.Scenario.ID, err))
+			}
 			fmt.Fprintf(e.stderr, "Error: trace interrupted while looking for the %s trial; nothing written\n", by)
 			return exitInput
 		}
@@ -77,6 +80,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	tr := sim.NewTrial(c, nil)
 	tr.Trace = &sim.Trace{}
 	o := tr.Run(seed, trial)
+	if tr.Overflowed() {
+		return inputError(e, fmt.Errorf("trace %s: %w", c.Scenario.ID, sim.ErrTooManyEvents))
+	}
 	info := output.NewTraceInfo(c, seed, o)
 	info.SelectedBy, info.Trials = by, trials
 	rep := output.NewTraceReport(c, info, tr.Trace.Records)
@@ -126,6 +132,9 @@ func selectTrial(ctx context.Context, c *graph.Compiled, seed uint64, n int, by 
 			return 0, ctx.Err()
 		}
 		all[k] = scored{tr.Run(seed, k).UserMilliHours, k}
+		if tr.Overflowed() {
+			return 0, sim.ErrTooManyEvents
+		}
 	}
 	switch by {
 	case "worst":
