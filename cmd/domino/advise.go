@@ -169,7 +169,7 @@ func writeAdvised(e *env, f *graph.File, sc *graph.Scenario, a *sim.Advice, chos
 	}
 	desc := sc.Description
 	if len(chosen) > 0 {
-		desc = strings.TrimSpace(desc + " - with " + strings.Join(steps, ", "))
+		desc = strings.TrimPrefix(desc+"; with "+strings.Join(steps, ", "), "; ")
 	}
 	header := []string{
 		fmt.Sprintf("Written by domino advise: scenario %s of %s, metric %s, budget %s, %d trials, seed %d.",
