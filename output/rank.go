@@ -60,6 +60,10 @@ func MetricTitle(id, unit, currency string) string {
 	return id + " (" + unit + ")"
 }
 
+// MetricValue formats a value of a rank or advise metric in its unit
+// ("user-hours", "currency", "hours", "probability") for people.
+func MetricValue(unit string, x float64) string { return formatValue(unit, x) }
+
 // metricFigure formats a mean of the metric for people.
 func metricFigure(unit string, x float64) string { return formatValue(unit, x) }
 
