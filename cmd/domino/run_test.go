@@ -286,6 +286,18 @@ func TestRunResultsSchema(t *testing.T) {
 			t.Errorf("%v: output does not match %s:\n%v", args, schemaPath, err)
 		}
 	}
+	// A partial file (an interrupted run) follows it too.
+	partial := filepath.Join(t.TempDir(), "partial.json")
+	if code, _, errOut := runCLI(t, newCancelAfter(1), "run", "--trials", "500", "--workers", "1", "-o", partial); code != exitInterrupted {
+		t.Fatalf("interrupted run: got status %d\nstderr:\n%s", code, errOut)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(readFile(t, partial)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Errorf("partial results do not match %s:\n%v", schemaPath, err)
+	}
 	// The schema must reject what it is there to catch.
 	bad, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema": "domino.results/v1", "scenario": "x"}`))
 	if err != nil {
