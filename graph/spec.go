@@ -81,7 +81,7 @@ func listOf(item jsonSchema) jsonSchema { return jsonSchema{"type": "array", "it
 
 var fileObject = &object{
 	name: "file",
-	doc:  "A domino platform or scenario file (MODEL.md §2): version: 1, a platform, and optionally scenarios and mitigations. Top-level keys starting with x- are ignored: a place for YAML anchors.",
+	doc:  "A domino platform or scenario file: version: 1, a platform, and optionally scenarios and mitigations. Top-level keys starting with x- are ignored: a place for YAML anchors.",
 	fields: []field{
 		{key: "version", doc: "The file format version: 1.", val: jsonSchema{"const": 1}, required: true},
 		{key: "platform", doc: "The platform: sites and services, or the path of a platform file (relative to this file) that defines one.",
@@ -90,13 +90,13 @@ var fileObject = &object{
 				defRef("platform"),
 			}}, required: true},
 		{key: "scenarios", doc: "What-if scenarios run against the platform.", val: listOf(defRef("scenario"))},
-		{key: "mitigations", doc: "Candidate mitigations for domino advise (MODEL.md §10): each a patch with a cost.", val: listOf(defRef("mitigation"))},
+		{key: "mitigations", doc: "Candidate mitigations for domino advise: each a patch with a cost.", val: listOf(defRef("mitigation"))},
 	},
 }
 
 var platformObject = &object{
 	name: "platform",
-	doc:  "The platform: data-center sites and the services placed on them (MODEL.md §4).",
+	doc:  "The platform: data-center sites and the services placed on them.",
 	fields: []field{
 		{key: "name", doc: "Display name of the platform.", val: vText},
 		{key: "currency", doc: "Currency of cost_per_hour, shown in reports.", val: vText},
@@ -120,7 +120,7 @@ var siteObject = &object{
 
 var serviceObject = &object{
 	name: "service",
-	doc:  "A service: where it runs, what it needs to run and to recover, and what its outage costs (MODEL.md §4).",
+	doc:  "A service: where it runs, what it needs to run and to recover, and what its outage costs.",
 	fields: []field{
 		{key: "id", doc: "Unique service id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "name", doc: "Display name.", val: vText},
@@ -138,8 +138,8 @@ var serviceObject = &object{
 		{key: "rpo", doc: "Recovery point objective: breached when more data than this is lost.", val: vDur},
 		{key: "mtbf", doc: "Per-replica mean time between failures, used by random-failures.", val: vDist},
 		{key: "mttr", doc: "Per-replica repair time, used by random-failures; without it a failure is permanent.", val: vDist},
-		{key: "load", doc: "Servers needed to carry the service's full traffic (MODEL.md §11); without it any serving placement carries all of it.", val: intMin(0)},
-		{key: "collapse_below", doc: "In [0, 1): while the served fraction is below it, the service is overloaded and down (MODEL.md §11). Default 0.", val: jsonSchema{"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
+		{key: "load", doc: "Servers needed to carry the service's full traffic; without it any serving placement carries all of it.", val: intMin(0)},
+		{key: "collapse_below", doc: "In [0, 1): while the served fraction is below it, the service is overloaded and down. Default 0.", val: jsonSchema{"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
 	},
 }
 
@@ -179,7 +179,7 @@ var replications = []named{
 
 var dataObject = &object{
 	name: "data",
-	doc:  "The service's data, on every site of its placement (MODEL.md §6.7).",
+	doc:  "The service's data, on every site of its placement.",
 	fields: []field{
 		{key: "replication", doc: enumDoc("Replication to other sites", replications), val: jsonSchema{"enum": anyList(names(replications))}},
 		{key: "lag", doc: "async replication: the data lost when a site's data is destroyed.", val: vDist},
@@ -210,7 +210,7 @@ var dependencyObject = &object{
 
 var scenarioObject = &object{
 	name: "scenario",
-	doc:  "A scenario: events run against the platform, optionally patched (MODEL.md §5).",
+	doc:  "A scenario: events run against the platform, optionally patched.",
 	fields: []field{
 		{key: "id", doc: "Unique scenario id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "description", doc: "What the scenario is, shown in reports.", val: vText},
@@ -237,7 +237,7 @@ var (
 	outageKinds = []EventKind{SiteOutage, RegionOutage}
 	eventObject = &object{
 		name: "event",
-		doc:  "One scenario event (MODEL.md §5). Every event takes at and probability, or instead of probability a rate.",
+		doc:  "One scenario event. Every event takes at and probability, or instead of probability a rate.",
 		fields: []field{
 			{key: "site", doc: "The site the event hits.", val: vID, kinds: []EventKind{SiteOutage, Isolate}, requiredFor: []EventKind{SiteOutage, Isolate}},
 			{key: "region", doc: "The region whose sites all go out at once.", val: vText, kinds: []EventKind{RegionOutage}, requiredFor: []EventKind{RegionOutage}},
@@ -275,7 +275,7 @@ var patchObject = &object{
 
 var mitigationObject = &object{
 	name: "mitigation",
-	doc:  "A candidate mitigation for domino advise (MODEL.md §10).",
+	doc:  "A candidate mitigation for domino advise.",
 	fields: []field{
 		{key: "id", doc: "Unique mitigation id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "description", doc: "What the mitigation buys.", val: vText},
