@@ -140,8 +140,8 @@ func TestSchemaAcceptsShippedFiles(t *testing.T) {
 }
 
 // TestSchemaRejects checks that the schema catches what an editor should
-// flag: each file under testdata/schema-invalid is rejected by the schema
-// and by Load.
+// flag: each file under testdata/schema-invalid is rejected by Load, and by
+// the schema at the place its "# schema error at:" line names.
 func TestSchemaRejects(t *testing.T) {
 	s := compileSchema(t)
 	files, err := filepath.Glob("testdata/schema-invalid/*.yaml")
@@ -157,8 +157,16 @@ func TestSchemaRejects(t *testing.T) {
 			if _, err := Load(bytes.NewReader(b), p); err == nil {
 				t.Errorf("Load accepts it")
 			}
-			if s.Validate(instance(t, p, b)) == nil {
-				t.Errorf("the schema accepts it")
+			m := regexp.MustCompile(`(?m)^# schema error at: (\S+)$`).FindSubmatch(b)
+			if m == nil {
+				t.Fatalf("no line '# schema error at: /json/pointer' says where the schema must object")
+			}
+			err = s.Validate(instance(t, p, b))
+			if err == nil {
+				t.Fatalf("the schema accepts it")
+			}
+			if want := fmt.Sprintf("at '%s'", m[1]); !strings.Contains(err.Error(), want) {
+				t.Errorf("the schema objects, but not %s:\n%v", want, err)
 			}
 		})
 	}
