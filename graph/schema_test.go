@@ -76,7 +76,8 @@ func instance(t *testing.T, name string, data []byte) any {
 }
 
 // shippedExamples returns every valid file domino ships or tests with, and
-// the complete files (version: 1 ...) shown in YAML blocks of the docs.
+// the complete files (version: 1 ..., after comments) shown in YAML blocks
+// of the docs.
 func shippedExamples(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
@@ -105,7 +106,7 @@ func shippedExamples(t *testing.T) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile("(?s)```yaml\n(version: 1\n.*?)```")
+	block := regexp.MustCompile("(?s)```yaml\n((?:#[^\n]*\n)*version: 1\n.*?)```")
 	for _, p := range append(docs, "../README.md") {
 		b, err := os.ReadFile(p)
 		if err != nil {
