@@ -64,8 +64,10 @@ func Schema() []byte {
 		"servicePatch": patchEntrySchema(serviceObject),
 		"sitePatch":    patchEntrySchema(siteObject),
 	}
-	for _, o := range objects()[1:] {
-		defs[o.name] = objectSchema(o)
+	for _, o := range objects() {
+		if o != fileObject {
+			defs[o.name] = objectSchema(o)
+		}
 	}
 	root := objectSchema(fileObject)
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
