@@ -309,7 +309,12 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 		s.Priority = int(min(d.nonNegInt(v.val, "priority"), 1<<30))
 	}
 	if v, ok := f["load"]; ok {
-		s.Load = d.nonNegInt(v.val, "load")
+		// A load of 0 would mean "no servers needed": write nothing instead.
+		if n, ok := d.int(v.val); ok && n < 1 {
+			d.errorf(v.val, "want load ≥ 1 (servers needed for the full traffic), got %d", n)
+		} else {
+			s.Load = n
+		}
 	}
 	if v, ok := f["collapse_below"]; ok {
 		if x, ok := d.float(v.val); ok && !(x >= 0 && x < 1) {
