@@ -92,6 +92,12 @@ func shippedExamples(t *testing.T) map[string][]byte {
 		}
 		paths = append(paths, m...)
 	}
+	// Examples the docs keep as files, when there are any.
+	more, err := filepath.Glob("../docs/examples/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, more...)
 	for _, p := range paths {
 		if _, err := LoadFile(p); err != nil {
 			t.Fatalf("%s does not load, so it is no valid example:\n%v", p, err)
@@ -305,7 +311,7 @@ func (p *probe) def(name string) map[string]any {
 	return p.get("$defs", name)
 }
 
-func keysOf(m map[string]any) []string {
+func keysOf[V any](m map[string]V) []string {
 	return slices.Sorted(func(yield func(string) bool) {
 		for k := range m {
 			if !yield(k) {
@@ -562,4 +568,71 @@ func TestSchemaEnumsMatchLoader(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSchemaRangesMatchLoader tries numbers around the usual bounds on every
+// numeric key of the probe's closed objects: the loader must report an error
+// at the key exactly when the schema does.
+func TestSchemaRangesMatchLoader(t *testing.T) {
+	p := newProbe(t)
+	s := compileSchema(t)
+	// Checks that span entries, which only the loader makes.
+	crossEntry := map[string]bool{
+		"site.servers":      true, // never below the servers placed there
+		"sitePatch.servers": true,
+	}
+	for _, name := range keysOf(probeSites) {
+		path := probeSites[name]
+		for _, key := range keysOf(p.def(name)["properties"].(map[string]any)) {
+			prop := p.def(name)["properties"].(map[string]any)[key].(map[string]any)
+			if typ := prop["type"]; typ != "integer" && typ != "number" && key != "version" || crossEntry[name+"."+key] {
+				continue
+			}
+			if dep, ok := p.def(name)["dependentRequired"].(map[string]any); ok && dep[key] != nil {
+				continue // need without any: the schema objects at the mapping
+			}
+			loaderPath, pointer := loaderPath(path, key), "/"+strings.ReplaceAll(path, ".", "/")+"/"+key
+			if path == "" {
+				pointer = "/" + key
+			}
+			for _, v := range []any{-1, 0, 0.5, 1, 1.5} {
+				root := mustBase(t)
+				at(root, path)[key] = v
+				b, _ := json.Marshal(root)
+				loaderErr := false
+				if _, err := Load(bytes.NewReader(b), "probe.json"); err != nil {
+					for _, e := range err.(ErrorList) {
+						loaderErr = loaderErr || e.Path == loaderPath
+					}
+				}
+				schemaErr := false
+				if err := s.Validate(instance(t, "probe", b)); err != nil {
+					schemaErr = strings.Contains(err.Error(), "at '"+pointer+"'")
+				}
+				if loaderErr != schemaErr {
+					t.Errorf("%s = %v: loader error=%v, schema error=%v", loaderPath, v, loaderErr, schemaErr)
+				}
+			}
+		}
+	}
+}
+
+// loaderPath turns a dotted probe path and a key into the loader's key path:
+// platform.services.0 and load give platform.services[0].load.
+func loaderPath(path, key string) string {
+	var b strings.Builder
+	if path != "" {
+		for _, seg := range strings.Split(path, ".") {
+			if seg[0] >= '0' && seg[0] <= '9' {
+				fmt.Fprintf(&b, "[%s]", seg)
+			} else {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(seg)
+			}
+		}
+		b.WriteByte('.')
+	}
+	return b.String() + key
 }

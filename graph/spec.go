@@ -138,7 +138,7 @@ var serviceObject = &object{
 		{key: "rpo", doc: "Recovery point objective: breached when more data than this is lost.", val: vDur},
 		{key: "mtbf", doc: "Per-replica mean time between failures, used by random-failures.", val: vDist},
 		{key: "mttr", doc: "Per-replica repair time, used by random-failures; without it a failure is permanent.", val: vDist},
-		{key: "load", doc: "Servers needed to carry the service's full traffic; without it any serving placement carries all of it.", val: intMin(0)},
+		{key: "load", doc: "Servers needed to carry the service's full traffic (≥ 1); without it any serving placement carries all of it.", val: intMin(1)},
 		{key: "collapse_below", doc: "In [0, 1): while the served fraction is below it, the service is overloaded and down. Default 0.", val: jsonSchema{"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
 	},
 }
