@@ -8,16 +8,16 @@ import (
 )
 
 var (
-	platformKeys = []string{"name", "currency", "sites", "services"}
-	siteKeys     = []string{"id", "name", "region", "servers", "mtbf", "mttr"}
-	serviceKeys  = []string{"id", "name", "users", "cost_per_hour", "priority", "placement", "redundancy",
-		"depends_on", "start_needs", "tooling", "restart", "data", "rto", "rpo", "mtbf", "mttr", "load", "collapse_below"}
-	redundancyKeys = []string{"mode", "quorum", "primary", "failover"}
-	recoveryKeys   = []string{"auto", "manual"}
-	dataKeys       = []string{"replication", "lag", "backup"}
-	backupKeys     = []string{"every", "offsite"}
-	modeNames      = []string{"active-active", "active-standby", "single"}
-	replNames      = []string{"none", "async", "sync"}
+	platformKeys   = platformObject.keys()
+	siteKeys       = siteObject.keys()
+	serviceKeys    = serviceObject.keys()
+	redundancyKeys = redundancyObject.keys()
+	recoveryKeys   = recoveryObject.keys()
+	dataKeys       = dataObject.keys()
+	backupKeys     = backupObject.keys()
+	dependencyKeys = dependencyObject.keys()
+	modeNames      = names(modes)
+	replNames      = names(replications)
 )
 
 // entrySrc is one site or service as a list of keys. A patched entry mixes
@@ -519,7 +519,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 		return dep, ok
 	}
 	kvs, _ := d.mapping(nd, "")
-	f := d.fields(kvs, "depends_on entry", "service", "any", "need", "soft")
+	f := d.fields(kvs, "depends_on entry", dependencyKeys...)
 	sv, hasService := f["service"]
 	av, hasAny := f["any"]
 	ok = true
