@@ -260,4 +260,3 @@ func TestShardFromSlurmEnv(t *testing.T) {
 		t.Errorf("no variables: got ok %v, err %v; want no shard", ok, err)
 	}
 }
-
