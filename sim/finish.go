@@ -33,6 +33,7 @@ func (t *Trial) finish() {
 	c := t.c
 	H := t.H
 	o := &t.out
+	o.CrewWaitMs += int64(t.queue.n) * (H - t.now)
 	t.now = H
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
