@@ -23,8 +23,10 @@ const PartSchema = "domino.part/v1"
 // needs no scenario file and gives the bytes a single run would.
 type Part struct {
 	Schema string `json:"schema"`
-	// DominoVersion and ScenarioSHA256 identify the engine and the input:
-	// parts of different versions or files must not be merged.
+	// DominoVersion and ScenarioSHA256 identify the engine and the input
+	// (the SHA-256 of the scenario file and of the platform file it refers
+	// to, graph.File.Digest): parts of different versions or files must not
+	// be merged.
 	DominoVersion  string `json:"domino_version"`
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	Scenario       string `json:"scenario"`

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -160,18 +159,6 @@ func loadInput(arg string) (*graph.File, error) {
 		return graph.LoadFS(scenarios.FS, path)
 	}
 	return graph.LoadFile(path)
-}
-
-// readInput returns the bytes of the file loadInput(arg) loads.
-func readInput(arg string) ([]byte, error) {
-	path, embedded, err := resolveInput(arg)
-	if err != nil {
-		return nil, err
-	}
-	if embedded {
-		return fs.ReadFile(scenarios.FS, path)
-	}
-	return os.ReadFile(path)
 }
 
 // resolveInput says where the scenario file arg names is: a path on disk,

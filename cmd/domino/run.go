@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -161,9 +159,10 @@ func runTrials(e *env, c *graph.Compiled, opt sim.Options) (*sim.Aggregator, err
 }
 
 // newPart returns agg as the part of the run of trials with the given seed
-// that holds trials [from, to), naming the scenario file by its SHA-256.
+// that holds trials [from, to), naming the input by the SHA-256 of the
+// scenario file and of the platform file it refers to (graph.File.Digest).
 func newPart(arg string, agg *sim.Aggregator, sh shard, seed uint64, trials, from, to int) (*sim.Part, error) {
-	data, err := readInput(arg)
+	f, err := loadInput(arg)
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +170,7 @@ func newPart(arg string, agg *sim.Aggregator, sh shard, seed uint64, trials, fro
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	p.DominoVersion, p.ScenarioSHA256 = dominoVersion(), hex.EncodeToString(sum[:])
+	p.DominoVersion, p.ScenarioSHA256 = dominoVersion(), f.Digest
 	p.Trials, p.Shard, p.Shards, p.From, p.To = trials, sh.index, sh.count, from, to
 	return p, nil
 }
