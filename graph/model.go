@@ -9,11 +9,11 @@ type Pos struct {
 
 // File is a loaded platform or scenario file (MODEL.md §2).
 type File struct {
-	Name      string // the path or name the file was loaded from
+	Name string // the path or name the file was loaded from
 	// Digest is the hex SHA-256 of the file's bytes and of those of the
 	// platform file it refers to, if any: what a run's results depend on
 	// besides the seed and the trials.
-	Digest string
+	Digest    string
 	Version   int
 	Platform  *Platform
 	Scenarios []*Scenario
