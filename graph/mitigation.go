@@ -1,6 +1,6 @@
 package graph
 
-var mitigationKeys = []string{"id", "description", "cost", "add_crews", "patch"}
+var mitigationKeys = mitigationObject.keys()
 
 // mitigations decodes the top-level mitigations: list; each patch is checked
 // against the base platform like a scenario's.
@@ -34,7 +34,8 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 				m.Cost = c
 			}
 		}
-		if v, ok := f["add_crews"]; ok {
+		crewsNd, hasCrews := f["add_crews"]
+		if v, ok := crewsNd, hasCrews; ok {
 			if n, ok := d.int(v.val); ok && (n < 1 || n > 1<<20) {
 				d.errorf(v.val, "want add_crews ≥ 1, got %d", n)
 			} else {
@@ -43,6 +44,9 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		}
 		v, ok := f["patch"]
 		switch {
+		case ok && hasCrews:
+			d.errorf(crewsNd.val, "a mitigation has a patch or add_crews, not both: make two mitigations")
+			continue
 		case ok:
 			m.patch = v.val
 			m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path)

@@ -9,7 +9,11 @@ type Pos struct {
 
 // File is a loaded platform or scenario file (MODEL.md §2).
 type File struct {
-	Name      string // the path or name the file was loaded from
+	Name string // the path or name the file was loaded from
+	// Digest is the hex SHA-256 of the file's bytes and of those of the
+	// platform file it refers to, if any: what a run's results depend on
+	// besides the seed and the trials.
+	Digest    string
 	Version   int
 	Platform  *Platform
 	Scenarios []*Scenario
@@ -236,7 +240,7 @@ const (
 )
 
 // EventKinds lists the event kinds in the spelling of the files.
-var EventKinds = []string{"site-outage", "region-outage", "isolate", "service-fault", "random-failures"}
+var EventKinds = names(eventKinds)
 
 func (k EventKind) String() string {
 	if int(k) < len(EventKinds) {

@@ -43,7 +43,10 @@ type Outcome struct {
 	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
 	Cost           int64 // Σ cost_per_hour × downtime, rounded to currency units
 	CrewMs         int64
-	Deadlock       bool
+	// CrewWaitMs is the time jobs spent queued for a crew, summed over
+	// jobs and clipped at H: what more crews would save.
+	CrewWaitMs int64
+	Deadlock   bool
 
 	// Curve: at each grid time, the number of services up and the fraction
 	// of users served in parts per billion.
@@ -117,8 +120,8 @@ type Trial struct {
 	segDeg     []bool
 	segLack    []int64
 	segSince   []int64
-	shedNum    []int64
-	degShedNum []int64
+	shedNum    []wide
+	degShedNum []wide
 	segMark    []bool
 	segDirty   []int32
 	shedLost   float64 // Σ users × (1 − φ) × (1 − soft_weight × degraded) over up services
@@ -215,8 +218,8 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.segDeg = make([]bool, ns)
 	t.segLack = make([]int64, ns)
 	t.segSince = make([]int64, ns)
-	t.shedNum = make([]int64, ns)
-	t.degShedNum = make([]int64, ns)
+	t.shedNum = make([]wide, ns)
+	t.degShedNum = make([]wide, ns)
 	t.segMark = make([]bool, ns)
 	t.downSince = make([]int64, ns)
 	t.degSince = make([]int64, ns)
@@ -399,7 +402,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Shed)
 	clear(o.Partial)
 	clear(o.DegradedShed)
-	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.Deadlock = 0, false, 0, 0, 0, 0, false
+	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
 }
 
 // draw samples d from the stream keyed by (trial, entity, purpose, n).
@@ -432,6 +435,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 	for len(t.events) > 0 {
 		now := t.events[0].t
 		t.recordGrid(now)
+		// The queue is constant between instants: it changes only when
+		// events apply and crews are assigned.
+		t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
 		t.now = now
 		for len(t.events) > 0 && t.events[0].t == now {
 			t.apply(t.events.pop())
