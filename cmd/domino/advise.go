@@ -94,7 +94,7 @@ func runAdvise(e *env, fs *pflag.FlagSet) int {
 		cands = append(cands, gen...)
 	}
 	if len(cands) == 0 {
-		return inputError(e, fmt.Errorf("%s: no candidate mitigations: the file has none and every service is on every site", f.Name))
+		return inputError(e, fmt.Errorf("%s: no candidate mitigations: the file has none, and no service whose perfect world saves anything (domino rank) has a site left to be replicated to", f.Name))
 	}
 	if !fs.Changed("budget") {
 		for _, cand := range cands {
