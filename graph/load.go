@@ -231,6 +231,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 			continue
 		}
 		sc.Platform = base
+		sc.src = it
 		if patch != nil {
 			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val, it.path)
 			if p == nil {

@@ -31,6 +31,9 @@ type Mitigation struct {
 	ID          string
 	Description string
 	Cost        float64
+	// AddCrews is how many crews it adds to the scenario's (beyond
+	// MODEL.md §10, whose patches cannot change a scenario): "more crews".
+	AddCrews int
 	// Platform is the file's platform with this mitigation's patch alone.
 	Platform *Platform
 	Pos      Pos
@@ -221,6 +224,8 @@ type Scenario struct {
 	// patch applied (the file's own platform when there is no patch).
 	Platform *Platform
 	Pos      Pos
+
+	src node // the scenario as written, for ScenarioValue
 }
 
 // EventKind is the kind of a scenario event.

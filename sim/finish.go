@@ -106,6 +106,9 @@ func (t *Trial) destroyData(ei, k int32) {
 	e := &c.Events[ei]
 	o := &t.out
 	destroyed := func(x int32) bool {
+		if x == t.world.siteUp {
+			return false
+		}
 		for _, y := range e.Sites {
 			if y == x {
 				return true
@@ -115,7 +118,7 @@ func (t *Trial) destroyData(ei, k int32) {
 	}
 	for s := range c.Services {
 		cs := &c.Services[s]
-		if cs.Data == nil {
+		if cs.Data == nil || int32(s) == t.world.svcUp {
 			continue
 		}
 		hit, survivor := false, false
