@@ -33,6 +33,7 @@ func (t *Trial) finish() {
 	c := t.c
 	H := t.H
 	o := &t.out
+	o.CrewWaitMs += int64(t.queue.n) * (H - t.now)
 	t.now = H
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
@@ -40,9 +41,9 @@ func (t *Trial) finish() {
 	for s := range c.Services {
 		// Close every impact segment at H.
 		if d := H - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
-			t.shedNum[s] += t.segLack[s] * d
+			t.shedNum[s].addMul(t.segLack[s], d)
 			if t.segDeg[s] {
-				t.degShedNum[s] += t.segLack[s] * d
+				t.degShedNum[s].addMul(t.segLack[s], d)
 			}
 			o.Partial[s] = true
 		}
@@ -80,10 +81,10 @@ func (t *Trial) finish() {
 		// shed load counts in full (MODEL.md §11).
 		deg, shed := float64(o.Degraded[s]), 0.0
 		if cs.Load > 0 {
-			shed = float64(t.shedNum[s]) / float64(cs.Load)
-			deg -= float64(t.degShedNum[s]) / float64(cs.Load)
-			o.Shed[s] = int64(math.Round(shed))
-			o.DegradedShed[s] = int64(math.Round(float64(t.degShedNum[s]) / float64(cs.Load)))
+			var degShed float64
+			o.Shed[s], shed = t.shedNum[s].div(cs.Load)
+			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)
+			deg -= degShed
 		}
 		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
 		cost += cs.CostPerHour * (float64(o.Downtime[s]) + shed) / float64(graph.Hour)
@@ -105,6 +106,9 @@ func (t *Trial) destroyData(ei, k int32) {
 	e := &c.Events[ei]
 	o := &t.out
 	destroyed := func(x int32) bool {
+		if x == t.world.siteUp {
+			return false
+		}
 		for _, y := range e.Sites {
 			if y == x {
 				return true
@@ -114,7 +118,7 @@ func (t *Trial) destroyData(ei, k int32) {
 	}
 	for s := range c.Services {
 		cs := &c.Services[s]
-		if cs.Data == nil {
+		if cs.Data == nil || int32(s) == t.world.svcUp {
 			continue
 		}
 		hit, survivor := false, false

@@ -24,6 +24,10 @@ const (
 	exitInput    = 1
 	exitUsage    = 2
 	exitInternal = 3
+	// exitInterrupted is the shell's status for a process stopped by
+	// SIGINT (128 + 2), also used for SIGTERM: the run was cut short and
+	// what it wrote says so.
+	exitInterrupted = 130
 )
 
 // env is what a subcommand may touch: its streams, never os.Std*.
@@ -32,6 +36,7 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	getenv func(string) string
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -63,7 +68,7 @@ func lookup(name string) *command {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	if len(args) == 0 {
 		printUsage(stderr)
 		return exitUsage
@@ -147,23 +152,36 @@ func inputError(e *env, err error) int {
 // loadInput loads a scenario file given as a path or as the name of an
 // embedded example; "" means the embedded default.
 func loadInput(arg string) (*graph.File, error) {
+	path, embedded, err := resolveInput(arg)
+	if err != nil {
+		return nil, err
+	}
+	if embedded {
+		return graph.LoadFS(scenarios.FS, path)
+	}
+	return graph.LoadFile(path)
+}
+
+// resolveInput says where the scenario file arg names is: a path on disk,
+// or else a path in the embedded examples (scenarios.FS).
+func resolveInput(arg string) (path string, embedded bool, err error) {
 	if arg == "" {
 		arg = scenarios.Default
 	}
-	_, err := os.Stat(arg)
+	_, err = os.Stat(arg)
 	if err == nil {
-		return graph.LoadFile(arg)
+		return arg, false, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		// There is something by that name, just not readable: say why
 		// rather than look for an example of that name.
-		return nil, fmt.Errorf("read %s: %w", arg, unwrapPathError(err))
+		return "", false, fmt.Errorf("read %s: %w", arg, unwrapPathError(err))
 	}
 	name := strings.TrimSuffix(arg, ".yaml")
 	if scenarios.Has(name) {
-		return graph.LoadFS(scenarios.FS, scenarios.Path(name))
+		return scenarios.Path(name), true, nil
 	}
-	return nil, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
+	return "", false, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
 }
 
 // unwrapPathError drops the operation and path an *fs.PathError repeats.

@@ -8,23 +8,26 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/sim"
 )
 
 func init() {
 	register(&command{
 		name: "graph", order: 40,
 		summary: "Draw the service graph: sites, services, dependencies (DOT, SVG or PNG)",
-		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime]] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
+		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed] | --rank RANK.json] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "draw the platform as patched by this scenario")
 			fs.String("results", "", "colour services by a results file of 'domino run --format json'")
-			fs.String("color", "affected", "with --results: colour by P(affected) ('affected') or mean downtime ('downtime')")
+			fs.String("rank", "", "colour services by their saving in a file of 'domino rank --format json'")
+			fs.String("color", "affected", "with --results: colour by P(affected) ('affected'), mean downtime ('downtime') or mean shed time, the load short of capacity ('shed')")
 			fs.String("focus", "", "draw only this service and its neighbours")
 			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
 			fs.String("rankdir", "LR", "layout direction: LR (left to right) or TB (top to bottom)")
@@ -39,7 +42,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	const name = "graph"
 	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
 	depth, _ := fs.GetInt("depth")
-	scenario, resultsPath, colorBy := str("scenario"), str("results"), str("color")
+	scenario, resultsPath, colorBy, rankPath := str("scenario"), str("results"), str("color"), str("rank")
 	focus, rankdir, format, out := str("focus"), strings.ToUpper(str("rankdir")), str("format"), str("output")
 
 	if fs.NArg() != 1 {
@@ -48,8 +51,11 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if format = chooseFormat(e, name, format, out, "dot", graphFormats, graphFormatFor); format == "" {
 		return exitUsage
 	}
-	if colorBy != "affected" && colorBy != "downtime" {
-		return usageError(e, name, "unknown --color %q: want affected or downtime", colorBy)
+	if resultsPath != "" && rankPath != "" {
+		return usageError(e, name, "give --results or --rank, not both: the nodes have one colour")
+	}
+	if !slices.Contains(graphColors, colorBy) {
+		return usageError(e, name, "unknown --color %q: want affected, downtime or shed", colorBy)
 	}
 	if rankdir != "LR" && rankdir != "TB" {
 		return usageError(e, name, "unknown --rankdir %q: want LR or TB", rankdir)
@@ -70,6 +76,15 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		if scenario == "" && res.Scenario != "" && f.Scenario(res.Scenario) != nil {
 			// Results belong to a scenario: draw the platform they ran on.
 			scenario = res.Scenario
+		}
+	}
+	var rk *sim.Ranking
+	if rankPath != "" {
+		if rk, err = readRanking(rankPath); err != nil {
+			return inputError(e, err)
+		}
+		if scenario == "" && f.Scenario(rk.Scenario) != nil {
+			scenario = rk.Scenario
 		}
 	}
 	p := f.Platform
@@ -100,6 +115,9 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
 	if res != nil {
 		res.apply(&opt, colorBy)
+	}
+	if rk != nil {
+		applyRanking(&opt, rk, p.Currency)
 	}
 	var dot bytes.Buffer
 	if err := output.DOT(&dot, p, opt); err != nil {
@@ -137,6 +155,9 @@ type graphResults struct {
 		Downtime  struct {
 			Mean float64 `json:"mean"`
 		} `json:"downtime_ms"`
+		Shed struct {
+			Mean float64 `json:"mean"`
+		} `json:"shed_ms"`
 	} `json:"services"`
 }
 
@@ -155,24 +176,35 @@ func readGraphResults(path string) (*graphResults, error) {
 	return &r, nil
 }
 
+var graphColors = []string{"affected", "downtime", "shed"}
+
 // apply sets opt's heat colours from the results: P(affected) on a fixed
-// 0–1 scale, or mean downtime scaled to the largest one.
+// 0–1 scale, or mean downtime or shed time scaled to the largest one.
 func (r *graphResults) apply(opt *output.DOTOptions, by string) {
 	opt.Heat = make(map[string]float64, len(r.Services))
 	for _, s := range r.Services {
-		if by == "downtime" {
+		switch by {
+		case "downtime":
 			opt.Heat[s.ID] = s.Downtime.Mean
-		} else {
+		case "shed":
+			opt.Heat[s.ID] = s.Shed.Mean
+		default:
 			opt.Heat[s.ID] = s.PAffected
 		}
 	}
-	if by == "downtime" {
+	switch by {
+	case "downtime", "shed":
 		opt.HeatLabel = "mean downtime"
+		if by == "shed" {
+			// Shed time is the time up short of capacity, weighted by the
+			// share of the load not carried (MODEL.md §11).
+			opt.HeatLabel = "mean shed time"
+		}
 		opt.HeatFormat = func(ms float64) string { return graph.FormatDuration(int64(math.Round(ms))) }
-		return
+	default:
+		opt.HeatLabel = "P(affected)"
+		opt.HeatMax = 1
 	}
-	opt.HeatLabel = "P(affected)"
-	opt.HeatMax = 1
 }
 
 var graphFormats = []string{"dot", "svg", "png"}
@@ -186,4 +218,33 @@ func graphFormatFor(path string) string {
 		return ext[1:]
 	}
 	return ""
+}
+
+func readRanking(path string) (*sim.Ranking, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rank: %w", err)
+	}
+	var r sim.Ranking
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s: not a rank file: %w", path, err)
+	}
+	if r.Schema != sim.RankSchema {
+		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino rank --format json')", path, r.Schema, sim.RankSchema)
+	}
+	return &r, nil
+}
+
+// applyRanking colours services by their saving, scaled to the largest
+// saving of a service (a site's, often the largest, would wash every
+// service out; sites are clusters, not coloured nodes).
+func applyRanking(opt *output.DOTOptions, r *sim.Ranking, currency string) {
+	opt.Heat = make(map[string]float64, len(r.Items))
+	for _, it := range r.Items {
+		if it.Kind == "service" {
+			opt.Heat[it.ID] = max(it.Saving.Mean, 0)
+		}
+	}
+	opt.HeatLabel = "saving in " + output.MetricTitle(r.Metric, r.Unit, currency)
+	opt.HeatFormat = func(v float64) string { return output.MetricValue(r.Unit, v) }
 }
