@@ -48,8 +48,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return usageError(e, name, "%v", err)
 	}
-	if fs.Changed("trials") && trials < 1 {
-		return usageError(e, name, "--trials must be at least 1, got %d", trials)
+	// --trial median and worst keep one score per trial, hence the bound.
+	if fs.Changed("trials") && (trials < 1 || trials > graph.MaxTrials) {
+		return usageError(e, name, "--trials must be in [1, %d], got %d", graph.MaxTrials, trials)
 	}
 	if format = chooseFormat(e, name, format, out, "table", output.TraceFormats, output.TraceFormatFor); format == "" {
 		return exitUsage
