@@ -54,7 +54,7 @@ type backstageDoc struct {
 func parseBackstage(b *builder, in Input) error {
 	dec := yaml.NewDecoder(bytes.NewReader(in.Data))
 	for i := 0; ; i++ {
-		var e *backstageEntity
+		var e backstageEntity
 		err := dec.Decode(&e)
 		if errors.Is(err, io.EOF) {
 			break
@@ -62,11 +62,11 @@ func parseBackstage(b *builder, in Input) error {
 		if err != nil {
 			return fmt.Errorf("%s: document %d: %v: want Backstage catalog entities (apiVersion, kind, metadata.name, spec)", in.Name, i+1, oneLine(err.Error()))
 		}
-		if e == nil {
-			continue // an empty document between two ---
+		if e.Kind == "" && e.Metadata.Name == "" {
+			continue // an empty document, or one that is no entity at all
 		}
 		where := fmt.Sprintf("%s: document %d", in.Name, i+1)
-		b.addBackstage(where, *e)
+		b.addBackstage(where, e)
 	}
 	return nil
 }

@@ -199,6 +199,7 @@ type builder struct {
 	quietDups bool
 	warns     []string
 	backstage []backstageDoc // resolved once every file is read
+	siteNames map[string]string
 }
 
 func newBuilder(format string, opt Options) *builder {
@@ -252,6 +253,19 @@ func (b *builder) edge(from, to string, calls float64, soft bool, where string) 
 		e.counted = true
 		e.calls += calls
 	}
+}
+
+// site returns the id of a site the source names, keeping the smallest
+// spelling as the site's name.
+func (b *builder) site(name string) string {
+	id := Normalize(name)
+	if b.siteNames == nil {
+		b.siteNames = map[string]string{}
+	}
+	if old, ok := b.siteNames[id]; !ok || name < old {
+		b.siteNames[id] = name
+	}
+	return id
 }
 
 // label is how a node appears in warnings before ids are assigned.
@@ -346,48 +360,47 @@ func (b *builder) sites() []Site {
 	}
 	slices.Sort(extra)
 	for _, s := range extra {
-		out = append(out, Site{ID: s})
+		site := Site{ID: s}
+		if name := b.siteNames[s]; name != s {
+			site.Name = name
+		}
+		out = append(out, site)
 	}
 	return out
 }
 
 // assignIDs gives every node an id. All nodes start with their bare name;
-// nodes whose ids collide are qualified with one more part (namespace, kind,
-// cluster) as long as that sets them apart; ids that still collide, because
-// their names differ only in what normalisation removes, get a suffix -2,
-// -3... in the order of their keys, with a warning.
+// the nodes of a group whose ids collide are qualified with the first part
+// (namespace, kind, cluster...) that tells some of them apart, until no
+// part does; ids that still collide, because their names differ only in
+// what normalisation removes, get a suffix -2, -3... in the order of their
+// keys, with a warning.
 func (b *builder) assignIDs() {
 	nodes := make([]*node, 0, len(b.nodes))
 	for _, n := range b.nodes {
 		nodes = append(nodes, n)
 	}
 	slices.SortFunc(nodes, func(x, y *node) int { return cmp.Compare(x.key, y.key) })
-	level := make(map[*node]int, len(nodes))
-	for _, n := range nodes {
-		level[n] = 1
-	}
+	parts := make(map[*node]uint, len(nodes)) // bit i: parts[i] is in the id
 	for changed := true; changed; {
 		changed = false
-		for _, group := range collisions(nodes, level) {
-			if !distinctAbove(group) {
-				continue
-			}
-			for _, n := range group {
-				if level[n] < len(n.parts) {
-					level[n]++
-					changed = true
+		for _, group := range collisions(nodes, parts) {
+			if i := firstDifference(group, parts); i > 0 {
+				for _, n := range group {
+					parts[n] |= 1 << i
 				}
+				changed = true
 			}
 		}
 	}
 	for _, n := range nodes {
-		n.id = qualified(n, level[n])
+		n.id = qualified(n, parts[n])
 	}
 	taken := map[string]bool{}
 	for _, n := range nodes {
 		taken[n.id] = true
 	}
-	for _, group := range collisions(nodes, level) {
+	for _, group := range collisions(nodes, parts) {
 		for i, n := range group[1:] {
 			id := n.id
 			for k := i + 2; taken[id]; k++ {
@@ -400,13 +413,13 @@ func (b *builder) assignIDs() {
 	}
 }
 
-// collisions returns the groups of two or more nodes whose ids at their
-// current level are the same, each in key order.
-func collisions(nodes []*node, level map[*node]int) [][]*node {
+// collisions returns the groups of two or more nodes whose ids with the
+// current parts are the same, each in key order.
+func collisions(nodes []*node, parts map[*node]uint) [][]*node {
 	byID := map[string][]*node{}
 	var ids []string
 	for _, n := range nodes {
-		id := qualified(n, level[n])
+		id := qualified(n, parts[n])
 		if byID[id] == nil {
 			ids = append(ids, id)
 		}
@@ -421,26 +434,40 @@ func collisions(nodes []*node, level map[*node]int) [][]*node {
 	return out
 }
 
-// distinctAbove reports whether qualifying the group further could set any
-// two of its members apart.
-func distinctAbove(group []*node) bool {
-	seen := map[string]bool{}
-	for _, n := range group {
-		seen[strings.Join(n.parts, "\x00")] = true
+// firstDifference is the index of the first qualifying part, not yet in
+// the group's ids, on which members of the group differ; 0 if none.
+func firstDifference(group []*node, parts map[*node]uint) int {
+	for i := 1; i < maxParts; i++ {
+		seen := map[string]bool{}
+		in := false
+		for _, n := range group {
+			in = in || parts[n]&(1<<i) != 0
+			p := ""
+			if i < len(n.parts) {
+				p = n.parts[i]
+			}
+			seen[p] = true
+		}
+		if !in && len(seen) > 1 {
+			return i
+		}
 	}
-	return len(seen) > 1
+	return 0
 }
 
-// qualified is the id of n using its first k parts, the most significant
-// last: name, namespace.name, kind.namespace.name...
-func qualified(n *node, k int) string {
-	k = min(k, len(n.parts))
-	var ps []string
-	for i := k - 1; i >= 0; i-- {
-		if n.parts[i] != "" {
+// maxParts bounds the parts of a name: name, namespace, kind, cluster.
+const maxParts = 4
+
+// qualified is the id of n with the parts of the mask, the most
+// significant first: kind.namespace.name, cluster.name...
+func qualified(n *node, mask uint) string {
+	ps := []string{n.parts[0]}
+	for i := 1; i < len(n.parts); i++ {
+		if mask&(1<<i) != 0 && n.parts[i] != "" {
 			ps = append(ps, n.parts[i])
 		}
 	}
+	slices.Reverse(ps)
 	return Normalize(strings.Join(ps, "."))
 }
 

@@ -90,10 +90,10 @@ func (b *builder) kialiNode(where string, n kialiNode) string {
 	}
 	site := ""
 	if n.Cluster != "" && n.Cluster != "unknown" {
-		site = Normalize(n.Cluster)
+		site = b.site(n.Cluster)
 	}
 	key := fmt.Sprintf("kiali:%s\x00%s\x00%s\x00%s", n.Cluster, n.Namespace, name, typ)
-	b.node(key, []string{name, n.Namespace, typ, n.Cluster}, display, site)
+	b.node(key, []string{name, n.Namespace, n.Cluster, typ}, display, site)
 	return key
 }
 
