@@ -1,0 +1,56 @@
+package importer
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// fuzzImport feeds arbitrary bytes to one format's importer: it may fail,
+// but never panic, and whatever it accepts must be a platform file that
+// loads and compiles.
+func fuzzImport(f *testing.F, format string, opt Options) {
+	files, _ := filepath.Glob(filepath.Join(testdata, format, "*", "*"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := Import(format, []Input{{Name: "fuzz", Data: data}}, opt)
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := g.WriteYAML(&b); err != nil {
+			t.Fatal(err)
+		}
+		if len(g.Services) == 0 {
+			// A file with nothing in it imports to an empty platform,
+			// which the loader rightly refuses; the command reports it.
+			return
+		}
+		file, err := graph.Load(bytes.NewReader(b.Bytes()), "fuzz.yaml")
+		if err != nil {
+			t.Fatalf("import output does not load: %v\n%s", err, b.Bytes())
+		}
+		for _, sc := range file.Scenarios {
+			if _, err := graph.Compile(sc); err != nil {
+				t.Fatalf("import output does not compile: %v", err)
+			}
+		}
+	})
+}
+
+func FuzzImportBackstage(f *testing.F) { fuzzImport(f, "backstage", Options{}) }
+func FuzzImportJaeger(f *testing.F)    { fuzzImport(f, "jaeger", Options{MinCalls: 2}) }
+func FuzzImportKiali(f *testing.F)     { fuzzImport(f, "kiali", Options{KialiLevel: KialiApp}) }
+func FuzzImportDOT(f *testing.F)       { fuzzImport(f, "dot", Options{}) }
+func FuzzImportPrometheus(f *testing.F) {
+	fuzzImport(f, "prometheus", Options{KeepVirtual: true})
+}
