@@ -13,13 +13,15 @@ import (
 // but never panic, and whatever it accepts must be a platform file that
 // loads and compiles.
 func fuzzImport(f *testing.F, format string, opt Options) {
-	files, _ := filepath.Glob(filepath.Join(testdata, format, "*", "*"))
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
+	dirs, _ := filepath.Glob(filepath.Join(testdata, format, "*"))
+	for _, dir := range dirs {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
 		}
-		f.Add(b)
+		rel, _ := filepath.Rel(testdata, dir)
+		for _, in := range readCase(f, rel) {
+			f.Add(in.Data)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := Import(format, []Input{{Name: "fuzz", Data: data}}, opt)
