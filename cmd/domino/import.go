@@ -131,7 +131,7 @@ func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, ok bool) {
 
 // importExts are the file name endings read from a directory, per format.
 var importExts = map[string][]string{
-	"backstage":  {".yaml", ".yml"},
+	"backstage":  {".yaml", ".yml", ".json"},
 	"jaeger":     {".json"},
 	"kiali":      {".json"},
 	"dot":        {".dot", ".gv"},

@@ -48,27 +48,71 @@ type backstageDoc struct {
 	where string
 }
 
-// parseBackstage reads one catalog file, of one or more YAML documents.
-// Relations are resolved only once every file is read (resolveBackstage),
-// since a reference may point into another file.
+// parseBackstage reads one catalog file: YAML documents of one entity each
+// (catalog-info.yaml), or what the catalog API answers, a list of entities
+// (/api/catalog/entities) or an object with them under "items"
+// (/api/catalog/entities/by-query). Relations are resolved only once every
+// file is read (resolveBackstage), since a reference may point into
+// another file.
 func parseBackstage(b *builder, in Input) error {
 	dec := yaml.NewDecoder(bytes.NewReader(in.Data))
-	for i := 0; ; i++ {
-		var e backstageEntity
-		err := dec.Decode(&e)
+	for i := 1; ; i++ {
+		var doc any
+		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%s: document %d: %v: want Backstage catalog entities (apiVersion, kind, metadata.name, spec)", in.Name, i+1, oneLine(err.Error()))
+			return fmt.Errorf("%s: document %d: %v: %s", in.Name, i, oneLine(err.Error()), backstageWant)
 		}
-		if e.Kind == "" && e.Metadata.Name == "" {
-			continue // an empty document, or one that is no entity at all
+		entities, err := backstageEntities(doc)
+		if err != nil {
+			return fmt.Errorf("%s: document %d: %v: %s", in.Name, i, err, backstageWant)
 		}
-		where := fmt.Sprintf("%s: document %d", in.Name, i+1)
-		b.addBackstage(where, e)
+		for j, e := range entities {
+			where := fmt.Sprintf("%s: document %d", in.Name, i)
+			if len(entities) > 1 {
+				where += fmt.Sprintf(" entity %d", j+1)
+			}
+			b.addBackstage(where, e)
+		}
 	}
 	return nil
+}
+
+const backstageWant = "want Backstage catalog entities (kind, metadata.name, spec), one per YAML document or a list of them"
+
+// backstageEntities decodes one document into its entities; an empty
+// document has none.
+func backstageEntities(doc any) ([]backstageEntity, error) {
+	var items []any
+	switch d := doc.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		items = d
+	case map[string]any:
+		if list, ok := d["items"].([]any); ok && d["kind"] == nil {
+			items = list
+		} else {
+			items = []any{d}
+		}
+	default:
+		return nil, fmt.Errorf("got %T", doc)
+	}
+	out := make([]backstageEntity, 0, len(items))
+	for _, it := range items {
+		b, err := yaml.Marshal(it)
+		if err != nil {
+			return nil, err
+		}
+		var e backstageEntity
+		if err := yaml.Unmarshal(b, &e); err != nil {
+			return nil, errors.New(oneLine(err.Error()))
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 func (b *builder) addBackstage(where string, e backstageEntity) {
