@@ -8,16 +8,16 @@ import (
 )
 
 var (
-	platformKeys = []string{"name", "currency", "sites", "services"}
-	siteKeys     = []string{"id", "name", "region", "servers", "mtbf", "mttr"}
-	serviceKeys  = []string{"id", "name", "users", "cost_per_hour", "priority", "placement", "redundancy",
-		"depends_on", "start_needs", "tooling", "restart", "data", "rto", "rpo", "mtbf", "mttr", "load", "collapse_below"}
-	redundancyKeys = []string{"mode", "quorum", "primary", "failover"}
-	recoveryKeys   = []string{"auto", "manual"}
-	dataKeys       = []string{"replication", "lag", "backup"}
-	backupKeys     = []string{"every", "offsite"}
-	modeNames      = []string{"active-active", "active-standby", "single"}
-	replNames      = []string{"none", "async", "sync"}
+	platformKeys   = platformObject.keys()
+	siteKeys       = siteObject.keys()
+	serviceKeys    = serviceObject.keys()
+	redundancyKeys = redundancyObject.keys()
+	recoveryKeys   = recoveryObject.keys()
+	dataKeys       = dataObject.keys()
+	backupKeys     = backupObject.keys()
+	dependencyKeys = dependencyObject.keys()
+	modeNames      = names(modes)
+	replNames      = names(replications)
 )
 
 // entrySrc is one site or service as a list of keys. A patched entry mixes
@@ -309,7 +309,12 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 		s.Priority = int(min(d.nonNegInt(v.val, "priority"), 1<<30))
 	}
 	if v, ok := f["load"]; ok {
-		s.Load = d.nonNegInt(v.val, "load")
+		// A load of 0 would mean "no servers needed": write nothing instead.
+		if n, ok := d.int(v.val); ok && n < 1 {
+			d.errorf(v.val, "want load ≥ 1 (servers needed for the full traffic), got %d", n)
+		} else {
+			s.Load = n
+		}
 	}
 	if v, ok := f["collapse_below"]; ok {
 		if x, ok := d.float(v.val); ok && !(x >= 0 && x < 1) {
@@ -514,7 +519,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 		return dep, ok
 	}
 	kvs, _ := d.mapping(nd, "")
-	f := d.fields(kvs, "depends_on entry", "service", "any", "need", "soft")
+	f := d.fields(kvs, "depends_on entry", dependencyKeys...)
 	sv, hasService := f["service"]
 	av, hasAny := f["any"]
 	ok = true

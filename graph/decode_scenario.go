@@ -2,22 +2,15 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 )
 
 var (
-	scenarioKeys = []string{"id", "description", "horizon", "trials", "crews", "break_glass", "soft_weight", "events", "patch"}
-	stageKeys    = []string{"after", "fraction"}
-	commonEvent  = []string{"kind", "cause", "at", "probability", "rate"}
-	outageEvent  = []string{"power_restore", "duration", "destroys_data"}
+	scenarioKeys = scenarioObject.keys()
+	stageKeys    = stageObject.keys()
 	// eventKeys lists the keys each event kind takes (MODEL.md §5).
-	eventKeys = map[EventKind][]string{
-		SiteOutage:     append(append([]string{"site"}, commonEvent...), outageEvent...),
-		RegionOutage:   append(append([]string{"region"}, commonEvent...), outageEvent...),
-		Isolate:        append([]string{"site", "duration"}, commonEvent...),
-		ServiceFault:   append([]string{"services", "duration"}, commonEvent...),
-		RandomFailures: commonEvent,
-	}
-	allEventKeys = append(append([]string{"site", "region", "services"}, commonEvent...), outageEvent...)
+	eventKeys    = keysByKind(eventObject)
+	allEventKeys = eventObject.keys()
 )
 
 // Scenario defaults (MODEL.md §6.10).
@@ -307,4 +300,18 @@ func fractionText(f Fraction) string {
 		return fmt.Sprint(f.Num)
 	}
 	return fmt.Sprintf("%d.%0*d", f.Num/f.Den, digits, f.Num%f.Den)
+}
+
+// keysByKind lists, for each event kind, the keys of o that apply to it.
+func keysByKind(o *object) map[EventKind][]string {
+	m := map[EventKind][]string{}
+	for k := range EventKinds {
+		kind := EventKind(k)
+		for _, f := range o.fields {
+			if f.kinds == nil || slices.Contains(f.kinds, kind) {
+				m[kind] = append(m[kind], f.key)
+			}
+		}
+	}
+	return m
 }

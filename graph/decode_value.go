@@ -50,14 +50,16 @@ func (d *decoder) positiveDuration(nd node) (int64, bool) {
 	return ms, ok
 }
 
-var distParams = map[string][]string{
-	"uniform":     {"min", "max"},
-	"triangular":  {"min", "mode", "max"},
-	"exponential": {"mean"},
-	"lognormal":   {"median", "p95", "mu", "sigma"},
-	"weibull":     {"shape", "scale"},
-	"gamma":       {"shape", "scale"},
-}
+// distParams lists the parameters of each family that takes a mapping.
+var distParams = func() map[string][]string {
+	m := map[string][]string{}
+	for _, f := range families {
+		if f.params != nil {
+			m[f.name] = f.params.keys()
+		}
+	}
+	return m
+}()
 
 // dist decodes a distribution of durations (MODEL.md §3): a plain duration
 // (fixed) or a mapping with one family key.

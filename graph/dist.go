@@ -23,7 +23,7 @@ const (
 	Empirical
 )
 
-var distNames = []string{"fixed", "uniform", "triangular", "exponential", "lognormal", "weibull", "gamma", "empirical"}
+var distNames = familyNames()
 
 // DistNames lists the distribution families in the spelling of the files.
 func DistNames() []string { return append([]string(nil), distNames...) }

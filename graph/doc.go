@@ -8,4 +8,7 @@
 // linted for the weak spots of the Kakao 2022 fire with Lint, and compiled for
 // the simulator with Compile into an immutable, index-based form (dense ids,
 // CSR adjacency) that the engine can walk without maps.
+//
+// Schema renders the file format as a JSON Schema for editors, from the same
+// tables of keys, enums and distribution families the loader checks against.
 package graph

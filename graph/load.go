@@ -102,7 +102,7 @@ type loadedFile struct {
 	platform *platformSrc
 }
 
-var fileKeys = []string{"version", "platform", "scenarios", "mitigations"}
+var fileKeys = fileObject.keys()
 
 // file decodes one file; depth is 1 for a referenced platform file.
 func (d *decoder) file(data []byte, name string, open opener, depth int) *loadedFile {

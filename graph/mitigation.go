@@ -1,6 +1,6 @@
 package graph
 
-var mitigationKeys = []string{"id", "description", "cost", "patch"}
+var mitigationKeys = mitigationObject.keys()
 
 // mitigations decodes the top-level mitigations: list; each patch is checked
 // against the base platform like a scenario's.

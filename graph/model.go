@@ -231,7 +231,7 @@ const (
 )
 
 // EventKinds lists the event kinds in the spelling of the files.
-var EventKinds = []string{"site-outage", "region-outage", "isolate", "service-fault", "random-failures"}
+var EventKinds = names(eventKinds)
 
 func (k EventKind) String() string {
 	if int(k) < len(EventKinds) {

@@ -12,7 +12,7 @@ import (
 // afresh (the base platform is never mutated) and every value keeps the
 // position of the file it came from: the patch or the platform.
 
-var patchKeys = []string{"services", "sites"}
+var patchKeys = patchObject.keys()
 
 // applyPatch returns base with the patch at nd applied, or nil when the
 // patch is unusable.

@@ -30,6 +30,14 @@ for s in "${scenarios[@]}"; do
 	results+=("$tmp/$s.json")
 done
 
+echo "capacity example" >&2
+cap=docs/examples/capacity.yaml
+domino run "$cap" --scenario short-standby -o "$tmp/short-standby.json"
+domino run "$cap" --scenario full-standby -o "$tmp/full-standby.json"
+domino plot "$tmp/short-standby.json" "$tmp/full-standby.json" --kind recovery \
+	--title "A standby with a quarter of the capacity: up, but shedding three quarters of the load" \
+	-o "$out/capacity-recovery.png"
+
 echo "plot recovery, downtime" >&2
 domino plot "${results[@]}" --kind recovery \
 	--title "Kakao, Pangyo fire: recovery with and without mitigations" -o "$out/kakao-recovery.png"

@@ -46,7 +46,27 @@ var benchCases = []struct {
 		return c
 	}},
 	{"gen-1000", func(b *testing.B) *graph.Compiled { return generated(b, 1000, 6) }},
+	{"gen-1000-load", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6)) }},
 	{"gen-10000", func(b *testing.B) *graph.Compiled { return generated(b, 10000, 12) }},
+}
+
+// withLoads gives every service placed on more than one site a load equal
+// to all its servers (MODEL.md §11), so that losing any replica sheds load
+// and active-standby services fail back: the capacity bookkeeping at its
+// busiest, for comparison with the same platform without loads.
+func withLoads(c *graph.Compiled) *graph.Compiled {
+	for s := range c.Services {
+		lo, hi := c.RepOff[s], c.RepOff[s+1]
+		if hi-lo < 2 {
+			continue
+		}
+		var servers int64
+		for _, r := range c.Replicas[lo:hi] {
+			servers += r.Servers
+		}
+		c.Services[s].Load = servers
+	}
+	return c
 }
 
 // BenchmarkTrial times the simulation of one trial of a site fire on one

@@ -40,9 +40,9 @@ func (t *Trial) finish() {
 	for s := range c.Services {
 		// Close every impact segment at H.
 		if d := H - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
-			t.shedNum[s] += t.segLack[s] * d
+			t.shedNum[s].addMul(t.segLack[s], d)
 			if t.segDeg[s] {
-				t.degShedNum[s] += t.segLack[s] * d
+				t.degShedNum[s].addMul(t.segLack[s], d)
 			}
 			o.Partial[s] = true
 		}
@@ -80,10 +80,10 @@ func (t *Trial) finish() {
 		// shed load counts in full (MODEL.md §11).
 		deg, shed := float64(o.Degraded[s]), 0.0
 		if cs.Load > 0 {
-			shed = float64(t.shedNum[s]) / float64(cs.Load)
-			deg -= float64(t.degShedNum[s]) / float64(cs.Load)
-			o.Shed[s] = int64(math.Round(shed))
-			o.DegradedShed[s] = int64(math.Round(float64(t.degShedNum[s]) / float64(cs.Load)))
+			var degShed float64
+			o.Shed[s], shed = t.shedNum[s].div(cs.Load)
+			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)
+			deg -= degShed
 		}
 		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
 		cost += cs.CostPerHour * (float64(o.Downtime[s]) + shed) / float64(graph.Hour)

@@ -124,9 +124,9 @@ func (t *Trial) segment(s int32) {
 		return
 	}
 	if d := t.now - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
-		t.shedNum[s] += t.segLack[s] * d
+		t.shedNum[s].addMul(t.segLack[s], d)
 		if t.segDeg[s] {
-			t.degShedNum[s] += t.segLack[s] * d
+			t.degShedNum[s].addMul(t.segLack[s], d)
 		}
 		t.out.Partial[s] = true
 	}

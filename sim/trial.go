@@ -117,8 +117,8 @@ type Trial struct {
 	segDeg     []bool
 	segLack    []int64
 	segSince   []int64
-	shedNum    []int64
-	degShedNum []int64
+	shedNum    []wide
+	degShedNum []wide
 	segMark    []bool
 	segDirty   []int32
 	shedLost   float64 // Σ users × (1 − φ) × (1 − soft_weight × degraded) over up services
@@ -211,8 +211,8 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.segDeg = make([]bool, ns)
 	t.segLack = make([]int64, ns)
 	t.segSince = make([]int64, ns)
-	t.shedNum = make([]int64, ns)
-	t.degShedNum = make([]int64, ns)
+	t.shedNum = make([]wide, ns)
+	t.degShedNum = make([]wide, ns)
 	t.segMark = make([]bool, ns)
 	t.downSince = make([]int64, ns)
 	t.degSince = make([]int64, ns)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -20,11 +21,11 @@ func init() {
 	register(&command{
 		name: "graph", order: 40,
 		summary: "Draw the service graph: sites, services, dependencies (DOT, SVG or PNG)",
-		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime]] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
+		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed]] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "draw the platform as patched by this scenario")
 			fs.String("results", "", "colour services by a results file of 'domino run --format json'")
-			fs.String("color", "affected", "with --results: colour by P(affected) ('affected') or mean downtime ('downtime')")
+			fs.String("color", "affected", "with --results: colour by P(affected) ('affected'), mean downtime ('downtime') or mean shed time, the load short of capacity ('shed')")
 			fs.String("focus", "", "draw only this service and its neighbours")
 			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
 			fs.String("rankdir", "LR", "layout direction: LR (left to right) or TB (top to bottom)")
@@ -48,8 +49,8 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if format = chooseFormat(e, name, format, out, "dot", graphFormats, graphFormatFor); format == "" {
 		return exitUsage
 	}
-	if colorBy != "affected" && colorBy != "downtime" {
-		return usageError(e, name, "unknown --color %q: want affected or downtime", colorBy)
+	if !slices.Contains(graphColors, colorBy) {
+		return usageError(e, name, "unknown --color %q: want affected, downtime or shed", colorBy)
 	}
 	if rankdir != "LR" && rankdir != "TB" {
 		return usageError(e, name, "unknown --rankdir %q: want LR or TB", rankdir)
@@ -137,6 +138,9 @@ type graphResults struct {
 		Downtime  struct {
 			Mean float64 `json:"mean"`
 		} `json:"downtime_ms"`
+		Shed struct {
+			Mean float64 `json:"mean"`
+		} `json:"shed_ms"`
 	} `json:"services"`
 }
 
@@ -155,24 +159,35 @@ func readGraphResults(path string) (*graphResults, error) {
 	return &r, nil
 }
 
+var graphColors = []string{"affected", "downtime", "shed"}
+
 // apply sets opt's heat colours from the results: P(affected) on a fixed
-// 0–1 scale, or mean downtime scaled to the largest one.
+// 0–1 scale, or mean downtime or shed time scaled to the largest one.
 func (r *graphResults) apply(opt *output.DOTOptions, by string) {
 	opt.Heat = make(map[string]float64, len(r.Services))
 	for _, s := range r.Services {
-		if by == "downtime" {
+		switch by {
+		case "downtime":
 			opt.Heat[s.ID] = s.Downtime.Mean
-		} else {
+		case "shed":
+			opt.Heat[s.ID] = s.Shed.Mean
+		default:
 			opt.Heat[s.ID] = s.PAffected
 		}
 	}
-	if by == "downtime" {
+	switch by {
+	case "downtime", "shed":
 		opt.HeatLabel = "mean downtime"
+		if by == "shed" {
+			// Shed time is the time up short of capacity, weighted by the
+			// share of the load not carried (MODEL.md §11).
+			opt.HeatLabel = "mean shed time"
+		}
 		opt.HeatFormat = func(ms float64) string { return graph.FormatDuration(int64(math.Round(ms))) }
-		return
+	default:
+		opt.HeatLabel = "P(affected)"
+		opt.HeatMax = 1
 	}
-	opt.HeatLabel = "P(affected)"
-	opt.HeatMax = 1
 }
 
 var graphFormats = []string{"dot", "svg", "png"}

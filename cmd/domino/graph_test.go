@@ -53,7 +53,7 @@ func TestGraph(t *testing.T) {
 	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
 	results := writeTestFile(t, dir, "r.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
 		"services": [{"id": "web", "p_affected": 0.75, "downtime_ms": {"mean": 5400000}},
-		{"id": "db", "p_affected": 1, "downtime_ms": {"mean": 3600000}}]}`)
+		{"id": "db", "p_affected": 1, "downtime_ms": {"mean": 3600000}, "shed_ms": {"mean": 2700000}}]}`)
 	badResults := writeTestFile(t, dir, "bad.json", `{"schema": "domino.rank/v1"}`)
 
 	tests := []struct {
@@ -90,6 +90,11 @@ func TestGraph(t *testing.T) {
 			name:    "results by downtime",
 			args:    []string{"graph", file, "--results", results, "--color", "downtime"},
 			wantOut: []string{"mean downtime 1h30m"},
+		},
+		{
+			name:    "results by shed time",
+			args:    []string{"graph", file, "--results", results, "--color", "shed"},
+			wantOut: []string{"mean shed time 45m"},
 		},
 		{
 			name:       "unknown focus",

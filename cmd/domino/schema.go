@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
+)
+
+func init() {
+	register(&command{
+		name: "schema", order: 25,
+		summary: "Print the JSON Schema of platform and scenario files, for editors",
+		usage:   "domino schema [-o FILE]  (see docs/editors.md)",
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+		},
+		run: runSchema,
+	})
+}
+
+// runSchema writes graph.Schema, the same bytes as docs/platform.schema.json
+// of this version of domino.
+func runSchema(e *env, fs *pflag.FlagSet) int {
+	const name = "schema"
+	out, _ := fs.GetString("output")
+	if fs.NArg() != 0 {
+		return usageError(e, name, "schema takes no arguments, got %q", fs.Args())
+	}
+	b := graph.Schema()
+	if out == "" || out == "-" {
+		if _, err := e.stdout.Write(b); err != nil {
+			return inputError(e, fmt.Errorf("write output: %w", err))
+		}
+		return exitOK
+	}
+	err := output.WriteFileAtomic(out, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+	if err != nil {
+		return inputError(e, err)
+	}
+	return exitOK
+}

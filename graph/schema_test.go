@@ -1,0 +1,638 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// schemaFile is the checked-in copy of Schema, for editors.
+const schemaFile = "../docs/platform.schema.json"
+
+func TestSchemaGolden(t *testing.T) {
+	got := Schema()
+	if !bytes.Equal(got, Schema()) {
+		t.Fatal("two calls of Schema gave different bytes")
+	}
+	if *update {
+		if err := os.WriteFile(schemaFile, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatalf("%v (run go test ./graph -run TestSchemaGolden -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is out of date: run go test ./graph -run TestSchemaGolden -update", schemaFile)
+	}
+}
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource("platform.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("platform.schema.json")
+	if err != nil {
+		t.Fatalf("compile the schema: %v", err)
+	}
+	return s
+}
+
+// instance turns YAML into the JSON value an editor's YAML language server
+// checks against the schema: anchors, aliases and merge keys resolved.
+func instance(t *testing.T, name string, data []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return inst
+}
+
+// shippedExamples returns every valid file domino ships or tests with, and
+// the complete files (version: 1 ..., after comments) shown in YAML blocks
+// of the docs.
+func shippedExamples(t *testing.T) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	var paths []string
+	for _, pat := range []string{"testdata/valid/*.yaml", "testdata/valid/*.json", "../scenarios/*.yaml", "../scenarios/testdata/*.yaml"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m) == 0 {
+			t.Fatalf("no files match %s", pat)
+		}
+		paths = append(paths, m...)
+	}
+	// Examples the docs keep as files, when there are any.
+	more, err := filepath.Glob("../docs/examples/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, more...)
+	for _, p := range paths {
+		if _, err := LoadFile(p); err != nil {
+			t.Fatalf("%s does not load, so it is no valid example:\n%v", p, err)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[p] = b
+	}
+	docs, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```yaml\n((?:#[^\n]*\n)*version: 1\n.*?)```")
+	for _, p := range append(docs, "../README.md") {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range block.FindAllSubmatch(b, -1) {
+			name := fmt.Sprintf("%s#%d", p, i+1)
+			if _, err := Load(bytes.NewReader(m[1]), name); err != nil {
+				t.Fatalf("%s does not load:\n%v", name, err)
+			}
+			out[name] = m[1]
+		}
+	}
+	return out
+}
+
+func TestSchemaAcceptsShippedFiles(t *testing.T) {
+	s := compileSchema(t)
+	files := shippedExamples(t)
+	names := slices.Sorted(func(yield func(string) bool) {
+		for k := range files {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, name := range names {
+		if err := s.Validate(instance(t, name, files[name])); err != nil {
+			t.Errorf("%s: the schema rejects a valid file:\n%v", name, err)
+		}
+	}
+}
+
+// TestSchemaRejects checks that the schema catches what an editor should
+// flag: each file under testdata/schema-invalid is rejected by Load, and by
+// the schema at the place its "# schema error at:" line names.
+func TestSchemaRejects(t *testing.T) {
+	s := compileSchema(t)
+	files, err := filepath.Glob("testdata/schema-invalid/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in testdata/schema-invalid (%v)", err)
+	}
+	for _, p := range files {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Load(bytes.NewReader(b), p); err == nil {
+				t.Errorf("Load accepts it")
+			}
+			m := regexp.MustCompile(`(?m)^# schema error at: (\S+)$`).FindSubmatch(b)
+			if m == nil {
+				t.Fatalf("no line '# schema error at: /json/pointer' says where the schema must object")
+			}
+			err = s.Validate(instance(t, p, b))
+			if err == nil {
+				t.Fatalf("the schema accepts it")
+			}
+			if want := fmt.Sprintf("at '%s'", m[1]); !strings.Contains(err.Error(), want) {
+				t.Errorf("the schema objects, but not %s:\n%v", want, err)
+			}
+		})
+	}
+}
+
+// The probe tests below check the generated schema against the loader's
+// behaviour rather than against the tables both are built from, so that a
+// key list written by hand in a decoder, or a schema node edited by hand,
+// cannot pass: at every strict mapping of a valid base file, every word of a
+// vocabulary is tried as a key, and the loader must call it unknown exactly
+// when the schema has no such property.
+
+const probeBase = `{
+  "version": 1,
+  "platform": {
+    "sites": [{"id": "a", "region": "r"}, {"id": "b", "region": "r"}],
+    "services": [
+      {"id": "s", "placement": {"a": 1, "b": 1}, "redundancy": {"mode": "active-standby"},
+       "depends_on": ["t", {"service": "u"}], "restart": {"auto": "1m"},
+       "data": {"replication": "async", "backup": {"every": "1d"}}, "mtbf": "1d"},
+      {"id": "t", "placement": {"a": 1}},
+      {"id": "u", "placement": {"a": 1}}
+    ]
+  },
+  "scenarios": [{"id": "sc",
+    "events": [{"kind": "site-outage", "site": "a", "power_restore": [{"after": "1h", "fraction": 1}]}],
+    "patch": {"services": [{"id": "s"}], "sites": [{"id": "a"}]}}],
+  "mitigations": [{"id": "m", "patch": {"services": [{"id": "t"}]}}]
+}`
+
+// probeSites are where each $defs object sits in probeBase ("" is the root).
+var probeSites = map[string]string{
+	"":                "",
+	"platform":        "platform",
+	"site":            "platform.sites.0",
+	"service":         "platform.services.0",
+	"redundancy":      "platform.services.0.redundancy",
+	"recovery":        "platform.services.0.restart",
+	"data":            "platform.services.0.data",
+	"backup":          "platform.services.0.data.backup",
+	"dependencyEntry": "platform.services.0.depends_on.1",
+	"scenario":        "scenarios.0",
+	"stage":           "scenarios.0.events.0.power_restore.0",
+	"patch":           "scenarios.0.patch",
+	"servicePatch":    "scenarios.0.patch.services.0",
+	"sitePatch":       "scenarios.0.patch.sites.0",
+	"mitigation":      "mitigations.0",
+}
+
+// eventBase is a minimal event of each kind.
+var eventBase = map[string]map[string]any{
+	"site-outage":     {"site": "a"},
+	"region-outage":   {"region": "r"},
+	"isolate":         {"site": "a", "duration": "1h"},
+	"service-fault":   {"services": []any{"t"}, "duration": "1h"},
+	"random-failures": {},
+}
+
+type probe struct {
+	t      *testing.T
+	schema map[string]any
+	vocab  []string
+}
+
+func newProbe(t *testing.T) *probe {
+	p := &probe{t: t}
+	if err := json.Unmarshal(Schema(), &p.schema); err != nil {
+		t.Fatal(err)
+	}
+	words := map[string]bool{"bogus": true}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k == "properties" {
+					for name := range x.(map[string]any) {
+						words[name] = true
+					}
+				}
+				if k == "enum" {
+					for _, e := range x.([]any) {
+						words[e.(string)] = true
+					}
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(p.schema)
+	// Words the model's documentation uses, so that a key the loader takes
+	// but the schema never mentions anywhere is tried too.
+	doc, err := os.ReadFile("../docs/model.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile("`([a-z][a-z0-9_-]*)`").FindAllSubmatch(doc, -1) {
+		words[string(m[1])] = true
+	}
+	for w := range words {
+		p.vocab = append(p.vocab, w)
+	}
+	sort.Strings(p.vocab)
+	return p
+}
+
+// get follows a JSON-pointer-like path of keys through the schema.
+func (p *probe) get(path ...string) map[string]any {
+	var v any = p.schema
+	for _, k := range path {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case []any:
+			var i int
+			fmt.Sscan(k, &i)
+			v = x[i]
+		}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		p.t.Fatalf("schema has no object at %v", path)
+	}
+	return m
+}
+
+func (p *probe) def(name string) map[string]any {
+	if name == "" {
+		return p.schema
+	}
+	return p.get("$defs", name)
+}
+
+func keysOf[V any](m map[string]V) []string {
+	return slices.Sorted(func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+}
+
+func stringsOf(l any) []string {
+	var out []string
+	for _, x := range l.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+// load loads probeBase after edit changed it, returning the error text.
+func (p *probe) load(edit func(root map[string]any)) string {
+	var root map[string]any
+	if err := json.Unmarshal([]byte(probeBase), &root); err != nil {
+		p.t.Fatal(err)
+	}
+	edit(root)
+	b, err := json.Marshal(root)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if _, err := Load(bytes.NewReader(b), "probe.json"); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// at returns the mapping at a dotted path of probeBase.
+func at(root map[string]any, path string) map[string]any {
+	var v any = root
+	if path != "" {
+		for _, k := range strings.Split(path, ".") {
+			switch x := v.(type) {
+			case map[string]any:
+				v = x[k]
+			case []any:
+				var i int
+				fmt.Sscan(k, &i)
+				v = x[i]
+			}
+		}
+	}
+	return v.(map[string]any)
+}
+
+func TestSchemaKeysMatchLoader(t *testing.T) {
+	p := newProbe(t)
+	if errs := p.load(func(map[string]any) {}); errs != "" {
+		t.Fatalf("the probe's base file does not load:\n%s", errs)
+	}
+	var defs []string
+	for name := range p.def("")["$defs"].(map[string]any) {
+		if p.def(name)["additionalProperties"] == false && name != "event" {
+			defs = append(defs, name)
+		}
+	}
+	defs = append(defs, "")
+	sort.Strings(defs)
+	for _, name := range defs {
+		path, ok := probeSites[name]
+		if !ok {
+			t.Errorf("$defs/%s is a closed object but the probe does not know where it sits in a file", name)
+			continue
+		}
+		props := p.def(name)["properties"].(map[string]any)
+		for _, w := range p.vocab {
+			_, inSchema := props[w]
+			errs := p.load(func(root map[string]any) {
+				if m := at(root, path); m[w] == nil {
+					m[w] = "1h"
+				}
+			})
+			unknown := strings.Contains(errs, fmt.Sprintf("unknown key %q", w))
+			if unknown == inSchema {
+				t.Errorf("key %q at %q (schema $defs/%s): loader unknown=%v, schema has it=%v", w, path, name, unknown, inSchema)
+			}
+		}
+		req := map[string]bool{}
+		if r, ok := p.def(name)["required"]; ok {
+			for _, k := range stringsOf(r) {
+				req[k] = true
+			}
+		}
+		// A key of a oneOf group is required unless another group is given:
+		// leave those to the tests of the loader.
+		var grouped []string
+		if alts, ok := p.def(name)["oneOf"]; ok {
+			for _, a := range alts.([]any) {
+				grouped = append(grouped, stringsOf(a.(map[string]any)["required"])...)
+			}
+		}
+		for _, k := range keysOf(at(mustBase(t), path)) {
+			if slices.Contains(grouped, k) {
+				continue
+			}
+			errs := p.load(func(root map[string]any) { delete(at(root, path), k) })
+			if req[k] != (errs != "") {
+				t.Errorf("without %q at %q: schema requires it=%v, loader errors:\n%s", k, path, req[k], errs)
+			}
+		}
+	}
+}
+
+func mustBase(t *testing.T) map[string]any {
+	var root map[string]any
+	if err := json.Unmarshal([]byte(probeBase), &root); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func TestSchemaEventKeysMatchLoader(t *testing.T) {
+	p := newProbe(t)
+	ev := p.def("event")
+	kinds := stringsOf(p.get("$defs", "event", "properties", "kind")["enum"])
+	rules := ev["allOf"].([]any)
+	perKind := map[string]map[string]any{}
+	for _, r := range rules {
+		r := r.(map[string]any)
+		if cond, ok := r["if"].(map[string]any); ok {
+			k := cond["properties"].(map[string]any)["kind"].(map[string]any)["const"].(string)
+			perKind[k] = r["then"].(map[string]any)
+		}
+	}
+	if !slices.Equal(kinds, EventKinds) {
+		t.Errorf("event kinds: schema %v, loader %v", kinds, EventKinds)
+	}
+	for _, w := range p.vocab {
+		errs := p.load(func(root map[string]any) {
+			at(root, "scenarios.0.events.0")["kind"] = w
+		})
+		if unknown := strings.Contains(errs, "unknown event kind"); unknown == slices.Contains(kinds, w) {
+			t.Errorf("event kind %q: loader unknown=%v, in schema enum=%v", w, unknown, !unknown)
+		}
+	}
+	all := ev["properties"].(map[string]any)
+	for k := range all {
+		applies := false
+		for _, then := range perKind {
+			applies = applies || slices.Contains(stringsOf(then["propertyNames"].(map[string]any)["enum"]), k)
+		}
+		if !applies {
+			t.Errorf("event key %q applies to no event kind", k)
+		}
+	}
+	for _, kind := range kinds {
+		then, ok := perKind[kind]
+		if !ok {
+			t.Errorf("schema has no rule for %s events", kind)
+			continue
+		}
+		allowed := stringsOf(then["propertyNames"].(map[string]any)["enum"])
+		var required []string
+		if r, ok := then["required"]; ok {
+			required = stringsOf(r)
+		}
+		event := func(root map[string]any) map[string]any {
+			e := map[string]any{"kind": kind}
+			for k, v := range eventBase[kind] {
+				e[k] = v
+			}
+			at(root, "scenarios.0")["events"] = []any{e}
+			return e
+		}
+		if errs := p.load(func(root map[string]any) { event(root) }); errs != "" {
+			t.Fatalf("minimal %s event does not load:\n%s", kind, errs)
+		}
+		for _, w := range p.vocab {
+			if w == "kind" {
+				continue
+			}
+			errs := p.load(func(root map[string]any) {
+				if e := event(root); e[w] == nil {
+					e[w] = "1h"
+				}
+			})
+			refused := strings.Contains(errs, fmt.Sprintf("unknown key %q", w)) ||
+				strings.Contains(errs, fmt.Sprintf("%s does not apply to %s events", w, kind))
+			_, inAll := all[w]
+			if refused == slices.Contains(allowed, w) || slices.Contains(allowed, w) && !inAll {
+				t.Errorf("%s event key %q: loader refuses=%v, schema allows=%v", kind, w, refused, slices.Contains(allowed, w))
+			}
+		}
+		for k := range eventBase[kind] {
+			errs := p.load(func(root map[string]any) { delete(event(root), k) })
+			if slices.Contains(required, k) != (errs != "") {
+				t.Errorf("%s event without %q: schema requires it=%v, loader errors:\n%s", kind, k, slices.Contains(required, k), errs)
+			}
+		}
+		for _, k := range required {
+			if _, ok := eventBase[kind][k]; !ok {
+				t.Errorf("schema requires %q in %s events; the probe's minimal event lacks it", k, kind)
+			}
+		}
+	}
+}
+
+func TestSchemaDistributionsMatchLoader(t *testing.T) {
+	p := newProbe(t)
+	fams := p.get("$defs", "distribution", "anyOf", "1", "properties")
+	if got := keysOf(fams); !slices.Equal(got, slices.Sorted(slices.Values(DistNames()))) {
+		t.Errorf("distribution families: schema %v, loader %v", got, DistNames())
+	}
+	set := func(v any) func(root map[string]any) {
+		return func(root map[string]any) { at(root, "platform.services.0")["mtbf"] = v }
+	}
+	for _, w := range p.vocab {
+		errs := p.load(set(map[string]any{w: "1h"}))
+		_, inSchema := fams[w]
+		if unknown := strings.Contains(errs, fmt.Sprintf("unknown distribution %q", w)); unknown == inSchema {
+			t.Errorf("distribution %q: loader unknown=%v, schema has it=%v", w, unknown, inSchema)
+		}
+	}
+	for _, fam := range keysOf(fams) {
+		params, ok := fams[fam].(map[string]any)["properties"].(map[string]any)
+		if !ok {
+			continue // fixed and empirical take a value, not parameters
+		}
+		for _, w := range p.vocab {
+			errs := p.load(set(map[string]any{fam: map[string]any{w: "1h"}}))
+			_, inSchema := params[w]
+			if unknown := strings.Contains(errs, fmt.Sprintf("unknown key %q in %s", w, fam)); unknown == inSchema {
+				t.Errorf("%s parameter %q: loader unknown=%v, schema has it=%v", fam, w, unknown, inSchema)
+			}
+		}
+	}
+}
+
+func TestSchemaEnumsMatchLoader(t *testing.T) {
+	p := newProbe(t)
+	tests := []struct {
+		name, path, key, unknown string
+		enum                     []string
+	}{
+		{"mode", "platform.services.0.redundancy", "mode", "unknown redundancy mode",
+			stringsOf(p.get("$defs", "redundancy", "properties", "mode")["enum"])},
+		{"replication", "platform.services.0.data", "replication", "unknown replication",
+			stringsOf(p.get("$defs", "data", "properties", "replication")["enum"])},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, w := range p.vocab {
+				errs := p.load(func(root map[string]any) { at(root, tt.path)[tt.key] = w })
+				if unknown := strings.Contains(errs, tt.unknown); unknown == slices.Contains(tt.enum, w) {
+					t.Errorf("%s %q: loader unknown=%v, in schema enum=%v", tt.key, w, unknown, !unknown)
+				}
+			}
+		})
+	}
+}
+
+// TestSchemaRangesMatchLoader tries numbers around the usual bounds on every
+// numeric key of the probe's closed objects: the loader must report an error
+// at the key exactly when the schema does.
+func TestSchemaRangesMatchLoader(t *testing.T) {
+	p := newProbe(t)
+	s := compileSchema(t)
+	// Checks that span entries, which only the loader makes.
+	crossEntry := map[string]bool{
+		"site.servers":      true, // never below the servers placed there
+		"sitePatch.servers": true,
+	}
+	for _, name := range keysOf(probeSites) {
+		path := probeSites[name]
+		for _, key := range keysOf(p.def(name)["properties"].(map[string]any)) {
+			prop := p.def(name)["properties"].(map[string]any)[key].(map[string]any)
+			if typ := prop["type"]; typ != "integer" && typ != "number" && key != "version" || crossEntry[name+"."+key] {
+				continue
+			}
+			if dep, ok := p.def(name)["dependentRequired"].(map[string]any); ok && dep[key] != nil {
+				continue // need without any: the schema objects at the mapping
+			}
+			loaderPath, pointer := loaderPath(path, key), "/"+strings.ReplaceAll(path, ".", "/")+"/"+key
+			if path == "" {
+				pointer = "/" + key
+			}
+			for _, v := range []any{-1, 0, 0.5, 1, 1.5} {
+				root := mustBase(t)
+				at(root, path)[key] = v
+				b, _ := json.Marshal(root)
+				loaderErr := false
+				if _, err := Load(bytes.NewReader(b), "probe.json"); err != nil {
+					for _, e := range err.(ErrorList) {
+						loaderErr = loaderErr || e.Path == loaderPath
+					}
+				}
+				schemaErr := false
+				if err := s.Validate(instance(t, "probe", b)); err != nil {
+					schemaErr = strings.Contains(err.Error(), "at '"+pointer+"'")
+				}
+				if loaderErr != schemaErr {
+					t.Errorf("%s = %v: loader error=%v, schema error=%v", loaderPath, v, loaderErr, schemaErr)
+				}
+			}
+		}
+	}
+}
+
+// loaderPath turns a dotted probe path and a key into the loader's key path:
+// platform.services.0 and load give platform.services[0].load.
+func loaderPath(path, key string) string {
+	var b strings.Builder
+	if path != "" {
+		for _, seg := range strings.Split(path, ".") {
+			if seg[0] >= '0' && seg[0] <= '9' {
+				fmt.Fprintf(&b, "[%s]", seg)
+			} else {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(seg)
+			}
+		}
+		b.WriteByte('.')
+	}
+	return b.String() + key
+}
