@@ -10,20 +10,21 @@ import (
 	"github.com/dominosim/domino/graph"
 )
 
-// jaegerFixture is a Jaeger dependencies file of n services, each calling
-// up to four services with a larger index (so the graph is acyclic, as
-// call graphs mostly are), with a fixed seed.
+// jaegerFixture is a Jaeger dependencies file of exactly n services: each
+// but the first is called by one service with a smaller index and calls up
+// to three with a larger one (so the graph is acyclic, as call graphs
+// mostly are), with a fixed seed.
 func jaegerFixture(n int) []byte {
 	r := rand.New(rand.NewPCG(1, 2))
+	name := func(i int) string { return fmt.Sprintf("Service %04d", i) }
 	var links []jaegerLink
 	for i := range n {
-		for range r.IntN(5) {
+		if i > 0 {
+			links = append(links, jaegerLink{Parent: name(r.IntN(i)), Child: name(i), CallCount: int64(1 + r.IntN(10000))})
+		}
+		for range r.IntN(4) {
 			if j := i + 1 + r.IntN(50); j < n {
-				links = append(links, jaegerLink{
-					Parent:    fmt.Sprintf("Service %04d", i),
-					Child:     fmt.Sprintf("Service %04d", j),
-					CallCount: int64(1 + r.IntN(10000)),
-				})
+				links = append(links, jaegerLink{Parent: name(i), Child: name(j), CallCount: int64(1 + r.IntN(10000))})
 			}
 		}
 	}
@@ -49,6 +50,9 @@ func BenchmarkImportJaeger(b *testing.B) {
 				g, err := Import("jaeger", in, Options{})
 				if err != nil {
 					b.Fatal(err)
+				}
+				if len(g.Services) != n {
+					b.Fatalf("got %d services, want %d", len(g.Services), n)
 				}
 				var out bytes.Buffer
 				if err := g.WriteYAML(&out); err != nil {

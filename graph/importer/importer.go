@@ -124,7 +124,19 @@ func Import(format string, inputs []Input, opt Options) (*Graph, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return b.finish(), nil
+	g := b.finish()
+	if len(g.Services) == 0 {
+		return nil, fmt.Errorf("%s: no services found%s", strings.Join(g.Sources, ", "), droppedNote(g.Warnings))
+	}
+	return g, nil
+}
+
+// droppedNote points at the warnings when everything was dropped.
+func droppedNote(warnings []string) string {
+	if len(warnings) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d entries dropped: %s)", len(warnings), strings.Join(warnings, "; "))
 }
 
 // ValidID reports whether s is a domino id: [a-z0-9][a-z0-9._-]*.

@@ -101,6 +101,8 @@ func TestImportErrors(t *testing.T) {
 		{"jaeger object", "jaeger", `{"links": []}`, `object without "data" or "dependencies"`},
 		{"jaeger string", "jaeger", `"deps"`, "got a string: want a JSON array"},
 		{"jaeger empty", "jaeger", ``, "empty file"},
+		{"jaeger no links", "jaeger", `{"data": []}`, "in: no services found"},
+		{"jaeger all dropped", "jaeger", `[{"parent": "", "child": "b"}]`, `in: no services found (1 entries dropped: in: link 0: link with an empty name dropped (parent "", child "b"))`},
 		{"jaeger bad link", "jaeger", `[1, 2]`, "cannot unmarshal number"},
 		{"jaeger api error", "jaeger", `{"data": null, "errors": [{"code": 500, "msg": "storage down"}]}`, "500 storage down"},
 		{"jaeger syntax", "jaeger", `[{"parent": "a",}]`, "invalid character"},

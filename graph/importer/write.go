@@ -24,7 +24,7 @@ var todo = []string{
 	"data: replication and backups of the services that hold data",
 }
 
-// WriteYAML writes g as a platform file with the site-fire scenario, after a
+// WriteYAML writes g, which has at least one service, as a platform file with the site-fire scenario, after a
 // header comment naming the sources and what is left to fill in.
 func (g *Graph) WriteYAML(w io.Writer) error {
 	bw := bufio.NewWriter(w)
@@ -56,11 +56,6 @@ func (g *Graph) writeSites(w io.Writer) {
 
 func (g *Graph) writeServices(w io.Writer) {
 	fmt.Fprintf(w, "  services:\n")
-	if len(g.Services) == 0 {
-		// Not reachable from Import, which always finds a service or fails
-		// on an empty input; kept so the output stays valid YAML.
-		fmt.Fprintf(w, "    []\n")
-	}
 	for _, s := range g.Services {
 		fmt.Fprintf(w, "    - id: %s\n", idText(s.ID))
 		if s.Name != "" {
