@@ -36,8 +36,10 @@ func Merge(w io.Writer, data []byte, p *graph.Platform, g *Graph) ([]string, err
 		return nil, errors.New("platform: want a mapping")
 	}
 	m := &merger{src: data, lines: lineStarts(data)}
-	var changes []string
-	changes = append(changes, m.addSites(pm, p, g)...)
+	changes, err := m.addSites(pm, p, g)
+	if err != nil {
+		return nil, err
+	}
 	c, err := m.addServices(pm, p, g)
 	if err != nil {
 		return nil, err
@@ -212,27 +214,28 @@ func (m *merger) appendItems(seq *ast.SequenceNode, flow, block []string) {
 	m.insert(m.afterLine(lastLine(seq)), b.String())
 }
 
-func (m *merger) addSites(pm *ast.MappingNode, p *graph.Platform, g *Graph) []string {
-	var flow []string
-	var changes []string
+func (m *merger) addSites(pm *ast.MappingNode, p *graph.Platform, g *Graph) ([]string, error) {
+	var flow, changes []string
 	for _, s := range g.Sites {
 		if p.Site(s.ID) != nil || !usesSite(g, s.ID) {
 			continue
 		}
-		flow = append(flow, "{id: "+idText(s.ID)+"}")
+		item := "{id: " + idText(s.ID)
+		if s.Name != "" {
+			item += ", name: " + Quote(s.Name)
+		}
+		flow = append(flow, item+"}")
 		changes = append(changes, "added site "+s.ID)
 	}
 	if len(flow) == 0 {
-		return nil
+		return nil, nil
 	}
 	seq, ok := mapValue(pm, "sites").(*ast.SequenceNode)
 	if !ok {
-		// graph.Load accepted the file, so sites is a list unless it is an
-		// alias; refusing would lose the import, so the sites go in a note.
-		return append(changes[:0:0], "cannot add sites "+strings.Join(flow, ", ")+": platform.sites is not a plain list")
+		return nil, errors.New("platform.sites is not a plain list (an alias?): cannot add sites to it")
 	}
 	m.appendItems(seq, flow, flow)
-	return changes
+	return changes, nil
 }
 
 func usesSite(g *Graph, site string) bool {

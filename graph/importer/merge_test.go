@@ -25,6 +25,8 @@ platform:
       placement: {dc1: 4, dc2: 4}
       depends_on:
         - cart          # hot path
+        - service: search
+          soft: true
     - id: cart
       placement: {dc1: 2, dc2: 2}
       redundancy: {mode: active-standby, primary: dc1}
@@ -34,6 +36,9 @@ platform:
     - id: memcached
       placement: {dc2: 1}
     - {id: payments, placement: {dc1: 2}, rto: 1h}
+    - id: search
+      placement:
+        dc1: 1
 scenarios:
   - id: dc1-down
     events: [{kind: site-outage, site: dc1, duration: 4h}]
@@ -64,7 +69,7 @@ func TestMerge(t *testing.T) {
 			name: "block", into: intoBlock, sites: []string{"dc1"},
 			want: []string{
 				"# Our platform: hand-tuned, keep these comments.",
-				"        - cart          # hot path\n        - payments\n",
+				"          soft: true\n        - payments\n    - id: cart\n",
 				"    - {id: payments, placement: {dc1: 2}, rto: 1h, depends_on: [fraud]}",
 				"    - id: fraud\n      placement: {dc1: 1}\n      depends_on: [cart]\n",
 				"redundancy: {mode: active-standby, primary: dc1}",
