@@ -1,8 +1,12 @@
 package graph
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -75,13 +79,32 @@ type opener func(ref string) ([]byte, string, error)
 
 func load(data []byte, name string, open opener) (*File, error) {
 	d := &decoder{}
-	lf := d.file(data, name, open, 0)
+	// The digest covers every byte the file's meaning depends on: its own
+	// and those of the platform file it refers to.
+	h := sha256.New()
+	writeChunk(h, data)
+	readRef := func(ref string) ([]byte, string, error) {
+		b, refName, err := open(ref)
+		if err == nil {
+			writeChunk(h, b)
+		}
+		return b, refName, err
+	}
+	lf := d.file(data, name, readRef, 0)
 	errs := dedupe(d.errs)
 	if len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
 	}
+	lf.f.Digest = hex.EncodeToString(h.Sum(nil))
 	return lf.f, nil
+}
+
+// writeChunk writes b with its length first, so that moving bytes from one
+// file to the other changes the digest.
+func writeChunk(h hash.Hash, b []byte) {
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
+	h.Write(b)
 }
 
 func dedupe(l ErrorList) ErrorList {
@@ -208,6 +231,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 			continue
 		}
 		sc.Platform = base
+		sc.src = it
 		if patch != nil {
 			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val, it.path)
 			if p == nil {

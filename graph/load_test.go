@@ -250,6 +250,17 @@ func TestLoadPlatformReference(t *testing.T) {
 	if got := g.Platform.Service("dns").Pos.File; got != "dir/platform-only.yaml" {
 		t.Errorf("LoadFS: got dns position file %q", got)
 	}
+	// The digest covers the platform file: any edit there alone changes it,
+	// even one no summary of the platform would show.
+	if g.Digest != f.Digest || len(g.Digest) != 64 {
+		t.Errorf("digests of the same bytes: %q and %q", f.Digest, g.Digest)
+	}
+	plat := fsys["dir/platform-only.yaml"].Data
+	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: append(append([]byte{}, plat...), "\n# edited\n"...)}
+	if h, err := LoadFS(fsys, "dir/scenario-ref.yaml"); err != nil || h.Digest == g.Digest {
+		t.Errorf("editing the platform file left the digest %q unchanged (err %v)", g.Digest, err)
+	}
+	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: plat}
 	// Errors in the platform file carry its name.
 	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: []byte("version: 1\nplatform: {sites: [{id: a}], services: [{id: x, placement: {b: 1}}]}\n")}
 	_, err = LoadFS(fsys, "dir/scenario-ref.yaml")

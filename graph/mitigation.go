@@ -34,14 +34,29 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 				m.Cost = c
 			}
 		}
-		v, ok := f["patch"]
-		if !ok {
-			d.errorf(it, "mitigation has no patch")
-			continue
+		crewsNd, hasCrews := f["add_crews"]
+		if v, ok := crewsNd, hasCrews; ok {
+			if n, ok := d.int(v.val); ok && (n < 1 || n > 1<<20) {
+				d.errorf(v.val, "want add_crews ≥ 1, got %d", n)
+			} else {
+				m.AddCrews = int(n)
+			}
 		}
-		m.patch = v.val
-		m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path)
-		if m.Platform == nil {
+		v, ok := f["patch"]
+		switch {
+		case ok && hasCrews:
+			d.errorf(crewsNd.val, "a mitigation has a patch or add_crews, not both: make two mitigations")
+			continue
+		case ok:
+			m.patch = v.val
+			m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path)
+			if m.Platform == nil {
+				continue
+			}
+		case m.AddCrews > 0:
+			m.Platform = lf.f.Platform
+		default:
+			d.errorf(it, "mitigation has no patch and no add_crews: want what it changes")
 			continue
 		}
 		if m.ID != "" {

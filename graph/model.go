@@ -9,7 +9,11 @@ type Pos struct {
 
 // File is a loaded platform or scenario file (MODEL.md §2).
 type File struct {
-	Name      string // the path or name the file was loaded from
+	Name string // the path or name the file was loaded from
+	// Digest is the hex SHA-256 of the file's bytes and of those of the
+	// platform file it refers to, if any: what a run's results depend on
+	// besides the seed and the trials.
+	Digest    string
 	Version   int
 	Platform  *Platform
 	Scenarios []*Scenario
@@ -27,6 +31,9 @@ type Mitigation struct {
 	ID          string
 	Description string
 	Cost        float64
+	// AddCrews is how many crews it adds to the scenario's (beyond
+	// MODEL.md §10, whose patches cannot change a scenario): "more crews".
+	AddCrews int
 	// Platform is the file's platform with this mitigation's patch alone.
 	Platform *Platform
 	Pos      Pos
@@ -217,6 +224,8 @@ type Scenario struct {
 	// patch applied (the file's own platform when there is no patch).
 	Platform *Platform
 	Pos      Pos
+
+	src node // the scenario as written, for ScenarioValue
 }
 
 // EventKind is the kind of a scenario event.

@@ -280,8 +280,10 @@ var mitigationObject = &object{
 		{key: "id", doc: "Unique mitigation id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "description", doc: "What the mitigation buys.", val: vText},
 		{key: "cost", doc: "Cost in any unit, the same as --budget's (servers or money).", val: jsonSchema{"type": "number", "minimum": 0}},
-		{key: "patch", doc: "The change to the platform, as a scenario patch.", val: defRef("patch"), required: true},
+		{key: "patch", doc: "The change to the platform, as a scenario patch.", val: defRef("patch")},
+		{key: "add_crews", doc: "Crews it adds to the scenario's (more crews on call), instead of a patch.", val: jsonSchema{"type": "integer", "minimum": 1}},
 	},
+	oneOf: [][]string{{"patch"}, {"add_crews"}},
 }
 
 // family is a distribution family: its key and the mapping of its

@@ -168,10 +168,15 @@ func headerBlock(r *sim.Results) [][2]string {
 	if platform == "" {
 		platform = Dash
 	}
+	trials := fmt.Sprintf("%s (seed %d)", Count(float64(r.Trials)), r.Seed)
+	if r.Partial {
+		trials += fmt.Sprintf(" — PARTIAL: interrupted after %s of the %s trials asked for",
+			Count(float64(r.TrialsDone)), Count(float64(r.TrialsRequested)))
+	}
 	return [][2]string{
 		{"Scenario", scenario},
 		{"Platform", platform},
-		{"Trials", fmt.Sprintf("%s (seed %d)", Count(float64(r.Trials)), r.Seed)},
+		{"Trials", trials},
 		{"Horizon", graph.FormatDuration(r.HorizonMs)},
 	}
 }

@@ -196,3 +196,18 @@ func TestWriteResultsUnknownFormat(t *testing.T) {
 		t.Errorf("got %v, want an error naming the format", err)
 	}
 }
+
+func TestResultsPartialSaysSo(t *testing.T) {
+	// An interrupted run's tables must not pass for a complete one.
+	r := fixtureResults()
+	r.Partial, r.TrialsDone, r.TrialsRequested = true, r.Trials, 10_000
+	for _, format := range []string{"table", "markdown"} {
+		var b bytes.Buffer
+		if err := WriteResults(&b, r, format); err != nil {
+			t.Fatal(err)
+		}
+		if want := "PARTIAL: interrupted after 2,000 of the 10,000 trials asked for"; !strings.Contains(b.String(), want) {
+			t.Errorf("%s: no %q in\n%s", format, want, b.String())
+		}
+	}
+}

@@ -13,6 +13,9 @@ func (t *Trial) decide() {
 			continue
 		}
 		s := c.Replicas[r].Service
+		if t.inert(s) {
+			continue // never restarted: it stays powered and idle
+		}
 		if t.firstMissingNeed(s) < 0 {
 			t.proceed(r)
 			continue

@@ -33,6 +33,7 @@ func (t *Trial) finish() {
 	c := t.c
 	H := t.H
 	o := &t.out
+	o.CrewWaitMs += int64(t.queue.n) * (H - t.now)
 	t.now = H
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
@@ -105,6 +106,9 @@ func (t *Trial) destroyData(ei, k int32) {
 	e := &c.Events[ei]
 	o := &t.out
 	destroyed := func(x int32) bool {
+		if x == t.world.siteUp {
+			return false
+		}
 		for _, y := range e.Sites {
 			if y == x {
 				return true
@@ -114,7 +118,7 @@ func (t *Trial) destroyData(ei, k int32) {
 	}
 	for s := range c.Services {
 		cs := &c.Services[s]
-		if cs.Data == nil {
+		if cs.Data == nil || int32(s) == t.world.svcUp {
 			continue
 		}
 		hit, survivor := false, false

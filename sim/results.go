@@ -6,18 +6,25 @@ const Schema = "domino.results/v1"
 // Results is the content of a results file (MODEL.md §8). Times are in
 // milliseconds unless a field says otherwise.
 type Results struct {
-	Schema      string          `json:"schema"`
-	Scenario    string          `json:"scenario"`
-	Description string          `json:"description,omitempty"`
-	Platform    string          `json:"platform_name,omitempty"`
-	Currency    string          `json:"currency,omitempty"`
-	Seed        uint64          `json:"seed"`
-	Trials      int             `json:"trials"`
-	HorizonMs   int64           `json:"horizon_ms"`
-	SoftWeight  float64         `json:"soft_weight"`
-	Services    []ServiceResult `json:"services"`
-	Summary     PlatformResult  `json:"platform"`
-	Curve       Curve           `json:"curve"`
+	Schema      string `json:"schema"`
+	Scenario    string `json:"scenario"`
+	Description string `json:"description,omitempty"`
+	Platform    string `json:"platform_name,omitempty"`
+	Currency    string `json:"currency,omitempty"`
+	Seed        uint64 `json:"seed"`
+	// Trials is the number of trials the statistics are over. In a
+	// Partial file (an interrupted run) it is TrialsDone, the trials
+	// completed, always the first ones: [0, TrialsDone) of the
+	// TrialsRequested asked for.
+	Trials          int             `json:"trials"`
+	Partial         bool            `json:"partial,omitempty"`
+	TrialsDone      int             `json:"trials_done,omitempty"`
+	TrialsRequested int             `json:"trials_requested,omitempty"`
+	HorizonMs       int64           `json:"horizon_ms"`
+	SoftWeight      float64         `json:"soft_weight"`
+	Services        []ServiceResult `json:"services"`
+	Summary         PlatformResult  `json:"platform"`
+	Curve           Curve           `json:"curve"`
 }
 
 // ServiceResult is one service's statistics over the trials.

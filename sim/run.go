@@ -14,7 +14,11 @@ const GridPoints = 200
 
 // Options control a Monte Carlo run.
 type Options struct {
-	Trials  int    // default: the scenario's
+	Trials int // default: the scenario's
+	// First is the index of the first trial: the run covers trials
+	// [First, First+Trials), so a shard of a big run draws exactly what the
+	// big run would have drawn for those trials (MODEL.md §7).
+	First   int
 	Seed    uint64 // default 1 is the caller's business: 0 is a seed too
 	Workers int    // default: runtime.NumCPU()
 	// Progress, when set, is called from the workers with the number of
@@ -36,7 +40,11 @@ func Run(ctx context.Context, c *graph.Compiled, opt Options) (*Results, error) 
 	return agg.Results(opt.Seed), nil
 }
 
-// RunAggregate is Run without the final summary.
+// RunAggregate is Run without the final summary. When ctx is cancelled it
+// returns ctx's error together with the aggregate of the trials completed
+// so far, which are always the prefix [First, First+Trials()): chunks are
+// handed out in order and a worker finishes the chunk it holds before it
+// looks at ctx again, so no later trial is done while an earlier one is not.
 func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggregator, error) {
 	trials := opt.Trials
 	if trials <= 0 {
@@ -64,7 +72,7 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 				}
 				hi := min(lo+chunk, trials)
 				for i := lo; i < hi; i++ {
-					agg.Add(tr.Run(opt.Seed, i))
+					agg.Add(tr.Run(opt.Seed, opt.First+i))
 				}
 				if opt.Progress != nil {
 					opt.Progress(hi - lo)
@@ -73,11 +81,8 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 		}(aggs[w])
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	for _, a := range aggs[1:] {
 		aggs[0].Merge(a)
 	}
-	return aggs[0], nil
+	return aggs[0], ctx.Err()
 }

@@ -34,7 +34,7 @@ func (t *Trial) settle() {
 	for _, s := range t.dirtySvc {
 		t.svcMark[s] = false
 		t.markSeg(s)
-		ok := t.fault[s] == 0 && t.placed(s) && t.carries(s)
+		ok := t.fault[s] == 0 && t.placed(s) && t.carries(s) || s == t.world.svcUp
 		if ok == t.baseOK[s] {
 			continue
 		}
@@ -92,7 +92,7 @@ func (t *Trial) carries(s int32) bool {
 // lack returns load − c when the service lacks capacity, else 0.
 func (t *Trial) lack(s int32) int64 {
 	load := t.c.Services[s].Load
-	if load <= 0 {
+	if load <= 0 || s == t.world.svcUp {
 		return 0
 	}
 	return max(0, load-t.capacity(s))
@@ -153,6 +153,9 @@ func (t *Trial) placed(s int32) bool {
 // any-group has at least need members up.
 func (t *Trial) satisfied(s int32) bool {
 	c := t.c
+	if s == t.world.svcUp {
+		return true
+	}
 	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 		d := &c.Deps[i]
 		if d.Soft {
@@ -521,7 +524,7 @@ func (t *Trial) checkDegraded(s int32) {
 		return
 	}
 	t.degMark[s] = t.degStamp
-	deg := t.up[s] && t.softDown(s)
+	deg := t.up[s] && s != t.world.svcUp && t.softDown(s)
 	if deg == t.degraded[s] {
 		return
 	}

@@ -33,6 +33,7 @@ const (
 	evRepairDone     // a: replica
 	evSiteFail       // a: site
 	evSiteRepairDone // a: site
+	evWorld          // the what-if world's change at t = 0
 )
 
 // Cause codes: kind in the high byte, a site or service index below.

@@ -43,7 +43,10 @@ type Outcome struct {
 	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
 	Cost           int64 // Σ cost_per_hour × downtime, rounded to currency units
 	CrewMs         int64
-	Deadlock       bool
+	// CrewWaitMs is the time jobs spent queued for a crew, summed over
+	// jobs and clipped at H: what more crews would save.
+	CrewWaitMs int64
+	Deadlock   bool
 
 	// Curve: at each grid time, the number of services up and the fraction
 	// of users served in parts per billion.
@@ -164,13 +167,17 @@ type Trial struct {
 
 	out  Outcome
 	init initial
+
+	// world is the what-if override of SetWorld (MODEL.md §10).
+	world     worldState
+	worldKind World
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
 // time grid (may be nil).
 func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
-	t := &Trial{c: c, H: c.Horizon, grid: grid}
+	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.phase = make([]uint8, nr)
 	t.gen = make([]uint32, nr)
@@ -395,7 +402,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Shed)
 	clear(o.Partial)
 	clear(o.DegradedShed)
-	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.Deadlock = 0, false, 0, 0, 0, 0, false
+	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
 }
 
 // draw samples d from the stream keyed by (trial, entity, purpose, n).
@@ -424,9 +431,13 @@ func (t *Trial) schedule(at int64, kind uint8, a, b int32, gen uint32) {
 func (t *Trial) Run(seed uint64, trial int) *Outcome {
 	t.reset(seed, trial)
 	t.scheduleEvents()
+	t.scheduleWorld()
 	for len(t.events) > 0 {
 		now := t.events[0].t
 		t.recordGrid(now)
+		// The queue is constant between instants: it changes only when
+		// events apply and crews are assigned.
+		t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
 		t.now = now
 		for len(t.events) > 0 && t.events[0].t == now {
 			t.apply(t.events.pop())
@@ -541,7 +552,7 @@ func (t *Trial) markSeg(s int32) {
 }
 
 func (t *Trial) markFailover(s int32) {
-	if t.c.Services[s].Mode == graph.ActiveStandby && !t.foMark[s] {
+	if t.c.Services[s].Mode == graph.ActiveStandby && !t.foMark[s] && !t.inert(s) {
 		t.foMark[s] = true
 		t.foCheck = append(t.foCheck, s)
 	}
@@ -561,6 +572,9 @@ func (t *Trial) apply(ev event) {
 			d = -1
 		}
 		for _, x := range c.Events[ev.a].Sites {
+			if x == t.world.siteUp {
+				continue // a perfect site is never cut off
+			}
 			t.isolated[x] += d
 			t.trace(Record{Kind: RecIsolate, Site: x, Value: int64(d)})
 			for _, r := range c.SiteReps[c.SiteRepOff[x]:c.SiteRepOff[x+1]] {
@@ -603,7 +617,7 @@ func (t *Trial) apply(ev event) {
 		t.nFail[r]++
 		t.trace(Record{Kind: RecFail, Replica: r})
 		t.setPowered(r, false, causeFailure|c.Replicas[r].Site)
-		if c.Services[c.Replicas[r].Service].MTTR != nil {
+		if c.Services[c.Replicas[r].Service].MTTR != nil && t.needsRepair(r) {
 			t.queue.push(graph.JobRepair(r))
 		}
 	case evRepairDone:
@@ -619,6 +633,9 @@ func (t *Trial) apply(ev event) {
 		t.schedule(t.now+t.draw(c.Services[c.Replicas[r].Service].MTBF, c.Replicas[r].Key, pTTF, uint64(t.nFail[r])), evReplicaFail, r, 0, 0)
 	case evSiteFail:
 		x := ev.a
+		if x == t.world.siteUp || x == t.world.siteDown {
+			return // never fails, or already has no power for good
+		}
 		t.siteFailed[x] = true
 		t.nSiteFail[x]++
 		t.trace(Record{Kind: RecSiteFail, Site: x})
@@ -636,6 +653,8 @@ func (t *Trial) apply(ev event) {
 		t.trace(Record{Kind: RecSiteRepaired, Site: x})
 		t.updatePower(x, causeNone)
 		t.schedule(t.now+t.draw(c.Sites[x].MTBF, c.Sites[x].Key, pTTF, uint64(t.nSiteFail[x])), evSiteFail, x, 0, 0)
+	case evWorld:
+		t.startWorld()
 	default:
 		panic("sim: unknown event kind")
 	}
@@ -695,9 +714,9 @@ func (t *Trial) updatePower(x int32, reason int32) {
 	c := t.c
 	off, n := c.SiteRepOff[x], c.SiteRepOff[x+1]-c.SiteRepOff[x]
 	p := n
-	if t.siteFailed[x] {
+	if t.siteFailed[x] || x == t.world.siteDown {
 		p = 0
-	} else {
+	} else if x != t.world.siteUp {
 		for _, rec := range t.siteOut[x] {
 			o := &t.outages[rec]
 			p = min(p, t.fits(off, n, c.Sites[x].Placed, o.num, o.den))

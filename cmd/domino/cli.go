@@ -23,6 +23,10 @@ const (
 	exitInput    = 1
 	exitUsage    = 2
 	exitInternal = 3
+	// exitInterrupted is the shell's status for a process stopped by
+	// SIGINT (128 + 2), also used for SIGTERM: the run was cut short and
+	// what it wrote says so.
+	exitInterrupted = 130
 )
 
 // env is what a subcommand may touch: its streams, never os.Std*.
@@ -31,6 +35,7 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	getenv func(string) string
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -62,7 +67,7 @@ func lookup(name string) *command {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	if len(args) == 0 {
 		printUsage(stderr)
 		return exitUsage
@@ -146,17 +151,30 @@ func inputError(e *env, err error) int {
 // loadInput loads a scenario file given as a path or as the name of an
 // embedded example; "" means the embedded default.
 func loadInput(arg string) (*graph.File, error) {
+	path, embedded, err := resolveInput(arg)
+	if err != nil {
+		return nil, err
+	}
+	if embedded {
+		return graph.LoadFS(scenarios.FS, path)
+	}
+	return graph.LoadFile(path)
+}
+
+// resolveInput says where the scenario file arg names is: a path on disk,
+// or else a path in the embedded examples (scenarios.FS).
+func resolveInput(arg string) (path string, embedded bool, err error) {
 	if arg == "" {
 		arg = scenarios.Default
 	}
 	if _, err := os.Stat(arg); err == nil {
-		return graph.LoadFile(arg)
+		return arg, false, nil
 	}
 	name := strings.TrimSuffix(arg, ".yaml")
 	if scenarios.Has(name) {
-		return graph.LoadFS(scenarios.FS, scenarios.Path(name))
+		return scenarios.Path(name), true, nil
 	}
-	return nil, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
+	return "", false, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
 }
 
 func init() {

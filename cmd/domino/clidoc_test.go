@@ -47,8 +47,8 @@ func renderCLIDoc(t *testing.T) []byte {
 	b.WriteString("     Regenerate with: go test ./cmd/domino -run TestCLIDoc -update -->\n\n")
 	b.WriteString("Every command that takes a FILE also takes the NAME of an embedded incident file\n")
 	b.WriteString("(`domino examples` lists them), with or without `.yaml`; a file on disk of that name wins.\n")
-	fmt.Fprintf(&b, "Exit status: %d ok, %d bad input, %d usage error, %d internal error. Errors go to stderr,\n", exitOK, exitInput, exitUsage, exitInternal)
-	b.WriteString("results to stdout.\n\n")
+	fmt.Fprintf(&b, "Exit status: %d ok, %d bad input, %d usage error, %d internal error, %d interrupted (SIGINT or SIGTERM;\n", exitOK, exitInput, exitUsage, exitInternal, exitInterrupted)
+	b.WriteString("`run` then writes the trials done so far, marked partial). Errors go to stderr, results to stdout.\n\n")
 	b.WriteString("Commands: ")
 	for i, c := range commands {
 		if i > 0 {

@@ -15,16 +15,18 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/sim"
 )
 
 func init() {
 	register(&command{
 		name: "graph", order: 40,
 		summary: "Draw the service graph: sites, services, dependencies (DOT, SVG or PNG)",
-		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed]] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
+		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed] | --rank RANK.json] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "draw the platform as patched by this scenario")
 			fs.String("results", "", "colour services by a results file of 'domino run --format json'")
+			fs.String("rank", "", "colour services by their saving in a file of 'domino rank --format json'")
 			fs.String("color", "affected", "with --results: colour by P(affected) ('affected'), mean downtime ('downtime') or mean shed time, the load short of capacity ('shed')")
 			fs.String("focus", "", "draw only this service and its neighbours")
 			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
@@ -40,7 +42,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	const name = "graph"
 	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
 	depth, _ := fs.GetInt("depth")
-	scenario, resultsPath, colorBy := str("scenario"), str("results"), str("color")
+	scenario, resultsPath, colorBy, rankPath := str("scenario"), str("results"), str("color"), str("rank")
 	focus, rankdir, format, out := str("focus"), strings.ToUpper(str("rankdir")), str("format"), str("output")
 
 	if fs.NArg() != 1 {
@@ -48,6 +50,9 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	}
 	if format = chooseFormat(e, name, format, out, "dot", graphFormats, graphFormatFor); format == "" {
 		return exitUsage
+	}
+	if resultsPath != "" && rankPath != "" {
+		return usageError(e, name, "give --results or --rank, not both: the nodes have one colour")
 	}
 	if !slices.Contains(graphColors, colorBy) {
 		return usageError(e, name, "unknown --color %q: want affected, downtime or shed", colorBy)
@@ -71,6 +76,15 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		if scenario == "" && res.Scenario != "" && f.Scenario(res.Scenario) != nil {
 			// Results belong to a scenario: draw the platform they ran on.
 			scenario = res.Scenario
+		}
+	}
+	var rk *sim.Ranking
+	if rankPath != "" {
+		if rk, err = readRanking(rankPath); err != nil {
+			return inputError(e, err)
+		}
+		if scenario == "" && f.Scenario(rk.Scenario) != nil {
+			scenario = rk.Scenario
 		}
 	}
 	p := f.Platform
@@ -101,6 +115,9 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
 	if res != nil {
 		res.apply(&opt, colorBy)
+	}
+	if rk != nil {
+		applyRanking(&opt, rk, p.Currency)
 	}
 	var dot bytes.Buffer
 	if err := output.DOT(&dot, p, opt); err != nil {
@@ -201,4 +218,33 @@ func graphFormatFor(path string) string {
 		return ext[1:]
 	}
 	return ""
+}
+
+func readRanking(path string) (*sim.Ranking, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rank: %w", err)
+	}
+	var r sim.Ranking
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s: not a rank file: %w", path, err)
+	}
+	if r.Schema != sim.RankSchema {
+		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino rank --format json')", path, r.Schema, sim.RankSchema)
+	}
+	return &r, nil
+}
+
+// applyRanking colours services by their saving, scaled to the largest
+// saving of a service (a site's, often the largest, would wash every
+// service out; sites are clusters, not coloured nodes).
+func applyRanking(opt *output.DOTOptions, r *sim.Ranking, currency string) {
+	opt.Heat = make(map[string]float64, len(r.Items))
+	for _, it := range r.Items {
+		if it.Kind == "service" {
+			opt.Heat[it.ID] = max(it.Saving.Mean, 0)
+		}
+	}
+	opt.HeatLabel = "saving in " + output.MetricTitle(r.Metric, r.Unit, currency)
+	opt.HeatFormat = func(v float64) string { return output.MetricValue(r.Unit, v) }
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -23,12 +22,17 @@ func init() {
 	register(&command{
 		name: "run", order: 10,
 		summary: "Simulate a scenario's trials and print the results (table, Markdown, CSV or JSON)",
-		usage:   "domino run [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE]  (no FILE: the embedded Kakao Pangyo 2022 example)",
+		usage: "domino run [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE] [--shard i/n]  " +
+			"(no FILE: the embedded Kakao Pangyo 2022 example). With --shard, or in a Kubernetes Indexed Job or a Slurm array, " +
+			"it runs one slice of the trials and writes a part file for 'domino merge'. Interrupted (SIGINT, SIGTERM), " +
+			"it writes the trials done so far, marked partial, and exits 130.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge' "+
+				"(default: from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set)")
 		},
 		run: runRun,
 	})
@@ -47,8 +51,16 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if !ok {
 		return exitUsage
 	}
-	trials, seed, workers := tf.trials, tf.seed, tf.workers
-	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+	sh, sharded, code := chooseShard(e, fs)
+	if code != exitOK {
+		return code
+	}
+	if sharded {
+		if format != "" && format != "json" {
+			return usageError(e, name, "a sharded run writes a part file (JSON), not --format %s; 'domino merge' turns parts into results", format)
+		}
+		format = "json"
+	} else if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
 		return exitUsage
 	}
 
@@ -56,37 +68,41 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	sc := c.Scenario
+	trials := tf.trials
 	if trials == 0 {
-		trials = sc.Trials
+		trials = c.Scenario.Trials
 	}
-
-	opt := sim.Options{Trials: trials, Seed: seed, Workers: workers}
-	bar := newProgress(e.stderr, trials, sc.ID)
-	var done atomic.Int64
-	opt.Progress = func(n int) {
-		done.Add(int64(n))
-		if bar != nil {
-			bar.Add(n)
-		}
+	from, to := 0, trials
+	if sharded {
+		from, to = sh.trialRange(trials)
 	}
-	res, err := sim.Run(e.ctx, c, opt)
-	if bar != nil {
-		bar.Clear()
-	}
-	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			// Ctrl-C: partial results would look like a finished run, so none
-			// are written. Not a bug, so not exitInternal.
-			fmt.Fprintf(e.stderr, "Error: run interrupted after %s of %s trials; no results written\n",
-				output.Count(float64(done.Load())), output.Count(float64(trials)))
-			return exitInput
-		}
-		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", sc.ID, err)
+	agg, err := runTrials(e, c, sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers})
+	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	if err != nil && !interrupted {
+		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", c.Scenario.ID, err)
 		return exitInternal
 	}
+	done := int(agg.Trials())
+	if interrupted && done == 0 {
+		fmt.Fprintf(e.stderr, "Error: run interrupted before a trial was done; nothing written\n")
+		return exitInterrupted
+	}
 
-	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
+	var write func(io.Writer) error
+	if sharded {
+		part, err := newPart(fs.Arg(0), agg, sh, tf.seed, trials, from, to)
+		if err != nil {
+			return inputError(e, err)
+		}
+		part.Partial = interrupted
+		write = func(w io.Writer) error { return sim.WritePart(w, part) }
+	} else {
+		res := agg.Results(tf.seed)
+		if interrupted {
+			res.Partial, res.TrialsDone, res.TrialsRequested = true, done, trials
+		}
+		write = func(w io.Writer) error { return output.WriteResults(w, res, format) }
+	}
 	if out == "" {
 		err = write(e.stdout)
 	} else {
@@ -96,7 +112,67 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		fmt.Fprintf(e.stderr, "Error: run: %v\n", err)
 		return exitInternal
 	}
+	if interrupted {
+		fmt.Fprintf(e.stderr, "Error: run interrupted after %s of %s trials; the results written are partial (\"partial\": true)\n",
+			output.Count(float64(done)), output.Count(float64(to-from)))
+		return exitInterrupted
+	}
 	return exitOK
+}
+
+// chooseShard returns the shard --shard names, else the one the
+// environment gives; sharded is false when there is neither. code is not
+// exitOK after an error was printed.
+func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
+	if v, _ := fs.GetString("shard"); fs.Changed("shard") {
+		sh, err := parseShard(v)
+		if err != nil {
+			return sh, true, usageError(e, "run", "%v", err)
+		}
+		return sh, true, exitOK
+	}
+	sh, sharded, err := shardFromEnv(e.getenv)
+	if err != nil {
+		return sh, true, inputError(e, err)
+	}
+	if sharded {
+		// Say so: a variable left over in a shell turns a run into a part.
+		fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
+	}
+	return sh, sharded, exitOK
+}
+
+// runTrials runs opt's trials with a progress bar on a terminal. On
+// interruption it returns the aggregate of the trials done and ctx's error.
+func runTrials(e *env, c *graph.Compiled, opt sim.Options) (*sim.Aggregator, error) {
+	if opt.Trials == 0 {
+		// An empty shard (more shards than trials); Options.Trials 0
+		// would mean the scenario's count.
+		return sim.NewAggregator(c, sim.Grid(c.Horizon, sim.GridPoints)), nil
+	}
+	bar := newProgress(e.stderr, opt.Trials, c.Scenario.ID)
+	if bar != nil {
+		opt.Progress = func(n int) { bar.Add(n) }
+		defer bar.Clear()
+	}
+	return sim.RunAggregate(e.ctx, c, opt)
+}
+
+// newPart returns agg as the part of the run of trials with the given seed
+// that holds trials [from, to), naming the input by the SHA-256 of the
+// scenario file and of the platform file it refers to (graph.File.Digest).
+func newPart(arg string, agg *sim.Aggregator, sh shard, seed uint64, trials, from, to int) (*sim.Part, error) {
+	f, err := loadInput(arg)
+	if err != nil {
+		return nil, err
+	}
+	p, err := agg.Part(seed)
+	if err != nil {
+		return nil, err
+	}
+	p.DominoVersion, p.ScenarioSHA256 = dominoVersion(), f.Digest
+	p.Trials, p.Shard, p.Shards, p.From, p.To = trials, sh.index, sh.count, from, to
+	return p, nil
 }
 
 // pickScenario returns the scenario named id, or the file's first one when

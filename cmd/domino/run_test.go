@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -285,6 +286,18 @@ func TestRunResultsSchema(t *testing.T) {
 			t.Errorf("%v: output does not match %s:\n%v", args, schemaPath, err)
 		}
 	}
+	// A partial file (an interrupted run) follows it too.
+	partial := filepath.Join(t.TempDir(), "partial.json")
+	if code, _, errOut := runCLI(t, newCancelAfter(1), "run", "--trials", "500", "--workers", "1", "-o", partial); code != exitInterrupted {
+		t.Fatalf("interrupted run: got status %d\nstderr:\n%s", code, errOut)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(readFile(t, partial)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Errorf("partial results do not match %s:\n%v", schemaPath, err)
+	}
 	// The schema must reject what it is there to catch.
 	bad, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema": "domino.results/v1", "scenario": "x"}`))
 	if err != nil {
@@ -295,14 +308,80 @@ func TestRunResultsSchema(t *testing.T) {
 	}
 }
 
-func TestRunInterrupted(t *testing.T) {
+func TestRunInterruptedBeforeATrial(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	code, out, errOut := runCLI(t, ctx, "run", "--trials", "1000")
-	if code == exitOK || out != "" {
-		t.Errorf("got status %d and stdout %q, want an error and no results", code, out)
+	out := filepath.Join(t.TempDir(), "r.json")
+	code, stdout, errOut := runCLI(t, ctx, "run", "--trials", "1000", "-o", out)
+	if code != exitInterrupted || stdout != "" || !strings.Contains(errOut, "nothing written") {
+		t.Errorf("got status %d, stdout %q, stderr %q; want %d, nothing written", code, stdout, errOut, exitInterrupted)
 	}
-	if !strings.Contains(errOut, "interrupted") {
-		t.Errorf("got stderr %q, want it to say the run was interrupted", errOut)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s exists after a run interrupted before its first trial", out)
+	}
+}
+
+// cancelAfter is a context whose Err reports cancellation from its
+// (n+1)th call on. The engine asks Err once before each chunk of trials,
+// so with one worker exactly n chunks run: a cancellation "mid-run" at a
+// known point, without timing.
+type cancelAfter struct {
+	context.Context
+	left atomic.Int64
+}
+
+func newCancelAfter(n int64) *cancelAfter {
+	c := &cancelAfter{Context: context.Background()}
+	c.left.Store(n)
+	return c
+}
+
+func (c *cancelAfter) Err() error {
+	if c.left.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestRunInterruptedMidRun checks that an interrupted run writes the
+// results of exactly the trials it completed, the first ones, marked
+// partial: they equal a whole run of that many trials.
+func TestRunInterruptedMidRun(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "partial.json")
+	code, _, errOut := runCLI(t, newCancelAfter(3), "run", "--trials", "1000", "--workers", "1", "-o", out)
+	if code != exitInterrupted || !strings.Contains(errOut, "interrupted after 192 of 1,000 trials") {
+		t.Fatalf("got status %d, stderr %q; want %d after 192 trials (3 chunks of 64)", code, errOut, exitInterrupted)
+	}
+	got := readFile(t, out)
+	var head struct {
+		Partial         bool `json:"partial"`
+		Trials          int  `json:"trials"`
+		TrialsDone      int  `json:"trials_done"`
+		TrialsRequested int  `json:"trials_requested"`
+	}
+	if err := json.Unmarshal([]byte(got), &head); err != nil {
+		t.Fatal(err)
+	}
+	if !head.Partial || head.Trials != 192 || head.TrialsDone != 192 || head.TrialsRequested != 1000 {
+		t.Errorf("got partial %v, trials %d, trials_done %d, trials_requested %d; want true, 192, 192, 1000",
+			head.Partial, head.Trials, head.TrialsDone, head.TrialsRequested)
+	}
+	whole := mustRun(t, "run", "--trials", "192", "--format", "json")
+	for _, line := range []string{"  \"partial\": true,\n", "  \"trials_done\": 192,\n", "  \"trials_requested\": 1000,\n"} {
+		got = strings.Replace(got, line, "", 1)
+	}
+	if got != whole {
+		t.Errorf("the partial results differ from a whole run of its 192 trials")
+	}
+
+	// An interrupted shard writes a partial part, which merge refuses.
+	part := filepath.Join(dir, "part.json")
+	if code, _, _ := runCLI(t, newCancelAfter(1), "run", "--trials", "1000", "--workers", "1", "--shard", "0/1", "-o", part); code != exitInterrupted {
+		t.Fatalf("interrupted shard: got status %d, want %d", code, exitInterrupted)
+	}
+	code, _, errOut = runCLI(t, context.Background(), "merge", part)
+	if code != exitInput || !strings.Contains(errOut, "is partial: its run was interrupted after 64 of its trials [0, 1000)") {
+		t.Errorf("merge of a partial part: got status %d, stderr %q", code, errOut)
 	}
 }

@@ -14,12 +14,17 @@ func init() {
 	register(&command{
 		name: "version", order: 99, summary: "Print domino's version", usage: "domino version",
 		run: func(e *env, fs *pflag.FlagSet) int {
-			v := version
-			if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-				v = info.Main.Version
-			}
-			fmt.Fprintf(e.stdout, "domino %s\n", v)
+			fmt.Fprintf(e.stdout, "domino %s\n", dominoVersion())
 			return exitOK
 		},
 	})
+}
+
+// dominoVersion is the release version, else the module version the binary
+// was built at (go install ...@v1.2.3), else "dev".
+func dominoVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return version
 }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/sim"
+)
+
+// autoServices is how many of rank's top services advise --auto replicates
+// (MODEL.md §10).
+const autoServices = 10
+
+func init() {
+	register(&command{
+		name: "advise", order: 75,
+		summary: "Choose mitigations greedily under a budget: the largest saving per unit cost first",
+		usage: "domino advise [FILE|NAME] [--scenario ID] [--metric M] [--budget B] [--auto] [--trials N] [--seed S] [--format table|markdown|csv|json] [-o OUT.yaml]\n" +
+			"Candidates are the file's mitigations: list, plus with --auto (or when there is none) \"replicate S@X\" for the\n" +
+			"10 services with the largest rank saving and every site they are not on. Each step evaluates every remaining\n" +
+			"candidate on top of those chosen, over the same trials, and takes the largest saving per unit cost among those\n" +
+			"that fit the budget left and whose saving's 95% CI lies above 0. Greedy: not always the best set.\n" +
+			"-o writes a scenario file with the chosen patches combined, which 'domino run' accepts. See docs/decisions.md.",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("scenario", "", "scenario id (default: the file's first scenario); it must have no patch of its own")
+			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, crew-hours, downtime:ID or affected:ID")
+			fs.Float64("budget", 0, "what may be spent, in the unit of the mitigations' costs (default: no limit)")
+			fs.Bool("auto", false, "add generated \"replicate SERVICE@SITE\" candidates")
+			addTrialFlags(fs, fmt.Sprintf("trials per evaluation (default %d)", rankTrials))
+			fs.String("format", "table", "table, markdown, csv or json (of the report on stdout)")
+			fs.StringP("output", "o", "", "write the advised scenario file here (YAML, atomically)")
+		},
+		run: runAdvise,
+	})
+}
+
+func runAdvise(e *env, fs *pflag.FlagSet) int {
+	const name = "advise"
+	scenario, _ := fs.GetString("scenario")
+	metric, _ := fs.GetString("metric")
+	budget, _ := fs.GetFloat64("budget")
+	auto, _ := fs.GetBool("auto")
+	format, _ := fs.GetString("format")
+	out, _ := fs.GetString("output")
+	if fs.NArg() > 1 {
+		return usageError(e, name, "advise takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
+	}
+	tf, ok := readTrialFlags(e, name, fs)
+	if !ok {
+		return exitUsage
+	}
+	if tf.trials == 0 {
+		tf.trials = rankTrials
+	}
+	if fs.Changed("budget") && !(budget >= 0) {
+		return usageError(e, name, "--budget must be at least 0, got %v", budget)
+	}
+	if format = chooseFormat(e, name, format, "", "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+		return exitUsage
+	}
+	f, err := loadInput(fs.Arg(0))
+	if err != nil {
+		return inputError(e, err)
+	}
+	sc, err := pickScenario(f, scenario)
+	if err != nil {
+		return inputError(e, err)
+	}
+	if sc.Platform != f.Platform {
+		return inputError(e, fmt.Errorf("%s: scenario %q patches the platform itself; advise applies mitigations to the file's platform: pick a scenario without a patch", f.Name, sc.ID))
+	}
+	c, err := graph.Compile(sc)
+	if err != nil {
+		return inputError(e, err)
+	}
+	m, err := sim.ParseMeasure(metric, serviceIDs(c))
+	if err != nil {
+		return usageError(e, name, "--metric: %v", err)
+	}
+	opt := sim.Options{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers}
+
+	cands := append([]*graph.Mitigation(nil), f.Mitigations...)
+	if auto || len(cands) == 0 {
+		gen, code := autoCandidates(e, c, f, m, opt)
+		if code != exitOK {
+			return code
+		}
+		cands = append(cands, gen...)
+	}
+	if len(cands) == 0 {
+		return inputError(e, fmt.Errorf("%s: no candidate mitigations: the file has none, and no service whose perfect world saves anything (domino rank) has a site left to be replicated to", f.Name))
+	}
+	if !fs.Changed("budget") {
+		for _, cand := range cands {
+			budget += cand.Cost
+		}
+	}
+
+	bar := newProgress(e.stderr, -1, "advise "+sc.ID)
+	if bar != nil {
+		opt.Progress = func(n int) { bar.Add(n) }
+	}
+	a, chosen, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: cands, Budget: budget}, m, opt)
+	if bar != nil {
+		bar.Clear()
+	}
+	if err != nil {
+		var list graph.ErrorList
+		if errors.As(err, &list) {
+			return inputError(e, err)
+		}
+		return simError(e, name, err)
+	}
+	if out != "" {
+		if code := writeAdvised(e, f, sc, a, chosen, out); code != exitOK {
+			return code
+		}
+	}
+	return writeOut(e, name, "", func(w io.Writer) error {
+		return output.WriteAdvice(w, a, c.Platform.Currency, format)
+	})
+}
+
+// autoCandidates ranks the services and generates the replicate candidates
+// of the 10 with the largest positive saving.
+func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt sim.Options) ([]*graph.Mitigation, int) {
+	items, err := sim.ParseItems(c, "services")
+	if err != nil {
+		return nil, inputError(e, err)
+	}
+	bar := newProgress(e.stderr, (1+2*len(items))*opt.Trials, "rank "+c.Scenario.ID)
+	if bar != nil {
+		opt.Progress = func(n int) { bar.Add(n) }
+	}
+	r, err := sim.Rank(e.ctx, c, items, m, opt)
+	if bar != nil {
+		bar.Clear()
+	}
+	if err != nil {
+		return nil, simError(e, "advise", err)
+	}
+	var top []string
+	for _, it := range r.Items {
+		if len(top) < autoServices && it.Saving.Mean > 0 {
+			top = append(top, it.ID)
+		}
+	}
+	gen, err := sim.ReplicateCandidates(f.Platform, top)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
+		return nil, exitInternal
+	}
+	return gen, exitOK
+}
+
+// writeAdvised writes the scenario file of the chosen steps.
+func writeAdvised(e *env, f *graph.File, sc *graph.Scenario, a *sim.Advice, chosen []*graph.Mitigation, out string) int {
+	steps := make([]string, len(chosen))
+	cost := 0.0
+	for i, m := range chosen {
+		steps[i] = m.ID
+		cost += m.Cost
+	}
+	desc := sc.Description
+	if len(chosen) > 0 {
+		desc = strings.TrimPrefix(desc+"; with "+strings.Join(steps, ", "), "; ")
+	}
+	header := []string{
+		fmt.Sprintf("Written by domino advise: scenario %s of %s, metric %s, budget %s, %d trials, seed %d.",
+			sc.ID, f.Name, a.Metric, output.Decimal(a.Budget, -1), a.Trials, a.Seed),
+		fmt.Sprintf("Chosen greedily (%d step(s), total cost %s): %s.", len(chosen), output.Decimal(cost, -1), orNone(steps)),
+		"Run it with: domino run " + out,
+	}
+	data, err := f.AdvisedScenario(sc, chosen, sc.ID+"-advised", desc, header)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
+		return exitInput
+	}
+	err = output.WriteFileAtomic(out, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
+		return exitInternal
+	}
+	return exitOK
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

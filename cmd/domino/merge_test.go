@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// stochasticYAML is a small scenario with random failures, a shared crew
+// and a manual failover, so that every figure varies between trials.
+const stochasticYAML = `version: 1
+platform:
+  name: small
+  sites: [{id: a, mtbf: 3d, mttr: {exponential: {mean: 6h}}}, {id: b}]
+  services:
+    - {id: ctl, placement: {a: 1}, mtbf: 2d, mttr: {exponential: {mean: 4h}}}
+    - id: db
+      users: 100
+      placement: {a: 4, b: 4}
+      redundancy: {mode: active-standby, failover: {auto: 5m, manual: {lognormal: {median: 2h, p95: 6h}}}}
+      tooling: [ctl]
+      data: {replication: async, lag: {exponential: {mean: 30s}}}
+    - {id: web, users: 1000, cost_per_hour: 2.5, placement: {a: 2, b: 2}, depends_on: [db, {service: ctl, soft: true}]}
+scenarios:
+  - id: mixed
+    crews: 1
+    events:
+      - {kind: random-failures}
+      - {kind: site-outage, site: a, probability: 0.3, destroys_data: 0.5, duration: {lognormal: {median: 10h, p95: 30h}}}
+`
+
+// mustRun runs domino in-process and fails the test unless it exits 0.
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := runCLI(t, context.Background(), args...)
+	if code != exitOK {
+		t.Fatalf("domino %s: status %d\nstderr:\n%s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestMergeEqualsOneRun checks the scale-out contract: the parts of n
+// shards, merged, are byte for byte the results file of one run with the
+// same trials and seed, whatever n and the worker count.
+func TestMergeEqualsOneRun(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.yaml")
+	if err := os.WriteFile(small, []byte(stochasticYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, file, trials string
+	}{
+		{"kakao", "kakao-pangyo-2022", "150"},
+		{"small-stochastic", small, "500"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			one := filepath.Join(dir, tt.name+"-one.json")
+			mustRun(t, "run", tt.file, "--trials", tt.trials, "--seed", "9", "--workers", "2", "-o", one)
+			want := readFile(t, one)
+			for _, n := range []int{1, 3, 7} {
+				var parts []string
+				for i := range n {
+					p := filepath.Join(dir, fmt.Sprintf("%s-%d-of-%d.part.json", tt.name, i, n))
+					mustRun(t, "run", tt.file, "--trials", tt.trials, "--seed", "9", "--workers", fmt.Sprint(1+i%3), "--shard", fmt.Sprintf("%d/%d", i, n), "-o", p)
+					parts = append(parts, p)
+				}
+				merged := filepath.Join(dir, fmt.Sprintf("%s-merged-%d.json", tt.name, n))
+				mustRun(t, append([]string{"merge", "-o", merged}, parts...)...)
+				if got := readFile(t, merged); got != want {
+					t.Errorf("%d shards: the merged file differs from one run's", n)
+				}
+			}
+		})
+	}
+}
+
+// TestMergedFileIsAResultsFile runs the reporting commands on a merged
+// file: it is an ordinary results file.
+func TestMergedFileIsAResultsFile(t *testing.T) {
+	dir := t.TempDir()
+	var parts []string
+	for i := range 2 {
+		p := filepath.Join(dir, fmt.Sprintf("p%d.json", i))
+		mustRun(t, "run", "--trials", "40", "--shard", fmt.Sprintf("%d/2", i), "-o", p)
+		parts = append(parts, p)
+	}
+	merged := filepath.Join(dir, "merged.json")
+	mustRun(t, append([]string{"merge", "-o", merged}, parts...)...)
+	if out := mustRun(t, "compare", merged, merged); !strings.Contains(out, "pangyo-fire") {
+		t.Errorf("compare of the merged file does not name its scenario:\n%s", out)
+	}
+	if out := mustRun(t, "graph", "kakao-pangyo-2022", "--results", merged, "--format", "dot"); !strings.Contains(out, "digraph") {
+		t.Errorf("graph --results with the merged file gave no DOT:\n%.200s", out)
+	}
+	svg := filepath.Join(dir, "rec.svg")
+	mustRun(t, "plot", merged, "-o", svg)
+	if !strings.Contains(readFile(t, svg), "<svg") {
+		t.Errorf("plot of the merged file wrote no SVG")
+	}
+	if out := mustRun(t, "merge", "--format", "table", parts[0], parts[1]); !strings.Contains(out, "Trials") {
+		t.Errorf("merge --format table gave no results table:\n%s", out)
+	}
+}
+
+func TestMergeErrors(t *testing.T) {
+	dir := t.TempDir()
+	part := func(name, shard, seed string) string {
+		p := filepath.Join(dir, name)
+		mustRun(t, "run", "--trials", "30", "--seed", seed, "--shard", shard, "-o", p)
+		return p
+	}
+	p0, p1, p2 := part("p0.json", "0/3", "1"), part("p1.json", "1/3", "1"), part("p2.json", "2/3", "1")
+	other := part("other-seed.json", "1/3", "2")
+	results := filepath.Join(dir, "results.json")
+	mustRun(t, "run", "--trials", "30", "-o", results)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"gap", []string{p0, p2}, exitInput, "trials [10, 20) are in no part: " + p0 + " ends at trial 10 and " + p2 + " starts at trial 20"},
+		{"overlap", []string{p0, p1, p1, p2}, exitInput, "overlap on trials [10, 20)"},
+		{"seed", []string{p0, other, p2}, exitInput, "are parts of different runs: seed 1 and 2"},
+		{"results file", []string{p0, results}, exitInput, "a results file, not a part"},
+		{"missing", []string{filepath.Join(dir, "nope.json")}, exitInput, "read part:"},
+		{"no parts", nil, exitUsage, "merge needs the part files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, context.Background(), append([]string{"merge"}, tt.args...)...)
+			if code != tt.code || out != "" || !strings.Contains(errOut, tt.want) {
+				t.Errorf("got status %d, stdout %q, stderr %q; want status %d and stderr containing %q", code, out, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunShardFromEnv checks that a Kubernetes Indexed Job's or a Slurm
+// array's variables give the part --shard would.
+func TestRunShardFromEnv(t *testing.T) {
+	for _, v := range []string{"JOB_COMPLETION_INDEX", "JOB_COMPLETIONS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
+		"SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP"} {
+		t.Setenv(v, "")
+	}
+	args := []string{"run", "--trials", "30", "--seed", "3"}
+	want := mustRun(t, append(args, "--shard", "2/4")...)
+	t.Run("kubernetes", func(t *testing.T) {
+		t.Setenv("JOB_COMPLETION_INDEX", "2")
+		t.Setenv("JOB_COMPLETIONS", "4")
+		code, got, errOut := runCLI(t, context.Background(), args...)
+		if code != exitOK || got != want || !strings.Contains(errOut, "shard 2 of 4 (from JOB_COMPLETION_INDEX/JOB_COMPLETIONS)") {
+			t.Errorf("status %d, stderr %q; same part as --shard 2/4: %v", code, errOut, got == want)
+		}
+	})
+	t.Run("slurm from 1", func(t *testing.T) {
+		for k, v := range map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4",
+			"SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "4", "SLURM_ARRAY_TASK_STEP": "1"} {
+			t.Setenv(k, v)
+		}
+		if code, got, errOut := runCLI(t, context.Background(), args...); code != exitOK || got != want {
+			t.Errorf("status %d, stderr %q; same part as --shard 2/4: %v", code, errOut, got == want)
+		}
+	})
+	t.Run("flag wins", func(t *testing.T) {
+		t.Setenv("JOB_COMPLETION_INDEX", "0")
+		t.Setenv("JOB_COMPLETIONS", "4")
+		if got := mustRun(t, append(args, "--shard", "2/4")...); got != want {
+			t.Errorf("--shard 2/4 with JOB_COMPLETION_INDEX=0 set: not the part of shard 2")
+		}
+	})
+}
+
+func TestRunShardErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{"bad flag", nil, []string{"--shard", "3"}, exitUsage, `--shard "3": want i/n`},
+		{"index too big", nil, []string{"--shard", "4/4"}, exitUsage, "shard 4 of 4: want 0 ≤ i < n"},
+		{"format", nil, []string{"--shard", "0/2", "--format", "csv"}, exitUsage, "writes a part file (JSON), not --format csv"},
+		{"no completions", map[string]string{"JOB_COMPLETION_INDEX": "1"}, nil, exitInput, "JOB_COMPLETIONS is not set"},
+		{"slurm list", map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "3",
+			"SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "9"}, nil, exitInput, "are not one range: submit it with --array=0-2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, v := range []string{"JOB_COMPLETION_INDEX", "JOB_COMPLETIONS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
+				"SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP"} {
+				t.Setenv(v, tt.env[v])
+			}
+			code, out, errOut := runCLI(t, context.Background(), append([]string{"run", "--trials", "10"}, tt.args...)...)
+			if code != tt.code || out != "" || !strings.Contains(errOut, tt.want) {
+				t.Errorf("got status %d, stdout %.40q, stderr %q; want status %d and stderr containing %q", code, out, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestShardTrialRange(t *testing.T) {
+	// The ranges tile [0, n) for any n and k, including more shards than
+	// trials and products that overflow 64 bits.
+	for _, n := range []int{1, 7, 10000, 1 << 62} {
+		for _, k := range []int{1, 3, 7, 64} {
+			next := 0
+			for i := range k {
+				from, to := shard{index: i, count: k}.trialRange(n)
+				if from != next || to < from {
+					t.Fatalf("n=%d k=%d shard %d: [%d, %d), want it to start at %d", n, k, i, from, to, next)
+				}
+				next = to
+			}
+			if next != n {
+				t.Errorf("n=%d k=%d: the shards end at %d", n, k, next)
+			}
+		}
+	}
+	if from, to := (shard{index: 1, count: 3}).trialRange(10); from != 3 || to != 6 {
+		t.Errorf("shard 1/3 of 10: got [%d, %d), want [3, 6)", from, to)
+	}
+}
+
+// Slurm arrays need not start at 0 nor step by 1.
+func TestShardFromSlurmEnv(t *testing.T) {
+	tests := []struct {
+		id, count, lo, hi, step string
+		want                    int
+	}{
+		{"0", "4", "0", "3", "", 0},
+		{"5", "4", "5", "8", "1", 0},
+		{"8", "4", "5", "8", "1", 3},
+		{"6", "4", "0", "6", "2", 3},
+	}
+	for _, tt := range tests {
+		env := map[string]string{"SLURM_ARRAY_TASK_ID": tt.id, "SLURM_ARRAY_TASK_COUNT": tt.count,
+			"SLURM_ARRAY_TASK_MIN": tt.lo, "SLURM_ARRAY_TASK_MAX": tt.hi, "SLURM_ARRAY_TASK_STEP": tt.step}
+		sh, ok, err := shardFromEnv(func(k string) string { return env[k] })
+		if !ok || err != nil || sh.index != tt.want || sh.count != 4 {
+			t.Errorf("%v: got shard %d of %d (ok %v, err %v), want %d of 4", env, sh.index, sh.count, ok, err, tt.want)
+		}
+	}
+	if _, ok, err := shardFromEnv(func(string) string { return "" }); ok || err != nil {
+		t.Errorf("no variables: got ok %v, err %v; want no shard", ok, err)
+	}
+}

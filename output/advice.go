@@ -1,0 +1,107 @@
+package output
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/dominosim/domino/sim"
+)
+
+// WriteAdvice writes an advise result (MODEL.md §10) in one of
+// ResultsFormats; currency names the unit of the cost metric.
+func WriteAdvice(w io.Writer, a *sim.Advice, currency, format string) error {
+	switch format {
+	case "json":
+		return writeJSON(w, a)
+	case "csv":
+		return adviceCSV(w, a)
+	case "table", "markdown":
+		return adviceTable(w, a, currency, format == "markdown")
+	}
+	return fmt.Errorf("unknown advise format %q (want %s)", format, strings.Join(ResultsFormats, ", "))
+}
+
+func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) error {
+	ew := &errWriter{w: w}
+	para := func(format string, args ...any) {
+		fmt.Fprintf(ew, format+"\n", args...)
+		if markdown {
+			fmt.Fprintln(ew)
+		}
+	}
+	para("Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline %s. Budget: %s.",
+		MetricTitle(a.Metric, a.Unit, currency), Count(float64(a.Trials)), a.Seed, a.Scenario, withCI(a.Unit, a.Baseline), Decimal(a.Budget, -1))
+	para("Note: this is a %s.", a.Note)
+	if len(a.Steps) == 0 {
+		para("No candidate fits the budget with a saving whose 95%% CI lies above 0: nothing to buy.")
+	} else {
+		para("Chosen, in order (each saving is over the step before, paired):")
+		if ew.err != nil {
+			return ew.err
+		}
+		var rows [][]string
+		for i, s := range a.Steps {
+			rows = append(rows, []string{strconv.Itoa(i + 1), s.Mitigation, Decimal(s.Cost, -1), Decimal(s.CumulativeCost, -1),
+				withCI(a.Unit, s.Metric), savingText(a.Unit, s.Saving)})
+		}
+		if err := adviceRender(w, []string{"Step", "Mitigation", "Cost", "Total cost", "Metric after [95% CI]", "Saving [95% CI]"}, rows, markdown); err != nil {
+			return err
+		}
+		if markdown {
+			fmt.Fprintln(ew)
+		}
+	}
+	para("Every candidate at the first step, alone on the scenario as written:")
+	if ew.err != nil {
+		return ew.err
+	}
+	var rows [][]string
+	for _, c := range a.Candidates {
+		saving, per := savingText(a.Unit, c.Saving), Dash
+		if c.Error != "" {
+			saving = "not evaluated: " + c.Error
+		} else if c.Cost > 0 {
+			per = Signed(c.Saving.Mean/c.Cost, func(x float64) string { return magnitude(a.Unit, x) })
+		}
+		rows = append(rows, []string{c.Mitigation, Decimal(c.Cost, -1), saving, per})
+	}
+	return adviceRender(w, []string{"Mitigation", "Cost", "Saving [95% CI]", "Saving per unit cost"}, rows, markdown)
+}
+
+func adviceRender(w io.Writer, header []string, rows [][]string, markdown bool) error {
+	align := make([]tw.Align, len(header))
+	for i := range align {
+		align[i] = tw.AlignRight
+	}
+	for i, h := range header {
+		if h == "Mitigation" {
+			align[i] = tw.AlignLeft
+		}
+	}
+	if markdown {
+		rows = mdEscapeRows(rows)
+	}
+	return renderTable(w, header, rows, align, markdown)
+}
+
+func adviceCSV(w io.Writer, a *sim.Advice) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"table", "step", "mitigation", "cost", "cumulative_cost", "metric", "metric_lo", "metric_hi",
+		"saving", "saving_lo", "saving_hi", "error"})
+	for i, s := range a.Steps {
+		cw.Write([]string{"step", strconv.Itoa(i + 1), s.Mitigation, num(s.Cost), num(s.CumulativeCost),
+			num(s.Metric.Mean), num(s.Metric.CI95[0]), num(s.Metric.CI95[1]),
+			num(s.Saving.Mean), num(s.Saving.CI95[0]), num(s.Saving.CI95[1]), ""})
+	}
+	for _, c := range a.Candidates {
+		cw.Write([]string{"candidate", "", c.Mitigation, num(c.Cost), "", "", "", "",
+			num(c.Saving.Mean), num(c.Saving.CI95[0]), num(c.Saving.CI95[1]), c.Error})
+	}
+	cw.Flush()
+	return cw.Error()
+}
