@@ -92,12 +92,15 @@ func shippedExamples(t *testing.T) map[string][]byte {
 		}
 		paths = append(paths, m...)
 	}
-	// Examples the docs keep as files, when there are any.
-	more, err := filepath.Glob("../docs/examples/*.yaml")
-	if err != nil {
-		t.Fatal(err)
+	// Examples the docs keep as files, when there are any, and the
+	// platforms domino import writes (its golden files).
+	for _, pat := range []string{"../docs/examples/*.yaml", "../testdata/import/*/*.golden.yaml"} {
+		more, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, more...)
 	}
-	paths = append(paths, more...)
 	for _, p := range paths {
 		if _, err := LoadFile(p); err != nil {
 			t.Fatalf("%s does not load, so it is no valid example:\n%v", p, err)

@@ -1,0 +1,53 @@
+package importer
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// fuzzImport feeds arbitrary bytes to one format's importer: it may fail,
+// but never panic, and whatever it accepts must be a platform file that
+// loads and compiles.
+func fuzzImport(f *testing.F, format string, opt Options) {
+	dirs, _ := filepath.Glob(filepath.Join(testdata, format, "*"))
+	for _, dir := range dirs {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
+		}
+		rel, _ := filepath.Rel(testdata, dir)
+		for _, in := range readCase(f, rel) {
+			f.Add(in.Data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := Import(format, []Input{{Name: "fuzz", Data: data}}, opt)
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := g.WriteYAML(&b); err != nil {
+			t.Fatal(err)
+		}
+		file, err := graph.Load(bytes.NewReader(b.Bytes()), "fuzz.yaml")
+		if err != nil {
+			t.Fatalf("import output does not load: %v\n%s", err, b.Bytes())
+		}
+		for _, sc := range file.Scenarios {
+			if _, err := graph.Compile(sc); err != nil {
+				t.Fatalf("import output does not compile: %v", err)
+			}
+		}
+	})
+}
+
+func FuzzImportBackstage(f *testing.F) { fuzzImport(f, "backstage", Options{}) }
+func FuzzImportJaeger(f *testing.F)    { fuzzImport(f, "jaeger", Options{MinCalls: 2}) }
+func FuzzImportKiali(f *testing.F)     { fuzzImport(f, "kiali", Options{KialiLevel: KialiApp}) }
+func FuzzImportDOT(f *testing.F)       { fuzzImport(f, "dot", Options{}) }
+func FuzzImportPrometheus(f *testing.F) {
+	fuzzImport(f, "prometheus", Options{KeepVirtual: true})
+}

@@ -1,0 +1,127 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// jaegerLink is one entry of Jaeger's dependencies: the parent service
+// calls the child callCount times.
+type jaegerLink struct {
+	Parent    string `json:"parent"`
+	Child     string `json:"child"`
+	CallCount int64  `json:"callCount"`
+}
+
+// jaegerEnvelope covers the two object forms: the query API's
+// {"data": [...], "errors": [...]} and the storage form
+// {"timestamp": ..., "dependencies": [...]} (Elasticsearch, Cassandra).
+type jaegerEnvelope struct {
+	Data         *[]jaegerLink  `json:"data"`
+	Dependencies *[]jaegerLink  `json:"dependencies"`
+	Errors       []jaegerAPIErr `json:"errors"`
+}
+
+type jaegerAPIErr struct {
+	Code int    `json:"code"`
+	Msg  string `json:"msg"`
+}
+
+const jaegerWant = `want a JSON array of {"parent", "child", "callCount"}, or an object with that array under "data" (the query API) or "dependencies" (storage)`
+
+// parseJaeger reads Jaeger dependency links. A file may hold several JSON
+// values one after another (an export of several days of the storage form);
+// their links add up.
+func parseJaeger(b *builder, in Input) error {
+	dec := json.NewDecoder(bytes.NewReader(in.Data))
+	var links []jaegerLink
+	for n := 0; ; n++ {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			if n == 0 {
+				return fmt.Errorf("%s: empty file: %s", in.Name, jaegerWant)
+			}
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %v: %s", in.Name, err, jaegerWant)
+		}
+		ls, err := jaegerValue(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %v", in.Name, err)
+		}
+		links = append(links, ls...)
+	}
+	for i, l := range links {
+		where := fmt.Sprintf("%s: link %d", in.Name, i)
+		if l.Parent == "" || l.Child == "" {
+			b.warnf("%s: link with an empty name dropped (parent %q, child %q)", where, l.Parent, l.Child)
+			continue
+		}
+		if l.CallCount < 0 {
+			b.warnf("%s: negative callCount %d of %s -> %s counted as 0", where, l.CallCount, l.Parent, l.Child)
+			l.CallCount = 0
+		}
+		b.node("name:"+l.Parent, []string{l.Parent}, l.Parent, "")
+		b.node("name:"+l.Child, []string{l.Child}, l.Child, "")
+		b.edge("name:"+l.Parent, "name:"+l.Child, float64(l.CallCount), false, where)
+	}
+	return nil
+}
+
+// jaegerValue decodes one JSON value in any of the three forms.
+func jaegerValue(raw json.RawMessage) ([]jaegerLink, error) {
+	switch firstByte(raw) {
+	case '[':
+		var links []jaegerLink
+		if err := json.Unmarshal(raw, &links); err != nil {
+			return nil, fmt.Errorf("%v: %s", err, jaegerWant)
+		}
+		return links, nil
+	case '{':
+		var env jaegerEnvelope
+		if err := json.Unmarshal(raw, &env); err != nil {
+			return nil, fmt.Errorf("%v: %s", err, jaegerWant)
+		}
+		switch {
+		case env.Data != nil:
+			return *env.Data, nil
+		case env.Dependencies != nil:
+			return *env.Dependencies, nil
+		case len(env.Errors) > 0:
+			return nil, fmt.Errorf("the Jaeger API answered with an error: %d %s", env.Errors[0].Code, env.Errors[0].Msg)
+		}
+		return nil, fmt.Errorf(`object without "data" or "dependencies": %s`, jaegerWant)
+	}
+	return nil, fmt.Errorf("got %s: %s", describeJSON(raw), jaegerWant)
+}
+
+func firstByte(raw []byte) byte {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	if len(raw) == 0 {
+		return 0
+	}
+	return raw[0]
+}
+
+// describeJSON names the kind of a JSON value for an error message.
+func describeJSON(raw []byte) string {
+	switch c := firstByte(raw); {
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
+	case c == '[':
+		return "an array"
+	case c == '{':
+		return "an object"
+	default:
+		return "a number"
+	}
+}
