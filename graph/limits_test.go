@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -80,5 +82,21 @@ func TestNestingWithinLimit(t *testing.T) {
 	tooDeep = strings.Replace(tooDeep, "]", "]]", 1)
 	if _, err := Load(strings.NewReader(tooDeep), "deep.yaml"); err == nil || !strings.Contains(err.Error(), "deeper than") {
 		t.Fatalf("nesting %d deep: got %v, want an error", MaxDepth+1, err)
+	}
+}
+
+// TestLoadFileUnreadable checks the wording for a file that exists but
+// cannot be read. Root reads any file, so the test needs another user.
+func TestLoadFileUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read a file without read permission")
+	}
+	path := filepath.Join(t.TempDir(), "secret.yaml")
+	if err := os.WriteFile(path, []byte("version: 1\n"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadFile(path)
+	if want := "read " + path + ": permission denied"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
 	}
 }

@@ -52,7 +52,8 @@ func Load(r io.Reader, name string) (*File, error) {
 func LoadFile(path string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		// Worded like Load's read errors: "read x.yaml: permission denied".
+		return nil, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
 	return Load(f, path)
