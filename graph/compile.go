@@ -391,11 +391,12 @@ func (c *Compiled) compileEvents(sc *Scenario, siteIdx map[string]int32, svcs fu
 	return nil
 }
 
+// appendUnique appends x to s unless s already ends with it. Callers add
+// the ids in ascending order, so a duplicate can only be the last element;
+// scanning the whole list instead was quadratic in a hub's dependents.
 func appendUnique(s []int32, x int32) []int32 {
-	for _, y := range s {
-		if y == x {
-			return s
-		}
+	if len(s) > 0 && s[len(s)-1] == x {
+		return s
 	}
 	return append(s, x)
 }

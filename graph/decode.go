@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -18,10 +19,6 @@ import (
 // indices in brackets: platform.services[3].depends_on[1],
 // scenarios[0].events[2].power_restore[1].fraction,
 // scenarios[1].patch.services[0].placement.
-
-// maxAliases bounds the alias expansions of one load, so that a "billion
-// laughs" document cannot make the loader run for ever.
-const maxAliases = 10000
 
 // source is one parsed input file.
 type source struct {
@@ -133,10 +130,36 @@ func safeToken(n ast.Node) (tk *token.Token) {
 	return n.GetToken()
 }
 
+// maxSuggestions bounds the distinct unknown ids one load looks for a
+// nearest known id for: each search may scan every service of a large
+// platform, and a file with thousands of dangling references would
+// otherwise take minutes to be refused.
+const maxSuggestions = 50
+
 // decoder collects the errors of one load.
 type decoder struct {
-	errs    ErrorList
-	aliases int
+	errs ErrorList
+	// aliases counts alias expansions; maxAliases bounds them, so that a
+	// "billion laughs" document cannot make the loader run for ever.
+	aliases, maxAliases int
+	suggested           map[string]string // unknown id → its suggestion
+}
+
+// suggest is Suggest for ids referred to in the file, remembered per id and
+// given up after maxSuggestions distinct ids.
+func (d *decoder) suggest(id string, known []string) string {
+	if s, ok := d.suggested[id]; ok {
+		return s
+	}
+	if d.suggested == nil {
+		d.suggested = map[string]string{}
+	}
+	s := ""
+	if len(d.suggested) < maxSuggestions {
+		s = Suggest(id, known)
+	}
+	d.suggested[id] = s
+	return s
 }
 
 func (d *decoder) errorf(nd node, format string, args ...any) {
@@ -167,9 +190,9 @@ func (d *decoder) resolve(nd node) (node, bool) {
 				return nd, false
 			}
 			d.aliases++
-			if d.aliases > maxAliases {
-				if d.aliases == maxAliases+1 {
-					d.errorf(nd, "too many alias expansions (more than %d)", maxAliases)
+			if d.aliases > d.maxAliases {
+				if d.aliases == d.maxAliases+1 {
+					d.errorf(nd, "too many alias expansions (more than %d)", d.maxAliases)
 				}
 				return nd, false
 			}
@@ -449,12 +472,17 @@ func numberText(n ast.Node) (string, bool) {
 		if n == nil || n.Token == nil || n.Token.Type != token.StringType {
 			return "", false
 		}
-		if _, err := strconv.ParseFloat(n.Value, 64); err == nil {
+		// Out of range is still a number: the caller says it is too large,
+		// rather than calling 1e400 a string.
+		if _, err := strconv.ParseFloat(n.Value, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 			return n.Value, true
 		}
 	}
 	return "", false
 }
+
+// maxInt bounds integers, with room for sums of a few of them.
+const maxInt = 1 << 62
 
 // int decodes an integer; integral floats like 1e3 are accepted.
 func (d *decoder) int(nd node) (int64, bool) {
@@ -467,11 +495,15 @@ func (d *decoder) int(nd node) (int64, bool) {
 		d.errorf(nd, "want an integer, got %s", describe(r.n))
 		return 0, false
 	}
-	if v, ok := parseInt(text); ok {
+	if v, ok := parseInt(text); ok && v > -maxInt && v < maxInt {
 		return v, true
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) >= 1<<62 {
+	if (err == nil || errors.Is(err, strconv.ErrRange)) && math.Abs(f) >= maxInt {
+		d.errorf(nd, "integer %s is too large: want at most %d", text, int64(maxInt-1))
+		return 0, false
+	}
+	if err != nil || f != math.Trunc(f) {
 		d.errorf(nd, "want an integer, got %s", text)
 		return 0, false
 	}
@@ -529,6 +561,10 @@ func (d *decoder) float(nd node) (float64, bool) {
 		return float64(v), true
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
+	if errors.Is(err, strconv.ErrRange) {
+		d.errorf(nd, "number %s is out of range: want a finite number", text)
+		return 0, false
+	}
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		d.errorf(nd, "want a finite number, got %s", text)
 		return 0, false

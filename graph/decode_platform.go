@@ -200,39 +200,39 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 }
 
 // checkRefs reports references to unknown sites, services and regions.
+// Lookups go through sets: a platform may have 100,000 services, each
+// referred to many times.
 func (d *decoder) checkRefs(p *Platform, refs []ref) {
 	var sites, services, regions []string
+	known := map[string]map[string]bool{"site": {}, "service": {}, "region": {}}
 	for _, s := range p.Sites {
 		sites = append(sites, s.ID)
-		if s.Region != "" && !contains(regions, s.Region) {
+		known["site"][s.ID] = true
+		if s.Region != "" && !known["region"][s.Region] {
+			known["region"][s.Region] = true
 			regions = append(regions, s.Region)
 		}
 	}
 	for _, s := range p.Services {
 		services = append(services, s.ID)
+		known["service"][s.ID] = true
 	}
 	for _, r := range refs {
-		var known []string
-		switch r.kind {
-		case "site":
-			known = sites
-		case "service":
-			known = services
-		case "region":
-			known = regions
-		}
-		if contains(known, r.id) {
+		if known[r.kind][r.id] {
 			continue
 		}
-		if r.kind == "region" {
+		switch r.kind {
+		case "region":
 			if len(regions) == 0 {
 				d.errorf(r.nd, "unknown region %q: no site has a region", r.id)
 			} else {
-				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, Suggest(r.id, known))
+				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, d.suggest(r.id, regions))
 			}
-			continue
+		case "site":
+			d.errorf(r.nd, "unknown site %q%s", r.id, d.suggest(r.id, sites))
+		default:
+			d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, d.suggest(r.id, services))
 		}
-		d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, Suggest(r.id, known))
 	}
 }
 

@@ -59,8 +59,8 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 	}
 	if v, ok := f["trials"]; ok {
 		if n, ok := d.int(v.val); ok {
-			if n <= 0 || n > 1<<40 {
-				d.errorf(v.val, "want trials ≥ 1, got %d", n)
+			if n <= 0 || n > MaxTrials {
+				d.errorf(v.val, "want trials in [1, %d], got %d", MaxTrials, n)
 			} else {
 				sc.Trials = int(n)
 			}
@@ -92,7 +92,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 	if v, ok := f["events"]; ok {
 		if items, ok := d.list(v.val, "a list of events"); ok {
 			for _, it := range items {
-				if ev, ok := d.event(it, refs); ok {
+				if ev, ok := d.event(it, refs, sc.Horizon); ok {
 					sc.Events = append(sc.Events, ev)
 				}
 			}
@@ -105,7 +105,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 }
 
 // event decodes one event.
-func (d *decoder) event(nd node, refs *[]ref) (Event, bool) {
+func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 	ev := Event{Probability: 1, Pos: nd.pos()}
 	kvs, ok := d.mapping(nd, "an event mapping (kind, ...)")
 	if !ok {
@@ -154,6 +154,13 @@ func (d *decoder) event(nd node, refs *[]ref) (Event, bool) {
 		ev.Probability, _ = d.probability(pv.val)
 	} else if hasR {
 		ev.Rate, _ = d.rate(rv.val)
+		// Every occurrence is drawn and scheduled up front: bound them
+		// before a trial tries to hold 10^13 of them.
+		if n := ev.Rate * float64(horizon) / float64(Year); n > MaxOccurrences {
+			d.errorf(rv.val, "rate %s over the %s horizon means about %.2g occurrences per trial: at most %d",
+				scalarText(rv.val.n), FormatDuration(horizon), n, MaxOccurrences)
+			ok = false
+		}
 	}
 	required := func(key string) (kv, bool) {
 		v, has := f[key]

@@ -31,6 +31,8 @@ func TestParseDuration(t *testing.T) {
 		{"2h-30m", 0, "want a number then a unit"},
 		{"1y", 0, `unknown unit "y"`},
 		{"300000000w", 0, "too long"},
+		{"9223372036854774ms", 9223372036854774, ""},
+		{"9223372036854777ms", 0, "too long"}, // found by FuzzDuration: floats are 2 ms apart there
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

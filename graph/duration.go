@@ -75,10 +75,17 @@ func ParseDuration(s string) (int64, error) {
 		}
 		total += num * float64(ms)
 	}
-	if total > maxDuration {
-		return 0, fmt.Errorf("duration %q is too long", in)
+	// Compare as floats first (converting a float beyond int64 is
+	// undefined), then as integers: near maxDuration floats are 2 ms apart,
+	// so the float test alone let 9223372036854777ms through.
+	ms := int64(0)
+	if total <= maxDuration+1 {
+		ms = int64(math.Floor(total + 0.5))
 	}
-	return int64(math.Floor(total + 0.5)), nil
+	if total > maxDuration+1 || ms > maxDuration {
+		return 0, fmt.Errorf("duration %q is too long (at most %s)", in, FormatDuration(maxDuration))
+	}
+	return ms, nil
 }
 
 // FormatDuration formats milliseconds for people: "0", "850ms", "42s",

@@ -87,16 +87,29 @@ func (l ErrorList) Err() error {
 	return l
 }
 
+// maxSuggestLen is the longest id Suggest compares by edit distance: a
+// typo suggestion for a longer one helps nobody, and each comparison costs
+// the product of the lengths.
+const maxSuggestLen = 64
+
 // Suggest returns " (did you mean \"x\"?)" for the known id nearest to id by
 // edit distance, or "" when none is close enough to be a plausible typo.
 func Suggest(id string, known []string) string {
+	if len(id) > maxSuggestLen {
+		return ""
+	}
 	best, bestD := "", len(id)/2+2
 	for _, k := range known {
-		if d := editDistance(id, k); d < bestD || d == bestD && best != "" && k < best {
+		// The distance is at least the difference in length: skipping on
+		// it keeps a search among 100,000 ids cheap.
+		if abs(len(k)-len(id)) > bestD {
+			continue
+		}
+		if d := editDistance(id, k, bestD); d < bestD || d == bestD && best != "" && k < best {
 			best, bestD = k, d
 		}
 	}
-	if best == "" || editDistance(id, best) > max(2, len(id)/3) {
+	if best == "" || bestD > max(2, len(id)/3) {
 		// Fall back to a shared prefix: "talk" for "talk-messaging".
 		for _, k := range known {
 			if len(id) >= 3 && (strings.HasPrefix(k, id) || strings.HasPrefix(id, k)) {
@@ -108,8 +121,17 @@ func Suggest(id string, known []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// editDistance is the Levenshtein distance between a and b, or some value
+// above limit as soon as it is known to exceed limit (a row's minimum never
+// decreases further down).
+func editDistance(a, b string, limit int) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -117,12 +139,17 @@ func editDistance(a, b string) int {
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // Load reads a platform or scenario file from r; name is used in error
@@ -32,9 +31,10 @@ import (
 // itself refer to another; top-level mitigations (MODEL.md §10) are decoded
 // into File.Mitigations.
 func Load(r io.Reader, name string) (*File, error) {
-	data, err := io.ReadAll(r)
+	data, err := readLimited(r)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		// An *os.File's errors repeat its name, which is ours already.
+		return nil, fmt.Errorf("read %s: %w", name, unwrapPathError(err))
 	}
 	dir := filepath.Dir(name)
 	open := func(ref string) ([]byte, string, error) {
@@ -42,7 +42,7 @@ func Load(r io.Reader, name string) (*File, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		b, err := os.ReadFile(p)
+		b, err := readFile(p)
 		return b, p, err
 	}
 	return load(data, name, open)
@@ -52,10 +52,22 @@ func Load(r io.Reader, name string) (*File, error) {
 func LoadFile(path string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		// Worded like Load's read errors: "read x.yaml: permission denied".
+		return nil, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
 	return Load(f, path)
+}
+
+// readFile reads the file at path, refusing one larger than MaxFileSize
+// before reading it all.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readLimited(f)
 }
 
 // LoadFS loads name from fsys, resolving `platform:` references within fsys.
@@ -131,9 +143,8 @@ var fileKeys = fileObject.keys()
 func (d *decoder) file(data []byte, name string, open opener, depth int) *loadedFile {
 	lf := &loadedFile{f: &File{Name: name}}
 	src := &source{name: name}
-	astFile, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
-	if err != nil {
-		d.syntaxError(src, err)
+	astFile := d.parse(data, src)
+	if astFile == nil {
 		return lf
 	}
 	var docs []*ast.DocumentNode

@@ -178,6 +178,7 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 	}
 	accs := make([]*acc, workers)
 	var next atomic.Int64
+	var overflow atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		accs[w] = newAcc()
@@ -189,7 +190,7 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 				trs[i] = NewTrial(c, nil)
 			}
 			first := make([]int64, nm)
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && !overflow.Load() {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= trials {
 					return
@@ -201,6 +202,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 							sd = seeds[i]
 						}
 						o := trs[i].Run(sd, k)
+						if trs[i].overflow {
+							overflow.Store(true)
+							return
+						}
 						for m, metric := range CompareMetrics {
 							v := metric.value(c, o)
 							a.vals[i*nm+m].add(v)
@@ -216,6 +221,9 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		}(accs[w])
 	}
 	wg.Wait()
+	if overflow.Load() {
+		return nil, ErrTooManyEvents
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -64,6 +64,7 @@ func RunPaired(ctx context.Context, base *graph.Compiled, vs []Variant, m Measur
 		}
 		jobs := (last - first) * nChunks
 		var next atomic.Int64
+		var overflow atomic.Bool
 		var wg sync.WaitGroup
 		for w := range min(workers, max(jobs, 1)) {
 			if accs[w].vals == nil {
@@ -73,7 +74,7 @@ func RunPaired(ctx context.Context, base *graph.Compiled, vs []Variant, m Measur
 			go func(a *acc) {
 				defer wg.Done()
 				var tr *Trial
-				for ctx.Err() == nil {
+				for ctx.Err() == nil && !overflow.Load() {
 					j := int(next.Add(1)) - 1
 					if j >= jobs {
 						return
@@ -89,6 +90,10 @@ func RunPaired(ctx context.Context, base *graph.Compiled, vs []Variant, m Measur
 					val := value[run.C]
 					for k := lo; k < hi; k++ {
 						x := val(tr.Run(opt.Seed, k))
+						if tr.overflow {
+							overflow.Store(true)
+							return
+						}
 						a.vals[v].add(x)
 						if v == 0 {
 							baseVals[k] = x
@@ -103,6 +108,9 @@ func RunPaired(ctx context.Context, base *graph.Compiled, vs []Variant, m Measur
 			}(&accs[w])
 		}
 		wg.Wait()
+		if overflow.Load() {
+			return Diff{}, nil, ErrTooManyEvents
+		}
 		if err := ctx.Err(); err != nil {
 			return Diff{}, nil, err
 		}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,17 @@ type Options struct {
 // chunk is how many consecutive trials a worker takes at a time.
 const chunk = 64
 
+// MaxEvents bounds the events one trial may schedule, so that a scenario
+// whose rates or mtbf ask for billions of failures (rate: 1e12/d, mtbf: 1ms
+// over years) is refused instead of running for ever, holding at most some
+// 300 MB of pending events. A legitimate trial of a 100,000-service platform
+// schedules well under a million.
+const MaxEvents = 10_000_000
+
+// ErrTooManyEvents is returned by Run when a trial scheduled more than
+// MaxEvents events.
+var ErrTooManyEvents = fmt.Errorf("a trial scheduled more than %d events: lower the event rates or raise mtbf, or shorten the horizon", MaxEvents)
+
 // Run simulates the trials of c and aggregates them. The results do not
 // depend on Workers: every trial is keyed by (seed, index) and aggregation
 // is exact.
@@ -54,10 +66,13 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	workers = min(workers, max(1, (trials+chunk-1)/chunk))
+	// Workers beyond the processors only cost memory: each holds an
+	// aggregator of a few MB. The results do not depend on their number.
+	workers = min(workers, runtime.GOMAXPROCS(0), max(1, (trials+chunk-1)/chunk))
 	grid := Grid(c.Horizon, GridPoints)
 	aggs := make([]*Aggregator, workers)
 	var next atomic.Int64
+	var overflow atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		aggs[w] = NewAggregator(c, grid)
@@ -65,14 +80,19 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 		go func(agg *Aggregator) {
 			defer wg.Done()
 			tr := NewTrial(c, grid)
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && !overflow.Load() {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= trials {
 					return
 				}
 				hi := min(lo+chunk, trials)
 				for i := lo; i < hi; i++ {
-					agg.Add(tr.Run(opt.Seed, opt.First+i))
+					o := tr.Run(opt.Seed, opt.First+i)
+					if tr.overflow {
+						overflow.Store(true)
+						return
+					}
+					agg.Add(o)
 				}
 				if opt.Progress != nil {
 					opt.Progress(hi - lo)
@@ -81,6 +101,11 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 		}(aggs[w])
 	}
 	wg.Wait()
+	if overflow.Load() {
+		// The trials done so far are no prefix, and the scenario cannot
+		// be run anyway: no partial results.
+		return nil, ErrTooManyEvents
+	}
 	for _, a := range aggs[1:] {
 		aggs[0].Merge(a)
 	}

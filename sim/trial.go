@@ -69,6 +69,9 @@ type Trial struct {
 	src stream
 	now int64
 	seq uint32
+	// overflow is set when the trial scheduled more than MaxEvents events:
+	// the rest were dropped and the outcome is not to be used.
+	overflow bool
 
 	events eventHeap
 	queue  rankQueue
@@ -326,7 +329,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	c := t.c
 	in := &t.init
 	t.key = trialKey(seed, trial)
-	t.now, t.seq = 0, 0
+	t.now, t.seq, t.overflow = 0, 0, false
 	t.events = t.events[:0]
 	t.queue.reset()
 	t.free = math.MaxInt
@@ -422,9 +425,17 @@ func (t *Trial) schedule(at int64, kind uint8, a, b int32, gen uint32) {
 	if at >= t.H {
 		return
 	}
+	if t.seq >= MaxEvents {
+		t.overflow = true
+		return
+	}
 	t.seq++
 	t.events.push(event{t: at, seq: t.seq, kind: kind, a: a, b: b, gen: gen})
 }
+
+// Overflowed reports whether the last trial run scheduled more than
+// MaxEvents events, in which case its outcome is incomplete.
+func (t *Trial) Overflowed() bool { return t.overflow }
 
 // Run simulates trial number trial of the scenario with the given seed and
 // returns its outcome, valid until the next call.
@@ -477,7 +488,7 @@ func (t *Trial) scheduleEvents() {
 			n = 1
 			occ = append(occ, t.draw(&e.At, e.Key, pAt, 0))
 		}
-		for k := 0; k < n; k++ {
+		for k := 0; k < n && !t.overflow; k++ {
 			at := int64(0)
 			if e.Rate > 0 {
 				at = int64(t.uniform(e.Key, pAt, uint64(k)) * float64(t.H))

@@ -336,6 +336,35 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+var compiledSink *graph.Compiled
+
+// BenchmarkLoadValidateCompile is what `domino validate` and `domino run`
+// do before simulating: load, lint and compile every scenario. The 100,000
+// services case is the scale goal of issue 6; run it with
+//
+//	go test ./synth -run '^$' -bench LoadValidateCompile/100000 -benchtime 1x
+func BenchmarkLoadValidateCompile(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			text := generate(b, Options{Services: n, Sites: 8, Seed: 1})
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := graph.Load(bytes.NewReader(text), "gen.yaml")
+				if err != nil {
+					b.Fatal(err)
+				}
+				graph.Lint(f)
+				for _, sc := range f.Scenarios {
+					if compiledSink, err = graph.Compile(sc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
 func ExampleGenerate() {
 	b, err := Generate(Options{Services: 200, Sites: 4, Seed: 1})
 	if err != nil {

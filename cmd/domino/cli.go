@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -167,14 +168,28 @@ func resolveInput(arg string) (path string, embedded bool, err error) {
 	if arg == "" {
 		arg = scenarios.Default
 	}
-	if _, err := os.Stat(arg); err == nil {
+	_, err = os.Stat(arg)
+	if err == nil {
 		return arg, false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		// There is something by that name, just not readable: say why
+		// rather than look for an example of that name.
+		return "", false, fmt.Errorf("read %s: %w", arg, unwrapPathError(err))
 	}
 	name := strings.TrimSuffix(arg, ".yaml")
 	if scenarios.Has(name) {
 		return scenarios.Path(name), true, nil
 	}
 	return "", false, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
+}
+
+// unwrapPathError drops the operation and path an *fs.PathError repeats.
+func unwrapPathError(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
 }
 
 func init() {
@@ -230,6 +245,10 @@ func loadScenario(arg, id string) (*graph.Compiled, error) {
 	return graph.Compile(sc)
 }
 
+// maxWorkers bounds --workers: the engine runs at most one worker per
+// processor anyway, so a larger number is a mistake.
+const maxWorkers = 1024
+
 // trialFlags are the flags of the commands that simulate trials.
 type trialFlags struct {
 	trials  int // 0: the scenario's
@@ -249,12 +268,12 @@ func readTrialFlags(e *env, cmd string, fs *pflag.FlagSet) (f trialFlags, ok boo
 	f.trials, _ = fs.GetInt("trials")
 	f.seed, _ = fs.GetUint64("seed")
 	f.workers, _ = fs.GetInt("workers")
-	if fs.Changed("trials") && f.trials < 1 {
-		usageError(e, cmd, "--trials must be at least 1, got %d", f.trials)
+	if fs.Changed("trials") && (f.trials < 1 || f.trials > graph.MaxTrials) {
+		usageError(e, cmd, "--trials must be in [1, %d], got %d", graph.MaxTrials, f.trials)
 		return f, false
 	}
-	if f.workers < 1 {
-		usageError(e, cmd, "--workers must be at least 1, got %d", f.workers)
+	if f.workers < 1 || f.workers > maxWorkers {
+		usageError(e, cmd, "--workers must be in [1, %d], got %d", maxWorkers, f.workers)
 		return f, false
 	}
 	return f, true

@@ -97,6 +97,9 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 				fmt.Fprintf(e.stderr, "Error: compare interrupted; no results written\n")
 				return exitInput
 			}
+			if errors.Is(err, sim.ErrTooManyEvents) {
+				return inputError(e, fmt.Errorf("compare: %w", err))
+			}
 			fmt.Fprintf(e.stderr, "Error: compare: %v\n", err)
 			return exitInternal
 		}

@@ -157,7 +157,7 @@ func TestCompare(t *testing.T) {
 			name:       "zero trials",
 			args:       []string{"compare", fire, "--trials", "0"},
 			wantStatus: exitUsage,
-			wantErr:    []string{"--trials must be at least 1"},
+			wantErr:    []string{"--trials must be in [1, 1000000000]"},
 		},
 	}
 	for _, tt := range tests {

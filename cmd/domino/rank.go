@@ -103,6 +103,9 @@ func simError(e *env, cmd string, err error) int {
 		return exitInput
 	}
 	fmt.Fprintf(e.stderr, "Error: %s: %v\n", cmd, err)
+	if errors.Is(err, sim.ErrTooManyEvents) {
+		return exitInput // the scenario asks for it
+	}
 	return exitInternal
 }
 

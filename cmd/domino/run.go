@@ -80,6 +80,9 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 	if err != nil && !interrupted {
 		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", c.Scenario.ID, err)
+		if errors.Is(err, sim.ErrTooManyEvents) {
+			return exitInput // the scenario asks for it
+		}
 		return exitInternal
 	}
 	done := int(agg.Trials())

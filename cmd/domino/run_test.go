@@ -123,7 +123,7 @@ func TestRun(t *testing.T) {
 			name:       "zero workers",
 			args:       []string{"run", fire, "--workers", "0"},
 			wantStatus: exitUsage,
-			wantErr:    []string{"--workers must be at least 1"},
+			wantErr:    []string{"--workers must be in [1, 1024]"},
 		},
 	}
 	for _, tt := range tests {

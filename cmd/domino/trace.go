@@ -48,8 +48,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return usageError(e, name, "%v", err)
 	}
-	if fs.Changed("trials") && trials < 1 {
-		return usageError(e, name, "--trials must be at least 1, got %d", trials)
+	// --trial median and worst keep one score per trial, hence the bound.
+	if fs.Changed("trials") && (trials < 1 || trials > graph.MaxTrials) {
+		return usageError(e, name, "--trials must be in [1, %d], got %d", graph.MaxTrials, trials)
 	}
 	if format = chooseFormat(e, name, format, out, "table", output.TraceFormats, output.TraceFormatFor); format == "" {
 		return exitUsage
@@ -69,6 +70,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	}
 	if by != "" {
 		if trial, err = selectTrial(e.ctx, c, seed, trials, by); err != nil {
+			if errors.Is(err, sim.ErrTooManyEvents) {
+				return inputError(e, fmt.Errorf("trace %s: %w", c.Scenario.ID, err))
+			}
 			fmt.Fprintf(e.stderr, "Error: trace interrupted while looking for the %s trial; nothing written\n", by)
 			return exitInput
 		}
@@ -77,6 +81,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	tr := sim.NewTrial(c, nil)
 	tr.Trace = &sim.Trace{}
 	o := tr.Run(seed, trial)
+	if tr.Overflowed() {
+		return inputError(e, fmt.Errorf("trace %s: %w", c.Scenario.ID, sim.ErrTooManyEvents))
+	}
 	info := output.NewTraceInfo(c, seed, o)
 	info.SelectedBy, info.Trials = by, trials
 	rep := output.NewTraceReport(c, info, tr.Trace.Records)
@@ -126,6 +133,9 @@ func selectTrial(ctx context.Context, c *graph.Compiled, seed uint64, n int, by 
 			return 0, ctx.Err()
 		}
 		all[k] = scored{tr.Run(seed, k).UserMilliHours, k}
+		if tr.Overflowed() {
+			return 0, sim.ErrTooManyEvents
+		}
 	}
 	switch by {
 	case "worst":

@@ -113,7 +113,7 @@ func TestTraceErrors(t *testing.T) {
 		{"negative trial", []string{fire, "--trial", "-1"}, exitUsage, "--trial wants"},
 		{"trial past the run", []string{fire, "--trial", "50"}, exitUsage, "--trial 50 is past the run's last trial: it has 50 trials (0 to 49)"},
 		{"trial past --trials", []string{fire, "--trial", "5", "--trials", "5"}, exitUsage, "it has 5 trials"},
-		{"zero trials", []string{fire, "--trials", "0"}, exitUsage, "--trials must be at least 1"},
+		{"zero trials", []string{fire, "--trials", "0"}, exitUsage, "--trials must be in [1, 1000000000]"},
 		{"bad format", []string{fire, "--format", "png"}, exitUsage, `unknown --format "png"`},
 		{"format from -o", []string{fire, "-o", "cascade.png"}, exitUsage, "cannot tell the format"},
 		{"unknown scenario", []string{fire, "--scenario", "a-burn"}, exitInput, `unknown scenario "a-burn"`},

@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Limits on one input file, checked before and while it is parsed, so that
+// a hostile or broken file is refused in bounded time and memory (see
+// docs/errors.md for the figures behind them).
+const (
+	// MaxFileSize is the largest file Load reads, in bytes. goccy/go-yaml
+	// needs over 100 bytes of memory per byte of input (5.3 GB of RSS for
+	// the 40 MB of 100,000 services as domino gen writes them), so a 64 MiB
+	// file, some 160,000 services, takes about 9 GB.
+	MaxFileSize = 64 << 20
+	// MaxDepth is the deepest nesting of mappings and lists accepted. The
+	// parser's time grows with the square of the depth (100,000 nested
+	// brackets took 45 s and 15 GB); domino's own files need about 10.
+	MaxDepth = 64
+	// aliasesPerToken bounds alias expansions by the file's size: a file
+	// that uses anchors as shorthand expands each alias a few times, while
+	// a "billion laughs" expands them exponentially.
+	aliasesPerToken = 16
+	// MaxTrials is the most trials a scenario or a command may ask for:
+	// at tens of thousands of trials a second a billion is a day's work,
+	// and beyond it a typo (an extra 0, a pasted number) is likelier.
+	MaxTrials = 1_000_000_000
+	// MaxOccurrences bounds the expected occurrences of one event given
+	// as a rate, over the scenario's horizon.
+	MaxOccurrences = 1_000_000
+	// minAliases is the alias expansions every file may use.
+	minAliases = 10000
+)
+
+// readLimited reads r up to MaxFileSize bytes; more is an error, so that
+// /dev/zero or a huge file is not read into memory.
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+var errTooLarge = fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
+
+// parse checks data against the limits and parses it. On failure it records
+// the error and returns nil.
+func (d *decoder) parse(data []byte, src *source) *ast.File {
+	if len(data) > MaxFileSize {
+		d.errs.Add(Pos{File: src.name, Line: 1, Col: 1}, "", "%v", errTooLarge)
+		return nil
+	}
+	if pos, b, ok := invalidUTF8(data); !ok {
+		pos.File = src.name
+		d.errs.Add(pos, "", "invalid UTF-8 (byte %#02x): save the file as UTF-8", b)
+		return nil
+	}
+	tokens := lexer.Tokenize(string(data))
+	if tk := tooDeep(tokens); tk != nil {
+		d.errs.Add(Pos{File: src.name, Line: tk.Position.Line, Col: max(tk.Position.Column, 1)}, "",
+			"nesting deeper than %d levels", MaxDepth)
+		return nil
+	}
+	f, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
+	if err != nil {
+		d.syntaxError(src, err)
+		return nil
+	}
+	var aliases int
+	for _, tk := range tokens {
+		if tk.Type == token.AliasType {
+			aliases++
+		}
+	}
+	d.maxAliases += max(minAliases, aliasesPerToken*aliases)
+	return f
+}
+
+// invalidUTF8 returns the line and byte column of the first byte that is
+// not UTF-8, and that byte; ok when there is none.
+func invalidUTF8(data []byte) (pos Pos, b byte, ok bool) {
+	if utf8.Valid(data) {
+		return Pos{}, 0, true
+	}
+	line, start := 1, 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return Pos{Line: line, Col: i - start + 1}, data[i], false
+		}
+		if r == '\n' {
+			line, start = line+1, i+1
+		}
+		i += size
+	}
+	return Pos{}, 0, true
+}
+
+// tooDeep returns the first token nested deeper than MaxDepth, or nil.
+// Flow collections ([...] and {...}) nest by their brackets; block
+// collections by the columns of their keys and "-" entries, kept on a stack
+// as a YAML parser keeps indentation: a column right of the top opens a
+// level, one at or left of it closes levels. Keys and entries on one line
+// (- - - x, a: b: c) each open a level, which is how the parser sees them.
+func tooDeep(tokens token.Tokens) *token.Token {
+	var cols []int
+	flow := 0
+	var prev *token.Token
+	for _, tk := range tokens {
+		if tk == nil || tk.Position == nil {
+			continue
+		}
+		col := -1
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			flow++
+		case token.SequenceEndType, token.MappingEndType:
+			flow = max(flow-1, 0)
+		case token.SequenceEntryType, token.MappingKeyType:
+			col = tk.Position.Column
+		case token.MappingValueType:
+			if prev != nil && prev.Position != nil {
+				col = prev.Position.Column
+			}
+		case token.CommentType:
+			continue
+		}
+		if col >= 0 && flow == 0 {
+			for len(cols) > 0 && cols[len(cols)-1] >= col {
+				cols = cols[:len(cols)-1]
+			}
+			cols = append(cols, col)
+		}
+		if len(cols)+flow > MaxDepth {
+			return tk
+		}
+		prev = tk
+	}
+	return nil
+}

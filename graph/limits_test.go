@@ -1,0 +1,102 @@
+package graph
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// What loading a hostile input may allocate: a fixed amount plus what
+// goccy/go-yaml's lexer takes per byte of input (about 200), nowhere near
+// what expanding or parsing it naively takes (15 GB for 100,000 nested
+// brackets, half a megabyte of input, before the depth limit).
+const (
+	hostileAllocBase    = 16 << 20
+	hostileAllocPerByte = 256
+)
+
+// TestHostileInputsBounded loads inputs built to exhaust a YAML parser and
+// checks each is refused with the expected error while allocating little.
+// Allocation, unlike time, does not depend on the machine's load.
+func TestHostileInputsBounded(t *testing.T) {
+	laughs := func(merge string) string {
+		var b strings.Builder
+		b.WriteString("version: 1\nx-a: &a {name: lol}\n")
+		prev := "a"
+		for _, c := range "bcdefghij" {
+			b.WriteString("x-" + string(c) + ": &" + string(c) + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+",", 9), ",") + "]\n")
+			prev = string(c)
+		}
+		return b.String() + merge
+	}
+	tests := []struct {
+		name, input, want string
+	}{
+		{"billion laughs merged", laughs("platform:\n  <<: *j\n"), "too many alias expansions"},
+		{"billion laughs as services", laughs("platform:\n  sites: [{id: a}]\n  services: *j\n"), "want a service mapping, got a list"},
+		{"self-referencing alias", "version: 1\nx-a: &a [*a]\nplatform:\n  <<: *a\n", "too many alias expansions"},
+		{"flow lists", "version: 1\nplatform: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", "nesting deeper than 64 levels"},
+		{"flow mappings", "version: 1\nplatform: " + strings.Repeat("{a: ", 100000) + "1" + strings.Repeat("}", 100000) + "\n", "nesting deeper than 64 levels"},
+		{"block mappings", "version: 1\nplatform:\n" + blockNest(2000), "nesting deeper than 64 levels"},
+		{"entries on one line", "version: 1\nplatform:\n  " + strings.Repeat("- ", 100000) + "x\n", "nesting deeper than 64 levels"},
+		{"keys on one line", "version: 1\nplatform:\n  " + strings.Repeat("a: ", 100000) + "x\n", "nesting deeper than 64 levels"},
+		{"not UTF-8", "version: 1\nplatform: {name: \"\xc3\x28\"}\n", "invalid UTF-8 (byte 0xc3)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := Load(strings.NewReader(tt.input), "hostile.yaml")
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+			limit := uint64(hostileAllocBase + hostileAllocPerByte*len(tt.input))
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > limit {
+				t.Errorf("allocated %d MB for %d bytes, want at most %d MB", alloc>>20, len(tt.input), limit>>20)
+			}
+		})
+	}
+}
+
+// blockNest is n mappings, each indented one space more than the last.
+func blockNest(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(strings.Repeat(" ", i+1) + "k:\n")
+	}
+	return b.String()
+}
+
+// TestNestingWithinLimit checks the depth count on a file nested as deep
+// as allowed, and that domino's deepest real construct is far from it.
+func TestNestingWithinLimit(t *testing.T) {
+	ok := "version: 1\nx-deep: " + strings.Repeat("[", MaxDepth-1) + strings.Repeat("]", MaxDepth-1) + "\n" +
+		"platform:\n  sites: [{id: a}]\n  services: [{id: x, placement: {a: 1}}]\n"
+	if _, err := Load(strings.NewReader(ok), "ok.yaml"); err != nil {
+		t.Fatalf("nesting %d deep: %v", MaxDepth, err)
+	}
+	tooDeep := strings.Replace(ok, "[", "[[", 1)
+	tooDeep = strings.Replace(tooDeep, "]", "]]", 1)
+	if _, err := Load(strings.NewReader(tooDeep), "deep.yaml"); err == nil || !strings.Contains(err.Error(), "deeper than") {
+		t.Fatalf("nesting %d deep: got %v, want an error", MaxDepth+1, err)
+	}
+}
+
+// TestLoadFileUnreadable checks the wording for a file that exists but
+// cannot be read. Root reads any file, so the test needs another user.
+func TestLoadFileUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read a file without read permission")
+	}
+	path := filepath.Join(t.TempDir(), "secret.yaml")
+	if err := os.WriteFile(path, []byte("version: 1\n"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadFile(path)
+	if want := "read " + path + ": permission denied"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+}
