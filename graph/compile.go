@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
-
 )
 
 // Compiled is a scenario with its (patched) platform in the immutable,

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
 )
 
 // Lint rule ids, as they appear in brackets at the end of a warning.
