@@ -344,8 +344,17 @@ func (c *Compiled) compileJobs(svcRank []int32) {
 	for x, site := range c.Sites {
 		keys = append(keys, jobKey{site.BestPriority, 0, siteRank[x], 0, c.JobSiteRepair(int32(x))})
 	}
+	// Early returns, not cmp.Or, which compares every field every time.
 	slices.SortFunc(keys, func(a, b jobKey) int {
-		return cmp.Or(cmp.Compare(a.prio, b.prio), cmp.Compare(a.svc, b.svc), cmp.Compare(a.site, b.site), cmp.Compare(a.kind, b.kind))
+		switch {
+		case a.prio != b.prio:
+			return cmp.Compare(a.prio, b.prio)
+		case a.svc != b.svc:
+			return cmp.Compare(a.svc, b.svc)
+		case a.site != b.site:
+			return cmp.Compare(a.site, b.site)
+		}
+		return cmp.Compare(a.kind, b.kind)
 	})
 	c.JobRank = make([]int32, len(keys))
 	c.RankJob = make([]int32, len(keys))
