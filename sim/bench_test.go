@@ -46,25 +46,35 @@ var benchCases = []struct {
 		return c
 	}},
 	{"gen-1000", func(b *testing.B) *graph.Compiled { return generated(b, 1000, 6) }},
-	{"gen-1000-load", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6)) }},
+	{"gen-1000-load", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6), false) }},
+	{"gen-1000-load-carried", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6), true) }},
 	{"gen-10000", func(b *testing.B) *graph.Compiled { return generated(b, 10000, 12) }},
 }
 
-// withLoads gives every service placed on more than one site a load equal
-// to all its servers (MODEL.md §11), so that losing any replica sheds load
-// and active-standby services fail back: the capacity bookkeeping at its
-// busiest, for comparison with the same platform without loads.
-func withLoads(c *graph.Compiled) *graph.Compiled {
+// withLoads gives every service placed on more than one site a load
+// (MODEL.md §11), for comparison with the same platform without loads.
+// Binding: the load is all its servers, so losing any replica sheds load
+// and active-standby services fail back — new work the model asks for, on
+// top of the bookkeeping. Carried: the load is its smallest replica, which
+// any serving replica carries in full, so the outcome is that of the
+// platform without loads and the difference is the bookkeeping alone.
+func withLoads(c *graph.Compiled, carried bool) *graph.Compiled {
 	for s := range c.Services {
 		lo, hi := c.RepOff[s], c.RepOff[s+1]
 		if hi-lo < 2 {
 			continue
 		}
-		var servers int64
+		var all, least int64
 		for _, r := range c.Replicas[lo:hi] {
-			servers += r.Servers
+			all += r.Servers
+			if least == 0 || r.Servers < least {
+				least = r.Servers
+			}
 		}
-		c.Services[s].Load = servers
+		c.Services[s].Load = all
+		if carried {
+			c.Services[s].Load = least
+		}
 	}
 	return c
 }
