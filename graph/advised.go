@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,16 +18,33 @@ func NewMitigation(id, description string, cost float64, patch string) (*Mitigat
 	if err != nil || len(af.Docs) != 1 || af.Docs[0].Body == nil {
 		return nil, fmt.Errorf("mitigation %q: bad patch %q: %v", id, patch, err)
 	}
-	src := &source{name: "mitigation " + id}
+	c := &converter{anchors: map[string]anchorDef{}}
+	src := &source{name: "mitigation " + id, anchors: map[string]*tnode{}}
+	body := c.fromAST(af.Docs[0].Body, 0)
+	for name, a := range c.anchors {
+		src.anchors[name] = a.n
+	}
 	return &Mitigation{ID: id, Description: description, Cost: cost,
-		patch: node{n: af.Docs[0].Body, src: src, path: "patch"}}, nil
+		patch: node{n: body, src: src, path: &keyPath{key: "patch", index: -1}}}, nil
 }
 
-// value converts a node back to plain YAML data with the key order kept.
+// value converts a node back to plain YAML data with the key order kept,
+// re-reading it as written: a YAML node through goccy's printer, a JSON one
+// from its bytes (JSON is YAML).
 func (nd node) value() (any, error) {
+	var text []byte
+	switch {
+	case nd.n != nil && nd.n.orig != nil:
+		text = []byte(nd.n.orig.String())
+	case nd.n != nil && nd.src != nil && nd.n.off >= 0 && int(nd.n.end) <= len(nd.src.data):
+		text = nd.src.data[nd.n.off:nd.n.end]
+	}
 	var v any
-	if err := yaml.UnmarshalWithOptions([]byte(nd.n.String()), &v, yaml.UseOrderedMap()); err != nil {
-		return nil, fmt.Errorf("%s: cannot re-read %s: %w", nd.pos().File, orRoot(nd.path), err)
+	if err := yaml.UnmarshalWithOptions(text, &v, yaml.UseOrderedMap()); err != nil || text == nil {
+		if err == nil {
+			err = errors.New("no text")
+		}
+		return nil, fmt.Errorf("%s: cannot re-read %s: %w", nd.pos().File, orRoot(nd.path.String()), err)
 	}
 	return v, nil
 }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -23,36 +22,77 @@ import (
 // source is one parsed input file.
 type source struct {
 	name    string
-	anchors map[string]ast.Node
+	anchors map[string]*tnode
+	// data is the file's text when it was read as JSON: a JSON node's
+	// off:end indexes it.
+	data []byte
 }
 
-// node is a YAML node together with its file and key path.
+// node is a tree node together with its file and key path.
 type node struct {
-	n    ast.Node
+	n    *tnode
 	src  *source
-	path string
+	path *keyPath
 }
 
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
+// keyPath is a key path as a chain from the leaf: the decoder visits
+// millions of nodes and reports errors on few, so their paths are only
+// spelt out for an error.
+type keyPath struct {
+	parent *keyPath
+	key    string
+	index  int // with key "": a list index
+}
+
+// String spells the path: platform.services[3].depends_on[1].
+func (p *keyPath) String() string {
+	if p == nil {
+		return ""
 	}
-	return path + "." + key
+	var parts []*keyPath
+	for q := p; q != nil; q = q.parent {
+		parts = append(parts, q)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		q := parts[i]
+		switch {
+		case q.key == "" && q.index >= 0:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(q.index))
+			b.WriteByte(']')
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(q.key)
+		}
+	}
+	return b.String()
+}
+
+func joinPath(path *keyPath, key string) *keyPath {
+	return &keyPath{parent: path, key: key, index: -1}
+}
+
+func indexPath(path *keyPath, i int) *keyPath {
+	return &keyPath{parent: path, index: i}
 }
 
 // pos returns the position of the node: for a mapping, that of its first key.
 func (nd node) pos() Pos {
-	line, col := nodeLineCol(nd.n, 0)
 	name := ""
 	if nd.src != nil {
 		name = nd.src.name
 	}
-	if line <= 0 {
-		line, col = 1, 1
+	if nd.n == nil || nd.n.line <= 0 {
+		return Pos{File: name, Line: 1, Col: 1}
 	}
-	return Pos{File: name, Line: line, Col: col}
+	return Pos{File: name, Line: int(nd.n.line), Col: int(nd.n.col)}
 }
 
+// nodeLineCol returns the position goccy gives a node: for a mapping, that
+// of its first key.
 func nodeLineCol(n ast.Node, depth int) (int, int) {
 	if depth > 50 {
 		return 0, 0
@@ -143,6 +183,8 @@ type decoder struct {
 	// "billion laughs" document cannot make the loader run for ever.
 	aliases, maxAliases int
 	suggested           map[string]string // unknown id → its suggestion
+	// yamlOnly turns parseJSON off, for tests that compare it with goccy.
+	yamlOnly bool
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and
@@ -163,27 +205,25 @@ func (d *decoder) suggest(id string, known []string) string {
 }
 
 func (d *decoder) errorf(nd node, format string, args ...any) {
-	d.errs.Add(nd.pos(), nd.path, format, args...)
+	d.errs.Add(nd.pos(), nd.path.String(), format, args...)
 }
 
 // resolve follows anchors and aliases to the node they stand for. It
 // reports tags, unknown aliases and runaway alias expansion.
 func (d *decoder) resolve(nd node) (node, bool) {
 	for range 64 {
-		switch n := nd.n.(type) {
-		case *ast.AnchorNode:
-			if n == nil || n.Value == nil {
+		n := nd.n
+		if n == nil {
+			return nd, true
+		}
+		switch n.kind {
+		case kindAnchor:
+			if n.kids[0] == nil {
 				return nd, true
 			}
-			nd.n = n.Value
-		case *ast.AliasNode:
-			if n == nil {
-				return nd, false
-			}
-			name := ""
-			if n.Value != nil {
-				name = scalarText(n.Value)
-			}
+			nd.n = n.kids[0]
+		case kindAlias:
+			name := scalarText(n.kids[0])
 			target := nd.src.anchors[name]
 			if target == nil {
 				d.errorf(nd, "unknown alias *%s", name)
@@ -197,64 +237,15 @@ func (d *decoder) resolve(nd node) (node, bool) {
 				return nd, false
 			}
 			nd.n = target
-		case *ast.TagNode:
-			tag := ""
-			if n != nil && n.Start != nil {
-				tag = n.Start.Value
-			}
-			d.errorf(nd, "YAML tags like %s are not supported", tag)
+		case kindTag:
+			d.errorf(nd, "YAML tags like %s are not supported", n.text)
 			return nd, false
-		case *ast.DocumentNode:
-			if n == nil {
-				return nd, true
-			}
-			nd.n = n.Body
 		default:
 			return nd, true
 		}
 	}
 	d.errorf(nd, "alias chain too deep")
 	return nd, false
-}
-
-// scalarText returns the text of a scalar node, or "".
-func scalarText(n ast.Node) string {
-	switch n := n.(type) {
-	case *ast.StringNode:
-		if n != nil {
-			return n.Value
-		}
-	case *ast.LiteralNode:
-		if n != nil && n.Value != nil {
-			return n.Value.Value
-		}
-	default:
-		if tk := safeToken(n); tk != nil {
-			return tk.Value
-		}
-	}
-	return ""
-}
-
-// describe says what a (resolved) node is, for "want X, got Y" messages.
-func describe(n ast.Node) string {
-	switch n := n.(type) {
-	case nil, *ast.NullNode:
-		return "nothing (null)"
-	case *ast.MappingNode, *ast.MappingValueNode:
-		return "a mapping"
-	case *ast.SequenceNode:
-		return "a list"
-	case *ast.BoolNode:
-		return "the boolean " + scalarText(n)
-	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
-		return "the number " + scalarText(n)
-	case *ast.StringNode:
-		return fmt.Sprintf("the string %q", scalarText(n))
-	case *ast.LiteralNode:
-		return "a block string"
-	}
-	return "a YAML " + strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", n), "*ast."), "Node"))
 }
 
 // kv is one key of a mapping; val carries the path of the key.
@@ -271,53 +262,52 @@ func (d *decoder) mapping(nd node, want string) ([]kv, bool) {
 	return d.mappingDepth(nd, want, 0)
 }
 
+// smallMapping is the most keys a mapping may have for its duplicates to be
+// found by scanning the keys before it rather than with a map: nearly every
+// mapping of a platform is that small, and there are millions of them.
+const smallMapping = 16
+
 func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 	r, ok := d.resolve(nd)
 	if !ok {
 		return nil, false
 	}
-	var values []*ast.MappingValueNode
-	switch n := r.n.(type) {
-	case *ast.MappingNode:
-		if n == nil {
-			break
-		}
-		values = n.Values
-	case *ast.MappingValueNode:
-		if n != nil {
-			values = []*ast.MappingValueNode{n}
-		}
-	default:
+	if !r.n.is(kindMap) {
 		d.errorf(nd, "want %s, got %s", want, describe(r.n))
 		return nil, false
 	}
-	var own, merged []kv
-	seen := map[string]node{}
-	for _, mv := range values {
-		if mv == nil {
-			continue
-		}
-		knd := node{n: mv.Key, src: nd.src, path: nd.path}
-		if mv.Key != nil && mv.Key.IsMergeKey() {
+	pairs := r.n.kids
+	own := make([]kv, 0, len(pairs)/2)
+	var merged []kv
+	var seen map[string]node
+	if len(pairs) > 2*smallMapping {
+		seen = make(map[string]node, len(pairs)/2)
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		key, val := pairs[i], pairs[i+1]
+		knd := node{n: key, src: nd.src, path: nd.path}
+		if key != nil && key.flag {
 			if depth > 8 {
 				d.errorf(knd, "merge keys nested too deeply")
 				continue
 			}
-			merged = append(merged, d.mergeValue(node{n: mv.Value, src: nd.src, path: nd.path}, want, depth)...)
+			merged = append(merged, d.mergeValue(node{n: val, src: nd.src, path: nd.path}, want, depth)...)
 			continue
 		}
-		key, ok := d.key(knd)
+		k, ok := d.key(knd)
 		if !ok {
 			continue
 		}
-		knd.path = joinPath(nd.path, key)
-		if first, dup := seen[key]; dup {
+		knd.path = joinPath(nd.path, k)
+		if first, dup := lookupKey(own, seen, k); dup {
 			p := first.pos()
-			d.errorf(knd, "duplicate key %q (first at line %d)", key, p.Line)
+			d.errorf(knd, "duplicate key %q (first at line %d)", k, p.Line)
 			continue
 		}
-		seen[key] = knd
-		own = append(own, kv{key: key, knd: knd, val: node{n: mv.Value, src: nd.src, path: knd.path}})
+		if seen != nil {
+			seen[k] = knd
+		}
+		own = append(own, kv{key: k, knd: knd, val: node{n: val, src: nd.src, path: knd.path}})
 	}
 	if len(merged) == 0 {
 		return own, true
@@ -327,7 +317,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 	var out []kv
 	taken := map[string]bool{}
 	for _, e := range merged {
-		if _, ok := seen[e.key]; ok || taken[e.key] {
+		if _, ok := lookupKey(own, seen, e.key); ok || taken[e.key] {
 			continue
 		}
 		taken[e.key] = true
@@ -336,14 +326,28 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 	return append(out, own...), true
 }
 
+// lookupKey finds key among the keys of own, through seen when it is set.
+func lookupKey(own []kv, seen map[string]node, key string) (node, bool) {
+	if seen != nil {
+		nd, ok := seen[key]
+		return nd, ok
+	}
+	for _, e := range own {
+		if e.key == key {
+			return e.knd, true
+		}
+	}
+	return node{}, false
+}
+
 func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 	r, ok := d.resolve(nd)
 	if !ok {
 		return nil
 	}
-	if seq, ok := r.n.(*ast.SequenceNode); ok && seq != nil {
+	if r.n.is(kindSeq) {
 		var out []kv
-		for _, v := range seq.Values {
+		for _, v := range r.n.kids {
 			out = append(out, d.mergeValue(node{n: v, src: nd.src, path: nd.path}, want, depth+1)...)
 		}
 		return out
@@ -362,15 +366,14 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 // key returns the text of a mapping key.
 func (d *decoder) key(knd node) (string, bool) {
 	n := knd.n
-	if mk, ok := n.(*ast.MappingKeyNode); ok && mk != nil {
-		n = mk.Value
+	if n.is(kindMapKey) {
+		n = n.kids[0]
 	}
 	r, ok := d.resolve(node{n: n, src: knd.src, path: knd.path})
 	if !ok {
 		return "", false
 	}
-	switch r.n.(type) {
-	case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NullNode, *ast.InfinityNode, *ast.NanNode:
+	if r.n.is(kindString, kindInt, kindFloat, kindBool, kindNull, kindInf, kindNaN) {
 		return scalarText(r.n), true
 	}
 	d.errorf(knd, "want a plain key, got %s", describe(r.n))
@@ -406,14 +409,16 @@ func (d *decoder) list(nd node, want string) ([]node, bool) {
 	if !ok {
 		return nil, false
 	}
-	seq, ok := r.n.(*ast.SequenceNode)
-	if !ok || seq == nil {
+	if !r.n.is(kindSeq) {
 		d.errorf(nd, "want %s, got %s", want, describe(r.n))
 		return nil, false
 	}
-	out := make([]node, len(seq.Values))
-	for i, v := range seq.Values {
-		out[i] = node{n: v, src: nd.src, path: fmt.Sprintf("%s[%d]", nd.path, i)}
+	seq := r.n.kids
+	out := make([]node, len(seq))
+	paths := make([]keyPath, len(seq))
+	for i, v := range seq {
+		paths[i] = keyPath{parent: nd.path, index: i}
+		out[i] = node{n: v, src: nd.src, path: &paths[i]}
 	}
 	return out, true
 }
@@ -424,8 +429,7 @@ func (d *decoder) str(nd node) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	switch r.n.(type) {
-	case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+	if r.n.is(kindString, kindLiteral, kindInt, kindFloat, kindBool) {
 		return scalarText(r.n), true
 	}
 	d.errorf(nd, "want a string, got %s", describe(r.n))
@@ -464,18 +468,15 @@ func validID(s string) bool {
 
 // numberText returns the literal text of a number: an integer or float
 // scalar, or a plain (unquoted) string that reads as a number, like 1e3.
-func numberText(n ast.Node) (string, bool) {
-	switch n := n.(type) {
-	case *ast.IntegerNode, *ast.FloatNode:
-		return scalarText(n), true
-	case *ast.StringNode:
-		if n == nil || n.Token == nil || n.Token.Type != token.StringType {
-			return "", false
-		}
+func numberText(n *tnode) (string, bool) {
+	switch {
+	case n.is(kindInt, kindFloat):
+		return n.text, true
+	case n.is(kindString) && n.flag:
 		// Out of range is still a number: the caller says it is too large,
 		// rather than calling 1e400 a string.
-		if _, err := strconv.ParseFloat(n.Value, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-			return n.Value, true
+		if _, err := strconv.ParseFloat(n.text, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+			return n.text, true
 		}
 	}
 	return "", false
@@ -549,10 +550,9 @@ func (d *decoder) float(nd node) (float64, bool) {
 	}
 	text, ok := numberText(r.n)
 	if !ok {
-		switch r.n.(type) {
-		case *ast.InfinityNode, *ast.NanNode:
+		if r.n.is(kindInf, kindNaN) {
 			d.errorf(nd, "want a finite number, got %s", scalarText(r.n))
-		default:
+		} else {
 			d.errorf(nd, "want a number, got %s", describe(r.n))
 		}
 		return 0, false
@@ -577,8 +577,8 @@ func (d *decoder) bool(nd node) (bool, bool) {
 	if !ok {
 		return false, false
 	}
-	if b, ok := r.n.(*ast.BoolNode); ok && b != nil {
-		return b.Value, true
+	if r.n.is(kindBool) {
+		return r.n.flag, true
 	}
 	d.errorf(nd, "want true or false, got %s", describe(r.n))
 	return false, false

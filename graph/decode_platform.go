@@ -3,8 +3,6 @@ package graph
 import (
 	"fmt"
 	"strings"
-
-	"github.com/goccy/go-yaml/ast"
 )
 
 var (
@@ -511,9 +509,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 	if !ok {
 		return dep, false
 	}
-	switch r.n.(type) {
-	case *ast.MappingNode, *ast.MappingValueNode:
-	default:
+	if !r.n.is(kindMap) {
 		id, ok := d.serviceRef(self, nd, "depend on", refs)
 		dep.Service = id
 		return dep, ok

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/goccy/go-yaml/ast"
 )
 
 const wantDuration = "a duration like 2h30m"
@@ -16,15 +14,15 @@ func (d *decoder) duration(nd node) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	switch r.n.(type) {
-	case *ast.StringNode:
+	switch {
+	case r.n.is(kindString):
 		ms, err := ParseDuration(scalarText(r.n))
 		if err != nil {
 			d.errorf(nd, "%v: want %s", err, wantDuration)
 			return 0, false
 		}
 		return ms, true
-	case *ast.IntegerNode, *ast.FloatNode:
+	case r.n.is(kindInt, kindFloat):
 		text := scalarText(r.n)
 		if v, ok := parseInt(text); ok && v == 0 {
 			return 0, true
@@ -68,11 +66,11 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 	if !ok {
 		return Dist{}, false
 	}
-	switch r.n.(type) {
-	case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode:
+	switch {
+	case r.n.is(kindString, kindInt, kindFloat):
 		ms, ok := d.duration(nd)
 		return NewFixed(ms), ok
-	case *ast.MappingNode, *ast.MappingValueNode:
+	case r.n.is(kindMap):
 	default:
 		d.errorf(nd, "want %s or a distribution like {lognormal: {median: 6h, p95: 14h}}, got %s", wantDuration, describe(r.n))
 		return Dist{}, false
@@ -301,7 +299,7 @@ func (d *decoder) rate(nd node) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if _, isStr := r.n.(*ast.StringNode); !isStr {
+	if !r.n.is(kindString) {
 		d.errorf(nd, "want a rate like 2/y, got %s", describe(r.n))
 		return 0, false
 	}

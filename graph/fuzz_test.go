@@ -32,8 +32,9 @@ var hostileSeeds = []string{
 }
 
 // FuzzLoad feeds arbitrary bytes to Load and compiles every scenario of the
-// files it accepts: neither may panic. Seeded with the testdata files and
-// hostileSeeds.
+// files it accepts: neither may panic. A JSON input is also loaded through
+// goccy alone, which must give the same errors. Seeded with the testdata
+// files, hostileSeeds and JSON cases.
 func FuzzLoad(f *testing.F) {
 	for _, dir := range []string{"valid", "invalid"} {
 		for _, pat := range []string{"*.yaml", "*.json"} {
@@ -50,7 +51,18 @@ func FuzzLoad(f *testing.F) {
 	for _, s := range hostileSeeds {
 		f.Add([]byte(s))
 	}
+	// JSON seeds, for parseJSON: the edge cases and the testdata as JSON.
+	for _, s := range append(jsonCases, testdataAsJSON(f)...) {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// JSON must load as goccy would load it: the same errors, at the
+		// same positions, or none.
+		if looksLikeJSON(data) {
+			if fast, slow := loadBoth(string(data), "fuzz.json"); fast != slow {
+				t.Fatalf("parseJSON and goccy differ on %q:\n%s\n---\n%s", data, fast, slow)
+			}
+		}
 		// The name has no directory, so that a `platform:` reference is
 		// looked up in the test's working directory (testdata files) or
 		// not found: both must be handled.

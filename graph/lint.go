@@ -6,9 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/simple"
-	"gonum.org/v1/gonum/graph/topo"
 )
 
 // Lint rule ids, as they appear in brackets at the end of a warning.
@@ -180,6 +177,10 @@ type linter struct {
 	svcs  []*Service // non-nil services in file order
 	index map[string]int
 	sites [][]string // distinct sites of each service, placement order
+	// hard lists each service's hard dependencies by index and rev the
+	// services that have each as one, for upWithout; built on first use.
+	hard [][]lintDep
+	rev  [][]int32
 }
 
 func newLinter(p *Platform) *linter {
@@ -361,16 +362,9 @@ func (l *linter) weakestLink(ws []finding) []finding {
 
 // coldStartCycles implements the cold-start-cycle rule (see Lint).
 func (l *linter) coldStartCycles(ws []finding) []finding {
-	g := simple.NewDirectedGraph()
-	for i := range l.svcs {
-		g.AddNode(simple.Node(i))
-	}
+	off := make([]int32, 1, len(l.svcs)+1)
+	var to []int32
 	start := make(map[[2]int]bool)
-	edge := func(from, to int) {
-		if from != to {
-			g.SetEdge(g.NewEdge(simple.Node(from), simple.Node(to)))
-		}
-	}
 	for i, s := range l.svcs {
 		for _, id := range s.StartNeeds {
 			j := l.lookup(id)
@@ -389,24 +383,22 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 				continue
 			}
 			start[[2]int{i, j}] = true
-			edge(i, j)
+			to = append(to, int32(j))
 		}
 		for _, d := range s.DependsOn {
 			if d.Soft || len(d.Any) > 0 {
 				continue
 			}
-			if j := l.lookup(d.Service); j >= 0 {
-				edge(i, j)
+			if j := l.lookup(d.Service); j >= 0 && j != i {
+				to = append(to, int32(j))
 			}
 		}
+		off = append(off, int32(len(to)))
 	}
-	for _, comp := range topo.TarjanSCC(g) {
-		if len(comp) < 2 {
-			continue
-		}
+	for _, comp := range cycles(off, to) {
 		members := make([]int, len(comp))
 		for k, n := range comp {
-			members[k] = int(n.ID())
+			members[k] = int(n)
 		}
 		slices.SortFunc(members, func(a, b int) int { return cmp.Compare(l.svcs[a].ID, l.svcs[b].ID) })
 		var needs []string
@@ -465,45 +457,88 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 // upWithout returns which services are up with site lost gone ("" for none),
 // with no recovery: the greatest fixed point of MODEL.md §6.5.
 func (l *linter) upWithout(lost string) []bool {
+	if l.hard == nil {
+		l.indexHardDeps()
+	}
 	up := make([]bool, len(l.svcs))
 	for i := range l.svcs {
 		up[i] = l.survives(i, lost)
 	}
 	// Knocking out only ever turns services down, so starting from "all whose
-	// placement survives" and iterating to no change reaches the greatest
-	// fixed point, cycles included; at most len(svcs) rounds.
-	for changed := true; changed; {
-		changed = false
-		for i, s := range l.svcs {
-			if up[i] && !l.depsUp(s, up) {
+	// placement survives" and knocking out, transitively, the dependents of
+	// each service that goes down reaches the greatest fixed point, cycles
+	// included, with every service checked once plus once per dependency lost.
+	var down []int32
+	for i := range l.svcs {
+		if !up[i] {
+			down = append(down, int32(i))
+		} else if !l.depsUp(i, up) {
+			up[i] = false
+			down = append(down, int32(i))
+		}
+	}
+	for len(down) > 0 {
+		j := down[len(down)-1]
+		down = down[:len(down)-1]
+		for _, i := range l.rev[j] {
+			if up[i] && !l.depsUp(int(i), up) {
 				up[i] = false
-				changed = true
+				down = append(down, i)
 			}
 		}
 	}
 	return up
 }
 
-// depsUp reports whether every hard dependency of s is satisfied in up.
-// Unknown ids count as up: the loader reports them.
-func (l *linter) depsUp(s *Service, up []bool) bool {
-	for _, d := range s.DependsOn {
-		if d.Soft {
-			continue
-		}
-		if len(d.Any) == 0 {
-			if j := l.lookup(d.Service); j >= 0 && !up[j] {
-				return false
+// lintDep is a hard depends_on entry with its known members as indices: a
+// plain dependency is a group of one that needs one.
+type lintDep struct {
+	members []int32
+	need    int
+}
+
+// indexHardDeps fills l.hard and l.rev. Unknown ids are left out and count
+// as up: the loader reports them.
+func (l *linter) indexHardDeps() {
+	l.hard = make([][]lintDep, len(l.svcs))
+	l.rev = make([][]int32, len(l.svcs))
+	for i, s := range l.svcs {
+		for _, d := range s.DependsOn {
+			if d.Soft {
+				continue
 			}
-			continue
+			ids, need := d.Any, max(1, d.Need)
+			if len(ids) == 0 {
+				ids, need = []string{d.Service}, 1
+			}
+			dep := lintDep{need: need - (len(ids))}
+			for _, id := range ids {
+				if j := l.lookup(id); j >= 0 {
+					dep.members = append(dep.members, int32(j))
+					if k := len(l.rev[j]); k == 0 || l.rev[j][k-1] != int32(i) {
+						l.rev[j] = append(l.rev[j], int32(i))
+					}
+				}
+			}
+			// need now counts the known members that must be up.
+			dep.need += len(dep.members)
+			if dep.need > 0 {
+				l.hard[i] = append(l.hard[i], dep)
+			}
 		}
+	}
+}
+
+// depsUp reports whether every hard dependency of service i is satisfied in up.
+func (l *linter) depsUp(i int, up []bool) bool {
+	for _, d := range l.hard[i] {
 		n := 0
-		for _, id := range d.Any {
-			if j := l.lookup(id); j < 0 || up[j] {
+		for _, j := range d.members {
+			if up[j] {
 				n++
 			}
 		}
-		if n < max(1, d.Need) {
+		if n < d.need {
 			return false
 		}
 	}
@@ -562,19 +597,32 @@ func percent(part, total int64) string {
 }
 
 // names lists the ids of services is, most users first (then by id), at most
-// lintListMax of them, then "and N more".
+// lintListMax of them, then "and N more". It keeps only the first
+// lintListMax while scanning: a site loss may take down 100,000 services.
 func (l *linter) names(is []int) string {
-	is = slices.Clone(is)
-	slices.SortFunc(is, func(a, b int) int {
-		return cmp.Or(cmp.Compare(l.svcs[b].Users, l.svcs[a].Users), cmp.Compare(l.svcs[a].ID, l.svcs[b].ID))
-	})
-	var ids []string
-	for k, i := range is {
-		if k == lintListMax {
-			ids = append(ids, fmt.Sprintf("%d more", len(is)-lintListMax))
-			break
+	before := func(a, b int) bool {
+		return cmp.Or(cmp.Compare(l.svcs[b].Users, l.svcs[a].Users), cmp.Compare(l.svcs[a].ID, l.svcs[b].ID)) < 0
+	}
+	top := make([]int, 0, lintListMax+1)
+	for _, i := range is {
+		if len(top) == lintListMax && !before(i, top[lintListMax-1]) {
+			continue
 		}
+		k := len(top)
+		for k > 0 && before(i, top[k-1]) {
+			k--
+		}
+		top = slices.Insert(top, k, i)
+		if len(top) > lintListMax {
+			top = top[:lintListMax]
+		}
+	}
+	ids := make([]string, 0, lintListMax+1)
+	for _, i := range top {
 		ids = append(ids, l.svcs[i].ID)
+	}
+	if len(is) > lintListMax {
+		ids = append(ids, fmt.Sprintf("%d more", len(is)-lintListMax))
 	}
 	return joinAnd(ids)
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
 )
 
 // Load reads a platform or scenario file from r; name is used in error
@@ -90,7 +89,10 @@ func LoadFS(fsys fs.FS, name string) (*File, error) {
 type opener func(ref string) ([]byte, string, error)
 
 func load(data []byte, name string, open opener) (*File, error) {
-	d := &decoder{}
+	return (&decoder{}).load(data, name, open)
+}
+
+func (d *decoder) load(data []byte, name string, open opener) (*File, error) {
 	// The digest covers every byte the file's meaning depends on: its own
 	// and those of the platform file it refers to.
 	h := sha256.New()
@@ -143,15 +145,9 @@ var fileKeys = fileObject.keys()
 func (d *decoder) file(data []byte, name string, open opener, depth int) *loadedFile {
 	lf := &loadedFile{f: &File{Name: name}}
 	src := &source{name: name}
-	astFile := d.parse(data, src)
-	if astFile == nil {
+	docs, ok := d.parse(data, src)
+	if !ok {
 		return lf
-	}
-	var docs []*ast.DocumentNode
-	for _, doc := range astFile.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
-		}
 	}
 	if len(docs) == 0 {
 		d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "", "empty file: want a mapping with version: 1 and a platform")
@@ -160,8 +156,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	if len(docs) > 1 {
 		d.errorf(node{n: docs[1], src: src}, "want one YAML document, got %d", len(docs))
 	}
-	src.anchors = collectAnchors(docs[0])
-	root := node{n: docs[0].Body, src: src}
+	root := node{n: docs[0], src: src}
 	kvs, ok := d.mapping(root, "a mapping with version: 1 and a platform")
 	if !ok {
 		return lf
@@ -196,7 +191,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		return lf
 	}
 	var base *Platform
-	if r, ok := d.resolveQuiet(pv.val); ok && isString(r.n) {
+	if r, ok := d.resolveQuiet(pv.val); ok && r.n.is(kindString, kindLiteral) {
 		ref, _ := d.str(pv.val)
 		if depth > 0 {
 			d.errorf(pv.val, "a platform file must define its platform, not refer to %q", ref)
@@ -244,7 +239,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		sc.Platform = base
 		sc.src = it
 		if patch != nil {
-			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val, it.path)
+			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val, it.path.String())
 			if p == nil {
 				continue
 			}
@@ -261,14 +256,6 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		lf.f.Scenarios = append(lf.f.Scenarios, sc)
 	}
 	return lf
-}
-
-func isString(n ast.Node) bool {
-	switch n.(type) {
-	case *ast.StringNode, *ast.LiteralNode:
-		return true
-	}
-	return false
 }
 
 // unwrapPathError drops the path an fs error repeats.
@@ -294,56 +281,4 @@ func (d *decoder) syntaxError(src *source, err error) {
 		msg = msg[:i]
 	}
 	d.errs.Add(pos, "", "syntax error: %s", msg)
-}
-
-// collectAnchors maps anchor names to their values. A name defined twice
-// refers to its last definition (a simplification of YAML's "most recent").
-func collectAnchors(root ast.Node) map[string]ast.Node {
-	m := map[string]ast.Node{}
-	var walk func(n ast.Node, depth int)
-	walk = func(n ast.Node, depth int) {
-		if depth > 1000 {
-			return
-		}
-		switch n := n.(type) {
-		case *ast.DocumentNode:
-			if n != nil {
-				walk(n.Body, depth+1)
-			}
-		case *ast.MappingNode:
-			if n != nil {
-				for _, v := range n.Values {
-					walk(v, depth+1)
-				}
-			}
-		case *ast.MappingValueNode:
-			if n != nil {
-				walk(n.Key, depth+1)
-				walk(n.Value, depth+1)
-			}
-		case *ast.MappingKeyNode:
-			if n != nil {
-				walk(n.Value, depth+1)
-			}
-		case *ast.SequenceNode:
-			if n != nil {
-				for _, v := range n.Values {
-					walk(v, depth+1)
-				}
-			}
-		case *ast.TagNode:
-			if n != nil {
-				walk(n.Value, depth+1)
-			}
-		case *ast.AnchorNode:
-			if n != nil {
-				if n.Name != nil {
-					m[scalarText(n.Name)] = n.Value
-				}
-				walk(n.Value, depth+1)
-			}
-		}
-	}
-	walk(root, 0)
-	return m
 }

@@ -49,7 +49,7 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 			continue
 		case ok:
 			m.patch = v.val
-			m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path)
+			m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path.String())
 			if m.Platform == nil {
 				continue
 			}

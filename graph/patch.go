@@ -115,7 +115,7 @@ func (d *decoder) patchedPlatform(base *platformSrc, baseErrs map[errKey]bool, p
 		case strings.HasPrefix(e.Path, scenarioPath+".") || e.Path == scenarioPath:
 			d.errs = append(d.errs, e)
 		default:
-			d.errs.Add(patch.pos(), patch.path, "with this patch, %s (%s): %s", e.Path, posText(e.Pos), e.Msg)
+			d.errs.Add(patch.pos(), patch.path.String(), "with this patch, %s (%s): %s", e.Path, posText(e.Pos), e.Msg)
 		}
 	}
 	return p, ps

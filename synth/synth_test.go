@@ -339,29 +339,39 @@ func BenchmarkLoad(b *testing.B) {
 var compiledSink *graph.Compiled
 
 // BenchmarkLoadValidateCompile is what `domino validate` and `domino run`
-// do before simulating: load, lint and compile every scenario. The 100,000
-// services case is the scale goal of issue 6; run it with
+// do before simulating: load, lint and compile every scenario, for the
+// file as domino gen writes it in YAML and in JSON. The 100,000 services
+// case is the scale goal of issue 6; run it with
 //
 //	go test ./synth -run '^$' -bench LoadValidateCompile/100000 -benchtime 1x
 func BenchmarkLoadValidateCompile(b *testing.B) {
 	for _, n := range []int{1000, 10000, 100000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			text := generate(b, Options{Services: n, Sites: 8, Seed: 1})
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				f, err := graph.Load(bytes.NewReader(text), "gen.yaml")
-				if err != nil {
-					b.Fatal(err)
-				}
-				graph.Lint(f)
-				for _, sc := range f.Scenarios {
-					if compiledSink, err = graph.Compile(sc); err != nil {
+		for _, format := range []string{"yaml", "json"} {
+			b.Run(fmt.Sprintf("%d/%s", n, format), func(b *testing.B) {
+				opt := Options{Services: n, Sites: 8, Seed: 1}
+				text := generate(b, opt)
+				if format == "json" {
+					var err error
+					if text, err = GenerateJSON(opt); err != nil {
 						b.Fatal(err)
 					}
 				}
-			}
-		})
+				b.SetBytes(int64(len(text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					f, err := graph.Load(bytes.NewReader(text), "gen."+format)
+					if err != nil {
+						b.Fatal(err)
+					}
+					graph.Lint(f)
+					for _, sc := range f.Scenarios {
+						if compiledSink, err = graph.Compile(sc); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -116,3 +116,29 @@ func TestGenErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestGenJSON(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "synth.json")
+	if code, _, errOut := runGenCLI(t, "gen", "--services", "40", "-o", path); code != exitOK {
+		t.Fatalf("-o x.json: status %d; stderr:\n%s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runGenCLI(t, "gen", "--services", "40", "--format", "json")
+	if out != string(b) || !strings.HasPrefix(out, "{") {
+		t.Errorf("-o x.json and --format json differ, or are not JSON:\n%.200s", out)
+	}
+	f, err := graph.Load(strings.NewReader(out), "gen.json")
+	if err != nil {
+		t.Fatalf("graph.Load: %v", err)
+	}
+	if got := len(f.Platform.Services); got != 40 {
+		t.Errorf("got %d services, want 40", got)
+	}
+	if code, _, errOut := runGenCLI(t, "gen", "--format", "toml"); code != exitUsage || !strings.Contains(errOut, `unknown format "toml"`) {
+		t.Errorf("--format toml: status %d, stderr:\n%s", code, errOut)
+	}
+}
