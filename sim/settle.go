@@ -62,18 +62,17 @@ func (t *Trial) settle() {
 // capacity returns the served capacity c of MODEL.md §11: the servers of
 // the replicas that serve and count.
 func (t *Trial) capacity(s int32) int64 {
-	c := t.c
 	var r int32
-	switch c.Services[s].Mode {
+	switch t.mode[s] {
 	case graph.ActiveStandby:
 		r = t.active[s]
 	case graph.Single:
-		r = c.RepOff[s]
+		r = t.c.RepOff[s]
 	default:
 		return t.servedCap[s]
 	}
 	if t.serving[r] {
-		return c.Replicas[r].Servers
+		return t.c.Replicas[r].Servers
 	}
 	return 0
 }
@@ -81,18 +80,19 @@ func (t *Trial) capacity(s int32) int64 {
 // carries reports whether s's served fraction φ = min(1, c/load) is above
 // 0 and at least collapse_below; always true without a load.
 func (t *Trial) carries(s int32) bool {
-	cs := &t.c.Services[s]
-	if cs.Load <= 0 {
+	load := t.load[s]
+	if load == 0 {
 		return true
 	}
 	cp := t.capacity(s)
-	return cp > 0 && (cs.CollapseBelow <= 0 || float64(cp) >= cs.CollapseBelow*float64(cs.Load))
+	cb := t.c.Services[s].CollapseBelow
+	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
 }
 
 // lack returns load − c when the service lacks capacity, else 0.
 func (t *Trial) lack(s int32) int64 {
-	load := t.c.Services[s].Load
-	if load <= 0 || s == t.world.svcUp {
+	load := t.load[s]
+	if load == 0 {
 		return 0
 	}
 	return max(0, load-t.capacity(s))
@@ -112,15 +112,18 @@ func (t *Trial) lostShare(s int32, lack int64, deg bool) float64 {
 	return f
 }
 
-// segment closes s's impact segment when its (up, lack, degraded) state
-// changed, adding the lack it had to the shed integrals.
+// segment closes s's impact segment when its lack or, while it lacks,
+// its degraded state changed, adding the lack it had to the shed integrals.
 func (t *Trial) segment(s int32) {
 	up, deg := t.up[s], t.degraded[s]
 	var lack int64
 	if up {
 		lack = t.lack(s)
 	}
-	if up == t.segUp[s] && deg == t.segDeg[s] && lack == t.segLack[s] {
+	// Down, or up with enough capacity, before and after: nothing was or
+	// is shed, whatever else changed (the usual case, kept cheap). A lack
+	// above 0 means up, so lack and degraded alone tell a segment apart.
+	if lack == t.segLack[s] && (lack == 0 || deg == t.segDeg[s]) {
 		return
 	}
 	if d := t.now - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
@@ -134,7 +137,7 @@ func (t *Trial) segment(s int32) {
 		t.markTouched(s)
 	}
 	t.shedLost += t.lostShare(s, lack, deg) - t.lostShare(s, t.segLack[s], t.segDeg[s])
-	t.segUp[s], t.segDeg[s], t.segLack[s], t.segSince[s] = up, deg, lack, t.now
+	t.segDeg[s], t.segLack[s], t.segSince[s] = deg, lack, t.now
 }
 
 // placed reports whether s's placement is satisfied by its serving replicas.

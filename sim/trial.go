@@ -115,11 +115,15 @@ type Trial struct {
 	curCause   []int32
 	foBack     []bool  // the failover under way is a fail-back to the primary
 	servedCap  []int64 // servers of the serving replicas (active-active)
+	// Copies of the services' load and mode, flat because the capacity
+	// checks run on every change of every loaded service. load is 0 for
+	// the world's perfect service, which never lacks capacity.
+	load []int64
+	mode []graph.Mode
 
-	// The impact segment of each service since segSince: up, capacity
-	// lacking (load − c, when up) and degraded. Integrals of lack are kept
-	// in server-ms and divided by load once (MODEL.md §11).
-	segUp      []bool
+	// The impact segment of each service since segSince: capacity lacking
+	// (load − c, when up) and degraded. Integrals of lack are kept in
+	// server-ms and divided by load once (MODEL.md §11).
 	segDeg     []bool
 	segLack    []int64
 	segSince   []int64
@@ -217,7 +221,11 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.curCause = make([]int32, ns)
 	t.foBack = make([]bool, ns)
 	t.servedCap = make([]int64, ns)
-	t.segUp = make([]bool, ns)
+	t.load = make([]int64, ns)
+	t.mode = make([]graph.Mode, ns)
+	for s := range c.Services {
+		t.load[s], t.mode[s] = c.Services[s].Load, c.Services[s].Mode
+	}
 	t.segDeg = make([]bool, ns)
 	t.segLack = make([]int64, ns)
 	t.segSince = make([]int64, ns)
@@ -373,7 +381,6 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.curCause)
 	clear(t.foBack)
 	copy(t.servedCap, in.servedCap)
-	copy(t.segUp, in.allTrueS)
 	clear(t.segDeg)
 	copy(t.segLack, in.segLack)
 	clear(t.segSince)
@@ -556,7 +563,7 @@ func (t *Trial) markTouched(s int32) {
 
 func (t *Trial) markSeg(s int32) {
 	// Without a load nothing is ever shed: the segment never changes.
-	if t.c.Services[s].Load > 0 && !t.segMark[s] {
+	if t.load[s] > 0 && !t.segMark[s] {
 		t.segMark[s] = true
 		t.segDirty = append(t.segDirty, s)
 	}

@@ -82,6 +82,7 @@ func (t *Trial) SetWorld(w World) {
 	// share out of the reset template, and put back the previous one's.
 	if s := t.world.svcUp; s >= 0 {
 		t.init.segLack[s] = t.world.upLack
+		t.load[s] = t.c.Services[s].Load
 		t.init.shedLost += t.lostShare(s, t.world.upLack, false)
 	}
 	t.world = noWorld()
@@ -95,6 +96,7 @@ func (t *Trial) SetWorld(w World) {
 		t.world.upLack = t.init.segLack[s]
 		t.init.shedLost -= t.lostShare(s, t.init.segLack[s], false)
 		t.init.segLack[s] = 0
+		t.load[s] = 0
 	case SiteFailed:
 		t.world.siteDown = w.Index
 	case SitePerfect:
