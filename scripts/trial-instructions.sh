@@ -1,0 +1,24 @@
+#!/bin/bash
+# Instructions per trial of BenchmarkTrial cases, counted by callgrind:
+# repeatable whatever else the machine is doing, unlike ns/op on a shared
+# machine. Each case runs at N1 and N2 trials; the difference over
+# N2 − N1 leaves out the set-up (generating, loading, compiling).
+#   scripts/trial-instructions.sh gen-1000 gen-1000-load-carried
+# Needs valgrind. Go's asynchronous preemption signals crash callgrind,
+# hence GODEBUG; one P and no GC keep the counts steady.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N1=${N1:-50} N2=${N2:-250}
+bin=$(mktemp -d)/sim.test
+go test -c -o "$bin" ./sim
+cd sim
+for c in "$@"; do
+	count() {
+		GODEBUG=asyncpreemptoff=1 GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind \
+			--callgrind-out-file=/dev/null "$bin" -test.run '^$' \
+			-test.bench "BenchmarkTrial\$/^$c\$" -test.benchtime "$1x" 2>&1 |
+			sed -n 's/.*Collected : //p'
+	}
+	a=$(count "$N1") b=$(count "$N2")
+	echo "$c $(( (b - a) / (N2 - N1) )) instructions/trial"
+done
