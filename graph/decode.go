@@ -380,18 +380,42 @@ func (d *decoder) key(knd node) (string, bool) {
 	return "", false
 }
 
+// fieldSet is the known keys of one mapping, in file order, as fields
+// returns them. It is a slice, not a map: a mapping has a handful of keys,
+// a large platform has millions of mappings, and scanning a few keys is
+// cheaper than building a map for each.
+type fieldSet []kv
+
+// get returns the key named key.
+func (f fieldSet) get(key string) (kv, bool) {
+	for _, e := range f {
+		if e.key == key {
+			return e, true
+		}
+	}
+	return kv{}, false
+}
+
 // fields checks the keys of a mapping against the known ones, reporting the
-// unknown ones with a suggestion, and returns the known ones by name.
-func (d *decoder) fields(kvs []kv, what string, known ...string) map[string]kv {
-	m := make(map[string]kv, len(kvs))
-	for _, e := range kvs {
-		if !contains(known, e.key) {
-			d.errorf(e.knd, "unknown key %q in %s%s", e.key, what, Suggest(e.key, known))
+// unknown ones with a suggestion, and returns the known ones. The keys of a
+// mapping are unique (mapping reports duplicates), so nearly always kvs
+// itself is the answer and nothing is copied.
+func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
+	for i, e := range kvs {
+		if contains(known, e.key) {
 			continue
 		}
-		m[e.key] = e
+		out := append(fieldSet(nil), kvs[:i]...)
+		for _, e := range kvs[i:] {
+			if !contains(known, e.key) {
+				d.errorf(e.knd, "unknown key %q in %s%s", e.key, what, Suggest(e.key, known))
+				continue
+			}
+			out = append(out, e)
+		}
+		return out
 	}
-	return m
+	return fieldSet(kvs)
 }
 
 func contains(list []string, s string) bool {

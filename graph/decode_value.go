@@ -120,7 +120,7 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 	p := d.fields(pkv, fam, known...)
 	ok = true
 	dur := func(name string) int64 {
-		e, has := p[name]
+		e, has := p.get(name)
 		if !has {
 			d.errorf(val, "%s: missing %s", fam, name)
 			ok = false
@@ -131,7 +131,7 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 		return ms
 	}
 	num := func(name string) float64 {
-		e, has := p[name]
+		e, has := p.get(name)
 		if !has {
 			d.errorf(val, "%s: missing %s", fam, name)
 			ok = false
@@ -159,10 +159,10 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 			return check(NewExponential(mean))
 		}
 	case "lognormal":
-		_, hasMu := p["mu"]
-		_, hasSigma := p["sigma"]
-		_, hasMedian := p["median"]
-		_, hasP95 := p["p95"]
+		_, hasMu := p.get("mu")
+		_, hasSigma := p.get("sigma")
+		_, hasMedian := p.get("median")
+		_, hasP95 := p.get("p95")
 		if (hasMu || hasSigma) && (hasMedian || hasP95) {
 			d.errorf(val, "lognormal: give either {median, p95} or {mu, sigma}, not both")
 			return Dist{}, false
