@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/lexer"
@@ -41,10 +43,18 @@ const (
 // readLimited reads r up to MaxFileSize bytes; more is an error, so that
 // /dev/zero or a huge file is not read into memory.
 func readLimited(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
+	// A file's size is known: reading into a buffer of that size saves
+	// io.ReadAll's doublings, which allocated twice a large file's size.
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			buf.Grow(int(min(fi.Size(), MaxFileSize+1)) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFileSize {
 		return nil, errTooLarge
 	}
