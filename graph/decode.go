@@ -214,6 +214,8 @@ type decoder struct {
 	// "billion laughs" document cannot make the loader run for ever.
 	aliases, maxAliases int
 	suggested           map[string]string // unknown id → its suggestion
+	// known caches the ids of each platform built, for checkRefs.
+	known map[*Platform]*knownIDs
 	// pathSlab and kvSlab are where joinPath and kvs take from.
 	pathSlab []keyPath
 	kvSlab   []kv

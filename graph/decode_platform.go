@@ -154,7 +154,8 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		}
 		p.Sites = append(p.Sites, s)
 	}
-	svcSeen := map[string]node{}
+	svcSeen := make(map[string]node, len(ps.services))
+	p.Services = make([]*Service, 0, len(ps.services))
 	for _, e := range ps.services {
 		s, idNd := d.service(e, &refs)
 		if s == nil {
@@ -179,7 +180,7 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	d.checkRefs(p, checked)
 
 	// Site servers: the sum placed by default, never below it.
-	placed := map[string]int64{}
+	placed := make(map[string]int64, len(p.Sites))
 	for _, s := range p.Services {
 		for _, pl := range s.Placement {
 			placed[pl.Site] += pl.Servers
@@ -201,37 +202,81 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 // Lookups go through sets: a platform may have 100,000 services, each
 // referred to many times.
 func (d *decoder) checkRefs(p *Platform, refs []ref) {
-	var sites, services, regions []string
-	known := map[string]map[string]bool{"site": {}, "service": {}, "region": {}}
+	if len(refs) == 0 {
+		return
+	}
+	k := d.knownIDs(p)
+	for _, r := range refs {
+		switch r.kind {
+		case "region":
+			if _, ok := k.regionSet[r.id]; ok {
+				continue
+			}
+			if len(k.regions) == 0 {
+				d.errorf(r.nd, "unknown region %q: no site has a region", r.id)
+			} else {
+				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, d.suggest(r.id, k.regions))
+			}
+		case "site":
+			if _, ok := k.siteSet[r.id]; !ok {
+				d.errorf(r.nd, "unknown site %q%s", r.id, d.suggest(r.id, k.sites))
+			}
+		default:
+			if _, ok := k.serviceSet[r.id]; !ok {
+				d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, d.suggest(r.id, k.services()))
+			}
+		}
+	}
+}
+
+// knownIDs is the ids of one platform, for checkRefs.
+type knownIDs struct {
+	p                              *Platform
+	sites, regions                 []string // file order, for suggestions
+	siteSet, regionSet, serviceSet map[string]struct{}
+	serviceIDs                     []string // made by services
+}
+
+// services lists the service ids in file order; only a suggestion needs it.
+func (k *knownIDs) services() []string {
+	if k.serviceIDs == nil {
+		k.serviceIDs = make([]string, 0, len(k.p.Services))
+		for _, s := range k.p.Services {
+			k.serviceIDs = append(k.serviceIDs, s.ID)
+		}
+	}
+	return k.serviceIDs
+}
+
+// knownIDs returns the ids of p, made once per platform: the platform's own
+// references and those of every scenario that runs on it are checked
+// against the same 100,000 services.
+func (d *decoder) knownIDs(p *Platform) *knownIDs {
+	if k, ok := d.known[p]; ok {
+		return k
+	}
+	k := &knownIDs{
+		p:          p,
+		siteSet:    make(map[string]struct{}, len(p.Sites)),
+		regionSet:  map[string]struct{}{},
+		serviceSet: make(map[string]struct{}, len(p.Services)),
+	}
 	for _, s := range p.Sites {
-		sites = append(sites, s.ID)
-		known["site"][s.ID] = true
-		if s.Region != "" && !known["region"][s.Region] {
-			known["region"][s.Region] = true
-			regions = append(regions, s.Region)
+		k.sites = append(k.sites, s.ID)
+		k.siteSet[s.ID] = struct{}{}
+		if _, ok := k.regionSet[s.Region]; s.Region != "" && !ok {
+			k.regionSet[s.Region] = struct{}{}
+			k.regions = append(k.regions, s.Region)
 		}
 	}
 	for _, s := range p.Services {
-		services = append(services, s.ID)
-		known["service"][s.ID] = true
+		k.serviceSet[s.ID] = struct{}{}
 	}
-	for _, r := range refs {
-		if known[r.kind][r.id] {
-			continue
-		}
-		switch r.kind {
-		case "region":
-			if len(regions) == 0 {
-				d.errorf(r.nd, "unknown region %q: no site has a region", r.id)
-			} else {
-				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, d.suggest(r.id, regions))
-			}
-		case "site":
-			d.errorf(r.nd, "unknown site %q%s", r.id, d.suggest(r.id, sites))
-		default:
-			d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, d.suggest(r.id, services))
-		}
+	if d.known == nil {
+		d.known = map[*Platform]*knownIDs{}
 	}
+	d.known[p] = k
+	return k
 }
 
 // site decodes one site; it returns the servers node when servers is given,
