@@ -177,6 +177,12 @@ type linter struct {
 	svcs  []*Service // non-nil services in file order
 	index map[string]int
 	sites [][]string // distinct sites of each service, placement order
+	// depTo[depOff[i]+k] is the index of the service the k-th depends_on
+	// entry of service i names, or -1 for an unknown id or an any-group:
+	// three rules follow each dependency, and looking 100,000 services'
+	// ids up in a map once rather than three times saves a tenth of Lint.
+	depOff []int32
+	depTo  []int32
 	// hard lists each service's hard dependencies by index and rev the
 	// services that have each as one, for upWithout; built on first use.
 	hard [][]lintDep
@@ -202,7 +208,24 @@ func newLinter(p *Platform) *linter {
 		}
 		l.sites = append(l.sites, ids)
 	}
+	l.depOff = make([]int32, 1, len(l.svcs)+1)
+	for _, s := range l.svcs {
+		for _, d := range s.DependsOn {
+			j := int32(-1)
+			if len(d.Any) == 0 {
+				j = int32(l.lookup(d.Service))
+			}
+			l.depTo = append(l.depTo, j)
+		}
+		l.depOff = append(l.depOff, int32(len(l.depTo)))
+	}
 	return l
+}
+
+// dep returns the index of the service the k-th depends_on entry of
+// service i names, or -1 (see depTo).
+func (l *linter) dep(i, k int) int {
+	return int(l.depTo[int(l.depOff[i])+k])
 }
 
 // lookup returns the index of the service with the given id, or -1.
@@ -320,12 +343,12 @@ func (l *linter) weakestLink(ws []finding) []finding {
 		if len(l.sites[i]) < 2 {
 			continue
 		}
-		for _, d := range s.DependsOn {
+		for k, d := range s.DependsOn {
 			if d.Soft {
 				continue
 			}
 			if len(d.Any) == 0 {
-				j := l.lookup(d.Service)
+				j := l.dep(i, k)
 				if j < 0 || j == i || len(l.sites[j]) != 1 {
 					continue
 				}
@@ -385,11 +408,11 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 			start[[2]int{i, j}] = true
 			to = append(to, int32(j))
 		}
-		for _, d := range s.DependsOn {
+		for k, d := range s.DependsOn {
 			if d.Soft || len(d.Any) > 0 {
 				continue
 			}
-			if j := l.lookup(d.Service); j >= 0 && j != i {
+			if j := l.dep(i, k); j >= 0 && j != i {
 				to = append(to, int32(j))
 			}
 		}
@@ -503,24 +526,32 @@ func (l *linter) indexHardDeps() {
 	l.hard = make([][]lintDep, len(l.svcs))
 	l.rev = make([][]int32, len(l.svcs))
 	for i, s := range l.svcs {
-		for _, d := range s.DependsOn {
+		add := func(dep *lintDep, j int) {
+			dep.members = append(dep.members, int32(j))
+			if k := len(l.rev[j]); k == 0 || l.rev[j][k-1] != int32(i) {
+				l.rev[j] = append(l.rev[j], int32(i))
+			}
+		}
+		for k, d := range s.DependsOn {
 			if d.Soft {
 				continue
 			}
-			ids, need := d.Any, max(1, d.Need)
-			if len(ids) == 0 {
-				ids, need = []string{d.Service}, 1
-			}
-			dep := lintDep{need: need - (len(ids))}
-			for _, id := range ids {
-				if j := l.lookup(id); j >= 0 {
-					dep.members = append(dep.members, int32(j))
-					if k := len(l.rev[j]); k == 0 || l.rev[j][k-1] != int32(i) {
-						l.rev[j] = append(l.rev[j], int32(i))
+			// need starts as the group's need less its size; adding the
+			// known members leaves need less the unknown ones.
+			var dep lintDep
+			if len(d.Any) == 0 {
+				// A plain dependency is a group of one that needs one.
+				if j := l.dep(i, k); j >= 0 {
+					add(&dep, j)
+				}
+			} else {
+				dep.need = max(1, d.Need) - len(d.Any)
+				for _, id := range d.Any {
+					if j := l.lookup(id); j >= 0 {
+						add(&dep, j)
 					}
 				}
 			}
-			// need now counts the known members that must be up.
 			dep.need += len(dep.members)
 			if dep.need > 0 {
 				l.hard[i] = append(l.hard[i], dep)
