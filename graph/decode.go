@@ -26,6 +26,20 @@ type source struct {
 	// data is the file's text when it was read as JSON: a JSON node's
 	// off:end indexes it.
 	data []byte
+	// origs holds the goccy node of each YAML tnode (see tnode.off).
+	origs []ast.Node
+}
+
+// orig returns the goccy node n was converted from, or nil for a JSON
+// node.
+func (src *source) orig(n *tnode) ast.Node {
+	if src == nil || n == nil || n.off >= 0 {
+		return nil
+	}
+	if i := int(-1 - n.off); i < len(src.origs) {
+		return src.origs[i]
+	}
+	return nil
 }
 
 // node is a tree node together with its file and key path.
@@ -309,7 +323,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		return nil, false
 	}
 	if !r.n.is(kindMap) {
-		d.errorf(nd, "want %s, got %s", want, describe(r.n))
+		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
 	pairs := r.n.kids
@@ -412,7 +426,7 @@ func (d *decoder) key(knd node) (string, bool) {
 	if r.n.is(kindString, kindInt, kindFloat, kindBool, kindNull, kindInf, kindNaN) {
 		return scalarText(r.n), true
 	}
-	d.errorf(knd, "want a plain key, got %s", describe(r.n))
+	d.errorf(knd, "want a plain key, got %s", describe(r))
 	return "", false
 }
 
@@ -470,7 +484,7 @@ func (d *decoder) list(nd node, want string) ([]node, bool) {
 		return nil, false
 	}
 	if !r.n.is(kindSeq) {
-		d.errorf(nd, "want %s, got %s", want, describe(r.n))
+		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
 	seq := r.n.kids
@@ -492,7 +506,7 @@ func (d *decoder) str(nd node) (string, bool) {
 	if r.n.is(kindString, kindLiteral, kindInt, kindFloat, kindBool) {
 		return scalarText(r.n), true
 	}
-	d.errorf(nd, "want a string, got %s", describe(r.n))
+	d.errorf(nd, "want a string, got %s", describe(r))
 	return "", false
 }
 
@@ -553,7 +567,7 @@ func (d *decoder) int(nd node) (int64, bool) {
 	}
 	text, ok := numberText(r.n)
 	if !ok {
-		d.errorf(nd, "want an integer, got %s", describe(r.n))
+		d.errorf(nd, "want an integer, got %s", describe(r))
 		return 0, false
 	}
 	if v, ok := parseInt(text); ok && v > -maxInt && v < maxInt {
@@ -613,7 +627,7 @@ func (d *decoder) float(nd node) (float64, bool) {
 		if r.n.is(kindInf, kindNaN) {
 			d.errorf(nd, "want a finite number, got %s", scalarText(r.n))
 		} else {
-			d.errorf(nd, "want a number, got %s", describe(r.n))
+			d.errorf(nd, "want a number, got %s", describe(r))
 		}
 		return 0, false
 	}
@@ -640,6 +654,6 @@ func (d *decoder) bool(nd node) (bool, bool) {
 	if r.n.is(kindBool) {
 		return r.n.flag, true
 	}
-	d.errorf(nd, "want true or false, got %s", describe(r.n))
+	d.errorf(nd, "want true or false, got %s", describe(r))
 	return false, false
 }

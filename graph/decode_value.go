@@ -34,7 +34,7 @@ func (d *decoder) duration(nd node) (int64, bool) {
 		d.errorf(nd, "want %s, got the number %s (a duration needs a unit: ms, s, m, h, d or w)", wantDuration, text)
 		return 0, false
 	}
-	d.errorf(nd, "want %s, got %s", wantDuration, describe(r.n))
+	d.errorf(nd, "want %s, got %s", wantDuration, describe(r))
 	return 0, false
 }
 
@@ -72,7 +72,7 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 		return NewFixed(ms), ok
 	case r.n.is(kindMap):
 	default:
-		d.errorf(nd, "want %s or a distribution like {lognormal: {median: 6h, p95: 14h}}, got %s", wantDuration, describe(r.n))
+		d.errorf(nd, "want %s or a distribution like {lognormal: {median: 6h, p95: 14h}}, got %s", wantDuration, describe(r))
 		return Dist{}, false
 	}
 	kvs, ok := d.mapping(nd, "a distribution")
@@ -257,7 +257,7 @@ func (d *decoder) fraction(nd node) (Fraction, bool) {
 	}
 	text, ok := numberText(r.n)
 	if !ok {
-		d.errorf(nd, "want a fraction like 0.35, got %s", describe(r.n))
+		d.errorf(nd, "want a fraction like 0.35, got %s", describe(r))
 		return Fraction{}, false
 	}
 	f, err := ParseFraction(text)
@@ -300,7 +300,7 @@ func (d *decoder) rate(nd node) (float64, bool) {
 		return 0, false
 	}
 	if !r.n.is(kindString) {
-		d.errorf(nd, "want a rate like 2/y, got %s", describe(r.n))
+		d.errorf(nd, "want a rate like 2/y, got %s", describe(r))
 		return 0, false
 	}
 	v, err := ParseRate(scalarText(r.n))

@@ -112,8 +112,9 @@ func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 		}
 		// Aliases refer to the anchors of their own document; only the
 		// first document is decoded.
-		c := &converter{anchors: map[string]anchorDef{}}
+		c := &converter{anchors: map[string]anchorDef{}, origs: src.origs}
 		docs = append(docs, c.fromAST(doc.Body, 0))
+		src.origs = c.origs
 		if len(docs) == 1 {
 			src.anchors = make(map[string]*tnode, len(c.anchors))
 			for name, a := range c.anchors {
