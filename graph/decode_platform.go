@@ -1,9 +1,6 @@
 package graph
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 var (
 	platformKeys   = platformObject.keys()
@@ -90,8 +87,9 @@ func (d *decoder) entries(nd node, kind string) ([]entrySrc, bool) {
 		return nil, false
 	}
 	out := make([]entrySrc, 0, len(items))
+	want := "a " + kind + " mapping"
 	for _, it := range items {
-		kvs, ok := d.mapping(it, "a "+kind+" mapping")
+		kvs, ok := d.mapping(it, want)
 		if !ok {
 			continue
 		}
@@ -508,10 +506,17 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 	}
 }
 
+// recoveryWant is what a restart or failover looks like, for errors: made
+// once, not for every service.
+var recoveryWant = map[string]string{
+	"restart":  "a restart mapping like {auto: 10m, manual: 3h}",
+	"failover": "a failover mapping like {auto: 10m, manual: 3h}",
+}
+
 // recovery decodes {auto: DIST, manual: DIST}.
 func (d *decoder) recovery(nd node, what string) Recovery {
 	var r Recovery
-	kvs, ok := d.mapping(nd, fmt.Sprintf("a %s mapping like {auto: 10m, manual: 3h}", what))
+	kvs, ok := d.mapping(nd, recoveryWant[what])
 	if !ok {
 		return r
 	}
