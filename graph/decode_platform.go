@@ -132,7 +132,10 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	if e, ok := ps.kvs.get("currency"); ok {
 		p.Currency, _ = d.str(e.val)
 	}
-	var refs []ref
+	// A generated service makes about seven references (sites placed on,
+	// dependencies, start_needs, tooling): room for eight saves growing a
+	// list of 700,000 of them for 100,000 services.
+	refs := make([]ref, 0, 8*len(ps.services))
 	siteServers := map[*Site]node{}
 	siteSeen := map[string]node{}
 	for _, e := range ps.sites {
@@ -168,12 +171,16 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		}
 		p.Services = append(p.Services, s)
 	}
-	var checked []ref
-	for _, r := range refs {
-		if r.kind == "site" && ps.badSites || r.kind == "service" && ps.badServices {
-			continue
+	// References to a kind whose list is unusable are not checked.
+	checked := refs
+	if ps.badSites || ps.badServices {
+		checked = nil
+		for _, r := range refs {
+			if r.kind == "site" && ps.badSites || r.kind == "service" && ps.badServices {
+				continue
+			}
+			checked = append(checked, r)
 		}
-		checked = append(checked, r)
 	}
 	d.checkRefs(p, checked)
 
@@ -438,6 +445,7 @@ func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
 		return false
 	}
 	ok = true
+	s.Placement = make([]Placement, 0, len(kvs))
 	for _, e := range kvs {
 		if !validID(e.key) {
 			d.errorf(e.knd, "invalid site id %q", e.key)

@@ -631,8 +631,13 @@ func percent(part, total int64) string {
 // lintListMax of them, then "and N more". It keeps only the first
 // lintListMax while scanning: a site loss may take down 100,000 services.
 func (l *linter) names(is []int) string {
+	// Ids are compared only on a tie of users: cmp.Or would compare them
+	// every time, for each of 100,000 services.
 	before := func(a, b int) bool {
-		return cmp.Or(cmp.Compare(l.svcs[b].Users, l.svcs[a].Users), cmp.Compare(l.svcs[a].ID, l.svcs[b].ID)) < 0
+		if ua, ub := l.svcs[a].Users, l.svcs[b].Users; ua != ub {
+			return ua > ub
+		}
+		return l.svcs[a].ID < l.svcs[b].ID
 	}
 	top := make([]int, 0, lintListMax+1)
 	for _, i := range is {
