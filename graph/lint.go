@@ -183,14 +183,38 @@ type linter struct {
 	// ids up in a map once rather than three times saves a tenth of Lint.
 	depOff []int32
 	depTo  []int32
+	// siteNum numbers the site ids, those of p.Sites first; siteNums[i]
+	// are the numbers of sites[i] and place[i] how service i is placed:
+	// upWithout asks whether every service survives the loss of each site,
+	// and comparing numbers in flat slices is what keeps that fast.
+	siteNum  map[string]int32
+	siteNums [][]int32
+	place    []lintPlace
 	// hard lists each service's hard dependencies by index and rev the
 	// services that have each as one, for upWithout; built on first use.
 	hard [][]lintDep
 	rev  [][]int32
 }
 
+// lintPlace is a service's redundancy with its primary as a site number,
+// -1 when it has no site.
+type lintPlace struct {
+	mode    Mode
+	quorum  int32
+	primary int32
+}
+
 func newLinter(p *Platform) *linter {
-	l := &linter{p: p, index: make(map[string]int)}
+	l := &linter{p: p, index: make(map[string]int, len(p.Services)), siteNum: make(map[string]int32, len(p.Sites))}
+	for _, s := range p.Sites {
+		if s != nil {
+			l.number(s.ID)
+		}
+	}
+	l.svcs = make([]*Service, 0, len(p.Services))
+	l.sites = make([][]string, 0, len(p.Services))
+	l.siteNums = make([][]int32, 0, len(p.Services))
+	l.place = make([]lintPlace, 0, len(p.Services))
 	for _, s := range p.Services {
 		if s == nil {
 			continue
@@ -200,13 +224,24 @@ func newLinter(p *Platform) *linter {
 		}
 		l.index[s.ID] = len(l.svcs)
 		l.svcs = append(l.svcs, s)
-		var ids []string
+		ids := make([]string, 0, len(s.Placement))
+		nums := make([]int32, 0, len(s.Placement))
 		for _, pl := range s.Placement {
 			if !slices.Contains(ids, pl.Site) {
 				ids = append(ids, pl.Site)
+				nums = append(nums, l.number(pl.Site))
 			}
 		}
+		pl := lintPlace{mode: s.Redundancy.Mode, quorum: int32(max(1, min(s.Redundancy.Quorum, 1<<30))), primary: -1}
+		switch {
+		case s.Redundancy.Primary != "":
+			pl.primary = l.number(s.Redundancy.Primary)
+		case len(nums) > 0:
+			pl.primary = nums[0]
+		}
 		l.sites = append(l.sites, ids)
+		l.siteNums = append(l.siteNums, nums)
+		l.place = append(l.place, pl)
 	}
 	l.depOff = make([]int32, 1, len(l.svcs)+1)
 	for _, s := range l.svcs {
@@ -228,6 +263,16 @@ func (l *linter) dep(i, k int) int {
 	return int(l.depTo[int(l.depOff[i])+k])
 }
 
+// number returns the number of site id, giving it one if it has none.
+func (l *linter) number(id string) int32 {
+	x, ok := l.siteNum[id]
+	if !ok {
+		x = int32(len(l.siteNum))
+		l.siteNum[id] = x
+	}
+	return x
+}
+
 // lookup returns the index of the service with the given id, or -1.
 func (l *linter) lookup(id string) int {
 	if i, ok := l.index[id]; ok {
@@ -236,28 +281,25 @@ func (l *linter) lookup(id string) int {
 	return -1
 }
 
-// survives reports whether service i's placement still serves with site lost
-// gone and no failover; lost "" means every site is in service.
-func (l *linter) survives(i int, lost string) bool {
-	s, sites := l.svcs[i], l.sites[i]
+// survives reports whether service i's placement still serves with the
+// site numbered lost gone and no failover; lost -1 means every site is in
+// service.
+func (l *linter) survives(i int, lost int32) bool {
+	sites, pl := l.siteNums[i], l.place[i]
 	if len(sites) == 0 {
 		return false
 	}
-	switch s.Redundancy.Mode {
+	switch pl.mode {
 	case ActiveStandby:
-		primary := s.Redundancy.Primary
-		if primary == "" {
-			primary = sites[0]
-		}
-		return primary != lost
+		return pl.primary != lost
 	case Single:
 		return !slices.Contains(sites, lost)
 	default:
-		left := len(sites)
+		left := int32(len(sites))
 		if slices.Contains(sites, lost) {
 			left--
 		}
-		return left >= max(1, s.Redundancy.Quorum)
+		return left >= pl.quorum
 	}
 }
 
@@ -276,16 +318,17 @@ func (l *linter) toolingColocated(ws []finding) []finding {
 		}
 	}
 	for t, tool := range l.svcs {
-		if len(needers[t]) == 0 || !l.survives(t, "") {
+		if len(needers[t]) == 0 || !l.survives(t, -1) {
 			continue
 		}
-		for _, site := range l.sites[t] {
-			if l.survives(t, site) {
+		for k, site := range l.sites[t] {
+			num := l.siteNums[t][k]
+			if l.survives(t, num) {
 				continue
 			}
 			var hit []int
 			for _, d := range needers[t] {
-				if slices.Contains(l.sites[d], site) {
+				if slices.Contains(l.siteNums[d], num) {
 					hit = append(hit, d)
 				}
 			}
@@ -477,9 +520,9 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 	return ws
 }
 
-// upWithout returns which services are up with site lost gone ("" for none),
-// with no recovery: the greatest fixed point of MODEL.md §6.5.
-func (l *linter) upWithout(lost string) []bool {
+// upWithout returns which services are up with the site numbered lost gone
+// (-1 for none), with no recovery: the greatest fixed point of MODEL.md §6.5.
+func (l *linter) upWithout(lost int32) []bool {
 	if l.hard == nil {
 		l.indexHardDeps()
 	}
@@ -585,12 +628,12 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 	if total == 0 {
 		return ws
 	}
-	before := l.upWithout("")
+	before := l.upWithout(-1)
 	for _, site := range l.p.Sites {
 		if site == nil {
 			continue
 		}
-		after := l.upWithout(site.ID)
+		after := l.upWithout(l.siteNum[site.ID])
 		var down []int
 		var users int64
 		for i := range l.svcs {
