@@ -428,29 +428,32 @@ func (l *linter) weakestLink(ws []finding) []finding {
 
 // coldStartCycles implements the cold-start-cycle rule (see Lint).
 func (l *linter) coldStartCycles(ws []finding) []finding {
+	// The edges from i are to[off[i]:off[i+1]], its start_needs first,
+	// up to startEnd[i].
 	off := make([]int32, 1, len(l.svcs)+1)
+	startEnd := make([]int32, len(l.svcs))
 	var to []int32
-	start := make(map[[2]int]bool)
 	for i, s := range l.svcs {
+		self := false
 		for _, id := range s.StartNeeds {
 			j := l.lookup(id)
 			if j < 0 {
 				continue
 			}
 			if j == i {
-				if !start[[2]int{i, i}] {
+				if !self {
 					ws = append(ws, finding{subject: s.ID, Warning: Warning{
 						Rule: RuleColdStartCycle,
 						Pos:  s.Pos,
 						Msg:  fmt.Sprintf("%s needs itself up to start, so a cold start of it deadlocks until break_glass", s.ID),
 					}})
 				}
-				start[[2]int{i, i}] = true
+				self = true
 				continue
 			}
-			start[[2]int{i, j}] = true
 			to = append(to, int32(j))
 		}
+		startEnd[i] = int32(len(to))
 		for k, d := range s.DependsOn {
 			if d.Soft || len(d.Any) > 0 {
 				continue
@@ -461,19 +464,38 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 		}
 		off = append(off, int32(len(to)))
 	}
+	// rank[i] is i's place among the members of the component at hand,
+	// or -1: each member's start_needs are looked up in it, rather than
+	// every pair of members tested, as a component may have hundreds.
+	rank := make([]int32, len(l.svcs))
+	for i := range rank {
+		rank[i] = -1
+	}
+	var into []int32
 	for _, comp := range cycles(off, to) {
 		members := make([]int, len(comp))
 		for k, n := range comp {
 			members[k] = int(n)
 		}
 		slices.SortFunc(members, func(a, b int) int { return cmp.Compare(l.svcs[a].ID, l.svcs[b].ID) })
+		for k, m := range members {
+			rank[m] = int32(k)
+		}
 		var needs []string
 		for _, a := range members {
-			for _, b := range members {
-				if a != b && start[[2]int{a, b}] {
-					needs = append(needs, l.svcs[a].ID+" → "+l.svcs[b].ID)
+			into = into[:0]
+			for _, j := range to[off[a]:startEnd[a]] {
+				if rank[j] >= 0 {
+					into = append(into, rank[j])
 				}
 			}
+			slices.Sort(into)
+			for _, k := range slices.Compact(into) {
+				needs = append(needs, l.svcs[a].ID+" → "+l.svcs[members[k]].ID)
+			}
+		}
+		for _, m := range members {
+			rank[m] = -1
 		}
 		if len(needs) == 0 {
 			continue // a runtime cycle only: healthy (MODEL.md §6.5)
