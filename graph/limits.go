@@ -66,10 +66,10 @@ var errTooLarge = fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
 // parse checks data against the limits and parses it into the bodies of
 // its non-empty documents. On failure it records the error and returns
 // false. A file that is JSON (its first non-blank byte is '{') is read by
-// parseJSON, which takes about a tenth of the time and memory goccy/go-yaml
-// takes to parse it (docs/errors.md, "Scale", has the figures for 100,000
-// services); anything parseJSON does not take goes to goccy/go-yaml, so
-// that every error is worded as before.
+// parseJSON, in a fraction of the time and memory goccy/go-yaml takes
+// (docs/errors.md, "Scale", has the figures for 100,000 services);
+// anything parseJSON does not take goes to goccy/go-yaml, so that every
+// error is worded as before.
 func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 	if len(data) > MaxFileSize {
 		d.errs.Add(Pos{File: src.name, Line: 1, Col: 1}, "", "%v", errTooLarge)
