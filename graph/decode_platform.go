@@ -171,6 +171,7 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		}
 		p.Services = append(p.Services, s)
 	}
+	d.knownServices(p, svcSeen)
 	// References to a kind whose list is unusable are not checked.
 	checked := refs
 	if ps.badSites || ps.badServices {
@@ -236,10 +237,11 @@ func (d *decoder) checkRefs(p *Platform, refs []ref) {
 
 // knownIDs is the ids of one platform, for checkRefs.
 type knownIDs struct {
-	p                              *Platform
-	sites, regions                 []string // file order, for suggestions
-	siteSet, regionSet, serviceSet map[string]struct{}
-	serviceIDs                     []string // made by services
+	p                  *Platform
+	sites, regions     []string // file order, for suggestions
+	siteSet, regionSet map[string]struct{}
+	serviceSet         map[string]node // values unused; see knownServices
+	serviceIDs         []string        // made by services
 }
 
 // services lists the service ids in file order; only a suggestion needs it.
@@ -257,31 +259,43 @@ func (k *knownIDs) services() []string {
 // references and those of every scenario that runs on it are checked
 // against the same 100,000 services.
 func (d *decoder) knownIDs(p *Platform) *knownIDs {
-	if k, ok := d.known[p]; ok {
-		return k
+	k := d.known[p]
+	if k == nil {
+		k = &knownIDs{p: p}
+		if d.known == nil {
+			d.known = map[*Platform]*knownIDs{}
+		}
+		d.known[p] = k
 	}
-	k := &knownIDs{
-		p:          p,
-		siteSet:    make(map[string]struct{}, len(p.Sites)),
-		regionSet:  map[string]struct{}{},
-		serviceSet: make(map[string]struct{}, len(p.Services)),
-	}
-	for _, s := range p.Sites {
-		k.sites = append(k.sites, s.ID)
-		k.siteSet[s.ID] = struct{}{}
-		if _, ok := k.regionSet[s.Region]; s.Region != "" && !ok {
-			k.regionSet[s.Region] = struct{}{}
-			k.regions = append(k.regions, s.Region)
+	if k.siteSet == nil {
+		k.siteSet = make(map[string]struct{}, len(p.Sites))
+		k.regionSet = map[string]struct{}{}
+		for _, s := range p.Sites {
+			k.sites = append(k.sites, s.ID)
+			k.siteSet[s.ID] = struct{}{}
+			if _, ok := k.regionSet[s.Region]; s.Region != "" && !ok {
+				k.regionSet[s.Region] = struct{}{}
+				k.regions = append(k.regions, s.Region)
+			}
 		}
 	}
-	for _, s := range p.Services {
-		k.serviceSet[s.ID] = struct{}{}
+	if k.serviceSet == nil {
+		k.serviceSet = make(map[string]node, len(p.Services))
+		for _, s := range p.Services {
+			k.serviceSet[s.ID] = node{}
+		}
 	}
+	return k
+}
+
+// knownServices gives knownIDs the set of p's service ids that
+// buildPlatform made to find duplicates: making it again took as long.
+// It holds every id but "", which is never looked up (not a valid id).
+func (d *decoder) knownServices(p *Platform, ids map[string]node) {
 	if d.known == nil {
 		d.known = map[*Platform]*knownIDs{}
 	}
-	d.known[p] = k
-	return k
+	d.known[p] = &knownIDs{p: p, serviceSet: ids}
 }
 
 // site decodes one site; it returns the servers node when servers is given,
