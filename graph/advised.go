@@ -21,6 +21,7 @@ func NewMitigation(id, description string, cost float64, patch string) (*Mitigat
 	c := &converter{anchors: map[string]anchorDef{}}
 	src := &source{name: "mitigation " + id, anchors: map[string]*tnode{}}
 	body := c.fromAST(af.Docs[0].Body, 0)
+	src.origs = c.origs
 	for name, a := range c.anchors {
 		src.anchors[name] = a.n
 	}
@@ -34,8 +35,8 @@ func NewMitigation(id, description string, cost float64, patch string) (*Mitigat
 func (nd node) value() (any, error) {
 	var text []byte
 	switch {
-	case nd.n != nil && nd.n.orig != nil:
-		text = []byte(nd.n.orig.String())
+	case nd.src.orig(nd.n) != nil:
+		text = []byte(nd.src.orig(nd.n).String())
 	case nd.n != nil && nd.src != nil && nd.n.off >= 0 && int(nd.n.end) <= len(nd.src.data):
 		text = nd.src.data[nd.n.off:nd.n.end]
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"hash/fnv"
 	"reflect"
 	"strings"
 	"testing"
@@ -143,5 +144,33 @@ func TestCompileDurationStage(t *testing.T) {
 	st := c.Events[0].Stages
 	if len(st) != 1 || st[0].Fraction != (Fraction{1, 1}) || st[0].After.Sample(nil) != 2*Hour {
 		t.Errorf("stages: got %+v", st)
+	}
+}
+
+// TestKeyIsFNV1a holds Key to 64-bit FNV-1a as hash/fnv computes it, each
+// part followed by a zero byte: the keyed random streams, and so every
+// result, depend on these values.
+func TestKeyIsFNV1a(t *testing.T) {
+	tests := [][]string{
+		nil,
+		{""},
+		{"site", "pangyo"},
+		{"replica", "talk-messaging", "gasan"},
+		{"event", "0", "site-outage", "pangyo", ""},
+		{"service", "카카오톡", "\x00\xff"},
+	}
+	for _, parts := range tests {
+		h := fnv.New64a()
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+		if got, want := Key(parts...), h.Sum64(); got != want {
+			t.Errorf("Key(%q) = %#x, want %#x", parts, got, want)
+		}
+	}
+	// A pinned value, from hash/fnv, in case it ever changed.
+	if got, want := Key("site", "pangyo"), uint64(0xed957f72a2029ed6); got != want {
+		t.Errorf(`Key("site", "pangyo") = %#x, want %#x`, got, want)
 	}
 }

@@ -26,6 +26,20 @@ type source struct {
 	// data is the file's text when it was read as JSON: a JSON node's
 	// off:end indexes it.
 	data []byte
+	// origs holds the goccy node of each YAML tnode (see tnode.off).
+	origs []ast.Node
+}
+
+// orig returns the goccy node n was converted from, or nil for a JSON
+// node.
+func (src *source) orig(n *tnode) ast.Node {
+	if src == nil || n == nil || n.off >= 0 {
+		return nil
+	}
+	if i := int(-1 - n.off); i < len(src.origs) {
+		return src.origs[i]
+	}
+	return nil
 }
 
 // node is a tree node together with its file and key path.
@@ -73,6 +87,37 @@ func (p *keyPath) String() string {
 
 func joinPath(path *keyPath, key string) *keyPath {
 	return &keyPath{parent: path, key: key, index: -1}
+}
+
+// decodeSlab is how many keyPaths or kvs the decoder allocates at once.
+const decodeSlab = 4096
+
+// joinPath is joinPath with the path taken from a slab: every key of a
+// file gets one, millions for a large platform, and allocating them one by
+// one was a fifth of the loader's allocations.
+func (d *decoder) joinPath(path *keyPath, key string) *keyPath {
+	if len(d.pathSlab) == 0 {
+		d.pathSlab = make([]keyPath, decodeSlab)
+	}
+	p := &d.pathSlab[0]
+	d.pathSlab = d.pathSlab[1:]
+	*p = keyPath{parent: path, key: key, index: -1}
+	return p
+}
+
+// kvs returns an empty slice with room for n keys, from a slab. Its
+// capacity is n, so that appending beyond it copies rather than overwrite
+// the next mapping's keys.
+func (d *decoder) kvs(n int) []kv {
+	if n > decodeSlab/4 {
+		return make([]kv, 0, n)
+	}
+	if len(d.kvSlab) < n {
+		d.kvSlab = make([]kv, decodeSlab)
+	}
+	out := d.kvSlab[:0:n]
+	d.kvSlab = d.kvSlab[n:]
+	return out
 }
 
 func indexPath(path *keyPath, i int) *keyPath {
@@ -183,6 +228,11 @@ type decoder struct {
 	// "billion laughs" document cannot make the loader run for ever.
 	aliases, maxAliases int
 	suggested           map[string]string // unknown id → its suggestion
+	// known caches the ids of each platform built, for checkRefs.
+	known map[*Platform]*knownIDs
+	// pathSlab and kvSlab are where joinPath and kvs take from.
+	pathSlab []keyPath
+	kvSlab   []kv
 	// yamlOnly turns parseJSON off, for tests that compare it with goccy.
 	yamlOnly bool
 }
@@ -273,11 +323,11 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		return nil, false
 	}
 	if !r.n.is(kindMap) {
-		d.errorf(nd, "want %s, got %s", want, describe(r.n))
+		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
 	pairs := r.n.kids
-	own := make([]kv, 0, len(pairs)/2)
+	own := d.kvs(len(pairs) / 2)
 	var merged []kv
 	var seen map[string]node
 	if len(pairs) > 2*smallMapping {
@@ -298,7 +348,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		if !ok {
 			continue
 		}
-		knd.path = joinPath(nd.path, k)
+		knd.path = d.joinPath(nd.path, k)
 		if first, dup := lookupKey(own, seen, k); dup {
 			p := first.pos()
 			d.errorf(knd, "duplicate key %q (first at line %d)", k, p.Line)
@@ -357,7 +407,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 		return nil
 	}
 	for i := range kvs {
-		kvs[i].knd.path = joinPath(nd.path, kvs[i].key)
+		kvs[i].knd.path = d.joinPath(nd.path, kvs[i].key)
 		kvs[i].val.path = kvs[i].knd.path
 	}
 	return kvs
@@ -376,22 +426,46 @@ func (d *decoder) key(knd node) (string, bool) {
 	if r.n.is(kindString, kindInt, kindFloat, kindBool, kindNull, kindInf, kindNaN) {
 		return scalarText(r.n), true
 	}
-	d.errorf(knd, "want a plain key, got %s", describe(r.n))
+	d.errorf(knd, "want a plain key, got %s", describe(r))
 	return "", false
 }
 
+// fieldSet is the known keys of one mapping, in file order, as fields
+// returns them. It is a slice, not a map: a mapping has a handful of keys,
+// a large platform has millions of mappings, and scanning a few keys is
+// cheaper than building a map for each.
+type fieldSet []kv
+
+// get returns the key named key.
+func (f fieldSet) get(key string) (kv, bool) {
+	for _, e := range f {
+		if e.key == key {
+			return e, true
+		}
+	}
+	return kv{}, false
+}
+
 // fields checks the keys of a mapping against the known ones, reporting the
-// unknown ones with a suggestion, and returns the known ones by name.
-func (d *decoder) fields(kvs []kv, what string, known ...string) map[string]kv {
-	m := make(map[string]kv, len(kvs))
-	for _, e := range kvs {
-		if !contains(known, e.key) {
-			d.errorf(e.knd, "unknown key %q in %s%s", e.key, what, Suggest(e.key, known))
+// unknown ones with a suggestion, and returns the known ones. The keys of a
+// mapping are unique (mapping reports duplicates), so nearly always kvs
+// itself is the answer and nothing is copied.
+func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
+	for i, e := range kvs {
+		if contains(known, e.key) {
 			continue
 		}
-		m[e.key] = e
+		out := append(fieldSet(nil), kvs[:i]...)
+		for _, e := range kvs[i:] {
+			if !contains(known, e.key) {
+				d.errorf(e.knd, "unknown key %q in %s%s", e.key, what, Suggest(e.key, known))
+				continue
+			}
+			out = append(out, e)
+		}
+		return out
 	}
-	return m
+	return fieldSet(kvs)
 }
 
 func contains(list []string, s string) bool {
@@ -410,7 +484,7 @@ func (d *decoder) list(nd node, want string) ([]node, bool) {
 		return nil, false
 	}
 	if !r.n.is(kindSeq) {
-		d.errorf(nd, "want %s, got %s", want, describe(r.n))
+		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
 	seq := r.n.kids
@@ -432,7 +506,7 @@ func (d *decoder) str(nd node) (string, bool) {
 	if r.n.is(kindString, kindLiteral, kindInt, kindFloat, kindBool) {
 		return scalarText(r.n), true
 	}
-	d.errorf(nd, "want a string, got %s", describe(r.n))
+	d.errorf(nd, "want a string, got %s", describe(r))
 	return "", false
 }
 
@@ -493,7 +567,7 @@ func (d *decoder) int(nd node) (int64, bool) {
 	}
 	text, ok := numberText(r.n)
 	if !ok {
-		d.errorf(nd, "want an integer, got %s", describe(r.n))
+		d.errorf(nd, "want an integer, got %s", describe(r))
 		return 0, false
 	}
 	if v, ok := parseInt(text); ok && v > -maxInt && v < maxInt {
@@ -553,7 +627,7 @@ func (d *decoder) float(nd node) (float64, bool) {
 		if r.n.is(kindInf, kindNaN) {
 			d.errorf(nd, "want a finite number, got %s", scalarText(r.n))
 		} else {
-			d.errorf(nd, "want a number, got %s", describe(r.n))
+			d.errorf(nd, "want a number, got %s", describe(r))
 		}
 		return 0, false
 	}
@@ -580,6 +654,6 @@ func (d *decoder) bool(nd node) (bool, bool) {
 	if r.n.is(kindBool) {
 		return r.n.flag, true
 	}
-	d.errorf(nd, "want true or false, got %s", describe(r.n))
+	d.errorf(nd, "want true or false, got %s", describe(r))
 	return false, false
 }

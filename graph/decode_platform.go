@@ -1,9 +1,6 @@
 package graph
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 var (
 	platformKeys   = platformObject.keys()
@@ -30,7 +27,7 @@ type entrySrc struct {
 // platformSrc is a platform before decoding: what a patch is applied to.
 type platformSrc struct {
 	nd       node
-	kvs      map[string]kv
+	kvs      fieldSet
 	sites    []entrySrc
 	services []entrySrc
 	// badSites and badServices are set when the list itself is unusable:
@@ -46,7 +43,7 @@ func (d *decoder) readPlatform(nd node) *platformSrc {
 	}
 	ps := &platformSrc{nd: nd, kvs: d.fields(kvs, "platform", platformKeys...)}
 	for _, key := range []string{"sites", "services"} {
-		e, ok := ps.kvs[key]
+		e, ok := ps.kvs.get(key)
 		if !ok {
 			d.errorf(nd, "missing %s", key)
 			ps.badSites = ps.badSites || key == "sites"
@@ -90,8 +87,9 @@ func (d *decoder) entries(nd node, kind string) ([]entrySrc, bool) {
 		return nil, false
 	}
 	out := make([]entrySrc, 0, len(items))
+	want := "a " + kind + " mapping"
 	for _, it := range items {
-		kvs, ok := d.mapping(it, "a "+kind+" mapping")
+		kvs, ok := d.mapping(it, want)
 		if !ok {
 			continue
 		}
@@ -128,13 +126,16 @@ type ref struct {
 // servers.
 func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	p := &Platform{}
-	if e, ok := ps.kvs["name"]; ok {
+	if e, ok := ps.kvs.get("name"); ok {
 		p.Name, _ = d.str(e.val)
 	}
-	if e, ok := ps.kvs["currency"]; ok {
+	if e, ok := ps.kvs.get("currency"); ok {
 		p.Currency, _ = d.str(e.val)
 	}
-	var refs []ref
+	// A generated service makes about seven references (sites placed on,
+	// dependencies, start_needs, tooling): room for eight saves growing a
+	// list of 700,000 of them for 100,000 services.
+	refs := make([]ref, 0, 8*len(ps.services))
 	siteServers := map[*Site]node{}
 	siteSeen := map[string]node{}
 	for _, e := range ps.sites {
@@ -154,7 +155,8 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		}
 		p.Sites = append(p.Sites, s)
 	}
-	svcSeen := map[string]node{}
+	svcSeen := make(map[string]node, len(ps.services))
+	p.Services = make([]*Service, 0, len(ps.services))
 	for _, e := range ps.services {
 		s, idNd := d.service(e, &refs)
 		if s == nil {
@@ -169,17 +171,22 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		}
 		p.Services = append(p.Services, s)
 	}
-	var checked []ref
-	for _, r := range refs {
-		if r.kind == "site" && ps.badSites || r.kind == "service" && ps.badServices {
-			continue
+	d.knownServices(p, svcSeen)
+	// References to a kind whose list is unusable are not checked.
+	checked := refs
+	if ps.badSites || ps.badServices {
+		checked = nil
+		for _, r := range refs {
+			if r.kind == "site" && ps.badSites || r.kind == "service" && ps.badServices {
+				continue
+			}
+			checked = append(checked, r)
 		}
-		checked = append(checked, r)
 	}
 	d.checkRefs(p, checked)
 
 	// Site servers: the sum placed by default, never below it.
-	placed := map[string]int64{}
+	placed := make(map[string]int64, len(p.Sites))
 	for _, s := range p.Services {
 		for _, pl := range s.Placement {
 			placed[pl.Site] += pl.Servers
@@ -201,37 +208,94 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 // Lookups go through sets: a platform may have 100,000 services, each
 // referred to many times.
 func (d *decoder) checkRefs(p *Platform, refs []ref) {
-	var sites, services, regions []string
-	known := map[string]map[string]bool{"site": {}, "service": {}, "region": {}}
-	for _, s := range p.Sites {
-		sites = append(sites, s.ID)
-		known["site"][s.ID] = true
-		if s.Region != "" && !known["region"][s.Region] {
-			known["region"][s.Region] = true
-			regions = append(regions, s.Region)
-		}
+	if len(refs) == 0 {
+		return
 	}
-	for _, s := range p.Services {
-		services = append(services, s.ID)
-		known["service"][s.ID] = true
-	}
+	k := d.knownIDs(p)
 	for _, r := range refs {
-		if known[r.kind][r.id] {
-			continue
-		}
 		switch r.kind {
 		case "region":
-			if len(regions) == 0 {
+			if _, ok := k.regionSet[r.id]; ok {
+				continue
+			}
+			if len(k.regions) == 0 {
 				d.errorf(r.nd, "unknown region %q: no site has a region", r.id)
 			} else {
-				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, d.suggest(r.id, regions))
+				d.errorf(r.nd, "unknown region %q: no site is in it%s", r.id, d.suggest(r.id, k.regions))
 			}
 		case "site":
-			d.errorf(r.nd, "unknown site %q%s", r.id, d.suggest(r.id, sites))
+			if _, ok := k.siteSet[r.id]; !ok {
+				d.errorf(r.nd, "unknown site %q%s", r.id, d.suggest(r.id, k.sites))
+			}
 		default:
-			d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, d.suggest(r.id, services))
+			if _, ok := k.serviceSet[r.id]; !ok {
+				d.errorf(r.nd, "unknown %s %q%s", r.kind, r.id, d.suggest(r.id, k.services()))
+			}
 		}
 	}
+}
+
+// knownIDs is the ids of one platform, for checkRefs.
+type knownIDs struct {
+	p                  *Platform
+	sites, regions     []string // file order, for suggestions
+	siteSet, regionSet map[string]struct{}
+	serviceSet         map[string]node // values unused; see knownServices
+	serviceIDs         []string        // made by services
+}
+
+// services lists the service ids in file order; only a suggestion needs it.
+func (k *knownIDs) services() []string {
+	if k.serviceIDs == nil {
+		k.serviceIDs = make([]string, 0, len(k.p.Services))
+		for _, s := range k.p.Services {
+			k.serviceIDs = append(k.serviceIDs, s.ID)
+		}
+	}
+	return k.serviceIDs
+}
+
+// knownIDs returns the ids of p, made once per platform: the platform's own
+// references and those of every scenario that runs on it are checked
+// against the same 100,000 services.
+func (d *decoder) knownIDs(p *Platform) *knownIDs {
+	k := d.known[p]
+	if k == nil {
+		k = &knownIDs{p: p}
+		if d.known == nil {
+			d.known = map[*Platform]*knownIDs{}
+		}
+		d.known[p] = k
+	}
+	if k.siteSet == nil {
+		k.siteSet = make(map[string]struct{}, len(p.Sites))
+		k.regionSet = map[string]struct{}{}
+		for _, s := range p.Sites {
+			k.sites = append(k.sites, s.ID)
+			k.siteSet[s.ID] = struct{}{}
+			if _, ok := k.regionSet[s.Region]; s.Region != "" && !ok {
+				k.regionSet[s.Region] = struct{}{}
+				k.regions = append(k.regions, s.Region)
+			}
+		}
+	}
+	if k.serviceSet == nil {
+		k.serviceSet = make(map[string]node, len(p.Services))
+		for _, s := range p.Services {
+			k.serviceSet[s.ID] = node{}
+		}
+	}
+	return k
+}
+
+// knownServices gives knownIDs the set of p's service ids that
+// buildPlatform made to find duplicates: making it again took as long.
+// It holds every id but "", which is never looked up (not a valid id).
+func (d *decoder) knownServices(p *Platform, ids map[string]node) {
+	if d.known == nil {
+		d.known = map[*Platform]*knownIDs{}
+	}
+	d.known[p] = &knownIDs{p: p, serviceSet: ids}
 }
 
 // site decodes one site; it returns the servers node when servers is given,
@@ -240,20 +304,20 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 	f := d.fields(e.kvs, "site", siteKeys...)
 	s := &Site{Pos: e.nd.pos()}
 	idNd := e.nd
-	if v, ok := f["id"]; ok {
+	if v, ok := f.get("id"); ok {
 		idNd = v.val
 		s.ID, _ = d.id(v.val, "site")
 	} else {
 		d.errorf(e.nd, "site has no id")
 	}
-	if v, ok := f["name"]; ok {
+	if v, ok := f.get("name"); ok {
 		s.Name, _ = d.str(v.val)
 	}
-	if v, ok := f["region"]; ok {
+	if v, ok := f.get("region"); ok {
 		s.Region, _ = d.str(v.val)
 	}
 	var serversNd *node
-	if v, ok := f["servers"]; ok {
+	if v, ok := f.get("servers"); ok {
 		n, ok := d.int(v.val)
 		if ok && n < 0 {
 			d.errorf(v.val, "want servers ≥ 0, got %d", n)
@@ -267,8 +331,8 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 	return s, serversNd, idNd
 }
 
-func (d *decoder) optDist(f map[string]kv, key string) *Dist {
-	v, ok := f[key]
+func (d *decoder) optDist(f fieldSet, key string) *Dist {
+	v, ok := f.get(key)
 	if !ok {
 		return nil
 	}
@@ -284,29 +348,29 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	f := d.fields(e.kvs, "service", serviceKeys...)
 	s := &Service{Pos: e.nd.pos(), Priority: 5, RTO: -1, RPO: -1}
 	idNd := e.nd
-	if v, ok := f["id"]; ok {
+	if v, ok := f.get("id"); ok {
 		idNd = v.val
 		s.ID, _ = d.id(v.val, "service")
 	} else {
 		d.errorf(e.nd, "service has no id")
 	}
-	if v, ok := f["name"]; ok {
+	if v, ok := f.get("name"); ok {
 		s.Name, _ = d.str(v.val)
 	}
-	if v, ok := f["users"]; ok {
+	if v, ok := f.get("users"); ok {
 		s.Users = d.nonNegInt(v.val, "users")
 	}
-	if v, ok := f["cost_per_hour"]; ok {
+	if v, ok := f.get("cost_per_hour"); ok {
 		if x, ok := d.float(v.val); ok && x < 0 {
 			d.errorf(v.val, "want cost_per_hour ≥ 0, got %v", x)
 		} else {
 			s.CostPerHour = x
 		}
 	}
-	if v, ok := f["priority"]; ok {
+	if v, ok := f.get("priority"); ok {
 		s.Priority = int(min(d.nonNegInt(v.val, "priority"), 1<<30))
 	}
-	if v, ok := f["load"]; ok {
+	if v, ok := f.get("load"); ok {
 		// A load of 0 would mean "no servers needed": write nothing instead.
 		if n, ok := d.int(v.val); ok && n < 1 {
 			d.errorf(v.val, "want load ≥ 1 (servers needed for the full traffic), got %d", n)
@@ -314,7 +378,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 			s.Load = n
 		}
 	}
-	if v, ok := f["collapse_below"]; ok {
+	if v, ok := f.get("collapse_below"); ok {
 		if x, ok := d.float(v.val); ok && !(x >= 0 && x < 1) {
 			d.errorf(v.val, "want collapse_below in [0, 1), got %v", x)
 		} else {
@@ -324,7 +388,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 
 	// Placement, in file order.
 	placementOK := false
-	if v, ok := f["placement"]; ok {
+	if v, ok := f.get("placement"); ok {
 		placementOK = d.placement(s, v.val, refs)
 	} else {
 		d.errorf(e.nd, "service %q has no placement: want servers per site, like placement: {site-a: 10}", s.ID)
@@ -337,30 +401,30 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	} else {
 		s.Redundancy.Mode = Single
 	}
-	if v, ok := f["redundancy"]; ok {
+	if v, ok := f.get("redundancy"); ok {
 		d.redundancy(s, v.val, placementOK)
 	}
 	if s.Redundancy.Primary == "" && len(s.Placement) > 0 {
 		s.Redundancy.Primary = s.Placement[0].Site
 	}
 
-	if v, ok := f["depends_on"]; ok {
+	if v, ok := f.get("depends_on"); ok {
 		s.DependsOn = d.deps(s.ID, v.val, refs)
 	}
-	if v, ok := f["start_needs"]; ok {
+	if v, ok := f.get("start_needs"); ok {
 		s.StartNeeds = d.serviceList(s.ID, v.val, "start_needs", refs)
 	}
-	if v, ok := f["tooling"]; ok {
+	if v, ok := f.get("tooling"); ok {
 		s.Tooling = d.serviceList(s.ID, v.val, "tooling", refs)
 	}
-	if v, ok := f["restart"]; ok {
+	if v, ok := f.get("restart"); ok {
 		s.Restart = d.recovery(v.val, "restart")
 	}
-	if v, ok := f["data"]; ok {
+	if v, ok := f.get("data"); ok {
 		s.Data = d.data(v.val)
 	}
 	for _, k := range []string{"rto", "rpo"} {
-		if v, ok := f[k]; ok {
+		if v, ok := f.get(k); ok {
 			if ms, ok := d.duration(v.val); ok {
 				if k == "rto" {
 					s.RTO = ms
@@ -395,6 +459,7 @@ func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
 		return false
 	}
 	ok = true
+	s.Placement = make([]Placement, 0, len(kvs))
 	for _, e := range kvs {
 		if !validID(e.key) {
 			d.errorf(e.knd, "invalid site id %q", e.key)
@@ -420,7 +485,7 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 	}
 	f := d.fields(kvs, "redundancy", redundancyKeys...)
 	sites := s.Sites()
-	if v, ok := f["mode"]; ok {
+	if v, ok := f.get("mode"); ok {
 		if m, ok := d.str(v.val); ok {
 			switch m {
 			case "active-active":
@@ -437,7 +502,7 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 			}
 		}
 	}
-	if v, ok := f["quorum"]; ok {
+	if v, ok := f.get("quorum"); ok {
 		if q, ok := d.int(v.val); ok {
 			switch {
 			case q < 1:
@@ -449,7 +514,7 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 			}
 		}
 	}
-	if v, ok := f["primary"]; ok {
+	if v, ok := f.get("primary"); ok {
 		if p, ok := d.id(v.val, "site"); ok {
 			if placementOK && !contains(sites, p) {
 				d.errorf(v.val, "primary %q is not in the placement (%s)%s", p, strings.Join(sites, ", "), Suggest(p, sites))
@@ -458,20 +523,27 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 			}
 		}
 	}
-	if v, ok := f["failover"]; ok {
+	if v, ok := f.get("failover"); ok {
 		s.Redundancy.Failover = d.recovery(v.val, "failover")
 	}
+}
+
+// recoveryWant is what a restart or failover looks like, for errors: made
+// once, not for every service.
+var recoveryWant = map[string]string{
+	"restart":  "a restart mapping like {auto: 10m, manual: 3h}",
+	"failover": "a failover mapping like {auto: 10m, manual: 3h}",
 }
 
 // recovery decodes {auto: DIST, manual: DIST}.
 func (d *decoder) recovery(nd node, what string) Recovery {
 	var r Recovery
-	kvs, ok := d.mapping(nd, fmt.Sprintf("a %s mapping like {auto: 10m, manual: 3h}", what))
+	kvs, ok := d.mapping(nd, recoveryWant[what])
 	if !ok {
 		return r
 	}
 	f := d.fields(kvs, what, recoveryKeys...)
-	if v, ok := f["auto"]; ok {
+	if v, ok := f.get("auto"); ok {
 		r.Auto, _ = d.dist(v.val)
 	}
 	r.Manual = d.optDist(f, "manual")
@@ -516,15 +588,15 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 	}
 	kvs, _ := d.mapping(nd, "")
 	f := d.fields(kvs, "depends_on entry", dependencyKeys...)
-	sv, hasService := f["service"]
-	av, hasAny := f["any"]
+	sv, hasService := f.get("service")
+	av, hasAny := f.get("any")
 	ok = true
 	switch {
 	case hasService && hasAny:
 		d.errorf(nd, "give service or any, not both")
 		return dep, false
 	case hasService:
-		if nv, has := f["need"]; has {
+		if nv, has := f.get("need"); has {
 			d.errorf(nv.knd, "need applies to an any group, not to a single service")
 			ok = false
 		}
@@ -551,7 +623,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 			}
 			dep.Any = append(dep.Any, id)
 		}
-		if nv, has := f["need"]; has {
+		if nv, has := f.get("need"); has {
 			if n, good := d.int(nv.val); good {
 				switch {
 				case n < 1:
@@ -569,7 +641,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 		d.errorf(nd, "want a service id, {service: ID, soft: true} or {any: [A, B], need: K}")
 		return dep, false
 	}
-	if v, has := f["soft"]; has {
+	if v, has := f.get("soft"); has {
 		dep.Soft, _ = d.bool(v.val)
 	}
 	return dep, ok
@@ -622,7 +694,7 @@ func (d *decoder) data(nd node) *Data {
 	}
 	f := d.fields(kvs, "data", dataKeys...)
 	data := &Data{}
-	if v, ok := f["replication"]; ok {
+	if v, ok := f.get("replication"); ok {
 		if r, ok := d.str(v.val); ok {
 			switch r {
 			case "none":
@@ -636,19 +708,19 @@ func (d *decoder) data(nd node) *Data {
 			}
 		}
 	}
-	if v, ok := f["lag"]; ok {
+	if v, ok := f.get("lag"); ok {
 		data.Lag, _ = d.dist(v.val)
 	}
-	if v, ok := f["backup"]; ok {
+	if v, ok := f.get("backup"); ok {
 		if bkvs, ok := d.mapping(v.val, "a backup mapping like {every: 24h, offsite: true}"); ok {
 			bf := d.fields(bkvs, "backup", backupKeys...)
 			b := &Backup{}
-			if ev, ok := bf["every"]; ok {
+			if ev, ok := bf.get("every"); ok {
 				b.Every, _ = d.positiveDuration(ev.val)
 			} else {
 				d.errorf(v.val, "backup: missing every")
 			}
-			if ov, ok := bf["offsite"]; ok {
+			if ov, ok := bf.get("offsite"); ok {
 				b.Offsite, _ = d.bool(ov.val)
 			}
 			data.Backup = b

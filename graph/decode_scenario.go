@@ -39,16 +39,16 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 		SoftWeight: DefaultSoftWeight,
 		Pos:        nd.pos(),
 	}
-	if v, ok := f["id"]; ok {
+	if v, ok := f.get("id"); ok {
 		idNd = v.val
 		sc.ID, _ = d.id(v.val, "scenario")
 	} else {
 		d.errorf(nd, "scenario has no id")
 	}
-	if v, ok := f["description"]; ok {
+	if v, ok := f.get("description"); ok {
 		sc.Description, _ = d.str(v.val)
 	}
-	if v, ok := f["horizon"]; ok {
+	if v, ok := f.get("horizon"); ok {
 		if h, ok := d.duration(v.val); ok {
 			if h <= 0 {
 				d.errorf(v.val, "want a horizon > 0, got %s", FormatDuration(h))
@@ -57,7 +57,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 			}
 		}
 	}
-	if v, ok := f["trials"]; ok {
+	if v, ok := f.get("trials"); ok {
 		if n, ok := d.int(v.val); ok {
 			if n <= 0 || n > MaxTrials {
 				d.errorf(v.val, "want trials in [1, %d], got %d", MaxTrials, n)
@@ -66,7 +66,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 			}
 		}
 	}
-	if v, ok := f["crews"]; ok {
+	if v, ok := f.get("crews"); ok {
 		if n, ok := d.int(v.val); ok {
 			if n < 0 {
 				d.errorf(v.val, "want crews ≥ 0 (omit for unlimited), got %d", n)
@@ -75,12 +75,12 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 			}
 		}
 	}
-	if v, ok := f["break_glass"]; ok {
+	if v, ok := f.get("break_glass"); ok {
 		if x, ok := d.dist(v.val); ok {
 			sc.BreakGlass = x
 		}
 	}
-	if v, ok := f["soft_weight"]; ok {
+	if v, ok := f.get("soft_weight"); ok {
 		if x, ok := d.float(v.val); ok {
 			if !(x >= 0 && x <= 1) {
 				d.errorf(v.val, "want soft_weight in [0, 1], got %v", x)
@@ -89,7 +89,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 			}
 		}
 	}
-	if v, ok := f["events"]; ok {
+	if v, ok := f.get("events"); ok {
 		if items, ok := d.list(v.val, "a list of events"); ok {
 			for _, it := range items {
 				if ev, ok := d.event(it, refs, sc.Horizon); ok {
@@ -98,7 +98,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 			}
 		}
 	}
-	if v, ok := f["patch"]; ok {
+	if v, ok := f.get("patch"); ok {
 		return sc, &v, idNd
 	}
 	return sc, nil, idNd
@@ -112,7 +112,7 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		return ev, false
 	}
 	f := d.fields(kvs, "event", allEventKeys...)
-	kindKV, hasKind := f["kind"]
+	kindKV, hasKind := f.get("kind")
 	if !hasKind {
 		d.errorf(nd, "event has no kind: want one of site-outage, region-outage, isolate, service-fault, random-failures")
 		return ev, false
@@ -139,14 +139,14 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 			ok = false
 		}
 	}
-	if v, has := f["cause"]; has {
+	if v, has := f.get("cause"); has {
 		ev.Cause, _ = d.str(v.val)
 	}
-	if v, has := f["at"]; has {
+	if v, has := f.get("at"); has {
 		ev.At, _ = d.dist(v.val)
 	}
-	pv, hasP := f["probability"]
-	rv, hasR := f["rate"]
+	pv, hasP := f.get("probability")
+	rv, hasR := f.get("rate")
 	if hasP && hasR {
 		d.errorf(rv.knd, "give probability or rate, not both")
 		ok = false
@@ -163,7 +163,7 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		}
 	}
 	required := func(key string) (kv, bool) {
-		v, has := f[key]
+		v, has := f.get(key)
 		if !has && contains(eventKeys[ev.Kind], key) {
 			d.errorf(nd, "%s event has no %s", ev.Kind, key)
 			ok = false
@@ -193,19 +193,19 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 	if ev.Kind == Isolate || ev.Kind == ServiceFault {
 		required("duration")
 	}
-	if v, has := f["duration"]; has && contains(eventKeys[ev.Kind], "duration") {
+	if v, has := f.get("duration"); has && contains(eventKeys[ev.Kind], "duration") {
 		if x, good := d.dist(v.val); good {
 			ev.Duration = &x
 		}
 	}
-	if v, has := f["power_restore"]; has && contains(eventKeys[ev.Kind], "power_restore") {
-		if dv, both := f["duration"]; both {
+	if v, has := f.get("power_restore"); has && contains(eventKeys[ev.Kind], "power_restore") {
+		if dv, both := f.get("duration"); both {
 			d.errorf(dv.knd, "give power_restore or duration, not both")
 			ok = false
 		}
 		ev.PowerRestore = d.stages(v.val)
 	}
-	if v, has := f["destroys_data"]; has && contains(eventKeys[ev.Kind], "destroys_data") {
+	if v, has := f.get("destroys_data"); has && contains(eventKeys[ev.Kind], "destroys_data") {
 		ev.DestroysData, _ = d.probability(v.val)
 	}
 	return ev, ok
@@ -257,12 +257,12 @@ func (d *decoder) stages(nd node) []Stage {
 		}
 		f := d.fields(kvs, "stage", stageKeys...)
 		var st Stage
-		if v, has := f["after"]; has {
+		if v, has := f.get("after"); has {
 			st.After, _ = d.dist(v.val)
 		} else {
 			d.errorf(it, "stage has no after")
 		}
-		v, has := f["fraction"]
+		v, has := f.get("fraction")
 		if !has {
 			d.errorf(it, "stage has no fraction")
 			allOK = false

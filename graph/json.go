@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/goccy/go-yaml/token"
 )
@@ -17,11 +18,15 @@ import (
 // text after the value. The caller then parses the file with goccy, which
 // reports the error or reads the YAML.
 //
-// It makes one pass with no tokens: nodes come from slabs, strings are
-// slices of one copy of the input, and columns are counted in runes as
-// goccy counts them, moving forward from the last one.
+// It makes one pass with no tokens: nodes come from slabs, strings without
+// escapes share data's bytes, and columns are counted in runes as goccy
+// counts them, moving forward from the last one. Sharing the bytes saves a
+// copy of the whole file (50 MB for 100,000 services) and is safe because
+// no one writes to data afterwards: the loader reads every file into a
+// buffer of its own (readLimited, fs.ReadFile) and keeps it only to re-read
+// nodes as written (advised.go).
 func parseJSON(data []byte) (*tnode, bool) {
-	p := &jsonParser{data: data, text: string(data), line: 1, col: 1}
+	p := &jsonParser{data: data, text: unsafe.String(unsafe.SliceData(data), len(data)), line: 1, col: 1}
 	p.skipSpace()
 	root, ok := p.value(0)
 	if !ok {
@@ -52,7 +57,7 @@ const jsonSlab = 4096
 
 type jsonParser struct {
 	data []byte
-	text string // data as a string, for substrings without copies
+	text string // data's bytes as a string, for substrings without copies
 	i    int
 	// line and col are the position of byte mark.
 	line, col int32
@@ -157,14 +162,14 @@ func (p *jsonParser) object(depth int) (*tnode, bool) {
 	if depth > MaxDepth {
 		return nil, false
 	}
-	start := p.i
+	n := p.node(kindMap, p.i)
+	n.text = "{"
 	p.i++ // {
 	from := len(p.stack)
 	p.skipSpace()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++
-		n := p.node(kindMap, start)
-		n.text, n.end = "{", int32(p.i)
+		n.end = int32(p.i)
 		return n, true
 	}
 	for {
@@ -200,10 +205,10 @@ func (p *jsonParser) object(depth int) (*tnode, bool) {
 		p.i++
 		p.skipSpace()
 	}
-	kids := p.keep(from)
-	// A mapping is where its first key is (nodeLineCol); its own node is
-	// made now that the key's position has been counted.
-	n := &tnode{kind: kindMap, text: "{", line: kids[0].line, col: kids[0].col, off: int32(start), end: int32(p.i), kids: kids}
+	n.kids = p.keep(from)
+	// A mapping is where its first key is (nodeLineCol), not its brace.
+	n.line, n.col = n.kids[0].line, n.kids[0].col
+	n.end = int32(p.i)
 	return n, true
 }
 

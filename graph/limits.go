@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/lexer"
@@ -41,10 +43,18 @@ const (
 // readLimited reads r up to MaxFileSize bytes; more is an error, so that
 // /dev/zero or a huge file is not read into memory.
 func readLimited(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
+	// A file's size is known: reading into a buffer of that size saves
+	// io.ReadAll's doublings, which allocated twice a large file's size.
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			buf.Grow(int(min(fi.Size(), MaxFileSize+1)) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFileSize {
 		return nil, errTooLarge
 	}
@@ -56,9 +66,10 @@ var errTooLarge = fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
 // parse checks data against the limits and parses it into the bodies of
 // its non-empty documents. On failure it records the error and returns
 // false. A file that is JSON (its first non-blank byte is '{') is read by
-// parseJSON, which is what makes a 100,000-service platform load in a
-// second; anything parseJSON does not take goes to goccy/go-yaml, so that
-// every error is worded as before.
+// parseJSON, in a fraction of the time and memory goccy/go-yaml takes
+// (docs/errors.md, "Scale", has the figures for 100,000 services);
+// anything parseJSON does not take goes to goccy/go-yaml, so that every
+// error is worded as before.
 func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 	if len(data) > MaxFileSize {
 		d.errs.Add(Pos{File: src.name, Line: 1, Col: 1}, "", "%v", errTooLarge)
@@ -102,8 +113,9 @@ func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 		}
 		// Aliases refer to the anchors of their own document; only the
 		// first document is decoded.
-		c := &converter{anchors: map[string]anchorDef{}}
+		c := &converter{anchors: map[string]anchorDef{}, origs: src.origs}
 		docs = append(docs, c.fromAST(doc.Body, 0))
+		src.origs = c.origs
 		if len(docs) == 1 {
 			src.anchors = make(map[string]*tnode, len(c.anchors))
 			for name, a := range c.anchors {

@@ -171,7 +171,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	}
 	f := d.fields(own, "the file", fileKeys...)
 
-	if v, ok := f["version"]; !ok {
+	if v, ok := f.get("version"); !ok {
 		d.errorf(root, "missing version: want version: 1")
 	} else if n, ok := d.int(v.val); ok {
 		if n != 1 {
@@ -180,8 +180,8 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		lf.f.Version = int(min(max(n, -1), 1<<20))
 	}
 
-	pv, hasPlatform := f["platform"]
-	sv, hasScenarios := f["scenarios"]
+	pv, hasPlatform := f.get("platform")
+	sv, hasScenarios := f.get("scenarios")
 	if !hasPlatform {
 		if hasScenarios {
 			d.errorf(root, "scenarios need a platform: add platform: with the platform or the path of a platform file")
@@ -219,7 +219,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	for _, e := range d.errs {
 		baseErrs[keyOf(e)] = true
 	}
-	if mv, ok := f["mitigations"]; ok {
+	if mv, ok := f.get("mitigations"); ok {
 		d.mitigations(mv.val, lf, baseErrs)
 	}
 	if !hasScenarios {

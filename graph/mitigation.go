@@ -18,23 +18,23 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		f := d.fields(kvs, "mitigation", mitigationKeys...)
 		m := &Mitigation{Pos: it.pos()}
 		idNd := it
-		if v, ok := f["id"]; ok {
+		if v, ok := f.get("id"); ok {
 			idNd = v.val
 			m.ID, _ = d.id(v.val, "mitigation")
 		} else {
 			d.errorf(it, "mitigation has no id")
 		}
-		if v, ok := f["description"]; ok {
+		if v, ok := f.get("description"); ok {
 			m.Description, _ = d.str(v.val)
 		}
-		if v, ok := f["cost"]; ok {
+		if v, ok := f.get("cost"); ok {
 			if c, ok := d.float(v.val); ok && c < 0 {
 				d.errorf(v.val, "want cost ≥ 0, got %v", c)
 			} else {
 				m.Cost = c
 			}
 		}
-		crewsNd, hasCrews := f["add_crews"]
+		crewsNd, hasCrews := f.get("add_crews")
 		if v, ok := crewsNd, hasCrews; ok {
 			if n, ok := d.int(v.val); ok && (n < 1 || n > 1<<20) {
 				d.errorf(v.val, "want add_crews ≥ 1, got %d", n)
@@ -42,7 +42,7 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 				m.AddCrews = int(n)
 			}
 		}
-		v, ok := f["patch"]
+		v, ok := f.get("patch")
 		switch {
 		case ok && hasCrews:
 			d.errorf(crewsNd.val, "a mitigation has a patch or add_crews, not both: make two mitigations")

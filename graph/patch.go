@@ -24,7 +24,7 @@ func (d *decoder) applyPatch(base *platformSrc, nd node) *platformSrc {
 	f := d.fields(kvs, "patch", patchKeys...)
 	out := *base
 	for _, key := range []string{"sites", "services"} {
-		v, ok := f[key]
+		v, ok := f.get(key)
 		if !ok {
 			continue
 		}
