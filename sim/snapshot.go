@@ -122,7 +122,7 @@ func (t *Trial) startFromSnapshot(seed uint64, trial int) bool {
 			first += int32(len(e.Sites))
 		}
 	}
-	return len(t.events) == 0 || t.events[0].t > 0
+	return t.events.len() == 0 || t.events.minT() > 0
 }
 
 // restore copies the snapshot's state into t: reset, then the first
@@ -131,7 +131,7 @@ func (t *Trial) restore(seed uint64, trial int) {
 	s := t.snap
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
-	t.events = t.events[:0]
+	t.events.reset()
 	copy(t.queue.bits, s.queue.bits)
 	t.queue.low, t.queue.n = s.queue.low, s.queue.n
 	t.free = s.free

@@ -345,7 +345,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
-	t.events = t.events[:0]
+	t.events.reset()
 	t.queue.reset()
 	t.free = math.MaxInt
 	if c.Crews > 0 {
@@ -463,15 +463,15 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		t.scheduleEvents()
 		t.scheduleWorld()
 	}
-	for settled || len(t.events) > 0 {
+	for settled || t.events.len() > 0 {
 		if !settled {
-			now := t.events[0].t
+			now := t.events.minT()
 			t.recordGrid(now)
 			// The queue is constant between instants: it changes only when
 			// events apply and crews are assigned.
 			t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
 			t.now = now
-			for len(t.events) > 0 && t.events[0].t == now {
+			for t.events.len() > 0 && t.events.minT() == now {
 				t.apply(t.events.pop())
 			}
 			t.settle()
@@ -479,11 +479,11 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		settled = false
 		now := t.now
 		t.decide()
-		if len(t.events) > 0 && t.events[0].t == now {
+		if t.events.len() > 0 && t.events.minT() == now {
 			continue // more happens at this instant
 		}
 		t.assignCrews()
-		if len(t.events) > 0 && t.events[0].t == now {
+		if t.events.len() > 0 && t.events.minT() == now {
 			continue
 		}
 		if t.downCount > t.out.PeakDown {
