@@ -201,10 +201,15 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	for i := range a.grid {
 		a.curveUpSum[i] += b.curveUpSum[i]
 		a.curveUsersSum[i] += b.curveUsersSum[i]
-		for j := range curveBins {
-			a.curveUpBins[i][j] += b.curveUpBins[i][j]
-			a.curveUserBins[i][j] += b.curveUserBins[i][j]
-		}
+		addBins(&a.curveUpBins[i], &b.curveUpBins[i])
+		addBins(&a.curveUserBins[i], &b.curveUserBins[i])
+	}
+}
+
+// addBins adds y's counts to x's.
+func addBins(x, y *[curveBins]int64) {
+	for j := range x {
+		x[j] += y[j]
 	}
 }
 

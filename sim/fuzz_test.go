@@ -163,10 +163,15 @@ func FuzzRun(f *testing.F) {
 		}
 		const trials = 8
 		grid := Grid(c.Horizon, 10)
-		tr := NewTrial(c, grid)
+		tr, plain := NewTrial(c, grid), NewTrial(c, grid)
+		plain.plainOnly = true
 		var first *Outcome
 		for i := range trials {
+			want := cloneOutcome(plain.Run(uint64(len(data)), i))
 			o := tr.Run(uint64(len(data)), i)
+			if !reflect.DeepEqual(cloneOutcome(o), want) {
+				t.Fatalf("trial %d: the outcome from the first instant's snapshot differs from the plain replay\n%s", i, text)
+			}
 			checkOutcome(t, c, o, text)
 			if i == 0 {
 				first = cloneOutcome(o)

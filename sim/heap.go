@@ -14,58 +14,104 @@ type event struct {
 	b    int32
 }
 
+// node is an event as the heap holds it: 16 bytes, four to a cache line,
+// so that sifting moves half the memory of a whole event. ord is seq<<8 |
+// kind, which orders ties by seq alone since seq is unique; gen and b wait
+// in eventHeap.more, indexed by seq.
+type node struct {
+	t   int64
+	ord uint32
+	a   int32
+}
+
+// seqBits bounds the sequence numbers a node can hold.
+const seqBits = 24
+
+// Every sequence number a trial gives fits in a node (a negative constant
+// does not compile).
+const _ = uint(1<<seqBits - 1 - MaxEvents)
+
+func (x node) less(y node) bool {
+	return x.t < y.t || x.t == y.t && x.ord < y.ord
+}
+
+type eventMore struct {
+	gen uint32
+	b   int32
+}
+
 // eventHeap is a 4-ary min-heap on (t, seq), typed to avoid
 // container/heap's interface calls in the inner loop; four children per node
 // halve the depth of a binary heap and keep siblings in one cache line.
-type eventHeap []event
-
-func (h eventHeap) less(i, j int) bool {
-	if h[i].t != h[j].t {
-		return h[i].t < h[j].t
-	}
-	return h[i].seq < h[j].seq
+type eventHeap struct {
+	nodes []node
+	more  []eventMore // by seq
 }
 
+func (h *eventHeap) reset() {
+	h.nodes, h.more = h.nodes[:0], h.more[:0]
+}
+
+func (h *eventHeap) len() int { return len(h.nodes) }
+
+// minT returns the time of the next event; the heap must not be empty.
+func (h *eventHeap) minT() int64 { return h.nodes[0].t }
+
+// push adds e; e.seq must be below 1<<seqBits and unique in the heap's life
+// since its reset.
 func (h *eventHeap) push(e event) {
-	*h = append(*h, e)
-	s := *h
+	for len(h.more) <= int(e.seq) {
+		h.more = append(h.more, eventMore{})
+	}
+	h.more[e.seq] = eventMore{gen: e.gen, b: e.b}
+	x := node{t: e.t, ord: e.seq<<8 | uint32(e.kind), a: e.a}
+	h.nodes = append(h.nodes, x)
+	s := h.nodes
 	i := len(s) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if !s.less(i, p) {
+		if !x.less(s[p]) {
 			break
 		}
-		s[i], s[p] = s[p], s[i]
+		s[i] = s[p]
 		i = p
 	}
+	s[i] = x
 }
 
+// pop removes and returns the first event; the heap must not be empty.
 func (h *eventHeap) pop() event {
-	s := *h
+	s := h.nodes
 	top := s[0]
 	n := len(s) - 1
-	s[0] = s[n]
+	last := s[n]
 	s = s[:n]
-	i := 0
-	for {
-		first := 4*i + 1
-		if first >= n {
-			break
-		}
-		m := first
-		for c := first + 1; c < min(first+4, n); c++ {
-			if s.less(c, m) {
-				m = c
+	if n > 0 {
+		// Sift the hole at the root down, then fill it with the last node.
+		i := 0
+		for {
+			first := 4*i + 1
+			if first >= n {
+				break
 			}
+			m := first
+			for c := first + 1; c < min(first+4, n); c++ {
+				if s[c].less(s[m]) {
+					m = c
+				}
+			}
+			if !s[m].less(last) {
+				break
+			}
+			s[i] = s[m]
+			i = m
 		}
-		if !s.less(m, i) {
-			break
-		}
-		s[i], s[m] = s[m], s[i]
-		i = m
+		s[i] = last
 	}
-	*h = s
-	return top
+	h.nodes = s
+	seq := top.ord >> 8
+	m := h.more[seq]
+	return event{t: top.t, seq: seq, kind: uint8(top.ord), gen: m.gen, a: top.a, b: m.b}
 }
 
 // rankQueue is the crew queue: a set of jobs ordered by their rank, kept

@@ -3,7 +3,14 @@ package sim
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
+
+func TestNodeSize(t *testing.T) {
+	if got := unsafe.Sizeof(node{}); got != 16 {
+		t.Errorf("heap node: got %d bytes, want 16", got)
+	}
+}
 
 func TestEventHeapOrder(t *testing.T) {
 	// Pops come out in (t, seq) order whatever the push order, also when
@@ -12,15 +19,18 @@ func TestEventHeapOrder(t *testing.T) {
 	var h eventHeap
 	var last event
 	for i := range 1000 {
-		h.push(event{t: rng.Int64N(50), seq: uint32(i)})
+		h.push(event{t: rng.Int64N(50), seq: uint32(i), kind: uint8(i), gen: uint32(3 * i), a: int32(-i), b: int32(i + 1)})
 		if i%7 != 0 {
 			continue
 		}
 		last = h.pop()
-		for len(h) > 0 {
+		for h.len() > 0 {
 			e := h.pop()
 			if e.t < last.t || e.t == last.t && e.seq < last.seq {
 				t.Fatalf("after %d pushes: popped (%d, %d) after (%d, %d)", i+1, e.t, e.seq, last.t, last.seq)
+			}
+			if j := e.seq; e.kind != uint8(j) || e.gen != 3*j || e.a != -int32(j) || e.b != int32(j)+1 {
+				t.Fatalf("popped %+v: payload does not match its seq", e)
 			}
 			last = e
 		}

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -31,12 +32,19 @@ func compile(t testing.TB, yaml, id string) *graph.Compiled {
 	return c
 }
 
-// one runs a single traced trial.
+// one runs a single traced trial. A traced trial replays its first instant
+// plainly; one checks that the untraced run, which may start from the
+// snapshot, agrees.
 func one(t testing.TB, c *graph.Compiled, seed uint64, trial int) (*Outcome, *Trace) {
 	t.Helper()
 	tr := NewTrial(c, Grid(c.Horizon, 10))
+	fast := cloneOutcome(tr.Run(seed, trial))
 	tr.Trace = &Trace{}
-	return tr.Run(seed, trial), tr.Trace
+	o := tr.Run(seed, trial)
+	if !reflect.DeepEqual(cloneOutcome(o), fast) {
+		t.Fatalf("trial %d: the outcome from the first instant's snapshot differs from the plain replay", trial)
+	}
+	return o, tr.Trace
 }
 
 // svc returns the index of service id.

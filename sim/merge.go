@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/dominosim/domino/graph"
 )
 
@@ -230,15 +228,12 @@ func (s *stat) load(st *StatState) error {
 	s.n, s.zeros, s.min, s.max = st.N, st.Zeros, st.Min, st.Max
 	var positive int64
 	if st.Hist != "" {
-		h, err := hdrhistogram.Decode([]byte(st.Hist))
+		h, err := decodeHist([]byte(st.Hist), s.high)
 		if err != nil {
 			return fmt.Errorf("bad histogram: %w", err)
 		}
-		if h.HighestTrackableValue() != s.high || h.LowestTrackableValue() != 1 || h.SignificantFigures() != histDigits {
-			return errors.New("bad histogram: not the geometry domino records with")
-		}
 		s.hist = h
-		positive = h.TotalCount()
+		positive = h.total
 	}
 	if positive != s.n-s.zeros {
 		return fmt.Errorf("bad statistic: %d values above 0, but the histogram holds %d", s.n-s.zeros, positive)

@@ -8,8 +8,6 @@ import (
 	"math/big"
 	"sort"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/dominosim/domino/graph"
 )
 
@@ -197,8 +195,8 @@ func (s *stat) state() (StatState, error) {
 		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
 		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),
 	}
-	if s.hist != nil {
-		b, err := s.hist.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if s.hist.counts != nil {
+		b, err := s.hist.encode(s.high)
 		if err != nil {
 			return st, fmt.Errorf("encode histogram: %w", err)
 		}

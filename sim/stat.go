@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
-
-	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // histDigits is the HdrHistogram precision: 2 significant digits keep a
@@ -24,7 +22,7 @@ type stat struct {
 	zeros        int64
 	min, max     int64
 	high         int64 // histogram's highest trackable value
-	hist         *hdrhistogram.Histogram
+	hist         hist  // counts nil until a value above 0 is recorded
 	// pend holds values not yet in hist: recording them in batches keeps
 	// each histogram's counts in cache for a while, which matters when a
 	// trial records into thousands of histograms.
@@ -50,13 +48,11 @@ func (s *stat) flush() {
 	if len(s.pend) == 0 {
 		return
 	}
-	if s.hist == nil {
-		s.hist = hdrhistogram.New(1, s.high, histDigits)
+	if s.hist.counts == nil {
+		s.hist = newHist(s.high)
 	}
 	for _, v := range s.pend {
-		if err := s.hist.RecordValue(min(v, s.high)); err != nil {
-			panic("sim: " + err.Error())
-		}
+		s.hist.record(min(v, s.high))
 	}
 	s.pend = s.pend[:0]
 }
@@ -107,11 +103,11 @@ func (s *stat) merge(o *stat) {
 	s.zeros += o.zeros
 	s.min = min(s.min, o.min)
 	s.max = max(s.max, o.max)
-	if o.hist != nil {
-		if s.hist == nil {
-			s.hist = hdrhistogram.New(1, s.high, histDigits)
+	if o.hist.counts != nil {
+		if s.hist.counts == nil {
+			s.hist = newHist(s.high)
 		}
-		s.hist.Merge(o.hist)
+		s.hist.add(&o.hist)
 	}
 }
 
@@ -168,11 +164,11 @@ func (s *stat) quantile(q float64) int64 {
 	if rank <= s.zeros {
 		return 0
 	}
-	if s.hist == nil {
+	if s.hist.counts == nil {
 		return s.max
 	}
 	// The histogram holds the values above 0 only.
-	p := 100 * float64(rank-s.zeros) / float64(s.hist.TotalCount())
-	v := s.hist.ValueAtQuantile(min(p, 100))
+	p := 100 * float64(rank-s.zeros) / float64(s.hist.total)
+	v := s.hist.quantile(min(p, 100))
 	return min(max(v, s.min), s.max)
 }

@@ -178,11 +178,26 @@ type Trial struct {
 	// world is the what-if override of SetWorld (MODEL.md §10).
 	world     worldState
 	worldKind World
+
+	// The first instant, computed once (snapshot.go).
+	atZero     []bool  // by event: every trial applies it at t = 0
+	zeroEvents []int32 // those events, in file order
+	snap       *Trial  // the state after them, settled; nil when there are none
+	snapValid  bool    // snap is up to date with the world
+	fromSnap   bool    // scheduling skips the events snap applied
+	snapping   bool    // applying only what those events do whatever the draws
+	plainOnly  bool    // never start from snap (tests compare both ways)
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
 // time grid (may be nil).
 func NewTrial(c *graph.Compiled, grid []int64) *Trial {
+	t := newTrial(c, grid)
+	t.prepareSnapshot()
+	return t
+}
+
+func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
@@ -338,7 +353,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
-	t.events = t.events[:0]
+	t.events.reset()
 	t.queue.reset()
 	t.free = math.MaxInt
 	if c.Crews > 0 {
@@ -447,26 +462,35 @@ func (t *Trial) Overflowed() bool { return t.overflow }
 // Run simulates trial number trial of the scenario with the given seed and
 // returns its outcome, valid until the next call.
 func (t *Trial) Run(seed uint64, trial int) *Outcome {
-	t.reset(seed, trial)
-	t.scheduleEvents()
-	t.scheduleWorld()
-	for len(t.events) > 0 {
-		now := t.events[0].t
-		t.recordGrid(now)
-		// The queue is constant between instants: it changes only when
-		// events apply and crews are assigned.
-		t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
-		t.now = now
-		for len(t.events) > 0 && t.events[0].t == now {
-			t.apply(t.events.pop())
+	// Starting from the snapshot, the first instant's events are applied
+	// and settled: only its decisions remain.
+	settled := t.startFromSnapshot(seed, trial)
+	if !settled {
+		t.reset(seed, trial)
+		t.scheduleEvents()
+		t.scheduleWorld()
+	}
+	for settled || t.events.len() > 0 {
+		if !settled {
+			now := t.events.minT()
+			t.recordGrid(now)
+			// The queue is constant between instants: it changes only when
+			// events apply and crews are assigned.
+			t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
+			t.now = now
+			for t.events.len() > 0 && t.events.minT() == now {
+				t.apply(t.events.pop())
+			}
+			t.settle()
 		}
-		t.settle()
+		settled = false
+		now := t.now
 		t.decide()
-		if len(t.events) > 0 && t.events[0].t == now {
+		if t.events.len() > 0 && t.events.minT() == now {
 			continue // more happens at this instant
 		}
 		t.assignCrews()
-		if len(t.events) > 0 && t.events[0].t == now {
+		if t.events.len() > 0 && t.events.minT() == now {
 			continue
 		}
 		if t.downCount > t.out.PeakDown {
@@ -504,14 +528,14 @@ func (t *Trial) scheduleEvents() {
 			}
 			switch e.Kind {
 			case graph.SiteOutage, graph.RegionOutage:
-				t.schedule(at, evOutageStart, int32(i), int32(k), 0)
+				t.scheduleStart(at, evOutageStart, int32(i), int32(k))
 			case graph.Isolate:
-				t.schedule(at, evIsolateStart, int32(i), int32(k), 0)
+				t.scheduleStart(at, evIsolateStart, int32(i), int32(k))
 				if e.Duration != nil {
 					t.schedule(at+t.draw(e.Duration, e.Key, pDuration, uint64(k)), evIsolateEnd, int32(i), int32(k), 0)
 				}
 			case graph.ServiceFault:
-				t.schedule(at, evFaultStart, int32(i), int32(k), 0)
+				t.scheduleStart(at, evFaultStart, int32(i), int32(k))
 				if e.Duration != nil {
 					t.schedule(at+t.draw(e.Duration, e.Key, pDuration, uint64(k)), evFaultEnd, int32(i), int32(k), 0)
 				}
@@ -692,6 +716,15 @@ func (t *Trial) startOutage(ei, k int32) {
 		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1})
 		t.updatePower(x, causeSite|x)
 	}
+	if !t.snapping {
+		t.drawOutage(ei, k, first)
+	}
+}
+
+// drawOutage draws the restoration stages of an outage occurrence whose
+// records start at first, and whether it destroys data.
+func (t *Trial) drawOutage(ei, k, first int32) {
+	e := &t.c.Events[ei]
 	for j := range e.Stages {
 		at := t.now + t.draw(&e.Stages[j].After, e.Key, pStage, uint64(k)<<8|uint64(j))
 		for i := range e.Sites {

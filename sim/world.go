@@ -87,6 +87,7 @@ func (t *Trial) SetWorld(w World) {
 	}
 	t.world = noWorld()
 	t.worldKind = w
+	t.snapValid = false
 	switch w.Kind {
 	case ServiceFailed:
 		t.world.svcDown = w.Index
@@ -111,7 +112,7 @@ func (t *Trial) World() World { return t.worldKind }
 // applied with the scenario's own events of that instant.
 func (t *Trial) scheduleWorld() {
 	if t.world.svcDown >= 0 || t.world.siteDown >= 0 {
-		t.schedule(0, evWorld, 0, 0, 0)
+		t.scheduleStart(0, evWorld, 0, 0)
 	}
 }
 

@@ -1,0 +1,76 @@
+package sim
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// TestHistSameAsHdrHistogram checks that hist records, merges, answers
+// quantiles and encodes exactly as an HdrHistogram of the same geometry.
+func TestHistSameAsHdrHistogram(t *testing.T) {
+	highs := []int64{2, 12, 1002, 604_800_000, 30 * 24 * 3_600_000, math.MaxInt64 / 4}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, high := range highs {
+		for round := range 20 {
+			a, b := newHist(high), newHist(high)
+			la, lb := hdrhistogram.New(1, high, histDigits), hdrhistogram.New(1, high, histDigits)
+			n := rng.IntN(3000)
+			if round == 0 {
+				n = 1
+			}
+			for i := range n {
+				var v int64
+				switch rng.IntN(4) {
+				case 0:
+					v = 1 + rng.Int64N(min(high, 300))
+				case 1:
+					v = high
+				default:
+					v = min(high, 1+int64(math.Exp(rng.Float64()*math.Log(float64(high)))))
+				}
+				h, l := &a, la
+				if i%3 == 0 {
+					h, l = &b, lb
+				}
+				h.record(v)
+				if err := l.RecordValue(v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a.add(&b)
+			la.Merge(lb)
+			if !slices.Equal(a.counts, la.Export().Counts) || a.total != la.TotalCount() {
+				t.Fatalf("high %d, round %d: counts differ from HdrHistogram's", high, round)
+			}
+			ps := []float64{0, 1e-9, 0.5, 1, 10, 50, 90, 99, 99.9, 100, 101, -1}
+			for range 50 {
+				ps = append(ps, 100*rng.Float64())
+			}
+			for _, p := range ps {
+				if got, want := a.quantile(p), la.ValueAtQuantile(p); got != want {
+					t.Fatalf("high %d, round %d: quantile %v: got %d, want %d", high, round, p, got, want)
+				}
+			}
+			got, err := a.encode(high)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := la.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("high %d, round %d: encoding differs from HdrHistogram's", high, round)
+			}
+			back, err := decodeHist(got, high)
+			if err != nil || !slices.Equal(back.counts, a.counts) || back.total != a.total {
+				t.Fatalf("high %d, round %d: decoding gives other counts (%v)", high, round, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package sim
+
+import "github.com/dominosim/domino/graph"
+
+// The first instant of a trial is mostly the same in every trial: the
+// events that surely happen at t = 0 (a fire "at: 0, probability: 1") cut
+// the same power, and the cascade they set off settles on the same state,
+// because no draw decides anything before the decisions of the instant
+// (MODEL.md §6.8). A Trial computes that settled state once per world, in
+// its snap, and starts each trial from a copy of it. What the events draw
+// (restoration stages, data destruction) is drawn in every trial, in the
+// order and with the sequence numbers the plain replay would give it, so
+// outcomes are identical. A trial in which anything else happens at t = 0
+// is replayed plainly.
+
+// prepareSnapshot finds the events every trial applies at t = 0 and
+// allocates the Trial that holds the state after them.
+func (t *Trial) prepareSnapshot() {
+	c := t.c
+	t.atZero = make([]bool, len(c.Events))
+	for i := range c.Events {
+		if t.H > 0 && surelyAtZero(&c.Events[i]) {
+			t.atZero[i] = true
+			t.zeroEvents = append(t.zeroEvents, int32(i))
+		}
+	}
+	if len(t.zeroEvents) > 0 {
+		t.snap = newTrial(c, nil)
+		t.snap.plainOnly = true
+	}
+}
+
+// surelyAtZero reports whether e happens once in every trial, at t = 0,
+// without a draw deciding whether or when (scheduleEvents).
+func surelyAtZero(e *graph.CEvent) bool {
+	if e.Rate > 0 || e.Probability < 1 || e.At.Kind != graph.Fixed || int64(e.At.A) != 0 {
+		return false
+	}
+	switch e.Kind {
+	case graph.SiteOutage, graph.RegionOutage, graph.Isolate, graph.ServiceFault:
+		return true
+	}
+	return false
+}
+
+// scheduleStart schedules the start of occurrence k of event i, or, when
+// the trial started from the snapshot, which applied it, only takes the
+// sequence number it would have had.
+func (t *Trial) scheduleStart(at int64, kind uint8, i, k int32) {
+	applied := t.fromSnap && (kind == evWorld || k == 0 && t.atZero[i])
+	if !applied {
+		t.schedule(at, kind, i, k, 0)
+		return
+	}
+	if at >= t.H {
+		return
+	}
+	if t.seq >= MaxEvents {
+		t.overflow = true
+		return
+	}
+	t.seq++
+}
+
+// takeSnapshot computes the settled state after the events every trial
+// applies at t = 0, in the current world, in the order of their sequence
+// numbers (file order, then the world's change).
+func (t *Trial) takeSnapshot() {
+	s := t.snap
+	if s.worldKind != t.worldKind {
+		s.SetWorld(t.worldKind)
+	}
+	// The last snapshot's decisions were never taken: drop them, which
+	// reset, expecting a finished trial, does not.
+	for _, x := range s.foCheck {
+		s.foMark[x] = false
+	}
+	s.foCheck, s.gateList = s.foCheck[:0], s.gateList[:0]
+	s.reset(0, 0)
+	s.snapping = true
+	for _, i := range t.zeroEvents {
+		switch t.c.Events[i].Kind {
+		case graph.SiteOutage, graph.RegionOutage:
+			s.startOutage(i, 0)
+		case graph.Isolate:
+			s.apply(event{kind: evIsolateStart, a: i})
+		case graph.ServiceFault:
+			s.apply(event{kind: evFaultStart, a: i})
+		}
+	}
+	if s.world.svcDown >= 0 || s.world.siteDown >= 0 {
+		s.startWorld()
+	}
+	s.snapping = false
+	s.settle()
+	t.snapValid = true
+}
+
+// startFromSnapshot starts trial from the snapshot and reports whether it
+// did: then the first instant's events are applied and settled, and its
+// draws made. It does not when tracing (the trace lists what the first
+// instant does) or when this trial has another event at t = 0.
+func (t *Trial) startFromSnapshot(seed uint64, trial int) bool {
+	if t.snap == nil || t.plainOnly || t.Trace != nil {
+		return false
+	}
+	if !t.snapValid {
+		t.takeSnapshot()
+	}
+	t.restore(seed, trial)
+	t.fromSnap = true
+	t.scheduleEvents()
+	t.scheduleWorld()
+	t.fromSnap = false
+	// The plain replay draws these when it applies the events, after all
+	// the scheduling above.
+	first := int32(0)
+	for _, i := range t.zeroEvents {
+		e := &t.c.Events[i]
+		if e.Kind == graph.SiteOutage || e.Kind == graph.RegionOutage {
+			t.drawOutage(i, 0, first)
+			first += int32(len(e.Sites))
+		}
+	}
+	return t.events.len() == 0 || t.events.minT() > 0
+}
+
+// restore copies the snapshot's state into t: reset, then the first
+// instant, without replaying it.
+func (t *Trial) restore(seed uint64, trial int) {
+	s := t.snap
+	t.key = trialKey(seed, trial)
+	t.now, t.seq, t.overflow = 0, 0, false
+	t.events.reset()
+	copy(t.queue.bits, s.queue.bits)
+	t.queue.low, t.queue.n = s.queue.low, s.queue.n
+	t.free = s.free
+
+	copy(t.phase, s.phase)
+	copy(t.gen, s.gen)
+	copy(t.powered, s.powered)
+	copy(t.failed, s.failed)
+	copy(t.serving, s.serving)
+	copy(t.manual, s.manual)
+	copy(t.stopReason, s.stopReason)
+	copy(t.lastStop, s.lastStop)
+	copy(t.nStart, s.nStart)
+	copy(t.nFail, s.nFail)
+	copy(t.nOn, s.nOn)
+	copy(t.gateWaiting, s.gateWaiting)
+
+	copy(t.prefix, s.prefix)
+	for x := range t.siteOut {
+		t.siteOut[x] = append(t.siteOut[x][:0], s.siteOut[x]...)
+	}
+	copy(t.isolated, s.isolated)
+	copy(t.siteFailed, s.siteFailed)
+	copy(t.nSiteFail, s.nSiteFail)
+	copy(t.siteGen, s.siteGen)
+	t.outages = append(t.outages[:0], s.outages...)
+
+	copy(t.fault, s.fault)
+	copy(t.active, s.active)
+	copy(t.servingCnt, s.servingCnt)
+	copy(t.baseOK, s.baseOK)
+	copy(t.up, s.up)
+	copy(t.degraded, s.degraded)
+	copy(t.foState, s.foState)
+	copy(t.foTarget, s.foTarget)
+	copy(t.foManual, s.foManual)
+	copy(t.foGen, s.foGen)
+	copy(t.nFailover, s.nFailover)
+	copy(t.curCause, s.curCause)
+	copy(t.foBack, s.foBack)
+	copy(t.servedCap, s.servedCap)
+	copy(t.segUp, s.segUp)
+	copy(t.segDeg, s.segDeg)
+	copy(t.segLack, s.segLack)
+	copy(t.segSince, s.segSince)
+	copy(t.shedNum, s.shedNum)
+	copy(t.degShedNum, s.degShedNum)
+	copy(t.downSince, s.downSince)
+	copy(t.degSince, s.degSince)
+	copy(t.toolsDown, s.toolsDown)
+	t.shedLost = s.shedLost
+	t.downCount, t.downUsers, t.degUsers, t.nextGrid = s.downCount, s.downUsers, s.degUsers, 0
+
+	for _, j := range t.held {
+		t.holdPos[j] = -1
+	}
+	t.held = append(t.held[:0], s.held...)
+	for _, j := range s.held {
+		t.holdPos[j], t.holdStart[j] = s.holdPos[j], s.holdStart[j]
+	}
+
+	// What the first instant left for its decisions.
+	t.gateList = append(t.gateList[:0], s.gateList...)
+	t.wentUp = append(t.wentUp[:0], s.wentUp...)
+	t.wentDown = append(t.wentDown[:0], s.wentDown...)
+	t.foCheck = append(t.foCheck[:0], s.foCheck...)
+	copy(t.foMark, s.foMark)
+
+	o, so := &t.out, &s.out
+	for _, x := range o.Touched {
+		t.touchedMk[x] = false
+	}
+	for _, x := range so.Touched {
+		t.touchedMk[x] = true
+	}
+	o.Touched = append(o.Touched[:0], so.Touched...)
+	o.Trial = trial
+	copy(o.Downtime, so.Downtime)
+	copy(o.Degraded, so.Degraded)
+	copy(o.FirstDown, so.FirstDown)
+	copy(o.LastUp, so.LastUp)
+	copy(o.DownAtEnd, so.DownAtEnd)
+	copy(o.DataLoss, so.DataLoss)
+	copy(o.AllLost, so.AllLost)
+	copy(o.Cause, so.Cause)
+	copy(o.RTOBreach, so.RTOBreach)
+	copy(o.Shed, so.Shed)
+	copy(o.Partial, so.Partial)
+	copy(o.DegradedShed, so.DegradedShed)
+	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours
+	o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = so.Cost, so.CrewMs, so.CrewWaitMs, so.Deadlock
+}

@@ -1,0 +1,287 @@
+package sim
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/scenarios"
+	"github.com/dominosim/domino/synth"
+)
+
+// snapshotCases are the scenarios the snapshot is checked on: generated
+// platforms (a fire at t = 0, and random failures, which have no event at
+// t = 0), every embedded incident, and small rule platforms.
+func snapshotCases(t *testing.T) map[string]*graph.Compiled {
+	t.Helper()
+	cases := map[string]*graph.Compiled{}
+	for _, g := range []struct{ services, sites int }{{60, 3}, {200, 4}, {1000, 6}} {
+		if testing.Short() && g.services > 200 {
+			continue
+		}
+		y, err := synth.Generate(synth.Options{Services: g.services, Sites: g.sites, Seed: uint64(g.services)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range f.Scenarios {
+			c, err := graph.Compile(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases[fmt.Sprintf("gen-%d/%s", g.services, sc.ID)] = c
+		}
+	}
+	for _, name := range scenarios.Names() {
+		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range f.Scenarios {
+			c, err := graph.Compile(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases[name+"/"+sc.ID] = c
+		}
+	}
+	for name, yaml := range map[string]string{
+		// A fire at 0 with a stage that may come at 0 too, and an isolate
+		// and a fault at 0: the snapshot must give way to the plain replay
+		// whenever a draw puts another event at t = 0.
+		"rules/zero": `
+version: 1
+platform:
+  name: t
+  sites: [{id: a}, {id: b}, {id: c}]
+  services:
+    - {id: db, placement: {a: 10, b: 10}, redundancy: {mode: active-standby, failover: {auto: 0}}, restart: {auto: 1h}, data: {replication: async, lag: {exponential: {mean: 1m}}}}
+    - {id: app, placement: {a: 5, b: 5}, depends_on: [db, {service: cdn, soft: true}], tooling: [ops], users: 100, load: 8}
+    - {id: cdn, placement: {c: 1}, start_needs: [db]}
+    - {id: ops, placement: {a: 1}, depends_on: [app]}
+scenarios:
+  - id: fire
+    crews: 1
+    events:
+      - {kind: site-outage, site: a, destroys_data: 0.5, power_restore: [{after: {empirical: [0, 1h]}, fraction: 0.5}, {after: 3h, fraction: 1.0}]}
+      - {kind: isolate, site: c, duration: {empirical: [0, 30m]}}
+      - {kind: service-fault, services: [cdn], duration: 2h}
+      - {kind: site-outage, site: b, at: {empirical: [0, 2h]}, duration: 1h}
+`,
+		// A region of two sites at 0, and a cycle brought down by it.
+		"rules/region": `
+version: 1
+platform:
+  name: t
+  sites: [{id: a, region: r}, {id: b, region: r}, {id: c}]
+  services:
+    - {id: x, placement: {a: 1, c: 1}, depends_on: [y]}
+    - {id: y, placement: {b: 1}, depends_on: [x]}
+    - {id: z, placement: {c: 1}, depends_on: [{any: [x, y], need: 1}]}
+scenarios:
+  - id: region
+    events:
+      - {kind: region-outage, region: r, duration: {exponential: {mean: 2h}}, destroys_data: 1}
+      - {kind: random-failures}
+`,
+	} {
+		cases[name] = compile(t, yaml, "")
+	}
+	return cases
+}
+
+// worldsOf lists a few what-if worlds of c: the baseline and each kind on
+// the first and last service or site.
+func worldsOf(c *graph.Compiled) []World {
+	ws := []World{{}}
+	ns, nx := int32(len(c.Services)), int32(len(c.Sites))
+	for _, k := range []WorldKind{ServiceFailed, ServicePerfect} {
+		ws = append(ws, World{Kind: k, Index: 0}, World{Kind: k, Index: ns - 1})
+	}
+	for _, k := range []WorldKind{SiteFailed, SitePerfect} {
+		ws = append(ws, World{Kind: k, Index: 0}, World{Kind: k, Index: nx - 1})
+	}
+	return ws
+}
+
+func TestSnapshotSameAsPlain(t *testing.T) {
+	used := 0
+	for name, c := range snapshotCases(t) {
+		t.Run(name, func(t *testing.T) {
+			grid := Grid(c.Horizon, 50)
+			plain, fast := NewTrial(c, grid), NewTrial(c, grid)
+			plain.plainOnly = true
+			trials := 20
+			if len(c.Services) > 500 {
+				trials = 4
+			}
+			for _, w := range worldsOf(c) {
+				plain.SetWorld(w)
+				fast.SetWorld(w)
+				for _, seed := range []uint64{1, 7, 1 << 40} {
+					for k := range trials {
+						want := cloneOutcome(plain.Run(seed, k))
+						got := cloneOutcome(fast.Run(seed, k))
+						if !reflect.DeepEqual(got, want) {
+							diffOutcomes(t, got, want)
+							t.Fatalf("%v, seed %d, trial %d: the outcome from the snapshot differs from the plain replay", w, seed, k)
+						}
+					}
+				}
+			}
+			if fast.snap != nil {
+				used++
+			}
+		})
+	}
+	if used == 0 {
+		t.Error("no case used a snapshot")
+	}
+}
+
+func TestSnapshotUsedForFire(t *testing.T) {
+	// The generated fire is at t = 0 for sure: every trial must start from
+	// the snapshot (or the optimisation is silently off).
+	y, err := synth.Generate(synth.Options{Services: 60, Sites: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := graph.Compile(f.Scenario("fire"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := NewTrial(c, nil)
+	for k := range 20 {
+		if !tr.startFromSnapshot(1, k) {
+			t.Fatalf("trial %d: did not start from the snapshot", k)
+		}
+	}
+}
+
+// TestRestoreCopiesEverything checks that restore leaves no state of the
+// previous trial behind: every field that a trial changes equals the
+// snapshot's after restore, except those listed here with the reason.
+func TestRestoreCopiesEverything(t *testing.T) {
+	skip := map[string]string{
+		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hasSoft": "config",
+		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
+		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
+		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
+		"key": "set from the trial", "src": "re-keyed at every draw",
+		"degMark": "stamps below degStamp", "degStamp": "only grows",
+		"events": "rescheduled", "seq": "rescheduled",
+		"holdStart": "read only while held", "prevUp": "read only while touched",
+		"ups": "scratch", "work": "scratch", "region": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
+	}
+	outSkip := map[string]string{"Trial": "set from the trial", "CurveUp": "all written", "CurveUsers": "all written"}
+	for _, name := range []string{"gen-60/fire", "rules/zero", "kakao-pangyo-2022/pangyo-fire"} {
+		c := snapshotCases(t)[name]
+		tr := NewTrial(c, Grid(c.Horizon, 10))
+		for _, w := range worldsOf(c)[:3] {
+			tr.SetWorld(w)
+			for k := range 5 {
+				tr.Run(1, k)
+			}
+			tr.takeSnapshot()
+			tr.restore(1, 0)
+			// The snapshot of a world does not depend on the worlds before it.
+			fresh := NewTrial(c, nil)
+			fresh.SetWorld(w)
+			fresh.takeSnapshot()
+			compareTrials(t, fmt.Sprintf("%s, %v, snapshot after others", name, w), tr.snap, fresh.snap, skip, outSkip)
+			compareTrials(t, fmt.Sprintf("%s, %v, after restore", name, w), tr, tr.snap, skip, outSkip)
+		}
+	}
+}
+
+// compareTrials reports every field of a that differs from b's, except
+// those in skip and outSkip (fields of out).
+func compareTrials(t *testing.T, what string, x, y *Trial, skip, outSkip map[string]string) {
+	t.Helper()
+	a, b := reflect.ValueOf(x).Elem(), reflect.ValueOf(y).Elem()
+	for i := range a.NumField() {
+		f := a.Type().Field(i).Name
+		if _, ok := skip[f]; ok {
+			continue
+		}
+		if f == "out" {
+			for j := range a.Field(i).NumField() {
+				g := a.Field(i).Type().Field(j).Name
+				if _, ok := outSkip[g]; ok {
+					continue
+				}
+				if !sameState(a.Field(i).Field(j), b.Field(i).Field(j), g == "Touched") {
+					t.Errorf("%s: out.%s differs", what, g)
+				}
+			}
+			continue
+		}
+		if !sameState(a.Field(i), b.Field(i), false) {
+			t.Errorf("%s: %s differs", what, f)
+		}
+	}
+}
+
+// sameState compares two values of trial state: nil and empty slices are
+// the same, and a set's order does not matter.
+func sameState(a, b reflect.Value, set bool) bool {
+	switch a.Kind() {
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return false
+		}
+		if set {
+			seen := map[int64]int{}
+			for i := range a.Len() {
+				seen[a.Index(i).Int()]++
+				seen[b.Index(i).Int()]--
+			}
+			for _, n := range seen {
+				if n != 0 {
+					return false
+				}
+			}
+			return true
+		}
+		for i := range a.Len() {
+			if !sameState(a.Index(i), b.Index(i), false) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !sameState(a.Field(i), b.Field(i), false) {
+				return false
+			}
+		}
+		return true
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return a.Uint() == b.Uint()
+	case reflect.Float64:
+		return a.Float() == b.Float()
+	}
+	panic("sameState: unhandled kind " + a.Kind().String())
+}
+
+func diffOutcomes(t *testing.T, got, want *Outcome) {
+	a, b := reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem()
+	for i := range a.NumField() {
+		if !reflect.DeepEqual(a.Field(i).Interface(), b.Field(i).Interface()) {
+			t.Logf("%s differs", a.Type().Field(i).Name)
+		}
+	}
+}
