@@ -173,7 +173,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.curCause, s.curCause)
 	copy(t.foBack, s.foBack)
 	copy(t.servedCap, s.servedCap)
-	copy(t.segUp, s.segUp)
 	copy(t.segDeg, s.segDeg)
 	copy(t.segLack, s.segLack)
 	copy(t.segSince, s.segSince)
