@@ -80,7 +80,8 @@ func (t *Trial) finish() {
 		// Degraded time counts soft_weight of the users still served (φ);
 		// shed load counts in full (MODEL.md §11).
 		deg, shed := float64(o.Degraded[s]), 0.0
-		if cs.Load > 0 {
+		// Degraded shed is part of shed: none shed, none to divide.
+		if t.shedNum[s] != (wide{}) {
 			var degShed float64
 			o.Shed[s], shed = t.shedNum[s].div(cs.Load)
 			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)

@@ -113,19 +113,24 @@ func (t *Trial) lostShare(s int32, lack int64, deg bool) float64 {
 }
 
 // segment closes s's impact segment when its lack or, while it lacks,
-// its degraded state changed, adding the lack it had to the shed integrals.
+// its degraded state changed. Most calls find nothing shed before or
+// after, and return having read four flat slices.
 func (t *Trial) segment(s int32) {
-	up, deg := t.up[s], t.degraded[s]
 	var lack int64
-	if up {
+	if t.up[s] {
 		lack = t.lack(s)
 	}
-	// Down, or up with enough capacity, before and after: nothing was or
-	// is shed, whatever else changed (the usual case, kept cheap). A lack
-	// above 0 means up, so lack and degraded alone tell a segment apart.
-	if lack == t.segLack[s] && (lack == 0 || deg == t.segDeg[s]) {
-		return
+	// A lack above 0 means up, so lack and degraded alone tell a segment
+	// apart.
+	if lack != t.segLack[s] || lack > 0 && t.degraded[s] != t.segDeg[s] {
+		t.closeSegment(s, lack)
 	}
+}
+
+// closeSegment adds the lack of s's segment to the shed integrals and
+// starts a new one.
+func (t *Trial) closeSegment(s int32, lack int64) {
+	deg := t.degraded[s]
 	if d := t.now - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
 		t.shedNum[s].addMul(t.segLack[s], d)
 		if t.segDeg[s] {
