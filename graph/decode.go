@@ -85,23 +85,32 @@ func (p *keyPath) String() string {
 	return b.String()
 }
 
-func joinPath(path *keyPath, key string) *keyPath {
-	return &keyPath{parent: path, key: key, index: -1}
-}
-
 // decodeSlab is how many keyPaths or kvs the decoder allocates at once.
 const decodeSlab = 4096
 
-// joinPath is joinPath with the path taken from a slab: every key of a
-// file gets one, millions for a large platform, and allocating them one by
-// one was a fifth of the loader's allocations.
+// joinPath returns the path of key in the mapping at path. Paths come from
+// a slab: every key and list entry of a file has one, millions for a large
+// platform, and allocating them one by one was a fifth of the loader's
+// allocations.
 func (d *decoder) joinPath(path *keyPath, key string) *keyPath {
+	p := d.newPath()
+	*p = keyPath{parent: path, key: key, index: -1}
+	return p
+}
+
+// indexPath returns the path of entry i of the list at path.
+func (d *decoder) indexPath(path *keyPath, i int) *keyPath {
+	p := d.newPath()
+	*p = keyPath{parent: path, index: i}
+	return p
+}
+
+func (d *decoder) newPath() *keyPath {
 	if len(d.pathSlab) == 0 {
 		d.pathSlab = make([]keyPath, decodeSlab)
 	}
 	p := &d.pathSlab[0]
 	d.pathSlab = d.pathSlab[1:]
-	*p = keyPath{parent: path, key: key, index: -1}
 	return p
 }
 
@@ -118,10 +127,6 @@ func (d *decoder) kvs(n int) []kv {
 	out := d.kvSlab[:0:n]
 	d.kvSlab = d.kvSlab[n:]
 	return out
-}
-
-func indexPath(path *keyPath, i int) *keyPath {
-	return &keyPath{parent: path, index: i}
 }
 
 // pos returns the position of the node: for a mapping, that of its first key.
@@ -489,10 +494,8 @@ func (d *decoder) list(nd node, want string) ([]node, bool) {
 	}
 	seq := r.n.kids
 	out := make([]node, len(seq))
-	paths := make([]keyPath, len(seq))
 	for i, v := range seq {
-		paths[i] = keyPath{parent: nd.path, index: i}
-		out[i] = node{n: v, src: nd.src, path: &paths[i]}
+		out[i] = node{n: v, src: nd.src, path: d.indexPath(nd.path, i)}
 	}
 	return out, true
 }

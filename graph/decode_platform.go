@@ -557,18 +557,37 @@ func (d *decoder) deps(self string, nd node, refs *[]ref) []Dep {
 		return nil
 	}
 	var out []Dep
-	seen := map[string]bool{}
+	// Duplicates are found by scanning what came before, as in a mapping,
+	// unless the list is long: a map per list was a tenth of the decoder's
+	// allocations.
+	var seen map[string]bool
+	if len(items) > smallMapping {
+		seen = make(map[string]bool, len(items))
+	}
+	listed := func(id string) bool {
+		if seen != nil {
+			return seen[id]
+		}
+		for _, e := range out {
+			if e.Service == id {
+				return true
+			}
+		}
+		return false
+	}
 	for _, it := range items {
 		dep, ok := d.dep(self, it, refs)
 		if !ok {
 			continue
 		}
 		if dep.Service != "" {
-			if seen[dep.Service] {
+			if listed(dep.Service) {
 				d.errorf(it, "service %q is listed twice in depends_on", dep.Service)
 				continue
 			}
-			seen[dep.Service] = true
+			if seen != nil {
+				seen[dep.Service] = true
+			}
 		}
 		out = append(out, dep)
 	}
