@@ -303,12 +303,23 @@ func (d *decoder) resolve(nd node) (node, bool) {
 	return nd, false
 }
 
-// kv is one key of a mapping; val carries the path of the key.
+// kv is one key of a mapping: the key and value nodes, sharing the key's
+// path, which also holds the key's text. It is four pointers, where the
+// nodes themselves would be seven: a large platform has millions of keys.
 type kv struct {
-	key string
-	knd node // the key, for errors about the key itself
-	val node
+	k, v *tnode
+	src  *source
+	path *keyPath
 }
+
+// key returns the key's text.
+func (e kv) key() string { return e.path.key }
+
+// knd returns the key, for errors about the key itself.
+func (e kv) knd() node { return node{n: e.k, src: e.src, path: e.path} }
+
+// val returns the value, at the key's path.
+func (e kv) val() node { return node{n: e.v, src: e.src, path: e.path} }
 
 // mapping returns the keys of a mapping in file order, with merge keys
 // (<<: *anchor) expanded: keys given explicitly win over merged ones.
@@ -362,7 +373,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		if seen != nil {
 			seen[k] = knd
 		}
-		own = append(own, kv{key: k, knd: knd, val: node{n: val, src: nd.src, path: knd.path}})
+		own = append(own, kv{k: key, v: val, src: nd.src, path: knd.path})
 	}
 	if len(merged) == 0 {
 		return own, true
@@ -372,10 +383,10 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 	var out []kv
 	taken := map[string]bool{}
 	for _, e := range merged {
-		if _, ok := lookupKey(own, seen, e.key); ok || taken[e.key] {
+		if _, ok := lookupKey(own, seen, e.key()); ok || taken[e.key()] {
 			continue
 		}
-		taken[e.key] = true
+		taken[e.key()] = true
 		out = append(out, e)
 	}
 	return append(out, own...), true
@@ -388,8 +399,8 @@ func lookupKey(own []kv, seen map[string]node, key string) (node, bool) {
 		return nd, ok
 	}
 	for _, e := range own {
-		if e.key == key {
-			return e.knd, true
+		if e.key() == key {
+			return e.knd(), true
 		}
 	}
 	return node{}, false
@@ -412,8 +423,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 		return nil
 	}
 	for i := range kvs {
-		kvs[i].knd.path = d.joinPath(nd.path, kvs[i].key)
-		kvs[i].val.path = kvs[i].knd.path
+		kvs[i].path = d.joinPath(nd.path, kvs[i].key())
 	}
 	return kvs
 }
@@ -444,7 +454,7 @@ type fieldSet []kv
 // get returns the key named key.
 func (f fieldSet) get(key string) (kv, bool) {
 	for _, e := range f {
-		if e.key == key {
+		if e.key() == key {
 			return e, true
 		}
 	}
@@ -457,13 +467,13 @@ func (f fieldSet) get(key string) (kv, bool) {
 // itself is the answer and nothing is copied.
 func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 	for i, e := range kvs {
-		if contains(known, e.key) {
+		if contains(known, e.key()) {
 			continue
 		}
 		out := append(fieldSet(nil), kvs[:i]...)
 		for _, e := range kvs[i:] {
-			if !contains(known, e.key) {
-				d.errorf(e.knd, "unknown key %q in %s%s", e.key, what, Suggest(e.key, known))
+			if !contains(known, e.key()) {
+				d.errorf(e.knd(), "unknown key %q in %s%s", e.key(), what, Suggest(e.key(), known))
 				continue
 			}
 			out = append(out, e)
