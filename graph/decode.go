@@ -273,12 +273,12 @@ func (d *decoder) resolve(nd node) (node, bool) {
 		}
 		switch n.kind {
 		case kindAnchor:
-			if n.kids[0] == nil {
+			if n.kids()[0] == nil {
 				return nd, true
 			}
-			nd.n = n.kids[0]
+			nd.n = n.kids()[0]
 		case kindAlias:
-			name := scalarText(n.kids[0])
+			name := scalarText(n.kids()[0])
 			target := nd.src.anchors[name]
 			if target == nil {
 				d.errorf(nd, "unknown alias *%s", name)
@@ -342,7 +342,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
-	pairs := r.n.kids
+	pairs := r.n.kids()
 	own := d.kvs(len(pairs) / 2)
 	var merged []kv
 	var seen map[string]node
@@ -413,7 +413,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 	}
 	if r.n.is(kindSeq) {
 		var out []kv
-		for _, v := range r.n.kids {
+		for _, v := range r.n.kids() {
 			out = append(out, d.mergeValue(node{n: v, src: nd.src, path: nd.path}, want, depth+1)...)
 		}
 		return out
@@ -432,7 +432,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 func (d *decoder) key(knd node) (string, bool) {
 	n := knd.n
 	if n.is(kindMapKey) {
-		n = n.kids[0]
+		n = n.kids()[0]
 	}
 	r, ok := d.resolve(node{n: n, src: knd.src, path: knd.path})
 	if !ok {
@@ -502,7 +502,7 @@ func (d *decoder) list(nd node, want string) ([]node, bool) {
 		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
-	seq := r.n.kids
+	seq := r.n.kids()
 	out := make([]node, len(seq))
 	for i, v := range seq {
 		out[i] = node{n: v, src: nd.src, path: d.indexPath(nd.path, i)}
