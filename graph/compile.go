@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Compiled is a scenario with its (patched) platform in the immutable,
@@ -316,8 +317,7 @@ func Compile(sc *Scenario) (*Compiled, error) {
 	c.RevToolOff, c.RevTool = reverseCSR(n, csrEdges(c.ToolOff, c.Tool))
 
 	c.compileCycles()
-	svcRank := rankByID(len(c.Services), func(i int) string { return c.Services[i].ID })
-	order := c.serviceOrder(svcRank)
+	order := c.serviceOrder()
 	c.compileSites(order)
 	c.compileJobs(order)
 	if err := c.compileEvents(sc, siteIdx, svcs); err != nil {
@@ -337,7 +337,7 @@ func makeIfAny[T any](n int) []T {
 
 // serviceOrder returns the services in (priority, service id) order: the
 // order of power-on within a site and of the crew queue.
-func (c *Compiled) serviceOrder(idRank []int32) []int32 {
+func (c *Compiled) serviceOrder() []int32 {
 	order := make([]int32, len(c.Services))
 	for i := range order {
 		order[i] = int32(i)
@@ -346,7 +346,7 @@ func (c *Compiled) serviceOrder(idRank []int32) []int32 {
 		if pa, pb := c.Services[a].Priority, c.Services[b].Priority; pa != pb {
 			return cmp.Compare(pa, pb)
 		}
-		return cmp.Compare(idRank[a], idRank[b])
+		return strings.Compare(c.Services[a].ID, c.Services[b].ID)
 	})
 	return order
 }
