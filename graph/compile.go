@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Compiled is a scenario with its (patched) platform in the immutable,
@@ -295,19 +296,18 @@ func Compile(sc *Scenario) (*Compiled, error) {
 		c.StartOff = append(c.StartOff, int32(len(c.Start)))
 		c.ToolOff = append(c.ToolOff, int32(len(c.Tool)))
 	}
-	depEdges := func(soft bool) func(i int32, emit func(int32)) {
-		return func(i int32, emit func(int32)) {
+	depEdges := func(soft bool) func(i int32, buf []int32) []int32 {
+		return func(i int32, buf []int32) []int32 {
 			for _, d := range c.Deps[c.DepOff[i]:c.DepOff[i+1]] {
 				switch {
 				case d.Soft != soft:
 				case d.Service >= 0:
-					emit(d.Service)
+					buf = append(buf, d.Service)
 				default:
-					for _, x := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
-						emit(x)
-					}
+					buf = append(buf, c.AnyMembers[d.AnyOff:d.AnyOff+d.AnyLen]...)
 				}
 			}
+			return buf
 		}
 	}
 	n := len(c.Services)
@@ -317,8 +317,7 @@ func Compile(sc *Scenario) (*Compiled, error) {
 	c.RevToolOff, c.RevTool = reverseCSR(n, csrEdges(c.ToolOff, c.Tool))
 
 	c.compileCycles()
-	svcRank := rankByID(len(c.Services), func(i int) string { return c.Services[i].ID })
-	order := c.serviceOrder(svcRank)
+	order := c.serviceOrder()
 	c.compileSites(order)
 	c.compileJobs(order)
 	if err := c.compileEvents(sc, siteIdx, svcs); err != nil {
@@ -338,7 +337,7 @@ func makeIfAny[T any](n int) []T {
 
 // serviceOrder returns the services in (priority, service id) order: the
 // order of power-on within a site and of the crew queue.
-func (c *Compiled) serviceOrder(idRank []int32) []int32 {
+func (c *Compiled) serviceOrder() []int32 {
 	order := make([]int32, len(c.Services))
 	for i := range order {
 		order[i] = int32(i)
@@ -347,7 +346,7 @@ func (c *Compiled) serviceOrder(idRank []int32) []int32 {
 		if pa, pb := c.Services[a].Priority, c.Services[b].Priority; pa != pb {
 			return cmp.Compare(pa, pb)
 		}
-		return cmp.Compare(idRank[a], idRank[b])
+		return strings.Compare(c.Services[a].ID, c.Services[b].ID)
 	})
 	return order
 }
@@ -487,20 +486,22 @@ func (c *Compiled) compileEvents(sc *Scenario, siteIdx map[string]int32, svcs fu
 }
 
 // reverseCSR returns the reverse of the graph on nodes 0..n-1 whose edges
-// from i are those edges(i, emit) emits, in CSR form: the nodes with an
-// edge to j, ascending and each once, are rev[off[j]:off[j+1]]. It counts
-// the edges first and then fills them in, so that it allocates two slices
-// rather than one per node. rev is nil when there are no edges.
-func reverseCSR(n int, edges func(i int32, emit func(int32))) (off, rev []int32) {
+// from i are the targets edges(i, buf) appends to buf, in CSR form: the
+// nodes with an edge to j, ascending and each once, are rev[off[j]:off[j+1]].
+// It counts the edges first and then fills them in, so that it allocates
+// two slices rather than one per node. rev is nil when there are no edges.
+func reverseCSR(n int, edges func(i int32, buf []int32) []int32) (off, rev []int32) {
 	off = make([]int32, n+1)
 	last := make([]int32, n) // the last node seen with an edge to j, +1
+	var buf []int32
 	for i := range int32(n) {
-		edges(i, func(j int32) {
+		buf = edges(i, buf[:0])
+		for _, j := range buf {
 			if last[j] != i+1 {
 				last[j] = i + 1
 				off[j+1]++
 			}
-		})
+		}
 	}
 	for j := range n {
 		off[j+1] += off[j]
@@ -512,23 +513,22 @@ func reverseCSR(n int, edges func(i int32, emit func(int32))) (off, rev []int32)
 	next := slices.Clone(off[:n])
 	clear(last)
 	for i := range int32(n) {
-		edges(i, func(j int32) {
+		buf = edges(i, buf[:0])
+		for _, j := range buf {
 			if last[j] != i+1 {
 				last[j] = i + 1
 				rev[next[j]] = i
 				next[j]++
 			}
-		})
+		}
 	}
 	return off, rev
 }
 
-// csrEdges enumerates the edges of a graph in CSR form, for reverseCSR.
-func csrEdges(off, to []int32) func(i int32, emit func(int32)) {
-	return func(i int32, emit func(int32)) {
-		for _, j := range to[off[i]:off[i+1]] {
-			emit(j)
-		}
+// csrEdges gives the edges of a graph in CSR form to reverseCSR.
+func csrEdges(off, to []int32) func(i int32, buf []int32) []int32 {
+	return func(i int32, buf []int32) []int32 {
+		return append(buf, to[off[i]:off[i+1]]...)
 	}
 }
 

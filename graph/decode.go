@@ -85,23 +85,32 @@ func (p *keyPath) String() string {
 	return b.String()
 }
 
-func joinPath(path *keyPath, key string) *keyPath {
-	return &keyPath{parent: path, key: key, index: -1}
-}
-
 // decodeSlab is how many keyPaths or kvs the decoder allocates at once.
 const decodeSlab = 4096
 
-// joinPath is joinPath with the path taken from a slab: every key of a
-// file gets one, millions for a large platform, and allocating them one by
-// one was a fifth of the loader's allocations.
+// joinPath returns the path of key in the mapping at path. Paths come from
+// a slab: every key and list entry of a file has one, millions for a large
+// platform, and allocating them one by one was a fifth of the loader's
+// allocations.
 func (d *decoder) joinPath(path *keyPath, key string) *keyPath {
+	p := d.newPath()
+	*p = keyPath{parent: path, key: key, index: -1}
+	return p
+}
+
+// indexPath returns the path of entry i of the list at path.
+func (d *decoder) indexPath(path *keyPath, i int) *keyPath {
+	p := d.newPath()
+	*p = keyPath{parent: path, index: i}
+	return p
+}
+
+func (d *decoder) newPath() *keyPath {
 	if len(d.pathSlab) == 0 {
 		d.pathSlab = make([]keyPath, decodeSlab)
 	}
 	p := &d.pathSlab[0]
 	d.pathSlab = d.pathSlab[1:]
-	*p = keyPath{parent: path, key: key, index: -1}
 	return p
 }
 
@@ -118,10 +127,6 @@ func (d *decoder) kvs(n int) []kv {
 	out := d.kvSlab[:0:n]
 	d.kvSlab = d.kvSlab[n:]
 	return out
-}
-
-func indexPath(path *keyPath, i int) *keyPath {
-	return &keyPath{parent: path, index: i}
 }
 
 // pos returns the position of the node: for a mapping, that of its first key.
@@ -268,12 +273,12 @@ func (d *decoder) resolve(nd node) (node, bool) {
 		}
 		switch n.kind {
 		case kindAnchor:
-			if n.kids[0] == nil {
+			if n.kids()[0] == nil {
 				return nd, true
 			}
-			nd.n = n.kids[0]
+			nd.n = n.kids()[0]
 		case kindAlias:
-			name := scalarText(n.kids[0])
+			name := scalarText(n.kids()[0])
 			target := nd.src.anchors[name]
 			if target == nil {
 				d.errorf(nd, "unknown alias *%s", name)
@@ -298,12 +303,23 @@ func (d *decoder) resolve(nd node) (node, bool) {
 	return nd, false
 }
 
-// kv is one key of a mapping; val carries the path of the key.
+// kv is one key of a mapping: the key and value nodes, sharing the key's
+// path, which also holds the key's text. It is four pointers, where the
+// nodes themselves would be seven: a large platform has millions of keys.
 type kv struct {
-	key string
-	knd node // the key, for errors about the key itself
-	val node
+	k, v *tnode
+	src  *source
+	path *keyPath
 }
+
+// key returns the key's text.
+func (e kv) key() string { return e.path.key }
+
+// knd returns the key, for errors about the key itself.
+func (e kv) knd() node { return node{n: e.k, src: e.src, path: e.path} }
+
+// val returns the value, at the key's path.
+func (e kv) val() node { return node{n: e.v, src: e.src, path: e.path} }
 
 // mapping returns the keys of a mapping in file order, with merge keys
 // (<<: *anchor) expanded: keys given explicitly win over merged ones.
@@ -326,7 +342,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
-	pairs := r.n.kids
+	pairs := r.n.kids()
 	own := d.kvs(len(pairs) / 2)
 	var merged []kv
 	var seen map[string]node
@@ -357,7 +373,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		if seen != nil {
 			seen[k] = knd
 		}
-		own = append(own, kv{key: k, knd: knd, val: node{n: val, src: nd.src, path: knd.path}})
+		own = append(own, kv{k: key, v: val, src: nd.src, path: knd.path})
 	}
 	if len(merged) == 0 {
 		return own, true
@@ -367,10 +383,10 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 	var out []kv
 	taken := map[string]bool{}
 	for _, e := range merged {
-		if _, ok := lookupKey(own, seen, e.key); ok || taken[e.key] {
+		if _, ok := lookupKey(own, seen, e.key()); ok || taken[e.key()] {
 			continue
 		}
-		taken[e.key] = true
+		taken[e.key()] = true
 		out = append(out, e)
 	}
 	return append(out, own...), true
@@ -383,8 +399,8 @@ func lookupKey(own []kv, seen map[string]node, key string) (node, bool) {
 		return nd, ok
 	}
 	for _, e := range own {
-		if e.key == key {
-			return e.knd, true
+		if e.key() == key {
+			return e.knd(), true
 		}
 	}
 	return node{}, false
@@ -397,7 +413,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 	}
 	if r.n.is(kindSeq) {
 		var out []kv
-		for _, v := range r.n.kids {
+		for _, v := range r.n.kids() {
 			out = append(out, d.mergeValue(node{n: v, src: nd.src, path: nd.path}, want, depth+1)...)
 		}
 		return out
@@ -407,8 +423,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 		return nil
 	}
 	for i := range kvs {
-		kvs[i].knd.path = d.joinPath(nd.path, kvs[i].key)
-		kvs[i].val.path = kvs[i].knd.path
+		kvs[i].path = d.joinPath(nd.path, kvs[i].key())
 	}
 	return kvs
 }
@@ -417,7 +432,7 @@ func (d *decoder) mergeValue(nd node, want string, depth int) []kv {
 func (d *decoder) key(knd node) (string, bool) {
 	n := knd.n
 	if n.is(kindMapKey) {
-		n = n.kids[0]
+		n = n.kids()[0]
 	}
 	r, ok := d.resolve(node{n: n, src: knd.src, path: knd.path})
 	if !ok {
@@ -439,7 +454,7 @@ type fieldSet []kv
 // get returns the key named key.
 func (f fieldSet) get(key string) (kv, bool) {
 	for _, e := range f {
-		if e.key == key {
+		if e.key() == key {
 			return e, true
 		}
 	}
@@ -452,13 +467,13 @@ func (f fieldSet) get(key string) (kv, bool) {
 // itself is the answer and nothing is copied.
 func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 	for i, e := range kvs {
-		if contains(known, e.key) {
+		if contains(known, e.key()) {
 			continue
 		}
 		out := append(fieldSet(nil), kvs[:i]...)
 		for _, e := range kvs[i:] {
-			if !contains(known, e.key) {
-				d.errorf(e.knd, "unknown key %q in %s%s", e.key, what, Suggest(e.key, known))
+			if !contains(known, e.key()) {
+				d.errorf(e.knd(), "unknown key %q in %s%s", e.key(), what, Suggest(e.key(), known))
 				continue
 			}
 			out = append(out, e)
@@ -487,12 +502,10 @@ func (d *decoder) list(nd node, want string) ([]node, bool) {
 		d.errorf(nd, "want %s, got %s", want, describe(r))
 		return nil, false
 	}
-	seq := r.n.kids
+	seq := r.n.kids()
 	out := make([]node, len(seq))
-	paths := make([]keyPath, len(seq))
 	for i, v := range seq {
-		paths[i] = keyPath{parent: nd.path, index: i}
-		out[i] = node{n: v, src: nd.src, path: &paths[i]}
+		out[i] = node{n: v, src: nd.src, path: d.indexPath(nd.path, i)}
 	}
 	return out, true
 }

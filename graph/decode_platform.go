@@ -50,7 +50,7 @@ func (d *decoder) readPlatform(nd node) *platformSrc {
 			ps.badServices = ps.badServices || key == "services"
 			continue
 		}
-		entries, ok := d.entries(e.val, strings.TrimSuffix(key, "s"))
+		entries, ok := d.entries(e.val(), strings.TrimSuffix(key, "s"))
 		if !ok {
 			if key == "sites" {
 				ps.badSites = true
@@ -58,9 +58,9 @@ func (d *decoder) readPlatform(nd node) *platformSrc {
 				ps.badServices = true
 			}
 		}
-		if len(entries) == 0 && e.val.n != nil {
-			if items, ok := d.listQuiet(e.val); ok && len(items) == 0 {
-				d.errorf(e.val, "want at least one %s", strings.TrimSuffix(key, "s"))
+		if len(entries) == 0 && e.val().n != nil {
+			if items, ok := d.listQuiet(e.val()); ok && len(items) == 0 {
+				d.errorf(e.val(), "want at least one %s", strings.TrimSuffix(key, "s"))
 			}
 		}
 		if key == "sites" {
@@ -95,8 +95,8 @@ func (d *decoder) entries(nd node, kind string) ([]entrySrc, bool) {
 		}
 		e := entrySrc{nd: it, kvs: kvs}
 		for _, f := range kvs {
-			if f.key == "id" {
-				if r, ok := d.resolveQuiet(f.val); ok {
+			if f.key() == "id" {
+				if r, ok := d.resolveQuiet(f.val()); ok {
 					e.id = scalarText(r.n)
 				}
 			}
@@ -127,10 +127,10 @@ type ref struct {
 func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	p := &Platform{}
 	if e, ok := ps.kvs.get("name"); ok {
-		p.Name, _ = d.str(e.val)
+		p.Name, _ = d.str(e.val())
 	}
 	if e, ok := ps.kvs.get("currency"); ok {
-		p.Currency, _ = d.str(e.val)
+		p.Currency, _ = d.str(e.val())
 	}
 	// A generated service makes about seven references (sites placed on,
 	// dependencies, start_needs, tooling): room for eight saves growing a
@@ -305,25 +305,26 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 	s := &Site{Pos: e.nd.pos()}
 	idNd := e.nd
 	if v, ok := f.get("id"); ok {
-		idNd = v.val
-		s.ID, _ = d.id(v.val, "site")
+		idNd = v.val()
+		s.ID, _ = d.id(v.val(), "site")
 	} else {
 		d.errorf(e.nd, "site has no id")
 	}
 	if v, ok := f.get("name"); ok {
-		s.Name, _ = d.str(v.val)
+		s.Name, _ = d.str(v.val())
 	}
 	if v, ok := f.get("region"); ok {
-		s.Region, _ = d.str(v.val)
+		s.Region, _ = d.str(v.val())
 	}
 	var serversNd *node
 	if v, ok := f.get("servers"); ok {
-		n, ok := d.int(v.val)
+		n, ok := d.int(v.val())
 		if ok && n < 0 {
-			d.errorf(v.val, "want servers ≥ 0, got %d", n)
+			d.errorf(v.val(), "want servers ≥ 0, got %d", n)
 		} else if ok {
 			s.Servers = n
-			serversNd = &v.val
+			val := v.val()
+			serversNd = &val
 		}
 	}
 	s.MTBF = d.optDist(f, "mtbf")
@@ -336,7 +337,7 @@ func (d *decoder) optDist(f fieldSet, key string) *Dist {
 	if !ok {
 		return nil
 	}
-	x, ok := d.dist(v.val)
+	x, ok := d.dist(v.val())
 	if !ok {
 		return nil
 	}
@@ -349,38 +350,38 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	s := &Service{Pos: e.nd.pos(), Priority: 5, RTO: -1, RPO: -1}
 	idNd := e.nd
 	if v, ok := f.get("id"); ok {
-		idNd = v.val
-		s.ID, _ = d.id(v.val, "service")
+		idNd = v.val()
+		s.ID, _ = d.id(v.val(), "service")
 	} else {
 		d.errorf(e.nd, "service has no id")
 	}
 	if v, ok := f.get("name"); ok {
-		s.Name, _ = d.str(v.val)
+		s.Name, _ = d.str(v.val())
 	}
 	if v, ok := f.get("users"); ok {
-		s.Users = d.nonNegInt(v.val, "users")
+		s.Users = d.nonNegInt(v.val(), "users")
 	}
 	if v, ok := f.get("cost_per_hour"); ok {
-		if x, ok := d.float(v.val); ok && x < 0 {
-			d.errorf(v.val, "want cost_per_hour ≥ 0, got %v", x)
+		if x, ok := d.float(v.val()); ok && x < 0 {
+			d.errorf(v.val(), "want cost_per_hour ≥ 0, got %v", x)
 		} else {
 			s.CostPerHour = x
 		}
 	}
 	if v, ok := f.get("priority"); ok {
-		s.Priority = int(min(d.nonNegInt(v.val, "priority"), 1<<30))
+		s.Priority = int(min(d.nonNegInt(v.val(), "priority"), 1<<30))
 	}
 	if v, ok := f.get("load"); ok {
 		// A load of 0 would mean "no servers needed": write nothing instead.
-		if n, ok := d.int(v.val); ok && n < 1 {
-			d.errorf(v.val, "want load ≥ 1 (servers needed for the full traffic), got %d", n)
+		if n, ok := d.int(v.val()); ok && n < 1 {
+			d.errorf(v.val(), "want load ≥ 1 (servers needed for the full traffic), got %d", n)
 		} else {
 			s.Load = n
 		}
 	}
 	if v, ok := f.get("collapse_below"); ok {
-		if x, ok := d.float(v.val); ok && !(x >= 0 && x < 1) {
-			d.errorf(v.val, "want collapse_below in [0, 1), got %v", x)
+		if x, ok := d.float(v.val()); ok && !(x >= 0 && x < 1) {
+			d.errorf(v.val(), "want collapse_below in [0, 1), got %v", x)
 		} else {
 			s.CollapseBelow = x
 		}
@@ -389,7 +390,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	// Placement, in file order.
 	placementOK := false
 	if v, ok := f.get("placement"); ok {
-		placementOK = d.placement(s, v.val, refs)
+		placementOK = d.placement(s, v.val(), refs)
 	} else {
 		d.errorf(e.nd, "service %q has no placement: want servers per site, like placement: {site-a: 10}", s.ID)
 	}
@@ -402,30 +403,30 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 		s.Redundancy.Mode = Single
 	}
 	if v, ok := f.get("redundancy"); ok {
-		d.redundancy(s, v.val, placementOK)
+		d.redundancy(s, v.val(), placementOK)
 	}
 	if s.Redundancy.Primary == "" && len(s.Placement) > 0 {
 		s.Redundancy.Primary = s.Placement[0].Site
 	}
 
 	if v, ok := f.get("depends_on"); ok {
-		s.DependsOn = d.deps(s.ID, v.val, refs)
+		s.DependsOn = d.deps(s.ID, v.val(), refs)
 	}
 	if v, ok := f.get("start_needs"); ok {
-		s.StartNeeds = d.serviceList(s.ID, v.val, "start_needs", refs)
+		s.StartNeeds = d.serviceList(s.ID, v.val(), "start_needs", refs)
 	}
 	if v, ok := f.get("tooling"); ok {
-		s.Tooling = d.serviceList(s.ID, v.val, "tooling", refs)
+		s.Tooling = d.serviceList(s.ID, v.val(), "tooling", refs)
 	}
 	if v, ok := f.get("restart"); ok {
-		s.Restart = d.recovery(v.val, "restart")
+		s.Restart = d.recovery(v.val(), "restart")
 	}
 	if v, ok := f.get("data"); ok {
-		s.Data = d.data(v.val)
+		s.Data = d.data(v.val())
 	}
 	for _, k := range []string{"rto", "rpo"} {
 		if v, ok := f.get(k); ok {
-			if ms, ok := d.duration(v.val); ok {
+			if ms, ok := d.duration(v.val()); ok {
 				if k == "rto" {
 					s.RTO = ms
 				} else {
@@ -461,19 +462,19 @@ func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
 	ok = true
 	s.Placement = make([]Placement, 0, len(kvs))
 	for _, e := range kvs {
-		if !validID(e.key) {
-			d.errorf(e.knd, "invalid site id %q", e.key)
+		if !validID(e.key()) {
+			d.errorf(e.knd(), "invalid site id %q", e.key())
 			ok = false
 			continue
 		}
-		*refs = append(*refs, ref{kind: "site", id: e.key, nd: e.knd})
-		n, good := d.int(e.val)
+		*refs = append(*refs, ref{kind: "site", id: e.key(), nd: e.knd()})
+		n, good := d.int(e.val())
 		if good && n < 1 {
-			d.errorf(e.val, "want at least 1 server on site %q, got %d", e.key, n)
+			d.errorf(e.val(), "want at least 1 server on site %q, got %d", e.key(), n)
 			good = false
 		}
 		ok = ok && good
-		s.Placement = append(s.Placement, Placement{Site: e.key, Servers: n})
+		s.Placement = append(s.Placement, Placement{Site: e.key(), Servers: n})
 	}
 	return ok
 }
@@ -486,7 +487,7 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 	f := d.fields(kvs, "redundancy", redundancyKeys...)
 	sites := s.Sites()
 	if v, ok := f.get("mode"); ok {
-		if m, ok := d.str(v.val); ok {
+		if m, ok := d.str(v.val()); ok {
 			switch m {
 			case "active-active":
 				s.Redundancy.Mode = ActiveActive
@@ -495,36 +496,36 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 			case "single":
 				s.Redundancy.Mode = Single
 				if len(sites) > 1 {
-					d.errorf(v.val, "mode single but service %q is placed on %d sites (%s)", s.ID, len(sites), strings.Join(sites, ", "))
+					d.errorf(v.val(), "mode single but service %q is placed on %d sites (%s)", s.ID, len(sites), strings.Join(sites, ", "))
 				}
 			default:
-				d.errorf(v.val, "unknown redundancy mode %q%s (want active-active, active-standby or single)", m, Suggest(m, modeNames))
+				d.errorf(v.val(), "unknown redundancy mode %q%s (want active-active, active-standby or single)", m, Suggest(m, modeNames))
 			}
 		}
 	}
 	if v, ok := f.get("quorum"); ok {
-		if q, ok := d.int(v.val); ok {
+		if q, ok := d.int(v.val()); ok {
 			switch {
 			case q < 1:
-				d.errorf(v.val, "want quorum ≥ 1, got %d", q)
+				d.errorf(v.val(), "want quorum ≥ 1, got %d", q)
 			case placementOK && q > int64(len(sites)):
-				d.errorf(v.val, "quorum %d is above the %d placed site(s)", q, len(sites))
+				d.errorf(v.val(), "quorum %d is above the %d placed site(s)", q, len(sites))
 			default:
 				s.Redundancy.Quorum = int(min(q, 1<<30))
 			}
 		}
 	}
 	if v, ok := f.get("primary"); ok {
-		if p, ok := d.id(v.val, "site"); ok {
+		if p, ok := d.id(v.val(), "site"); ok {
 			if placementOK && !contains(sites, p) {
-				d.errorf(v.val, "primary %q is not in the placement (%s)%s", p, strings.Join(sites, ", "), Suggest(p, sites))
+				d.errorf(v.val(), "primary %q is not in the placement (%s)%s", p, strings.Join(sites, ", "), Suggest(p, sites))
 			} else {
 				s.Redundancy.Primary = p
 			}
 		}
 	}
 	if v, ok := f.get("failover"); ok {
-		s.Redundancy.Failover = d.recovery(v.val, "failover")
+		s.Redundancy.Failover = d.recovery(v.val(), "failover")
 	}
 }
 
@@ -544,7 +545,7 @@ func (d *decoder) recovery(nd node, what string) Recovery {
 	}
 	f := d.fields(kvs, what, recoveryKeys...)
 	if v, ok := f.get("auto"); ok {
-		r.Auto, _ = d.dist(v.val)
+		r.Auto, _ = d.dist(v.val())
 	}
 	r.Manual = d.optDist(f, "manual")
 	return r
@@ -557,18 +558,37 @@ func (d *decoder) deps(self string, nd node, refs *[]ref) []Dep {
 		return nil
 	}
 	var out []Dep
-	seen := map[string]bool{}
+	// Duplicates are found by scanning what came before, as in a mapping,
+	// unless the list is long: a map per list was a tenth of the decoder's
+	// allocations.
+	var seen map[string]bool
+	if len(items) > smallMapping {
+		seen = make(map[string]bool, len(items))
+	}
+	listed := func(id string) bool {
+		if seen != nil {
+			return seen[id]
+		}
+		for _, e := range out {
+			if e.Service == id {
+				return true
+			}
+		}
+		return false
+	}
 	for _, it := range items {
 		dep, ok := d.dep(self, it, refs)
 		if !ok {
 			continue
 		}
 		if dep.Service != "" {
-			if seen[dep.Service] {
+			if listed(dep.Service) {
 				d.errorf(it, "service %q is listed twice in depends_on", dep.Service)
 				continue
 			}
-			seen[dep.Service] = true
+			if seen != nil {
+				seen[dep.Service] = true
+			}
 		}
 		out = append(out, dep)
 	}
@@ -597,17 +617,17 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 		return dep, false
 	case hasService:
 		if nv, has := f.get("need"); has {
-			d.errorf(nv.knd, "need applies to an any group, not to a single service")
+			d.errorf(nv.knd(), "need applies to an any group, not to a single service")
 			ok = false
 		}
-		dep.Service, ok = d.serviceRef(self, sv.val, "depend on", refs)
+		dep.Service, ok = d.serviceRef(self, sv.val(), "depend on", refs)
 	case hasAny:
-		items, good := d.list(av.val, "a list of alternative services")
+		items, good := d.list(av.val(), "a list of alternative services")
 		if !good {
 			return dep, false
 		}
 		if len(items) == 0 {
-			d.errorf(av.val, "empty any group: want at least one service")
+			d.errorf(av.val(), "empty any group: want at least one service")
 			ok = false
 		}
 		for _, it := range items {
@@ -624,13 +644,13 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 			dep.Any = append(dep.Any, id)
 		}
 		if nv, has := f.get("need"); has {
-			if n, good := d.int(nv.val); good {
+			if n, good := d.int(nv.val()); good {
 				switch {
 				case n < 1:
-					d.errorf(nv.val, "want need ≥ 1, got %d", n)
+					d.errorf(nv.val(), "want need ≥ 1, got %d", n)
 					ok = false
 				case len(items) > 0 && n > int64(len(items)):
-					d.errorf(nv.val, "need %d is above the %d services of the group", n, len(items))
+					d.errorf(nv.val(), "need %d is above the %d services of the group", n, len(items))
 					ok = false
 				default:
 					dep.Need = int(n)
@@ -642,7 +662,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 		return dep, false
 	}
 	if v, has := f.get("soft"); has {
-		dep.Soft, _ = d.bool(v.val)
+		dep.Soft, _ = d.bool(v.val())
 	}
 	return dep, ok
 }
@@ -695,7 +715,7 @@ func (d *decoder) data(nd node) *Data {
 	f := d.fields(kvs, "data", dataKeys...)
 	data := &Data{}
 	if v, ok := f.get("replication"); ok {
-		if r, ok := d.str(v.val); ok {
+		if r, ok := d.str(v.val()); ok {
 			switch r {
 			case "none":
 				data.Replication = ReplicationNone
@@ -704,24 +724,24 @@ func (d *decoder) data(nd node) *Data {
 			case "sync":
 				data.Replication = ReplicationSync
 			default:
-				d.errorf(v.val, "unknown replication %q%s (want none, async or sync)", r, Suggest(r, replNames))
+				d.errorf(v.val(), "unknown replication %q%s (want none, async or sync)", r, Suggest(r, replNames))
 			}
 		}
 	}
 	if v, ok := f.get("lag"); ok {
-		data.Lag, _ = d.dist(v.val)
+		data.Lag, _ = d.dist(v.val())
 	}
 	if v, ok := f.get("backup"); ok {
-		if bkvs, ok := d.mapping(v.val, "a backup mapping like {every: 24h, offsite: true}"); ok {
+		if bkvs, ok := d.mapping(v.val(), "a backup mapping like {every: 24h, offsite: true}"); ok {
 			bf := d.fields(bkvs, "backup", backupKeys...)
 			b := &Backup{}
 			if ev, ok := bf.get("every"); ok {
-				b.Every, _ = d.positiveDuration(ev.val)
+				b.Every, _ = d.positiveDuration(ev.val())
 			} else {
-				d.errorf(v.val, "backup: missing every")
+				d.errorf(v.val(), "backup: missing every")
 			}
 			if ov, ok := bf.get("offsite"); ok {
-				b.Offsite, _ = d.bool(ov.val)
+				b.Offsite, _ = d.bool(ov.val())
 			}
 			data.Backup = b
 		}

@@ -40,57 +40,57 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 		Pos:        nd.pos(),
 	}
 	if v, ok := f.get("id"); ok {
-		idNd = v.val
-		sc.ID, _ = d.id(v.val, "scenario")
+		idNd = v.val()
+		sc.ID, _ = d.id(v.val(), "scenario")
 	} else {
 		d.errorf(nd, "scenario has no id")
 	}
 	if v, ok := f.get("description"); ok {
-		sc.Description, _ = d.str(v.val)
+		sc.Description, _ = d.str(v.val())
 	}
 	if v, ok := f.get("horizon"); ok {
-		if h, ok := d.duration(v.val); ok {
+		if h, ok := d.duration(v.val()); ok {
 			if h <= 0 {
-				d.errorf(v.val, "want a horizon > 0, got %s", FormatDuration(h))
+				d.errorf(v.val(), "want a horizon > 0, got %s", FormatDuration(h))
 			} else {
 				sc.Horizon = h
 			}
 		}
 	}
 	if v, ok := f.get("trials"); ok {
-		if n, ok := d.int(v.val); ok {
+		if n, ok := d.int(v.val()); ok {
 			if n <= 0 || n > MaxTrials {
-				d.errorf(v.val, "want trials in [1, %d], got %d", MaxTrials, n)
+				d.errorf(v.val(), "want trials in [1, %d], got %d", MaxTrials, n)
 			} else {
 				sc.Trials = int(n)
 			}
 		}
 	}
 	if v, ok := f.get("crews"); ok {
-		if n, ok := d.int(v.val); ok {
+		if n, ok := d.int(v.val()); ok {
 			if n < 0 {
-				d.errorf(v.val, "want crews ≥ 0 (omit for unlimited), got %d", n)
+				d.errorf(v.val(), "want crews ≥ 0 (omit for unlimited), got %d", n)
 			} else {
 				sc.Crews = int(min(n, 1<<30))
 			}
 		}
 	}
 	if v, ok := f.get("break_glass"); ok {
-		if x, ok := d.dist(v.val); ok {
+		if x, ok := d.dist(v.val()); ok {
 			sc.BreakGlass = x
 		}
 	}
 	if v, ok := f.get("soft_weight"); ok {
-		if x, ok := d.float(v.val); ok {
+		if x, ok := d.float(v.val()); ok {
 			if !(x >= 0 && x <= 1) {
-				d.errorf(v.val, "want soft_weight in [0, 1], got %v", x)
+				d.errorf(v.val(), "want soft_weight in [0, 1], got %v", x)
 			} else {
 				sc.SoftWeight = x
 			}
 		}
 	}
 	if v, ok := f.get("events"); ok {
-		if items, ok := d.list(v.val, "a list of events"); ok {
+		if items, ok := d.list(v.val(), "a list of events"); ok {
 			for _, it := range items {
 				if ev, ok := d.event(it, refs, sc.Horizon); ok {
 					sc.Events = append(sc.Events, ev)
@@ -117,7 +117,7 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		d.errorf(nd, "event has no kind: want one of site-outage, region-outage, isolate, service-fault, random-failures")
 		return ev, false
 	}
-	name, ok := d.str(kindKV.val)
+	name, ok := d.str(kindKV.val())
 	if !ok {
 		return ev, false
 	}
@@ -128,37 +128,37 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		}
 	}
 	if kind < 0 {
-		d.errorf(kindKV.val, "unknown event kind %q%s", name, Suggest(name, EventKinds))
+		d.errorf(kindKV.val(), "unknown event kind %q%s", name, Suggest(name, EventKinds))
 		return ev, false
 	}
 	ev.Kind = EventKind(kind)
 	ok = true
 	for _, e := range kvs {
-		if contains(allEventKeys, e.key) && !contains(eventKeys[ev.Kind], e.key) {
-			d.errorf(e.knd, "%s does not apply to %s events", e.key, ev.Kind)
+		if contains(allEventKeys, e.key()) && !contains(eventKeys[ev.Kind], e.key()) {
+			d.errorf(e.knd(), "%s does not apply to %s events", e.key(), ev.Kind)
 			ok = false
 		}
 	}
 	if v, has := f.get("cause"); has {
-		ev.Cause, _ = d.str(v.val)
+		ev.Cause, _ = d.str(v.val())
 	}
 	if v, has := f.get("at"); has {
-		ev.At, _ = d.dist(v.val)
+		ev.At, _ = d.dist(v.val())
 	}
 	pv, hasP := f.get("probability")
 	rv, hasR := f.get("rate")
 	if hasP && hasR {
-		d.errorf(rv.knd, "give probability or rate, not both")
+		d.errorf(rv.knd(), "give probability or rate, not both")
 		ok = false
 	} else if hasP {
-		ev.Probability, _ = d.probability(pv.val)
+		ev.Probability, _ = d.probability(pv.val())
 	} else if hasR {
-		ev.Rate, _ = d.rate(rv.val)
+		ev.Rate, _ = d.rate(rv.val())
 		// Every occurrence is drawn and scheduled up front: bound them
 		// before a trial tries to hold 10^13 of them.
 		if n := ev.Rate * float64(horizon) / float64(Year); n > MaxOccurrences {
-			d.errorf(rv.val, "rate %s over the %s horizon means about %.2g occurrences per trial: at most %d",
-				scalarText(rv.val.n), FormatDuration(horizon), n, MaxOccurrences)
+			d.errorf(rv.val(), "rate %s over the %s horizon means about %.2g occurrences per trial: at most %d",
+				scalarText(rv.val().n), FormatDuration(horizon), n, MaxOccurrences)
 			ok = false
 		}
 	}
@@ -173,40 +173,40 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 	switch ev.Kind {
 	case SiteOutage, Isolate:
 		if v, has := required("site"); has {
-			if id, good := d.id(v.val, "site"); good {
+			if id, good := d.id(v.val(), "site"); good {
 				ev.Site = id
-				*refs = append(*refs, ref{kind: "site", id: id, nd: v.val})
+				*refs = append(*refs, ref{kind: "site", id: id, nd: v.val()})
 			}
 		}
 	case RegionOutage:
 		if v, has := required("region"); has {
-			if r, good := d.str(v.val); good {
+			if r, good := d.str(v.val()); good {
 				ev.Region = r
-				*refs = append(*refs, ref{kind: "region", id: r, nd: v.val})
+				*refs = append(*refs, ref{kind: "region", id: r, nd: v.val()})
 			}
 		}
 	case ServiceFault:
 		if v, has := required("services"); has {
-			ev.Services = d.faultServices(v.val, refs)
+			ev.Services = d.faultServices(v.val(), refs)
 		}
 	}
 	if ev.Kind == Isolate || ev.Kind == ServiceFault {
 		required("duration")
 	}
 	if v, has := f.get("duration"); has && contains(eventKeys[ev.Kind], "duration") {
-		if x, good := d.dist(v.val); good {
+		if x, good := d.dist(v.val()); good {
 			ev.Duration = &x
 		}
 	}
 	if v, has := f.get("power_restore"); has && contains(eventKeys[ev.Kind], "power_restore") {
 		if dv, both := f.get("duration"); both {
-			d.errorf(dv.knd, "give power_restore or duration, not both")
+			d.errorf(dv.knd(), "give power_restore or duration, not both")
 			ok = false
 		}
-		ev.PowerRestore = d.stages(v.val)
+		ev.PowerRestore = d.stages(v.val())
 	}
 	if v, has := f.get("destroys_data"); has && contains(eventKeys[ev.Kind], "destroys_data") {
-		ev.DestroysData, _ = d.probability(v.val)
+		ev.DestroysData, _ = d.probability(v.val())
 	}
 	return ev, ok
 }
@@ -258,7 +258,7 @@ func (d *decoder) stages(nd node) []Stage {
 		f := d.fields(kvs, "stage", stageKeys...)
 		var st Stage
 		if v, has := f.get("after"); has {
-			st.After, _ = d.dist(v.val)
+			st.After, _ = d.dist(v.val())
 		} else {
 			d.errorf(it, "stage has no after")
 		}
@@ -268,18 +268,18 @@ func (d *decoder) stages(nd node) []Stage {
 			allOK = false
 			continue
 		}
-		fr, good := d.fraction(v.val)
+		fr, good := d.fraction(v.val())
 		if !good {
 			allOK = false
 			continue
 		}
 		if fr.Num <= 0 || fr.Num > fr.Den {
-			d.errorf(v.val, "fraction %s is outside (0, 1]", fractionText(fr))
+			d.errorf(v.val(), "fraction %s is outside (0, 1]", fractionText(fr))
 			allOK = false
 			continue
 		}
 		if prev != nil && fr.Num*prev.Den < prev.Num*fr.Den {
-			d.errorf(v.val, "fraction %s is below the previous stage's %s: fractions are cumulative", fractionText(fr), fractionText(*prev))
+			d.errorf(v.val(), "fraction %s is below the previous stage's %s: fractions are cumulative", fractionText(fr), fractionText(*prev))
 			allOK = false
 		}
 		st.Fraction = fr

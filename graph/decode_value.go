@@ -93,12 +93,12 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 	if len(kvs) != 1 {
 		keys := make([]string, len(kvs))
 		for i, e := range kvs {
-			keys[i] = e.key
+			keys[i] = e.key()
 		}
 		d.errorf(nd, "want one distribution family (%s), got %d keys (%s)", strings.Join(distNames, ", "), len(kvs), strings.Join(keys, ", "))
 		return Dist{}, false
 	}
-	fam, val := kvs[0].key, kvs[0].val
+	fam, val := kvs[0].key(), kvs[0].val()
 	switch fam {
 	case "fixed":
 		ms, ok := d.duration(val)
@@ -121,7 +121,7 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 	}
 	known, isFam := distParams[fam]
 	if !isFam {
-		d.errorf(kvs[0].knd, "unknown distribution %q%s", fam, Suggest(fam, distNames))
+		d.errorf(kvs[0].knd(), "unknown distribution %q%s", fam, Suggest(fam, distNames))
 		return Dist{}, false
 	}
 	pkv, ok := d.mapping(val, distWant[fam])
@@ -137,7 +137,7 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 			ok = false
 			return 0
 		}
-		ms, ok1 := d.duration(e.val)
+		ms, ok1 := d.duration(e.val())
 		ok = ok && ok1
 		return ms
 	}
@@ -148,7 +148,7 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 			ok = false
 			return 0
 		}
-		f, ok1 := d.float(e.val)
+		f, ok1 := d.float(e.val())
 		ok = ok && ok1
 		return f
 	}

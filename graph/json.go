@@ -62,9 +62,10 @@ type jsonParser struct {
 	// line and col are the position of byte mark.
 	line, col int32
 	mark      int
-	nodes     []tnode  // the slab new nodes come from
-	kids      []*tnode // the slab kids slices come from
-	stack     []*tnode // kids of the open containers
+	nodes     []tnode    // the slab new nodes come from
+	kids      []*tnode   // the slab kids slices come from
+	heads     [][]*tnode // the slab tnode.kidp points into
+	stack     []*tnode   // kids of the open containers
 }
 
 // at returns the line and rune column of byte i, which is at or after mark.
@@ -99,8 +100,9 @@ func (p *jsonParser) node(k kind, start int) *tnode {
 	return n
 }
 
-// keep copies the top count kids of the stack into the kids slab.
-func (p *jsonParser) keep(from int) []*tnode {
+// keep moves the kids of the stack from from on into the kids slab, and
+// returns them as a tnode's kidp, from the heads slab.
+func (p *jsonParser) keep(from int) *[]*tnode {
 	n := len(p.stack) - from
 	if n == 0 {
 		return nil
@@ -108,9 +110,14 @@ func (p *jsonParser) keep(from int) []*tnode {
 	if len(p.kids) < n {
 		p.kids = make([]*tnode, max(n, jsonSlab))
 	}
-	out := p.kids[:n:n]
+	if len(p.heads) == 0 {
+		p.heads = make([][]*tnode, jsonSlab)
+	}
+	out := &p.heads[0]
+	p.heads = p.heads[1:]
+	*out = p.kids[:n:n]
 	p.kids = p.kids[n:]
-	copy(out, p.stack[from:])
+	copy(*out, p.stack[from:])
 	p.stack = p.stack[:from]
 	return out
 }
@@ -205,9 +212,10 @@ func (p *jsonParser) object(depth int) (*tnode, bool) {
 		p.i++
 		p.skipSpace()
 	}
-	n.kids = p.keep(from)
+	n.kidp = p.keep(from)
 	// A mapping is where its first key is (nodeLineCol), not its brace.
-	n.line, n.col = n.kids[0].line, n.kids[0].col
+	first := n.kids()[0]
+	n.line, n.col = first.line, first.col
 	n.end = int32(p.i)
 	return n, true
 }
@@ -246,7 +254,7 @@ func (p *jsonParser) array(depth int) (*tnode, bool) {
 		p.i++
 		p.skipSpace()
 	}
-	n.kids = p.keep(from)
+	n.kidp = p.keep(from)
 	n.end = int32(p.i)
 	return n, true
 }

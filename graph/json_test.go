@@ -40,11 +40,11 @@ func diffTree(a, b *tnode, at string) string {
 		return fmt.Sprintf("%s: got kind %d flag %v text %q at %d:%d, want kind %d flag %v text %q at %d:%d",
 			at, a.kind, a.flag, a.text, a.line, a.col, b.kind, b.flag, b.text, b.line, b.col)
 	}
-	if len(a.kids) != len(b.kids) {
-		return fmt.Sprintf("%s: got %d kids, want %d", at, len(a.kids), len(b.kids))
+	if len(a.kids()) != len(b.kids()) {
+		return fmt.Sprintf("%s: got %d kids, want %d", at, len(a.kids()), len(b.kids()))
 	}
-	for i := range a.kids {
-		if d := diffTree(a.kids[i], b.kids[i], fmt.Sprintf("%s/%d", at, i)); d != "" {
+	for i := range a.kids() {
+		if d := diffTree(a.kids()[i], b.kids()[i], fmt.Sprintf("%s/%d", at, i)); d != "" {
 			return d
 		}
 	}

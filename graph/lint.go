@@ -190,10 +190,13 @@ type linter struct {
 	siteNum  map[string]int32
 	siteNums [][]int32
 	place    []lintPlace
-	// hard lists each service's hard dependencies by index and rev the
-	// services that have each as one, for upWithout; built on first use.
-	hard [][]lintDep
-	rev  [][]int32
+	// hard[hardOff[i]:hardOff[i+1]] are service i's hard dependencies,
+	// their members in members, and rev[revOff[j]:revOff[j+1]] the
+	// services that have j as one, for upWithout; built on first use, in
+	// flat slices rather than a few small slices per service.
+	hardOff, revOff []int32
+	hard            []lintDep
+	members, rev    []int32
 }
 
 // lintPlace is a service's redundancy with its primary as a site number,
@@ -545,7 +548,7 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 // upWithout returns which services are up with the site numbered lost gone
 // (-1 for none), with no recovery: the greatest fixed point of MODEL.md §6.5.
 func (l *linter) upWithout(lost int32) []bool {
-	if l.hard == nil {
+	if l.hardOff == nil {
 		l.indexHardDeps()
 	}
 	up := make([]bool, len(l.svcs))
@@ -568,7 +571,7 @@ func (l *linter) upWithout(lost int32) []bool {
 	for len(down) > 0 {
 		j := down[len(down)-1]
 		down = down[:len(down)-1]
-		for _, i := range l.rev[j] {
+		for _, i := range l.rev[l.revOff[j]:l.revOff[j+1]] {
 			if up[i] && !l.depsUp(int(i), up) {
 				up[i] = false
 				down = append(down, i)
@@ -578,58 +581,61 @@ func (l *linter) upWithout(lost int32) []bool {
 	return up
 }
 
-// lintDep is a hard depends_on entry with its known members as indices: a
-// plain dependency is a group of one that needs one.
+// lintDep is a hard depends_on entry with its known members as indices,
+// l.members[from:to]: a plain dependency is a group of one that needs one.
 type lintDep struct {
-	members []int32
-	need    int
+	from, to int32
+	need     int
 }
 
-// indexHardDeps fills l.hard and l.rev. Unknown ids are left out and count
-// as up: the loader reports them.
+// indexHardDeps fills l.hard, l.members and l.rev. Unknown ids are left out
+// and count as up: the loader reports them.
 func (l *linter) indexHardDeps() {
-	l.hard = make([][]lintDep, len(l.svcs))
-	l.rev = make([][]int32, len(l.svcs))
+	l.hardOff = make([]int32, 1, len(l.svcs)+1)
 	for i, s := range l.svcs {
-		add := func(dep *lintDep, j int) {
-			dep.members = append(dep.members, int32(j))
-			if k := len(l.rev[j]); k == 0 || l.rev[j][k-1] != int32(i) {
-				l.rev[j] = append(l.rev[j], int32(i))
-			}
-		}
 		for k, d := range s.DependsOn {
 			if d.Soft {
 				continue
 			}
 			// need starts as the group's need less its size; adding the
 			// known members leaves need less the unknown ones.
-			var dep lintDep
+			dep := lintDep{from: int32(len(l.members))}
 			if len(d.Any) == 0 {
-				// A plain dependency is a group of one that needs one.
 				if j := l.dep(i, k); j >= 0 {
-					add(&dep, j)
+					l.members = append(l.members, int32(j))
 				}
 			} else {
 				dep.need = max(1, d.Need) - len(d.Any)
 				for _, id := range d.Any {
 					if j := l.lookup(id); j >= 0 {
-						add(&dep, j)
+						l.members = append(l.members, int32(j))
 					}
 				}
 			}
-			dep.need += len(dep.members)
+			dep.to = int32(len(l.members))
+			dep.need += int(dep.to - dep.from)
 			if dep.need > 0 {
-				l.hard[i] = append(l.hard[i], dep)
+				l.hard = append(l.hard, dep)
+			} else {
+				// Always satisfied: it never takes i down.
+				l.members = l.members[:dep.from]
 			}
 		}
+		l.hardOff = append(l.hardOff, int32(len(l.hard)))
 	}
+	l.revOff, l.rev = reverseCSR(len(l.svcs), func(i int32, buf []int32) []int32 {
+		for _, d := range l.hard[l.hardOff[i]:l.hardOff[i+1]] {
+			buf = append(buf, l.members[d.from:d.to]...)
+		}
+		return buf
+	})
 }
 
 // depsUp reports whether every hard dependency of service i is satisfied in up.
 func (l *linter) depsUp(i int, up []bool) bool {
-	for _, d := range l.hard[i] {
+	for _, d := range l.hard[l.hardOff[i]:l.hardOff[i+1]] {
 		n := 0
-		for _, j := range d.members {
+		for _, j := range l.members[d.from:d.to] {
 			if up[j] {
 				n++
 			}

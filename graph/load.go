@@ -165,7 +165,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	// aliases and merge keys elsewhere, as in Compose files.
 	var own []kv
 	for _, e := range kvs {
-		if !strings.HasPrefix(e.key, "x-") {
+		if !strings.HasPrefix(e.key(), "x-") {
 			own = append(own, e)
 		}
 	}
@@ -173,9 +173,9 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 
 	if v, ok := f.get("version"); !ok {
 		d.errorf(root, "missing version: want version: 1")
-	} else if n, ok := d.int(v.val); ok {
+	} else if n, ok := d.int(v.val()); ok {
 		if n != 1 {
-			d.errorf(v.val, "unsupported version %d: want 1", n)
+			d.errorf(v.val(), "unsupported version %d: want 1", n)
 		}
 		lf.f.Version = int(min(max(n, -1), 1<<20))
 	}
@@ -191,21 +191,21 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		return lf
 	}
 	var base *Platform
-	if r, ok := d.resolveQuiet(pv.val); ok && r.n.is(kindString, kindLiteral) {
-		ref, _ := d.str(pv.val)
+	if r, ok := d.resolveQuiet(pv.val()); ok && r.n.is(kindString, kindLiteral) {
+		ref, _ := d.str(pv.val())
 		if depth > 0 {
-			d.errorf(pv.val, "a platform file must define its platform, not refer to %q", ref)
+			d.errorf(pv.val(), "a platform file must define its platform, not refer to %q", ref)
 			return lf
 		}
 		b, refName, err := open(ref)
 		if err != nil {
-			d.errorf(pv.val, "cannot read platform file %q: %v", ref, unwrapPathError(err))
+			d.errorf(pv.val(), "cannot read platform file %q: %v", ref, unwrapPathError(err))
 			return lf
 		}
 		sub := d.file(b, refName, open, depth+1)
 		lf.platform, base = sub.platform, sub.f.Platform
 	} else {
-		lf.platform = d.readPlatform(pv.val)
+		lf.platform = d.readPlatform(pv.val())
 		if lf.platform != nil {
 			base = d.buildPlatform(lf.platform)
 		}
@@ -220,12 +220,12 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		baseErrs[keyOf(e)] = true
 	}
 	if mv, ok := f.get("mitigations"); ok {
-		d.mitigations(mv.val, lf, baseErrs)
+		d.mitigations(mv.val(), lf, baseErrs)
 	}
 	if !hasScenarios {
 		return lf
 	}
-	items, ok := d.list(sv.val, "a list of scenarios")
+	items, ok := d.list(sv.val(), "a list of scenarios")
 	if !ok {
 		return lf
 	}
@@ -239,7 +239,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		sc.Platform = base
 		sc.src = it
 		if patch != nil {
-			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val, it.path.String())
+			p, _ := d.patchedPlatform(lf.platform, baseErrs, patch.val(), it.path.String())
 			if p == nil {
 				continue
 			}

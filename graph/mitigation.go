@@ -19,25 +19,25 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		m := &Mitigation{Pos: it.pos()}
 		idNd := it
 		if v, ok := f.get("id"); ok {
-			idNd = v.val
-			m.ID, _ = d.id(v.val, "mitigation")
+			idNd = v.val()
+			m.ID, _ = d.id(v.val(), "mitigation")
 		} else {
 			d.errorf(it, "mitigation has no id")
 		}
 		if v, ok := f.get("description"); ok {
-			m.Description, _ = d.str(v.val)
+			m.Description, _ = d.str(v.val())
 		}
 		if v, ok := f.get("cost"); ok {
-			if c, ok := d.float(v.val); ok && c < 0 {
-				d.errorf(v.val, "want cost ≥ 0, got %v", c)
+			if c, ok := d.float(v.val()); ok && c < 0 {
+				d.errorf(v.val(), "want cost ≥ 0, got %v", c)
 			} else {
 				m.Cost = c
 			}
 		}
 		crewsNd, hasCrews := f.get("add_crews")
 		if v, ok := crewsNd, hasCrews; ok {
-			if n, ok := d.int(v.val); ok && (n < 1 || n > 1<<20) {
-				d.errorf(v.val, "want add_crews ≥ 1, got %d", n)
+			if n, ok := d.int(v.val()); ok && (n < 1 || n > 1<<20) {
+				d.errorf(v.val(), "want add_crews ≥ 1, got %d", n)
 			} else {
 				m.AddCrews = int(n)
 			}
@@ -45,11 +45,11 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		v, ok := f.get("patch")
 		switch {
 		case ok && hasCrews:
-			d.errorf(crewsNd.val, "a mitigation has a patch or add_crews, not both: make two mitigations")
+			d.errorf(crewsNd.val(), "a mitigation has a patch or add_crews, not both: make two mitigations")
 			continue
 		case ok:
-			m.patch = v.val
-			m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val, it.path.String())
+			m.patch = v.val()
+			m.Platform, _ = d.patchedPlatform(lf.platform, baseErrs, v.val(), it.path.String())
 			if m.Platform == nil {
 				continue
 			}

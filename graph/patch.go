@@ -29,7 +29,7 @@ func (d *decoder) applyPatch(base *platformSrc, nd node) *platformSrc {
 			continue
 		}
 		kind := strings.TrimSuffix(key, "s")
-		entries, _ := d.entries(v.val, kind)
+		entries, _ := d.entries(v.val(), kind)
 		target := &out.sites
 		if key == "services" {
 			target = &out.services
@@ -67,18 +67,18 @@ func patchEntries(d *decoder, base, patch []entrySrc, kind string) []entrySrc {
 		merged := entrySrc{nd: out[i].nd, id: p.id}
 		given := map[string]kv{}
 		for _, e := range p.kvs {
-			given[e.key] = e
+			given[e.key()] = e
 		}
 		for _, e := range out[i].kvs {
-			if pe, ok := given[e.key]; ok {
+			if pe, ok := given[e.key()]; ok {
 				merged.kvs = append(merged.kvs, pe)
-				delete(given, e.key)
+				delete(given, e.key())
 			} else {
 				merged.kvs = append(merged.kvs, e)
 			}
 		}
 		for _, e := range p.kvs {
-			if _, ok := given[e.key]; ok {
+			if _, ok := given[e.key()]; ok {
 				merged.kvs = append(merged.kvs, e)
 			}
 		}

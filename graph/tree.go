@@ -47,7 +47,10 @@ type tnode struct {
 	// text is the scalar's text (for the other kinds, the text of the
 	// node's first token, as goccy's GetToken gives it).
 	text string
-	kids []*tnode
+	// kidp points to the kids of a mapping, list, anchor, alias, tag or
+	// explicit key (see kids): most nodes are scalars, and a pointer is 8
+	// bytes where a slice is 24, on 5 million nodes for a large platform.
+	kidp *[]*tnode
 	// off:end are the bytes of a JSON node in its source's data; for a YAML
 	// node off is -1-i, where i indexes the goccy nodes of its source
 	// (source.origs). advised.go re-reads a platform or scenario as
@@ -101,41 +104,43 @@ func (c *converter) fromAST(n ast.Node, depth int) *tnode {
 		t.kind = kindLiteral
 	case *ast.MappingNode:
 		t.kind = kindMap
-		t.kids = make([]*tnode, 0, 2*len(n.Values))
+		kids := make([]*tnode, 0, 2*len(n.Values))
 		for _, mv := range n.Values {
 			if mv != nil {
-				t.kids = append(t.kids, c.pair(mv, depth)...)
+				kids = append(kids, c.pair(mv, depth)...)
 			}
 		}
+		t.setKids(kids)
 	case *ast.MappingValueNode:
 		t.kind = kindMap
-		t.kids = c.pair(n, depth)
+		t.setKids(c.pair(n, depth))
 	case *ast.SequenceNode:
 		t.kind = kindSeq
-		t.kids = make([]*tnode, len(n.Values))
+		kids := make([]*tnode, len(n.Values))
 		for i, v := range n.Values {
-			t.kids[i] = c.fromAST(v, depth+1)
+			kids[i] = c.fromAST(v, depth+1)
 		}
+		t.setKids(kids)
 	case *ast.AnchorNode:
 		t.kind = kindAnchor
 		seq := c.seq
 		c.seq++
-		t.kids = []*tnode{c.fromAST(n.Value, depth+1)}
+		t.setKids([]*tnode{c.fromAST(n.Value, depth+1)})
 		if n.Name != nil {
 			name := scalarTextAST(n.Name)
 			if prev, ok := c.anchors[name]; !ok || prev.seq < seq {
-				c.anchors[name] = anchorDef{seq, t.kids[0]}
+				c.anchors[name] = anchorDef{seq, t.kids()[0]}
 			}
 		}
 	case *ast.AliasNode:
 		t.kind = kindAlias
-		t.kids = []*tnode{c.fromAST(n.Value, depth+1)}
+		t.setKids([]*tnode{c.fromAST(n.Value, depth+1)})
 	case *ast.TagNode:
 		t.kind = kindTag
-		t.kids = []*tnode{c.fromAST(n.Value, depth+1)}
+		t.setKids([]*tnode{c.fromAST(n.Value, depth+1)})
 	case *ast.MappingKeyNode:
 		t.kind = kindMapKey
-		t.kids = []*tnode{c.fromAST(n.Value, depth+1)}
+		t.setKids([]*tnode{c.fromAST(n.Value, depth+1)})
 	case *ast.DocumentNode:
 		return c.fromAST(n.Body, depth+1)
 	default:
@@ -242,6 +247,19 @@ func scalarText(n *tnode) string {
 		return ""
 	}
 	return n.text
+}
+
+// kids returns the node's children (see kind).
+func (n *tnode) kids() []*tnode {
+	if n.kidp == nil {
+		return nil
+	}
+	return *n.kidp
+}
+
+// setKids sets the node's children.
+func (n *tnode) setKids(kids []*tnode) {
+	n.kidp = &kids
 }
 
 // is reports whether n is one of the kinds.

@@ -34,7 +34,7 @@ func TestYAMLNodesKeepTheirOrigin(t *testing.T) {
 		if line, col := nodeLineCol(o, 0); line != int(tn.line) || col != int(tn.col) {
 			t.Errorf("node %q at %d:%d: goccy node at %d:%d", tn.text, tn.line, tn.col, line, col)
 		}
-		for _, k := range tn.kids {
+		for _, k := range tn.kids() {
 			walk(k)
 		}
 	}
