@@ -195,7 +195,7 @@ func (s *stat) state() (StatState, error) {
 		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
 		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),
 	}
-	if s.hist.counts != nil {
+	if s.hist.rows != nil {
 		b, err := s.hist.encode(s.high)
 		if err != nil {
 			return st, fmt.Errorf("encode histogram: %w", err)
