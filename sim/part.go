@@ -175,6 +175,7 @@ func encodeStats(refs ...statRef) error {
 }
 
 func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
+	acc.fillZeros()
 	ss := ServiceState{
 		Touched: acc.touched, Affected: acc.affected, AllLost: acc.allLost, Unrecovered: acc.unrecovered,
 		RTOBreach: acc.rto, RPOBreach: acc.rpo, Partial: acc.partial, DegShedMs: acc.degShed,
