@@ -85,14 +85,24 @@ func (a *Aggregator) Add(o *Outcome) {
 	// Untouched services contribute zeros only; they are counted at once
 	// in Results from the number of trials each service was touched in.
 	rtoP1 := false
+	// Zeros are not recorded either (most touched services were never
+	// degraded, shed load or lost data): fillZeros counts them.
 	for _, s := range o.Touched {
 		acc := &a.svc[s]
 		acc.touched++
-		acc.down.add(o.Downtime[s])
-		acc.degraded.add(o.Degraded[s])
-		acc.shed.add(o.Shed[s])
+		if v := o.Downtime[s]; v != 0 {
+			acc.down.add(v)
+		}
+		if v := o.Degraded[s]; v != 0 {
+			acc.degraded.add(v)
+		}
+		if v := o.Shed[s]; v != 0 {
+			acc.shed.add(v)
+		}
 		acc.downBins[min(o.Downtime[s]/a.binMs, HistBins-1)]++
-		acc.degShed += o.DegradedShed[s]
+		if v := o.DegradedShed[s]; v != 0 {
+			acc.degShed += v
+		}
 		if o.Partial[s] {
 			acc.partial++
 		}
@@ -108,15 +118,18 @@ func (a *Aggregator) Add(o *Outcome) {
 		}
 		if o.AllLost[s] {
 			acc.allLost++
-		} else {
-			acc.loss.add(o.DataLoss[s])
+		} else if v := o.DataLoss[s]; v != 0 {
+			acc.loss.add(v)
 		}
 		if o.RTOBreach[s] {
 			acc.rto++
 			rtoP1 = rtoP1 || c.Services[s].Priority == 1
 		}
-		if rpo := c.Services[s].RPO; rpo >= 0 && (o.AllLost[s] || o.DataLoss[s] > rpo) {
-			acc.rpo++
+		// An RPO (≥ 0) is breached only by a loss above 0: look it up then.
+		if o.AllLost[s] || o.DataLoss[s] > 0 {
+			if rpo := c.Services[s].RPO; rpo >= 0 && (o.AllLost[s] || o.DataLoss[s] > rpo) {
+				acc.rpo++
+			}
 		}
 	}
 	a.full.add(o.FullRecovery)
@@ -143,6 +156,16 @@ func (a *Aggregator) Add(o *Outcome) {
 		}
 		a.curveUserBins[i][min(max((o.CurveUsers[i]+500_000)/1_000_000, 0), 1000)]++
 	}
+}
+
+// fillZeros records the zeros Add left out: every touched trial has one
+// downtime, degraded time and shed time, and one data loss unless all was
+// lost. It leaves the stats as if each zero had been added in its trial.
+func (acc *svcAcc) fillZeros() {
+	acc.down.addZeros(acc.touched - acc.down.n)
+	acc.degraded.addZeros(acc.touched - acc.degraded.n)
+	acc.shed.addZeros(acc.touched - acc.shed.n)
+	acc.loss.addZeros(acc.touched - acc.allLost - acc.loss.n)
 }
 
 func (acc *svcAcc) addCause(code int32) {
@@ -229,6 +252,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 	for s := range a.svc {
 		acc := &a.svc[s]
 		cs := &c.Services[s]
+		acc.fillZeros()
 		untouched := a.trials - acc.touched
 		acc.down.addZeros(untouched)
 		acc.degraded.addZeros(untouched)

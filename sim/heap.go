@@ -16,10 +16,12 @@ type event struct {
 
 // node is an event as the heap holds it: 16 bytes, four to a cache line,
 // so that sifting moves half the memory of a whole event. ord is seq<<8 |
-// kind, which orders ties by seq alone since seq is unique; gen and b wait
-// in eventHeap.more, indexed by seq.
+// kind; gen and b wait in eventHeap.more, indexed by seq. key is
+// t<<seqBits | seq, so that one comparison orders events by (t, seq), when
+// the horizon leaves room for it (below 2^40 ms, some 34 years); beyond, key
+// is t alone and ties fall to ord, which orders by seq since seq is unique.
 type node struct {
-	t   int64
+	key uint64
 	ord uint32
 	a   int32
 }
@@ -30,10 +32,6 @@ const seqBits = 24
 // Every sequence number a trial gives fits in a node (a negative constant
 // does not compile).
 const _ = uint(1<<seqBits - 1 - MaxEvents)
-
-func (x node) less(y node) bool {
-	return x.t < y.t || x.t == y.t && x.ord < y.ord
-}
 
 type eventMore struct {
 	gen uint32
@@ -46,6 +44,16 @@ type eventMore struct {
 type eventHeap struct {
 	nodes []node
 	more  []eventMore // by seq
+	wide  bool        // key is t alone
+	shift uint        // t = key >> shift
+}
+
+// newEventHeap returns a heap for events before horizon H.
+func newEventHeap(H int64) eventHeap {
+	if H > 1<<(64-seqBits) {
+		return eventHeap{wide: true}
+	}
+	return eventHeap{shift: seqBits}
 }
 
 func (h *eventHeap) reset() {
@@ -55,22 +63,30 @@ func (h *eventHeap) reset() {
 func (h *eventHeap) len() int { return len(h.nodes) }
 
 // minT returns the time of the next event; the heap must not be empty.
-func (h *eventHeap) minT() int64 { return h.nodes[0].t }
+func (h *eventHeap) minT() int64 { return int64(h.nodes[0].key >> h.shift) }
 
-// push adds e; e.seq must be below 1<<seqBits and unique in the heap's life
-// since its reset.
+// less orders nodes in a wide heap.
+func (x node) less(y node) bool {
+	return x.key < y.key || x.key == y.key && x.ord < y.ord
+}
+
+// push adds e, which must be at a time in [0, H); e.seq must be below
+// 1<<seqBits and unique in the heap's life since its reset.
 func (h *eventHeap) push(e event) {
 	for len(h.more) <= int(e.seq) {
 		h.more = append(h.more, eventMore{})
 	}
 	h.more[e.seq] = eventMore{gen: e.gen, b: e.b}
-	x := node{t: e.t, ord: e.seq<<8 | uint32(e.kind), a: e.a}
+	x := node{key: uint64(e.t), ord: e.seq<<8 | uint32(e.kind), a: e.a}
+	if !h.wide {
+		x.key = x.key<<seqBits | uint64(e.seq)
+	}
 	h.nodes = append(h.nodes, x)
 	s := h.nodes
 	i := len(s) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if !x.less(s[p]) {
+		if h.wide && !x.less(s[p]) || !h.wide && x.key >= s[p].key {
 			break
 		}
 		s[i] = s[p]
@@ -88,30 +104,81 @@ func (h *eventHeap) pop() event {
 	s = s[:n]
 	if n > 0 {
 		// Sift the hole at the root down, then fill it with the last node.
-		i := 0
-		for {
-			first := 4*i + 1
-			if first >= n {
-				break
-			}
-			m := first
-			for c := first + 1; c < min(first+4, n); c++ {
-				if s[c].less(s[m]) {
-					m = c
-				}
-			}
-			if !s[m].less(last) {
-				break
-			}
-			s[i] = s[m]
-			i = m
+		var i int
+		if h.wide {
+			i = siftWide(s, last)
+		} else {
+			i = sift(s, last.key)
 		}
 		s[i] = last
 	}
 	h.nodes = s
 	seq := top.ord >> 8
 	m := h.more[seq]
-	return event{t: top.t, seq: seq, kind: uint8(top.ord), gen: m.gen, a: top.a, b: m.b}
+	return event{t: int64(top.key >> h.shift), seq: seq, kind: uint8(top.ord), gen: m.gen, a: top.a, b: m.b}
+}
+
+// sift moves the hole at the root of s down to where a node of key k
+// belongs and returns its index. Keys are unique, so the smallest of the
+// children is found without branches that mispredict half the time.
+func sift(s []node, k uint64) int {
+	n := len(s)
+	i := 0
+	for {
+		first := 4*i + 1
+		var m int
+		var km uint64
+		if first+3 < n {
+			// A tournament; the borrow of x − y is 1 exactly when x < y.
+			c := s[first : first+4 : first+4]
+			k0, k1, k2, k3 := c[0].key, c[1].key, c[2].key, c[3].key
+			_, lt10 := bits.Sub64(k1, k0, 0)
+			_, lt32 := bits.Sub64(k3, k2, 0)
+			a, b := first+int(lt10), first+2+int(lt32)
+			ka, kb := min(k0, k1), min(k2, k3)
+			_, ltba := bits.Sub64(kb, ka, 0)
+			m = a ^ (a^b)&-int(ltba)
+			km = min(ka, kb)
+		} else {
+			if first >= n {
+				return i
+			}
+			m, km = first, s[first].key
+			for c := first + 1; c < n; c++ {
+				if x := s[c].key; x < km {
+					m, km = c, x
+				}
+			}
+		}
+		if km >= k {
+			return i
+		}
+		s[i] = s[m]
+		i = m
+	}
+}
+
+// siftWide is sift for a wide heap, whose keys may tie.
+func siftWide(s []node, last node) int {
+	n := len(s)
+	i := 0
+	for {
+		first := 4*i + 1
+		if first >= n {
+			return i
+		}
+		m := first
+		for c := first + 1; c < min(first+4, n); c++ {
+			if s[c].less(s[m]) {
+				m = c
+			}
+		}
+		if !s[m].less(last) {
+			return i
+		}
+		s[i] = s[m]
+		i = m
+	}
 }
 
 // rankQueue is the crew queue: a set of jobs ordered by their rank, kept

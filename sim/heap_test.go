@@ -14,25 +14,35 @@ func TestNodeSize(t *testing.T) {
 
 func TestEventHeapOrder(t *testing.T) {
 	// Pops come out in (t, seq) order whatever the push order, also when
-	// pops are interleaved with pushes.
-	rng := rand.New(rand.NewPCG(1, 2))
-	var h eventHeap
-	var last event
-	for i := range 1000 {
-		h.push(event{t: rng.Int64N(50), seq: uint32(i), kind: uint8(i), gen: uint32(3 * i), a: int32(-i), b: int32(i + 1)})
-		if i%7 != 0 {
-			continue
-		}
-		last = h.pop()
-		for h.len() > 0 {
-			e := h.pop()
-			if e.t < last.t || e.t == last.t && e.seq < last.seq {
-				t.Fatalf("after %d pushes: popped (%d, %d) after (%d, %d)", i+1, e.t, e.seq, last.t, last.seq)
+	// pops are interleaved with pushes, in a heap that packs (t, seq) in
+	// one key and in one for horizons too long for that.
+	for _, H := range []int64{50, 1 << 40, 1<<40 + 1, 1 << 62} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		h := newEventHeap(H)
+		var last event
+		for i := range 1000 {
+			at := H - 1 - rng.Int64N(50)
+			if i%2 == 0 {
+				at = rng.Int64N(min(H, 50))
 			}
-			if j := e.seq; e.kind != uint8(j) || e.gen != 3*j || e.a != -int32(j) || e.b != int32(j)+1 {
-				t.Fatalf("popped %+v: payload does not match its seq", e)
+			h.push(event{t: at, seq: uint32(i), kind: uint8(i), gen: uint32(3 * i), a: int32(-i), b: int32(i + 1)})
+			if i%7 != 0 {
+				continue
 			}
-			last = e
+			last = h.pop()
+			for h.len() > 0 {
+				if got := h.minT(); got < last.t {
+					t.Fatalf("H %d: next event at %d after one at %d", H, got, last.t)
+				}
+				e := h.pop()
+				if e.t < last.t || e.t == last.t && e.seq < last.seq {
+					t.Fatalf("H %d, after %d pushes: popped (%d, %d) after (%d, %d)", H, i+1, e.t, e.seq, last.t, last.seq)
+				}
+				if j := e.seq; e.kind != uint8(j) || e.gen != 3*j || e.a != -int32(j) || e.b != int32(j)+1 {
+					t.Fatalf("H %d: popped %+v: payload does not match its seq", H, e)
+				}
+				last = e
+			}
 		}
 	}
 }

@@ -175,6 +175,7 @@ func encodeStats(refs ...statRef) error {
 }
 
 func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
+	acc.fillZeros()
 	ss := ServiceState{
 		Touched: acc.touched, Affected: acc.affected, AllLost: acc.allLost, Unrecovered: acc.unrecovered,
 		RTOBreach: acc.rto, RPOBreach: acc.rpo, Partial: acc.partial, DegShedMs: acc.degShed,
@@ -195,7 +196,7 @@ func (s *stat) state() (StatState, error) {
 		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
 		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),
 	}
-	if s.hist.counts != nil {
+	if s.hist.rows != nil {
 		b, err := s.hist.encode(s.high)
 		if err != nil {
 			return st, fmt.Errorf("encode histogram: %w", err)

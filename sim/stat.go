@@ -7,8 +7,8 @@ import (
 )
 
 // histDigits is the HdrHistogram precision: 2 significant digits keep a
-// quantile within 1% of the truth with ~23 KB per histogram, allocated only
-// once a metric records a value above 0.
+// quantile within 1% of the truth with 1 KB per power of two the values
+// fall in (23 KB for all of a week), allocated only as values come.
 const histDigits = 2
 
 // stat accumulates a non-negative int64 metric over trials exactly: count,
@@ -22,7 +22,7 @@ type stat struct {
 	zeros        int64
 	min, max     int64
 	high         int64 // histogram's highest trackable value
-	hist         hist  // counts nil until a value above 0 is recorded
+	hist         hist  // rows nil until a value above 0 is recorded
 	// pend holds values not yet in hist: recording them in batches keeps
 	// each histogram's counts in cache for a while, which matters when a
 	// trial records into thousands of histograms.
@@ -48,7 +48,7 @@ func (s *stat) flush() {
 	if len(s.pend) == 0 {
 		return
 	}
-	if s.hist.counts == nil {
+	if s.hist.rows == nil {
 		s.hist = newHist(s.high)
 	}
 	for _, v := range s.pend {
@@ -103,8 +103,8 @@ func (s *stat) merge(o *stat) {
 	s.zeros += o.zeros
 	s.min = min(s.min, o.min)
 	s.max = max(s.max, o.max)
-	if o.hist.counts != nil {
-		if s.hist.counts == nil {
+	if o.hist.rows != nil {
+		if s.hist.rows == nil {
 			s.hist = newHist(s.high)
 		}
 		s.hist.add(&o.hist)
@@ -164,7 +164,7 @@ func (s *stat) quantile(q float64) int64 {
 	if rank <= s.zeros {
 		return 0
 	}
-	if s.hist.counts == nil {
+	if s.hist.rows == nil {
 		return s.max
 	}
 	// The histogram holds the values above 0 only.

@@ -201,6 +201,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
+	t.events = newEventHeap(c.Horizon)
 	t.phase = make([]uint8, nr)
 	t.gen = make([]uint32, nr)
 	t.powered = make([]bool, nr)
