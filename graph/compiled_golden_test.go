@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,7 +24,7 @@ var updateCompiled = flag.Bool("update-compiled", false, "rewrite testdata/compi
 // Compiled, with its platform, is encoded as JSON (every exported field,
 // positions included) and recorded as a SHA-256: the encodings run to
 // megabytes. With -update-compiled the golden file is rewritten; a mismatch
-// writes the encoding to the test's temporary directory for a diff.
+// writes the encoding to a temporary file, for a diff.
 func TestCompiledGolden(t *testing.T) {
 	type input struct {
 		name string
@@ -73,11 +72,15 @@ func TestCompiledGolden(t *testing.T) {
 			line := fmt.Sprintf("%s %s %d %s\n", in.name, sc.ID, len(enc), hex.EncodeToString(sum[:]))
 			got.WriteString(line)
 			if !*updateCompiled && !strings.Contains(readGolden(t), line) {
-				dump := filepath.Join(t.TempDir(), in.name+"."+sc.ID+".json")
-				if err := os.WriteFile(dump, enc, 0o644); err != nil {
+				// Kept after the test (not t.TempDir), to be diffed against
+				// the encoding the unchanged code writes.
+				dump, err := os.CreateTemp("", "compiled-"+in.name+"-"+sc.ID+"-*.json")
+				if err != nil {
 					t.Fatal(err)
 				}
-				t.Errorf("%s: scenario %s: compiled form differs from testdata/compiled.golden; got %s", in.name, sc.ID, line)
+				dump.Write(enc)
+				dump.Close()
+				t.Errorf("%s: scenario %s: compiled form differs from testdata/compiled.golden; got %s(encoding in %s)", in.name, sc.ID, line, dump.Name())
 			}
 		}
 	}
