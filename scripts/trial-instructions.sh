@@ -4,11 +4,12 @@
 # machine. Each case runs at N1 and N2 trials; the difference over
 # N2 − N1 leaves out the set-up (generating, loading, compiling).
 #   scripts/trial-instructions.sh gen-1000 gen-1000-load-carried
+#   BENCH=BenchmarkTrialAggregated scripts/trial-instructions.sh gen-1000
 # Needs valgrind. Go's asynchronous preemption signals crash callgrind,
 # hence GODEBUG; one P and no GC keep the counts steady.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N1=${N1:-50} N2=${N2:-250}
+N1=${N1:-50} N2=${N2:-250} BENCH=${BENCH:-BenchmarkTrial}
 bin=$(mktemp -d)/sim.test
 go test -c -o "$bin" ./sim
 cd sim
@@ -16,7 +17,7 @@ for c in "$@"; do
 	count() {
 		GODEBUG=asyncpreemptoff=1 GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind \
 			--callgrind-out-file=/dev/null "$bin" -test.run '^$' \
-			-test.bench "BenchmarkTrial\$/^$c\$" -test.benchtime "$1x" 2>&1 |
+			-test.bench "$BENCH\$/^$c\$" -test.benchtime "$1x" 2>&1 |
 			sed -n 's/.*Collected : //p'
 	}
 	a=$(count "$N1") b=$(count "$N2")
