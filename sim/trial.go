@@ -204,6 +204,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.events = newEventHeap(c.Horizon)
+	// Room for the events a trial usually schedules, a few per replica,
+	// so that warming up does not reallocate it in trial after trial.
+	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
 	t.phase = make([]uint8, nr)
 	t.gen = make([]uint32, nr)
 	t.powered = make([]bool, nr)
