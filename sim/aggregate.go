@@ -20,13 +20,19 @@ type causeCount struct {
 	count int64
 }
 
+// svcAcc is one service's accumulator. Add touches thousands of them per
+// trial, so the counters it writes share the first cache line, the stats
+// it records into come next, each starting a line, and the size is a
+// multiple of 64 bytes, which keeps every svcAcc of a slice aligned as the
+// first is (a slice that large starts a page).
 type svcAcc struct {
-	affected, allLost, unrecovered, rto, rpo, partial int64
+	touched                                           int64 // trials with any nonzero figure; the others count as zeros
+	affected, unrecovered, allLost, rto, rpo, partial int64
+	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
 	down, recovery, degraded, loss, shed              stat
-	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
-	touched                                           int64           // trials with any nonzero figure; the others count as zeros
-	degShed                                           int64           // Σ over trials of the shed time also degraded, ms
 	causes                                            []causeCount    // few per service: a slice beats a map here
+	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
+	_                                                 [8]byte
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -35,7 +41,8 @@ type Aggregator struct {
 	c      *graph.Compiled
 	grid   []int64
 	trials int64
-	binMs  int64 // downtime histogram bin width
+	rows   rowSlab // histogram rows for Add
+	binMs  int64   // downtime histogram bin width
 	svc    []svcAcc
 
 	full, userMilliHours, cost, peak, crew stat
@@ -91,13 +98,13 @@ func (a *Aggregator) Add(o *Outcome) {
 		acc := &a.svc[s]
 		acc.touched++
 		if v := o.Downtime[s]; v != 0 {
-			acc.down.add(v)
+			acc.down.add(v, &a.rows)
 		}
 		if v := o.Degraded[s]; v != 0 {
-			acc.degraded.add(v)
+			acc.degraded.add(v, &a.rows)
 		}
 		if v := o.Shed[s]; v != 0 {
-			acc.shed.add(v)
+			acc.shed.add(v, &a.rows)
 		}
 		acc.downBins[min(o.Downtime[s]/a.binMs, HistBins-1)]++
 		if v := o.DegradedShed[s]; v != 0 {
@@ -113,13 +120,13 @@ func (a *Aggregator) Add(o *Outcome) {
 				rec = H
 				acc.unrecovered++
 			}
-			acc.recovery.add(rec)
+			acc.recovery.add(rec, &a.rows)
 			acc.addCause(o.Cause[s])
 		}
 		if o.AllLost[s] {
 			acc.allLost++
 		} else if v := o.DataLoss[s]; v != 0 {
-			acc.loss.add(v)
+			acc.loss.add(v, &a.rows)
 		}
 		if o.RTOBreach[s] {
 			acc.rto++
@@ -132,14 +139,14 @@ func (a *Aggregator) Add(o *Outcome) {
 			}
 		}
 	}
-	a.full.add(o.FullRecovery)
+	a.full.add(o.FullRecovery, &a.rows)
 	if o.Unrecovered {
 		a.unrecovered++
 	}
-	a.userMilliHours.add(o.UserMilliHours)
-	a.cost.add(o.Cost)
-	a.peak.add(int64(o.PeakDown))
-	a.crew.add(o.CrewMs)
+	a.userMilliHours.add(o.UserMilliHours, &a.rows)
+	a.cost.add(o.Cost, &a.rows)
+	a.peak.add(int64(o.PeakDown), &a.rows)
+	a.crew.add(o.CrewMs, &a.rows)
 	if o.Deadlock {
 		a.deadlock++
 	}

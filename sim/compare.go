@@ -208,7 +208,7 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 						}
 						for m, metric := range CompareMetrics {
 							v := metric.value(c, o)
-							a.vals[i*nm+m].add(v)
+							a.vals[i*nm+m].add(v, nil)
 							if i == 0 {
 								first[m] = v
 							} else {

@@ -55,28 +55,47 @@ func histIndex(v int64) int {
 	return (b+1)<<(subMag-1) + int(v>>b) - subHalf
 }
 
-// row returns row r, allocating it.
-func (h *hist) row(r int) *[subHalf]int64 {
+// rowSlab hands out histogram rows from chunks of slabRows, so that an
+// aggregator whose histograms keep growing rows for rare values allocates
+// once in many trials, not in each.
+type rowSlab struct{ free [][subHalf]int64 }
+
+const slabRows = 64
+
+func (rs *rowSlab) get() *[subHalf]int64 {
+	if rs == nil {
+		return new([subHalf]int64)
+	}
+	if len(rs.free) == 0 {
+		rs.free = make([][subHalf]int64, slabRows)
+	}
+	r := &rs.free[0]
+	rs.free = rs.free[1:]
+	return r
+}
+
+// row returns row r, taking it from rs if it has none yet.
+func (h *hist) row(r int, rs *rowSlab) *[subHalf]int64 {
 	if h.rows[r] == nil {
-		h.rows[r] = new([subHalf]int64)
+		h.rows[r] = rs.get()
 	}
 	return h.rows[r]
 }
 
 // record counts v, which must be in [0, high].
-func (h *hist) record(v int64) {
+func (h *hist) record(v int64, rs *rowSlab) {
 	i := histIndex(v)
-	h.row(i >> (subMag - 1))[i&(subHalf-1)]++
+	h.row(i>>(subMag-1), rs)[i&(subHalf-1)]++
 	h.total++
 }
 
 // add adds o's counts to h's; both have the same geometry.
-func (h *hist) add(o *hist) {
+func (h *hist) add(o *hist, rs *rowSlab) {
 	for r, src := range o.rows {
 		if src == nil {
 			continue
 		}
-		dst := h.row(r)
+		dst := h.row(r, rs)
 		for j := range dst {
 			dst[j] += src[j]
 		}
@@ -175,7 +194,7 @@ func decodeHist(b []byte, high int64) (hist, error) {
 	}
 	for i, n := range snap.Counts {
 		if n != 0 {
-			h.row(i / subHalf)[i%subHalf] = n
+			h.row(i/subHalf, nil)[i%subHalf] = n
 		}
 	}
 	h.total = lib.TotalCount()

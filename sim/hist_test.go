@@ -40,12 +40,12 @@ func TestHistSameAsHdrHistogram(t *testing.T) {
 				if i%3 == 0 {
 					h, l = &b, lb
 				}
-				h.record(v)
+				h.record(v, nil)
 				if err := l.RecordValue(v); err != nil {
 					t.Fatal(err)
 				}
 			}
-			a.add(&b)
+			a.add(&b, nil)
 			la.Merge(lb)
 			if !slices.Equal(a.flat(), la.Export().Counts) || a.total != la.TotalCount() {
 				t.Fatalf("high %d, round %d: counts differ from HdrHistogram's", high, round)

@@ -191,7 +191,7 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 }
 
 func (s *stat) state() (StatState, error) {
-	s.flush()
+	s.flush(nil)
 	st := StatState{
 		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
 		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),

@@ -164,18 +164,14 @@ func (t *Trial) satisfied(s int32) bool {
 	if s == t.world.svcUp {
 		return true
 	}
-	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
-		d := &c.Deps[i]
-		if d.Soft {
-			continue
-		}
-		if d.Service >= 0 {
-			if !t.up[d.Service] {
+	for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+		if d >= 0 {
+			if !t.up[d] {
 				return false
 			}
 			continue
 		}
-		if t.anyUp(d) < d.Need {
+		if g := &c.Deps[-1-d]; t.anyUp(g) < g.Need {
 			return false
 		}
 	}

@@ -135,6 +135,12 @@ type Trial struct {
 	downSince  []int64
 	degSince   []int64
 
+	// hard lists each service's hard dependencies, hard[hardOff[s]:
+	// hardOff[s+1]]: the services, then -1-i for each hard any-group
+	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
+	// soft ones, for every service that may come up.
+	hardOff, hard []int32
+
 	// crews: hold start per job and the list of jobs held
 	holdStart []int64
 	holdPos   []int32
@@ -202,6 +208,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.events = newEventHeap(c.Horizon)
+	// Room for the events a trial usually schedules, a few per replica,
+	// so that warming up does not reallocate it in trial after trial.
+	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
 	t.phase = make([]uint8, nr)
 	t.gen = make([]uint32, nr)
 	t.powered = make([]bool, nr)
@@ -262,6 +271,21 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		for _, d := range c.Deps[c.DepOff[s]:c.DepOff[s+1]] {
 			t.hasSoft[s] = t.hasSoft[s] || d.Soft
 		}
+	}
+	t.hardOff = make([]int32, ns+1)
+	for s := range ns {
+		deps := c.Deps[c.DepOff[s]:c.DepOff[s+1]]
+		for _, d := range deps {
+			if !d.Soft && d.Service >= 0 {
+				t.hard = append(t.hard, d.Service)
+			}
+		}
+		for i, d := range deps {
+			if !d.Soft && d.Service < 0 {
+				t.hard = append(t.hard, -1-(c.DepOff[s]+int32(i)))
+			}
+		}
+		t.hardOff[s+1] = int32(len(t.hard))
 	}
 	t.toolsDown = make([]int32, ns)
 	t.touchedMk = make([]bool, ns)

@@ -1,0 +1,27 @@
+package sim
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestAccumulatorLayout holds svcAcc and stat to the cache-line layout
+// their comments promise.
+func TestAccumulatorLayout(t *testing.T) {
+	var acc svcAcc
+	tests := []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"stat size", unsafe.Sizeof(stat{}), 128},
+		{"stat hot part", unsafe.Offsetof(acc.down.sumHi), 64},
+		{"svcAcc size mod 64", unsafe.Sizeof(acc) % 64, 0},
+		{"svcAcc counters", unsafe.Offsetof(acc.down), 64},
+		{"recovery offset mod 64", unsafe.Offsetof(acc.recovery) % 64, 0},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %d, want %d", tt.name, tt.got, tt.want)
+		}
+	}
+}
