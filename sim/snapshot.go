@@ -52,14 +52,7 @@ func (t *Trial) scheduleStart(at int64, kind uint8, i, k int32) {
 		t.schedule(at, kind, i, k, 0)
 		return
 	}
-	if at >= t.H {
-		return
-	}
-	if t.seq >= MaxEvents {
-		t.overflow = true
-		return
-	}
-	t.seq++
+	t.numberEvent(at)
 }
 
 // takeSnapshot computes the settled state after the events every trial

@@ -469,15 +469,24 @@ func (t *Trial) uniform(entity, purpose, n uint64) float64 {
 
 // schedule queues an event; events at or after the horizon never happen.
 func (t *Trial) schedule(at int64, kind uint8, a, b int32, gen uint32) {
+	if t.numberEvent(at) {
+		t.events.push(event{t: at, seq: t.seq, kind: kind, a: a, b: b, gen: gen})
+	}
+}
+
+// numberEvent gives an event at time at the next sequence number, which
+// orders events of the same instant, and reports whether it happens: not
+// at or after the horizon, nor past MaxEvents (which ends the run).
+func (t *Trial) numberEvent(at int64) bool {
 	if at >= t.H {
-		return
+		return false
 	}
 	if t.seq >= MaxEvents {
 		t.overflow = true
-		return
+		return false
 	}
 	t.seq++
-	t.events.push(event{t: at, seq: t.seq, kind: kind, a: a, b: b, gen: gen})
+	return true
 }
 
 // Overflowed reports whether the last trial run scheduled more than
