@@ -71,10 +71,7 @@ var jsonCases = []string{
 // gives for the same text, positions included, on the edge cases and on
 // every testdata file written as JSON.
 func TestParseJSONMatchesGoccy(t *testing.T) {
-	cases := append([]string(nil), jsonCases...)
-	for _, name := range testdataAsJSON(t) {
-		cases = append(cases, name)
-	}
+	cases := append(append([]string(nil), jsonCases...), testdataAsJSON(t)...)
 	for i, text := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			got, ok := parseJSON([]byte(text))

@@ -259,14 +259,11 @@ func (a *Aggregator) Results(seed uint64) *Results {
 	for s := range a.svc {
 		acc := &a.svc[s]
 		cs := &c.Services[s]
-		acc.fillZeros()
-		untouched := a.trials - acc.touched
-		acc.down.addZeros(untouched)
-		acc.degraded.addZeros(untouched)
-		acc.shed.addZeros(untouched)
-		acc.loss.addZeros(untouched)
-		acc.downBins[0] += untouched
+		// Untouched trials had zeros everywhere: counting them as touched
+		// lets fillZeros add their zeros with the rest.
+		acc.downBins[0] += a.trials - acc.touched
 		acc.touched = a.trials
+		acc.fillZeros()
 		sr := ServiceResult{
 			ID: cs.ID, Users: cs.Users, Priority: int(cs.Priority),
 			PAffected:    float64(acc.affected) / n,

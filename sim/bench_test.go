@@ -1,13 +1,11 @@
 package sim
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"testing"
 
 	"github.com/dominosim/domino/graph"
-	"github.com/dominosim/domino/synth"
 )
 
 // sinkOutcome keeps the benchmark's result alive.
@@ -15,15 +13,7 @@ var sinkOutcome *Outcome
 
 func generated(b *testing.B, services, sites int) *graph.Compiled {
 	b.Helper()
-	y, err := synth.Generate(synth.Options{Services: services, Sites: sites, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc := f.Scenario("fire")
+	sc := genFile(b, services, sites, 1).Scenario("fire")
 	if sc == nil {
 		b.Fatal("generated file has no fire scenario")
 	}

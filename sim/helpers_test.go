@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"reflect"
@@ -8,7 +9,34 @@ import (
 	"testing"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/synth"
 )
+
+// genFile loads a platform of domino gen (its scenarios fire and random).
+func genFile(t testing.TB, services, sites int, seed uint64) *graph.File {
+	t.Helper()
+	y, err := synth.Generate(synth.Options{Services: services, Sites: sites, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// compileAll compiles every scenario of f into cases, as prefix/id.
+func compileAll(t testing.TB, cases map[string]*graph.Compiled, prefix string, f *graph.File) {
+	t.Helper()
+	for _, sc := range f.Scenarios {
+		c, err := graph.Compile(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[prefix+"/"+sc.ID] = c
+	}
+}
 
 // compile loads a YAML scenario file from text and compiles its scenario id
 // (the first when id is "").

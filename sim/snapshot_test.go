@@ -1,14 +1,12 @@
 package sim
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
-	"github.com/dominosim/domino/synth"
 )
 
 // snapshotCases are the scenarios the snapshot is checked on: generated
@@ -21,34 +19,15 @@ func snapshotCases(t *testing.T) map[string]*graph.Compiled {
 		if testing.Short() && g.services > 200 {
 			continue
 		}
-		y, err := synth.Generate(synth.Options{Services: g.services, Sites: g.sites, Seed: uint64(g.services)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, sc := range f.Scenarios {
-			c, err := graph.Compile(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cases[fmt.Sprintf("gen-%d/%s", g.services, sc.ID)] = c
-		}
+		f := genFile(t, g.services, g.sites, uint64(g.services))
+		compileAll(t, cases, fmt.Sprintf("gen-%d", g.services), f)
 	}
 	for _, name := range scenarios.Names() {
 		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, sc := range f.Scenarios {
-			c, err := graph.Compile(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cases[name+"/"+sc.ID] = c
-		}
+		compileAll(t, cases, name, f)
 	}
 	for name, yaml := range map[string]string{
 		// A fire at 0 with a stage that may come at 0 too, and an isolate
@@ -147,15 +126,7 @@ func TestSnapshotSameAsPlain(t *testing.T) {
 func TestSnapshotUsedForFire(t *testing.T) {
 	// The generated fire is at t = 0 for sure: every trial must start from
 	// the snapshot (or the optimisation is silently off).
-	y, err := synth.Generate(synth.Options{Services: 60, Sites: 3, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := graph.Compile(f.Scenario("fire"))
+	c, err := graph.Compile(genFile(t, 60, 3, 1).Scenario("fire"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,9 +19,6 @@ func (w *wide) addMul(a, b int64) {
 // guarantees the quotient fits in 63 bits (a shed integral divided by its
 // load is at most the horizon).
 func (w wide) div(d int64) (int64, float64) {
-	if w == (wide{}) {
-		return 0, 0 // most services shed nothing: skip the division
-	}
 	q, r := bits.Div64(w.hi, w.lo, uint64(d))
 	exact := float64(q) + float64(r)/float64(d)
 	if r >= uint64(d)-r {
