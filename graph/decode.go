@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dominosim/domino/internal/slab"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 )
@@ -85,48 +86,21 @@ func (p *keyPath) String() string {
 	return b.String()
 }
 
-// decodeSlab is how many keyPaths or kvs the decoder allocates at once.
-const decodeSlab = 4096
-
 // joinPath returns the path of key in the mapping at path. Paths come from
 // a slab: every key and list entry of a file has one, millions for a large
 // platform, and allocating them one by one was a fifth of the loader's
 // allocations.
 func (d *decoder) joinPath(path *keyPath, key string) *keyPath {
-	p := d.newPath()
+	p := d.paths.New()
 	*p = keyPath{parent: path, key: key, index: -1}
 	return p
 }
 
 // indexPath returns the path of entry i of the list at path.
 func (d *decoder) indexPath(path *keyPath, i int) *keyPath {
-	p := d.newPath()
+	p := d.paths.New()
 	*p = keyPath{parent: path, index: i}
 	return p
-}
-
-func (d *decoder) newPath() *keyPath {
-	if len(d.pathSlab) == 0 {
-		d.pathSlab = make([]keyPath, decodeSlab)
-	}
-	p := &d.pathSlab[0]
-	d.pathSlab = d.pathSlab[1:]
-	return p
-}
-
-// kvs returns an empty slice with room for n keys, from a slab. Its
-// capacity is n, so that appending beyond it copies rather than overwrite
-// the next mapping's keys.
-func (d *decoder) kvs(n int) []kv {
-	if n > decodeSlab/4 {
-		return make([]kv, 0, n)
-	}
-	if len(d.kvSlab) < n {
-		d.kvSlab = make([]kv, decodeSlab)
-	}
-	out := d.kvSlab[:0:n]
-	d.kvSlab = d.kvSlab[n:]
-	return out
 }
 
 // pos returns the position of the node: for a mapping, that of its first key.
@@ -235,9 +209,9 @@ type decoder struct {
 	suggested           map[string]string // unknown id → its suggestion
 	// known caches the ids of each platform built, for checkRefs.
 	known map[*Platform]*knownIDs
-	// pathSlab and kvSlab are where joinPath and kvs take from.
-	pathSlab []keyPath
-	kvSlab   []kv
+	// paths and kvs are where joinPath, indexPath and mapping take from.
+	paths slab.Slab[keyPath]
+	kvs   slab.Slab[kv]
 	// yamlOnly turns parseJSON off, for tests that compare it with goccy.
 	yamlOnly bool
 }
@@ -343,7 +317,7 @@ func (d *decoder) mappingDepth(nd node, want string, depth int) ([]kv, bool) {
 		return nil, false
 	}
 	pairs := r.n.kids()
-	own := d.kvs(len(pairs) / 2)
+	own := d.kvs.Make(len(pairs) / 2)[:0]
 	var merged []kv
 	var seen map[string]node
 	if len(pairs) > 2*smallMapping {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/dominosim/domino/internal/slab"
 	"github.com/goccy/go-yaml/token"
 )
 
@@ -53,8 +54,6 @@ func looksLikeJSON(data []byte) bool {
 	return false
 }
 
-const jsonSlab = 4096
-
 type jsonParser struct {
 	data []byte
 	text string // data's bytes as a string, for substrings without copies
@@ -62,10 +61,10 @@ type jsonParser struct {
 	// line and col are the position of byte mark.
 	line, col int32
 	mark      int
-	nodes     []tnode    // the slab new nodes come from
-	kids      []*tnode   // the slab kids slices come from
-	heads     [][]*tnode // the slab tnode.kidp points into
-	stack     []*tnode   // kids of the open containers
+	nodes     slab.Slab[tnode]
+	kids      slab.Slab[*tnode]   // for the kids of each container
+	heads     slab.Slab[[]*tnode] // what tnode.kidp points to
+	stack     []*tnode            // kids of the open containers
 }
 
 // at returns the line and rune column of byte i, which is at or after mark.
@@ -89,11 +88,7 @@ func (p *jsonParser) at(i int) (int32, int32) {
 }
 
 func (p *jsonParser) node(k kind, start int) *tnode {
-	if len(p.nodes) == 0 {
-		p.nodes = make([]tnode, jsonSlab)
-	}
-	n := &p.nodes[0]
-	p.nodes = p.nodes[1:]
+	n := p.nodes.New()
 	n.kind = k
 	n.line, n.col = p.at(start)
 	n.off, n.end = int32(start), int32(start)
@@ -107,16 +102,8 @@ func (p *jsonParser) keep(from int) *[]*tnode {
 	if n == 0 {
 		return nil
 	}
-	if len(p.kids) < n {
-		p.kids = make([]*tnode, max(n, jsonSlab))
-	}
-	if len(p.heads) == 0 {
-		p.heads = make([][]*tnode, jsonSlab)
-	}
-	out := &p.heads[0]
-	p.heads = p.heads[1:]
-	*out = p.kids[:n:n]
-	p.kids = p.kids[n:]
+	out := p.heads.New()
+	*out = p.kids.Make(n)
 	copy(*out, p.stack[from:])
 	p.stack = p.stack[:from]
 	return out

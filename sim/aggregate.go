@@ -57,7 +57,7 @@ type Aggregator struct {
 // NewAggregator returns an empty aggregator for c's outcomes on grid.
 func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
-	a := &Aggregator{c: c, grid: grid, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
+	a := &Aggregator{c: c, grid: grid, rows: rowSlab{Chunk: rowChunk}, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
 	for s := range a.svc {
 		a.svc[s].down = newStat(H)
 		a.svc[s].recovery = newStat(H)

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/dominosim/domino/internal/slab"
 )
 
 // hist is a log-linear histogram with exactly the geometry and quantiles of
@@ -55,29 +56,18 @@ func histIndex(v int64) int {
 	return (b+1)<<(subMag-1) + int(v>>b) - subHalf
 }
 
-// rowSlab hands out histogram rows from chunks of slabRows, so that an
-// aggregator whose histograms keep growing rows for rare values allocates
-// once in many trials, not in each.
-type rowSlab struct{ free [][subHalf]int64 }
+// rowSlab hands out histogram rows, so that an aggregator whose histograms
+// keep growing rows for rare values allocates once in many trials, not in
+// each; a nil one allocates each row.
+type rowSlab = slab.Slab[[subHalf]int64]
 
-const slabRows = 64
-
-func (rs *rowSlab) get() *[subHalf]int64 {
-	if rs == nil {
-		return new([subHalf]int64)
-	}
-	if len(rs.free) == 0 {
-		rs.free = make([][subHalf]int64, slabRows)
-	}
-	r := &rs.free[0]
-	rs.free = rs.free[1:]
-	return r
-}
+// rowChunk is the rows a rowSlab allocates at once: 64 KB.
+const rowChunk = 64
 
 // row returns row r, taking it from rs if it has none yet.
 func (h *hist) row(r int, rs *rowSlab) *[subHalf]int64 {
 	if h.rows[r] == nil {
-		h.rows[r] = rs.get()
+		h.rows[r] = rs.New()
 	}
 	return h.rows[r]
 }
