@@ -43,6 +43,7 @@ type Aggregator struct {
 	trials int64
 	rows   rowSlab // histogram rows for Add
 	binMs  int64   // downtime histogram bin width
+	bin    divider // by binMs
 	svc    []svcAcc
 
 	full, userMilliHours, cost, peak, crew stat
@@ -58,6 +59,7 @@ type Aggregator struct {
 func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
 	a := &Aggregator{c: c, grid: grid, rows: rowSlab{Chunk: rowChunk}, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
+	a.bin = newDivider(a.binMs)
 	for s := range a.svc {
 		a.svc[s].down = newStat(H)
 		a.svc[s].recovery = newStat(H)
@@ -106,7 +108,7 @@ func (a *Aggregator) Add(o *Outcome) {
 		if v := o.Shed[s]; v != 0 {
 			acc.shed.add(v, &a.rows)
 		}
-		acc.downBins[min(o.Downtime[s]/a.binMs, HistBins-1)]++
+		acc.downBins[min(a.bin.div(o.Downtime[s]), HistBins-1)]++
 		if v := o.DegradedShed[s]; v != 0 {
 			acc.degShed += v
 		}

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/dominosim/domino/graph"
@@ -123,4 +124,31 @@ func BenchmarkRun(b *testing.B) {
 		}
 		b.ReportMetric(float64(trials)*float64(b.N)/b.Elapsed().Seconds(), "trials/s")
 	})
+}
+
+// BenchmarkAggregate times Aggregator.Add alone, on outcomes recorded
+// beforehand: the share of a trial's cost that is aggregation.
+func BenchmarkAggregate(b *testing.B) {
+	for _, tc := range benchCases[:2] {
+		b.Run(tc.name, func(b *testing.B) {
+			c := tc.c(b)
+			grid := Grid(c.Horizon, GridPoints)
+			tr := NewTrial(c, grid)
+			outs := make([]*Outcome, 64)
+			for i := range outs {
+				o := tr.Run(1, i)
+				outs[i] = cloneOutcome(o)
+				outs[i].Touched = slices.Clone(o.Touched) // in the trial's order
+			}
+			agg := NewAggregator(c, grid)
+			for i := range 1000 {
+				agg.Add(outs[i%len(outs)])
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				agg.Add(outs[i%len(outs)])
+			}
+		})
+	}
 }

@@ -53,8 +53,14 @@ func (t *Trial) finish() {
 	}
 	var userMsHi, userMsLo uint64
 	var degUserMs, cost float64
+	// Touched was listed in the order services were first touched; list
+	// it again in ascending order, on the way.
+	o.Touched = o.Touched[:0]
 	for s := range c.Services {
 		cs := &c.Services[s]
+		if t.touchedMk[s] {
+			o.Touched = append(o.Touched, int32(s))
+		}
 		if !t.up[s] {
 			d := H - t.downSince[s]
 			o.Downtime[s] += d

@@ -193,7 +193,7 @@ func cloneOutcome(o *Outcome) *Outcome {
 	c.Downtime, c.Degraded, c.FirstDown, c.LastUp = slices.Clone(o.Downtime), slices.Clone(o.Degraded), slices.Clone(o.FirstDown), slices.Clone(o.LastUp)
 	c.DownAtEnd, c.DataLoss, c.AllLost, c.Cause = slices.Clone(o.DownAtEnd), slices.Clone(o.DataLoss), slices.Clone(o.AllLost), slices.Clone(o.Cause)
 	c.RTOBreach, c.Shed, c.Partial, c.DegradedShed = slices.Clone(o.RTOBreach), slices.Clone(o.Shed), slices.Clone(o.Partial), slices.Clone(o.DegradedShed)
-	c.Touched = slices.Sorted(slices.Values(o.Touched))
+	c.Touched = append([]int32(nil), o.Touched...) // nil when empty, like a first trial's
 	c.CurveUp, c.CurveUsers = slices.Clone(o.CurveUp), slices.Clone(o.CurveUsers)
 	return &c
 }
@@ -208,7 +208,10 @@ func checkOutcome(t *testing.T, c *graph.Compiled, o *Outcome, text string) {
 		t.Fatalf("trial %d: %s\n%s", o.Trial, fmt.Sprintf(format, args...), text)
 	}
 	touched := make([]bool, len(c.Services))
-	for _, s := range o.Touched {
+	for i, s := range o.Touched {
+		if i > 0 && s <= o.Touched[i-1] {
+			fail("Touched is not in ascending order: %v", o.Touched)
+		}
 		touched[s] = true
 	}
 	var maxUsers int64

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -339,5 +340,32 @@ func TestUnrelatedServiceKeepsDraws(t *testing.T) {
 	}
 	if !strings.Contains(more.Services[len(more.Services)-1].ID, "unrelated") {
 		t.Fatal("extra service not compiled")
+	}
+}
+
+func TestDividerExact(t *testing.T) {
+	// Exhaustive near multiples of d and at the ends of the range, for
+	// divisors small, odd, powers of two and huge.
+	for _, d := range []int64{1, 2, 3, 7, 1 << 20, 7_200_000, 1_000_003, 1<<62 + 1, math.MaxInt64} {
+		v := newDivider(d)
+		check := func(n int64) {
+			if n < 0 {
+				return
+			}
+			if got, want := v.div(n), n/d; got != want {
+				t.Fatalf("%d / %d: got %d, want %d", n, d, got, want)
+			}
+		}
+		for k := int64(0); k < 1000; k++ {
+			// k·d may overflow for large d: check skips what turns negative.
+			for _, n := range []int64{k * d, k*d - 1, k*d + 1, math.MaxInt64 - k, k} {
+				check(n)
+			}
+		}
+		rng := rand.New(rand.NewPCG(uint64(d), 3))
+		for range 100_000 {
+			check(rng.Int64())
+			check(rng.Int64N(1 << 33))
+		}
 	}
 }

@@ -32,8 +32,9 @@ type Outcome struct {
 	// degraded, in ms: the part of Shed whose users were counted as degraded.
 	DegradedShed []int64
 	// Touched lists the services with any nonzero figure in this trial
-	// (down, degraded, partial or losing data), in no particular order;
-	// every other service's figures are all zero.
+	// (down, degraded, partial or losing data), in ascending order, which
+	// lets a consumer walk its own per-service memory forwards; every
+	// other service's figures are all zero.
 	Touched []int32
 
 	// Platform.
