@@ -28,6 +28,9 @@ func (t *Trial) decide() {
 	t.gateList = t.gateList[:0]
 
 	for _, u := range t.wentUp {
+		if t.rev[u]&(revStart|revTool) == 0 {
+			continue
+		}
 		// Replicas waiting for u to start.
 		for _, s := range c.RevStart[c.RevStartOff[u]:c.RevStartOff[u+1]] {
 			if t.firstMissingNeed(s) >= 0 {

@@ -343,8 +343,10 @@ func (t *Trial) account() {
 		if t.up[s] {
 			delta = -1
 		}
-		for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
-			t.toolsDown[d] += delta
+		if t.rev[s]&revTool != 0 {
+			for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
+				t.toolsDown[d] += delta
+			}
 		}
 		cs := &c.Services[s]
 		if t.up[s] {
@@ -516,6 +518,9 @@ func (t *Trial) updateDegraded() {
 	for _, list := range [2][]int32{t.wentUp, t.wentDown} {
 		for _, s := range list {
 			t.checkDegraded(s)
+			if t.rev[s]&revSoft == 0 {
+				continue
+			}
 			for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
 				t.checkDegraded(d)
 			}

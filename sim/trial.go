@@ -141,6 +141,10 @@ type Trial struct {
 	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
+	// rev says which of a service's reverse lists (RevStart, RevTool,
+	// RevSoft) are not empty: most are, and one byte is cheaper to test
+	// than an empty list is to slice, for every service that changes.
+	rev []uint8
 
 	// crews: hold start per job and the list of jobs held
 	holdStart []int64
@@ -273,6 +277,18 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			t.hasSoft[s] = t.hasSoft[s] || d.Soft
 		}
 	}
+	t.rev = make([]uint8, ns)
+	for u := range ns {
+		if c.RevStartOff[u] < c.RevStartOff[u+1] {
+			t.rev[u] |= revStart
+		}
+		if c.RevToolOff[u] < c.RevToolOff[u+1] {
+			t.rev[u] |= revTool
+		}
+		if c.RevSoftOff[u] < c.RevSoftOff[u+1] {
+			t.rev[u] |= revSoft
+		}
+	}
 	t.hardOff = make([]int32, ns+1)
 	for s := range ns {
 		deps := c.Deps[c.DepOff[s]:c.DepOff[s+1]]
@@ -319,6 +335,13 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.makeInitial()
 	return t
 }
+
+// Bits of Trial.rev.
+const (
+	revStart uint8 = 1 << iota
+	revTool
+	revSoft
+)
 
 // initial holds the state at t = 0 of the slices whose start is not all
 // zero, computed once, so that reset is a few memory copies.
