@@ -28,7 +28,7 @@ func (t *Trial) decide() {
 	t.gateList = t.gateList[:0]
 
 	for _, u := range t.wentUp {
-		if t.rev[u]&(revStart|revTool) == 0 {
+		if t.lists[u]&(hasRevStart|hasRevTool) == 0 {
 			continue
 		}
 		// Replicas waiting for u to start.
@@ -48,8 +48,10 @@ func (t *Trial) decide() {
 			if !t.toolsUp(s) {
 				continue
 			}
-			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
-				if t.phase[r] == phCrew {
+			lo := c.RepOff[s]
+			for i, ph := range t.phase[lo:c.RepOff[s+1]] {
+				if ph == phCrew {
+					r := lo + int32(i)
 					t.queue.remove(graph.JobRestart(r))
 					t.startRestart(r, false)
 				}

@@ -278,6 +278,9 @@ func (t *Trial) raise() {
 
 func (t *Trial) pushDownDependents(w []int32, x int32) []int32 {
 	c := t.c
+	if t.lists[x]&hasRevHard == 0 {
+		return w
+	}
 	for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
 		if !t.up[d] && t.baseOK[d] {
 			w = append(w, d)
@@ -343,7 +346,7 @@ func (t *Trial) account() {
 		if t.up[s] {
 			delta = -1
 		}
-		if t.rev[s]&revTool != 0 {
+		if t.lists[s]&hasRevTool != 0 {
 			for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
 				t.toolsDown[d] += delta
 			}
@@ -518,7 +521,7 @@ func (t *Trial) updateDegraded() {
 	for _, list := range [2][]int32{t.wentUp, t.wentDown} {
 		for _, s := range list {
 			t.checkDegraded(s)
-			if t.rev[s]&revSoft == 0 {
+			if t.lists[s]&hasRevSoft == 0 {
 				continue
 			}
 			for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {

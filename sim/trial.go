@@ -141,10 +141,10 @@ type Trial struct {
 	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
-	// rev says which of a service's reverse lists (RevStart, RevTool,
-	// RevSoft) are not empty: most are, and one byte is cheaper to test
-	// than an empty list is to slice, for every service that changes.
-	rev []uint8
+	// lists says which of a service's lists of the compiled graph are
+	// not empty: most are, and one byte is cheaper to test than an empty
+	// list is to slice, for every service that changes.
+	lists []uint8
 
 	// crews: hold start per job and the list of jobs held
 	holdStart []int64
@@ -277,16 +277,15 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			t.hasSoft[s] = t.hasSoft[s] || d.Soft
 		}
 	}
-	t.rev = make([]uint8, ns)
+	t.lists = make([]uint8, ns)
 	for u := range ns {
-		if c.RevStartOff[u] < c.RevStartOff[u+1] {
-			t.rev[u] |= revStart
-		}
-		if c.RevToolOff[u] < c.RevToolOff[u+1] {
-			t.rev[u] |= revTool
-		}
-		if c.RevSoftOff[u] < c.RevSoftOff[u+1] {
-			t.rev[u] |= revSoft
+		for _, l := range []struct {
+			off []int32
+			bit uint8
+		}{{c.StartOff, hasStart}, {c.RevStartOff, hasRevStart}, {c.RevToolOff, hasRevTool}, {c.RevSoftOff, hasRevSoft}, {c.RevHardOff, hasRevHard}} {
+			if l.off[u] < l.off[u+1] {
+				t.lists[u] |= l.bit
+			}
 		}
 	}
 	t.hardOff = make([]int32, ns+1)
@@ -336,11 +335,13 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	return t
 }
 
-// Bits of Trial.rev.
+// Bits of Trial.lists: the service's list is not empty.
 const (
-	revStart uint8 = 1 << iota
-	revTool
-	revSoft
+	hasStart    uint8 = 1 << iota // Start: its start needs
+	hasRevStart                   // RevStart: services it is a start need of
+	hasRevTool                    // RevTool: services it is tooling of
+	hasRevSoft                    // RevSoft: its soft dependents
+	hasRevHard                    // RevHard: its hard dependents
 )
 
 // initial holds the state at t = 0 of the slices whose start is not all
@@ -934,6 +935,9 @@ func (t *Trial) toolsUp(s int32) bool { return t.toolsDown[s] == 0 }
 // firstMissingNeed returns the first start need of s that is down, or -1.
 func (t *Trial) firstMissingNeed(s int32) int32 {
 	c := t.c
+	if t.lists[s]&hasStart == 0 {
+		return -1
+	}
 	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
 		if !t.up[u] {
 			return u
