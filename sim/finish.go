@@ -38,7 +38,7 @@ func (t *Trial) finish() {
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
 	}
-	for s := range c.Services {
+	for _, s := range t.loaded {
 		// Close every impact segment at H.
 		if d := H - t.segSince[s]; t.segLack[s] > 0 && d > 0 {
 			t.shedNum[s].addMul(t.segLack[s], d)
@@ -48,19 +48,21 @@ func (t *Trial) finish() {
 			o.Partial[s] = true
 		}
 		if t.segLack[s] > 0 {
-			t.markTouched(int32(s))
+			t.markTouched(s)
 		}
 	}
 	var userMsHi, userMsLo uint64
 	var degUserMs, cost float64
 	// Touched was listed in the order services were first touched; list
-	// it again in ascending order, on the way.
+	// it again in ascending order, on the way. An untouched service adds
+	// zeros below (it is up, not degraded, never shed): skip it.
 	o.Touched = o.Touched[:0]
 	for s := range c.Services {
-		cs := &c.Services[s]
-		if t.touchedMk[s] {
-			o.Touched = append(o.Touched, int32(s))
+		if !t.touchedMk[s] {
+			continue
 		}
+		o.Touched = append(o.Touched, int32(s))
+		cs := &c.Services[s]
 		if !t.up[s] {
 			d := H - t.downSince[s]
 			o.Downtime[s] += d

@@ -121,6 +121,8 @@ type Trial struct {
 	// the world's perfect service, which never lacks capacity.
 	load []int64
 	mode []graph.Mode
+	// loaded lists the services with a load: only they can shed.
+	loaded []int32
 
 	// The impact segment of each service since segSince: capacity lacking
 	// (load − c, when up) and degraded. Integrals of lack are kept in
@@ -255,6 +257,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.mode = make([]graph.Mode, ns)
 	for s := range c.Services {
 		t.load[s], t.mode[s] = c.Services[s].Load, c.Services[s].Mode
+		if t.load[s] > 0 {
+			t.loaded = append(t.loaded, int32(s))
+		}
 	}
 	t.segDeg = make([]bool, ns)
 	t.segLack = make([]int64, ns)
