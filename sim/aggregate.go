@@ -96,49 +96,50 @@ func (a *Aggregator) Add(o *Outcome) {
 	rtoP1 := false
 	// Zeros are not recorded either (most touched services were never
 	// degraded, shed load or lost data): fillZeros counts them.
+	// The figures resliced to one length, so that one comparison bounds
+	// every index below.
+	n := len(a.svc)
+	svc := a.svc[:n]
+	down, degraded, shed, degShed := o.Downtime[:n], o.Degraded[:n], o.Shed[:n], o.DegradedShed[:n]
+	first, last, atEnd, cause := o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n]
+	allLost, loss, rto, partial := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n]
 	for _, s := range o.Touched {
-		acc := &a.svc[s]
-		acc.touched++
-		if v := o.Downtime[s]; v != 0 {
-			acc.down.add(v, &a.rows)
+		if uint(s) >= uint(n) {
+			panic("sim: touched service out of range")
 		}
-		if v := o.Degraded[s]; v != 0 {
+		acc := &svc[s]
+		acc.touched++
+		d := down[s]
+		if d != 0 {
+			acc.down.add(d, &a.rows)
+		}
+		acc.downBins[min(a.bin.div(d), HistBins-1)]++
+		if v := degraded[s]; v != 0 {
 			acc.degraded.add(v, &a.rows)
 		}
-		if v := o.Shed[s]; v != 0 {
+		if v := shed[s]; v != 0 {
 			acc.shed.add(v, &a.rows)
+			acc.degShed += degShed[s]
 		}
-		acc.downBins[min(a.bin.div(o.Downtime[s]), HistBins-1)]++
-		if v := o.DegradedShed[s]; v != 0 {
-			acc.degShed += v
-		}
-		if o.Partial[s] {
+		if partial[s] {
 			acc.partial++
 		}
-		if o.FirstDown[s] >= 0 {
+		if first[s] >= 0 {
 			acc.affected++
-			rec := o.LastUp[s]
-			if o.DownAtEnd[s] {
+			rec := last[s]
+			if atEnd[s] {
 				rec = H
 				acc.unrecovered++
 			}
 			acc.recovery.add(rec, &a.rows)
-			acc.addCause(o.Cause[s])
+			acc.addCause(cause[s])
 		}
-		if o.AllLost[s] {
-			acc.allLost++
-		} else if v := o.DataLoss[s]; v != 0 {
-			acc.loss.add(v, &a.rows)
+		if allLost[s] || loss[s] > 0 {
+			a.addLoss(acc, s, allLost[s], loss[s])
 		}
-		if o.RTOBreach[s] {
+		if rto[s] {
 			acc.rto++
 			rtoP1 = rtoP1 || c.Services[s].Priority == 1
-		}
-		// An RPO (≥ 0) is breached only by a loss above 0: look it up then.
-		if o.AllLost[s] || o.DataLoss[s] > 0 {
-			if rpo := c.Services[s].RPO; rpo >= 0 && (o.AllLost[s] || o.DataLoss[s] > rpo) {
-				acc.rpo++
-			}
 		}
 	}
 	a.full.add(o.FullRecovery, &a.rows)
@@ -155,13 +156,13 @@ func (a *Aggregator) Add(o *Outcome) {
 	if rtoP1 {
 		a.rtoP1++
 	}
-	n := int64(len(c.Services))
+	ns := int64(n)
 	for i := range a.grid {
 		up := int64(o.CurveUp[i])
 		a.curveUpSum[i] += up
 		a.curveUsersSum[i] += o.CurveUsers[i]
-		if n > 0 {
-			a.curveUpBins[i][(up*1000+n/2)/n]++
+		if ns > 0 {
+			a.curveUpBins[i][(up*1000+ns/2)/ns]++
 		}
 		a.curveUserBins[i][min(max((o.CurveUsers[i]+500_000)/1_000_000, 0), 1000)]++
 	}
@@ -175,6 +176,19 @@ func (acc *svcAcc) fillZeros() {
 	acc.degraded.addZeros(acc.touched - acc.degraded.n)
 	acc.shed.addZeros(acc.touched - acc.shed.n)
 	acc.loss.addZeros(acc.touched - acc.allLost - acc.loss.n)
+}
+
+// addLoss records a data loss of service s: all of its data, or lost ms.
+// An RPO (≥ 0) is breached only by a loss above 0.
+func (a *Aggregator) addLoss(acc *svcAcc, s int32, all bool, lost int64) {
+	if all {
+		acc.allLost++
+	} else {
+		acc.loss.add(lost, &a.rows)
+	}
+	if rpo := a.c.Services[s].RPO; rpo >= 0 && (all || lost > rpo) {
+		acc.rpo++
+	}
 }
 
 func (acc *svcAcc) addCause(code int32) {

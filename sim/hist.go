@@ -72,11 +72,19 @@ func (h *hist) row(r int, rs *rowSlab) *[subHalf]int64 {
 	return h.rows[r]
 }
 
-// record counts v, which must be in [0, high].
-func (h *hist) record(v int64, rs *rowSlab) {
-	i := histIndex(v)
-	h.row(i>>(subMag-1), rs)[i&(subHalf-1)]++
-	h.total++
+// recordAll counts each of vs, clipped to high. One loop for a batch keeps
+// the row lookup inline, where a call per value would cost as much again.
+func (h *hist) recordAll(vs []int64, high int64, rs *rowSlab) {
+	rows := h.rows
+	for _, v := range vs {
+		i := histIndex(min(v, high))
+		r := rows[i>>(subMag-1)]
+		if r == nil {
+			r = h.row(i>>(subMag-1), rs)
+		}
+		r[i&(subHalf-1)]++
+	}
+	h.total += int64(len(vs))
 }
 
 // add adds o's counts to h's; both have the same geometry.

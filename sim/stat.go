@@ -57,9 +57,7 @@ func (s *stat) flush(rs *rowSlab) {
 	if s.hist.rows == nil {
 		s.hist = newHist(s.high)
 	}
-	for _, v := range s.pend {
-		s.hist.record(min(v, s.high), rs)
-	}
+	s.hist.recordAll(s.pend, s.high, rs)
 	s.pend = s.pend[:0]
 }
 
