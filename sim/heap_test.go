@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"cmp"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"unsafe"
 )
@@ -13,38 +15,103 @@ func TestNodeSize(t *testing.T) {
 }
 
 func TestEventHeapOrder(t *testing.T) {
-	// Pops come out in (t, seq) order whatever the push order, also when
-	// pops are interleaved with pushes, in a heap that packs (t, seq) in
-	// one key and in one for horizons too long for that.
-	for _, H := range []int64{50, 1 << 40, 1<<40 + 1, 1 << 62} {
-		rng := rand.New(rand.NewPCG(1, 2))
-		h := newEventHeap(H)
-		var last event
-		for i := range 1000 {
-			at := H - 1 - rng.Int64N(50)
-			if i%2 == 0 {
-				at = rng.Int64N(min(H, 50))
-			}
-			h.push(event{t: at, seq: uint32(i), kind: uint8(i), gen: uint32(3 * i), a: int32(-i), b: int32(i + 1)})
-			if i%7 != 0 {
-				continue
-			}
-			last = h.pop()
-			for h.len() > 0 {
-				if got := h.minT(); got < last.t {
-					t.Fatalf("H %d: next event at %d after one at %d", H, got, last.t)
-				}
-				e := h.pop()
-				if e.t < last.t || e.t == last.t && e.seq < last.seq {
-					t.Fatalf("H %d, after %d pushes: popped (%d, %d) after (%d, %d)", H, i+1, e.t, e.seq, last.t, last.seq)
-				}
-				if j := e.seq; e.kind != uint8(j) || e.gen != 3*j || e.a != -int32(j) || e.b != int32(j)+1 {
-					t.Fatalf("H %d: popped %+v: payload does not match its seq", H, e)
-				}
-				last = e
-			}
+	// Random interleavings of pushes, pops and resets give the events in
+	// (t, seq) order, as a sorted reference does, and len and minT agree
+	// with it at every step: in radix heaps (H up to 2^40, where keys of
+	// times from 2^39 differ from small ones in bit 63) and in wide heaps.
+	for _, H := range []int64{50, 1 << 30, 1 << 40, 1<<40 + 1, 1 << 62} {
+		for seed := range uint64(10) {
+			checkHeapAgainstSorted(t, H, seed)
 		}
 	}
+}
+
+func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, uint64(H)))
+	h := newEventHeap(H)
+	var ref []event // pending, sorted by (t, seq)
+	var now int64   // time of the last pop since the last reset
+	var seq uint32
+	pushProb := 0.5
+	for step := range 4000 {
+		if step%250 == 0 {
+			pushProb = 0.2 + 0.6*rng.Float64() // phases of growth and drain
+		}
+		switch {
+		case rng.IntN(1500) == 0:
+			// With events left: nothing of the last trial may remain.
+			h.reset()
+			ref, now, seq = ref[:0], 0, 0
+		case len(ref) == 0 || rng.Float64() < pushProb:
+			at := heapTestTime(rng, H, now, ref)
+			e := event{t: at, seq: seq, kind: uint8(seq), gen: 3 * seq, a: -int32(seq), b: int32(seq) + 1}
+			seq++
+			h.push(e)
+			i, _ := slices.BinarySearchFunc(ref, e, cmpEvent)
+			ref = slices.Insert(ref, i, e)
+		default:
+			e := h.pop()
+			if want := ref[0]; e != want {
+				t.Fatalf("H %d, seed %d, step %d: popped %+v, want %+v", H, seed, step, e, want)
+			}
+			ref = ref[1:]
+			now = e.t
+		}
+		if h.len() != len(ref) {
+			t.Fatalf("H %d, seed %d, step %d: len %d, want %d", H, seed, step, h.len(), len(ref))
+		}
+		if len(ref) > 0 && h.minT() != ref[0].t {
+			t.Fatalf("H %d, seed %d, step %d: minT %d, want %d", H, seed, step, h.minT(), ref[0].t)
+		}
+	}
+}
+
+// heapTestTime returns a time in [now, H) for the next push: at the last
+// pop's instant, at the next event's, between the two (into the buckets a
+// pop spills into), soon after at every scale, or at the horizon's end.
+func heapTestTime(rng *rand.Rand, H, now int64, ref []event) int64 {
+	next := H - 1
+	if len(ref) > 0 {
+		next = ref[0].t
+	}
+	var at int64
+	switch rng.IntN(6) {
+	case 0:
+		at = now
+	case 1:
+		at = next
+	case 2:
+		at = now + rng.Int64N(next-now+1)
+	case 3:
+		at = next + rng.Int64N(3) - 1
+	case 4:
+		at = now + rng.Int64N(int64(1)<<rng.IntN(45))
+	default:
+		at = H - 1 - rng.Int64N(4)
+	}
+	return min(max(at, now), H-1)
+}
+
+func cmpEvent(x, y event) int {
+	if c := cmp.Compare(x.t, y.t); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.seq, y.seq)
+}
+
+func TestEventHeapRefusesPastEvent(t *testing.T) {
+	// A radix heap would give an event before the last one popped out of
+	// order, so it refuses it.
+	h := newEventHeap(100)
+	h.push(event{t: 10, seq: 1})
+	h.push(event{t: 20, seq: 2})
+	h.pop()
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for an event before the last popped")
+		}
+	}()
+	h.push(event{t: 9, seq: 3})
 }
 
 func TestRankQueue(t *testing.T) {
