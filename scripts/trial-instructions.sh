@@ -1,8 +1,10 @@
 #!/bin/bash
 # Instructions per trial of BenchmarkTrial cases, counted by callgrind:
 # repeatable whatever else the machine is doing, unlike ns/op on a shared
-# machine. Each case runs at N1 and N2 trials; the difference over
-# N2 − N1 leaves out the set-up (generating, loading, compiling).
+# machine. Only what runs inside Trial.Run and Aggregator.Add is counted,
+# and each case runs at N1 and N2 trials; the difference over N2 − N1
+# leaves out warming up (set-up, whose count varies by millions from run
+# to run, is not counted at all).
 #   scripts/trial-instructions.sh gen-1000 gen-1000-load-carried
 #   BENCH=BenchmarkTrialAggregated scripts/trial-instructions.sh gen-1000
 # Needs valgrind. Go's asynchronous preemption signals crash callgrind,
@@ -16,6 +18,7 @@ cd sim
 for c in "$@"; do
 	count() {
 		GODEBUG=asyncpreemptoff=1 GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind \
+			--toggle-collect='*sim.(*Trial).Run' --toggle-collect='*sim.(*Aggregator).Add' \
 			--callgrind-out-file=/dev/null "$bin" -test.run '^$' \
 			-test.bench "$BENCH\$/^$c\$" -test.benchtime "$1x" 2>&1 |
 			sed -n 's/.*Collected : //p'
