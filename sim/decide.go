@@ -65,7 +65,9 @@ func (t *Trial) decide() {
 
 	for _, s := range t.foCheck {
 		t.foMark[s] = false
-		t.checkFailover(s)
+		if !t.failoverSteady(s) {
+			t.checkFailover(s)
+		}
 	}
 	t.foCheck = t.foCheck[:0]
 }
@@ -74,10 +76,9 @@ func (t *Trial) decide() {
 // service (MODEL.md §6.4), and with a load its fail-back (§11).
 func (t *Trial) checkFailover(s int32) {
 	c := t.c
-	cs := &c.Services[s]
 	if t.serving[t.active[s]] {
-		primary := cs.Primary
-		wantBack := cs.Load > 0 && t.active[s] != primary && t.serving[primary] && t.lack(s) > 0
+		primary := c.Services[s].Primary
+		wantBack := t.load[s] > 0 && t.active[s] != primary && t.serving[primary] && t.lack(s) > 0
 		switch {
 		case t.foState[s] != foNone && (!t.foBack[s] || !wantBack):
 			// The active site serves again, or the primary stopped serving
@@ -100,6 +101,13 @@ func (t *Trial) checkFailover(s int32) {
 			return
 		}
 	}
+}
+
+// failoverSteady reports that checkFailover would find nothing to do for
+// s: its active replica serves, no failover is under way, and without a
+// load there is no fail-back. Most checks are such, and this one inlines.
+func (t *Trial) failoverSteady(s int32) bool {
+	return t.foState[s] == foNone && t.load[s] == 0 && t.serving[t.active[s]]
 }
 
 // beginFailover starts a failover toward target: automated when the

@@ -658,7 +658,7 @@ func (t *Trial) markSeg(s int32) {
 }
 
 func (t *Trial) markFailover(s int32) {
-	if t.c.Services[s].Mode == graph.ActiveStandby && !t.foMark[s] && !t.inert(s) {
+	if t.mode[s] == graph.ActiveStandby && !t.foMark[s] && !t.inert(s) {
 		t.foMark[s] = true
 		t.foCheck = append(t.foCheck, s)
 	}
