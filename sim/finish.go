@@ -8,7 +8,14 @@ import (
 )
 
 // recordGrid records the state for every curve point before time until.
+// Most instants have none before them, which this checks without a call.
 func (t *Trial) recordGrid(until int64) {
+	if t.nextGrid < len(t.grid) && t.grid[t.nextGrid] < until {
+		t.recordPoints(until)
+	}
+}
+
+func (t *Trial) recordPoints(until int64) {
 	for t.nextGrid < len(t.grid) && t.grid[t.nextGrid] < until && t.grid[t.nextGrid] <= t.H {
 		t.out.CurveUp[t.nextGrid] = int32(len(t.c.Services)) - t.downCount
 		t.out.CurveUsers[t.nextGrid] = t.usersServedPPB()

@@ -76,9 +76,9 @@ func (t *Trial) takeSnapshot() {
 		case graph.SiteOutage, graph.RegionOutage:
 			s.startOutage(i, 0)
 		case graph.Isolate:
-			s.apply(event{kind: evIsolateStart, a: i})
+			s.apply(&event{kind: evIsolateStart, a: i})
 		case graph.ServiceFault:
-			s.apply(event{kind: evFaultStart, a: i})
+			s.apply(&event{kind: evFaultStart, a: i})
 		}
 	}
 	if s.world.svcDown >= 0 || s.world.siteDown >= 0 {

@@ -543,7 +543,8 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
-				t.apply(t.events.pop())
+				ev := t.events.pop()
+				t.apply(&ev)
 			}
 			t.settle()
 		}
@@ -665,7 +666,7 @@ func (t *Trial) markFailover(s int32) {
 }
 
 // apply carries out one event.
-func (t *Trial) apply(ev event) {
+func (t *Trial) apply(ev *event) {
 	c := t.c
 	switch ev.kind {
 	case evOutageStart:
@@ -975,31 +976,37 @@ func (t *Trial) release(job int32) {
 }
 
 // assignCrews gives free crews to queued jobs in queue order, once the
-// instant has settled (MODEL.md §6.8).
+// instant has settled (MODEL.md §6.8). It inlines: most instants have no
+// crew free or no job queued.
 func (t *Trial) assignCrews() {
-	c := t.c
 	for t.free > 0 && t.queue.n > 0 {
-		job := t.queue.popMin()
-		t.hold(job)
-		if job >= 3*int32(len(c.Replicas)) {
-			x := job - 3*int32(len(c.Replicas))
-			d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
-			t.siteGen[x]++
-			t.trace(Record{Kind: RecRepair, Site: x, Value: d, Manual: true})
-			t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
-			continue
-		}
-		r := job / 3
-		switch job % 3 {
-		case 0: // repair
-			rep := &c.Replicas[r]
-			d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[r]))
-			t.trace(Record{Kind: RecRepair, Replica: r, Value: d, Manual: true})
-			t.schedule(t.now+d, evRepairDone, r, 0, t.gen[r])
-		case 1: // restart
-			t.startRestart(r, true)
-		case 2: // failover
-			t.startFailover(c.Replicas[r].Service, r, true)
-		}
+		t.assignCrew()
+	}
+}
+
+// assignCrew gives a crew to the first job of the queue and starts it.
+func (t *Trial) assignCrew() {
+	c := t.c
+	job := t.queue.popMin()
+	t.hold(job)
+	if job >= 3*int32(len(c.Replicas)) {
+		x := job - 3*int32(len(c.Replicas))
+		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
+		t.siteGen[x]++
+		t.trace(Record{Kind: RecRepair, Site: x, Value: d, Manual: true})
+		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
+		return
+	}
+	r := job / 3
+	switch job % 3 {
+	case 0: // repair
+		rep := &c.Replicas[r]
+		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[r]))
+		t.trace(Record{Kind: RecRepair, Replica: r, Value: d, Manual: true})
+		t.schedule(t.now+d, evRepairDone, r, 0, t.gen[r])
+	case 1: // restart
+		t.startRestart(r, true)
+	case 2: // failover
+		t.startFailover(c.Replicas[r].Service, r, true)
 	}
 }
