@@ -64,47 +64,57 @@ func (t *Trial) finish() {
 	// it again in ascending order, on the way. An untouched service adds
 	// zeros below (it is up, not degraded, never shed): skip it.
 	o.Touched = o.Touched[:0]
-	for s := range c.Services {
-		if !t.touchedMk[s] {
+	// Every service is touched in a large outage: the loop reads the
+	// slices through locals of one length, without bounds checks nor
+	// reloads of their headers after each store.
+	svcs := c.Services
+	n := len(svcs)
+	touched, up, degraded := t.touchedMk[:n], t.up[:n], t.degraded[:n]
+	downtime, degTime, firstDown, lastUp, downAtEnd := o.Downtime[:n], o.Degraded[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n]
+	shedNum := t.shedNum[:n]
+	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
+	for s := range svcs {
+		if !touched[s] {
 			continue
 		}
 		o.Touched = append(o.Touched, int32(s))
-		cs := &c.Services[s]
-		if !t.up[s] {
+		cs := &svcs[s]
+		if !up[s] {
 			d := H - t.downSince[s]
-			o.Downtime[s] += d
+			downtime[s] += d
 			if cs.RTO >= 0 && d > cs.RTO {
 				o.RTOBreach[s] = true
 			}
-			o.DownAtEnd[s] = true
+			downAtEnd[s] = true
 		}
-		if t.degraded[s] {
-			o.Degraded[s] += H - t.degSince[s]
+		if degraded[s] {
+			degTime[s] += H - t.degSince[s]
 		}
-		if o.FirstDown[s] >= 0 {
-			if o.DownAtEnd[s] {
-				o.FullRecovery, o.Unrecovered = H, true
-			} else if o.LastUp[s] > o.FullRecovery && !o.Unrecovered {
-				o.FullRecovery = o.LastUp[s]
+		if firstDown[s] >= 0 {
+			if downAtEnd[s] {
+				fullRecovery, unrecovered = H, true
+			} else if lastUp[s] > fullRecovery && !unrecovered {
+				fullRecovery = lastUp[s]
 			}
 		}
-		hi, lo := bits.Mul64(uint64(cs.Users), uint64(o.Downtime[s]))
+		hi, lo := bits.Mul64(uint64(cs.Users), uint64(downtime[s]))
 		var carry uint64
 		userMsLo, carry = bits.Add64(userMsLo, lo, 0)
 		userMsHi += hi + carry
 		// Degraded time counts soft_weight of the users still served (φ);
 		// shed load counts in full (MODEL.md §11).
-		deg, shed := float64(o.Degraded[s]), 0.0
+		deg, shed := float64(degTime[s]), 0.0
 		// Degraded shed is part of shed: none shed, none to divide.
-		if t.shedNum[s] != (wide{}) {
+		if shedNum[s] != (wide{}) {
 			var degShed float64
-			o.Shed[s], shed = t.shedNum[s].div(cs.Load)
+			o.Shed[s], shed = shedNum[s].div(cs.Load)
 			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)
 			deg -= degShed
 		}
 		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
-		cost += cs.CostPerHour * (float64(o.Downtime[s]) + shed) / float64(graph.Hour)
+		cost += cs.CostPerHour * (float64(downtime[s]) + shed) / float64(graph.Hour)
 	}
+	o.FullRecovery, o.Unrecovered = fullRecovery, unrecovered
 	// user-hours × 1000 = user-ms / 3600.
 	um := int64(math.MaxInt64)
 	if userMsHi < 3600 {
