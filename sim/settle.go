@@ -6,21 +6,25 @@ import "github.com/dominosim/domino/graph"
 // this instant, and accounts for every service that went down or up.
 func (t *Trial) settle() {
 	c := t.c
-	// Serving (MODEL.md §6.4).
+	// Serving (MODEL.md §6.4), the replicas' slices read through locals
+	// of one length: one bounds check a replica.
+	reps := c.Replicas
+	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
 	for _, r := range t.dirtyRep {
-		t.repMark[r] = false
-		serves := t.phase[r] == phRunning && t.isolated[c.Replicas[r].Site] == 0
-		if serves == t.serving[r] {
+		repMark[r] = false
+		rep := &reps[r]
+		serves := phase[r] == phRunning && t.isolated[rep.Site] == 0
+		if serves == serving[r] {
 			continue
 		}
-		t.serving[r] = serves
-		s := c.Replicas[r].Service
+		serving[r] = serves
+		s := rep.Service
 		if serves {
 			t.servingCnt[s]++
-			t.servedCap[s] += c.Replicas[r].Servers
+			t.servedCap[s] += rep.Servers
 		} else {
 			t.servingCnt[s]--
-			t.servedCap[s] -= c.Replicas[r].Servers
+			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
 		}
 		t.markSvc(s)
@@ -335,37 +339,44 @@ func (t *Trial) account() {
 	now := t.now
 	o := &t.out
 	t.wentUp, t.wentDown = t.wentUp[:0], t.wentDown[:0]
+	// The slices are read through locals of one length: one bounds check a
+	// service, and no reload of their headers after each store.
+	n := len(c.Services)
+	up, prevUp, touchMark, lists := t.up[:n], t.prevUp[:n], t.touchMark[:n], t.lists[:n]
+	downSince, curCause, downtime, lastUp := t.downSince[:n], t.curCause[:n], o.Downtime[:n], o.LastUp[:n]
 	for _, s := range t.touched {
-		t.touchMark[s] = false
-		if t.up[s] == t.prevUp[s] {
+		touchMark[s] = false
+		isUp := up[s]
+		if isUp == prevUp[s] {
 			continue
 		}
 		t.markSeg(s)
 		t.markTouched(s)
 		delta := int32(1)
-		if t.up[s] {
+		if isUp {
 			delta = -1
 		}
-		if t.lists[s]&hasRevTool != 0 {
+		if lists[s]&hasRevTool != 0 {
+			toolsDown := t.toolsDown
 			for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
-				t.toolsDown[d] += delta
+				toolsDown[d] += delta
 			}
 		}
 		cs := &c.Services[s]
-		if t.up[s] {
-			d := now - t.downSince[s]
-			o.Downtime[s] += d
+		if isUp {
+			d := now - downSince[s]
+			downtime[s] += d
 			if cs.RTO >= 0 && d > cs.RTO {
 				o.RTOBreach[s] = true
 			}
-			o.LastUp[s] = now
+			lastUp[s] = now
 			t.downCount--
 			t.downUsers -= cs.Users
-			t.curCause[s] = causeNone
+			curCause[s] = causeNone
 			t.wentUp = append(t.wentUp, s)
 			t.trace(Record{Kind: RecUp, Service: s})
 		} else {
-			t.downSince[s] = now
+			downSince[s] = now
 			t.downCount++
 			t.downUsers += cs.Users
 			t.wentDown = append(t.wentDown, s)
