@@ -100,29 +100,25 @@ func (a *Aggregator) Add(o *Outcome) {
 	// every index below.
 	n := len(a.svc)
 	svc := a.svc[:n]
-	down, degraded, shed, degShed := o.Downtime[:n], o.Degraded[:n], o.Shed[:n], o.DegradedShed[:n]
+	down, degraded, shed := o.Downtime[:n], o.Degraded[:n], o.Shed[:n]
 	first, last, atEnd, cause := o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n]
 	allLost, loss, rto, partial := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n]
 	for _, s := range o.Touched {
-		if uint(s) >= uint(n) {
-			panic("sim: touched service out of range")
+		acc := &svc[s] // bounds s for every slice of length n below
+		// Each of a service's stats gets at most one value a touched
+		// trial, so flushing them all every pendCap touched trials keeps
+		// their pend within pendCap.
+		if acc.touched++; acc.touched%pendCap == 0 {
+			acc.flush(&a.rows)
 		}
-		acc := &svc[s]
-		acc.touched++
 		d := down[s]
 		if d != 0 {
-			acc.down.add(d, &a.rows)
+			acc.down.push(d)
 		}
-		acc.downBins[min(a.bin.div(d), HistBins-1)]++
-		if v := degraded[s]; v != 0 {
-			acc.degraded.add(v, &a.rows)
-		}
-		if v := shed[s]; v != 0 {
-			acc.shed.add(v, &a.rows)
-			acc.degShed += degShed[s]
-		}
-		if partial[s] {
-			acc.partial++
+		acc.downBins[min(uint64(a.bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
+		// One test, one branch for the figures few services have.
+		if degraded[s]|shed[s]|loss[s] != 0 || allLost[s] || partial[s] {
+			a.addRare(acc, o, s)
 		}
 		if first[s] >= 0 {
 			acc.affected++
@@ -131,40 +127,58 @@ func (a *Aggregator) Add(o *Outcome) {
 				rec = H
 				acc.unrecovered++
 			}
-			acc.recovery.add(rec, &a.rows)
+			acc.recovery.push(rec)
 			acc.addCause(cause[s])
-		}
-		if allLost[s] || loss[s] > 0 {
-			a.addLoss(acc, s, allLost[s], loss[s])
 		}
 		if rto[s] {
 			acc.rto++
 			rtoP1 = rtoP1 || c.Services[s].Priority == 1
 		}
 	}
-	a.full.add(o.FullRecovery, &a.rows)
+	a.full.push(o.FullRecovery)
 	if o.Unrecovered {
 		a.unrecovered++
 	}
-	a.userMilliHours.add(o.UserMilliHours, &a.rows)
-	a.cost.add(o.Cost, &a.rows)
-	a.peak.add(int64(o.PeakDown), &a.rows)
-	a.crew.add(o.CrewMs, &a.rows)
+	a.userMilliHours.push(o.UserMilliHours)
+	a.cost.push(o.Cost)
+	a.peak.push(int64(o.PeakDown))
+	a.crew.push(o.CrewMs)
+	if a.trials%pendCap == 0 { // one value a stat a trial, as above
+		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew} {
+			st.flush(&a.rows)
+		}
+	}
 	if o.Deadlock {
 		a.deadlock++
 	}
 	if rtoP1 {
 		a.rtoP1++
 	}
-	ns := int64(n)
-	for i := range a.grid {
-		up := int64(o.CurveUp[i])
-		a.curveUpSum[i] += up
-		a.curveUsersSum[i] += o.CurveUsers[i]
-		if ns > 0 {
-			a.curveUpBins[i][(up*1000+ns/2)/ns]++
+	a.addCurve(o)
+}
+
+// addCurve bins the trial's recovery curve. The slices resliced to the
+// grid's length need no bounds check a point.
+func (a *Aggregator) addCurve(o *Outcome) {
+	g := len(a.grid)
+	upSum, usersSum, upBins, userBins := a.curveUpSum[:g], a.curveUsersSum[:g], a.curveUpBins[:g], a.curveUserBins[:g]
+	users := o.CurveUsers[:g]
+	ns := uint64(len(a.svc))
+	for i, up := range o.CurveUp[:g] {
+		u := users[i]
+		upSum[i] += int64(up)
+		usersSum[i] += u
+		if ns > 0 { // unsigned: up ≥ 0, and an unsigned division needs no check for −1
+			upBins[i][(uint64(up)*1000+ns/2)/ns]++
 		}
-		a.curveUserBins[i][min(max((o.CurveUsers[i]+500_000)/1_000_000, 0), 1000)]++
+		userBins[i][min(max((u+500_000)/1_000_000, 0), 1000)]++
+	}
+}
+
+// flush flushes the service's stats.
+func (acc *svcAcc) flush(rs *rowSlab) {
+	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed} {
+		st.flush(rs)
 	}
 }
 
@@ -178,13 +192,31 @@ func (acc *svcAcc) fillZeros() {
 	acc.loss.addZeros(acc.touched - acc.allLost - acc.loss.n)
 }
 
+// addRare records service s's degraded and shed time, partial capacity
+// and data loss.
+func (a *Aggregator) addRare(acc *svcAcc, o *Outcome, s int32) {
+	if v := o.Degraded[s]; v != 0 {
+		acc.degraded.push(v)
+	}
+	if v := o.Shed[s]; v != 0 {
+		acc.shed.push(v)
+		acc.degShed += o.DegradedShed[s]
+	}
+	if o.Partial[s] {
+		acc.partial++
+	}
+	if all, lost := o.AllLost[s], o.DataLoss[s]; all || lost > 0 {
+		a.addLoss(acc, s, all, lost)
+	}
+}
+
 // addLoss records a data loss of service s: all of its data, or lost ms.
 // An RPO (≥ 0) is breached only by a loss above 0.
 func (a *Aggregator) addLoss(acc *svcAcc, s int32, all bool, lost int64) {
 	if all {
 		acc.allLost++
 	} else {
-		acc.loss.add(lost, &a.rows)
+		acc.loss.push(lost)
 	}
 	if rpo := a.c.Services[s].RPO; rpo >= 0 && (all || lost > rpo) {
 		acc.rpo++

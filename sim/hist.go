@@ -52,8 +52,17 @@ func newHist(high int64) hist {
 
 // histIndex returns v's position in HdrHistogram's flat counts array.
 func histIndex(v int64) int {
-	b := 64 - bits.LeadingZeros64(uint64(v)|uint64(2*subHalf-1)) - subMag
-	return (b+1)<<(subMag-1) + int(v>>b) - subHalf
+	r, j := histPos(v)
+	return r*subHalf + j
+}
+
+// histPos returns the row and the place in it of v ≥ 1: v's power of two
+// above the one-by-one range, shifted to its subHalf buckets, spills one
+// bit into the row number, which saves HdrHistogram's offset arithmetic.
+func histPos(v int64) (r, j int) {
+	b := bits.Len64(uint64(v)|(2*subHalf-1)) - subMag
+	t := int(v >> b)
+	return b + t>>(subMag-1), t & (subHalf - 1)
 }
 
 // rowSlab hands out histogram rows, so that an aggregator whose histograms
@@ -72,17 +81,18 @@ func (h *hist) row(r int, rs *rowSlab) *[subHalf]int64 {
 	return h.rows[r]
 }
 
-// recordAll counts each of vs, clipped to high. One loop for a batch keeps
-// the row lookup inline, where a call per value would cost as much again.
-func (h *hist) recordAll(vs []int64, high int64, rs *rowSlab) {
+// recordAll counts each of vs, which are at most the histogram's highest
+// value. One loop for a batch keeps the row lookup inline, where a call per
+// value would cost as much again.
+func (h *hist) recordAll(vs []int64, rs *rowSlab) {
 	rows := h.rows
 	for _, v := range vs {
-		i := histIndex(min(v, high))
-		r := rows[i>>(subMag-1)]
-		if r == nil {
-			r = h.row(i>>(subMag-1), rs)
+		r, j := histPos(v)
+		row := rows[r]
+		if row == nil {
+			row = h.row(r, rs)
 		}
-		r[i&(subHalf-1)]++
+		row[j]++
 	}
 	h.total += int64(len(vs))
 }

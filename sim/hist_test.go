@@ -40,7 +40,7 @@ func TestHistSameAsHdrHistogram(t *testing.T) {
 				if i%3 == 0 {
 					h, l = &b, lb
 				}
-				h.recordAll([]int64{v}, high, nil)
+				h.recordAll([]int64{v}, nil)
 				if err := l.RecordValue(v); err != nil {
 					t.Fatal(err)
 				}

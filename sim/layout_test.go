@@ -17,7 +17,8 @@ func TestAccumulatorLayout(t *testing.T) {
 		got, want uintptr
 	}{
 		{"stat size", unsafe.Sizeof(stat{}), 128},
-		{"stat hot part", unsafe.Offsetof(acc.down.sumHi), 64},
+		{"stat push part", unsafe.Offsetof(acc.down.n) + 8, 32},
+		{"stat first line", unsafe.Offsetof(acc.down.sumHi), 64},
 		{"svcAcc size mod 64", unsafe.Sizeof(acc) % 64, 0},
 		{"svcAcc counters", unsafe.Offsetof(acc.down), 64},
 		{"recovery offset mod 64", unsafe.Offsetof(acc.recovery) % 64, 0},

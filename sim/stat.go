@@ -16,13 +16,13 @@ const histDigits = 2
 // histogram of the values above 0. Merging two stats is exact and does not
 // depend on order, so results do not depend on how trials were split.
 type stat struct {
-	// What add writes for a value above 0 comes first, 64 bytes, one cache
-	// line when the stat starts one (svcAcc keeps them aligned); the high
-	// words of the sums change only on a carry, which is rare.
+	// push writes only pend's length and n, in the first 32 bytes: the sums
+	// and extremes are folded in at flush, a batch at a time, where they
+	// stay in registers instead of being loaded and stored for every value.
 	//
-	// pend holds values not yet in hist: recording them in batches keeps
-	// each histogram's counts in cache for a while, which matters when a
-	// trial records into thousands of histograms.
+	// pend holds values not yet folded in or in hist: recording them in
+	// batches keeps each histogram's counts in cache for a while, which
+	// matters when a trial records into thousands of histograms.
 	pend        []int64
 	n           int64
 	sumLo, sqLo uint64
@@ -48,51 +48,66 @@ func (s *stat) addZeros(k int64) {
 	}
 }
 
-// flush records the pending values into the histogram, taking its rows
-// from rs (nil: allocating each).
+// flush folds the pending values into the sums, extremes and histogram,
+// taking histogram rows from rs (nil: allocating each). Whatever reads
+// more of a stat than n and zeros flushes it first.
 func (s *stat) flush(rs *rowSlab) {
 	if len(s.pend) == 0 {
 		return
 	}
+	s.fold(s.pend)
+	if s.max > s.high {
+		for i, v := range s.pend {
+			s.pend[i] = min(v, s.high)
+		}
+	}
 	if s.hist.rows == nil {
 		s.hist = newHist(s.high)
 	}
-	s.hist.recordAll(s.pend, s.high, rs)
+	s.hist.recordAll(s.pend, rs)
 	s.pend = s.pend[:0]
+}
+
+// fold adds vs, all above 0, to the sums and extremes.
+func (s *stat) fold(vs []int64) {
+	sumLo, sumHi, sqLo, sqHi := s.sumLo, s.sumHi, s.sqLo, s.sqHi
+	lo, hi := s.min, s.max
+	for _, v := range vs {
+		var c uint64
+		sumLo, c = bits.Add64(sumLo, uint64(v), 0)
+		sumHi += c
+		h, l := bits.Mul64(uint64(v), uint64(v))
+		sqLo, c = bits.Add64(sqLo, l, 0)
+		sqHi += h + c
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	s.sumLo, s.sumHi, s.sqLo, s.sqHi = sumLo, sumHi, sqLo, sqHi
+	s.min, s.max = lo, hi
 }
 
 func newStat(high int64) stat { return stat{high: max(high, 2), min: math.MaxInt64} }
 
-// add records v; the histogram rows it needs come from rs (nil: allocated
-// each).
-func (s *stat) add(v int64, rs *rowSlab) {
+// push records v. It is add without the flush, small enough to inline:
+// Add pushes thousands of values a trial and flushes each stat before
+// pendCap values are pending (beyond that pend would grow). pend grows as
+// values come, so a stat that gets few keeps a short one.
+func (s *stat) push(v int64) {
 	if v <= 0 {
 		if v < 0 {
 			panic("sim: negative metric")
 		}
 		// Most services are untouched in most trials: keep zeros cheap.
-		s.n++
-		s.zeros++
-		s.min = 0
+		s.addZeros(1)
 		return
 	}
-	s.n++
-	var c uint64
-	s.sumLo, c = bits.Add64(s.sumLo, uint64(v), 0)
-	if c != 0 {
-		s.sumHi++
-	}
-	hi, lo := bits.Mul64(uint64(v), uint64(v))
-	s.sqLo, c = bits.Add64(s.sqLo, lo, 0)
-	if hi|c != 0 {
-		s.sqHi += hi + c
-	}
-	s.min = min(s.min, v)
-	s.max = max(s.max, v)
-	if s.pend == nil {
-		s.pend = make([]int64, 0, pendCap)
-	}
 	s.pend = append(s.pend, v)
+	s.n++
+}
+
+// add records v; the histogram rows it needs come from rs (nil: allocated
+// each).
+func (s *stat) add(v int64, rs *rowSlab) {
+	s.push(v)
 	if len(s.pend) == pendCap {
 		s.flush(rs)
 	}
