@@ -108,7 +108,7 @@ func (s *stat) push(v int64) {
 // each).
 func (s *stat) add(v int64, rs *rowSlab) {
 	s.push(v)
-	if len(s.pend) == pendCap {
+	if len(s.pend) >= pendCap {
 		s.flush(rs)
 	}
 }
