@@ -18,232 +18,162 @@ type event struct {
 	b    int32
 }
 
-// node is an event as the wide heap holds it: 16 bytes, four to a cache
-// line, so that sifting moves half the memory of a whole event. ord is
-// seq<<8 | kind; the rest waits in eventHeap.more, indexed by seq. In a
-// wide heap key is t alone and ties fall to ord, which orders by seq since
-// seq is unique.
-type node struct {
-	key uint64
-	ord uint32
-	a   int32
-}
+// buckets is the number of buckets of an eventHeap: times are not
+// negative, so two differ in bits below 63 only.
+const buckets = 63 + 1
 
-// seqBits bounds the sequence numbers a key can hold.
-const seqBits = 24
-
-// Every sequence number a trial gives fits in a key (a negative constant
+// Every slot of a trial's events fits in an int32 (a negative constant
 // does not compile).
-const _ = uint(1<<seqBits - 1 - MaxEvents)
+const _ = uint(math.MaxInt32 - buckets - MaxEvents)
 
-// eventMore is a pending event, by its seq. key is t<<seqBits | seq, so
-// that one comparison orders events by (t, seq), when the horizon leaves
-// room for it (below 2^40 ms, some 34 years). next links the events of a
-// radix heap's bucket: seq is unique, so the event's own slot can hold
-// its place in the bucket, and buckets need no memory of their own.
+// eventMore is a pending event in eventHeap.more, at slot seq + buckets.
+// next links the events of a bucket, so that buckets need no memory of
+// their own.
 type eventMore struct {
-	key  uint64
-	next int32 // seq of the next event in the bucket; -1 ends it
+	t    int64
+	next int32 // slot of the next event in the bucket, if not the last
 	kind uint8
 	gen  uint32
 	a    int32
 	b    int32
 }
 
-// eventHeap orders events by (t, seq). Below the horizon where (t, seq)
-// fits in one key it is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan,
-// 1990), which the engine's schedule allows: no event comes before the
-// last one popped. Beyond, it is a 4-ary min-heap of nodes on (key, ord).
+// eventHeap orders events by (t, seq). It is a radix heap (Ahuja,
+// Mehlhorn, Orlin and Tarjan, 1990), which the engine's schedule allows:
+// no event comes before the last one popped.
 //
-// An event of the radix heap sits in bucket bits.Len64(key ^ last), last
-// being the last key popped, so that every key of a bucket is below every
-// key of the next, and a push costs O(1). A pop takes the lowest non-empty
-// bucket; when that holds more than one event, they are first spread into
-// lower buckets around their minimum, each event moving down at most 64
-// times in its life, and in practice fewer than four (3.6 in a fire
-// trial of a generated 1000-service platform, 1.6 in kakao).
+// An event sits in bucket bits.Len64(t ^ last), last being the time of
+// the last event popped, so that every time of a bucket is below every
+// time of the next, and a push costs O(1). A pop takes the lowest
+// non-empty bucket; when that holds more than one event, they are first
+// spread into lower buckets around their minimum, each event moving down
+// at most 63 times in its life, and in practice some three times.
+//
+// Buckets are first in, first out, and sequence numbers grow with every
+// push since a reset (as the trial numbers its events), so that events of
+// one instant come out in the order of their sequence numbers: a key of
+// t alone moves events less than one of (t, seq), which ties at one
+// instant would take apart one bit at a time, and holds any horizon.
 type eventHeap struct {
-	// By seq; slots of events not pushed since the reset hold garbage,
-	// never read.
+	// By slot: the first buckets slots begin the lists of the buckets,
+	// as a next, so that appending to an empty bucket is appending to its
+	// slot; an event of sequence number seq is at slot seq + buckets.
+	// Slots of events not pushed since the reset hold garbage, never read.
 	more  []eventMore
 	n     int
-	min   uint64 // the smallest key, for minT; MaxUint64 when empty
-	shift uint   // t = key >> shift
-	wide  bool   // key is t alone
-	last  uint64 // the last key popped
-	// Bit i is set when bucket i < 64 is not empty. Bucket 64, whose keys
-	// differ from last in bit 63, has no bit: TrailingZeros64 of an empty
-	// mask is 64, so it comes last by itself.
-	mask  uint64
-	heads [65]int32  // seq of a bucket's first event; -1 when empty
-	lows  [65]uint64 // smallest key of each bucket; MaxUint64 when empty
-	quad  []node     // if wide
+	min   int64          // the smallest time, for minT; MaxInt64 when empty
+	last  int64          // the time of the last event popped
+	mask  uint64         // bit i is set when bucket i is not empty
+	tails [buckets]int32 // slot of a bucket's last event; its own when empty
+	lows  [buckets]int64 // smallest time of each bucket; MaxInt64 when empty
 }
 
-// newEventHeap returns a heap for events before horizon H.
+// newEventHeap returns a heap for events before horizon H, which may be
+// any: a time is a key by itself.
 func newEventHeap(H int64) eventHeap {
-	h := eventHeap{shift: seqBits}
-	if H > 1<<(64-seqBits) {
-		h = eventHeap{wide: true}
-	}
+	var h eventHeap
 	h.reset()
 	return h
 }
 
 func (h *eventHeap) reset() {
-	h.quad = h.quad[:0]
-	for i := range h.heads {
-		h.heads[i], h.lows[i] = -1, math.MaxUint64
+	for i := range h.tails {
+		h.tails[i], h.lows[i] = int32(i), math.MaxInt64
 	}
-	h.n, h.last, h.min, h.mask = 0, 0, math.MaxUint64, 0
+	h.n, h.last, h.min, h.mask = 0, 0, math.MaxInt64, 0
 }
 
 func (h *eventHeap) len() int { return h.n }
 
 // minT returns the time of the next event; the heap must not be empty.
-func (h *eventHeap) minT() int64 { return int64(h.min >> h.shift) }
+func (h *eventHeap) minT() int64 { return h.min }
 
-// less orders nodes in a wide heap.
-func (x node) less(y node) bool {
-	return x.key < y.key || x.key == y.key && x.ord < y.ord
+// push adds e, which must not be before the last event popped; e.seq must
+// be below MaxEvents and above that of every event pushed since the
+// heap's reset.
+func (h *eventHeap) push(e event) {
+	h.pushAt(e.t, e.seq, e.kind, e.gen, e.a, e.b)
 }
 
-// push adds e, which must be at a time in [0, H) and not before the last
-// event popped; e.seq must be below 1<<seqBits and unique since the heap's
-// reset.
-func (h *eventHeap) push(e event) {
-	if int(e.seq) >= len(h.more) {
-		h.growMore(int(e.seq))
+// pushAt is push of an event given by its fields: the compiler keeps a
+// struct of more than four fields in memory, and copies an event through
+// it at every call.
+func (h *eventHeap) pushAt(t int64, seq uint32, kind uint8, gen uint32, a, b int32) {
+	s := int(seq) + buckets
+	if s >= len(h.more) {
+		h.growMore(s)
 	}
-	m := eventMore{kind: e.kind, gen: e.gen, a: e.a, b: e.b}
-	h.n++
-	if h.wide {
-		h.more[e.seq] = m
-		h.quad = pushQuad(h.quad, node{key: uint64(e.t), ord: e.seq<<8 | uint32(e.kind), a: e.a})
-		h.min = h.quad[0].key
-		return
-	}
-	m.key = uint64(e.t)<<seqBits | uint64(e.seq)
-	if m.key < h.last {
+	if t < h.last {
 		// It would come out of order, silently.
 		panic("sim: event scheduled before the last event popped")
 	}
-	i := bits.Len64(m.key ^ h.last)
-	m.next, h.heads[i] = h.heads[i], int32(e.seq)
-	h.more[e.seq] = m
-	h.lows[i] = min(h.lows[i], m.key)
-	h.mask |= 1 << i // no bit for i = 64
-	h.min = min(h.min, m.key)
+	// The mask changes nothing, t^last being below 2^63, but spares a
+	// bounds check and the test of a shift by 64.
+	i := bits.Len64(uint64(t^h.last)) & (buckets - 1)
+	h.more[h.tails[i]].next = int32(s)
+	h.tails[i] = int32(s)
+	m := &h.more[s]
+	m.t, m.kind, m.gen, m.a, m.b = t, kind, gen, a, b
+	h.mask |= 1 << i
+	h.lows[i] = min(h.lows[i], t)
+	h.min = min(h.min, t)
+	h.n++
 }
 
-// growMore makes room in more for seq, and for as many more events as it
-// has capacity for, so that this happens once a trial.
-func (h *eventHeap) growMore(seq int) {
-	h.more = slices.Grow(h.more, seq+1-len(h.more))
+// growMore makes room in more for slot s, and for as many more events as
+// it has capacity for, so that this happens once a trial. Not inlined, so
+// that push needs no stack frame for it.
+//
+//go:noinline
+func (h *eventHeap) growMore(s int) {
+	h.more = slices.Grow(h.more, s+1-len(h.more))
 	h.more = h.more[:cap(h.more)]
 }
 
 // pop removes and returns the first event; the heap must not be empty.
 func (h *eventHeap) pop() event {
-	h.n--
-	if h.wide {
-		var top node
-		top, h.quad = popQuad(h.quad)
-		if len(h.quad) > 0 {
-			h.min = h.quad[0].key
-		}
-		seq := top.ord >> 8
-		m := &h.more[seq]
-		return event{t: int64(top.key), seq: seq, kind: uint8(top.ord), gen: m.gen, a: top.a, b: m.b}
-	}
-	i := bits.TrailingZeros64(h.mask)
-	seq := h.heads[i]
-	if h.more[seq].next >= 0 {
+	i := bits.TrailingZeros64(h.mask) & (buckets - 1) // not empty: below 64
+	s := h.more[i].next
+	if s != h.tails[i] && i > 0 {
 		h.spill(i)
-		i, seq = 0, h.heads[0]
+		i, s = 0, h.more[0].next
 	}
-	// Keys are unique, so the bucket held this event alone. i = 64 only
-	// when the mask is empty, so i&63, which spares a test of the shift,
-	// clears no bit then.
-	h.heads[i], h.lows[i] = -1, math.MaxUint64
-	h.mask &^= 1 << (i & 63)
-	m := &h.more[seq]
-	h.last = m.key
-	h.min = h.lows[bits.TrailingZeros64(h.mask)]
-	return event{t: int64(m.key >> seqBits), seq: uint32(seq), kind: m.kind, gen: m.gen, a: m.a, b: m.b}
+	m := &h.more[s]
+	if s == h.tails[i] {
+		h.tails[i] = int32(i)
+		h.mask &^= 1 << i
+		h.lows[i] = math.MaxInt64
+		h.min = h.lows[bits.TrailingZeros64(h.mask)&(buckets-1)] // lows[0] if empty
+	} else {
+		h.more[i].next = m.next // i is 0: the rest are at m.t
+	}
+	h.last = m.t
+	h.n--
+	return event{t: m.t, seq: uint32(s - buckets), kind: m.kind, gen: m.gen, a: m.a, b: m.b}
 }
 
-// spill empties bucket i > 0 into lower ones around its smallest key,
-// which becomes last and lands alone in bucket 0. The other buckets keep
-// their events: those differ from last above bit i-1, where the new last
-// equals the old.
+// spill empties bucket i > 0, the lowest non-empty, into lower ones
+// around its smallest time, h.min, which becomes last; its events land in
+// bucket 0 in the order they were in. The other buckets keep their events:
+// those differ from last above bit i-1, where the new last equals the
+// old.
 func (h *eventHeap) spill(i int) {
-	more, low := h.more, h.lows[i]
-	mask := h.mask &^ (1 << (i & 63)) // as in pop, for i = 64
-	for seq := h.heads[i]; seq >= 0; {
-		m := &more[seq]
-		j := bits.Len64(m.key^low) & 63 // below i
-		next := m.next
-		m.next, h.heads[j] = h.heads[j], seq
-		h.lows[j] = min(h.lows[j], m.key)
+	more, tails, lows, low := h.more, &h.tails, &h.lows, h.min
+	mask := h.mask &^ (1 << i)
+	for s, end := more[i].next, tails[i]; ; {
+		next := more[s].next
+		j := bits.Len64(uint64(more[s].t^low)) & (buckets - 1) // below i
+		more[tails[j]].next = s
+		tails[j] = s
+		lows[j] = min(lows[j], more[s].t)
 		mask |= 1 << j
-		seq = next
-	}
-	h.heads[i], h.lows[i] = -1, math.MaxUint64
-	h.mask, h.last = mask, low
-}
-
-// pushQuad adds x to the 4-ary min-heap s, whose four children per node
-// halve the depth of a binary heap and keep siblings in one cache line.
-func pushQuad(s []node, x node) []node {
-	s = append(s, x)
-	i := len(s) - 1
-	for i > 0 {
-		p := (i - 1) / 4
-		if !x.less(s[p]) {
+		if s == end {
 			break
 		}
-		s[i] = s[p]
-		i = p
+		s = next
 	}
-	s[i] = x
-	return s
-}
-
-// popQuad removes the first node of the 4-ary min-heap s.
-func popQuad(s []node) (node, []node) {
-	top := s[0]
-	n := len(s) - 1
-	last := s[n]
-	s = s[:n]
-	if n > 0 {
-		// Sift the hole at the root down, then fill it with the last node.
-		s[siftWide(s, last)] = last
-	}
-	return top, s
-}
-
-// siftWide is sift for a wide heap, whose keys may tie.
-func siftWide(s []node, last node) int {
-	n := len(s)
-	i := 0
-	for {
-		first := 4*i + 1
-		if first >= n {
-			return i
-		}
-		m := first
-		for c := first + 1; c < min(first+4, n); c++ {
-			if s[c].less(s[m]) {
-				m = c
-			}
-		}
-		if !s[m].less(last) {
-			return i
-		}
-		s[i] = s[m]
-		i = m
-	}
+	tails[i], lows[i] = int32(i), math.MaxInt64
+	h.mask, h.last = mask, low
 }
 
 // rankQueue is the crew queue: a set of jobs ordered by their rank, kept

@@ -500,7 +500,7 @@ func (t *Trial) uniform(entity, purpose, n uint64) float64 {
 // schedule queues an event; events at or after the horizon never happen.
 func (t *Trial) schedule(at int64, kind uint8, a, b int32, gen uint32) {
 	if t.numberEvent(at) {
-		t.events.push(event{t: at, seq: t.seq, kind: kind, a: a, b: b, gen: gen})
+		t.events.pushAt(at, t.seq, kind, gen, a, b)
 	}
 }
 
