@@ -68,9 +68,9 @@ type eventHeap struct {
 	lows  [buckets]int64 // smallest time of each bucket; MaxInt64 when empty
 }
 
-// newEventHeap returns a heap for events before horizon H, which may be
-// any: a time is a key by itself.
-func newEventHeap(H int64) eventHeap {
+// newEventHeap returns an empty heap; a time is a key by itself, so any
+// horizon fits.
+func newEventHeap() eventHeap {
 	var h eventHeap
 	h.reset()
 	return h

@@ -24,7 +24,7 @@ func TestEventHeapOrder(t *testing.T) {
 
 func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, uint64(H)))
-	h := newEventHeap(H)
+	h := newEventHeap()
 	var ref []event // pending, sorted by (t, seq)
 	var now int64   // time of the last pop since the last reset
 	var seq uint32
@@ -98,7 +98,7 @@ func cmpEvent(x, y event) int {
 func TestEventHeapRefusesPastEvent(t *testing.T) {
 	// A radix heap would give an event before the last one popped out of
 	// order, so it refuses it.
-	h := newEventHeap(100)
+	h := newEventHeap()
 	h.push(event{t: 10, seq: 1})
 	h.push(event{t: 20, seq: 2})
 	h.pop()

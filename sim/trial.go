@@ -214,7 +214,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
-	t.events = newEventHeap(c.Horizon)
+	t.events = newEventHeap()
 	// Room for the events a trial usually schedules, a few per replica,
 	// so that warming up does not reallocate it in trial after trial.
 	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
