@@ -206,6 +206,12 @@ type Trial struct {
 // time grid (may be nil).
 func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	t := newTrial(c, grid)
+	// Room for the events a trial usually schedules, a few per replica,
+	// so that warming up does not reallocate it in trial after trial. Not
+	// in newTrial: the snapshot's Trial, which it also makes, schedules
+	// nothing.
+	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
+	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
 	t.prepareSnapshot()
 	return t
 }
@@ -215,9 +221,6 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.events = newEventHeap()
-	// Room for the events a trial usually schedules, a few per replica,
-	// so that warming up does not reallocate it in trial after trial.
-	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
 	t.phase = make([]uint8, nr)
 	t.gen = make([]uint32, nr)
 	t.powered = make([]bool, nr)
