@@ -338,16 +338,21 @@ func makeIfAny[T any](n int) []T {
 // serviceOrder returns the services in (priority, service id) order: the
 // order of power-on within a site and of the crew queue.
 func (c *Compiled) serviceOrder() []int32 {
-	order := make([]int32, len(c.Services))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
+	return sortedIndices(len(c.Services), func(a, b int32) int {
 		if pa, pb := c.Services[a].Priority, c.Services[b].Priority; pa != pb {
 			return cmp.Compare(pa, pb)
 		}
 		return strings.Compare(c.Services[a].ID, c.Services[b].ID)
 	})
+}
+
+// sortedIndices returns 0, …, n−1 sorted by compare.
+func sortedIndices(n int, compare func(a, b int32) int) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, compare)
 	return order
 }
 
@@ -387,11 +392,7 @@ func (c *Compiled) compileSites(order []int32) {
 // by id compare integers: sorting 300,000 crew jobs by their service id
 // strings took most of a second.
 func rankByID(n int, id func(int) string) []int32 {
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(id(int(a)), id(int(b))) })
+	order := sortedIndices(n, func(a, b int32) int { return cmp.Compare(id(int(a)), id(int(b))) })
 	rank := make([]int32, n)
 	for r, i := range order {
 		rank[i] = int32(r)
@@ -406,11 +407,7 @@ func rankByID(n int, id func(int) string) []int32 {
 // platform at once took a quarter of Compile's time.
 func (c *Compiled) compileJobs(order []int32) {
 	siteRank := rankByID(len(c.Sites), func(i int) string { return c.Sites[i].ID })
-	sites := make([]int32, len(c.Sites))
-	for x := range sites {
-		sites[x] = int32(x)
-	}
-	slices.SortFunc(sites, func(a, b int32) int {
+	sites := sortedIndices(len(c.Sites), func(a, b int32) int {
 		if pa, pb := c.Sites[a].BestPriority, c.Sites[b].BestPriority; pa != pb {
 			return cmp.Compare(pa, pb)
 		}

@@ -93,9 +93,9 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
 	// in Results from the number of trials each service was touched in.
-	rtoP1 := false
-	// Zeros are not recorded either (most touched services were never
+	// Zeros of touched services are not recorded either (most were never
 	// degraded, shed load or lost data): fillZeros counts them.
+	rtoP1 := false
 	// The figures resliced to one length, so that one comparison bounds
 	// every index below.
 	n := len(a.svc)

@@ -88,16 +88,11 @@ func (h *eventHeap) len() int { return h.n }
 // minT returns the time of the next event; the heap must not be empty.
 func (h *eventHeap) minT() int64 { return h.min }
 
-// push adds e, which must not be before the last event popped; e.seq must
-// be below MaxEvents and above that of every event pushed since the
-// heap's reset.
-func (h *eventHeap) push(e event) {
-	h.pushAt(e.t, e.seq, e.kind, e.gen, e.a, e.b)
-}
-
-// pushAt is push of an event given by its fields: the compiler keeps a
-// struct of more than four fields in memory, and copies an event through
-// it at every call.
+// pushAt adds the event of the given fields, which must not be before the
+// last event popped; seq must be below MaxEvents and above that of every
+// event pushed since the heap's reset. It takes fields, not an event: the
+// compiler keeps a struct of more than four fields in memory, and would
+// copy an event through it at every call.
 func (h *eventHeap) pushAt(t int64, seq uint32, kind uint8, gen uint32, a, b int32) {
 	s := int(seq) + buckets
 	if s >= len(h.more) {

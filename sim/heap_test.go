@@ -143,3 +143,8 @@ func TestRankQueue(t *testing.T) {
 		t.Fatal("queue does not restart after emptying")
 	}
 }
+
+// push is pushAt of an event, for the tests.
+func (h *eventHeap) push(e event) {
+	h.pushAt(e.t, e.seq, e.kind, e.gen, e.a, e.b)
+}

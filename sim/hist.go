@@ -50,12 +50,6 @@ func newHist(high int64) hist {
 	return hist{rows: make([]*[subHalf]int64, buckets+1)}
 }
 
-// histIndex returns v's position in HdrHistogram's flat counts array.
-func histIndex(v int64) int {
-	r, j := histPos(v)
-	return r*subHalf + j
-}
-
 // histPos returns the row and the place in it of v ≥ 1: v's power of two
 // above the one-by-one range, shifted to its subHalf buckets, spills one
 // bit into the row number, which saves HdrHistogram's offset arithmetic.

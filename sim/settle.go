@@ -543,7 +543,7 @@ func (t *Trial) updateDegraded() {
 }
 
 func (t *Trial) checkDegraded(s int32) {
-	if !t.hasSoft[s] || t.degMark[s] == t.degStamp {
+	if t.lists[s]&hasSoftDep == 0 || t.degMark[s] == t.degStamp {
 		return
 	}
 	t.degMark[s] = t.degStamp

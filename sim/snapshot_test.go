@@ -143,7 +143,7 @@ func TestSnapshotUsedForFire(t *testing.T) {
 // snapshot's after restore, except those listed here with the reason.
 func TestRestoreCopiesEverything(t *testing.T) {
 	skip := map[string]string{
-		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hasSoft": "config", "hardOff": "config", "hard": "config",
+		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hardOff": "config", "hard": "config",
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",

@@ -144,8 +144,9 @@ type Trial struct {
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
 	// lists says which of a service's lists of the compiled graph are
-	// not empty: most are, and one byte is cheaper to test than an empty
-	// list is to slice, for every service that changes.
+	// not empty, and whether its dependencies include a soft one: most
+	// lists are empty, and one byte is cheaper to test than an empty list
+	// is to slice, for every service that changes.
 	lists []uint8
 
 	// crews: hold start per job and the list of jobs held
@@ -175,7 +176,6 @@ type Trial struct {
 	pending    []int32
 	wave       []int32
 	degMark    []uint32
-	hasSoft    []bool  // the service has a soft dependency (can be degraded)
 	toolsDown  []int32 // tooling services of s that are down
 	touchedMk  []bool
 	degStamp   uint32
@@ -279,14 +279,13 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.prevUp = make([]bool, ns)
 	t.touchMark = make([]bool, ns)
 	t.degMark = make([]uint32, ns)
-	t.hasSoft = make([]bool, ns)
-	for s := range ns {
-		for _, d := range c.Deps[c.DepOff[s]:c.DepOff[s+1]] {
-			t.hasSoft[s] = t.hasSoft[s] || d.Soft
-		}
-	}
 	t.lists = make([]uint8, ns)
 	for u := range ns {
+		for _, d := range c.Deps[c.DepOff[u]:c.DepOff[u+1]] {
+			if d.Soft {
+				t.lists[u] |= hasSoftDep
+			}
+		}
 		for _, l := range []struct {
 			off []int32
 			bit uint8
@@ -350,6 +349,7 @@ const (
 	hasRevTool                    // RevTool: services it is tooling of
 	hasRevSoft                    // RevSoft: its soft dependents
 	hasRevHard                    // RevHard: its hard dependents
+	hasSoftDep                    // Deps has a soft one: it can be degraded
 )
 
 // initial holds the state at t = 0 of the slices whose start is not all
