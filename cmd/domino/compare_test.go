@@ -69,7 +69,7 @@ func TestCompare(t *testing.T) {
 			name:       "embedded, chosen scenarios, CSV",
 			args:       []string{"compare", "kakao-pangyo-2022", "--scenarios", "pangyo-fire, ops-tools-3dc", "--trials", "40", "--format", "csv"},
 			wantStatus: exitOK,
-			wantOut:    []string{"metric,unit,scenario,mean,", "user_hours,user-hours,ops-tools-3dc,"},
+			wantOut:    []string{"metric,unit,scenario,mean,", "user_hours,user-hours summed over services,ops-tools-3dc,"},
 		},
 		{
 			name:       "two files, same scenario id: labelled by file",
@@ -350,7 +350,7 @@ func TestCompareOtherPlatformIsIndependent(t *testing.T) {
 	assert.Contains(t, table, "independent: no scenario shares fire:a-burns's platform")
 	assert.Contains(t, table, "Δ vs fire:a-burns (independent)")
 	assert.Contains(t, table, "Warning: the scenarios are of different platforms")
-	assert.Regexp(t, `│ Money lost +│ mean │ +100 EUR │ +100,000 KRW │ +— │`, table)
+	assert.Regexp(t, `│ Money lost +│ mean │ +100 EUR │ +100 KRW │ +— │`, table)
 	assert.Empty(t, stderr, "the warnings are in the output")
 
 	code, md, _ := runCLI(t, context.Background(), append([]string{"compare", "--format", "markdown"}, args...)...)
