@@ -2,7 +2,7 @@ package sim
 
 import "github.com/dominosim/domino/graph"
 
-// decide takes the decisions of MODEL.md §6.3–§6.4 on the settled state of
+// decide takes the decisions of docs/model.md §6.3–§6.4 on the settled state of
 // this instant: start gates, switches to automated restarts and failovers
 // when tooling returns, and failovers.
 func (t *Trial) decide() {
@@ -73,7 +73,7 @@ func (t *Trial) decide() {
 }
 
 // checkFailover starts or cancels the failover of an active-standby
-// service (MODEL.md §6.4), and with a load its fail-back (§11).
+// service (docs/model.md §6.4), and with a load its fail-back (§11).
 func (t *Trial) checkFailover(s int32) {
 	c := t.c
 	if t.serving[t.active[s]] {
@@ -163,7 +163,7 @@ func (t *Trial) cancelFailover(s int32) {
 }
 
 // failoverDone makes the target active if it still serves, else starts
-// over at once (MODEL.md §6.10).
+// over at once (docs/model.md §6.10).
 func (t *Trial) failoverDone(s int32, gen uint32) {
 	if gen != t.foGen[s] || t.foState[s] != foRunning {
 		return
