@@ -394,7 +394,7 @@ func (v *compareView) csv(w io.Writer) error {
 	}
 	for _, m := range v.metrics {
 		for i, s := range v.scenarios {
-			row := []string{m.ID, m.Unit, s}
+			row := []string{m.ID, csvUnit(m.Unit), s}
 			var x *ComparedValue
 			if i < len(m.Values) {
 				x = m.Values[i]
@@ -435,6 +435,16 @@ func (v *compareView) csv(w io.Writer) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// csvUnit is the unit column of a comparison CSV: user-hours say they
+// are summed over services (a person cut off from three services counts
+// three times), as the tables' metric names do.
+func csvUnit(unit string) string {
+	if unit == "user-hours" {
+		return "user-hours summed over services"
+	}
+	return unit
 }
 
 // formatValue formats x, in unit, for people.

@@ -42,7 +42,7 @@ func MetricTitle(id, unit, currency string) string {
 	name, arg, _ := strings.Cut(id, ":")
 	switch name {
 	case "user-hours":
-		return "user-hours lost"
+		return "user-hours lost (summed over services)"
 	case "cost":
 		if currency != "" {
 			return "money lost (" + currency + ")"

@@ -66,7 +66,7 @@ func TestCompare(t *testing.T) {
 			name:       "embedded, chosen scenarios, CSV",
 			args:       []string{"compare", "kakao-pangyo-2022", "--scenarios", "pangyo-fire, ops-tools-3dc", "--trials", "40", "--format", "csv"},
 			wantStatus: exitOK,
-			wantOut:    []string{"metric,unit,scenario,mean,", "user_hours,user-hours,ops-tools-3dc,"},
+			wantOut:    []string{"metric,unit,scenario,mean,", "user_hours,user-hours summed over services,ops-tools-3dc,"},
 		},
 		{
 			name:       "two files, same scenario id: labelled by file",
