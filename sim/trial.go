@@ -700,6 +700,9 @@ func (t *Trial) apply(ev *event) {
 			t.fault[s] += d
 			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d)})
 			t.markSvc(s)
+			// No site serves a faulted service: its failovers wait for
+			// the fault to end (docs/model.md §6.8).
+			t.markFailover(s)
 		}
 	case evGate:
 		if ev.gen == t.gen[ev.a] && t.phase[ev.a] == phGate {
