@@ -21,7 +21,7 @@ import (
 // its differences are unpaired.
 const ResultsCompareSchema = "domino.compare-results/v1"
 
-// ResultsComparison compares scenarios from their results files (MODEL.md
+// ResultsComparison compares scenarios from their results files (docs/model.md
 // §8). A results file holds no per-trial data, so unlike sim.Comparison the
 // differences are unpaired: the difference of the means, with a 95% CI
 // whose half-width is the two CIs' half-widths combined in quadrature.

@@ -321,7 +321,7 @@ func resultIDs(rs []*sim.Results) []string {
 	return ids
 }
 
-// readResultsFile reads path as a results file (MODEL.md §8) when it ends
+// readResultsFile reads path as a results file (docs/model.md §8) when it ends
 // in .json and has a "schema" field; it returns nil, nil for anything else
 // (a scenario file may be JSON too, and has no schema field).
 func readResultsFile(path string) (*sim.Results, error) {

@@ -260,7 +260,7 @@ func TestCompareResultsJSONAndOutputFile(t *testing.T) {
 	}
 }
 
-// The point of compare (MODEL.md §7): over the same trial keys the
+// The point of compare (docs/model.md §7): over the same trial keys the
 // difference between Kakao's baseline and a mitigation has a much tighter
 // CI than the same difference between independent runs.
 func TestComparePairedNarrowerThanIndependent(t *testing.T) {

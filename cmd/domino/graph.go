@@ -155,7 +155,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	return exitOK
 }
 
-// graphResults is the part of a results file (MODEL.md §8) that graph uses.
+// graphResults is the part of a results file (docs/model.md §8) that graph uses.
 type graphResults struct {
 	Schema   string `json:"schema"`
 	Scenario string `json:"scenario"`
@@ -268,7 +268,7 @@ func (r *graphResults) apply(opt *output.DOTOptions, by string) {
 		opt.HeatLabel = "mean downtime"
 		if by == "shed" {
 			// Shed time is the time up short of capacity, weighted by the
-			// share of the load not carried (MODEL.md §11).
+			// share of the load not carried (docs/model.md §11).
 			opt.HeatLabel = "mean shed time"
 		}
 		opt.HeatFormat = func(ms float64) string { return graph.FormatDuration(int64(math.Round(ms))) }
