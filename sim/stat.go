@@ -143,7 +143,7 @@ func u128(hi, lo uint64) *big.Int {
 }
 
 // Summary is a metric's mean with its 95% confidence interval and quantiles
-// (MODEL.md §8). The interval is mean ± t·s/√n with the sample standard
+// (docs/model.md §8). The interval is mean ± t·s/√n with the sample standard
 // deviation and t Student's 0.975 quantile (TFactor); quantiles come from
 // the histogram, within 1%, and are exact at the observed minimum and
 // maximum.
