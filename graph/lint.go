@@ -45,7 +45,7 @@ func (w Warning) String() string {
 	return b.String()
 }
 
-// Lint returns the weak spots of the Kakao 2022 fire (MODEL.md §1) found in
+// Lint returns the weak spots of the Kakao 2022 fire (docs/model.md §1) found in
 // the file's platform and in every scenario's patched platform. A scenario's
 // warnings are reported only when its platform differs from the file's and
 // only for weak spots the file's platform does not have: a rule firing on a
@@ -78,7 +78,7 @@ func (w Warning) String() string {
 //     has two or more services, or a start_needs self-loop, and contains at
 //     least one start_needs edge. A cold start of those services deadlocks
 //     until break_glass. A cycle of depends_on alone is healthy: the up set is
-//     the greatest fixed point (MODEL.md §6.5), so a running cycle stays up.
+//     the greatest fixed point (docs/model.md §6.5), so a running cycle stays up.
 //   - backup-single-site: a service with data whose placement is on a single
 //     site and that has no backup, or a backup that is not offsite: one fire
 //     destroys every copy.
@@ -88,7 +88,7 @@ func (w Warning) String() string {
 //     down with the site lost once the automated failovers are done (those of
 //     active-standby services whose primary was lost, with another site and
 //     their tooling up right after the loss; no restart, no manual
-//     failover): the up set is the greatest fixed point of MODEL.md §6.5
+//     failover): the up set is the greatest fixed point of docs/model.md §6.5
 //     (start with every service whose placement survives, then repeatedly
 //     knock out services with a hard dependency down or an any-group with
 //     fewer than need members up), where a placement survives the loss if
@@ -509,7 +509,7 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 			rank[m] = -1
 		}
 		if len(needs) == 0 {
-			continue // a runtime cycle only: healthy (MODEL.md §6.5)
+			continue // a runtime cycle only: healthy (docs/model.md §6.5)
 		}
 		ids := make([]string, len(members))
 		for k, m := range members {
@@ -554,7 +554,7 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 }
 
 // upWithout returns which services are up with the site numbered lost gone
-// (-1 for none), with no recovery: the greatest fixed point of MODEL.md §6.5.
+// (-1 for none), with no recovery: the greatest fixed point of docs/model.md §6.5.
 func (l *linter) upWithout(lost int32) []bool {
 	up := make([]bool, len(l.svcs))
 	for i := range l.svcs {
@@ -568,7 +568,7 @@ func (l *linter) upWithout(lost int32) []bool {
 // service whose primary was lost comes back on another of its sites when
 // all of its tooling is up in immediate, the state right after the loss
 // (upWithout), since that is when the engine chooses between the automated
-// and the manual failover (MODEL.md §6.4). Restarts and manual failovers
+// and the manual failover (docs/model.md §6.4). Restarts and manual failovers
 // are not counted: they wait for the site or for a crew.
 func (l *linter) upAfterFailovers(lost int32, immediate []bool) []bool {
 	up := make([]bool, len(l.svcs))
@@ -621,7 +621,7 @@ func (l *linter) placementUp(gone func(int32) bool) []bool {
 
 // knockOut turns down in up, transitively, every service with a hard
 // dependency that is not satisfied, and returns up: from the services
-// whose placement serves, the greatest fixed point of MODEL.md §6.5.
+// whose placement serves, the greatest fixed point of docs/model.md §6.5.
 func (l *linter) knockOut(up []bool) []bool {
 	if l.hardOff == nil {
 		l.indexHardDeps()

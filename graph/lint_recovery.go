@@ -27,7 +27,7 @@ const (
 //   - crews-unlimited: a scenario without crews: in which some recovery holds
 //     a crew: the repair of a random failure that has an mttr, or a restart or
 //     failover of a service the scenario stops while one of its tooling
-//     services is down with the same sites lost (MODEL.md §6.3: then it is
+//     services is down with the same sites lost (docs/model.md §6.3: then it is
 //     manual). With unlimited crews nobody ever waits for one.
 //
 // A service is named once per rule, with the scenarios that reach it.
