@@ -195,6 +195,9 @@ func (c *Comparison) Unpair(i int) {
 // quadrature.
 func UnpairedDiff(a, b Summary) Diff {
 	d := b.Mean - a.Mean
+	if a.NoCI || b.NoCI {
+		return Diff{Mean: d, NoCI: true}
+	}
 	half := math.Hypot((a.CI95[1]-a.CI95[0])/2, (b.CI95[1]-b.CI95[0])/2)
 	return Diff{Mean: d, CI95: [2]float64{d - half, d + half}}
 }
@@ -222,9 +225,15 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 	type acc struct {
 		vals  []stat     // [scenario*nm + metric]
 		diffs []diffStat // same index; scenario 0 unused
+		// Per scenario, the trials still unrecovered at the horizon and
+		// their smallest full recovery: that time is censored.
+		cens, censMin []int64
 	}
 	newAcc := func() *acc {
-		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm)}
+		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), cens: make([]int64, ns), censMin: make([]int64, ns)}
+		for i := range a.censMin {
+			a.censMin[i] = math.MaxInt64
+		}
 		for i := range a.vals {
 			a.vals[i] = newStat(math.MaxInt64 / 4)
 		}
@@ -260,6 +269,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 							overflow.Store(true)
 							return
 						}
+						if o.Unrecovered {
+							a.cens[i]++
+							a.censMin[i] = min(a.censMin[i], o.FullRecovery)
+						}
 						for m, metric := range CompareMetrics {
 							v := metric.value(c, o)
 							a.vals[i*nm+m].add(v, nil)
@@ -287,6 +300,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			total.vals[i].merge(&a.vals[i])
 			total.diffs[i].merge(&a.diffs[i])
 		}
+		for i := range total.cens {
+			total.cens[i] += a.cens[i]
+			total.censMin[i] = min(total.censMin[i], a.censMin[i])
+		}
 	}
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
 	for _, c := range cs {
@@ -301,7 +318,11 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			row.Currencies = slices.Clone(cmp.Currencies)
 		}
 		for i := range cs {
-			row.Values = append(row.Values, total.vals[i*nm+m].summary(metric.scale))
+			v := total.vals[i*nm+m].summary(metric.scale)
+			if metric.ID == "full_recovery_ms" {
+				v = v.censor(total.cens[i], int64(trials), total.censMin[i], metric.scale)
+			}
+			row.Values = append(row.Values, v)
 			if i == 0 {
 				row.Diffs = append(row.Diffs, nil)
 				continue
