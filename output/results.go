@@ -53,7 +53,7 @@ func WriteResults(w io.Writer, r *sim.Results, format string) error {
 	return fmt.Errorf("unknown results format %q (want %s)", format, strings.Join(ResultsFormats, ", "))
 }
 
-// ResultsJSON writes r as an indented results file (MODEL.md §8,
+// ResultsJSON writes r as an indented results file (docs/model.md §8,
 // docs/results.schema.json), ending with a newline.
 func ResultsJSON(w io.Writer, r *sim.Results) error {
 	enc := json.NewEncoder(w)
@@ -136,7 +136,7 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		row := []string{
 			r.Scenario, s.ID, strconv.FormatInt(s.Users, 10), strconv.Itoa(s.Priority),
 			num(s.UserHours), num(s.PAffected),
-			num(s.Downtime.Mean), num(s.Downtime.CI95[0]), num(s.Downtime.CI95[1]),
+			num(s.Downtime.Mean), ciNum(s.Downtime.NoCI, s.Downtime.CI95[0]), ciNum(s.Downtime.NoCI, s.Downtime.CI95[1]),
 			num(s.Downtime.P50), num(s.Downtime.P90), num(s.Downtime.P99),
 			num(s.Recovery.Mean), num(s.Recovery.P50), num(s.Recovery.P90), num(s.Recovery.P99),
 			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
@@ -152,6 +152,15 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// ciNum writes a bound of a 95% CI for a CSV cell: empty when there is no
+// interval (fewer than 2 trials).
+func ciNum(noCI bool, x float64) string {
+	if noCI {
+		return ""
+	}
+	return num(x)
 }
 
 // num writes a float in the shortest form that reads back exactly, without
@@ -188,6 +197,9 @@ var platformHeader = []string{"Platform", "Mean", "95% CI", "p50", "p90", "p99"}
 func platformRows(r *sim.Results) [][]string {
 	p := &r.Summary
 	ci := func(s sim.Summary, f func(float64) string) string {
+		if s.NoCI {
+			return Dash // fewer than 2 trials: no interval
+		}
 		return f(s.CI95[0]) + " – " + f(s.CI95[1])
 	}
 	moneyLabel := "Money lost"
@@ -198,7 +210,7 @@ func platformRows(r *sim.Results) [][]string {
 	return [][]string{
 		{"Time to full recovery", Duration(p.FullRecovery.Mean), ci(p.FullRecovery, Duration),
 			Duration(p.FullRecovery.P50), Duration(p.FullRecovery.P90), Duration(p.FullRecovery.P99)},
-		{"User-hours lost", Count(p.UserHours.Mean), ci(p.UserHours, Count),
+		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
 		{moneyLabel, Count(p.Cost.Mean), ci(p.Cost, Count),
 			Count(p.Cost.P50), Count(p.Cost.P90), Count(p.Cost.P99)},
@@ -222,8 +234,10 @@ var serviceAlign = []tw.Align{
 }
 
 // serviceNote explains the columns that need it.
-const serviceNote = `Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
-Shed mean: time-equivalent of the load not carried while up on too little capacity (load, MODEL.md §11).
+const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
+user-hours are these summed over services, so a person cut off from three services counts three times.
+Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
+Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
 

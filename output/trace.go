@@ -87,7 +87,7 @@ type TraceService struct {
 	Degraded int64
 	// Partial is the time up with less served capacity than the service's
 	// load, and Shed ∫ (1 − φ) dt over that time, rounded to the ms
-	// (MODEL.md §11).
+	// (docs/model.md §11).
 	Partial int64
 	Shed    int64
 	Outages int

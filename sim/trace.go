@@ -38,7 +38,7 @@ const (
 //     down, its fault, overload), causeNone when it is up; Lack.
 //
 // Lack is the load the service does not serve at the end of the instant,
-// load − served capacity (MODEL.md §11): 0 without a load or when it is down.
+// load − served capacity (docs/model.md §11): 0 without a load or when it is down.
 type Record struct {
 	T       int64
 	Kind    RecordKind
@@ -55,7 +55,7 @@ type Record struct {
 	Lack   int64
 	Manual bool
 	// Back marks a RecFailover that is a fail-back to the primary of a
-	// service short of capacity (MODEL.md §11), and a RecFailedOver that
+	// service short of capacity (docs/model.md §11), and a RecFailedOver that
 	// completes one.
 	Back bool
 }
@@ -93,7 +93,7 @@ type Span struct{ From, To int64 }
 type ServiceTrace struct {
 	Down     []Span // down; one span an outage, the last one to the horizon when down at the end
 	Degraded []Span // up with a soft dependency down
-	Partial  []Span // up with less served capacity than its load (MODEL.md §11)
+	Partial  []Span // up with less served capacity than its load (docs/model.md §11)
 	// PartialMs is the length of Partial, summed.
 	PartialMs int64
 }
