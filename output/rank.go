@@ -13,7 +13,7 @@ import (
 	"github.com/dominosim/domino/sim"
 )
 
-// WriteRanking writes a rank result (MODEL.md §10) in one of
+// WriteRanking writes a rank result (docs/model.md §10) in one of
 // ResultsFormats; currency names the unit of the cost metric.
 func WriteRanking(w io.Writer, r *sim.Ranking, currency, format string) error {
 	switch format {
@@ -42,7 +42,7 @@ func MetricTitle(id, unit, currency string) string {
 	name, arg, _ := strings.Cut(id, ":")
 	switch name {
 	case "user-hours":
-		return "user-hours lost"
+		return "user-hours lost (summed over services)"
 	case "cost":
 		if currency != "" {
 			return "money lost (" + currency + ")"

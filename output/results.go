@@ -53,7 +53,7 @@ func WriteResults(w io.Writer, r *sim.Results, format string) error {
 	return fmt.Errorf("unknown results format %q (want %s)", format, strings.Join(ResultsFormats, ", "))
 }
 
-// ResultsJSON writes r as an indented results file (MODEL.md §8,
+// ResultsJSON writes r as an indented results file (docs/model.md §8,
 // docs/results.schema.json), ending with a newline.
 func ResultsJSON(w io.Writer, r *sim.Results) error {
 	enc := json.NewEncoder(w)
@@ -198,7 +198,7 @@ func platformRows(r *sim.Results) [][]string {
 	return [][]string{
 		{"Time to full recovery", Duration(p.FullRecovery.Mean), ci(p.FullRecovery, Duration),
 			Duration(p.FullRecovery.P50), Duration(p.FullRecovery.P90), Duration(p.FullRecovery.P99)},
-		{"User-hours lost", Count(p.UserHours.Mean), ci(p.UserHours, Count),
+		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
 		{moneyLabel, Count(p.Cost.Mean), ci(p.Cost, Count),
 			Count(p.Cost.P50), Count(p.Cost.P90), Count(p.Cost.P99)},
@@ -222,8 +222,10 @@ var serviceAlign = []tw.Align{
 }
 
 // serviceNote explains the columns that need it.
-const serviceNote = `Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
-Shed mean: time-equivalent of the load not carried while up on too little capacity (load, MODEL.md §11).
+const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
+user-hours are these summed over services, so a person cut off from three services counts three times.
+Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
+Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
 

@@ -13,10 +13,11 @@ import (
 )
 
 // TraceFormats lists the formats WriteTrace accepts.
-var TraceFormats = []string{"table", "json", "dot", "svg"}
+var TraceFormats = []string{"table", "json", "dot", "svg", "png"}
 
 // TraceFormatFor returns the trace format a file name's extension implies
-// (".txt", ".json", ".dot" or ".gv", ".svg"), or "" when it implies none.
+// (".txt", ".json", ".dot" or ".gv", ".svg", ".png"), or "" when it implies
+// none.
 func TraceFormatFor(path string) string {
 	name := strings.ToLower(path)
 	switch {
@@ -28,6 +29,8 @@ func TraceFormatFor(path string) string {
 		return "dot"
 	case strings.HasSuffix(name, ".svg"):
 		return "svg"
+	case strings.HasSuffix(name, ".png"):
+		return "png"
 	}
 	return ""
 }
@@ -85,7 +88,7 @@ type TraceService struct {
 	Degraded int64
 	// Partial is the time up with less served capacity than the service's
 	// load, and Shed ∫ (1 − φ) dt over that time, rounded to the ms
-	// (MODEL.md §11).
+	// (docs/model.md §11).
 	Partial int64
 	Shed    int64
 	Outages int
@@ -128,7 +131,7 @@ type TraceReport struct {
 	// service of a RecDegraded at Records[i].
 	softDown map[int]string
 	// failBack[i] is true when the failover of Records[i] goes back to the
-	// primary of a service that is up (MODEL.md §11).
+	// primary of a service that is up (docs/model.md §11).
 	failBack map[int]bool
 	// onSchedule[i] is true when the RecFailedOver at Records[i] completes
 	// a fail-back at the time its start said; heldBy[i] names the first
@@ -544,10 +547,14 @@ func WriteTrace(w io.Writer, r *TraceReport, format string, opt TraceOptions) er
 		return TraceJSON(w, r)
 	case "dot":
 		return TraceDOT(w, r)
-	case "svg":
+	case "svg", "png":
+		// The cascade diagram, laid out by Graphviz like graph's.
 		var dot bytes.Buffer
 		if err := TraceDOT(&dot, r); err != nil {
 			return err
+		}
+		if format == "png" {
+			return RenderPNG(dot.Bytes(), w)
 		}
 		return RenderSVG(dot.Bytes(), w)
 	}

@@ -69,7 +69,7 @@ func TraceDOT(w io.Writer, r *TraceReport) error {
 	if r.Unrecovered {
 		recovery = "not recovered by " + graph.FormatDuration(c.Horizon)
 	}
-	title += fmt.Sprintf("\nuser-hours lost %s · %s", Count(float64(r.UserMilliHours)/1000), recovery)
+	title += fmt.Sprintf("\nuser-hours lost (summed over services) %s · %s", Count(float64(r.UserMilliHours)/1000), recovery)
 
 	fmt.Fprintf(bw, "digraph %s {\n", quote("trace "+r.Scenario))
 	fmt.Fprintf(bw, "  graph [rankdir=LR, fontname=%q, fontsize=12, label=%s, labelloc=t, labeljust=l, pad=0.3, nodesep=0.25, ranksep=0.6];\n",

@@ -96,7 +96,7 @@ func (r *TraceReport) headerBlock() [][2]string {
 		{"Scenario", scenario},
 		{"Platform", platform},
 		{"Trial", trial},
-		{"User-hours", Count(float64(r.UserMilliHours)/1000) + " lost"},
+		{"User-hours", Count(float64(r.UserMilliHours)/1000) + " lost, summed over services"},
 		{"Full recovery", recovery},
 		{"Horizon", graph.FormatDuration(r.C.Horizon)},
 	}

@@ -308,7 +308,7 @@ func TestTraceDOTRenders(t *testing.T) {
 
 func TestTraceFormatFor(t *testing.T) {
 	tests := []struct{ path, want string }{
-		{"t.txt", "table"}, {"T.JSON", "json"}, {"x.dot", "dot"}, {"x.gv", "dot"}, {"x.svg", "svg"}, {"x.png", ""}, {"x", ""},
+		{"t.txt", "table"}, {"T.JSON", "json"}, {"x.dot", "dot"}, {"x.gv", "dot"}, {"x.svg", "svg"}, {"x.PNG", "png"}, {"x.gif", ""}, {"x", ""},
 	}
 	for _, tt := range tests {
 		if got := TraceFormatFor(tt.path); got != tt.want {
