@@ -45,7 +45,7 @@ platform:
 		return out
 	}
 	assert.Equal(t, []string{
-		"b.yaml:4:8: warning: losing building dc1 takes down 3 services with 100% of users (app, db and deploy) [site-loss-majority]",
+		"b.yaml:4:8: warning: losing building dc1 takes down 3 services with 100% of users, which no automated failover brings back (app, db and deploy) [site-loss-majority]",
 		"b.yaml:8:7: warning: deploy runs only in building dc1, where the one service that needs it also runs (app) [tooling-colocated]",
 		"b.yaml:11:7: warning: db keeps its data only in building dc1 and has no backup: one site loss destroys every copy [backup-single-site]",
 		"b.yaml:19:20: warning: app runs in building dc1 and far but depends on db, which runs only in building dc1 [weakest-link]",

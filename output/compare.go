@@ -86,8 +86,8 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 //
 // Figures derived from a results file: the platform summaries
 // (full_recovery_ms, user_hours, cost, crew_hours) as they are; P(deadlock)
-// with the 95% CI of a proportion over the file's trials (§8's mean ±
-// 1.96·s/√n of a 0/1 value); data lost as Σ over services of
+// with the 95% CI of a proportion over the file's trials (mean ± t·s/√n of
+// a 0/1 value, t as sim.TFactor); data lost as Σ over services of
 // data_loss_ms.mean × (1 − p_all_data_lost), since data_loss_ms is averaged
 // over the trials where the loss was finite while the compared metric counts
 // 0 in the others; services losing all data as Σ p_all_data_lost (the mean
@@ -307,8 +307,11 @@ func compareWarnings(what string, labels, platforms, currencies []string, rates 
 // hold it.
 func resultsValue(r *sim.Results, id string) *ComparedValue {
 	full := func(s sim.Summary) *ComparedValue {
-		ci, p50, p90, p99 := s.CI95, s.P50, s.P90, s.P99
-		return &ComparedValue{Mean: s.Mean, CI95: &ci, P50: &p50, P90: &p90, P99: &p99}
+		ci, p50, p90, p99 := &s.CI95, s.P50, s.P90, s.P99
+		if s.NoCI {
+			ci = nil
+		}
+		return &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99}
 	}
 	switch id {
 	case "full_recovery_ms":
@@ -339,7 +342,7 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 		v := &ComparedValue{Mean: p}
 		if n := float64(r.Trials); n > 1 {
 			// s² of a 0/1 value with the n − 1 denominator.
-			half := 1.96 * math.Sqrt(max(p*(1-p)*n/(n-1), 0)/n)
+			half := sim.TFactor(int64(r.Trials)) * math.Sqrt(max(p*(1-p)*n/(n-1), 0)/n)
 			v.CI95 = &[2]float64{p - half, p + half}
 		}
 		return v
@@ -442,16 +445,22 @@ func pairedView(c *sim.Comparison) *compareView {
 	for _, m := range c.Metrics {
 		row := ResultsMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Currencies: m.Currencies}
 		for _, s := range m.Values {
-			ci, p50, p90, p99 := s.CI95, s.P50, s.P90, s.P99
-			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: &ci, P50: &p50, P90: &p90, P99: &p99})
+			ci, p50, p90, p99 := &s.CI95, s.P50, s.P90, s.P99
+			if s.NoCI {
+				ci = nil
+			}
+			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99})
 		}
 		for _, d := range m.Diffs {
 			if d == nil {
 				row.Diffs = append(row.Diffs, nil)
 				continue
 			}
-			ci := d.CI95
-			row.Diffs = append(row.Diffs, &ComparedDiff{Mean: d.Mean, CI95: &ci})
+			ci := &d.CI95
+			if d.NoCI {
+				ci = nil
+			}
+			row.Diffs = append(row.Diffs, &ComparedDiff{Mean: d.Mean, CI95: ci})
 		}
 		v.metrics = append(v.metrics, row)
 	}

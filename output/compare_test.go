@@ -231,9 +231,10 @@ func TestCompareResultsFigures(t *testing.T) {
 	if v := get("p_rto_breach_p1").Values[0]; v.Mean != 0.5 || v.CI95 == nil {
 		t.Errorf("P(RTO breach p1): got %+v, want 0.5 with a CI", v)
 	}
-	// A proportion's CI: 1.96·√(p(1−p)/(n−1)).
+	// A proportion's CI: t·√(p(1−p)/(n−1)), t Student's 0.975 quantile
+	// with 99 degrees of freedom.
 	dl := get("p_deadlock").Values[0]
-	if half, want := (dl.CI95[1]-dl.CI95[0])/2, 1.96*math.Sqrt(0.1*0.9/99); math.Abs(half-want) > tol {
+	if half, want := (dl.CI95[1]-dl.CI95[0])/2, 1.9842169515086827*math.Sqrt(0.1*0.9/99); math.Abs(half-want) > tol {
 		t.Errorf("P(deadlock) half-width: got %v, want %v", half, want)
 	}
 }

@@ -136,7 +136,7 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		row := []string{
 			r.Scenario, s.ID, strconv.FormatInt(s.Users, 10), strconv.Itoa(s.Priority),
 			num(s.UserHours), num(s.PAffected),
-			num(s.Downtime.Mean), num(s.Downtime.CI95[0]), num(s.Downtime.CI95[1]),
+			num(s.Downtime.Mean), ciNum(s.Downtime.NoCI, s.Downtime.CI95[0]), ciNum(s.Downtime.NoCI, s.Downtime.CI95[1]),
 			num(s.Downtime.P50), num(s.Downtime.P90), num(s.Downtime.P99),
 			num(s.Recovery.Mean), num(s.Recovery.P50), num(s.Recovery.P90), num(s.Recovery.P99),
 			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
@@ -152,6 +152,15 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// ciNum writes a bound of a 95% CI for a CSV cell: empty when there is no
+// interval (fewer than 2 trials).
+func ciNum(noCI bool, x float64) string {
+	if noCI {
+		return ""
+	}
+	return num(x)
 }
 
 // num writes a float in the shortest form that reads back exactly, without
@@ -188,6 +197,9 @@ var platformHeader = []string{"Platform", "Mean", "95% CI", "p50", "p90", "p99"}
 func platformRows(r *sim.Results) [][]string {
 	p := &r.Summary
 	ci := func(s sim.Summary, f func(float64) string) string {
+		if s.NoCI {
+			return Dash // fewer than 2 trials: no interval
+		}
 		return f(s.CI95[0]) + " – " + f(s.CI95[1])
 	}
 	moneyLabel := "Money lost"

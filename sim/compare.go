@@ -102,14 +102,17 @@ func (d *diffStat) merge(o *diffStat) {
 }
 
 // Diff is a mean difference with its 95% confidence interval.
+// NoCI says there is no interval (fewer than 2 trials): CI95 is zero,
+// and JSON has "ci95": null.
 type Diff struct {
 	Mean float64    `json:"mean"`
 	CI95 [2]float64 `json:"ci95"`
+	NoCI bool       `json:"-"`
 }
 
 func (d *diffStat) diff(unit float64) Diff {
 	if d.n == 0 {
-		return Diff{}
+		return Diff{NoCI: true}
 	}
 	sum := u128(d.sumHi, d.sumLo)
 	if d.sumHi>>63 == 1 { // negative: two's complement
@@ -122,7 +125,10 @@ func (d *diffStat) diff(unit float64) Diff {
 		num := new(big.Int).Mul(n, u128(d.sqHi, d.sqLo))
 		num.Sub(num, new(big.Int).Mul(sum, sum))
 		v, _ := new(big.Rat).SetFrac(num, new(big.Int).Mul(n, big.NewInt(d.n-1))).Float64()
-		half = 1.96 * math.Sqrt(max(v, 0)/float64(d.n))
+		half = TFactor(d.n) * math.Sqrt(max(v, 0)/float64(d.n))
+	}
+	if d.n < 2 {
+		return Diff{Mean: mean / unit, NoCI: true}
 	}
 	return Diff{Mean: mean / unit, CI95: [2]float64{(mean - half) / unit, (mean + half) / unit}}
 }

@@ -51,9 +51,9 @@ func TestDiffStatSigned(t *testing.T) {
 	if got.Mean != -1 {
 		t.Errorf("mean: got %v, want -1", got.Mean)
 	}
-	// s² = (9+25+49+1 − 4·1)/3 = 80/3.
-	want := 1.96 * sqrt(80.0/3/4)
-	if h := (got.CI95[1] - got.CI95[0]) / 2; abs(h-want) > 1e-12 {
+	// s² = (9+25+49+1 − 4·1)/3 = 80/3; t(0.975, 3 df) = 3.18244630528…
+	want := 3.182446305284263 * sqrt(80.0/3/4)
+	if h := (got.CI95[1] - got.CI95[0]) / 2; abs(h-want) > 1e-9 {
 		t.Errorf("half width: got %v, want %v", h, want)
 	}
 }
