@@ -71,7 +71,7 @@ func ResultsJSON(w io.Writer, r *sim.Results) error {
 func ResultsTable(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
 	for _, kv := range headerBlock(r) {
-		fmt.Fprintf(ew, "%-9s %s\n", kv[0]+":", kv[1])
+		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", kv[1]), 10))
 	}
 	fmt.Fprintln(ew)
 	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
@@ -81,7 +81,7 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 	if err := renderTable(ew, serviceHeader, serviceRows(r), serviceAlign, false); err != nil {
 		return err
 	}
-	fmt.Fprintln(ew, serviceNote)
+	fmt.Fprintln(ew, fitText(w, serviceNote, 0))
 	return ew.err
 }
 
@@ -286,7 +286,22 @@ func sortedServices(r *sim.Results) []*sim.ServiceResult {
 // auto-format would upper-case "p50" and mangle "P(affected)"), and cells
 // never wrap. align gives per-column alignment; nil means the first column
 // left and the others right.
+//
+// Written through FitWidth, a terminal table is made to fit its width
+// (fitTable), with a line under it saying what was left out.
 func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align, markdown bool) error {
+	note := ""
+	if width := tableWidth(w); width > 0 && !markdown {
+		f := fitTable(header, rows, width)
+		if align != nil {
+			kept := make([]tw.Align, len(f.keep))
+			for i, c := range f.keep {
+				kept[i] = align[c]
+			}
+			align = kept
+		}
+		header, rows, note = f.header, f.rows, f.note(width)
+	}
 	if align == nil {
 		align = make([]tw.Align, len(header))
 		for i := range align {
@@ -315,6 +330,11 @@ func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align
 	}
 	if err := t.Render(); err != nil {
 		return fmt.Errorf("render table: %w", err)
+	}
+	if note != "" {
+		if _, err := fmt.Fprintln(w, note); err != nil {
+			return err
+		}
 	}
 	return nil
 }

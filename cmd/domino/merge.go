@@ -21,6 +21,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else json)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 		},
 		run: runMerge,
 	})
@@ -50,7 +51,7 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}
