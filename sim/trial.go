@@ -411,6 +411,9 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
+	if t.Trace != nil {
+		t.Trace.reset(len(c.Services))
+	}
 	t.events.reset()
 	t.queue.reset()
 	t.free = math.MaxInt
@@ -564,9 +567,15 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.downCount > t.out.PeakDown {
 			t.out.PeakDown = t.downCount
 		}
+		if t.Trace != nil {
+			t.traceInstant()
+		}
 	}
 	t.recordGrid(math.MaxInt64)
 	t.finish()
+	if t.Trace != nil {
+		t.traceFinish()
+	}
 	return &t.out
 }
 
@@ -686,7 +695,7 @@ func (t *Trial) apply(ev *event) {
 				continue // a perfect site is never cut off
 			}
 			t.isolated[x] += d
-			t.trace(Record{Kind: RecIsolate, Site: x, Value: int64(d)})
+			t.trace(Record{Kind: RecIsolate, Site: x, Value: int64(d), Event: ev.a})
 			for _, r := range c.SiteReps[c.SiteRepOff[x]:c.SiteRepOff[x+1]] {
 				t.markRep(r)
 			}
@@ -698,7 +707,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		for _, s := range c.Events[ev.a].Services {
 			t.fault[s] += d
-			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d)})
+			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d), Event: ev.a})
 			t.markSvc(s)
 			// No site serves a faulted service: its failovers wait for
 			// the fault to end (docs/model.md §6.8).
@@ -784,7 +793,7 @@ func (t *Trial) startOutage(ei, k int32) {
 		rec := int32(len(t.outages))
 		t.outages = append(t.outages, outage{site: x, num: 0, den: 1, ev: ei, occ: k, zone: int32(i)})
 		t.siteOut[x] = append(t.siteOut[x], rec)
-		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1})
+		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1, Event: ei})
 		t.updatePower(x, causeSite|x)
 	}
 	if !t.snapping {
@@ -823,7 +832,7 @@ func (t *Trial) reachStage(rec, j int32) {
 		return // the powered fraction is the largest reached so far
 	}
 	o.num, o.den = f.Num, f.Den
-	t.trace(Record{Kind: RecPower, Site: o.site, Value: o.num, Value2: o.den})
+	t.trace(Record{Kind: RecPower, Site: o.site, Value: o.num, Value2: o.den, Event: o.ev})
 	if o.num >= o.den {
 		list := t.siteOut[o.site]
 		for i, id := range list {
@@ -1007,7 +1016,7 @@ func (t *Trial) assignCrew() {
 		x := job - 3*int32(len(c.Replicas))
 		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
 		t.siteGen[x]++
-		t.trace(Record{Kind: RecRepair, Site: x, Value: d, Manual: true})
+		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
 		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
 		return
 	}
