@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -162,7 +161,7 @@ type graphResults struct {
 }
 
 func readGraphResults(path string) (*graphResults, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
 	}
@@ -221,7 +220,7 @@ func graphFormatFor(path string) string {
 }
 
 func readRanking(path string) (*sim.Ranking, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read rank: %w", err)
 	}
