@@ -45,7 +45,7 @@ func (w Warning) String() string {
 	return b.String()
 }
 
-// Lint returns the weak spots of the Kakao 2022 fire (MODEL.md §1) found in
+// Lint returns the weak spots of the Kakao 2022 fire (docs/model.md §1) found in
 // the file's platform and in every scenario's patched platform. A scenario's
 // warnings are reported only when its platform differs from the file's and
 // only for weak spots the file's platform does not have: a rule firing on a
@@ -78,19 +78,26 @@ func (w Warning) String() string {
 //     has two or more services, or a start_needs self-loop, and contains at
 //     least one start_needs edge. A cold start of those services deadlocks
 //     until break_glass. A cycle of depends_on alone is healthy: the up set is
-//     the greatest fixed point (MODEL.md §6.5), so a running cycle stays up.
+//     the greatest fixed point (docs/model.md §6.5), so a running cycle stays up.
 //   - backup-single-site: a service with data whose placement is on a single
 //     site and that has no backup, or a backup that is not offsite: one fire
 //     destroys every copy.
 //   - site-loss-majority: a site whose loss takes down services that have
-//     more than half of all users. The services taken down are those up with
-//     every site in service and down with the site lost, with no recovery and
-//     no failover: the up set is the greatest fixed point of MODEL.md §6.5
+//     more than half of all users until the site or a crew brings them back.
+//     The services taken down are those up with every site in service and
+//     down with the site lost once the automated failovers are done (those of
+//     active-standby services whose primary was lost, with another site and
+//     their tooling up right after the loss; no restart, no manual
+//     failover): the up set is the greatest fixed point of docs/model.md §6.5
 //     (start with every service whose placement survives, then repeatedly
 //     knock out services with a hard dependency down or an any-group with
 //     fewer than need members up), where a placement survives the loss if
 //     active-active: at least quorum of its sites remain; active-standby: its
-//     primary is not the lost site; single: its site is not the lost site.
+//     primary is not the lost site, or it fails over automatically; single:
+//     its site is not the lost site.
+//
+// The rules that need a scenario's events (restart-unset, failover-unset,
+// crews-unlimited) are described at lintScenarios.
 func Lint(f *File) []Warning {
 	if f == nil {
 		return nil
@@ -119,6 +126,7 @@ func Lint(f *File) []Warning {
 			all = append(all, w.Warning)
 		}
 	}
+	all = append(all, lintScenarios(f)...)
 	slices.SortFunc(all, compareWarnings)
 	return slices.Compact(all)
 }
@@ -501,7 +509,7 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 			rank[m] = -1
 		}
 		if len(needs) == 0 {
-			continue // a runtime cycle only: healthy (MODEL.md §6.5)
+			continue // a runtime cycle only: healthy (docs/model.md §6.5)
 		}
 		ids := make([]string, len(members))
 		for k, m := range members {
@@ -546,14 +554,77 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 }
 
 // upWithout returns which services are up with the site numbered lost gone
-// (-1 for none), with no recovery: the greatest fixed point of MODEL.md §6.5.
+// (-1 for none), with no recovery: the greatest fixed point of docs/model.md §6.5.
 func (l *linter) upWithout(lost int32) []bool {
-	if l.hardOff == nil {
-		l.indexHardDeps()
-	}
 	up := make([]bool, len(l.svcs))
 	for i := range l.svcs {
 		up[i] = l.survives(i, lost)
+	}
+	return l.knockOut(up)
+}
+
+// upAfterFailovers returns which services are up with the site numbered
+// lost gone once every automated failover has completed: an active-standby
+// service whose primary was lost comes back on another of its sites when
+// all of its tooling is up in immediate, the state right after the loss
+// (upWithout), since that is when the engine chooses between the automated
+// and the manual failover (docs/model.md §6.4). Restarts and manual failovers
+// are not counted: they wait for the site or for a crew.
+func (l *linter) upAfterFailovers(lost int32, immediate []bool) []bool {
+	up := make([]bool, len(l.svcs))
+	for i := range l.svcs {
+		up[i] = l.survives(i, lost) || l.failsOverAlone(i, lost, immediate)
+	}
+	return l.knockOut(up)
+}
+
+// failsOverAlone reports whether the active-standby service i, its primary
+// on the site numbered lost, has another site to fail over to and every
+// one of its known tooling services up in immediate: an automated failover.
+func (l *linter) failsOverAlone(i int, lost int32, immediate []bool) bool {
+	if l.place[i].mode != ActiveStandby || l.place[i].primary != lost ||
+		!slices.ContainsFunc(l.siteNums[i], func(n int32) bool { return n != lost }) {
+		return false
+	}
+	for _, id := range l.svcs[i].Tooling {
+		if t := l.lookup(id); t >= 0 && !immediate[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// placementUp returns which services' placements still serve with the
+// sites for which gone is true lost, with no failover (see survives).
+func (l *linter) placementUp(gone func(int32) bool) []bool {
+	up := make([]bool, len(l.svcs))
+	for i, sites := range l.siteNums {
+		pl := l.place[i]
+		switch {
+		case len(sites) == 0:
+		case pl.mode == ActiveStandby:
+			up[i] = !gone(pl.primary)
+		case pl.mode == Single:
+			up[i] = !slices.ContainsFunc(sites, gone)
+		default:
+			left := int32(0)
+			for _, n := range sites {
+				if !gone(n) {
+					left++
+				}
+			}
+			up[i] = left >= pl.quorum
+		}
+	}
+	return up
+}
+
+// knockOut turns down in up, transitively, every service with a hard
+// dependency that is not satisfied, and returns up: from the services
+// whose placement serves, the greatest fixed point of docs/model.md §6.5.
+func (l *linter) knockOut(up []bool) []bool {
+	if l.hardOff == nil {
+		l.indexHardDeps()
 	}
 	// Knocking out only ever turns services down, so starting from "all whose
 	// placement survives" and knocking out, transitively, the dependents of
@@ -661,15 +732,15 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		if site == nil {
 			continue
 		}
-		after := l.upWithout(l.siteNum[site.ID])
-		var down []int
-		var users int64
-		for i := range l.svcs {
-			if before[i] && !after[i] {
-				down = append(down, i)
-				users += max(0, l.svcs[i].Users)
-			}
+		lost := l.siteNum[site.ID]
+		after := l.upWithout(lost)
+		down, users := l.lostUsers(before, after)
+		if 2*users <= total {
+			continue
 		}
+		// What an automated failover brings back is lost only for the
+		// failover's time: the rule speaks of what stays down.
+		down, users = l.lostUsers(before, l.upAfterFailovers(lost, after))
 		if 2*users <= total {
 			continue
 		}
@@ -680,11 +751,23 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		ws = append(ws, finding{subject: site.ID, Warning: Warning{
 			Rule: RuleSiteLossMajority,
 			Pos:  site.Pos,
-			Msg: fmt.Sprintf("losing %s takes down %d %s with %s of users (%s)",
+			Msg: fmt.Sprintf("losing %s takes down %d %s with %s of users, which no automated failover brings back (%s)",
 				site.ID, len(down), noun, percent(users, total), l.names(down)),
 		}})
 	}
 	return ws
+}
+
+// lostUsers returns the services up in before and down in after, and
+// their users.
+func (l *linter) lostUsers(before, after []bool) (down []int, users int64) {
+	for i := range l.svcs {
+		if before[i] && !after[i] {
+			down = append(down, i)
+			users += max(0, l.svcs[i].Users)
+		}
+	}
+	return down, users
 }
 
 // percent formats part/total (> 1/2) as a whole percentage, with one decimal

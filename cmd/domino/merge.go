@@ -16,11 +16,13 @@ func init() {
 	register(&command{
 		name: "merge", order: 15,
 		summary: "Merge the part files of a sharded run into its results, identical to a single run's",
-		usage: "domino merge PART... [--format table|markdown|csv|json] [-o FILE]  (PARTs: the files of 'domino run --shard i/n'; " +
-			"they must be one run's parts, not partial, and hold every trial exactly once)",
+		usage: "domino merge PART... [--format table|markdown|csv|json] [-o FILE]\n" +
+			"PARTs are the files of 'domino run --shard i/n' (or --shard auto); they must be one run's parts, not partial, " +
+			"and hold every trial exactly once.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else json)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 		},
 		run: runMerge,
 	})
@@ -50,7 +52,7 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}
