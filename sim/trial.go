@@ -789,9 +789,9 @@ func (t *Trial) startOutage(ei, k int32) {
 	c := t.c
 	e := &c.Events[ei]
 	first := int32(len(t.outages))
-	for _, x := range e.Sites {
+	for i, x := range e.Sites {
 		rec := int32(len(t.outages))
-		t.outages = append(t.outages, outage{site: x, num: 0, den: 1, ev: ei, occ: k})
+		t.outages = append(t.outages, outage{site: x, num: 0, den: 1, ev: ei, occ: k, zone: int32(i)})
 		t.siteOut[x] = append(t.siteOut[x], rec)
 		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1, Event: ei})
 		t.updatePower(x, causeSite|x)
@@ -802,12 +802,20 @@ func (t *Trial) startOutage(ei, k int32) {
 }
 
 // drawOutage draws the restoration stages of an outage occurrence whose
-// records start at first, and whether it destroys data.
+// records start at first, and whether it destroys data. Stages given once
+// for all the sites are drawn once and shared; a building's zones with
+// stages of their own draw them from their own streams.
 func (t *Trial) drawOutage(ei, k, first int32) {
 	e := &t.c.Events[ei]
 	for j := range e.Stages {
 		at := t.now + t.draw(&e.Stages[j].After, e.Key, pStage, uint64(k)<<8|uint64(j))
 		for i := range e.Sites {
+			t.schedule(at, evStage, first+int32(i), int32(j), 0)
+		}
+	}
+	for i, stages := range e.ZoneStages {
+		for j := range stages {
+			at := t.now + t.draw(&stages[j].After, e.ZoneKeys[i], pStage, uint64(k)<<8|uint64(j))
 			t.schedule(at, evStage, first+int32(i), int32(j), 0)
 		}
 	}
@@ -819,7 +827,7 @@ func (t *Trial) drawOutage(ei, k, first int32) {
 // reachStage raises an outage's powered fraction to a stage's, if higher.
 func (t *Trial) reachStage(rec, j int32) {
 	o := &t.outages[rec]
-	f := t.c.Events[o.ev].Stages[j].Fraction
+	f := t.c.Events[o.ev].StagesOf(o.zone)[j].Fraction
 	if f.Num*o.den <= o.num*f.Den {
 		return // the powered fraction is the largest reached so far
 	}
