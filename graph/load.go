@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -255,7 +256,34 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		}
 		lf.f.Scenarios = append(lf.f.Scenarios, sc)
 	}
+	d.checkMitigationZones(lf.f)
 	return lf
+}
+
+// checkMitigationZones reports a mitigation that adds a zone to a building
+// whose outage a scenario gives zone by zone: the event says nothing of the
+// new zone's power, and a patch cannot change events (docs/model.md, "What
+// a patch can change"). Such a change is a scenario of its own.
+func (d *decoder) checkMitigationZones(f *File) {
+	for _, m := range f.Mitigations {
+		if m.Platform == nil || m.Platform == f.Platform {
+			continue
+		}
+		for _, sc := range f.Scenarios {
+			for _, e := range sc.Events {
+				if len(e.Zones) == 0 {
+					continue
+				}
+				for _, z := range m.Platform.Zones(e.Building) {
+					if !slices.ContainsFunc(e.Zones, func(zp ZonePower) bool { return zp.Zone == z.ID }) {
+						d.errs.Add(m.patch.pos(), m.patch.path.String(),
+							"zone %q of building %q has no power_restore or duration in the event of scenario %q at line %d, which gives the building zone by zone: a patch cannot change events; make this a scenario of its own",
+							z.ID, e.Building, sc.ID, e.Pos.Line)
+					}
+				}
+			}
+		}
+	}
 }
 
 // unwrapPathError drops the path an fs error repeats.
