@@ -14,7 +14,7 @@ import (
 
 // dashedStrokes counts the SVG paths stroked in colour col with dashes.
 func dashedStrokes(svg, col string) int {
-	return len(regexp.MustCompile(`stroke:` + col + `;[^"]*stroke-dasharray`).FindAllString(svg, -1))
+	return len(regexp.MustCompile(`stroke:`+col+`;[^"]*stroke-dasharray`).FindAllString(svg, -1))
 }
 
 // TestPlotKeepsCoincidingSeriesVisible checks that two results with the
