@@ -329,7 +329,7 @@ func readResultsFile(path string) (*sim.Results, error) {
 	if !strings.EqualFold(filepath.Ext(path), ".json") {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil // maybe FILE:ID with an odd name; loadInput will say
