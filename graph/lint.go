@@ -60,6 +60,11 @@ func (w Warning) String() string {
 // then rule and message. Lint never fails: references to unknown services or
 // sites, which the loader reports as errors, are ignored.
 //
+// Every rule asks what losing a site takes down, and the zones of one
+// building (a site's building) are lost together: the rules count a
+// building as one site, named "building ID", so replicas in two zones of
+// one building are not on two sites.
+//
 // The rules, each a pure function of one platform:
 //
 //   - tooling-colocated: a service T listed in the tooling of others, and a
@@ -197,7 +202,11 @@ type linter struct {
 	// and comparing numbers in flat slices is what keeps that fast.
 	siteNum  map[string]int32
 	siteNums [][]int32
-	place    []lintPlace
+	// unit maps each zone of a building to "building ID": every rule asks
+	// what losing a site takes down, and the zones of one building burn
+	// together, so replicas in two of its zones are not on two sites.
+	unit  map[string]string
+	place []lintPlace
 	// hard[hardOff[i]:hardOff[i+1]] are service i's hard dependencies,
 	// their members in members, and rev[revOff[j]:revOff[j+1]] the
 	// services that have j as one, for upWithout; built on first use, in
@@ -218,8 +227,16 @@ type lintPlace struct {
 func newLinter(p *Platform) *linter {
 	l := &linter{p: p, index: make(map[string]int, len(p.Services)), siteNum: make(map[string]int32, len(p.Sites))}
 	for _, s := range p.Sites {
+		if s != nil && s.Building != "" {
+			if l.unit == nil {
+				l.unit = map[string]string{}
+			}
+			l.unit[s.ID] = "building " + s.Building
+		}
+	}
+	for _, s := range p.Sites {
 		if s != nil {
-			l.number(s.ID)
+			l.number(l.unitOf(s.ID))
 		}
 	}
 	l.svcs = make([]*Service, 0, len(p.Services))
@@ -238,15 +255,15 @@ func newLinter(p *Platform) *linter {
 		ids := make([]string, 0, len(s.Placement))
 		nums := make([]int32, 0, len(s.Placement))
 		for _, pl := range s.Placement {
-			if !slices.Contains(ids, pl.Site) {
-				ids = append(ids, pl.Site)
-				nums = append(nums, l.number(pl.Site))
+			if u := l.unitOf(pl.Site); !slices.Contains(ids, u) {
+				ids = append(ids, u)
+				nums = append(nums, l.number(u))
 			}
 		}
 		pl := lintPlace{mode: s.Redundancy.Mode, quorum: int32(max(1, min(s.Redundancy.Quorum, 1<<30))), primary: -1}
 		switch {
 		case s.Redundancy.Primary != "":
-			pl.primary = l.number(s.Redundancy.Primary)
+			pl.primary = l.number(l.unitOf(s.Redundancy.Primary))
 		case len(nums) > 0:
 			pl.primary = nums[0]
 		}
@@ -272,6 +289,14 @@ func newLinter(p *Platform) *linter {
 // service i names, or -1 (see depTo).
 func (l *linter) dep(i, k int) int {
 	return int(l.depTo[int(l.depOff[i])+k])
+}
+
+// unitOf returns what a site is lost with: its building, or itself.
+func (l *linter) unitOf(site string) string {
+	if u, ok := l.unit[site]; ok {
+		return u
+	}
+	return site
 }
 
 // number returns the number of site id, giving it one if it has none.
@@ -728,11 +753,18 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		return ws
 	}
 	before := l.upWithout(-1)
+	done := map[string]bool{}
 	for _, site := range l.p.Sites {
 		if site == nil {
 			continue
 		}
-		lost := l.siteNum[site.ID]
+		// A building is lost once, reported at its first zone.
+		unit := l.unitOf(site.ID)
+		if done[unit] {
+			continue
+		}
+		done[unit] = true
+		lost := l.siteNum[unit]
 		after := l.upWithout(lost)
 		down, users := l.lostUsers(before, after)
 		if 2*users <= total {
@@ -748,11 +780,11 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		if len(down) == 1 {
 			noun = "service"
 		}
-		ws = append(ws, finding{subject: site.ID, Warning: Warning{
+		ws = append(ws, finding{subject: unit, Warning: Warning{
 			Rule: RuleSiteLossMajority,
 			Pos:  site.Pos,
 			Msg: fmt.Sprintf("losing %s takes down %d %s with %s of users, which no automated failover brings back (%s)",
-				site.ID, len(down), noun, percent(users, total), l.names(down)),
+				unit, len(down), noun, percent(users, total), l.names(down)),
 		}})
 	}
 	return ws

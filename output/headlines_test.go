@@ -107,7 +107,7 @@ func TestCensoredTimesSaySo(t *testing.T) {
 	assert.Regexp(t, `│ +— │ +> 30d │ +> 30d │ +> 30d │`, line)
 	assert.Contains(t, buf.String(), "is at least X")
 	svc := lineWith(t, buf.String(), "talk-storage")
-	assert.Contains(t, svc, "> 27d")   // the mean: a lower bound
+	assert.Contains(t, svc, "> 27d")         // the mean: a lower bound
 	assert.Contains(t, svc, "│ 24d │ > 30d") // p50 below the cut values: exact
 	assert.Contains(t, buf.String(), "its downtime is at least X")
 

@@ -79,36 +79,36 @@ type PartState struct {
 	Unrecovered    int64          `json:"unrecovered"`
 	// FullRecoveryCensored is the smallest full recovery of the
 	// unrecovered trials; absent when there are none.
-	FullRecoveryCensored *int64 `json:"full_recovery_censored_ms,omitempty"`
-	RTOBreachP1          int64  `json:"rto_breach_p1"`
-	CurveUpSum     []int64        `json:"curve_up_sum"`
-	CurveUsersSum  []int64        `json:"curve_users_sum"`
-	CurveUpBins    [][][2]int64   `json:"curve_up_bins"`
-	CurveUserBins  [][][2]int64   `json:"curve_user_bins"`
+	FullRecoveryCensored *int64       `json:"full_recovery_censored_ms,omitempty"`
+	RTOBreachP1          int64        `json:"rto_breach_p1"`
+	CurveUpSum           []int64      `json:"curve_up_sum"`
+	CurveUsersSum        []int64      `json:"curve_users_sum"`
+	CurveUpBins          [][][2]int64 `json:"curve_up_bins"`
+	CurveUserBins        [][][2]int64 `json:"curve_user_bins"`
 }
 
 // ServiceState is one service's aggregate. Causes are keyed by their
 // report spelling, not by the engine's internal codes.
 type ServiceState struct {
-	Touched      int64            `json:"touched"`
-	Affected     int64            `json:"affected"`
-	AllLost      int64            `json:"all_lost"`
-	Unrecovered  int64            `json:"unrecovered"`
+	Touched     int64 `json:"touched"`
+	Affected    int64 `json:"affected"`
+	AllLost     int64 `json:"all_lost"`
+	Unrecovered int64 `json:"unrecovered"`
 	// The smallest downtime and recovery time of the unrecovered trials
 	// (censored by the horizon); absent when there are none.
-	DowntimeCensored *int64 `json:"downtime_censored_ms,omitempty"`
-	RecoveryCensored *int64 `json:"recovery_censored_ms,omitempty"`
-	RTOBreach    int64            `json:"rto_breach"`
-	RPOBreach    int64            `json:"rpo_breach"`
-	Partial      int64            `json:"partial"`
-	DegShedMs    int64            `json:"degraded_shed_ms"`
-	Downtime     StatState        `json:"downtime_ms"`
-	Recovery     StatState        `json:"recovery_ms"`
-	Degraded     StatState        `json:"degraded_ms"`
-	DataLoss     StatState        `json:"data_loss_ms"`
-	Shed         StatState        `json:"shed_ms"`
-	DowntimeBins []int64          `json:"downtime_bins"`
-	Causes       map[string]int64 `json:"causes"`
+	DowntimeCensored *int64           `json:"downtime_censored_ms,omitempty"`
+	RecoveryCensored *int64           `json:"recovery_censored_ms,omitempty"`
+	RTOBreach        int64            `json:"rto_breach"`
+	RPOBreach        int64            `json:"rpo_breach"`
+	Partial          int64            `json:"partial"`
+	DegShedMs        int64            `json:"degraded_shed_ms"`
+	Downtime         StatState        `json:"downtime_ms"`
+	Recovery         StatState        `json:"recovery_ms"`
+	Degraded         StatState        `json:"degraded_ms"`
+	DataLoss         StatState        `json:"data_loss_ms"`
+	Shed             StatState        `json:"shed_ms"`
+	DowntimeBins     []int64          `json:"downtime_bins"`
+	Causes           map[string]int64 `json:"causes"`
 }
 
 // StatState is a stat: the 128-bit sums as decimal strings, and the

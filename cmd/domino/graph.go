@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -173,7 +172,7 @@ type graphResults struct {
 }
 
 func readGraphResults(path string) (*graphResults, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
 	}
@@ -292,7 +291,7 @@ func graphFormatFor(path string) string {
 }
 
 func readRanking(path string) (*sim.Ranking, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read rank: %w", err)
 	}
