@@ -180,6 +180,18 @@ func (r *TraceReport) label(i int) string {
 	return ""
 }
 
+// servedFraction is the share of its load the service of a RecUp or
+// RecFailedOver record i serves at the end of its instant, nil when all of
+// it or without a load.
+func (r *TraceReport) servedFraction(i int) *float64 {
+	rec := &r.Records[i]
+	load := r.C.Services[rec.Service].Load
+	if load <= 0 || rec.Lack <= 0 {
+		return nil
+	}
+	return ptr(float64(load-rec.Lack) / float64(load))
+}
+
 // served is the share of its load, in whole percent rounded down, that the
 // service of a RecUp or RecFailedOver record i serves at the end of its
 // instant; ok is false when it serves all of it or has no load.
@@ -297,6 +309,8 @@ type traceRecordJSON struct {
 	DurationMs *int64   `json:"duration_ms,omitempty"`
 	Manual     *bool    `json:"manual,omitempty"`
 	FailBack   bool     `json:"fail_back,omitempty"`
+	EndedBy    string   `json:"ended_by,omitempty"`
+	Served     *float64 `json:"served,omitempty"`
 	LossMs     *int64   `json:"loss_ms,omitempty"`
 	AllLost    bool     `json:"all_lost,omitempty"`
 }
@@ -394,22 +408,38 @@ func (r *TraceReport) recordJSON(i int) traceRecordJSON {
 		j.DurationMs, j.Manual = ptr(rec.Value), ptr(rec.Manual)
 	case sim.RecSiteFail, sim.RecSiteRepaired:
 		j.Site = c.Sites[rec.Site].ID
-	case sim.RecFailoverQueued, sim.RecFailedOver:
+	case sim.RecFailoverQueued:
 		j.Service = c.Services[rec.Service].ID
 		j.Site = c.Sites[c.Replicas[rec.Replica].Site].ID
+	case sim.RecFailedOver:
+		j.Service = c.Services[rec.Service].ID
+		j.Site = c.Sites[c.Replicas[rec.Replica].Site].ID
+		j.FailBack = rec.Back
+		if rec.Cause != 0 {
+			j.Cause = sim.CauseString(c, rec.Cause) // still down
+		}
+		j.Served = r.servedFraction(i)
 	case sim.RecFailover:
 		j.Service = c.Services[rec.Service].ID
 		j.Site = c.Sites[c.Replicas[rec.Replica].Site].ID
 		j.DurationMs, j.Manual = ptr(rec.Value), ptr(rec.Manual)
 		j.FailBack = rec.Back
-	case sim.RecFailoverCancelled, sim.RecUp:
+	case sim.RecFailoverCancelled:
 		j.Service = c.Services[rec.Service].ID
+	case sim.RecUp:
+		j.Service = c.Services[rec.Service].ID
+		j.DurationMs = ptr(rec.Value) // the outage it ends
+		j.EndedBy = r.endedBy(rec.End)
+		j.Served = r.servedFraction(i)
 	case sim.RecDown:
 		j.Service = c.Services[rec.Service].ID
 		j.Cause = sim.CauseString(c, rec.Cause)
 	case sim.RecDegraded:
 		j.Service = c.Services[rec.Service].ID
 		j.On = ptr(rec.Value != 0)
+		if rec.Value != 0 && rec.Cause != 0 {
+			j.Cause = sim.CauseString(c, rec.Cause)
+		}
 	case sim.RecDataLoss:
 		j.Service = c.Services[rec.Service].ID
 		j.LossMs = ptr(rec.Value)

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
+	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -63,10 +64,9 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 }
 
 func readPart(path string) (*sim.Part, error) {
-	f, err := os.Open(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read part: %w", err)
 	}
-	defer f.Close()
-	return sim.ReadPart(f, path)
+	return sim.ReadPart(bytes.NewReader(data), path)
 }
