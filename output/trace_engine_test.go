@@ -236,3 +236,45 @@ func TestTraceShedHugeLoad(t *testing.T) {
 	require.NoError(t, TraceTable(&buf, r, TraceOptions{}))
 	assert.Contains(t, buf.String(), "7d (7d)", "table's Partial (shed) column")
 }
+
+// TestTraceRendersEngineNotes: what the engine records at the end of an
+// instant reads in the timeline: a service failed over but still down
+// names the dependency holding it, an outage ended by a dependency names
+// it, and a soft dependency down names itself.
+func TestTraceRendersEngineNotes(t *testing.T) {
+	c := compileYAML(t, `version: 1
+platform:
+  name: t
+  sites: [{id: a}, {id: b}]
+  services:
+    - id: auth
+      placement: {a: 1}
+      restart: {auto: 30m}
+    - id: db
+      placement: {a: 2, b: 2}
+      redundancy: {mode: active-standby, failover: {auto: 1h}}
+      depends_on: [auth]
+      restart: {auto: 10m}
+    - id: web
+      placement: {b: 1}
+      depends_on: [{service: auth, soft: true}]
+scenarios:
+  - id: s
+    horizon: 1d
+    events:
+      - {kind: site-outage, cause: fire, site: a, at: 1h, duration: 5h}
+`, "s")
+	r, _ := traceOf(c, 1, 0)
+	var buf bytes.Buffer
+	require.NoError(t, TraceTable(&buf, r, TraceOptions{Verbose: true}))
+	for _, want := range []string{
+		"a loses power (fire)",
+		"+2h     db now served from b (still down: auth is down)",
+		"web degraded (auth down)",
+		"db UP after 5h30m",
+	} {
+		assert.Contains(t, buf.String(), want)
+	}
+	// The summary's row of db: down 5h30m, ended by auth coming up.
+	assert.Regexp(t, `│ db +│ +5h30m │.*│ auth up +│`, buf.String())
+}

@@ -35,7 +35,7 @@ const (
 // instant:
 //   - RecUp: End, what brought the service up (SplitEnd); Lack.
 //   - RecFailedOver: Cause, why the service is still down (a dependency
-//     down, its fault, overload), causeNone when it is up; Lack.
+//     down, its fault, overload), 0 when it is up; Lack.
 //
 // Lack is the load the service does not serve at the end of the instant,
 // load − served capacity (docs/model.md §11): 0 without a load or when it is down.
