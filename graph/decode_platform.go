@@ -632,8 +632,10 @@ func (d *decoder) recovery(nd node, what string) Recovery {
 	f := d.fields(kvs, what, recoveryKeys...)
 	if v, ok := f.get("auto"); ok {
 		r.Auto, _ = d.dist(v.val())
+		r.Given = true
 	}
 	r.Manual = d.optDist(f, "manual")
+	r.Given = r.Given || r.Manual != nil
 	return r
 }
 

@@ -17,12 +17,12 @@ const (
 // scenario of f: what the events can stop decides whether a missing restart
 // or failover time matters, and whether recoveries can need a crew.
 //
-//   - restart-unset: a service with no restart time (restart.auto 0 and no
-//     manual time, which is then 10 × 0) that some scenario can power off on
+//   - restart-unset: a service with no restart time (no restart: given, so
+//     auto 0 and manual 10 × 0) that some scenario can power off on
 //     a site (a site-outage or region-outage of its site, a random failure of
 //     the site or of the service). Each restart would take no time at all.
 //   - failover-unset: an active-standby service on two or more sites with no
-//     failover time whose primary some scenario can stop serving (power it
+//     failover time given whose primary some scenario can stop serving (power it
 //     off, isolate it, or fail it at random): the failover would be instant.
 //   - crews-unlimited: a scenario without crews: in which some recovery holds
 //     a crew: the repair of a random failure that has an mttr, or a restart or
@@ -107,11 +107,11 @@ func lintScenarios(f *File) []Warning {
 	return ws
 }
 
-// zeroRecovery reports whether r takes no time either way: an automated time
-// of fixed 0 and a manual time that is missing (10 × 0) or fixed 0.
+// zeroRecovery reports whether r was not given, so that it takes no time
+// either way (automated 0, manual 10 × 0). A time given as 0 is the
+// file's choice (a closed-form example, a recovery truly instant).
 func zeroRecovery(r Recovery) bool {
-	zero := func(d *Dist) bool { return d.Kind == Fixed && d.A == 0 }
-	return zero(&r.Auto) && (r.Manual == nil || zero(r.Manual))
+	return !r.Given
 }
 
 // stops says what a scenario's events can do to each service (by linter

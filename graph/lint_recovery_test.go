@@ -84,7 +84,7 @@ func TestLintRecoveryDefaults(t *testing.T) {
 func TestLintRecoveryDefaultsQuiet(t *testing.T) {
 	fixed := strings.NewReplacer(
 		"redundancy: {mode: active-standby, primary: a}", "redundancy: {mode: active-standby, primary: a, failover: {auto: 30s}}",
-		"      depends_on: [db]\n", "      depends_on: [db]\n      restart: {auto: 1m, manual: 1h}\n",
+		"      depends_on: [db]\n", "      depends_on: [db]\n      restart: {auto: 0s}\n", // instant, but said so
 		"placement: {c: 1}", "placement: {c: 1}\n      restart: {auto: 1m}",
 		"  - id: fire-a\n", "  - id: fire-a\n    crews: 3\n",
 		"  - id: random\n", "  - id: random\n    crews: 1\n",

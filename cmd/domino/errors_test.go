@@ -120,6 +120,11 @@ func errorCases(t *testing.T) []errorCase {
 		{name: "workers-negative", args: []string{"run", "--workers", "-2"}, code: exitUsage},
 		{name: "workers-absurd", args: []string{"run", "--workers", "100000"}, code: exitUsage},
 		{name: "unknown-scenario", args: []string{"run", "--scenario", "ops-tool-3dc"}, code: exitInput},
+		{name: "results-of-another-platform", files: map[string]string{"ovh.json": `{"schema": "domino.results/v1", "scenario": "sbg-fire",
+  "platform_name": "ovh-strasbourg-customers-2021", "services": [{"id": "shop", "p_affected": 1}]}
+`}, args: []string{"graph", "kakao-pangyo-2022", "--results", "ovh.json"}, code: exitInput},
+		{name: "rate-unknown-currency", args: []string{"compare", "kakao-pangyo-2022:pangyo-fire", "ovh-sbg-2021:sbg-fire", "--rate", "USD=1300"}, code: exitUsage},
+		{name: "rate-thousands-separator", args: []string{"compare", "kakao-pangyo-2022:pangyo-fire", "ovh-sbg-2021:sbg-fire", "--rate", "EUR=1,450"}, code: exitUsage},
 		{name: "many-services", files: map[string]string{"big.yaml": string(big)}, args: []string{"validate", "big.yaml"}, code: exitOK, hide: true},
 	}
 }

@@ -79,6 +79,7 @@ func TestHelpUnknownCommand(t *testing.T) {
 		{[]string{"help", "nosuch"}, []string{`unknown command "nosuch"`, "the commands are examples, run, merge", "Try: domino help\n"}},
 		{[]string{"help", "valdate"}, []string{`unknown command "valdate" (did you mean "validate"?)`, "Try: domino help validate\n"}},
 		{[]string{"valdate"}, []string{`unknown command "valdate" (did you mean "validate"?)`, "Try: domino help validate\n"}},
+		{[]string{"help", "rnu"}, []string{`unknown command "rnu" (did you mean "run"?)`, "Try: domino help run\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
