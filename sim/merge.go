@@ -154,6 +154,7 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 		return nil, fmt.Errorf("bad part: %w", err)
 	}
 	a.deadlock, a.unrecovered, a.rtoP1 = st.Deadlock, st.Unrecovered, st.RTOBreachP1
+	a.fullCens = loadCensored(a.unrecovered, st.FullRecoveryCensored, &a.full)
 	copy(a.curveUpSum, st.CurveUpSum)
 	copy(a.curveUsersSum, st.CurveUsersSum)
 	for i := range grid {
@@ -183,8 +184,11 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		}
 		acc.causes = append(acc.causes, causeCount{code, ss.Causes[name]})
 	}
-	return loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
+	err := loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
 		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
+	acc.downCens = loadCensored(acc.unrecovered, ss.DowntimeCensored, &acc.down)
+	acc.recCens = loadCensored(acc.unrecovered, ss.RecoveryCensored, &acc.recovery)
+	return err
 }
 
 // causeCodes maps every cause c can report to its code.
