@@ -113,8 +113,9 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 // 0 in the others, its difference like for like (resultsLikeForLike);
 // services losing all data as Σ p_all_data_lost and services breaching
 // their RPO as Σ p_rpo_breach (each the mean of a sum of indicators). No
-// sum has a CI: the services' losses are correlated. P(RTO breach of a priority-1 service) is the results file's
-// p_rto_breach_p1, with the CI of a proportion like P(deadlock).
+// sum has a CI: the services' losses are correlated. P(RTO breach of a
+// priority-1 service) is the results file's p_rto_breach_p1, with the CI of
+// a proportion like P(deadlock).
 func CompareResults(rs []*sim.Results, labels []string, rates map[string]float64) (*ResultsComparison, error) {
 	c := &ResultsComparison{Schema: ResultsCompareSchema, Note: unpairedNote}
 	for i, r := range rs {
@@ -668,7 +669,7 @@ func (v *compareView) notes() []string {
 		anyPaired = anyPaired || v.paired[i]
 		anyIndep = anyIndep || !v.paired[i]
 	}
-	if anyPaired || len(v.scenarios) == 1 {
+	if (anyPaired || len(v.scenarios) == 1) && !v.fromResults {
 		notes = append(notes, fmt.Sprintf("Δ: paired difference to %s over the same trials (common random numbers): mean [95%% CI] (relative change).", first))
 	}
 	switch {
