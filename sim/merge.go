@@ -220,12 +220,13 @@ func loadStats(refs ...statRef) error {
 // above 0, or merging it would not be exact.
 func (s *stat) load(st *StatState) error {
 	var ok1, ok2 bool
-	s.sumHi, s.sumLo, ok1 = parseU128(st.Sum)
-	s.sqHi, s.sqLo, ok2 = parseU128(st.SumSq)
-	if !ok1 || !ok2 || st.N < 0 || st.Zeros < 0 || st.Zeros > st.N {
+	var sumTop uint64
+	sumTop, s.sumHi, s.sumLo, ok1 = parseU192(st.Sum)
+	s.sqTop, s.sqHi, s.sqLo, ok2 = parseU192(st.SumSq)
+	if !ok1 || !ok2 || sumTop != 0 || st.N < 0 || st.Zeros < 0 || st.Zeros > st.N {
 		return errors.New("bad statistic: counts or sums out of range")
 	}
-	s.n, s.zeros, s.min, s.max = st.N, st.Zeros, st.Min, st.Max
+	s.n, s.min, s.max = st.N, st.Min, st.Max
 	var positive int64
 	if st.Hist != "" {
 		h, err := decodeHist([]byte(st.Hist), s.high)
@@ -235,8 +236,8 @@ func (s *stat) load(st *StatState) error {
 		s.hist = h
 		positive = h.total
 	}
-	if positive != s.n-s.zeros {
-		return fmt.Errorf("bad statistic: %d values above 0, but the histogram holds %d", s.n-s.zeros, positive)
+	if positive != s.n-st.Zeros {
+		return fmt.Errorf("bad statistic: %d values above 0, but the histogram holds %d", s.n-st.Zeros, positive)
 	}
 	return nil
 }

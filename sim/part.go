@@ -193,8 +193,8 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 func (s *stat) state() (StatState, error) {
 	s.flush(nil)
 	st := StatState{
-		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
-		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),
+		N: s.n, Zeros: s.zeros(), Min: s.min, Max: s.max,
+		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u192(s.sqTop, s.sqHi, s.sqLo).String(),
 	}
 	if s.hist.rows != nil {
 		b, err := s.hist.encode(s.high)
@@ -267,13 +267,16 @@ func sortParts(parts []*Part) {
 	})
 }
 
-// parseU128 parses a decimal 128-bit unsigned integer.
-func parseU128(s string) (hi, lo uint64, ok bool) {
+// parseU192 parses a decimal 192-bit unsigned integer.
+func parseU192(s string) (top, hi, lo uint64, ok bool) {
 	x, ok := new(big.Int).SetString(s, 10)
-	if !ok || x.Sign() < 0 || x.BitLen() > 128 {
-		return 0, 0, false
+	if !ok || x.Sign() < 0 || x.BitLen() > 192 {
+		return 0, 0, 0, false
 	}
-	lo = new(big.Int).And(x, new(big.Int).SetUint64(^uint64(0))).Uint64()
-	hi = new(big.Int).Rsh(x, 64).Uint64()
-	return hi, lo, true
+	mask := new(big.Int).SetUint64(^uint64(0))
+	lo = new(big.Int).And(x, mask).Uint64()
+	x.Rsh(x, 64)
+	hi = new(big.Int).And(x, mask).Uint64()
+	top = x.Rsh(x, 64).Uint64()
+	return top, hi, lo, true
 }
