@@ -2,6 +2,8 @@ package sim
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +15,10 @@ import (
 
 // PartSchema names the version of the part file format: the aggregate of
 // one shard of a run, which MergeParts combines with the other shards.
-const PartSchema = "domino.part/v1"
+//
+// v2 added the build identity and the checksum: v1 parts are refused, as
+// nothing says which build wrote them.
+const PartSchema = "domino.part/v2"
 
 // Part is the aggregate of trials [From, To) of a run of Trials trials: the
 // exact integer sums and the encoded histograms of an Aggregator, and what
@@ -26,6 +31,10 @@ type Part struct {
 	// to, graph.File.Digest): parts of different versions or files must not
 	// be merged.
 	DominoVersion  string `json:"domino_version"`
+	// Build identifies the build that wrote the part, finer than its
+	// version (see 'domino version'): a change to the engine may change
+	// every number, so parts of different builds do not merge.
+	Build          string `json:"build"`
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	Scenario       string `json:"scenario"`
 	Seed           uint64 `json:"seed"`
@@ -40,6 +49,11 @@ type Part struct {
 	Partial    bool      `json:"partial,omitempty"`
 	Meta       PartMeta  `json:"meta"`
 	State      PartState `json:"state"`
+	// BodySHA256 is the SHA-256 of the part as WritePart encodes it with
+	// this field empty: a part edited or damaged after it was written is
+	// refused. It guards against accidents, not forgery, which checkCounts
+	// limits: a part's counts must agree with its trials.
+	BodySHA256 string `json:"body_sha256"`
 
 	// Name is where the part was read from, for error messages.
 	Name string `json:"-"`
@@ -216,15 +230,45 @@ func sparse(bins *[curveBins]int64) [][2]int64 {
 	return out
 }
 
-// WritePart writes p as indented JSON ending with a newline.
+// WritePart writes p as indented JSON ending with a newline, setting its
+// BodySHA256.
 func WritePart(w io.Writer, p *Part) error {
-	enc := json.NewEncoder(w)
+	sum, err := p.bodySHA256()
+	if err != nil {
+		return err
+	}
+	p.BodySHA256 = sum
+	b, err := p.encode()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (p *Part) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", " ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(p); err != nil {
-		return fmt.Errorf("encode part: %w", err)
+		return nil, fmt.Errorf("encode part: %w", err)
 	}
-	return nil
+	return buf.Bytes(), nil
+}
+
+// bodySHA256 is the hex SHA-256 of p's encoding with BodySHA256 empty.
+// The encoding is canonical (fields in order, map keys sorted, floats in
+// their shortest form), so a part read back encodes to the same bytes.
+func (p *Part) bodySHA256() (string, error) {
+	q := *p
+	q.BodySHA256 = ""
+	b, err := q.encode()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // ReadPart reads a part file; name is used in errors. Unknown fields are
@@ -242,6 +286,8 @@ func ReadPart(r io.Reader, name string) (*Part, error) {
 	}
 	switch *head.Schema {
 	case PartSchema:
+	case "domino.part/v1":
+		return nil, fmt.Errorf("%s: a part of an older domino (%s), which recorded no build nor checksum: run its shard again", name, *head.Schema)
 	case Schema:
 		return nil, fmt.Errorf("%s: a results file, not a part (merge takes the files of 'domino run --shard')", name)
 	default:
@@ -252,6 +298,14 @@ func ReadPart(r io.Reader, name string) (*Part, error) {
 	p := &Part{}
 	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("%s: bad part file: %w", name, err)
+	}
+	sum, err := p.bodySHA256()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if p.BodySHA256 != sum {
+		return nil, fmt.Errorf("%s: the part's body_sha256 %q is not that of its contents (%s): it was changed after domino wrote it",
+			name, p.BodySHA256, sum)
 	}
 	p.Name = name
 	return p, nil
