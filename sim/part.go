@@ -30,7 +30,7 @@ type Part struct {
 	// (the SHA-256 of the scenario file and of the platform file it refers
 	// to, graph.File.Digest): parts of different versions or files must not
 	// be merged.
-	DominoVersion  string `json:"domino_version"`
+	DominoVersion string `json:"domino_version"`
 	// Build identifies the build that wrote the part, finer than its
 	// version (see 'domino version'): a change to the engine may change
 	// every number, so parts of different builds do not merge.

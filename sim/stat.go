@@ -39,7 +39,7 @@ type stat struct {
 	// the place of a count of zeros, which zeros derives.
 	sqTop uint64
 	high  int64 // histogram's highest trackable value
-	hist        hist  // rows nil until a value above 0 is recorded
+	hist  hist  // rows nil until a value above 0 is recorded
 }
 
 // pendCap is how many values a stat buffers before recording them: enough

@@ -86,4 +86,3 @@ func executableSHA256() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
-
