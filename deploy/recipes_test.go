@@ -124,8 +124,8 @@ func TestKubernetesRecipe(t *testing.T) {
 	if completions != strconv.Itoa(s.Completions) {
 		t.Errorf("shards-job.yaml: JOB_COMPLETIONS=%q, want %d, the Job's completions: domino takes the shard count from it", completions, s.Completions)
 	}
-	if len(sc.Args) == 0 || sc.Args[0] != "run" || slices.ContainsFunc(sc.Args, func(a string) bool { return strings.HasPrefix(a, "--shard") }) {
-		t.Errorf("shards-job.yaml: args %q: want 'run' without --shard, so that the shard comes from the Job's index", sc.Args)
+	if len(sc.Args) == 0 || sc.Args[0] != "run" || flagValue(sc.Args, "--shard") != "auto" {
+		t.Errorf("shards-job.yaml: args %q: want 'run ... --shard auto', so that the shard comes from the Job's index (without it every pod runs all the trials)", sc.Args)
 	}
 	out := flagValue(sc.Args, "-o")
 	shardDir := claimDir(&shards, sc, pvc.Metadata.Name)
@@ -184,8 +184,8 @@ func TestSlurmRecipe(t *testing.T) {
 	lo, _ := strconv.Atoi(m[1])
 	hi, _ := strconv.Atoi(m[2])
 	run := regexp.MustCompile(`domino run .*-o "?([^"\s]+)"?`).FindStringSubmatch(strings.ReplaceAll(shardBody, "\\\n", " "))
-	if run == nil || strings.Contains(shardBody, "--shard") {
-		t.Fatalf("shards.sbatch: want 'domino run ... -o PART' without --shard, so that the shard comes from the array")
+	if run == nil || !regexp.MustCompile(`domino run .*--shard auto\b`).MatchString(strings.ReplaceAll(shardBody, "\\\n", " ")) {
+		t.Fatalf("shards.sbatch: want 'domino run ... --shard auto ... -o PART', so that the shard comes from the array (without it every task runs all the trials)")
 	}
 	if !strings.Contains(run[1], "${SLURM_ARRAY_TASK_ID}") {
 		t.Errorf("shards.sbatch: -o %s: want one file per task, named by ${SLURM_ARRAY_TASK_ID}", run[1])

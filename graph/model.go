@@ -7,7 +7,7 @@ type Pos struct {
 	Col  int
 }
 
-// File is a loaded platform or scenario file (MODEL.md §2).
+// File is a loaded platform or scenario file (docs/model.md §2).
 type File struct {
 	Name string // the path or name the file was loaded from
 	// Digest is the hex SHA-256 of the file's bytes and of those of the
@@ -18,21 +18,21 @@ type File struct {
 	Platform  *Platform
 	Scenarios []*Scenario
 	// Mitigations are the candidate changes of the top-level mitigations:
-	// list, for domino advise (MODEL.md §10).
+	// list, for domino advise (docs/model.md §10).
 	Mitigations []*Mitigation
 
 	// src is the platform before decoding, which mitigation patches apply to.
 	src *platformSrc
 }
 
-// Mitigation is a candidate change to the platform (MODEL.md §10). Apply
+// Mitigation is a candidate change to the platform (docs/model.md §10). Apply
 // several in order with File.Apply.
 type Mitigation struct {
 	ID          string
 	Description string
 	Cost        float64
 	// AddCrews is how many crews it adds to the scenario's (beyond
-	// MODEL.md §10, whose patches cannot change a scenario): "more crews".
+	// docs/model.md §10, whose patches cannot change a scenario): "more crews".
 	AddCrews int
 	// Platform is the file's platform with this mitigation's patch alone.
 	Platform *Platform
@@ -51,7 +51,7 @@ func (f *File) Scenario(id string) *Scenario {
 	return nil
 }
 
-// Platform is a set of sites and the services placed on them (MODEL.md §4).
+// Platform is a set of sites and the services placed on them (docs/model.md §4).
 type Platform struct {
 	Name     string
 	Currency string
@@ -79,7 +79,9 @@ func (p *Platform) Service(id string) *Service {
 	return nil
 }
 
-// Site is a data center (or a zone of one).
+// Site is a data center, or a zone of one: a hall, floor or power zone
+// that shares a Building with other sites (docs/model.md, "Buildings and
+// zones").
 type Site struct {
 	ID      string
 	Name    string
@@ -87,7 +89,22 @@ type Site struct {
 	Servers int64 // when not given: the sum placed there
 	MTBF    *Dist // site-wide random failures, used by random-failures
 	MTTR    *Dist
-	Pos     Pos
+	// Building is the id of the building the site is a zone of, "" when it
+	// stands alone. A site-outage may name the building to hit all of its
+	// zones at once, and lint counts the building as one site.
+	Building string
+	Pos      Pos
+}
+
+// Zones returns the sites of the building with the given id, in file order.
+func (p *Platform) Zones(building string) []*Site {
+	var out []*Site
+	for _, s := range p.Sites {
+		if s.Building == building && building != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Mode is a redundancy mode.
@@ -129,7 +146,7 @@ type Service struct {
 	RPO         int64 // -1: no target
 	MTBF        *Dist // per-replica random failures, used by random-failures
 	MTTR        *Dist
-	// Load and CollapseBelow are the capacity fields of MODEL.md §11; Load 0
+	// Load and CollapseBelow are the capacity fields of docs/model.md §11; Load 0
 	// means any serving placement carries all of the traffic.
 	Load          int64
 	CollapseBelow float64
@@ -164,8 +181,12 @@ type Redundancy struct {
 type Recovery struct {
 	Auto Dist
 	// Manual is nil when not given: the manual time is then 10× the sampled
-	// automated time (MODEL.md §6.10).
+	// automated time (docs/model.md §6.10).
 	Manual *Dist
+	// Given is whether the file gives either time. A recovery not given
+	// takes no time at all, which Lint warns about where a scenario needs
+	// it; one given as 0 is a choice and is taken at its word.
+	Given bool `json:"-"`
 }
 
 // Dep is one entry of depends_on: a single service, or with Any set a group
@@ -210,7 +231,7 @@ type Backup struct {
 	Offsite bool
 }
 
-// Scenario is a set of events run against a platform (MODEL.md §5).
+// Scenario is a set of events run against a platform (docs/model.md §5).
 type Scenario struct {
 	ID          string
 	Description string
@@ -254,6 +275,7 @@ type Event struct {
 	Kind     EventKind
 	Cause    string
 	Site     string   // site-outage, isolate
+	Building string   // site-outage of every zone of a building, instead of Site
 	Region   string   // region-outage
 	Services []string // service-fault
 	At       Dist
@@ -267,7 +289,29 @@ type Event struct {
 	// Duration is nil when not given. For outages, a duration is one stage
 	// of fraction 1.0; an outage with neither never gives power back.
 	Duration *Dist
-	Pos      Pos
+	// Zones, for a building outage whose power_restore or duration is given
+	// zone by zone, holds each zone's own, in the order written; the event's
+	// PowerRestore and Duration are then empty. Every zone of the building
+	// has one entry.
+	Zones []ZonePower
+	Pos   Pos
+}
+
+// ZonePower is how power comes back to one zone of a building outage:
+// PowerRestore stages, or a Duration (one stage of fraction 1.0).
+type ZonePower struct {
+	Zone         string
+	PowerRestore []Stage
+	Duration     *Dist
+	Pos          Pos
+}
+
+// Restore returns the zone's stages, a duration as one stage of 1.0.
+func (z ZonePower) Restore() []Stage {
+	if len(z.PowerRestore) == 0 && z.Duration != nil {
+		return []Stage{{After: *z.Duration, Fraction: Fraction{1, 1}}}
+	}
+	return z.PowerRestore
 }
 
 // Stage is one step of staged power restoration: After is measured from the

@@ -2,7 +2,7 @@ package sim
 
 import "github.com/dominosim/domino/graph"
 
-// decide takes the decisions of MODEL.md §6.3–§6.4 on the settled state of
+// decide takes the decisions of docs/model.md §6.3–§6.4 on the settled state of
 // this instant: start gates, switches to automated restarts and failovers
 // when tooling returns, and failovers.
 func (t *Trial) decide() {
@@ -73,10 +73,14 @@ func (t *Trial) decide() {
 }
 
 // checkFailover starts or cancels the failover of an active-standby
-// service (MODEL.md §6.4), and with a load its fail-back (§11).
+// service (docs/model.md §6.4), and with a load its fail-back (§11). A service
+// under a fault serves nowhere (§6.8): its active site does not serve, and
+// no other site does either, so no failover or fail-back starts until the
+// fault ends; one already under way goes on.
 func (t *Trial) checkFailover(s int32) {
 	c := t.c
-	if t.serving[t.active[s]] {
+	faulty := t.fault[s] > 0
+	if !faulty && t.serving[t.active[s]] {
 		primary := c.Services[s].Primary
 		wantBack := t.load[s] > 0 && t.active[s] != primary && t.serving[primary] && t.lack(s) > 0
 		switch {
@@ -95,6 +99,9 @@ func (t *Trial) checkFailover(s int32) {
 		t.foBack[s] = false
 		return
 	}
+	if faulty {
+		return
+	}
 	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
 		if r != t.active[s] && t.serving[r] {
 			t.beginFailover(s, r, false)
@@ -106,8 +113,10 @@ func (t *Trial) checkFailover(s int32) {
 // failoverSteady reports that checkFailover would find nothing to do for
 // s: its active replica serves, no failover is under way, and without a
 // load there is no fail-back. Most checks are such, and this one inlines.
+// A faulted service with no failover under way is steady too: nothing
+// serves, so nothing can start.
 func (t *Trial) failoverSteady(s int32) bool {
-	return t.foState[s] == foNone && t.load[s] == 0 && t.serving[t.active[s]]
+	return t.foState[s] == foNone && t.load[s] == 0 && (t.serving[t.active[s]] || t.fault[s] > 0)
 }
 
 // beginFailover starts a failover toward target: automated when the
@@ -144,7 +153,7 @@ func (t *Trial) startFailover(s, target int32, manual bool) {
 	t.foManual[s] = manual
 	t.foTarget[s] = target
 	t.foGen[s]++
-	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual})
+	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual, Back: t.foBack[s]})
 	t.schedule(t.now+d, evFailoverDone, s, 0, t.foGen[s])
 }
 
@@ -163,19 +172,21 @@ func (t *Trial) cancelFailover(s int32) {
 }
 
 // failoverDone makes the target active if it still serves, else starts
-// over at once (MODEL.md §6.10).
+// over at once (docs/model.md §6.10). Under a fault the target does not serve
+// (§6.8): the failover is wasted, and a new one starts when the fault ends
+// if the active site is still dark then.
 func (t *Trial) failoverDone(s int32, gen uint32) {
 	if gen != t.foGen[s] || t.foState[s] != foRunning {
 		return
 	}
-	target := t.foTarget[s]
+	target, back := t.foTarget[s], t.foBack[s]
 	if t.foManual[s] {
 		t.release(graph.JobFailover(target))
 	}
 	t.foState[s], t.foManual[s], t.foBack[s] = foNone, false, false
-	if t.serving[target] {
+	if t.serving[target] && t.fault[s] == 0 {
 		t.active[s] = target
-		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target})
+		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target, Back: back})
 		t.markSvc(s)
 	}
 	t.markFailover(s)

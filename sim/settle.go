@@ -6,7 +6,7 @@ import "github.com/dominosim/domino/graph"
 // this instant, and accounts for every service that went down or up.
 func (t *Trial) settle() {
 	c := t.c
-	// Serving (MODEL.md §6.4), the replicas' slices read through locals
+	// Serving (docs/model.md §6.4), the replicas' slices read through locals
 	// of one length: one bounds check a replica.
 	reps := c.Replicas
 	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
@@ -63,7 +63,7 @@ func (t *Trial) settle() {
 	t.segDirty = t.segDirty[:0]
 }
 
-// capacity returns the served capacity c of MODEL.md §11: the servers of
+// capacity returns the served capacity c of docs/model.md §11: the servers of
 // the replicas that serve and count.
 func (t *Trial) capacity(s int32) int64 {
 	var r int32
@@ -141,6 +141,9 @@ func (t *Trial) closeSegment(s int32, lack int64) {
 			t.degShedNum[s].addMul(t.segLack[s], d)
 		}
 		t.out.Partial[s] = true
+		if t.Trace != nil {
+			t.Trace.partial(s, t.segSince[s], t.now)
+		}
 	}
 	if lack > 0 {
 		t.markTouched(s)
@@ -183,7 +186,7 @@ func (t *Trial) satisfied(s int32) bool {
 }
 
 // softDown reports whether an up service has a soft dependency (or soft
-// any-group) unsatisfied: it is then degraded (MODEL.md §6.6).
+// any-group) unsatisfied: it is then degraded (docs/model.md §6.6).
 func (t *Trial) softDown(s int32) bool {
 	c := t.c
 	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
@@ -247,7 +250,7 @@ func (t *Trial) knockOut(s int32) {
 // services that changed, visiting only what may change. A cycle whose
 // members wait on each other is raised as a region: all of its down members
 // tentatively up, then knocked out again while one lacks a dependency, which
-// leaves the greatest fixed point of the cycle (MODEL.md §6.5).
+// leaves the greatest fixed point of the cycle (docs/model.md §6.5).
 func (t *Trial) raise() {
 	c := t.c
 	w := append(t.region[:0], t.ups...)
@@ -374,7 +377,9 @@ func (t *Trial) account() {
 			t.downUsers -= cs.Users
 			curCause[s] = causeNone
 			t.wentUp = append(t.wentUp, s)
-			t.trace(Record{Kind: RecUp, Service: s})
+			if t.Trace != nil {
+				t.traceUp(s, downSince[s])
+			}
 		} else {
 			downSince[s] = now
 			t.downCount++
@@ -392,7 +397,7 @@ func (t *Trial) account() {
 }
 
 // assignCauses decides the cause of every service that went down at this
-// instant (MODEL.md §6.9). Dependency causes are assigned in waves, each
+// instant (docs/model.md §6.9). Dependency causes are assigned in waves, each
 // wave seeing only the causes known before it, so the result does not
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {
@@ -562,7 +567,9 @@ func (t *Trial) checkDegraded(s int32) {
 		t.out.Degraded[s] += t.now - t.degSince[s]
 		t.degUsers -= u
 	}
-	t.trace(Record{Kind: RecDegraded, Service: s, Value: b2i(deg)})
+	if t.Trace != nil {
+		t.traceDegraded(s, deg)
+	}
 }
 
 func b2i(b bool) int64 {

@@ -2,7 +2,7 @@ package sim
 
 import "github.com/dominosim/domino/graph"
 
-// Replica phases (MODEL.md §6.3).
+// Replica phases (docs/model.md §6.3).
 const (
 	phOff     uint8 = iota // unpowered or failed
 	phGate                 // powered, waiting for its start_needs
@@ -11,7 +11,7 @@ const (
 	phRunning
 )
 
-// Failover states of an active-standby service (MODEL.md §6.4).
+// Failover states of an active-standby service (docs/model.md §6.4).
 const (
 	foNone uint8 = iota
 	foCrew       // waiting for a crew
@@ -75,8 +75,10 @@ func CauseString(c *graph.Compiled, code int32) string {
 // outage is the power state of one site under one outage occurrence: the
 // fraction of the site's servers it has powered again so far.
 type outage struct {
-	site     int32
-	num, den int64
-	ev       int32
-	occ      int32
+	site int32
+	ev   int32
+	occ  int32
+	zone int32 // index of site in the event's Sites, for its own stages
+	num  int64
+	den  int64
 }

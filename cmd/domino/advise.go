@@ -14,7 +14,7 @@ import (
 )
 
 // autoServices is how many of rank's top services advise --auto replicates
-// (MODEL.md §10).
+// (docs/model.md §10).
 const autoServices = 10
 
 func init() {
@@ -35,6 +35,7 @@ func init() {
 			addTrialFlags(fs, fmt.Sprintf("trials per evaluation (default %d)", rankTrials))
 			fs.String("format", "table", "table, markdown, csv or json (of the report on stdout)")
 			fs.StringP("output", "o", "", "write the advised scenario file here (YAML, atomically)")
+			addWideFlag(fs)
 		},
 		run: runAdvise,
 	})

@@ -18,7 +18,7 @@ import (
 	"github.com/dominosim/domino/scenarios"
 )
 
-// Exit statuses (MODEL.md §9).
+// Exit statuses (docs/model.md §9).
 const (
 	exitOK       = 0
 	exitInput    = 1
@@ -37,6 +37,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// width is the number of columns tables on stdout must fit: the
+	// terminal's, 0 when stdout is not a terminal or --wide was given.
+	width int
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -68,36 +71,38 @@ func lookup(name string) *command {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return runEnv(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, width: terminalWidth(stdout)}, args)
+}
+
+// runEnv runs the command args name in e.
+func runEnv(e *env, args []string) int {
 	if len(args) == 0 {
-		printUsage(stderr)
+		printUsage(e.stderr)
 		return exitUsage
 	}
 	name := args[0]
 	switch name {
 	case "-h", "--help":
-		printUsage(stdout)
+		printUsage(e.stdout)
 		return exitOK
 	case "-v", "--version":
 		name = "version"
 	}
 	c := lookup(name)
 	if c == nil {
-		var names []string
-		for _, c := range commands {
-			names = append(names, c.name)
-		}
-		fmt.Fprintf(stderr, "Error: unknown command %q%s\nTry: domino help\n", name, graph.Suggest(name, names))
-		return exitUsage
+		return unknownCommand(e, name)
 	}
-	fs := newFlagSet(c, stderr)
+	fs := newFlagSet(c, e.stderr)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			printCommandHelp(stdout, c)
+			printCommandHelp(e.stdout, c)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
+		fmt.Fprintf(e.stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
 		return exitUsage
+	}
+	if wide, err := fs.GetBool("wide"); err == nil && wide {
+		e.width = 0
 	}
 	return c.run(e, fs)
 }
@@ -113,20 +118,36 @@ func newFlagSet(c *command, stderr io.Writer) *pflag.FlagSet {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintf(w, "domino simulates how outages cascade through a platform and how long recovery takes.\n\n")
+	fmt.Fprintf(w, "%s\n", fill("", strings.Fields("domino simulates how outages cascade through a platform and how long recovery takes."), 0))
 	fmt.Fprintf(w, "Usage: domino COMMAND [FLAGS] [ARGS]\n\nCommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprint(w, fill(fmt.Sprintf("  %-10s ", c.name), strings.Fields(c.summary), 13))
 	}
 	fmt.Fprintf(w, "\nRun 'domino help COMMAND' for a command's flags.\n")
 }
 
 func printCommandHelp(w io.Writer, c *command) {
-	fmt.Fprintf(w, "%s\n\nUsage: %s\n", c.summary, c.usage)
+	fmt.Fprintf(w, "%s\n%s", fill("", strings.Fields(c.summary), 0), formatUsage(c.usage))
 	fs := newFlagSet(c, io.Discard)
 	if fs.HasFlags() {
-		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsagesWrapped(helpWidth))
 	}
+}
+
+// unknownCommand reports a command name that is not one: the nearest
+// command when one is close, else the list of them. It returns exitUsage.
+func unknownCommand(e *env, name string) int {
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	if hint := graph.Suggest(name, names); hint != "" {
+		near := names[slices.IndexFunc(names, func(n string) bool { return hint == graph.Suggest(name, []string{n}) })]
+		fmt.Fprintf(e.stderr, "Error: unknown command %q%s\nTry: domino help %s\n", name, hint, near)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stderr, "Error: unknown command %q; the commands are %s\nTry: domino help\n", name, strings.Join(names, ", "))
+	return exitUsage
 }
 
 // usageError prints a usage problem with a hint and returns exitUsage.
@@ -202,7 +223,7 @@ func init() {
 			}
 			c := lookup(fs.Arg(0))
 			if c == nil {
-				return usageError(e, "", "unknown command %q", fs.Arg(0))
+				return unknownCommand(e, fs.Arg(0))
 			}
 			printCommandHelp(e.stdout, c)
 			return exitOK

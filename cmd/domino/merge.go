@@ -1,12 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
+	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -15,13 +16,14 @@ func init() {
 	register(&command{
 		name: "merge", order: 15,
 		summary: "Merge the part files of a sharded run into its results, identical to a single run's",
-		usage: "domino merge PART... [--allow-partial] [--format table|markdown|csv|json] [-o FILE]  (PARTs: the files of " +
-			"'domino run --shard i/n'; they must be one run's parts, written by one build, unchanged, not partial unless " +
-			"--allow-partial, and hold every trial exactly once)",
+		usage: "domino merge PART... [--allow-partial] [--format table|markdown|csv|json] [-o FILE]\n" +
+			"PARTs are the files of 'domino run --shard i/n' (or --shard auto); they must be one run's parts, written by one build, unchanged, " +
+			"not partial unless --allow-partial, and hold every trial exactly once.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.Bool("allow-partial", false, "merge the parts of interrupted shards too; the results say partial and hold the trials done")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else json)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 		},
 		run: runMerge,
 	})
@@ -52,7 +54,7 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}
@@ -64,10 +66,9 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 }
 
 func readPart(path string) (*sim.Part, error) {
-	f, err := os.Open(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read part: %w", err)
 	}
-	defer f.Close()
-	return sim.ReadPart(f, path)
+	return sim.ReadPart(bytes.NewReader(data), path)
 }

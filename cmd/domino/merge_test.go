@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,39 +159,71 @@ func TestMergeErrors(t *testing.T) {
 	}
 }
 
-// TestRunShardFromEnv checks that a Kubernetes Indexed Job's or a Slurm
-// array's variables give the part --shard would.
-func TestRunShardFromEnv(t *testing.T) {
+// clearArrayEnv unsets the job-array variables for the test.
+func clearArrayEnv(t *testing.T) {
 	for _, v := range []string{"JOB_COMPLETION_INDEX", "JOB_COMPLETIONS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
 		"SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP"} {
 		t.Setenv(v, "")
 	}
+}
+
+// TestRunShardFromEnv checks that with --shard auto a Kubernetes Indexed
+// Job's or a Slurm array's variables give the part --shard i/n would.
+func TestRunShardFromEnv(t *testing.T) {
+	clearArrayEnv(t)
 	args := []string{"run", "--trials", "30", "--seed", "3"}
 	want := mustRun(t, append(args, "--shard", "2/4")...)
+	auto := append(slices.Clone(args), "--shard", "auto")
 	t.Run("kubernetes", func(t *testing.T) {
 		t.Setenv("JOB_COMPLETION_INDEX", "2")
 		t.Setenv("JOB_COMPLETIONS", "4")
-		code, got, errOut := runCLI(t, context.Background(), args...)
-		if code != exitOK || got != want || !strings.Contains(errOut, "shard 2 of 4 (from JOB_COMPLETION_INDEX/JOB_COMPLETIONS)") {
-			t.Errorf("status %d, stderr %q; same part as --shard 2/4: %v", code, errOut, got == want)
-		}
+		code, got, errOut := runCLI(t, context.Background(), auto...)
+		assert.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, want, got, "--shard auto with JOB_COMPLETION_INDEX=2 of 4: want the part of --shard 2/4")
+		assert.Contains(t, errOut, "shard 2 of 4 (from JOB_COMPLETION_INDEX/JOB_COMPLETIONS)")
 	})
 	t.Run("slurm from 1", func(t *testing.T) {
 		for k, v := range map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4",
 			"SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "4", "SLURM_ARRAY_TASK_STEP": "1"} {
 			t.Setenv(k, v)
 		}
-		if code, got, errOut := runCLI(t, context.Background(), args...); code != exitOK || got != want {
-			t.Errorf("status %d, stderr %q; same part as --shard 2/4: %v", code, errOut, got == want)
-		}
+		code, got, errOut := runCLI(t, context.Background(), auto...)
+		assert.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, want, got, "--shard auto with SLURM_ARRAY_TASK_ID=3 of 1-4: want the part of --shard 2/4")
 	})
 	t.Run("flag wins", func(t *testing.T) {
 		t.Setenv("JOB_COMPLETION_INDEX", "0")
 		t.Setenv("JOB_COMPLETIONS", "4")
-		if got := mustRun(t, append(args, "--shard", "2/4")...); got != want {
-			t.Errorf("--shard 2/4 with JOB_COMPLETION_INDEX=0 set: not the part of shard 2")
-		}
+		assert.Equal(t, want, mustRun(t, append(args, "--shard", "2/4")...), "--shard 2/4 with JOB_COMPLETION_INDEX=0 set: not the part of shard 2")
 	})
+}
+
+// TestRunInJobArrayIsPlain checks that a run without --shard inside a job
+// array runs every trial and prints what was asked for: the environment
+// alone never turns a run into a part file.
+func TestRunInJobArrayIsPlain(t *testing.T) {
+	clearArrayEnv(t)
+	args := []string{"run", "--trials", "30", "--seed", "3", "--format", "csv"}
+	want := mustRun(t, args...)
+	envs := map[string]map[string]string{
+		"kubernetes": {"JOB_COMPLETION_INDEX": "2", "JOB_COMPLETIONS": "4"},
+		"slurm": {"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "10",
+			"SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "9"},
+	}
+	for name, vars := range envs {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range vars {
+				t.Setenv(k, v)
+			}
+			code, got, errOut := runCLI(t, context.Background(), args...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Equal(t, want, got, "a plain run in a job array: want every trial, as a CSV")
+			assert.Contains(t, errOut, "--shard auto runs this task's slice")
+			code, got, errOut = runCLI(t, context.Background(), "run", "--trials", "30", "--format", "table")
+			assert.Equal(t, exitOK, code, errOut)
+			assert.Contains(t, got, "Trials:   30 (seed 1)")
+		})
+	}
 }
 
 func TestRunShardErrors(t *testing.T) {
@@ -204,15 +237,16 @@ func TestRunShardErrors(t *testing.T) {
 		{"bad flag", nil, []string{"--shard", "3"}, exitUsage, `--shard "3": want i/n`},
 		{"index too big", nil, []string{"--shard", "4/4"}, exitUsage, "shard 4 of 4: want 0 ≤ i < n"},
 		{"format", nil, []string{"--shard", "0/2", "--format", "csv"}, exitUsage, "writes a part file (JSON), not --format csv"},
-		{"no completions", map[string]string{"JOB_COMPLETION_INDEX": "1"}, nil, exitInput, "JOB_COMPLETIONS is not set"},
+		{"auto outside an array", nil, []string{"--shard", "auto"}, exitUsage, "--shard auto: neither JOB_COMPLETION_INDEX"},
+		{"no completions", map[string]string{"JOB_COMPLETION_INDEX": "1"}, []string{"--shard", "auto"}, exitInput, "JOB_COMPLETIONS is not set"},
 		{"slurm list", map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "3",
-			"SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "9"}, nil, exitInput, "are not one range: submit it with --array=0-2"},
+			"SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "9"}, []string{"--shard", "auto"}, exitInput, "are not one range: submit it with --array=0-2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, v := range []string{"JOB_COMPLETION_INDEX", "JOB_COMPLETIONS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
-				"SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP"} {
-				t.Setenv(v, tt.env[v])
+			clearArrayEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
 			}
 			code, out, errOut := runCLI(t, context.Background(), append([]string{"run", "--trials", "10"}, tt.args...)...)
 			if code != tt.code || out != "" || !strings.Contains(errOut, tt.want) {

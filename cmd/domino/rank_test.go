@@ -37,7 +37,7 @@ func TestRankCLI(t *testing.T) {
 	}
 
 	code, out, _ = runCLI(t, ctx, "rank", fire, "--trials", "20", "--items", "a,db")
-	if code != exitOK || !strings.Contains(out, "Metric: user-hours lost, mean over 20 trials") || strings.Contains(out, "site b") {
+	if code != exitOK || !strings.Contains(out, "Metric: user-hours lost (summed over services), mean over 20 trials") || strings.Contains(out, "site b") {
 		t.Errorf("table: exit %d, got\n%s", code, out)
 	}
 	tests := []struct{ args, want string }{

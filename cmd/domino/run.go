@@ -22,17 +22,19 @@ func init() {
 	register(&command{
 		name: "run", order: 10,
 		summary: "Simulate a scenario's trials and print the results (table, Markdown, CSV or JSON)",
-		usage: "domino run [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE] [--shard i/n]  " +
-			"(no FILE: the embedded Kakao Pangyo 2022 example). With --shard, or in a Kubernetes Indexed Job or a Slurm array, " +
-			"it runs one slice of the trials and writes a part file for 'domino merge'. Interrupted (SIGINT, SIGTERM), " +
+		usage: "domino run [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE] [--shard i/n|auto]\n" +
+			"No FILE: the embedded Kakao Pangyo 2022 example. With --shard it runs one slice of the trials and writes a part file " +
+			"for 'domino merge'; --shard auto takes the slice from a Kubernetes Indexed Job or a Slurm array. Interrupted (SIGINT, SIGTERM), " +
 			"it writes the trials done so far, marked partial, and exits 130.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
-			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge' "+
-				"(default: from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set)")
+			addWideFlag(fs)
+			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge'; "+
+				"auto: i/n from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
+			fs.Bool("stats", false, "print to stderr the CPU time per trial (process user+sys, and each worker's thread) beside wall time and the machine's load")
 		},
 		run: runRun,
 	})
@@ -76,7 +78,17 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if sharded {
 		from, to = sh.trialRange(trials)
 	}
-	agg, err := runTrials(e, c, sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers})
+	opt := sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers}
+	var meter *runMeter
+	if stats, _ := fs.GetBool("stats"); stats {
+		meter = startMeter()
+		opt.Stats = &meter.stats
+	}
+	agg, err := runTrials(e, c, opt)
+	if meter != nil && agg != nil {
+		meter.stop(int(agg.Trials()))
+		defer meter.write(e.stderr)
+	}
 	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 	if err != nil && !interrupted {
 		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", c.Scenario.ID, err)
@@ -107,7 +119,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		write = func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	}
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}
@@ -123,11 +135,20 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	return exitOK
 }
 
-// chooseShard returns the shard --shard names, else the one the
-// environment gives; sharded is false when there is neither. code is not
-// exitOK after an error was printed.
+// chooseShard returns the shard --shard names: i/n, or with "auto" the one
+// the environment of a job array gives. sharded is false without --shard,
+// even inside a job array: a variable left in a shell, or a job that runs
+// domino whole, must not turn a run into a slice of it. code is not exitOK
+// after an error was printed.
 func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
-	if v, _ := fs.GetString("shard"); fs.Changed("shard") {
+	v, _ := fs.GetString("shard")
+	if !fs.Changed("shard") {
+		if name := arrayVar(e.getenv); name != "" {
+			fmt.Fprintf(e.stderr, "domino: %s is set but --shard is not: running all the trials (--shard auto runs this task's slice)\n", name)
+		}
+		return sh, false, exitOK
+	}
+	if v != "auto" {
 		sh, err := parseShard(v)
 		if err != nil {
 			return sh, true, usageError(e, "run", "%v", err)
@@ -136,13 +157,13 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	}
 	sh, sharded, err := shardFromEnv(e.getenv)
 	if err != nil {
-		return sh, true, inputError(e, err)
+		return sh, true, inputError(e, fmt.Errorf("--shard auto: %w", err))
 	}
-	if sharded {
-		// Say so: a variable left over in a shell turns a run into a part.
-		fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
+	if !sharded {
+		return sh, true, usageError(e, "run", "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
 	}
-	return sh, sharded, exitOK
+	fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
+	return sh, true, exitOK
 }
 
 // runTrials runs opt's trials with a progress bar on a terminal. On

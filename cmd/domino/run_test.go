@@ -225,12 +225,12 @@ func TestRunOutputFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s is not CSV: %v", csvPath, err)
 	}
-	if len(rows) != 3 || rows[0][0] != "scenario" {
-		t.Errorf("got %d rows starting %q, want a header and 2 services", len(rows), rows[0])
+	if len(rows) != 4 || rows[0][0] != "scope" || rows[1][0] != "platform" {
+		t.Errorf("got %d rows starting %q, want a header, the platform and 2 services", len(rows), rows[0])
 	}
 }
 
-// TestRunWorkersDoNotMatter checks MODEL.md §7: the same seed gives the
+// TestRunWorkersDoNotMatter checks docs/model.md §7: the same seed gives the
 // same bytes whatever the number of workers.
 func TestRunWorkersDoNotMatter(t *testing.T) {
 	var outs []string

@@ -25,13 +25,24 @@ func (s shard) trialRange(n int) (from, to int) {
 	return at(s.index), at(s.index + 1)
 }
 
+// arrayVar returns the name of the job-array variable that is set,
+// JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, or "".
+func arrayVar(getenv func(string) string) string {
+	for _, name := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
+		if getenv(name) != "" {
+			return name
+		}
+	}
+	return ""
+}
+
 // parseShard parses --shard's "i/n", 0 ≤ i < n.
 func parseShard(v string) (shard, error) {
 	is, ns, ok := strings.Cut(v, "/")
 	i, err1 := strconv.Atoi(is)
 	n, err2 := strconv.Atoi(ns)
 	if !ok || err1 != nil || err2 != nil {
-		return shard{}, fmt.Errorf("--shard %q: want i/n, e.g. 0/8 for the first of 8 shards", v)
+		return shard{}, fmt.Errorf("--shard %q: want i/n, e.g. 0/8 for the first of 8 shards, or auto", v)
 	}
 	return newShard(i, n, "--shard")
 }
@@ -55,7 +66,7 @@ func shardFromEnv(getenv func(string) string) (s shard, ok bool, err error) {
 	if idx := getenv("JOB_COMPLETION_INDEX"); idx != "" {
 		const src = "JOB_COMPLETION_INDEX/JOB_COMPLETIONS"
 		if getenv("JOB_COMPLETIONS") == "" {
-			return s, true, fmt.Errorf("JOB_COMPLETION_INDEX is %s but JOB_COMPLETIONS is not set: set it to the Job's spec.completions in the pod's env, or give --shard i/n", idx)
+			return s, true, fmt.Errorf("JOB_COMPLETION_INDEX is %s but JOB_COMPLETIONS is not set: set it to the Job's spec.completions in the pod's env, or give --shard i/n instead of auto", idx)
 		}
 		v, err := envInts(getenv, "JOB_COMPLETION_INDEX", "JOB_COMPLETIONS")
 		if err != nil {

@@ -19,13 +19,13 @@ func init() {
 	register(&command{
 		name: "trace", order: 50,
 		summary: "Replay one trial: its timeline, a Gantt chart of the services down, and its cascade diagram",
-		usage:   "domino trace FILE|NAME [--scenario ID] [--trial K|median|worst] [--seed S] [--trials N] [--format table|json|dot|svg] [--verbose] [-o FILE]",
+		usage:   "domino trace FILE|NAME [--scenario ID] [--trial K|median|worst] [--seed S] [--trials N] [--format table|json|dot|svg|png] [--verbose] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			fs.String("trial", "0", "trial index K (from 0), or median or worst: the trial with the median or largest user-hours lost among --trials trials")
 			fs.Uint64("seed", 1, "random seed of the run the trial belongs to")
 			fs.Int("trials", 0, "number of trials of the run (default: the scenario's); median and worst choose among them")
-			fs.String("format", "", "table, json, dot or svg (default: from -o's extension, else table)")
+			fs.String("format", "", "table, json, dot, svg or png (default: from -o's extension, else table)")
 			fs.Bool("verbose", false, "table: list every record instead of a summary of each instant")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
 		},
@@ -86,7 +86,7 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	}
 	info := output.NewTraceInfo(c, seed, o)
 	info.SelectedBy, info.Trials = by, trials
-	rep := output.NewTraceReport(c, info, tr.Trace.Records)
+	rep := output.NewTraceReport(c, info, o, tr.Trace)
 
 	write := func(w io.Writer) error {
 		return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
@@ -98,6 +103,22 @@ func TestTrace(t *testing.T) {
 			t.Errorf("%s is not the cascade as SVG:\n%.300s", path, data)
 		}
 	})
+
+	// A PNG is the cascade laid out by Graphviz and painted like graph's:
+	// its size is the layout's at 144 dpi, wider than tall (rankdir=LR).
+	t.Run("png file", func(t *testing.T) {
+		path := filepath.Join(dir, "cascade.png")
+		if code, _, errs := runCLI(t, context.Background(), "trace", fire, "-o", path); code != exitOK {
+			t.Fatalf("exit %d, stderr %s", code, errs)
+		}
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		img, err := png.Decode(bytes.NewReader(data))
+		require.NoError(t, err, "%s is not a PNG", path)
+		b := img.Bounds()
+		assert.Greater(t, b.Dx(), b.Dy(), "cascade PNG is %dx%d", b.Dx(), b.Dy())
+		assert.Greater(t, b.Dy(), 100, "cascade PNG is %dx%d", b.Dx(), b.Dy())
+	})
 }
 
 func TestTraceErrors(t *testing.T) {
@@ -114,8 +135,8 @@ func TestTraceErrors(t *testing.T) {
 		{"trial past the run", []string{fire, "--trial", "50"}, exitUsage, "--trial 50 is past the run's last trial: it has 50 trials (0 to 49)"},
 		{"trial past --trials", []string{fire, "--trial", "5", "--trials", "5"}, exitUsage, "it has 5 trials"},
 		{"zero trials", []string{fire, "--trials", "0"}, exitUsage, "--trials must be in [1, 1000000000]"},
-		{"bad format", []string{fire, "--format", "png"}, exitUsage, `unknown --format "png"`},
-		{"format from -o", []string{fire, "-o", "cascade.png"}, exitUsage, "cannot tell the format"},
+		{"bad format", []string{fire, "--format", "gif"}, exitUsage, `unknown --format "gif": want table, json, dot, svg, png`},
+		{"format from -o", []string{fire, "-o", "cascade.gif"}, exitUsage, "cannot tell the format"},
 		{"unknown scenario", []string{fire, "--scenario", "a-burn"}, exitInput, `unknown scenario "a-burn"`},
 		{"no such file", []string{"nowhere.yaml"}, exitInput, "no file or embedded scenario"},
 	}
