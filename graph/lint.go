@@ -619,31 +619,6 @@ func (l *linter) failsOverAlone(i int, lost int32, immediate []bool) bool {
 	return true
 }
 
-// placementUp returns which services' placements still serve with the
-// sites for which gone is true lost, with no failover (see survives).
-func (l *linter) placementUp(gone func(int32) bool) []bool {
-	up := make([]bool, len(l.svcs))
-	for i, sites := range l.siteNums {
-		pl := l.place[i]
-		switch {
-		case len(sites) == 0:
-		case pl.mode == ActiveStandby:
-			up[i] = !gone(pl.primary)
-		case pl.mode == Single:
-			up[i] = !slices.ContainsFunc(sites, gone)
-		default:
-			left := int32(0)
-			for _, n := range sites {
-				if !gone(n) {
-					left++
-				}
-			}
-			up[i] = left >= pl.quorum
-		}
-	}
-	return up
-}
-
 // knockOut turns down in up, transitively, every service with a hard
 // dependency that is not satisfied, and returns up: from the services
 // whose placement serves, the greatest fixed point of docs/model.md §6.5.
@@ -768,13 +743,12 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		done[unit] = true
 		lost := l.siteNum[unit]
 		after := l.upWithout(lost)
-		down, users := l.lostUsers(before, after)
-		if 2*users <= total {
+		if _, users := l.lostUsers(before, after); 2*users <= total {
 			continue
 		}
 		// What an automated failover brings back is lost only for the
 		// failover's time: the rule speaks of what stays down.
-		down, users = l.lostUsers(before, l.upAfterFailovers(lost, after))
+		down, users := l.lostUsers(before, l.upAfterFailovers(lost, after))
 		if 2*users <= total {
 			continue
 		}

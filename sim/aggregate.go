@@ -32,7 +32,11 @@ type svcAcc struct {
 	down, recovery, degraded, loss, shed              stat
 	causes                                            []causeCount    // few per service: a slice beats a map here
 	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
-	_                                                 [8]byte
+	// The smallest downtime and recovery time of the trials in which the
+	// service was still down at the horizon (unrecovered of them): those
+	// values are lower bounds, censored by the horizon.
+	downCens, recCens int64
+	_                 [56]byte
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -48,6 +52,7 @@ type Aggregator struct {
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
+	fullCens                               int64 // smallest full recovery of the unrecovered trials
 
 	curveUpSum    []int64
 	curveUsersSum []int64
@@ -66,7 +71,9 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].degraded = newStat(H)
 		a.svc[s].loss = newStat(math.MaxInt64 / 4)
 		a.svc[s].shed = newStat(H)
+		a.svc[s].downCens, a.svc[s].recCens = math.MaxInt64, math.MaxInt64
 	}
+	a.fullCens = math.MaxInt64
 	// In float64: a part's services are not checked as a loaded file's
 	// are, and an int64 sum of their users could wrap.
 	var users, cost float64
@@ -123,10 +130,13 @@ func (a *Aggregator) Add(o *Outcome) {
 		}
 		if first[s] >= 0 {
 			acc.affected++
-			rec := last[s]
+			// Recovery is measured from the trial's first disruption.
+			rec := last[s] - o.Start
 			if atEnd[s] {
-				rec = H
+				rec = H - o.Start
 				acc.unrecovered++
+				acc.recCens = min(acc.recCens, rec)
+				acc.downCens = min(acc.downCens, d)
 			}
 			acc.recovery.push(rec)
 			acc.addCause(cause[s])
@@ -139,6 +149,7 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.full.push(o.FullRecovery)
 	if o.Unrecovered {
 		a.unrecovered++
+		a.fullCens = min(a.fullCens, o.FullRecovery)
 	}
 	a.userMilliHours.push(o.UserMilliHours)
 	a.cost.push(o.Cost)
@@ -248,6 +259,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.partial += y.partial
 		x.touched += y.touched
 		x.degShed += y.degShed
+		x.downCens, x.recCens = min(x.downCens, y.downCens), min(x.recCens, y.recCens)
 		for j := range x.downBins {
 			x.downBins[j] += y.downBins[j]
 		}
@@ -277,6 +289,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.deadlock += b.deadlock
 	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
+	a.fullCens = min(a.fullCens, b.fullCens)
 	for i := range a.grid {
 		a.curveUpSum[i] += b.curveUpSum[i]
 		a.curveUsersSum[i] += b.curveUsersSum[i]
@@ -316,8 +329,8 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		sr := ServiceResult{
 			ID: cs.ID, Users: cs.Users, Priority: int(cs.Priority),
 			PAffected:    float64(acc.affected) / n,
-			Downtime:     acc.down.summary(1),
-			Recovery:     acc.recovery.summary(1),
+			Downtime:     acc.down.summary(1).censor(acc.unrecovered, a.trials, acc.downCens, 1),
+			Recovery:     acc.recovery.summary(1).censor(acc.unrecovered, acc.affected, acc.recCens, 1),
 			Degraded:     acc.degraded.summary(1),
 			DataLoss:     acc.loss.summary(1),
 			PAllDataLost: float64(acc.allLost) / n,
@@ -348,7 +361,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		r.Services = append(r.Services, sr)
 	}
 	r.Summary = PlatformResult{
-		FullRecovery: a.full.summary(1),
+		FullRecovery: a.full.summary(1).censor(a.unrecovered, a.trials, a.fullCens, 1),
 		UserHours:    a.userMilliHours.summary(1000),
 		Cost:         a.cost.summary(1),
 		PeakDown:     a.peak.summary(1),

@@ -310,9 +310,16 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		vals    []stat     // [scenario*nm + metric]
 		diffs   []diffStat // same index; scenario 0 unused
 		changed []int64    // per scenario: services whose loss is total in one of it and the first, not both
+		// Per scenario, the trials still unrecovered at the horizon and
+		// their smallest full recovery: that time is censored.
+		cens, censMin []int64
 	}
 	newAcc := func() *acc {
-		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns)}
+		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns),
+			cens: make([]int64, ns), censMin: make([]int64, ns)}
+		for i := range a.censMin {
+			a.censMin[i] = math.MaxInt64
+		}
 		for i := range a.vals {
 			a.vals[i] = newStat(math.MaxInt64 / 4)
 		}
@@ -348,6 +355,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 						if trs[i].overflow {
 							overflow.Store(true)
 							return
+						}
+						if o.Unrecovered {
+							a.cens[i]++
+							a.censMin[i] = min(a.censMin[i], o.FullRecovery)
 						}
 						if i == 0 {
 							o0 = o
@@ -387,6 +398,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		for i := range total.changed {
 			total.changed[i] += a.changed[i]
 		}
+		for i := range total.cens {
+			total.cens[i] += a.cens[i]
+			total.censMin[i] = min(total.censMin[i], a.censMin[i])
+		}
 	}
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
 	for _, c := range cs {
@@ -401,7 +416,11 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			row.Currencies = slices.Clone(cmp.Currencies)
 		}
 		for i := range cs {
-			row.Values = append(row.Values, total.vals[i*nm+m].summary(metric.scale))
+			v := total.vals[i*nm+m].summary(metric.scale)
+			if metric.ID == "full_recovery_ms" {
+				v = v.censor(total.cens[i], int64(trials), total.censMin[i], metric.scale)
+			}
+			row.Values = append(row.Values, v)
 			if i == 0 {
 				row.Diffs = append(row.Diffs, nil)
 				continue

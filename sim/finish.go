@@ -73,6 +73,7 @@ func (t *Trial) finish() {
 	downtime, degTime, firstDown, lastUp, downAtEnd := o.Downtime[:n], o.Degraded[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n]
 	shedNum := t.shedNum[:n]
 	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
+	start := H // the first outage's start, H while none
 	for s := range svcs {
 		if !touched[s] {
 			continue
@@ -91,6 +92,7 @@ func (t *Trial) finish() {
 			degTime[s] += H - t.degSince[s]
 		}
 		if firstDown[s] >= 0 {
+			start = min(start, firstDown[s])
 			if downAtEnd[s] {
 				fullRecovery, unrecovered = H, true
 			} else if lastUp[s] > fullRecovery && !unrecovered {
@@ -114,7 +116,13 @@ func (t *Trial) finish() {
 		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
 		cost += cs.CostPerHour * (float64(downtime[s]) + shed) / float64(graph.Hour)
 	}
-	o.FullRecovery, o.Unrecovered = fullRecovery, unrecovered
+	// Recovery is measured from the first disruption (docs/model.md,
+	// headline figures): with a `rate:` event that strikes late in the
+	// horizon, from t = 0 it would count the quiet months before it.
+	if start == H {
+		start = 0 // nothing went down: fullRecovery is 0
+	}
+	o.Start, o.FullRecovery, o.Unrecovered = start, fullRecovery-start, unrecovered
 	// user-hours × 1000 = user-ms / 3600.
 	um := int64(math.MaxInt64)
 	if userMsHi < 3600 {

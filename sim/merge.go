@@ -178,6 +178,7 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 		return nil, fmt.Errorf("bad part: %w", err)
 	}
 	a.deadlock, a.unrecovered, a.rtoP1 = st.Deadlock, st.Unrecovered, st.RTOBreachP1
+	a.fullCens = loadCensored(a.unrecovered, st.FullRecoveryCensored, &a.full)
 	copy(a.curveUpSum, st.CurveUpSum)
 	copy(a.curveUsersSum, st.CurveUsersSum)
 	for i := range grid {
@@ -207,8 +208,11 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		}
 		acc.causes = append(acc.causes, causeCount{code, ss.Causes[name]})
 	}
-	return loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
+	err := loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
 		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
+	acc.downCens = loadCensored(acc.unrecovered, ss.DowntimeCensored, &acc.down)
+	acc.recCens = loadCensored(acc.unrecovered, ss.RecoveryCensored, &acc.recovery)
+	return err
 }
 
 // causeCodes maps every cause c can report to its code.
@@ -314,6 +318,9 @@ func (p *Part) checkCounts() error {
 			return err
 		}
 	}
+	if err := checkCensored("full_recovery_censored_ms", st.FullRecoveryCensored, H); err != nil {
+		return err
+	}
 	ns := int64(len(p.Meta.Services))
 	for i := range st.CurveUpBins {
 		if i >= len(st.CurveUserBins) || i >= len(st.CurveUpSum) || i >= len(st.CurveUsersSum) {
@@ -383,6 +390,12 @@ func (ss *ServiceState) checkCounts(n, H int64) error {
 			return err
 		}
 	}
+	if err := checkCensored("downtime_censored_ms", ss.DowntimeCensored, H); err != nil {
+		return err
+	}
+	if err := checkCensored("recovery_censored_ms", ss.RecoveryCensored, H); err != nil {
+		return err
+	}
 	var bins, causes int64
 	for _, k := range ss.DowntimeBins {
 		if err := within("a downtime bin", k, t); err != nil {
@@ -442,6 +455,15 @@ func checkStat(what string, st *StatState, want, high int64) error {
 	kMax := new(big.Int).Mul(big.NewInt(k), mx)
 	if sum.Cmp(mx) < 0 || sum.Cmp(kMax) > 0 || sq.Cmp(sum) < 0 || sq.Cmp(kMax.Mul(kMax, mx)) > 0 {
 		return bad("sums %s and %s cannot be those of %d values from 1 to %d", st.Sum, st.SumSq, k, st.Max)
+	}
+	return nil
+}
+
+// checkCensored checks that a censored value, when given, is a time
+// within the horizon.
+func checkCensored(what string, v *int64, H int64) error {
+	if v != nil && (*v < 0 || *v > H) {
+		return fmt.Errorf("bad part: %s is %d, want 0 to the horizon, %d", what, *v, H)
 	}
 	return nil
 }

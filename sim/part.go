@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"sort"
 
@@ -90,31 +91,38 @@ type PartState struct {
 	CrewMs         StatState      `json:"crew_ms"`
 	Deadlock       int64          `json:"deadlock"`
 	Unrecovered    int64          `json:"unrecovered"`
-	RTOBreachP1    int64          `json:"rto_breach_p1"`
-	CurveUpSum     []int64        `json:"curve_up_sum"`
-	CurveUsersSum  []int64        `json:"curve_users_sum"`
-	CurveUpBins    [][][2]int64   `json:"curve_up_bins"`
-	CurveUserBins  [][][2]int64   `json:"curve_user_bins"`
+	// FullRecoveryCensored is the smallest full recovery of the
+	// unrecovered trials; absent when there are none.
+	FullRecoveryCensored *int64       `json:"full_recovery_censored_ms,omitempty"`
+	RTOBreachP1          int64        `json:"rto_breach_p1"`
+	CurveUpSum           []int64      `json:"curve_up_sum"`
+	CurveUsersSum        []int64      `json:"curve_users_sum"`
+	CurveUpBins          [][][2]int64 `json:"curve_up_bins"`
+	CurveUserBins        [][][2]int64 `json:"curve_user_bins"`
 }
 
 // ServiceState is one service's aggregate. Causes are keyed by their
 // report spelling, not by the engine's internal codes.
 type ServiceState struct {
-	Touched      int64            `json:"touched"`
-	Affected     int64            `json:"affected"`
-	AllLost      int64            `json:"all_lost"`
-	Unrecovered  int64            `json:"unrecovered"`
-	RTOBreach    int64            `json:"rto_breach"`
-	RPOBreach    int64            `json:"rpo_breach"`
-	Partial      int64            `json:"partial"`
-	DegShedMs    int64            `json:"degraded_shed_ms"`
-	Downtime     StatState        `json:"downtime_ms"`
-	Recovery     StatState        `json:"recovery_ms"`
-	Degraded     StatState        `json:"degraded_ms"`
-	DataLoss     StatState        `json:"data_loss_ms"`
-	Shed         StatState        `json:"shed_ms"`
-	DowntimeBins []int64          `json:"downtime_bins"`
-	Causes       map[string]int64 `json:"causes"`
+	Touched     int64 `json:"touched"`
+	Affected    int64 `json:"affected"`
+	AllLost     int64 `json:"all_lost"`
+	Unrecovered int64 `json:"unrecovered"`
+	// The smallest downtime and recovery time of the unrecovered trials
+	// (censored by the horizon); absent when there are none.
+	DowntimeCensored *int64           `json:"downtime_censored_ms,omitempty"`
+	RecoveryCensored *int64           `json:"recovery_censored_ms,omitempty"`
+	RTOBreach        int64            `json:"rto_breach"`
+	RPOBreach        int64            `json:"rpo_breach"`
+	Partial          int64            `json:"partial"`
+	DegShedMs        int64            `json:"degraded_shed_ms"`
+	Downtime         StatState        `json:"downtime_ms"`
+	Recovery         StatState        `json:"recovery_ms"`
+	Degraded         StatState        `json:"degraded_ms"`
+	DataLoss         StatState        `json:"data_loss_ms"`
+	Shed             StatState        `json:"shed_ms"`
+	DowntimeBins     []int64          `json:"downtime_bins"`
+	Causes           map[string]int64 `json:"causes"`
 }
 
 // StatState is a stat: the 128-bit sums as decimal strings, and the
@@ -163,6 +171,7 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 		return nil, err
 	}
 	st.Deadlock, st.Unrecovered, st.RTOBreachP1 = a.deadlock, a.unrecovered, a.rtoP1
+	st.FullRecoveryCensored = censoredState(a.unrecovered, a.fullCens)
 	st.CurveUpSum = append([]int64{}, a.curveUpSum...)
 	st.CurveUsersSum = append([]int64{}, a.curveUsersSum...)
 	for i := range a.grid {
@@ -196,12 +205,37 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 		DowntimeBins: append([]int64{}, acc.downBins[:]...),
 		Causes:       map[string]int64{},
 	}
+	ss.DowntimeCensored = censoredState(acc.unrecovered, acc.downCens)
+	ss.RecoveryCensored = censoredState(acc.unrecovered, acc.recCens)
 	for _, cc := range acc.causes {
 		ss.Causes[CauseString(c, cc.code)] += cc.count
 	}
 	err := encodeStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
 		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
 	return ss, err
+}
+
+// censoredState is the smallest censored value for a part file: nil when
+// no trial was censored.
+func censoredState(k, least int64) *int64 {
+	if k == 0 {
+		return nil
+	}
+	return &least
+}
+
+// loadCensored reads censoredState back; a part without it (written
+// before it existed) falls back to the stat's minimum, which is at most
+// the censored one: quantiles are then flagged as lower bounds too often,
+// never too rarely.
+func loadCensored(k int64, least *int64, s *stat) int64 {
+	switch {
+	case k == 0:
+		return math.MaxInt64
+	case least != nil:
+		return *least
+	}
+	return s.min
 }
 
 func (s *stat) state() (StatState, error) {

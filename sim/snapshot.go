@@ -214,5 +214,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(o.Partial, so.Partial)
 	copy(o.DegradedShed, so.DegradedShed)
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours
+	o.Start = so.Start
 	o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = so.Cost, so.CrewMs, so.CrewWaitMs, so.Deadlock
 }

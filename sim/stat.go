@@ -172,7 +172,33 @@ type Summary struct {
 	// NoCI says there is no interval: fewer than 2 trials. CI95 is then
 	// zero, and JSON has "ci95": null.
 	NoCI bool `json:"-"`
+	// Censored is the share of the trials summarised whose value was cut
+	// by the horizon (the service, or some service, still down at it):
+	// their values are lower bounds. CensoredFrom is the smallest of them.
+	// When Censored > 0 the mean is a lower bound, and so is every
+	// quantile at or above CensoredFrom (LowerBound); a quantile below it
+	// is exact. 0 and 0 when nothing was cut.
+	Censored     float64 `json:"censored,omitempty"`
+	CensoredFrom float64 `json:"censored_from,omitempty"`
 }
+
+// censor marks s as censored in k of its n trials, the smallest censored
+// value being least (in units of unit).
+func (s Summary) censor(k, n, least int64, unit float64) Summary {
+	if k > 0 && n > 0 {
+		s.Censored = float64(k) / float64(n)
+		s.CensoredFrom = float64(least) / unit
+	}
+	return s
+}
+
+// MeanLowerBound reports whether the mean is only a lower bound, because
+// of trials cut by the horizon.
+func (s Summary) MeanLowerBound() bool { return s.Censored > 0 }
+
+// LowerBound reports whether v, one of the summary's quantiles, is only a
+// lower bound: some trial at or below it was cut by the horizon.
+func (s Summary) LowerBound(v float64) bool { return s.Censored > 0 && v >= s.CensoredFrom }
 
 // summary returns the statistics scaled by unit (values are divided by it).
 func (s *stat) summary(unit float64) Summary {

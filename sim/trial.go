@@ -38,7 +38,13 @@ type Outcome struct {
 	Touched []int32
 
 	// Platform.
-	FullRecovery   int64 // last down→up of any service; H when something is down at H
+	// Start is the first instant a service went down (0 when none did):
+	// the start of the trial's first disruption, from which FullRecovery
+	// and every recovery time are measured.
+	Start int64
+	// FullRecovery is the time from Start to the last down→up of any
+	// service; H − Start when something is down at H (censored: Unrecovered).
+	FullRecovery   int64
 	Unrecovered    bool
 	PeakDown       int32
 	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
@@ -489,6 +495,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Partial)
 	clear(o.DegradedShed)
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
+	o.Start = 0
 }
 
 // draw samples d from the stream keyed by (trial, entity, purpose, n).
