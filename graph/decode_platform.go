@@ -444,12 +444,18 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	if v, ok := f.get("name"); ok {
 		s.Name, _ = d.str(v.val())
 	}
+	// Users and cost are bounded so that no figure a trial counts can
+	// overflow (TrialTotals checks their sums against the horizon).
 	if v, ok := f.get("users"); ok {
-		s.Users = d.nonNegInt(v.val(), "users")
+		if n := d.nonNegInt(v.val(), "users"); n > MaxUsers {
+			d.errorf(v.val(), "want users ≤ %d, got %d", int64(MaxUsers), n)
+		} else {
+			s.Users = n
+		}
 	}
 	if v, ok := f.get("cost_per_hour"); ok {
-		if x, ok := d.float(v.val()); ok && x < 0 {
-			d.errorf(v.val(), "want cost_per_hour ≥ 0, got %v", x)
+		if x, ok := d.float(v.val()); ok && !(x >= 0 && x <= MaxCostPerHour) {
+			d.errorf(v.val(), "want cost_per_hour in [0, %g], got %v", MaxCostPerHour, x)
 		} else {
 			s.CostPerHour = x
 		}

@@ -720,9 +720,11 @@ func (l *linter) depsUp(i int, up []bool) bool {
 
 // siteLossMajority implements the site-loss-majority rule (see Lint).
 func (l *linter) siteLossMajority(ws []finding) []finding {
-	var total int64
+	// Users add up in float64: an int64 sum of a platform built by a
+	// program, unchecked by the loader, could wrap.
+	var total float64
 	for _, s := range l.svcs {
-		total += max(0, s.Users)
+		total += float64(max(0, s.Users))
 	}
 	if total == 0 {
 		return ws
@@ -766,11 +768,11 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 
 // lostUsers returns the services up in before and down in after, and
 // their users.
-func (l *linter) lostUsers(before, after []bool) (down []int, users int64) {
+func (l *linter) lostUsers(before, after []bool) (down []int, users float64) {
 	for i := range l.svcs {
 		if before[i] && !after[i] {
 			down = append(down, i)
-			users += max(0, l.svcs[i].Users)
+			users += float64(max(0, l.svcs[i].Users))
 		}
 	}
 	return down, users
@@ -778,8 +780,8 @@ func (l *linter) lostUsers(before, after []bool) (down []int, users int64) {
 
 // percent formats part/total (> 1/2) as a whole percentage, with one decimal
 // when rounding would show a bare 50% for more than half.
-func percent(part, total int64) string {
-	p := 100 * float64(part) / float64(total)
+func percent(part, total float64) string {
+	p := 100 * part / total
 	s := strconv.FormatFloat(p, 'f', 0, 64)
 	if s == "50" {
 		s = strconv.FormatFloat(p, 'f', 1, 64)

@@ -74,15 +74,16 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].downCens, a.svc[s].recCens = math.MaxInt64, math.MaxInt64
 	}
 	a.fullCens = math.MaxInt64
-	var users int64
-	var cost float64
+	// In float64: a part's services are not checked as a loaded file's
+	// are, and an int64 sum of their users could wrap.
+	var users, cost float64
 	for _, s := range c.Services {
-		users += s.Users
+		users += float64(s.Users)
 		cost += s.CostPerHour
 	}
 	hours := float64(H) / float64(graph.Hour)
 	a.full = newStat(H)
-	a.userMilliHours = newStat(int64(min(float64(users)*hours*1000, 1e18)) + 2)
+	a.userMilliHours = newStat(int64(min(users*hours*1000, 1e18)) + 2)
 	a.cost = newStat(int64(min(cost*hours, 1e18)) + 2)
 	a.peak = newStat(int64(len(c.Services)) + 2)
 	a.crew = newStat(math.MaxInt64 / 4)

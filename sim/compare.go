@@ -82,11 +82,12 @@ var CompareMetrics = []Metric{
 }
 
 // diffStat accumulates signed int64 values exactly: a 128-bit two's
-// complement sum and an unsigned 128-bit sum of squares.
+// complement sum and an unsigned 192-bit sum of squares (a difference may
+// be near 2^62, its square near 2^124).
 type diffStat struct {
-	n            int64
-	sumHi, sumLo uint64
-	sqHi, sqLo   uint64
+	n                 int64
+	sumHi, sumLo      uint64
+	sqTop, sqHi, sqLo uint64
 }
 
 func (d *diffStat) add(v int64) {
@@ -104,7 +105,8 @@ func (d *diffStat) add(v int64) {
 	}
 	h, l := bits.Mul64(a, a)
 	d.sqLo, c = bits.Add64(d.sqLo, l, 0)
-	d.sqHi += h + c
+	d.sqHi, c = bits.Add64(d.sqHi, h, c)
+	d.sqTop += c
 }
 
 func (d *diffStat) merge(o *diffStat) {
@@ -113,7 +115,8 @@ func (d *diffStat) merge(o *diffStat) {
 	d.sumLo, c = bits.Add64(d.sumLo, o.sumLo, 0)
 	d.sumHi += o.sumHi + c
 	d.sqLo, c = bits.Add64(d.sqLo, o.sqLo, 0)
-	d.sqHi += o.sqHi + c
+	d.sqHi, c = bits.Add64(d.sqHi, o.sqHi, c)
+	d.sqTop += o.sqTop + c
 }
 
 // Diff is a mean difference with its 95% confidence interval.
@@ -137,7 +140,7 @@ func (d *diffStat) diff(unit float64) Diff {
 	mean, _ := new(big.Rat).SetFrac(sum, n).Float64()
 	var half float64
 	if d.n > 1 {
-		num := new(big.Int).Mul(n, u128(d.sqHi, d.sqLo))
+		num := new(big.Int).Mul(n, u192(d.sqTop, d.sqHi, d.sqLo))
 		num.Sub(num, new(big.Int).Mul(sum, sum))
 		v, _ := new(big.Rat).SetFrac(num, new(big.Int).Mul(n, big.NewInt(d.n-1))).Float64()
 		half = TFactor(d.n) * math.Sqrt(max(v, 0)/float64(d.n))

@@ -129,8 +129,19 @@ func (t *Trial) finish() {
 		q, _ := bits.Div64(userMsHi, userMsLo, 3600)
 		um = int64(min(q, math.MaxInt64/2))
 	}
-	o.UserMilliHours = um + int64(math.Round(degUserMs/3600))
-	o.Cost = int64(math.Round(cost))
+	o.UserMilliHours = um + toTotal(degUserMs/3600)
+	o.Cost = toTotal(cost)
+}
+
+// toTotal rounds a trial's total x ≥ 0 to an int64 of at most
+// graph.MaxTrialTotal. graph.TrialTotals keeps every total below that
+// bound; the clamp stands between a platform it did not see and a float
+// beyond int64, which would convert to a negative number.
+func toTotal(x float64) int64 {
+	if !(x < graph.MaxTrialTotal) {
+		return graph.MaxTrialTotal
+	}
+	return int64(math.Round(x))
 }
 
 // destroyData applies the data loss of an outage that destroyed the data
@@ -179,7 +190,9 @@ func (t *Trial) destroyData(ei, k int32) {
 		default:
 			o.AllLost[s] = true
 		}
-		o.DataLoss[s] += loss
+		// Each loss is at most a duration, but a trial may destroy data
+		// a million times: saturate rather than wrap.
+		o.DataLoss[s] += min(loss, math.MaxInt64-o.DataLoss[s])
 		t.markTouched(int32(s))
 		t.trace(Record{Kind: RecDataLoss, Service: int32(s), Value: loss, Manual: o.AllLost[s]})
 	}

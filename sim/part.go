@@ -2,6 +2,8 @@ package sim
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +16,10 @@ import (
 
 // PartSchema names the version of the part file format: the aggregate of
 // one shard of a run, which MergeParts combines with the other shards.
-const PartSchema = "domino.part/v1"
+//
+// v2 added the build identity and the checksum: v1 parts are refused, as
+// nothing says which build wrote them.
+const PartSchema = "domino.part/v2"
 
 // Part is the aggregate of trials [From, To) of a run of Trials trials: the
 // exact integer sums and the encoded histograms of an Aggregator, and what
@@ -26,7 +31,11 @@ type Part struct {
 	// (the SHA-256 of the scenario file and of the platform file it refers
 	// to, graph.File.Digest): parts of different versions or files must not
 	// be merged.
-	DominoVersion  string `json:"domino_version"`
+	DominoVersion string `json:"domino_version"`
+	// Build identifies the build that wrote the part, finer than its
+	// version (see 'domino version'): a change to the engine may change
+	// every number, so parts of different builds do not merge.
+	Build          string `json:"build"`
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	Scenario       string `json:"scenario"`
 	Seed           uint64 `json:"seed"`
@@ -41,6 +50,11 @@ type Part struct {
 	Partial    bool      `json:"partial,omitempty"`
 	Meta       PartMeta  `json:"meta"`
 	State      PartState `json:"state"`
+	// BodySHA256 is the SHA-256 of the part as WritePart encodes it with
+	// this field empty: a part edited or damaged after it was written is
+	// refused. It guards against accidents, not forgery, which checkCounts
+	// limits: a part's counts must agree with its trials.
+	BodySHA256 string `json:"body_sha256"`
 
 	// Name is where the part was read from, for error messages.
 	Name string `json:"-"`
@@ -227,8 +241,8 @@ func loadCensored(k int64, least *int64, s *stat) int64 {
 func (s *stat) state() (StatState, error) {
 	s.flush(nil)
 	st := StatState{
-		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
-		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),
+		N: s.n, Zeros: s.zeros(), Min: s.min, Max: s.max,
+		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u192(s.sqTop, s.sqHi, s.sqLo).String(),
 	}
 	if s.hist.rows != nil {
 		b, err := s.hist.encode(s.high)
@@ -250,15 +264,45 @@ func sparse(bins *[curveBins]int64) [][2]int64 {
 	return out
 }
 
-// WritePart writes p as indented JSON ending with a newline.
+// WritePart writes p as indented JSON ending with a newline, setting its
+// BodySHA256.
 func WritePart(w io.Writer, p *Part) error {
-	enc := json.NewEncoder(w)
+	sum, err := p.bodySHA256()
+	if err != nil {
+		return err
+	}
+	p.BodySHA256 = sum
+	b, err := p.encode()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (p *Part) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", " ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(p); err != nil {
-		return fmt.Errorf("encode part: %w", err)
+		return nil, fmt.Errorf("encode part: %w", err)
 	}
-	return nil
+	return buf.Bytes(), nil
+}
+
+// bodySHA256 is the hex SHA-256 of p's encoding with BodySHA256 empty.
+// The encoding is canonical (fields in order, map keys sorted, floats in
+// their shortest form), so a part read back encodes to the same bytes.
+func (p *Part) bodySHA256() (string, error) {
+	q := *p
+	q.BodySHA256 = ""
+	b, err := q.encode()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // ReadPart reads a part file; name is used in errors. Unknown fields are
@@ -276,6 +320,8 @@ func ReadPart(r io.Reader, name string) (*Part, error) {
 	}
 	switch *head.Schema {
 	case PartSchema:
+	case "domino.part/v1":
+		return nil, fmt.Errorf("%s: a part of an older domino (%s), which recorded no build nor checksum: run its shard again", name, *head.Schema)
 	case Schema:
 		return nil, fmt.Errorf("%s: a results file, not a part (merge takes the files of 'domino run --shard')", name)
 	default:
@@ -286,6 +332,14 @@ func ReadPart(r io.Reader, name string) (*Part, error) {
 	p := &Part{}
 	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("%s: bad part file: %w", name, err)
+	}
+	sum, err := p.bodySHA256()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if p.BodySHA256 != sum {
+		return nil, fmt.Errorf("%s: the part's body_sha256 %q is not that of its contents (%s): it was changed after domino wrote it",
+			name, p.BodySHA256, sum)
 	}
 	p.Name = name
 	return p, nil
@@ -301,13 +355,16 @@ func sortParts(parts []*Part) {
 	})
 }
 
-// parseU128 parses a decimal 128-bit unsigned integer.
-func parseU128(s string) (hi, lo uint64, ok bool) {
+// parseU192 parses a decimal 192-bit unsigned integer.
+func parseU192(s string) (top, hi, lo uint64, ok bool) {
 	x, ok := new(big.Int).SetString(s, 10)
-	if !ok || x.Sign() < 0 || x.BitLen() > 128 {
-		return 0, 0, false
+	if !ok || x.Sign() < 0 || x.BitLen() > 192 {
+		return 0, 0, 0, false
 	}
-	lo = new(big.Int).And(x, new(big.Int).SetUint64(^uint64(0))).Uint64()
-	hi = new(big.Int).Rsh(x, 64).Uint64()
-	return hi, lo, true
+	mask := new(big.Int).SetUint64(^uint64(0))
+	lo = new(big.Int).And(x, mask).Uint64()
+	x.Rsh(x, 64)
+	hi = new(big.Int).And(x, mask).Uint64()
+	top = x.Rsh(x, 64).Uint64()
+	return top, hi, lo, true
 }
