@@ -141,7 +141,7 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		need += st.trials
 	}
 	if trials < need {
-		return nil, fmt.Errorf("risk needs at least %d trials for its %d strata of occurrences, got %d", need, len(p.strata), trials)
+		return nil, &TooFewTrialsError{Need: need, Strata: len(p.strata), Got: trials}
 	}
 	rest := trials - need
 	type share struct {
@@ -173,6 +173,14 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		off += p.strata[i].trials
 	}
 	return p, nil
+}
+
+// TooFewTrialsError says that a risk run has fewer trials than its strata
+// need: two each, one for an exact one.
+type TooFewTrialsError struct{ Need, Strata, Got int }
+
+func (e *TooFewTrialsError) Error() string {
+	return fmt.Sprintf("risk needs at least %d trials for its %d strata of occurrences, got %d", e.Need, e.Strata, e.Got)
 }
 
 // stratumOf returns the stratum of trial index i (0 ≤ i < trials).

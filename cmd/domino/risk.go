@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -94,6 +95,10 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	r, err := sim.RunRisk(e.ctx, c, opt)
 	if bar != nil {
 		bar.Clear()
+	}
+	var few *sim.TooFewTrialsError
+	if errors.As(err, &few) {
+		return usageError(e, name, "--trials: %v", err)
 	}
 	if err != nil {
 		return simError(e, name, err)
