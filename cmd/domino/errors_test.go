@@ -114,6 +114,11 @@ func errorCases(t *testing.T) []errorCase {
 			"  - {id: decade, horizon: 3650d, events: [{kind: site-outage, site: a}]}\n" +
 			"  - {id: week, events: [{kind: site-outage, site: a}]}\n"},
 			args: []string{"run", "world.yaml", "--scenario", "week"}, code: exitInput},
+		{name: "control-characters", files: map[string]string{"ctl.yaml": "version: 1\nplatform:\n  name: \"kakao\\e[2J\"\n" +
+			"  currency: \"K\\nRW\"\n  sites: [{id: a}]\n  services: [{id: x, name: \"talk\\u202Eevil\", placement: {a: 1}}]\n" +
+			"  \"\\e[31mred\": 1\n" +
+			"scenarios: [{id: s, description: \"fire\\n# Owned\", events: [{kind: site-outage, site: a}]}]\n"},
+			args: []string{"validate", "ctl.yaml"}, code: exitInput},
 		{name: "event-rate", files: map[string]string{"storm.yaml": tinyPlatform +
 			"scenarios: [{id: storm, horizon: 30d, events: [{kind: site-outage, site: a, rate: 1e12/d, duration: 1m}]}]\n"},
 			args: []string{"validate", "storm.yaml"}, code: exitInput},
