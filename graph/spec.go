@@ -106,6 +106,7 @@ var platformObject = &object{
 	fields: []field{
 		{key: "name", doc: "Display name of the platform.", val: vText},
 		{key: "currency", doc: "Currency of cost_per_hour, shown in reports.", val: vText},
+		{key: "people", doc: "Distinct people who use the platform (each counted once, however many of its services they use); at least the users of any one service. Optional: with it, results add the people cut off at the peak and person-hours, which, unlike user-hours, are not summed over services.", val: intMin(1)},
 		{key: "sites", doc: "Data centers.", val: jsonSchema{"type": "array", "items": defRef("site"), "minItems": 1}, required: true},
 		{key: "services", doc: "Services, each placed on one or more sites. Ops tools (deploy, monitoring, failover-ctl, config, auth) are ordinary services: that is the point.", val: jsonSchema{"type": "array", "items": defRef("service"), "minItems": 1}, required: true},
 	},

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -133,4 +134,38 @@ func TestCensoredTimesSaySo(t *testing.T) {
 	assert.Contains(t, row, "> 30d")
 	assert.Contains(t, row, "(censored)")
 	assert.Contains(t, buf.String(), "the time is at least X")
+}
+
+// A platform that declares people: gets the people cut off at the peak and
+// person-hours in every format, beside the user-hours summed over services.
+func TestPeopleFiguresInEveryFormat(t *testing.T) {
+	r := fixtureResults()
+	r.People = 51_000_000
+	peak := sim.Summary{Mean: 47_000_000, CI95: [2]float64{46_000_000, 48_000_000}, P50: 47_000_000, P90: 51_000_000, P99: 51_000_000}
+	ph := sim.Summary{Mean: 420_000_000, CI95: [2]float64{410_000_000, 430_000_000}, P50: 400_000_000, P90: 600_000_000, P99: 900_000_000}
+	r.Summary.PeakPeople, r.Summary.PersonHours = &peak, &ph
+	for _, format := range []string{"table", "markdown"} {
+		var buf bytes.Buffer
+		require.NoError(t, WriteResults(&buf, r, format))
+		line := lineWith(t, buf.String(), "People cut off at the peak (of 51,000,000)")
+		assert.Contains(t, line, "47,000,000")
+		assert.Contains(t, lineWith(t, buf.String(), "Person-hours lost (each person once)"), "420,000,000")
+	}
+	var buf bytes.Buffer
+	require.NoError(t, WriteResults(&buf, r, "csv"))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	assert.Equal(t, "51000000", rows[1][col["platform_people"]])
+	assert.Equal(t, "47000000", rows[1][col["platform_people_cut_off_peak_mean"]])
+	assert.Equal(t, "420000000", rows[1][col["platform_person_hours_mean"]])
+
+	buf.Reset()
+	require.NoError(t, WriteResults(&buf, r, "json"))
+	assert.Contains(t, buf.String(), `"people": 51000000`)
+	assert.Contains(t, buf.String(), `"person_hours": {`)
+	assert.Contains(t, buf.String(), `"people_cut_off_peak": {`)
 }

@@ -136,9 +136,11 @@ var csvHeader = []string{
 
 // csvPlatformColumns are the platform figures of the CSV's platform row:
 // the five per-trial summaries with their CI and percentiles (user-hours
-// summed over services; docs/model.md §8.1), then the share of trials in
-// which full recovery was cut by the horizon and the smallest cut value,
-// then the shares and counts of the run table's platform figures.
+// summed over services; docs/model.md §8.1), the people cut off at the
+// peak and person-hours (empty unless the platform declares people:),
+// people, the share of trials in which full recovery was cut by the
+// horizon and the smallest cut value, then the shares and counts of the
+// run table's platform figures.
 var csvPlatformColumns = func() []string {
 	var cols []string
 	for _, f := range [][2]string{{"full_recovery", "_ms"}, {"user_hours_summed_over_services", ""}, {"cost", ""}, {"peak_down", ""}, {"crew_hours", ""}} {
@@ -146,7 +148,12 @@ var csvPlatformColumns = func() []string {
 			cols = append(cols, "platform_"+f[0]+"_"+stat+f[1])
 		}
 	}
-	return append(cols, "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
+	for _, f := range []string{"people_cut_off_peak", "person_hours"} {
+		for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
+			cols = append(cols, "platform_"+f+"_"+stat)
+		}
+	}
+	return append(cols, "platform_people", "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
 		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1")
 }()
 
@@ -165,7 +172,18 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	for _, sum := range []sim.Summary{p.FullRecovery, p.UserHours, p.Cost, p.PeakDown, p.CrewHours} {
 		platform = append(platform, num(sum.Mean), ciNum(sum.NoCI, sum.CI95[0]), ciNum(sum.NoCI, sum.CI95[1]), num(sum.P50), num(sum.P90), num(sum.P99))
 	}
-	platform = append(platform, num(p.FullRecovery.Censored), censoredFrom(p.FullRecovery), r.Currency, num(allLost(r)), num(rpoBreaches(r)),
+	for _, sum := range []*sim.Summary{p.PeakPeople, p.PersonHours} {
+		if sum == nil || r.People == 0 { // no people: declared: empty cells
+			platform = append(platform, "", "", "", "", "", "")
+			continue
+		}
+		platform = append(platform, num(sum.Mean), ciNum(sum.NoCI, sum.CI95[0]), ciNum(sum.NoCI, sum.CI95[1]), num(sum.P50), num(sum.P90), num(sum.P99))
+	}
+	people := ""
+	if r.People > 0 {
+		people = strconv.FormatInt(r.People, 10)
+	}
+	platform = append(platform, people, num(p.FullRecovery.Censored), censoredFrom(p.FullRecovery), r.Currency, num(allLost(r)), num(rpoBreaches(r)),
 		num(p.PDeadlock), num(p.PUnrecovered), num(p.PRTOBreachP1))
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
@@ -262,11 +280,21 @@ func platformRows(r *sim.Results) [][]string {
 	if full.MeanLowerBound() {
 		fullCI = Dash // an interval for a lower bound says nothing of the mean
 	}
-	return [][]string{
+	rows := [][]string{
 		{"Time to full recovery", censoredMean(full), fullCI,
 			censoredQuantile(full, full.P50), censoredQuantile(full, full.P90), censoredQuantile(full, full.P99)},
 		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
+	}
+	if pk, ph := p.PeakPeople, p.PersonHours; pk != nil && ph != nil {
+		// Each person once, however many services they lost (people:).
+		rows = append(rows,
+			[]string{"People cut off at the peak (of " + Count(float64(r.People)) + ")", Count(pk.Mean), ci(*pk, Count),
+				Count(pk.P50), Count(pk.P90), Count(pk.P99)},
+			[]string{"Person-hours lost (each person once)", Count(ph.Mean), ci(*ph, Count),
+				Count(ph.P50), Count(ph.P90), Count(ph.P99)})
+	}
+	return append(rows, [][]string{
 		{moneyLabel, Count(p.Cost.Mean), ci(p.Cost, Count),
 			Count(p.Cost.P50), Count(p.Cost.P90), Count(p.Cost.P99)},
 		{"Peak services down", one(p.PeakDown.Mean), ci(p.PeakDown, one),
@@ -277,7 +305,7 @@ func platformRows(r *sim.Results) [][]string {
 		{"Services breaching their RPO", Decimal(rpoBreaches(r), 2), Dash, Dash, Dash, Dash},
 		{"P(deadlock: break-glass forced a start)", Percent(p.PDeadlock), Dash, Dash, Dash, Dash},
 		{"P(not fully recovered by horizon)", Percent(p.PUnrecovered), Dash, Dash, Dash, Dash},
-	}
+	}...)
 }
 
 // allLost is the mean number of services a trial that lose all their

@@ -53,6 +53,10 @@ type Aggregator struct {
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
 	fullCens                               int64 // smallest full recovery of the unrecovered trials
+	// With people declared: the people cut off at the peak and the
+	// person-hours (in 1/1000), one value each a trial.
+	people                       int64
+	peakPeople, personMilliHours stat
 
 	curveUpSum    []int64
 	curveUsersSum []int64
@@ -86,6 +90,11 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	a.userMilliHours = newStat(int64(min(users*hours*1000, 1e18)) + 2)
 	a.cost = newStat(int64(min(cost*hours, 1e18)) + 2)
 	a.peak = newStat(int64(len(c.Services)) + 2)
+	if c.Platform != nil && c.Platform.People > 0 {
+		a.people = c.Platform.People
+		a.peakPeople = newStat(a.people + 2)
+		a.personMilliHours = newStat(int64(min(float64(a.people)*hours*1000, 1e18)) + 2)
+	}
 	a.crew = newStat(math.MaxInt64 / 4)
 	a.curveUpSum = make([]int64, len(grid))
 	a.curveUsersSum = make([]int64, len(grid))
@@ -155,8 +164,12 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.cost.push(o.Cost)
 	a.peak.push(int64(o.PeakDown))
 	a.crew.push(o.CrewMs)
+	if a.people > 0 {
+		a.peakPeople.push(o.PeakPeople)
+		a.personMilliHours.push(o.PersonMilliHours)
+	}
 	if a.trials%pendCap == 0 { // one value a stat a trial, as above
-		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew} {
+		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours} {
 			st.flush(&a.rows)
 		}
 	}
@@ -286,6 +299,8 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.cost.merge(&b.cost)
 	a.peak.merge(&b.peak)
 	a.crew.merge(&b.crew)
+	a.peakPeople.merge(&b.peakPeople)
+	a.personMilliHours.merge(&b.personMilliHours)
 	a.deadlock += b.deadlock
 	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
@@ -369,6 +384,11 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		PDeadlock:    float64(a.deadlock) / n,
 		PUnrecovered: float64(a.unrecovered) / n,
 		PRTOBreachP1: float64(a.rtoP1) / n,
+	}
+	if a.people > 0 {
+		r.People = a.people
+		peak, ph := a.peakPeople.summary(1), a.personMilliHours.summary(1000)
+		r.Summary.PeakPeople, r.Summary.PersonHours = &peak, &ph
 	}
 	r.Curve = a.curve()
 	return r

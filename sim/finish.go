@@ -41,6 +41,11 @@ func (t *Trial) finish() {
 	H := t.H
 	o := &t.out
 	o.CrewWaitMs += int64(t.queue.n) * (H - t.now)
+	if t.people > 0 {
+		t.personMs.addMul(min(t.people, t.downUsers), H-t.now)
+		o.PeakPeople = min(t.people, t.peakDownUsers)
+		o.PersonMilliHours = milliHours(t.personMs)
+	}
 	t.now = H
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
@@ -142,6 +147,16 @@ func toTotal(x float64) int64 {
 		return graph.MaxTrialTotal
 	}
 	return int64(math.Round(x))
+}
+
+// milliHours converts an integral in unit-ms to 1/1000 unit-hours (÷ 3600),
+// rounded half up; beyond int64 it saturates as user-hours do.
+func milliHours(w wide) int64 {
+	if w.hi >= 3600 {
+		return math.MaxInt64 / 2
+	}
+	q, _ := w.div(3600)
+	return min(q, math.MaxInt64/2)
 }
 
 // destroyData applies the data loss of an outage that destroyed the data

@@ -2,7 +2,10 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +125,76 @@ scenarios:
 	assert.Equal(t, r.Summary.FullRecovery, m.Summary.FullRecovery)
 	assert.Equal(t, r.Services[0].Downtime, m.Services[0].Downtime)
 	assert.False(t, math.IsNaN(m.Summary.FullRecovery.CensoredFrom))
+}
+
+// People cut off and person-hours, in closed form. a (60 users) and b (70)
+// run in x, dark 1h–3h; c (30) in y, dark 2h–4h. Users down: 130 in
+// [1h, 2h), 160 in [2h, 3h), 30 in [3h, 4h). With people: 100 the cut-off
+// is capped at 100: peak 100, person-hours 100 + 100 + 30 = 230, while
+// user-hours, summed over services, are 2·(60 + 70 + 30) = 320. With
+// 1,000 people nothing is capped: peak 160, person-hours 320.
+func TestPeopleCutOffAndPersonHours(t *testing.T) {
+	file := func(people int) string {
+		return fmt.Sprintf(`
+version: 1
+platform:
+  name: t
+  people: %d
+  sites: [{id: x}, {id: y}]
+  services:
+    - {id: a, users: 60, placement: {x: 1}}
+    - {id: b, users: 70, placement: {x: 1}}
+    - {id: c, users: 30, placement: {y: 1}}
+scenarios:
+  - id: two
+    horizon: 10h
+    events:
+      - {kind: site-outage, site: x, at: 1h, duration: 2h}
+      - {kind: site-outage, site: y, at: 2h, duration: 2h}
+`, people)
+	}
+	for _, tt := range []struct {
+		people            int
+		peak, personMilli int64
+	}{{100, 100, 230_000}, {1000, 160, 320_000}} {
+		c := compile(t, file(tt.people), "")
+		o, _ := one(t, c, 1, 0)
+		assert.Equal(t, tt.peak, o.PeakPeople, "people %d", tt.people)
+		assert.Equal(t, tt.personMilli, o.PersonMilliHours, "people %d", tt.people)
+		assert.Equal(t, int64(320_000), o.UserMilliHours)
+
+		r, err := Run(context.Background(), c, Options{Trials: 3, Seed: 1, Workers: 2})
+		require.NoError(t, err)
+		require.NotNil(t, r.Summary.PeakPeople)
+		require.NotNil(t, r.Summary.PersonHours)
+		assert.Equal(t, int64(tt.people), r.People)
+		assert.Equal(t, float64(tt.peak), r.Summary.PeakPeople.Mean)
+		assert.Equal(t, float64(tt.personMilli)/1000, r.Summary.PersonHours.Mean)
+		assert.Equal(t, float64(tt.personMilli)/1000, r.Summary.PersonHours.P99)
+
+		// The figures survive a part file and its merge.
+		a := NewAggregator(c, Grid(c.Horizon, 4))
+		tr := NewTrial(c, Grid(c.Horizon, 4))
+		a.Add(tr.Run(1, 0))
+		p, err := a.Part(1)
+		require.NoError(t, err)
+		back, err := p.aggregator(p.compiled())
+		require.NoError(t, err)
+		m := back.Results(1)
+		require.NotNil(t, m.Summary.PersonHours)
+		assert.Equal(t, float64(tt.personMilli)/1000, m.Summary.PersonHours.Mean)
+	}
+
+	// Without people: no people figures at all, and none in JSON.
+	c := compile(t, strings.Replace(file(1), "  people: 1\n", "", 1), "")
+	o, _ := one(t, c, 1, 0)
+	assert.Zero(t, o.PeakPeople)
+	assert.Zero(t, o.PersonMilliHours)
+	r, err := Run(context.Background(), c, Options{Trials: 2, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	assert.Nil(t, r.Summary.PeakPeople)
+	js, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.NotContains(t, string(js), "person_hours")
+	assert.NotContains(t, string(js), `"people"`)
 }

@@ -140,7 +140,7 @@ func (p *Part) compiled() *graph.Compiled {
 	m := &p.Meta
 	c := &graph.Compiled{
 		Scenario:   &graph.Scenario{ID: p.Scenario, Description: m.Description, Horizon: m.HorizonMs, SoftWeight: m.SoftWeight},
-		Platform:   &graph.Platform{Name: m.Platform, Currency: m.Currency},
+		Platform:   &graph.Platform{Name: m.Platform, Currency: m.Currency, People: m.People},
 		Horizon:    m.HorizonMs,
 		SoftWeight: m.SoftWeight,
 	}
@@ -179,6 +179,14 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 	}
 	a.deadlock, a.unrecovered, a.rtoP1 = st.Deadlock, st.Unrecovered, st.RTOBreachP1
 	a.fullCens = loadCensored(a.unrecovered, st.FullRecoveryCensored, &a.full)
+	if a.people > 0 {
+		if st.PeakPeople == nil || st.PersonMilliHours == nil {
+			return nil, errors.New("bad part: the platform declares people but the part has no people figures")
+		}
+		if err := loadStats(statRef{st.PeakPeople, &a.peakPeople}, statRef{st.PersonMilliHours, &a.personMilliHours}); err != nil {
+			return nil, fmt.Errorf("bad part: %w", err)
+		}
+	}
 	copy(a.curveUpSum, st.CurveUpSum)
 	copy(a.curveUsersSum, st.CurveUsersSum)
 	for i := range grid {

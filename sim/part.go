@@ -65,6 +65,7 @@ type PartMeta struct {
 	Description string        `json:"description,omitempty"`
 	Platform    string        `json:"platform_name,omitempty"`
 	Currency    string        `json:"currency,omitempty"`
+	People      int64         `json:"people,omitempty"`
 	HorizonMs   int64         `json:"horizon_ms"`
 	SoftWeight  float64       `json:"soft_weight"`
 	GridMs      []int64       `json:"grid_ms"`
@@ -89,8 +90,11 @@ type PartState struct {
 	Cost           StatState      `json:"cost"`
 	PeakDown       StatState      `json:"peak_down"`
 	CrewMs         StatState      `json:"crew_ms"`
-	Deadlock       int64          `json:"deadlock"`
-	Unrecovered    int64          `json:"unrecovered"`
+	// With people declared: people cut off at the peak, person-ms/3600.
+	PeakPeople       *StatState `json:"people_cut_off_peak,omitempty"`
+	PersonMilliHours *StatState `json:"person_milli_hours,omitempty"`
+	Deadlock         int64      `json:"deadlock"`
+	Unrecovered      int64      `json:"unrecovered"`
 	// FullRecoveryCensored is the smallest full recovery of the
 	// unrecovered trials; absent when there are none.
 	FullRecoveryCensored *int64       `json:"full_recovery_censored_ms,omitempty"`
@@ -146,7 +150,7 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 	p := &Part{
 		Schema: PartSchema, Scenario: c.Scenario.ID, Seed: seed, TrialsDone: int(a.trials),
 		Meta: PartMeta{
-			Description: c.Scenario.Description, Platform: c.Platform.Name, Currency: c.Platform.Currency,
+			Description: c.Scenario.Description, Platform: c.Platform.Name, Currency: c.Platform.Currency, People: c.Platform.People,
 			HorizonMs: c.Horizon, SoftWeight: c.SoftWeight, GridMs: append([]int64{}, a.grid...),
 		},
 	}
@@ -171,6 +175,12 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 		return nil, err
 	}
 	st.Deadlock, st.Unrecovered, st.RTOBreachP1 = a.deadlock, a.unrecovered, a.rtoP1
+	if a.people > 0 {
+		st.PeakPeople, st.PersonMilliHours = &StatState{}, &StatState{}
+		if err := encodeStats(statRef{st.PeakPeople, &a.peakPeople}, statRef{st.PersonMilliHours, &a.personMilliHours}); err != nil {
+			return nil, err
+		}
+	}
 	st.FullRecoveryCensored = censoredState(a.unrecovered, a.fullCens)
 	st.CurveUpSum = append([]int64{}, a.curveUpSum...)
 	st.CurveUsersSum = append([]int64{}, a.curveUsersSum...)

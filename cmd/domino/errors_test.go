@@ -76,6 +76,9 @@ func errorCases(t *testing.T) []errorCase {
 		{name: "named-pipe", fifo: "pipe.yaml", args: []string{"validate", "pipe.yaml"}, code: exitInput},
 		{name: "device", args: []string{"validate", "/dev/zero"}, code: exitInput},
 		{name: "no-such-file", args: []string{"validate", "kakao.yml"}, code: exitInput},
+		{name: "people-below-users", files: map[string]string{"people.yaml": "version: 1\nplatform:\n  people: 400\n  sites: [{id: a}]\n" +
+			"  services:\n    - {id: chat, users: 500, placement: {a: 1}}\n    - {id: mail, users: 300, placement: {a: 1}}\n"},
+			args: []string{"validate", "people.yaml"}, code: exitInput},
 		{name: "missing-platform-file", files: map[string]string{"fire.yaml": "version: 1\nplatform: platform.yaml\nscenarios: [{id: fire, events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "fire.yaml"}, code: exitInput},
 		{name: "reference-cycle", files: map[string]string{
