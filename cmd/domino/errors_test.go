@@ -122,6 +122,11 @@ func errorCases(t *testing.T) []errorCase {
 			"  \"\\e[31mred\": 1\n" +
 			"scenarios: [{id: s, description: \"fire\\n# Owned\", events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "ctl.yaml"}, code: exitInput},
+		{name: "building-zones", files: map[string]string{"halls.yaml": "version: 1\nplatform:\n" +
+			"  sites: [{id: hall-a, building: dc1}, {id: hall-b, building: dc1}, {id: far}]\n" +
+			"  services: [{id: x, placement: {hall-a: 1, hall-b: 1, far: 1}}]\n" +
+			"scenarios: [{id: fire, events: [{kind: site-outage, building: dc1, power_restore: {hall-aa: [{after: 2h, fraction: 1.0}], far: [{after: 1h, fraction: 1.0}]}}]}]\n"},
+			args: []string{"validate", "halls.yaml"}, code: exitInput},
 		{name: "event-rate", files: map[string]string{"storm.yaml": tinyPlatform +
 			"scenarios: [{id: storm, horizon: 30d, events: [{kind: site-outage, site: a, rate: 1e12/d, duration: 1m}]}]\n"},
 			args: []string{"validate", "storm.yaml"}, code: exitInput},
