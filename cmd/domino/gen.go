@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/synth"
 )
 
@@ -58,21 +56,10 @@ func runGen(e *env, fs *pflag.FlagSet) int {
 	b, err := generate(opt)
 	if err != nil {
 		// Validate accepted the options, so this is a bug.
-		fmt.Fprintf(e.stderr, "Error: %v\n", err)
-		return exitInternal
+		return fail(e, internal(err))
 	}
-	if out == "" || out == "-" {
-		if _, err := e.stdout.Write(b); err != nil {
-			return inputError(e, fmt.Errorf("write output: %w", err))
-		}
-		return exitOK
-	}
-	err = output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, "gen", out, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})
-	if err != nil {
-		return inputError(e, err)
-	}
-	return exitOK
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/graph/importer"
-	"github.com/dominosim/domino/output"
 )
 
 func init() {
@@ -220,8 +219,7 @@ func checkImported(e *env, data []byte, name string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: the imported platform does not load (a bug in domino import): %v\n", err)
-		return exitInternal
+		return fail(e, internal(fmt.Errorf("the imported platform does not load (a bug in domino import): %w", err)))
 	}
 	for _, w := range graph.Lint(f) {
 		fmt.Fprintln(e.stderr, w.String())
@@ -230,20 +228,10 @@ func checkImported(e *env, data []byte, name string) int {
 }
 
 func writeImported(e *env, out string, data []byte) int {
-	if out == "" || out == "-" {
-		if _, err := e.stdout.Write(data); err != nil {
-			return inputError(e, fmt.Errorf("write output: %w", err))
-		}
-		return exitOK
-	}
-	err := output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, "import", out, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
-	if err != nil {
-		return inputError(e, err)
-	}
-	return exitOK
 }
 
 func countEdges(g *importer.Graph) int {
