@@ -107,7 +107,7 @@ func runEnv(e *env, args []string) int {
 			printCommandHelp(e.stdout, c)
 			return exitOK
 		}
-		fmt.Fprintf(e.stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
+		fmt.Fprintf(e.stderr, "Error: %v\nTry: domino help %s\n", flagError(err), c.name)
 		return exitUsage
 	}
 	if wide, err := fs.GetBool("wide"); err == nil && wide {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -186,4 +187,17 @@ func (g *gate) shut() {
 	g.mu.Lock()
 	g.closed = true
 	g.mu.Unlock()
+}
+
+// outOfRange matches pflag's error for an integer flag given a number too
+// large for it, which pflag words as for one that is no number at all.
+var outOfRange = regexp.MustCompile(`^invalid argument "([-+]?[0-9]+)" for "(-?-?[\w-]+)" flag: must be an integer$`)
+
+// flagError rewords a flag parse error where pflag's is wrong: an integer
+// out of range is an integer, just too large.
+func flagError(err error) error {
+	if m := outOfRange.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("invalid argument %q for %q flag: out of range", m[1], m[2])
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"io"
 	"io/fs"
 	"os"
@@ -108,8 +109,8 @@ func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, ok bool) {
 		usageError(e, name, "no input: give the files or directories to import")
 	case fs.Changed("min-calls") && !importer.CountsCalls(f.from):
 		usageError(e, name, "--min-calls needs call counts, which %s does not have (jaeger and prometheus do)", f.from)
-	case f.opt.MinCalls < 0:
-		usageError(e, name, "--min-calls must not be negative, got %g", f.opt.MinCalls)
+	case !(f.opt.MinCalls >= 0) || math.IsInf(f.opt.MinCalls, 1):
+		usageError(e, name, "--min-calls must be a number of calls, 0 or more, got %g", f.opt.MinCalls)
 	case fs.Changed("kiali-level") && f.from != "kiali":
 		usageError(e, name, "--kiali-level is for --from kiali")
 	case f.opt.KialiLevel != importer.KialiWorkload && f.opt.KialiLevel != importer.KialiApp:
