@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
