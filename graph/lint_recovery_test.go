@@ -84,7 +84,7 @@ func TestLintRecoveryDefaults(t *testing.T) {
 func TestLintRecoveryDefaultsQuiet(t *testing.T) {
 	fixed := strings.NewReplacer(
 		"redundancy: {mode: active-standby, primary: a}", "redundancy: {mode: active-standby, primary: a, failover: {auto: 30s}}",
-		"      depends_on: [db]\n", "      depends_on: [db]\n      restart: {auto: 1m, manual: 1h}\n",
+		"      depends_on: [db]\n", "      depends_on: [db]\n      restart: {auto: 0s}\n", // instant, but said so
 		"placement: {c: 1}", "placement: {c: 1}\n      restart: {auto: 1m}",
 		"  - id: fire-a\n", "  - id: fire-a\n    crews: 3\n",
 		"  - id: random\n", "  - id: random\n    crews: 1\n",
@@ -97,4 +97,48 @@ func TestLintRecoveryDefaultsQuiet(t *testing.T) {
 			t.Errorf("got %s, want no warning of the recovery rules", w)
 		}
 	}
+}
+
+// TestLintRecoveryDefaultsByZone checks that the recovery rules look at the
+// zone an event stops, not at its whole building: the site-loss rule loses
+// a building at once, but an outage of one zone leaves the other running.
+func TestLintRecoveryDefaultsByZone(t *testing.T) {
+	const zonesYAML = `version: 1
+platform:
+  name: zones
+  sites:
+    - {id: z1, building: b1}
+    - {id: z2, building: b1}
+    - {id: z3, building: b2}
+    - {id: z4, building: b2}
+  services:
+    - {id: burnt, placement: {z1: 1}}
+    - {id: spared, placement: {z2: 1}}
+    - id: db
+      placement: {z1: 1, z2: 1}
+      redundancy: {mode: active-standby, primary: z1}
+      restart: {auto: 1m}
+    - {id: apart, placement: {z3: 1}}
+scenarios:
+  - id: zone-fire
+    crews: 1
+    events: [{kind: site-outage, site: z1}]
+  - id: building-fire
+    crews: 1
+    events: [{kind: site-outage, building: b2}]
+`
+	f, err := graph.Load(strings.NewReader(zonesYAML), "zones.yaml")
+	require.NoError(t, err)
+	var got []string
+	for _, w := range graph.Lint(f) {
+		switch w.Rule {
+		case graph.RuleRestartUnset, graph.RuleFailoverUnset:
+			got = append(got, w.Rule+": "+strings.SplitN(w.Msg, ":", 2)[0])
+		}
+	}
+	assert.Equal(t, []string{
+		"restart-unset: burnt has no restart time",
+		"failover-unset: db is active-standby with no failover time",
+		"restart-unset: apart has no restart time",
+	}, got)
 }

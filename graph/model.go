@@ -55,6 +55,10 @@ func (f *File) Scenario(id string) *Scenario {
 type Platform struct {
 	Name     string
 	Currency string
+	// People is the number of distinct people who use the platform's
+	// services (`people:`), 0 when the file does not say. It bounds the
+	// people cut off at once and the person-hours (docs/model.md §8.1).
+	People   int64
 	Sites    []*Site
 	Services []*Service
 }
@@ -183,6 +187,10 @@ type Recovery struct {
 	// Manual is nil when not given: the manual time is then 10× the sampled
 	// automated time (docs/model.md §6.10).
 	Manual *Dist
+	// Given is whether the file gives either time. A recovery not given
+	// takes no time at all, which Lint warns about where a scenario needs
+	// it; one given as 0 is a choice and is taken at its word.
+	Given bool `json:"-"`
 }
 
 // Dep is one entry of depends_on: a single service, or with Any set a group

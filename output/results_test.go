@@ -142,7 +142,7 @@ func TestResultsCSV(t *testing.T) {
 		{"downtime_mean_ms", ""},
 		{"platform_full_recovery_mean_ms", num(r.Summary.FullRecovery.Mean)},
 		{"platform_full_recovery_p99_ms", num(r.Summary.FullRecovery.P99)},
-		{"platform_user_hours_ci95_low", "500000000"},
+		{"platform_user_hours_summed_over_services_ci95_low", "500000000"},
 		{"platform_cost_mean", "12500000000"},
 		{"platform_currency", "KRW"},
 		{"platform_peak_down_p90", "4"},

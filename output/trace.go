@@ -49,9 +49,11 @@ type TraceInfo struct {
 	Trials     int
 
 	UserMilliHours int64
-	FullRecovery   int64
-	Unrecovered    bool
-	Deadlock       bool
+	// FullRecovery counts from Start, the first outage (sim.Outcome).
+	FullRecovery int64
+	Start        int64
+	Unrecovered  bool
+	Deadlock     bool
 }
 
 // NewTraceInfo fills the outcome figures of a TraceInfo from o.
@@ -59,6 +61,7 @@ func NewTraceInfo(c *graph.Compiled, seed uint64, o *sim.Outcome) TraceInfo {
 	info := TraceInfo{
 		Scenario: c.Scenario.ID, Description: c.Scenario.Description, Seed: seed, Trial: o.Trial,
 		UserMilliHours: o.UserMilliHours, FullRecovery: o.FullRecovery, Unrecovered: o.Unrecovered, Deadlock: o.Deadlock,
+		Start: o.Start,
 	}
 	if c.Platform != nil {
 		info.Platform = c.Platform.Name
@@ -180,6 +183,18 @@ func (r *TraceReport) label(i int) string {
 	return ""
 }
 
+// servedFraction is the share of its load the service of a RecUp or
+// RecFailedOver record i serves at the end of its instant, nil when all of
+// it or without a load.
+func (r *TraceReport) servedFraction(i int) *float64 {
+	rec := &r.Records[i]
+	load := r.C.Services[rec.Service].Load
+	if load <= 0 || rec.Lack <= 0 {
+		return nil
+	}
+	return ptr(float64(load-rec.Lack) / float64(load))
+}
+
 // served is the share of its load, in whole percent rounded down, that the
 // service of a RecUp or RecFailedOver record i serves at the end of its
 // instant; ok is false when it serves all of it or has no load.
@@ -263,6 +278,7 @@ type traceJSON struct {
 	HorizonMs      int64              `json:"horizon_ms"`
 	UserHours      float64            `json:"user_hours"`
 	FullRecoveryMs int64              `json:"full_recovery_ms"`
+	StartMs        int64              `json:"start_ms,omitempty"`
 	Unrecovered    bool               `json:"unrecovered"`
 	Deadlock       bool               `json:"deadlock"`
 	Services       []traceServiceJSON `json:"services"`
@@ -297,6 +313,8 @@ type traceRecordJSON struct {
 	DurationMs *int64   `json:"duration_ms,omitempty"`
 	Manual     *bool    `json:"manual,omitempty"`
 	FailBack   bool     `json:"fail_back,omitempty"`
+	EndedBy    string   `json:"ended_by,omitempty"`
+	Served     *float64 `json:"served,omitempty"`
 	LossMs     *int64   `json:"loss_ms,omitempty"`
 	AllLost    bool     `json:"all_lost,omitempty"`
 }
@@ -310,7 +328,7 @@ func TraceJSON(w io.Writer, r *TraceReport) error {
 	doc := traceJSON{
 		Schema: TraceSchema, Scenario: r.Scenario, Platform: r.Platform, Seed: r.Seed, Trial: r.Trial,
 		SelectedBy: r.SelectedBy, HorizonMs: c.Horizon, UserHours: float64(r.UserMilliHours) / 1000,
-		FullRecoveryMs: r.FullRecovery, Unrecovered: r.Unrecovered, Deadlock: r.Deadlock,
+		FullRecoveryMs: r.FullRecovery, StartMs: r.Start, Unrecovered: r.Unrecovered, Deadlock: r.Deadlock,
 		Services: make([]traceServiceJSON, len(r.Services)),
 		Records:  make([]traceRecordJSON, len(r.Records)),
 	}
@@ -394,22 +412,38 @@ func (r *TraceReport) recordJSON(i int) traceRecordJSON {
 		j.DurationMs, j.Manual = ptr(rec.Value), ptr(rec.Manual)
 	case sim.RecSiteFail, sim.RecSiteRepaired:
 		j.Site = c.Sites[rec.Site].ID
-	case sim.RecFailoverQueued, sim.RecFailedOver:
+	case sim.RecFailoverQueued:
 		j.Service = c.Services[rec.Service].ID
 		j.Site = c.Sites[c.Replicas[rec.Replica].Site].ID
+	case sim.RecFailedOver:
+		j.Service = c.Services[rec.Service].ID
+		j.Site = c.Sites[c.Replicas[rec.Replica].Site].ID
+		j.FailBack = rec.Back
+		if rec.Cause != 0 {
+			j.Cause = sim.CauseString(c, rec.Cause) // still down
+		}
+		j.Served = r.servedFraction(i)
 	case sim.RecFailover:
 		j.Service = c.Services[rec.Service].ID
 		j.Site = c.Sites[c.Replicas[rec.Replica].Site].ID
 		j.DurationMs, j.Manual = ptr(rec.Value), ptr(rec.Manual)
 		j.FailBack = rec.Back
-	case sim.RecFailoverCancelled, sim.RecUp:
+	case sim.RecFailoverCancelled:
 		j.Service = c.Services[rec.Service].ID
+	case sim.RecUp:
+		j.Service = c.Services[rec.Service].ID
+		j.DurationMs = ptr(rec.Value) // the outage it ends
+		j.EndedBy = r.endedBy(rec.End)
+		j.Served = r.servedFraction(i)
 	case sim.RecDown:
 		j.Service = c.Services[rec.Service].ID
 		j.Cause = sim.CauseString(c, rec.Cause)
 	case sim.RecDegraded:
 		j.Service = c.Services[rec.Service].ID
 		j.On = ptr(rec.Value != 0)
+		if rec.Value != 0 && rec.Cause != 0 {
+			j.Cause = sim.CauseString(c, rec.Cause)
+		}
 	case sim.RecDataLoss:
 		j.Service = c.Services[rec.Service].ID
 		j.LossMs = ptr(rec.Value)

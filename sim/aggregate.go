@@ -32,7 +32,11 @@ type svcAcc struct {
 	down, recovery, degraded, loss, shed              stat
 	causes                                            []causeCount    // few per service: a slice beats a map here
 	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
-	_                                                 [8]byte
+	// The smallest downtime and recovery time of the trials in which the
+	// service was still down at the horizon (unrecovered of them): those
+	// values are lower bounds, censored by the horizon.
+	downCens, recCens int64
+	_                 [56]byte
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -48,6 +52,11 @@ type Aggregator struct {
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
+	fullCens                               int64 // smallest full recovery of the unrecovered trials
+	// With people declared: the people cut off at the peak and the
+	// person-hours (in 1/1000), one value each a trial.
+	people                       int64
+	peakPeople, personMilliHours stat
 
 	curveUpSum    []int64
 	curveUsersSum []int64
@@ -66,18 +75,26 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].degraded = newStat(H)
 		a.svc[s].loss = newStat(math.MaxInt64 / 4)
 		a.svc[s].shed = newStat(H)
+		a.svc[s].downCens, a.svc[s].recCens = math.MaxInt64, math.MaxInt64
 	}
-	var users int64
-	var cost float64
+	a.fullCens = math.MaxInt64
+	// In float64: a part's services are not checked as a loaded file's
+	// are, and an int64 sum of their users could wrap.
+	var users, cost float64
 	for _, s := range c.Services {
-		users += s.Users
+		users += float64(s.Users)
 		cost += s.CostPerHour
 	}
 	hours := float64(H) / float64(graph.Hour)
 	a.full = newStat(H)
-	a.userMilliHours = newStat(int64(min(float64(users)*hours*1000, 1e18)) + 2)
+	a.userMilliHours = newStat(int64(min(users*hours*1000, 1e18)) + 2)
 	a.cost = newStat(int64(min(cost*hours, 1e18)) + 2)
 	a.peak = newStat(int64(len(c.Services)) + 2)
+	if c.Platform != nil && c.Platform.People > 0 {
+		a.people = c.Platform.People
+		a.peakPeople = newStat(a.people + 2)
+		a.personMilliHours = newStat(int64(min(float64(a.people)*hours*1000, 1e18)) + 2)
+	}
 	a.crew = newStat(math.MaxInt64 / 4)
 	a.curveUpSum = make([]int64, len(grid))
 	a.curveUsersSum = make([]int64, len(grid))
@@ -122,10 +139,13 @@ func (a *Aggregator) Add(o *Outcome) {
 		}
 		if first[s] >= 0 {
 			acc.affected++
-			rec := last[s]
+			// Recovery is measured from the trial's first disruption.
+			rec := last[s] - o.Start
 			if atEnd[s] {
-				rec = H
+				rec = H - o.Start
 				acc.unrecovered++
+				acc.recCens = min(acc.recCens, rec)
+				acc.downCens = min(acc.downCens, d)
 			}
 			acc.recovery.push(rec)
 			acc.addCause(cause[s])
@@ -138,13 +158,18 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.full.push(o.FullRecovery)
 	if o.Unrecovered {
 		a.unrecovered++
+		a.fullCens = min(a.fullCens, o.FullRecovery)
 	}
 	a.userMilliHours.push(o.UserMilliHours)
 	a.cost.push(o.Cost)
 	a.peak.push(int64(o.PeakDown))
 	a.crew.push(o.CrewMs)
+	if a.people > 0 {
+		a.peakPeople.push(o.PeakPeople)
+		a.personMilliHours.push(o.PersonMilliHours)
+	}
 	if a.trials%pendCap == 0 { // one value a stat a trial, as above
-		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew} {
+		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours} {
 			st.flush(&a.rows)
 		}
 	}
@@ -247,6 +272,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.partial += y.partial
 		x.touched += y.touched
 		x.degShed += y.degShed
+		x.downCens, x.recCens = min(x.downCens, y.downCens), min(x.recCens, y.recCens)
 		for j := range x.downBins {
 			x.downBins[j] += y.downBins[j]
 		}
@@ -273,9 +299,12 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.cost.merge(&b.cost)
 	a.peak.merge(&b.peak)
 	a.crew.merge(&b.crew)
+	a.peakPeople.merge(&b.peakPeople)
+	a.personMilliHours.merge(&b.personMilliHours)
 	a.deadlock += b.deadlock
 	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
+	a.fullCens = min(a.fullCens, b.fullCens)
 	for i := range a.grid {
 		a.curveUpSum[i] += b.curveUpSum[i]
 		a.curveUsersSum[i] += b.curveUsersSum[i]
@@ -315,8 +344,8 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		sr := ServiceResult{
 			ID: cs.ID, Users: cs.Users, Priority: int(cs.Priority),
 			PAffected:    float64(acc.affected) / n,
-			Downtime:     acc.down.summary(1),
-			Recovery:     acc.recovery.summary(1),
+			Downtime:     acc.down.summary(1).censor(acc.unrecovered, a.trials, acc.downCens, 1),
+			Recovery:     acc.recovery.summary(1).censor(acc.unrecovered, acc.affected, acc.recCens, 1),
 			Degraded:     acc.degraded.summary(1),
 			DataLoss:     acc.loss.summary(1),
 			PAllDataLost: float64(acc.allLost) / n,
@@ -347,7 +376,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		r.Services = append(r.Services, sr)
 	}
 	r.Summary = PlatformResult{
-		FullRecovery: a.full.summary(1),
+		FullRecovery: a.full.summary(1).censor(a.unrecovered, a.trials, a.fullCens, 1),
 		UserHours:    a.userMilliHours.summary(1000),
 		Cost:         a.cost.summary(1),
 		PeakDown:     a.peak.summary(1),
@@ -355,6 +384,11 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		PDeadlock:    float64(a.deadlock) / n,
 		PUnrecovered: float64(a.unrecovered) / n,
 		PRTOBreachP1: float64(a.rtoP1) / n,
+	}
+	if a.people > 0 {
+		r.People = a.people
+		peak, ph := a.peakPeople.summary(1), a.personMilliHours.summary(1000)
+		r.Summary.PeakPeople, r.Summary.PersonHours = &peak, &ph
 	}
 	r.Curve = a.curve()
 	return r

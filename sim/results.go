@@ -16,15 +16,18 @@ type Results struct {
 	// Partial file (an interrupted run) it is TrialsDone, the trials
 	// completed, always the first ones: [0, TrialsDone) of the
 	// TrialsRequested asked for.
-	Trials          int             `json:"trials"`
-	Partial         bool            `json:"partial,omitempty"`
-	TrialsDone      int             `json:"trials_done,omitempty"`
-	TrialsRequested int             `json:"trials_requested,omitempty"`
-	HorizonMs       int64           `json:"horizon_ms"`
-	SoftWeight      float64         `json:"soft_weight"`
-	Services        []ServiceResult `json:"services"`
-	Summary         PlatformResult  `json:"platform"`
-	Curve           Curve           `json:"curve"`
+	Trials          int     `json:"trials"`
+	Partial         bool    `json:"partial,omitempty"`
+	TrialsDone      int     `json:"trials_done,omitempty"`
+	TrialsRequested int     `json:"trials_requested,omitempty"`
+	HorizonMs       int64   `json:"horizon_ms"`
+	SoftWeight      float64 `json:"soft_weight"`
+	// People is the platform's distinct users (`people:`), absent when the
+	// file does not declare it; then so are the platform's people figures.
+	People   int64           `json:"people,omitempty"`
+	Services []ServiceResult `json:"services"`
+	Summary  PlatformResult  `json:"platform"`
+	Curve    Curve           `json:"curve"`
 }
 
 // ServiceResult is one service's statistics over the trials.
@@ -61,6 +64,12 @@ type PlatformResult struct {
 	CrewHours    Summary `json:"crew_hours"`
 	PDeadlock    float64 `json:"p_deadlock"`
 	PUnrecovered float64 `json:"p_unrecovered"`
+	// PeakPeople is the most people cut off at once in a trial,
+	// min(people, Σ users of the services down), and PersonHours its
+	// integral over the trial in hours: each person counts once, however
+	// many services they lost (docs/model.md §8.1). Only with people.
+	PeakPeople  *Summary `json:"people_cut_off_peak,omitempty"`
+	PersonHours *Summary `json:"person_hours,omitempty"`
 	// PRTOBreachP1 is the share of trials in which some priority-1 service
 	// had an outage longer than its rto.
 	PRTOBreachP1 float64 `json:"p_rto_breach_p1"`

@@ -38,12 +38,24 @@ type Outcome struct {
 	Touched []int32
 
 	// Platform.
-	FullRecovery   int64 // last down→up of any service; H when something is down at H
-	Unrecovered    bool
-	PeakDown       int32
-	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
-	Cost           int64 // Σ cost_per_hour × downtime, rounded to currency units
-	CrewMs         int64
+	// Start is the first instant a service went down (0 when none did):
+	// the start of the trial's first disruption, from which FullRecovery
+	// and every recovery time are measured.
+	Start int64
+	// FullRecovery is the time from Start to the last down→up of any
+	// service; H − Start when something is down at H (censored: Unrecovered).
+	FullRecovery int64
+	Unrecovered  bool
+	PeakDown     int32
+	// PeakPeople is the most people cut off at once, min(people, users of
+	// the services down), in settled states; PersonMilliHours the integral
+	// of min(people, users down) in 1/1000 person-hours. Both 0 when the
+	// platform does not declare people.
+	PeakPeople       int64
+	PersonMilliHours int64
+	UserMilliHours   int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
+	Cost             int64 // Σ cost_per_hour × downtime, rounded to currency units
+	CrewMs           int64
 	// CrewWaitMs is the time jobs spent queued for a crew, summed over
 	// jobs and clipped at H: what more crews would save.
 	CrewWaitMs int64
@@ -184,6 +196,13 @@ type Trial struct {
 	degUsers   int64
 	totalUsers int64
 	nextGrid   int
+	// people is the platform's distinct users (0: not declared). The
+	// people cut off at an instant are min(people, downUsers); personMs
+	// is their integral so far, peakDown their maximum's bound, the most
+	// users down at once in a settled state (docs/model.md §8.1).
+	people        int64
+	personMs      wide
+	peakDownUsers int64
 
 	out  Outcome
 	init initial
@@ -321,6 +340,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	}
 	for _, s := range c.Services {
 		t.totalUsers += s.Users
+	}
+	if c.Platform != nil {
+		t.people = c.Platform.People
 	}
 
 	o := &t.out
@@ -473,6 +495,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	}
 	t.held = t.held[:0]
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = 0, 0, 0, 0
+	t.personMs, t.peakDownUsers = wide{}, 0
 
 	o := &t.out
 	o.Trial = trial
@@ -489,6 +512,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Partial)
 	clear(o.DegradedShed)
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
+	o.Start, o.PeakPeople, o.PersonMilliHours = 0, 0, 0
 }
 
 // draw samples d from the stream keyed by (trial, entity, purpose, n).
@@ -547,6 +571,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			// The queue is constant between instants: it changes only when
 			// events apply and crews are assigned.
 			t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
+			if t.people > 0 { // so are the users down
+				t.personMs.addMul(min(t.people, t.downUsers), now-t.now)
+			}
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
 				ev := t.events.pop()
@@ -567,6 +594,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.downCount > t.out.PeakDown {
 			t.out.PeakDown = t.downCount
 		}
+		t.peakDownUsers = max(t.peakDownUsers, t.downUsers)
 		if t.Trace != nil {
 			t.traceInstant()
 		}

@@ -127,16 +127,16 @@ func newFlagSet(c *command, stderr io.Writer) *pflag.FlagSet {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintf(w, "domino simulates how outages cascade through a platform and how long recovery takes.\n\n")
+	fmt.Fprintf(w, "%s\n", fill("", strings.Fields("domino simulates how outages cascade through a platform and how long recovery takes."), 0))
 	fmt.Fprintf(w, "Usage: domino COMMAND [FLAGS] [ARGS]\n\nCommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprint(w, fill(fmt.Sprintf("  %-10s ", c.name), strings.Fields(c.summary), 13))
 	}
 	fmt.Fprintf(w, "\nRun 'domino help COMMAND' for a command's flags.\n")
 }
 
 func printCommandHelp(w io.Writer, c *command) {
-	fmt.Fprintf(w, "%s\n\n%s", c.summary, formatUsage(c.usage))
+	fmt.Fprintf(w, "%s\n%s", fill("", strings.Fields(c.summary), 0), formatUsage(c.usage))
 	fs := newFlagSet(c, io.Discard)
 	if fs.HasFlags() {
 		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsagesWrapped(helpWidth))

@@ -108,6 +108,13 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 			}
 			return inputError(e, err)
 		}
+		currencies := make([]string, len(cs))
+		for i, c := range cs {
+			currencies[i] = c.Platform.Currency
+		}
+		if err := output.CheckRates(currencies, rates); err != nil {
+			return usageError(e, name, "%v", err) // before minutes of trials, not after
+		}
 		e.watch()
 		cmp, err := sim.Compare(e.ctx, cs, trials, seed, workers, nil)
 		if err != nil {

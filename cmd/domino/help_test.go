@@ -21,13 +21,15 @@ func TestHelpFitsEightyColumns(t *testing.T) {
 			code, out, errOut := runCLI(t, context.Background(), "help", c.name)
 			require.Equal(t, exitOK, code, errOut)
 			for i, line := range strings.Split(out, "\n") {
-				if i == 0 {
-					continue // the summary, also a line of 'domino help'
-				}
 				assert.LessOrEqual(t, utf8.RuneCountInString(line), helpWidth, "help %s, line %d: %q", c.name, i+1, line)
 			}
 			assert.Contains(t, out, "Usage: domino "+c.name)
 		})
+	}
+	code, out, errOut := runCLI(t, context.Background(), "help")
+	require.Equal(t, exitOK, code, errOut)
+	for i, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), helpWidth, "help, line %d: %q", i+1, line)
 	}
 }
 
@@ -77,6 +79,7 @@ func TestHelpUnknownCommand(t *testing.T) {
 		{[]string{"help", "nosuch"}, []string{`unknown command "nosuch"`, "the commands are examples, run, merge", "Try: domino help\n"}},
 		{[]string{"help", "valdate"}, []string{`unknown command "valdate" (did you mean "validate"?)`, "Try: domino help validate\n"}},
 		{[]string{"valdate"}, []string{`unknown command "valdate" (did you mean "validate"?)`, "Try: domino help validate\n"}},
+		{[]string{"help", "rnu"}, []string{`unknown command "rnu" (did you mean "run"?)`, "Try: domino help run\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -117,6 +120,12 @@ func TestTablesFitTerminal(t *testing.T) {
 	code, wide, errOut := runWidth(t, 100, append(args, "--wide")...)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Equal(t, piped, wide, "--wide: want the full table")
+
+	// rank: its importance measures go first, and its intro wraps.
+	code, ranked, errOut := runWidth(t, 80, "rank", "--trials", "10", "--items", "sites")
+	require.Equal(t, exitOK, code, errOut)
+	assert.LessOrEqual(t, maxLineWidth(ranked), 80, ranked)
+	assert.Contains(t, ranked, "Left out to fit 80 columns: ")
 
 	// JSON and files are never fitted.
 	code, jsonOut, _ := runWidth(t, 60, append(args, "--format", "json")...)

@@ -20,9 +20,9 @@ const module = "github.com/dominosim/domino/"
 // so a new package has to be placed in the map on purpose.
 var allowed = map[string][]string{
 	"internal/slab":      nil,
-	"internal/layering":  nil,
 	"internal/boundedio": nil,
 	"internal/fuzzguard": nil,
+	"internal/layering":  nil,
 	"graph":              {"internal/slab", "internal/boundedio"},
 	"graph/importer":     {"graph", "internal/slab"},
 	"sim":                {"graph", "internal/slab"},
