@@ -76,6 +76,9 @@ func errorCases(t *testing.T) []errorCase {
 		{name: "named-pipe", fifo: "pipe.yaml", args: []string{"validate", "pipe.yaml"}, code: exitInput},
 		{name: "device", args: []string{"validate", "/dev/zero"}, code: exitInput},
 		{name: "no-such-file", args: []string{"validate", "kakao.yml"}, code: exitInput},
+		{name: "people-below-users", files: map[string]string{"people.yaml": "version: 1\nplatform:\n  people: 400\n  sites: [{id: a}]\n" +
+			"  services:\n    - {id: chat, users: 500, placement: {a: 1}}\n    - {id: mail, users: 300, placement: {a: 1}}\n"},
+			args: []string{"validate", "people.yaml"}, code: exitInput},
 		{name: "missing-platform-file", files: map[string]string{"fire.yaml": "version: 1\nplatform: platform.yaml\nscenarios: [{id: fire, events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "fire.yaml"}, code: exitInput},
 		{name: "reference-cycle", files: map[string]string{
@@ -114,6 +117,11 @@ func errorCases(t *testing.T) []errorCase {
 			"  - {id: decade, horizon: 3650d, events: [{kind: site-outage, site: a}]}\n" +
 			"  - {id: week, events: [{kind: site-outage, site: a}]}\n"},
 			args: []string{"run", "world.yaml", "--scenario", "week"}, code: exitInput},
+		{name: "building-zones", files: map[string]string{"halls.yaml": "version: 1\nplatform:\n" +
+			"  sites: [{id: hall-a, building: dc1}, {id: hall-b, building: dc1}, {id: far}]\n" +
+			"  services: [{id: x, placement: {hall-a: 1, hall-b: 1, far: 1}}]\n" +
+			"scenarios: [{id: fire, events: [{kind: site-outage, building: dc1, power_restore: {hall-aa: [{after: 2h, fraction: 1.0}], far: [{after: 1h, fraction: 1.0}]}}]}]\n"},
+			args: []string{"validate", "halls.yaml"}, code: exitInput},
 		{name: "event-rate", files: map[string]string{"storm.yaml": tinyPlatform +
 			"scenarios: [{id: storm, horizon: 30d, events: [{kind: site-outage, site: a, rate: 1e12/d, duration: 1m}]}]\n"},
 			args: []string{"validate", "storm.yaml"}, code: exitInput},
