@@ -401,7 +401,7 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 			serversNd = &val
 		}
 	}
-	s.MTBF = d.optDist(f, "mtbf")
+	s.MTBF = d.optMTBF(f)
 	s.MTTR = d.optDist(f, "mttr")
 	if v, ok := f.get("building"); ok {
 		s.Building, _ = d.id(v.val(), "building")
@@ -452,6 +452,40 @@ func (d *decoder) optDist(f fieldSet, key string) *Dist {
 		return nil
 	}
 	return &x
+}
+
+// optMTBF decodes an optional mtbf: a time between failures that is
+// always 0 would fail the component at every instant, and a run would only
+// stop at its event limit, after gigabytes (mtbf: 0s ran 1.2 GB before
+// failing).
+func (d *decoder) optMTBF(f fieldSet) *Dist {
+	x := d.optDist(f, "mtbf")
+	if x != nil && alwaysZero(*x) {
+		v, _ := f.get("mtbf")
+		d.errorf(v.val(), "mtbf is always 0: want a time between failures above 0 (leave mtbf out for a component that does not fail at random)")
+		return nil
+	}
+	return x
+}
+
+// alwaysZero reports whether every draw of x is 0.
+func alwaysZero(x Dist) bool {
+	switch x.Kind {
+	case Fixed, Exponential:
+		return x.A <= 0
+	case Uniform, Weibull, Gamma:
+		return x.B <= 0
+	case Triangular:
+		return x.C <= 0
+	case Empirical:
+		for _, v := range x.Values {
+			if v > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // service decodes one service and applies its defaults.
@@ -551,7 +585,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 			}
 		}
 	}
-	s.MTBF = d.optDist(f, "mtbf")
+	s.MTBF = d.optMTBF(f)
 	s.MTTR = d.optDist(f, "mttr")
 	return s, idNd
 }

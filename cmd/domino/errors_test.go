@@ -134,6 +134,12 @@ func errorCases(t *testing.T) []errorCase {
 			"  services: [{id: x, placement: {a: 1}, mtbf: 1ms, mttr: 1ms}]\n" +
 			"scenarios: [{id: churn, horizon: 1000w, events: [{kind: random-failures}]}]\n"},
 			args: []string{"run", "churn.yaml", "--trials", "1"}, code: exitInput},
+		{name: "trials-overflow", args: []string{"run", "--trials", "9223372036854775808"}, code: exitUsage},
+		{name: "gen-too-many", args: []string{"gen", "--services", "300000"}, code: exitUsage},
+		{name: "byte-order-mark", files: map[string]string{"bom.yaml": "\ufeff" + tinyPlatform}, args: []string{"validate", "bom.yaml"}, code: exitOK, hide: true},
+		{name: "mtbf-zero", files: map[string]string{"zero.yaml": "version: 1\nplatform:\n  sites: [{id: a}]\n" +
+			"  services: [{id: x, placement: {a: 1}, mtbf: 0s}]\nscenarios: [{id: s, events: [{kind: random-failures}]}]\n"},
+			args: []string{"validate", "zero.yaml"}, code: exitInput},
 		{name: "trials-zero", args: []string{"run", "--trials", "0"}, code: exitUsage},
 		{name: "trials-negative", args: []string{"run", "--trials", "-5"}, code: exitUsage},
 		{name: "trials-absurd", args: []string{"run", "--trials", "5000000000"}, code: exitUsage},
