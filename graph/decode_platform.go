@@ -135,10 +135,10 @@ type ref struct {
 func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	p := &Platform{}
 	if e, ok := ps.kvs.get("name"); ok {
-		p.Name, _ = d.str(e.val())
+		p.Name = d.text(e.val(), "name")
 	}
 	if e, ok := ps.kvs.get("currency"); ok {
-		p.Currency, _ = d.str(e.val())
+		p.Currency = d.text(e.val(), "currency")
 	}
 	var peopleNd *node
 	if e, ok := ps.kvs.get("people"); ok {
@@ -385,7 +385,7 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 		d.errorf(e.nd, "site has no id")
 	}
 	if v, ok := f.get("name"); ok {
-		s.Name, _ = d.str(v.val())
+		s.Name = d.text(v.val(), "name")
 	}
 	if v, ok := f.get("region"); ok {
 		s.Region, _ = d.str(v.val())
@@ -500,7 +500,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 		d.errorf(e.nd, "service has no id")
 	}
 	if v, ok := f.get("name"); ok {
-		s.Name, _ = d.str(v.val())
+		s.Name = d.text(v.val(), "name")
 	}
 	// Users and cost are bounded so that no figure a trial counts can
 	// overflow (TrialTotals checks their sums against the horizon).

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,7 +71,7 @@ func ResultsJSON(w io.Writer, r *sim.Results) error {
 func ResultsTable(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
 	for _, kv := range headerBlock(r) {
-		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", kv[1]), 10))
+		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", TermText(kv[1])), 10))
 	}
 	fmt.Fprintln(ew)
 	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
@@ -93,7 +92,7 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 // heading and a list for the header block, then two pipe tables.
 func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "## Scenario `%s`\n\n", r.Scenario)
+	fmt.Fprintf(ew, "## Scenario `%s`\n\n", mdEscape(r.Scenario))
 	for _, kv := range headerBlock(r) {
 		if kv[0] == "Scenario" {
 			if r.Description != "" {
@@ -166,7 +165,7 @@ var csvPlatformColumns = func() []string {
 // milliseconds, user-hours and money as plain decimals, probabilities as
 // fractions. A column that does not apply to a row's scope is empty.
 func ResultsCSV(w io.Writer, r *sim.Results) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	if err := cw.Write(append(slices.Clone(csvHeader), csvPlatformColumns...)); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -452,6 +451,9 @@ func sortedServices(r *sim.Results) []*sim.ServiceResult {
 // Written through FitWidth, a terminal table is made to fit its width
 // (fitTable), with a line under it saying what was left out.
 func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align, markdown bool) error {
+	if !markdown { // Markdown's callers escape their cells with mdEscape
+		header, rows = termRow(header), termRows(rows)
+	}
 	note := ""
 	if width := tableWidth(w); width > 0 && !markdown {
 		f := fitTable(header, rows, width)
@@ -504,11 +506,7 @@ func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align
 // mdEscape escapes the characters that would break a Markdown table cell
 // (|) or start markup inside it (*, `). Underscores are left alone: inside
 // a word, as in ids, they never start emphasis in CommonMark.
-func mdEscape(s string) string {
-	return mdReplacer.Replace(s)
-}
-
-var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`")
+func mdEscape(s string) string { return MarkdownText(s) }
 
 func mdEscapeRows(rows [][]string) [][]string {
 	out := make([][]string, len(rows))
@@ -535,4 +533,21 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// termRow and termRows escape cells for a terminal with TermText.
+func termRow(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = TermText(c)
+	}
+	return out
+}
+
+func termRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		out[i] = termRow(row)
+	}
+	return out
 }

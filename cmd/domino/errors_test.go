@@ -117,6 +117,11 @@ func errorCases(t *testing.T) []errorCase {
 			"  - {id: decade, horizon: 3650d, events: [{kind: site-outage, site: a}]}\n" +
 			"  - {id: week, events: [{kind: site-outage, site: a}]}\n"},
 			args: []string{"run", "world.yaml", "--scenario", "week"}, code: exitInput},
+		{name: "control-characters", files: map[string]string{"ctl.yaml": "version: 1\nplatform:\n  name: \"kakao\\e[2J\"\n" +
+			"  currency: \"K\\nRW\"\n  sites: [{id: a}]\n  services: [{id: x, name: \"talk\\u202Eevil\", placement: {a: 1}}]\n" +
+			"  \"\\e[31mred\": 1\n" +
+			"scenarios: [{id: s, description: \"fire\\n# Owned\", events: [{kind: site-outage, site: a}]}]\n"},
+			args: []string{"validate", "ctl.yaml"}, code: exitInput},
 		{name: "building-zones", files: map[string]string{"halls.yaml": "version: 1\nplatform:\n" +
 			"  sites: [{id: hall-a, building: dc1}, {id: hall-b, building: dc1}, {id: far}]\n" +
 			"  services: [{id: x, placement: {hall-a: 1, hall-b: 1, far: 1}}]\n" +
