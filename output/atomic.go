@@ -204,6 +204,27 @@ func (p *Pending) WriteFile(ctx context.Context, path string, write func(io.Writ
 	return nil
 }
 
+// CheckTarget reports, as a *FileError, what WriteFile would refuse about
+// path before writing anything: a target that is not a regular file or a
+// link to one, or a directory to write it in that does not exist. A
+// command calls it before its work, so that minutes of trials are not
+// lost to a typo in -o; the write itself checks again.
+func CheckTarget(path string) error {
+	target, _, err := resolveTarget(path)
+	if err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	dir := filepath.Dir(target)
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return &FileError{Path: path, Err: unwrapPath(err)}
+	case !fi.IsDir():
+		return &FileError{Path: path, Err: fmt.Errorf("%s is not a directory", dir)}
+	}
+	return nil
+}
+
 // resolveTarget returns the file an output path stands for and the mode
 // the new file is to have: path itself when it is a regular file or does
 // not exist, the file a symbolic link resolves to when that is a regular
