@@ -88,7 +88,10 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	return writeImage(e, out, img.Bytes())
+	return writeOut(e, name, out, func(w io.Writer) error {
+		_, err := w.Write(img.Bytes())
+		return err
+	})
 }
 
 // plotExceedance plots the loss-exceedance curves of risk files.
@@ -108,7 +111,10 @@ func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
 	if err := output.PlotExceedance(&img, rs, metric, opt); err != nil {
 		return inputError(e, err)
 	}
-	return writeImage(e, out, img.Bytes())
+	return writeOut(e, "plot", out, func(w io.Writer) error {
+		_, err := w.Write(img.Bytes())
+		return err
+	})
 }
 
 // readRisk reads a risk file of 'domino risk --format json'.
@@ -125,25 +131,6 @@ func readRisk(path string) (*sim.RiskResults, error) {
 		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino risk --format json')", path, r.Schema, sim.RiskSchema)
 	}
 	return &r, nil
-}
-
-// writeImage writes an image drawn in memory to out, - for stdout.
-func writeImage(e *env, out string, img []byte) int {
-	if out == "-" {
-		if _, err := e.stdout.Write(img); err != nil {
-			fmt.Fprintf(e.stderr, "Error: plot: %v\n", err)
-			return exitInternal
-		}
-		return exitOK
-	}
-	if err := output.WriteFileAtomic(out, func(w io.Writer) error {
-		_, err := w.Write(img)
-		return err
-	}); err != nil {
-		fmt.Fprintf(e.stderr, "Error: plot: %v\n", err)
-		return exitInternal
-	}
-	return exitOK
 }
 
 // readResults reads a results file of 'domino run --format json'.
