@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/olekukonko/tablewriter/tw"
+
 	"github.com/dominosim/domino/sim"
 )
 
@@ -64,7 +66,8 @@ func WriteCompliance(w io.Writer, r *sim.Results, format string) error {
 		if md {
 			rows = mdEscapeRows(rows)
 		}
-		if err := renderTable(ew, ComplianceHeader, rows, nil, md); err != nil {
+		align := []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}
+		if err := renderTable(ew, ComplianceHeader, rows, align, md); err != nil {
 			return err
 		}
 		if md {
