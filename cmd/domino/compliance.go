@@ -15,7 +15,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "compliance", order: 15,
+		name: "compliance", order: 62,
 		summary: "Judge each service's RTO and RPO targets: P(breach) with its exact 95% CI and meets / misses / cannot tell",
 		usage: "domino compliance [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE]\n" +
 			"Runs the scenario like 'domino run' and judges every rto and rpo target (a service's own, or its priority tier's from the " +

@@ -15,7 +15,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "report", order: 16,
+		name: "report", order: 78,
 		summary: "Write one self-contained HTML report of a scenario: figures, compliance, curves, cascade, causes, comparison",
 		usage: "domino report [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--rank] [--advise] [--no-compare] -o REPORT.html\n" +
 			"One HTML file that loads nothing from outside (inline CSS, images as data: URLs, a Content-Security-Policy that forbids " +
