@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,6 +80,13 @@ func (p *keyPath) String() string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(q.index))
 			b.WriteByte(']')
+		case !printable(q.key):
+			// A key with control characters is quoted, escapes and all:
+			// printed raw, an escape sequence in a file would reach the
+			// terminal of whoever validates it.
+			b.WriteByte('[')
+			b.WriteString(strconv.Quote(q.key))
+			b.WriteByte(']')
 		default:
 			if b.Len() > 0 {
 				b.WriteByte('.')
@@ -87,6 +95,40 @@ func (p *keyPath) String() string {
 		}
 	}
 	return b.String()
+}
+
+// text decodes a string that reports print as written (a name, a
+// description, a currency): one line of printable text. A control
+// character (an escape sequence, a newline, a tab) or a bidirectional
+// override would reach a terminal or a Markdown report as a command, a
+// line break or reordered text, so it is refused with its position.
+func (d *decoder) text(nd node, what string) string {
+	s, ok := d.str(nd)
+	if !ok {
+		return ""
+	}
+	for i, r := range s {
+		if !strconv.IsPrint(r) && r != ' ' {
+			hint := ""
+			if r == '\n' {
+				hint = " (a YAML folded scalar, >-, joins lines)"
+			}
+			d.errorf(nd, "want %s as one line of printable text, got %s at byte %d%s", what, strconv.QuoteRune(r), i, hint)
+			return ""
+		}
+	}
+	return s
+}
+
+// printable reports whether s has only printable characters and spaces
+// (strconv.IsPrint: no control characters, no bidirectional overrides).
+func printable(s string) bool {
+	for _, r := range s {
+		if !strconv.IsPrint(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // joinPath returns the path of key in the mapping at path. Paths come from
@@ -446,12 +488,12 @@ func (f fieldSet) get(key string) (kv, bool) {
 // itself is the answer and nothing is copied.
 func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 	for i, e := range kvs {
-		if contains(known, e.key()) {
+		if slices.Contains(known, e.key()) {
 			continue
 		}
 		out := append(fieldSet(nil), kvs[:i]...)
 		for _, e := range kvs[i:] {
-			if !contains(known, e.key()) {
+			if !slices.Contains(known, e.key()) {
 				d.errorf(e.knd(), "unknown key %q in %s%s", e.key(), what, Suggest(e.key(), known))
 				continue
 			}
@@ -460,15 +502,6 @@ func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 		return out
 	}
 	return fieldSet(kvs)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // list returns the entries of a sequence, each with its indexed path.

@@ -103,7 +103,7 @@ func TestImportErrors(t *testing.T) {
 		{"jaeger empty", "jaeger", ``, "empty file"},
 		{"jaeger no links", "jaeger", `{"data": []}`, "in: no services found"},
 		{"jaeger all dropped", "jaeger", `[{"parent": "", "child": "b"}]`, `in: no services found (1 entries dropped: in: link 0: link with an empty name dropped (parent "", child "b"))`},
-		{"jaeger bad link", "jaeger", `[1, 2]`, "cannot unmarshal number"},
+		{"jaeger bad link", "jaeger", `[1, 2]`, "at byte 2: want an object, got a JSON number"},
 		{"jaeger api error", "jaeger", `{"data": null, "errors": [{"code": 500, "msg": "storage down"}]}`, "500 storage down"},
 		{"jaeger syntax", "jaeger", `[{"parent": "a",}]`, "invalid character"},
 		{"dot undirected", "dot", `graph g { a -- b }`, "graph g is undirected: want a digraph"},
@@ -112,6 +112,7 @@ func TestImportErrors(t *testing.T) {
 		{"dot empty", "dot", ``, "want a Graphviz digraph"},
 		{"kiali no elements", "kiali", `{"graphType": "app"}`, `no "elements"`},
 		{"kiali not json", "kiali", `nodes:`, "want Kiali's graph JSON"},
+		{"kiali no Go types", "kiali", `{"elements": {"nodes": [1]}}`, "at byte 25, elements.nodes: want an object, got a JSON number"},
 		{"prometheus no metric", "prometheus", "http_requests_total 3\n", "no metric named *traces_service_graph_request_total"},
 		{"prometheus syntax", "prometheus", "traces_service_graph_request_total{client=\"a\" 3\n", "want the Prometheus text format"},
 		{"backstage syntax", "backstage", "kind: Component\nmetadata: {name: [a\n", "want Backstage catalog entities"},
@@ -180,5 +181,21 @@ func TestQualify(t *testing.T) {
 	want := []string{"component.pay.db", "resource.pay.db", "shop.db", "web"}
 	if got := serviceIDs(g); !slices.Equal(got, want) {
 		t.Errorf("got ids %q, want %q", got, want)
+	}
+}
+
+// TestDisplayName checks that imported names are one line of printable
+// text, as the loader requires of a name.
+func TestDisplayName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Order Service", "Order Service"},
+		{"order-serv\x7f\ufffde", "order-serv \ufffde"},
+		{"Talk\n\tMessaging\x1b[31m", "Talk Messaging [31m"},
+		{"abc\u202e", "abc"},
+	}
+	for _, tt := range tests {
+		if got := displayName(tt.in); got != tt.want {
+			t.Errorf("displayName(%q): got %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

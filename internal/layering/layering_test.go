@@ -21,6 +21,7 @@ const module = "github.com/dominosim/domino/"
 var allowed = map[string][]string{
 	"internal/slab":      nil,
 	"internal/boundedio": nil,
+	"internal/fuzzguard": nil,
 	"internal/layering":  nil,
 	"graph":              {"internal/slab", "internal/boundedio"},
 	"graph/importer":     {"graph", "internal/slab"},
@@ -28,8 +29,8 @@ var allowed = map[string][]string{
 	"scenarios":          nil,
 	"synth":              nil,
 	"deploy":             nil,
-	"output":             {"graph", "sim", "internal/slab"},
-	"cmd/domino":         {"graph", "graph/importer", "sim", "output", "scenarios", "synth", "internal/slab"},
+	"output":             {"graph", "sim", "internal/slab", "internal/boundedio"},
+	"cmd/domino":         {"graph", "graph/importer", "sim", "output", "scenarios", "synth", "internal/slab", "internal/boundedio"},
 }
 
 func TestDependenciesFlowOneWay(t *testing.T) {
