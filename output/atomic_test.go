@@ -102,7 +102,7 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 		{"directory", sub, "is a directory"},
 		{"dangling link", dangling, "is a symbolic link that does not resolve to a file"},
 		{"link to a directory", toDir, "(a directory), not a regular file: not replaced"},
-		{"device", "/dev/null", "is a character device, not a regular file"},
+		{"device", charDevice(t), "is a character device, not a regular file"},
 		{"missing directory", filepath.Join(dir, "missing", "x.json"), "no such file or directory"},
 	}
 	for _, tt := range refused {
@@ -180,4 +180,37 @@ func TestPendingAbort(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	entries, _ = os.ReadDir(dir)
 	assert.Len(t, entries, 1)
+}
+
+func TestCheckTarget(t *testing.T) {
+	dir := t.TempDir()
+	assert.NoError(t, CheckTarget(filepath.Join(dir, "new.json")))
+	file := filepath.Join(dir, "f")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	assert.NoError(t, CheckTarget(file))
+	for _, tt := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing", "x.json"), "no such file or directory"},
+		{filepath.Join(file, "x.json"), "not a directory"},
+		{dir, "is a directory"},
+		{charDevice(t), "is a character device, not a regular file"},
+	} {
+		err := CheckTarget(tt.path)
+		var fe *FileError
+		require.ErrorAs(t, err, &fe, tt.path)
+		assert.Contains(t, err.Error(), tt.want)
+	}
+}
+
+// charDevice returns a character device to try to write over. On this
+// shared machine /dev/null was once found a regular file (a program, run
+// as root with the old writer, had replaced it): take whichever of the
+// usual devices still is one.
+func charDevice(t *testing.T) string {
+	for _, p := range []string{"/dev/null", "/dev/zero", "/dev/full"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return p
+		}
+	}
+	t.Skip("no character device to test with")
+	return ""
 }

@@ -140,7 +140,9 @@ var csvHeader = []string{
 // peak and person-hours (empty unless the platform declares people:),
 // people, the share of trials in which full recovery was cut by the
 // horizon and the smallest cut value, then the shares and counts of the
-// run table's platform figures.
+// run table's platform figures, and last the trials the figures are over:
+// the trials done, whether the run was interrupted (a partial run's CSV
+// says so, as its table and JSON do) and the trials asked for.
 var csvPlatformColumns = func() []string {
 	var cols []string
 	for _, f := range [][2]string{{"full_recovery", "_ms"}, {"user_hours_summed_over_services", ""}, {"cost", ""}, {"peak_down", ""}, {"crew_hours", ""}} {
@@ -154,7 +156,8 @@ var csvPlatformColumns = func() []string {
 		}
 	}
 	return append(cols, "platform_people", "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
-		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1")
+		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1",
+		"platform_trials", "platform_partial", "platform_trials_requested")
 }()
 
 // ResultsCSV writes one header row, the platform's row and one row per
@@ -185,6 +188,11 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	}
 	platform = append(platform, people, num(p.FullRecovery.Censored), censoredFrom(p.FullRecovery), r.Currency, num(allLost(r)), num(rpoBreaches(r)),
 		num(p.PDeadlock), num(p.PUnrecovered), num(p.PRTOBreachP1))
+	requested := r.Trials
+	if r.Partial {
+		requested = r.TrialsRequested
+	}
+	platform = append(platform, strconv.FormatInt(int64(r.Trials), 10), strconv.FormatBool(r.Partial), strconv.FormatInt(int64(requested), 10))
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}

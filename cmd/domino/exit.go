@@ -131,6 +131,12 @@ func fail(e *env, err error) int {
 // 1,000-service platform ran 213 s more after Ctrl-C), and need not be.
 func dispatch(e *env, c *command, fs *pflag.FlagSet) int {
 	e.cmd, e.pending = c.name, &output.Pending{}
+	// An -o that cannot be written is said before the work, not after.
+	if out, err := fs.GetString("output"); err == nil && out != "" && out != "-" {
+		if err := output.CheckTarget(out); err != nil {
+			return fail(e, err)
+		}
+	}
 	stdout, stderr := newGate(e.stdout), newGate(e.stderr)
 	e.stdout, e.stderr = stdout.writer(), stderr.writer()
 	ctx := e.ctx // the command may replace its own (run does, to write partial results)

@@ -62,7 +62,7 @@ func TestEveryCommandInterruptible(t *testing.T) {
 			return []string{"advise", "--trials", "1000000", "-o", filepath.Join(out, "a.yaml")}
 		}},
 		{"trace", func(out string) []string {
-			return []string{"trace", "kakao-pangyo-2022", "--trial", "worst", "--trials", "100000000", "-o", filepath.Join(out, "t.json")}
+			return []string{"trace", "kakao-pangyo-2022", "--trial", "worst", "--trials", "2000000", "-o", filepath.Join(out, "t.json")}
 		}},
 	}
 	for _, tt := range tests {
