@@ -30,9 +30,10 @@ type svcAcc struct {
 	affected, unrecovered, allLost, rto, rpo, partial int64
 	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
 	down, recovery, degraded, loss, shed              stat
+	restored                                          stat            // over the trials it left normal (Outcome.Restored)
 	causes                                            []causeCount    // few per service: a slice beats a map here
 	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
-	_                                                 [8]byte
+	unrestored                                        int64           // trials it was not back to normal at H
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -48,6 +49,8 @@ type Aggregator struct {
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
+	fullRestored                           stat
+	unrestored                             int64
 
 	curveUpSum    []int64
 	curveUsersSum []int64
@@ -66,6 +69,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].degraded = newStat(H)
 		a.svc[s].loss = newStat(math.MaxInt64 / 4)
 		a.svc[s].shed = newStat(H)
+		a.svc[s].restored = newStat(H)
 	}
 	var users int64
 	var cost float64
@@ -75,6 +79,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	}
 	hours := float64(H) / float64(graph.Hour)
 	a.full = newStat(H)
+	a.fullRestored = newStat(H)
 	a.userMilliHours = newStat(int64(min(float64(users)*hours*1000, 1e18)) + 2)
 	a.cost = newStat(int64(min(cost*hours, 1e18)) + 2)
 	a.peak = newStat(int64(len(c.Services)) + 2)
@@ -102,7 +107,7 @@ func (a *Aggregator) Add(o *Outcome) {
 	svc := a.svc[:n]
 	down, degraded, shed := o.Downtime[:n], o.Degraded[:n], o.Shed[:n]
 	first, last, atEnd, cause := o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n]
-	allLost, loss, rto, partial := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n]
+	allLost, loss, rto, partial, restored := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n], o.Restored[:n]
 	for _, s := range o.Touched {
 		acc := &svc[s] // bounds s for every slice of length n below
 		// Each of a service's stats gets at most one value a touched
@@ -129,6 +134,7 @@ func (a *Aggregator) Add(o *Outcome) {
 			}
 			acc.recovery.push(rec)
 			acc.addCause(cause[s])
+			acc.addRestored(restored[s], H)
 		}
 		if rto[s] {
 			acc.rto++
@@ -139,12 +145,16 @@ func (a *Aggregator) Add(o *Outcome) {
 	if o.Unrecovered {
 		a.unrecovered++
 	}
+	a.fullRestored.push(o.FullRestored)
+	if o.Unrestored {
+		a.unrestored++
+	}
 	a.userMilliHours.push(o.UserMilliHours)
 	a.cost.push(o.Cost)
 	a.peak.push(int64(o.PeakDown))
 	a.crew.push(o.CrewMs)
 	if a.trials%pendCap == 0 { // one value a stat a trial, as above
-		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew} {
+		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.fullRestored} {
 			st.flush(&a.rows)
 		}
 	}
@@ -177,7 +187,7 @@ func (a *Aggregator) addCurve(o *Outcome) {
 
 // flush flushes the service's stats.
 func (acc *svcAcc) flush(rs *rowSlab) {
-	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed} {
+	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed, &acc.restored} {
 		st.flush(rs)
 	}
 }
@@ -205,6 +215,11 @@ func (a *Aggregator) addRare(acc *svcAcc, o *Outcome, s int32) {
 	if o.Partial[s] {
 		acc.partial++
 	}
+	// Left normal without going down (shed or degraded only): the
+	// affected ones are counted in Add.
+	if o.FirstDown[s] < 0 && (o.Partial[s] || o.Degraded[s] > 0) {
+		acc.addRestored(o.Restored[s], a.c.Horizon)
+	}
 	if all, lost := o.AllLost[s], o.DataLoss[s]; all || lost > 0 {
 		a.addLoss(acc, s, all, lost)
 	}
@@ -220,6 +235,15 @@ func (a *Aggregator) addLoss(acc *svcAcc, s int32, all bool, lost int64) {
 	}
 	if rpo := a.c.Services[s].RPO; rpo >= 0 && (all || lost > rpo) {
 		acc.rpo++
+	}
+}
+
+// addRestored records the time a service that left normal in a trial was
+// back to normal, H when it was not at H.
+func (acc *svcAcc) addRestored(t, H int64) {
+	acc.restored.push(t)
+	if t == H {
+		acc.unrestored++
 	}
 }
 
@@ -247,6 +271,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.partial += y.partial
 		x.touched += y.touched
 		x.degShed += y.degShed
+		x.unrestored += y.unrestored
 		for j := range x.downBins {
 			x.downBins[j] += y.downBins[j]
 		}
@@ -255,6 +280,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.recovery.merge(&y.recovery)
 		x.degraded.merge(&y.degraded)
 		x.loss.merge(&y.loss)
+		x.restored.merge(&y.restored)
 		for _, cc := range y.causes {
 			found := false
 			for i := range x.causes {
@@ -273,6 +299,8 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.cost.merge(&b.cost)
 	a.peak.merge(&b.peak)
 	a.crew.merge(&b.crew)
+	a.fullRestored.merge(&b.fullRestored)
+	a.unrestored += b.unrestored
 	a.deadlock += b.deadlock
 	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
@@ -317,10 +345,12 @@ func (a *Aggregator) Results(seed uint64) *Results {
 			PAffected:    float64(acc.affected) / n,
 			Downtime:     acc.down.summary(1),
 			Recovery:     acc.recovery.summary(1),
+			Restored:     acc.restored.summary(1),
 			Degraded:     acc.degraded.summary(1),
 			DataLoss:     acc.loss.summary(1),
 			PAllDataLost: float64(acc.allLost) / n,
 			PUnrecovered: float64(acc.unrecovered) / n,
+			PUnrestored:  float64(acc.unrestored) / n,
 			PRTOBreach:   float64(acc.rto) / n,
 			PRPOBreach:   float64(acc.rpo) / n,
 			Shed:         acc.shed.summary(1),
@@ -355,6 +385,8 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		PDeadlock:    float64(a.deadlock) / n,
 		PUnrecovered: float64(a.unrecovered) / n,
 		PRTOBreachP1: float64(a.rtoP1) / n,
+		FullRestored: a.fullRestored.summary(1),
+		PUnrestored:  float64(a.unrestored) / n,
 	}
 	r.Curve = a.curve()
 	return r

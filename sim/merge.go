@@ -140,6 +140,12 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 		len(st.CurveUpBins) != len(grid) || len(st.CurveUserBins) != len(grid) {
 		return nil, errors.New("bad part: its state does not match its services and curve grid")
 	}
+	// Every trial records one full_restored_ms: a part without them was
+	// written before domino measured it, and would merge as zeros.
+	if st.FullRestored.N != int64(p.TrialsDone) {
+		return nil, fmt.Errorf("bad part: %d trials but %d full_restored_ms values (written by an older domino? run its shard again)",
+			p.TrialsDone, st.FullRestored.N)
+	}
 	a := NewAggregator(c, grid)
 	a.trials = int64(p.TrialsDone)
 	codes := causeCodes(c)
@@ -149,11 +155,12 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 		}
 	}
 	err := loadStats(statRef{&st.FullRecovery, &a.full}, statRef{&st.UserMilliHours, &a.userMilliHours},
-		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew})
+		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew},
+		statRef{&st.FullRestored, &a.fullRestored})
 	if err != nil {
 		return nil, fmt.Errorf("bad part: %w", err)
 	}
-	a.deadlock, a.unrecovered, a.rtoP1 = st.Deadlock, st.Unrecovered, st.RTOBreachP1
+	a.deadlock, a.unrecovered, a.rtoP1, a.unrestored = st.Deadlock, st.Unrecovered, st.RTOBreachP1, st.Unrestored
 	copy(a.curveUpSum, st.CurveUpSum)
 	copy(a.curveUsersSum, st.CurveUsersSum)
 	for i := range grid {
@@ -169,7 +176,7 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		return fmt.Errorf("%d downtime bins, want %d", len(ss.DowntimeBins), HistBins)
 	}
 	acc.touched, acc.affected, acc.allLost, acc.unrecovered = ss.Touched, ss.Affected, ss.AllLost, ss.Unrecovered
-	acc.rto, acc.rpo, acc.partial, acc.degShed = ss.RTOBreach, ss.RPOBreach, ss.Partial, ss.DegShedMs
+	acc.rto, acc.rpo, acc.partial, acc.degShed, acc.unrestored = ss.RTOBreach, ss.RPOBreach, ss.Partial, ss.DegShedMs, ss.Unrestored
 	copy(acc.downBins[:], ss.DowntimeBins)
 	names := make([]string, 0, len(ss.Causes))
 	for name := range ss.Causes {
@@ -184,7 +191,8 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		acc.causes = append(acc.causes, causeCount{code, ss.Causes[name]})
 	}
 	return loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
-		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
+		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed},
+		statRef{&ss.Restored, &acc.restored})
 }
 
 // causeCodes maps every cause c can report to its code.

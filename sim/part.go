@@ -77,6 +77,8 @@ type PartState struct {
 	Deadlock       int64          `json:"deadlock"`
 	Unrecovered    int64          `json:"unrecovered"`
 	RTOBreachP1    int64          `json:"rto_breach_p1"`
+	FullRestored   StatState      `json:"full_restored_ms"`
+	Unrestored     int64          `json:"unrestored"`
 	CurveUpSum     []int64        `json:"curve_up_sum"`
 	CurveUsersSum  []int64        `json:"curve_users_sum"`
 	CurveUpBins    [][][2]int64   `json:"curve_up_bins"`
@@ -99,6 +101,8 @@ type ServiceState struct {
 	Degraded     StatState        `json:"degraded_ms"`
 	DataLoss     StatState        `json:"data_loss_ms"`
 	Shed         StatState        `json:"shed_ms"`
+	Restored     StatState        `json:"restored_ms"`
+	Unrestored   int64            `json:"unrestored"`
 	DowntimeBins []int64          `json:"downtime_bins"`
 	Causes       map[string]int64 `json:"causes"`
 }
@@ -144,11 +148,12 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 	}
 	err := encodeStats(
 		statRef{&st.FullRecovery, &a.full}, statRef{&st.UserMilliHours, &a.userMilliHours},
-		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew})
+		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew},
+		statRef{&st.FullRestored, &a.fullRestored})
 	if err != nil {
 		return nil, err
 	}
-	st.Deadlock, st.Unrecovered, st.RTOBreachP1 = a.deadlock, a.unrecovered, a.rtoP1
+	st.Deadlock, st.Unrecovered, st.RTOBreachP1, st.Unrestored = a.deadlock, a.unrecovered, a.rtoP1, a.unrestored
 	st.CurveUpSum = append([]int64{}, a.curveUpSum...)
 	st.CurveUsersSum = append([]int64{}, a.curveUsersSum...)
 	for i := range a.grid {
@@ -178,7 +183,7 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 	acc.fillZeros()
 	ss := ServiceState{
 		Touched: acc.touched, Affected: acc.affected, AllLost: acc.allLost, Unrecovered: acc.unrecovered,
-		RTOBreach: acc.rto, RPOBreach: acc.rpo, Partial: acc.partial, DegShedMs: acc.degShed,
+		RTOBreach: acc.rto, RPOBreach: acc.rpo, Partial: acc.partial, DegShedMs: acc.degShed, Unrestored: acc.unrestored,
 		DowntimeBins: append([]int64{}, acc.downBins[:]...),
 		Causes:       map[string]int64{},
 	}
@@ -186,7 +191,8 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 		ss.Causes[CauseString(c, cc.code)] += cc.count
 	}
 	err := encodeStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
-		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
+		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed},
+		statRef{&ss.Restored, &acc.restored})
 	return ss, err
 }
 

@@ -31,6 +31,13 @@ type Outcome struct {
 	// DegradedShed is ∫ (1 − φ) dt over the time the service was also
 	// degraded, in ms: the part of Shed whose users were counted as degraded.
 	DegradedShed []int64
+	// Restored is the time the service was back to normal for good: up,
+	// carrying its whole load and not degraded from then to H. It is H
+	// when the service is not normal at H (nothing happens at H, so H
+	// says exactly that), and 0 when the service never left normal. A
+	// service left normal when it went down, shed load or was degraded for
+	// some time (FirstDown ≥ 0, Partial, Degraded > 0).
+	Restored []int64
 	// Touched lists the services with any nonzero figure in this trial
 	// (down, degraded, partial or losing data), in ascending order, which
 	// lets a consumer walk its own per-service memory forwards; every
@@ -38,8 +45,13 @@ type Outcome struct {
 	Touched []int32
 
 	// Platform.
-	FullRecovery   int64 // last down→up of any service; H when something is down at H
-	Unrecovered    bool
+	FullRecovery int64 // last down→up of any service; H when something is down at H
+	Unrecovered  bool
+	// FullRestored is the last Restored of any service that left normal:
+	// when everything was back to normal for good; H when something is not
+	// normal at H (Unrestored), 0 when nothing left normal.
+	FullRestored   int64
+	Unrestored     bool
 	PeakDown       int32
 	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
 	Cost           int64 // Σ cost_per_hour × downtime, rounded to currency units
@@ -336,6 +348,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	o.Shed = make([]int64, ns)
 	o.DegradedShed = make([]int64, ns)
 	o.Partial = make([]bool, ns)
+	o.Restored = make([]int64, ns)
 	o.CurveUp = make([]int32, len(grid))
 	o.CurveUsers = make([]int64, len(grid))
 	t.makeInitial()
@@ -485,6 +498,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Shed)
 	clear(o.Partial)
 	clear(o.DegradedShed)
+	clear(o.Restored)
+	o.FullRestored, o.Unrestored = 0, false
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
 }
 
