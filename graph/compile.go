@@ -63,7 +63,7 @@ type Compiled struct {
 	SCC               []int32
 	CyclicOff, Cyclic []int32
 
-	// JobRank orders the crew queue (MODEL.md §6.10): a job's rank is its
+	// JobRank orders the crew queue (docs/model.md §6.10): a job's rank is its
 	// position in (priority, service id, site id, kind) order. Jobs are
 	// numbered JobRepair(r), JobRestart(r), JobFailover(r) for replica r (a
 	// failover is named by its target replica) and JobSiteRepair(x).
@@ -87,7 +87,7 @@ type CService struct {
 	RTO, RPO int64 // -1: none
 	// Load is the servers needed to carry all traffic (0: any serving
 	// placement carries it) and CollapseBelow the served fraction under
-	// which the service is down (MODEL.md §11).
+	// which the service is down (docs/model.md §11).
 	Load          int64
 	CollapseBelow float64
 	Priority      int32
@@ -147,7 +147,7 @@ func (c *Compiled) NumJobs() int { return 3*len(c.Replicas) + len(c.Sites) }
 
 // Key hashes the parts of an entity name into a stable 64-bit key; the same
 // names give the same key in every platform, which is what keeps random
-// draws common between scenarios (MODEL.md §7).
+// draws common between scenarios (docs/model.md §7).
 //
 // The hash is 64-bit FNV-1a (Fowler, Noll, Vo; as hash/fnv's New64a) over
 // the parts, each followed by a zero byte, written out here because

@@ -121,7 +121,7 @@ type ref struct {
 	nd   node
 }
 
-// buildPlatform decodes a platform source, applies the defaults of MODEL.md
+// buildPlatform decodes a platform source, applies the defaults of docs/model.md
 // §6.10 and checks what spans entries: duplicate ids, references, site
 // servers.
 func (d *decoder) buildPlatform(ps *platformSrc) *Platform {

@@ -8,12 +8,12 @@ import (
 var (
 	scenarioKeys = scenarioObject.keys()
 	stageKeys    = stageObject.keys()
-	// eventKeys lists the keys each event kind takes (MODEL.md §5).
+	// eventKeys lists the keys each event kind takes (docs/model.md §5).
 	eventKeys    = keysByKind(eventObject)
 	allEventKeys = eventObject.keys()
 )
 
-// Scenario defaults (MODEL.md §6.10).
+// Scenario defaults (docs/model.md §6.10).
 const (
 	DefaultHorizon    = Week
 	DefaultTrials     = 10000
@@ -236,7 +236,7 @@ func (d *decoder) faultServices(nd node, refs *[]ref) []string {
 }
 
 // stages decodes power_restore: cumulative fractions in (0, 1], never
-// decreasing, the last 1.0 (MODEL.md §6.2).
+// decreasing, the last 1.0 (docs/model.md §6.2).
 func (d *decoder) stages(nd node) []Stage {
 	items, ok := d.list(nd, "a list of stages like {after: 20h, fraction: 0.35}")
 	if !ok {

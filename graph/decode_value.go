@@ -8,7 +8,7 @@ import (
 
 const wantDuration = "a duration like 2h30m"
 
-// duration decodes a duration (MODEL.md §3): a string with units, or 0.
+// duration decodes a duration (docs/model.md §3): a string with units, or 0.
 func (d *decoder) duration(nd node) (int64, bool) {
 	r, ok := d.resolve(nd)
 	if !ok {
@@ -70,7 +70,7 @@ var distWant = func() map[string]string {
 	return m
 }()
 
-// dist decodes a distribution of durations (MODEL.md §3): a plain duration
+// dist decodes a distribution of durations (docs/model.md §3): a plain duration
 // (fixed) or a mapping with one family key.
 func (d *decoder) dist(nd node) (Dist, bool) {
 	r, ok := d.resolve(nd)
@@ -217,7 +217,7 @@ func (d *decoder) checkDist(nd node) func(Dist, error) (Dist, bool) {
 // maxFractionDigits is the most decimals a power-restore fraction may have.
 const maxFractionDigits = 9
 
-// ParseFraction parses a decimal such as "0.35" exactly into 35/100 (MODEL.md
+// ParseFraction parses a decimal such as "0.35" exactly into 35/100 (docs/model.md
 // §6.10: fits compares with the fraction as written). Trailing zeros are
 // dropped (1.0 is 1/1); at most 9 decimals are allowed.
 func ParseFraction(s string) (Fraction, error) {
@@ -280,7 +280,7 @@ func (d *decoder) fraction(nd node) (Fraction, bool) {
 }
 
 // rateUnits are the periods a rate may be given per, as periods per year
-// (MODEL.md §6.10: a year is 365 days).
+// (docs/model.md §6.10: a year is 365 days).
 var rateUnits = map[string]float64{
 	"y": 1,
 	"w": float64(Year) / float64(Week),

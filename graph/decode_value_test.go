@@ -92,7 +92,7 @@ func TestParseFraction(t *testing.T) {
 	}
 }
 
-// TestFractionExact is MODEL.md §6.10: 0.35 × 180 servers is 63, not 62.99….
+// TestFractionExact is docs/model.md §6.10: 0.35 × 180 servers is 63, not 62.99….
 func TestFractionExact(t *testing.T) {
 	f := mustLoad(t, `version: 1
 platform:

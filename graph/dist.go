@@ -42,7 +42,7 @@ const z95 = 1.6448536269514722
 // lnHour is ln(3,600,000): converts a lognormal's mu from ln-hours to ln-ms.
 var lnHour = math.Log(float64(Hour))
 
-// Dist is a distribution of durations in milliseconds (MODEL.md §3). The zero
+// Dist is a distribution of durations in milliseconds (docs/model.md §3). The zero
 // value is the fixed duration 0. Build one with the New* constructors, which
 // validate their parameters.
 type Dist struct {
@@ -155,7 +155,7 @@ func (d Dist) IsZero() bool {
 }
 
 // Sample draws one duration in ms from src, rounded to the nearest ms (half
-// up) and clamped at 0 (MODEL.md §6.10). It does not allocate.
+// up) and clamped at 0 (docs/model.md §6.10). It does not allocate.
 func (d Dist) Sample(src rand.Source) int64 {
 	var x float64
 	switch d.Kind {

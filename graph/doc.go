@@ -1,6 +1,6 @@
 // Package graph provides domino's platform model: sites, services, their
 // dependencies and placement, and the scenarios run against them, as defined
-// by MODEL.md §2–§5.
+// by docs/model.md §2–§5.
 //
 // A file is loaded with Load (YAML or JSON, strictly: unknown keys and
 // duplicate keys are errors), checked with all of its problems reported at

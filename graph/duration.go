@@ -15,7 +15,7 @@ const (
 	Hour              = 60 * Minute
 	Day               = 24 * Hour
 	Week              = 7 * Day
-	Year              = 365 * Day // for rates N/y (MODEL.md §6.10)
+	Year              = 365 * Day // for rates N/y (docs/model.md §6.10)
 )
 
 var units = []struct {

@@ -139,7 +139,7 @@ func FuzzDuration(f *testing.F) {
 // its own so that any single-line text can stand in for it.
 const distFile = "version: 1\nplatform:\n  sites: [{id: a}]\n  services:\n    - id: x\n      placement: {a: 1}\n      mttr: %s\n"
 
-// FuzzDist decodes arbitrary text as a distribution (MODEL.md §3) and
+// FuzzDist decodes arbitrary text as a distribution (docs/model.md §3) and
 // checks what the loader accepts: samples lie in [0, maxDuration], are
 // reproducible from the same source, a fixed distribution gives its value,
 // an empirical one one of its values, and String and Mean do not panic.

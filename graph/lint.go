@@ -45,7 +45,7 @@ func (w Warning) String() string {
 	return b.String()
 }
 
-// Lint returns the weak spots of the Kakao 2022 fire (MODEL.md §1) found in
+// Lint returns the weak spots of the Kakao 2022 fire (docs/model.md §1) found in
 // the file's platform and in every scenario's patched platform. A scenario's
 // warnings are reported only when its platform differs from the file's and
 // only for weak spots the file's platform does not have: a rule firing on a
@@ -78,14 +78,14 @@ func (w Warning) String() string {
 //     has two or more services, or a start_needs self-loop, and contains at
 //     least one start_needs edge. A cold start of those services deadlocks
 //     until break_glass. A cycle of depends_on alone is healthy: the up set is
-//     the greatest fixed point (MODEL.md §6.5), so a running cycle stays up.
+//     the greatest fixed point (docs/model.md §6.5), so a running cycle stays up.
 //   - backup-single-site: a service with data whose placement is on a single
 //     site and that has no backup, or a backup that is not offsite: one fire
 //     destroys every copy.
 //   - site-loss-majority: a site whose loss takes down services that have
 //     more than half of all users. The services taken down are those up with
 //     every site in service and down with the site lost, with no recovery and
-//     no failover: the up set is the greatest fixed point of MODEL.md §6.5
+//     no failover: the up set is the greatest fixed point of docs/model.md §6.5
 //     (start with every service whose placement survives, then repeatedly
 //     knock out services with a hard dependency down or an any-group with
 //     fewer than need members up), where a placement survives the loss if
@@ -501,7 +501,7 @@ func (l *linter) coldStartCycles(ws []finding) []finding {
 			rank[m] = -1
 		}
 		if len(needs) == 0 {
-			continue // a runtime cycle only: healthy (MODEL.md §6.5)
+			continue // a runtime cycle only: healthy (docs/model.md §6.5)
 		}
 		ids := make([]string, len(members))
 		for k, m := range members {
@@ -546,7 +546,7 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 }
 
 // upWithout returns which services are up with the site numbered lost gone
-// (-1 for none), with no recovery: the greatest fixed point of MODEL.md §6.5.
+// (-1 for none), with no recovery: the greatest fixed point of docs/model.md §6.5.
 func (l *linter) upWithout(lost int32) []bool {
 	if l.hardOff == nil {
 		l.indexHardDeps()

@@ -23,11 +23,11 @@ import (
 // sorted by position, each with a key path from the file's root
 // (platform.services[3].depends_on[1], scenarios[0].events[2].site).
 //
-// Beyond MODEL.md: top-level keys starting with "x-" are ignored (a place for
+// Beyond docs/model.md: top-level keys starting with "x-" are ignored (a place for
 // anchors); anchors, aliases and merge keys (<<) are resolved, YAML tags are
 // rejected; rates may be given per year, week or day (2/y, 1/w, 1/d); a
 // referenced platform file is a full file (version, platform) and may not
-// itself refer to another; top-level mitigations (MODEL.md §10) are decoded
+// itself refer to another; top-level mitigations (docs/model.md §10) are decoded
 // into File.Mitigations.
 func Load(r io.Reader, name string) (*File, error) {
 	data, err := readLimited(r)

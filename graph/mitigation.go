@@ -71,7 +71,7 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 }
 
 // Apply returns the file's platform with the patches of ms applied in order,
-// each on top of the platform as patched so far (MODEL.md §10). Each patch
+// each on top of the platform as patched so far (docs/model.md §10). Each patch
 // was checked alone when the file was loaded; a combination can still be
 // invalid (two patches placing more servers than a site has), which comes
 // back as an ErrorList. The file's platform is never modified.

@@ -7,7 +7,7 @@ type Pos struct {
 	Col  int
 }
 
-// File is a loaded platform or scenario file (MODEL.md §2).
+// File is a loaded platform or scenario file (docs/model.md §2).
 type File struct {
 	Name string // the path or name the file was loaded from
 	// Digest is the hex SHA-256 of the file's bytes and of those of the
@@ -18,21 +18,21 @@ type File struct {
 	Platform  *Platform
 	Scenarios []*Scenario
 	// Mitigations are the candidate changes of the top-level mitigations:
-	// list, for domino advise (MODEL.md §10).
+	// list, for domino advise (docs/model.md §10).
 	Mitigations []*Mitigation
 
 	// src is the platform before decoding, which mitigation patches apply to.
 	src *platformSrc
 }
 
-// Mitigation is a candidate change to the platform (MODEL.md §10). Apply
+// Mitigation is a candidate change to the platform (docs/model.md §10). Apply
 // several in order with File.Apply.
 type Mitigation struct {
 	ID          string
 	Description string
 	Cost        float64
 	// AddCrews is how many crews it adds to the scenario's (beyond
-	// MODEL.md §10, whose patches cannot change a scenario): "more crews".
+	// docs/model.md §10, whose patches cannot change a scenario): "more crews".
 	AddCrews int
 	// Platform is the file's platform with this mitigation's patch alone.
 	Platform *Platform
@@ -51,7 +51,7 @@ func (f *File) Scenario(id string) *Scenario {
 	return nil
 }
 
-// Platform is a set of sites and the services placed on them (MODEL.md §4).
+// Platform is a set of sites and the services placed on them (docs/model.md §4).
 type Platform struct {
 	Name     string
 	Currency string
@@ -129,7 +129,7 @@ type Service struct {
 	RPO         int64 // -1: no target
 	MTBF        *Dist // per-replica random failures, used by random-failures
 	MTTR        *Dist
-	// Load and CollapseBelow are the capacity fields of MODEL.md §11; Load 0
+	// Load and CollapseBelow are the capacity fields of docs/model.md §11; Load 0
 	// means any serving placement carries all of the traffic.
 	Load          int64
 	CollapseBelow float64
@@ -164,7 +164,7 @@ type Redundancy struct {
 type Recovery struct {
 	Auto Dist
 	// Manual is nil when not given: the manual time is then 10× the sampled
-	// automated time (MODEL.md §6.10).
+	// automated time (docs/model.md §6.10).
 	Manual *Dist
 }
 
@@ -210,7 +210,7 @@ type Backup struct {
 	Offsite bool
 }
 
-// Scenario is a set of events run against a platform (MODEL.md §5).
+// Scenario is a set of events run against a platform (docs/model.md §5).
 type Scenario struct {
 	ID          string
 	Description string

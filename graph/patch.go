@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// A patch (MODEL.md §5, §6.10) overlays a platform for one scenario: each
+// A patch (docs/model.md §5, §6.10) overlays a platform for one scenario: each
 // entry is matched by id; every key it gives replaces that whole field of the
 // platform's entry; an entry with an unknown id is added. Patching works on
 // the platform's keys before decoding, so that a patched platform is decoded

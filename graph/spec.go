@@ -8,7 +8,7 @@ package graph
 // has always suggested keys in, which Suggest's ties depend on: append new
 // keys at the end.
 //
-// Descriptions follow MODEL.md's wording; editors show them as hovers.
+// Descriptions follow docs/model.md's wording; editors show them as hovers.
 
 // jsonSchema is one JSON Schema node. Maps marshal with sorted keys, which
 // keeps the generated schema byte-stable.

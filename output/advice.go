@@ -12,7 +12,7 @@ import (
 	"github.com/dominosim/domino/sim"
 )
 
-// WriteAdvice writes an advise result (MODEL.md §10) in one of
+// WriteAdvice writes an advise result (docs/model.md §10) in one of
 // ResultsFormats; currency names the unit of the cost metric.
 func WriteAdvice(w io.Writer, a *sim.Advice, currency, format string) error {
 	switch format {

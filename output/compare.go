@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter/tw"
 
@@ -19,21 +21,31 @@ import (
 // its differences are unpaired.
 const ResultsCompareSchema = "domino.compare-results/v1"
 
-// ResultsComparison compares scenarios from their results files (MODEL.md
+// ResultsComparison compares scenarios from their results files (docs/model.md
 // §8). A results file holds no per-trial data, so unlike sim.Comparison the
 // differences are unpaired: the difference of the means, with a 95% CI
 // whose half-width is the two CIs' half-widths combined in quadrature.
 // Metrics follow sim.CompareMetrics, in the same order and with the same
 // ids; a figure a results file does not hold is nil.
 type ResultsComparison struct {
-	Schema    string          `json:"schema"`
-	Paired    bool            `json:"paired"` // always false
-	Note      string          `json:"note"`
-	Scenarios []string        `json:"scenarios"`
-	Seeds     []uint64        `json:"seeds"`
-	Trials    []int           `json:"trials"`
-	Currency  string          `json:"currency,omitempty"`
-	Metrics   []ResultsMetric `json:"metrics"`
+	Schema    string   `json:"schema"`
+	Paired    bool     `json:"paired"` // always false
+	Note      string   `json:"note"`
+	Scenarios []string `json:"scenarios"`
+	Seeds     []uint64 `json:"seeds"`
+	Trials    []int    `json:"trials"`
+	// Platforms and Currencies are each file's platform name and currency
+	// ("" when it does not say).
+	Platforms  []string `json:"platforms"`
+	Currencies []string `json:"currencies"`
+	// Currency is the first file's: money of another currency is converted
+	// into it by Rates, or not compared.
+	Currency string             `json:"currency,omitempty"`
+	Rates    map[string]float64 `json:"rates,omitempty"`
+	// Warnings say what makes a difference hard to read: files of other
+	// platforms, money in other currencies.
+	Warnings []string        `json:"warnings,omitempty"`
+	Metrics  []ResultsMetric `json:"metrics"`
 }
 
 // ResultsMetric is one row of a ResultsComparison.
@@ -42,7 +54,9 @@ type ResultsMetric struct {
 	Name   string           `json:"name"`
 	Unit   string           `json:"unit"`
 	Values []*ComparedValue `json:"values"`        // per scenario; nil: not in the results file
-	Diffs  []*ComparedDiff  `json:"diff_to_first"` // nil for the first scenario and when a value is missing
+	Diffs  []*ComparedDiff  `json:"diff_to_first"` // nil for the first scenario, when a value is missing, and for money in another currency
+	// Currencies is, for money, the currency each value is in.
+	Currencies []string `json:"currencies,omitempty"`
 }
 
 // ComparedValue is one scenario's figure; fields a source does not hold
@@ -66,7 +80,9 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 	"with a 95% CI from the two CIs' half-widths combined in quadrature"
 
 // CompareResults lines up results files for comparison, the first as the
-// baseline. labels name the columns (nil: the scenario ids).
+// baseline. labels name the columns (nil: the scenario ids). rates convert
+// money of other currencies into the first file's (see CheckRates); money
+// in a currency without a rate is shown as it is, with no difference.
 //
 // Figures derived from a results file: the platform summaries
 // (full_recovery_ms, full_restored_ms, user_hours, cost, crew_hours) as they
@@ -79,7 +95,7 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 // of a sum of indicators). Neither sum has a CI: the services' losses are
 // correlated. P(RTO breach of a priority-1 service) is the results file's
 // p_rto_breach_p1, with the CI of a proportion like P(deadlock).
-func CompareResults(rs []*sim.Results, labels []string) *ResultsComparison {
+func CompareResults(rs []*sim.Results, labels []string, rates map[string]float64) (*ResultsComparison, error) {
 	c := &ResultsComparison{Schema: ResultsCompareSchema, Note: unpairedNote}
 	for i, r := range rs {
 		label := r.Scenario
@@ -89,17 +105,35 @@ func CompareResults(rs []*sim.Results, labels []string) *ResultsComparison {
 		c.Scenarios = append(c.Scenarios, label)
 		c.Seeds = append(c.Seeds, r.Seed)
 		c.Trials = append(c.Trials, r.Trials)
-		if c.Currency == "" {
-			c.Currency = r.Currency
-		}
+		c.Platforms = append(c.Platforms, r.Platform)
+		c.Currencies = append(c.Currencies, r.Currency)
+	}
+	if len(rs) > 0 {
+		c.Currency = rs[0].Currency
+	}
+	if err := CheckRates(c.Currencies, rates); err != nil {
+		return nil, err
+	}
+	if len(rates) > 0 {
+		c.Rates = rates
 	}
 	for _, m := range sim.CompareMetrics {
 		row := ResultsMetric{ID: m.ID, Name: m.Name, Unit: m.Unit}
-		for _, r := range rs {
-			row.Values = append(row.Values, resultsValue(r, m.ID))
+		if m.Unit == "currency" {
+			row.Currencies = slices.Clone(c.Currencies)
+		}
+		for i, r := range rs {
+			v := resultsValue(r, m.ID)
+			if m.Unit == "currency" && v != nil && i > 0 && c.Currencies[i] != c.Currency {
+				if rate, ok := rates[c.Currencies[i]]; ok {
+					v = v.scaled(rate)
+					row.Currencies[i] = c.Currency
+				}
+			}
+			row.Values = append(row.Values, v)
 		}
 		for i, v := range row.Values {
-			if i == 0 {
+			if i == 0 || m.Unit == "currency" && row.Currencies[i] != row.Currencies[0] {
 				row.Diffs = append(row.Diffs, nil)
 				continue
 			}
@@ -107,7 +141,167 @@ func CompareResults(rs []*sim.Results, labels []string) *ResultsComparison {
 		}
 		c.Metrics = append(c.Metrics, row)
 	}
-	return c
+	c.Warnings = compareWarnings("results files", c.Scenarios, c.Platforms, c.Currencies, rates)
+	return c, nil
+}
+
+// scaled returns v with every figure multiplied by k > 0 (an exchange
+// rate): means, CI bounds and percentiles all scale alike.
+func (v *ComparedValue) scaled(k float64) *ComparedValue {
+	out := &ComparedValue{Mean: v.Mean * k}
+	if v.CI95 != nil {
+		out.CI95 = &[2]float64{v.CI95[0] * k, v.CI95[1] * k}
+	}
+	for _, p := range []struct{ from, to **float64 }{{&v.P50, &out.P50}, {&v.P90, &out.P90}, {&v.P99, &out.P99}} {
+		if *p.from != nil {
+			x := **p.from * k
+			*p.to = &x
+		}
+	}
+	return out
+}
+
+// SettleComparison readies a comparison of scenarios for reading. paired
+// says, per scenario, whether it shares the first's platform (see
+// cmd/domino's compare): the others, and any whose money is in another
+// currency, get unpaired differences (sim.Comparison.Unpair). Money in
+// another currency is converted into the first's by rates (see
+// CheckRates), or shown as it is with no difference. c.Warnings then says
+// what remains hard to read.
+func SettleComparison(c *sim.Comparison, paired []bool, rates map[string]float64) error {
+	if err := CheckRates(c.Currencies, rates); err != nil {
+		return err
+	}
+	for i := 1; i < len(c.Scenarios); i++ {
+		if i < len(paired) && !paired[i] || c.Currencies[i] != c.Currencies[0] {
+			c.Unpair(i)
+		}
+	}
+	if len(rates) > 0 {
+		c.Rates = rates
+	}
+	base := c.Currencies[0]
+	for m := range c.Metrics {
+		row := &c.Metrics[m]
+		if row.Unit != "currency" {
+			continue
+		}
+		for i := 1; i < len(row.Values); i++ {
+			if row.Currencies[i] == base {
+				continue
+			}
+			rate, ok := rates[row.Currencies[i]]
+			if !ok {
+				row.Diffs[i] = nil // never KRW minus EUR
+				continue
+			}
+			v := &row.Values[i]
+			v.Mean, v.P50, v.P90, v.P99 = v.Mean*rate, v.P50*rate, v.P90*rate, v.P99*rate
+			v.CI95 = [2]float64{v.CI95[0] * rate, v.CI95[1] * rate}
+			row.Currencies[i] = base
+			d := sim.UnpairedDiff(row.Values[0], *v)
+			row.Diffs[i] = &d
+		}
+	}
+	c.Warnings = compareWarnings("scenarios", c.Scenarios, c.Platforms, c.Currencies, rates)
+	return nil
+}
+
+// CheckRates checks exchange rates for a comparison whose scenarios count
+// money in currencies (the first is the baseline's): each key is a
+// currency of a compared scenario other than the baseline's, and its value
+// — what one unit of it is worth in the baseline's currency — is a
+// positive, finite number.
+func CheckRates(currencies []string, rates map[string]float64) error {
+	if len(rates) == 0 {
+		return nil
+	}
+	base := ""
+	if len(currencies) > 0 {
+		base = currencies[0]
+	}
+	if base == "" {
+		return fmt.Errorf("--rate: the baseline's platform declares no currency to convert into (add currency: to it)")
+	}
+	keys := make([]string, 0, len(rates))
+	for k := range rates {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		r := rates[k]
+		switch {
+		case k == base:
+			return fmt.Errorf("--rate %s: %s is the baseline's currency, the one money is converted into", k, k)
+		case !slices.Contains(currencies, k):
+			return fmt.Errorf("--rate %s: no compared scenario counts money in %s (their currencies: %s)", k, k, currencyList(currencies))
+		case !(r > 0) || math.IsInf(r, 0):
+			return fmt.Errorf("--rate %s=%v: want a positive number, the worth of 1 %s in %s", k, r, k, base)
+		}
+	}
+	return nil
+}
+
+// currencyList names the distinct currencies, in order of appearance.
+func currencyList(currencies []string) string {
+	var out []string
+	for _, c := range currencies {
+		if c == "" {
+			c = "none declared"
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// compareWarnings says what makes a comparison hard to read: inputs (what:
+// "scenarios" or "results files") of different platforms, and money in
+// currencies that rates do not convert.
+func compareWarnings(what string, labels, platforms, currencies []string, rates map[string]float64) []string {
+	var w []string
+	// by lists "label: value" for every input whose value is not the
+	// first's, after the first's own.
+	by := func(values []string, none string) string {
+		var parts []string
+		for i, v := range values {
+			if v == "" {
+				v = none
+			}
+			if i == 0 || values[i] != values[0] {
+				parts = append(parts, labels[i]+": "+v)
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	if slices.ContainsFunc(platforms, func(p string) bool { return p != platforms[0] }) {
+		s := fmt.Sprintf("the %s are of different platforms (%s): each difference to %s compares two different systems", what, by(platforms, "unnamed"), labels[0])
+		if what == "scenarios" {
+			s += ", over independent trials (unpaired CIs)"
+		}
+		w = append(w, s)
+	}
+	var unconverted []string
+	for i, c := range currencies {
+		if i > 0 && c != currencies[0] {
+			if _, ok := rates[c]; !ok && !slices.Contains(unconverted, c) {
+				unconverted = append(unconverted, c)
+			}
+		}
+	}
+	if len(unconverted) > 0 {
+		s := fmt.Sprintf("money is counted in different currencies (%s): each value is in its own currency, with no difference to %s", by(currencies, "none declared"), labels[0])
+		if base := currencies[0]; base != "" && slices.ContainsFunc(unconverted, func(c string) bool { return c != "" }) {
+			c := unconverted[0]
+			if c == "" {
+				c = unconverted[1]
+			}
+			s += fmt.Sprintf("; to compare it, give an exchange rate into %s: --rate %s=X, 1 %s = X %s", base, c, c, base)
+		}
+		w = append(w, s)
+	}
+	return w
 }
 
 // resultsValue extracts metric id from r, or returns nil when r does not
@@ -177,10 +371,10 @@ func unpairedDiff(a, b *ComparedValue) *ComparedDiff {
 	return d
 }
 
-// WriteComparison writes a paired comparison in one of ResultsFormats;
-// currency labels the money row (it may be "").
-func WriteComparison(w io.Writer, c *sim.Comparison, currency, format string) error {
-	return writeCompareView(w, pairedView(c, currency), format, func() error { return compareJSON(w, c) })
+// WriteComparison writes a comparison of scenarios (settled by
+// SettleComparison) in one of ResultsFormats.
+func WriteComparison(w io.Writer, c *sim.Comparison, format string) error {
+	return writeCompareView(w, pairedView(c), format, func() error { return compareJSON(w, c) })
 }
 
 // WriteResultsComparison writes an unpaired comparison of results files in
@@ -216,20 +410,46 @@ func compareJSON(w io.Writer, v any) error {
 // compareView is what the table, Markdown and CSV writers draw, paired or
 // not.
 type compareView struct {
-	paired    bool
-	scenarios []string
-	currency  string
-	trials    string // the "Trials:" line
-	metrics   []ResultsMetric
+	fromResults bool
+	scenarios   []string
+	paired      []bool   // per scenario: its Δ is paired ([0] unused)
+	platforms   []string // per scenario
+	rates       map[string]float64
+	warnings    []string
+	trials      string // the "Trials:" line
+	metrics     []ResultsMetric
 }
 
-func pairedView(c *sim.Comparison, currency string) *compareView {
+func pairedView(c *sim.Comparison) *compareView {
 	v := &compareView{
-		paired: true, scenarios: c.Scenarios, currency: currency,
-		trials: fmt.Sprintf("%s per scenario (seed %d), paired: the same trial keys in every scenario", Count(float64(c.Trials)), c.Seed),
+		scenarios: c.Scenarios, paired: c.Paired, platforms: c.Platforms, rates: c.Rates, warnings: c.Warnings,
+	}
+	if len(v.paired) < len(v.scenarios) { // a Comparison built by hand
+		v.paired = make([]bool, len(v.scenarios))
+		for i := range v.paired {
+			v.paired[i] = true
+		}
+	}
+	var pairedIDs, indep []string
+	for i, s := range c.Scenarios[1:] {
+		if v.paired[i+1] {
+			pairedIDs = append(pairedIDs, s)
+		} else {
+			indep = append(indep, s)
+		}
+	}
+	v.trials = fmt.Sprintf("%s per scenario (seed %d)", Count(float64(c.Trials)), c.Seed)
+	switch {
+	case len(indep) == 0:
+		v.trials += ", paired: the same trial keys in every scenario"
+	case len(pairedIDs) == 0:
+		v.trials += ", independent: no scenario shares " + c.Scenarios[0] + "'s platform, so no trial is paired"
+	default:
+		v.trials += "; paired with " + c.Scenarios[0] + " (the same trial keys): " + strings.Join(pairedIDs, ", ") +
+			"; independent (another platform): " + strings.Join(indep, ", ")
 	}
 	for _, m := range c.Metrics {
-		row := ResultsMetric{ID: m.ID, Name: m.Name, Unit: m.Unit}
+		row := ResultsMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Currencies: m.Currencies}
 		for _, s := range m.Values {
 			ci, p50, p90, p99 := s.CI95, s.P50, s.P90, s.P99
 			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: &ci, P50: &p50, P90: &p90, P99: &p99})
@@ -253,9 +473,19 @@ func resultsView(c *ResultsComparison) *compareView {
 		parts = append(parts, fmt.Sprintf("%s %s (seed %d)", s, Count(float64(c.Trials[i])), c.Seeds[i]))
 	}
 	return &compareView{
-		scenarios: c.Scenarios, currency: c.Currency, metrics: c.Metrics,
+		fromResults: true, scenarios: c.Scenarios, paired: make([]bool, len(c.Scenarios)),
+		platforms: c.Platforms, rates: c.Rates, warnings: c.Warnings, metrics: c.Metrics,
 		trials: strings.Join(parts, ", ") + "; unpaired (from results files)",
 	}
+}
+
+// unpairedWord qualifies an unpaired Δ: results files are unpaired by
+// nature, scenarios of another platform are independent.
+func (v *compareView) unpairedWord() string {
+	if v.fromResults {
+		return "unpaired"
+	}
+	return "independent"
 }
 
 func (v *compareView) header() []string {
@@ -264,13 +494,27 @@ func (v *compareView) header() []string {
 		h = append(h, s)
 		if i > 0 {
 			d := "Δ vs " + v.scenarios[0]
-			if !v.paired {
-				d += " (unpaired)"
+			if !v.paired[i] {
+				d += " (" + v.unpairedWord() + ")"
 			}
 			h = append(h, d)
 		}
 	}
 	return h
+}
+
+// currency returns the one currency m's values are all in, and whether
+// there is one.
+func (m *ResultsMetric) currency() (string, bool) {
+	if len(m.Currencies) == 0 {
+		return "", true
+	}
+	for _, c := range m.Currencies[1:] {
+		if c != m.Currencies[0] {
+			return "", false
+		}
+	}
+	return m.Currencies[0], true
 }
 
 // rows are the display rows: one per metric (its mean), and for the time
@@ -279,8 +523,8 @@ func (v *compareView) rows() [][]string {
 	var rows [][]string
 	for _, m := range v.metrics {
 		name := m.Name
-		if m.Unit == "currency" && v.currency != "" {
-			name += " (" + v.currency + ")"
+		if cur, one := m.currency(); m.Unit == "currency" && one && cur != "" {
+			name += " (" + cur + ")"
 		}
 		stat := "mean"
 		if m.Unit == "probability" {
@@ -298,7 +542,8 @@ func (v *compareView) rows() [][]string {
 
 // row draws one statistic of m. For the mean (mean true) the difference is
 // m's, with its CI; for a percentile it is the difference of the
-// percentiles, without a CI.
+// percentiles, without a CI. Money in several currencies shows each
+// value with its currency, and no difference where m has none.
 func (v *compareView) row(m ResultsMetric, name, stat string, get func(*ComparedValue) *float64, mean bool) []string {
 	row := []string{name, stat}
 	val := func(i int) *float64 {
@@ -307,12 +552,16 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 		}
 		return get(m.Values[i])
 	}
+	_, oneCurrency := m.currency()
 	base := val(0)
 	for i := range v.scenarios {
 		x := val(i)
-		if x == nil {
+		switch {
+		case x == nil:
 			row = append(row, Dash)
-		} else {
+		case !oneCurrency:
+			row = append(row, Money(*x, m.Currencies[i]))
+		default:
 			row = append(row, formatValue(m.Unit, *x))
 		}
 		if i == 0 {
@@ -322,7 +571,7 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 		switch {
 		case mean && i < len(m.Diffs):
 			d = m.Diffs[i]
-		case !mean && x != nil && base != nil:
+		case !mean && x != nil && base != nil && (oneCurrency || m.Currencies[i] == m.Currencies[0]):
 			d = &ComparedDiff{Mean: *x - *base}
 		}
 		if d == nil {
@@ -334,18 +583,48 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 	return row
 }
 
-func (v *compareView) note() string {
+// notes are the paragraphs under the table: how to read each kind of
+// difference, and any conversion of money.
+func (v *compareView) notes() []string {
 	first := v.scenarios[0]
-	var b strings.Builder
-	if v.paired {
-		fmt.Fprintf(&b, "Δ: paired difference to %s over the same trials (common random numbers): mean [95%% CI] (relative change).\n", first)
-	} else {
-		fmt.Fprintf(&b, "Δ (unpaired): results files hold no per-trial data, so Δ is the difference of the means to %s with a 95%% CI\n"+
-			"from the two CIs combined in quadrature: wider than the paired CI of 'domino compare' on the scenario files.\n"+
-			"—: not in a results file. Data lost and services losing all data are sums over services, without a CI.\n", first)
+	var notes []string
+	anyPaired, anyIndep := false, false
+	for i := 1; i < len(v.scenarios); i++ {
+		anyPaired = anyPaired || v.paired[i]
+		anyIndep = anyIndep || !v.paired[i]
 	}
-	b.WriteString("p50, p90: difference of the percentiles, without a CI. Probabilities: differences in percentage points (pp).")
-	return b.String()
+	if anyPaired || len(v.scenarios) == 1 {
+		notes = append(notes, fmt.Sprintf("Δ: paired difference to %s over the same trials (common random numbers): mean [95%% CI] (relative change).", first))
+	}
+	switch {
+	case anyIndep && v.fromResults:
+		notes = append(notes, fmt.Sprintf("Δ (unpaired): results files hold no per-trial data, so Δ is the difference of the means to %s with a 95%% CI "+
+			"from the two CIs combined in quadrature: wider than the paired CI of 'domino compare' on the scenario files.", first),
+			"—: not in a results file. Data lost and services losing all data are sums over services, without a CI.")
+	case anyIndep:
+		notes = append(notes, fmt.Sprintf("Δ (independent): a scenario of another platform than %s's has no trial in common with it, "+
+			"so Δ is the difference of the means with a 95%% CI from the two CIs combined in quadrature.", first))
+	}
+	if len(v.rates) > 0 {
+		base := ""
+		for _, m := range v.metrics {
+			if m.Unit == "currency" && len(m.Currencies) > 0 {
+				base = m.Currencies[0]
+			}
+		}
+		keys := make([]string, 0, len(v.rates))
+		for k := range v.rates {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("1 %s = %s %s", k, strconv.FormatFloat(v.rates[k], 'f', -1, 64), base))
+		}
+		notes = append(notes, fmt.Sprintf("Money lost (%s): other currencies converted at %s (--rate); their Δ is unpaired.", base, strings.Join(parts, ", ")))
+	}
+	notes = append(notes, "p50, p90: difference of the percentiles, without a CI. Probabilities: differences in percentage points (pp).")
+	return notes
 }
 
 // table draws the comparison as a terminal table or as Markdown: a header
@@ -362,18 +641,54 @@ func (v *compareView) table(w io.Writer, markdown bool) error {
 	rows := v.rows()
 	if markdown {
 		fmt.Fprintf(ew, "## Comparison to `%s`\n\n- **Trials:** %s\n\n", v.scenarios[0], mdEscape(v.trials))
+		for _, s := range v.warnings {
+			fmt.Fprintf(ew, "> **Warning:** %s\n\n", mdEscape(s))
+		}
 		if err := renderTable(ew, mdEscapeCells(header), mdEscapeRows(rows), align, true); err != nil {
 			return err
 		}
-		fmt.Fprintf(ew, "\n%s\n", strings.ReplaceAll(v.note(), "\n", "\n\n"))
+		for _, s := range v.notes() {
+			fmt.Fprintf(ew, "\n%s\n", mdEscape(s))
+		}
 		return ew.err
 	}
-	fmt.Fprintf(ew, "%-9s %s\n%-9s %s\n\n", "Baseline:", v.scenarios[0], "Trials:", v.trials)
+	fmt.Fprintf(ew, "%-9s %s\n%-9s %s\n", "Baseline:", v.scenarios[0], "Trials:", v.trials)
+	for _, s := range v.warnings {
+		fmt.Fprintf(ew, "%s\n", wrapParagraph("Warning: "+s, noteWidth))
+	}
+	fmt.Fprintln(ew)
 	if err := renderTable(ew, header, rows, align, false); err != nil {
 		return err
 	}
-	fmt.Fprintln(ew, v.note())
+	for _, s := range v.notes() {
+		fmt.Fprintln(ew, wrapParagraph(s, noteWidth))
+	}
 	return ew.err
+}
+
+// noteWidth is the width of the lines of text around a terminal table.
+const noteWidth = 110
+
+// wrapParagraph breaks s into lines of at most width columns at spaces (a
+// longer word keeps a line of its own).
+func wrapParagraph(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(s) {
+		wl := utf8.RuneCountInString(word)
+		switch {
+		case i == 0:
+		case n+1+wl > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += wl
+	}
+	return b.String()
 }
 
 func mdEscapeCells(cells []string) []string {
@@ -382,10 +697,13 @@ func mdEscapeCells(cells []string) []string {
 
 // compareCSVHeader names the CSV columns: one row per metric and scenario,
 // numbers in the metric's unit (ms, user-hours, currency, hours, a
-// probability as a fraction, count), diff_* relative to the first scenario.
+// probability as a fraction, count), diff_* relative to the first scenario;
+// paired says whether the diff is paired over the same trials, platform is
+// the scenario's, currency the unit of a money row's numbers, and warning
+// says why a row's difference is missing or compares different systems.
 var compareCSVHeader = []string{
 	"metric", "unit", "scenario", "mean", "ci95_low", "ci95_high", "p50", "p90", "p99",
-	"diff_mean", "diff_ci95_low", "diff_ci95_high", "diff_relative", "paired",
+	"diff_mean", "diff_ci95_low", "diff_ci95_high", "diff_relative", "paired", "platform", "currency", "warning",
 }
 
 // csv writes one row per metric × scenario with machine-readable numbers;
@@ -433,7 +751,15 @@ func (v *compareView) csv(w io.Writer) error {
 				}
 				row = append(row, num(d.Mean), lo, hi, rel)
 			}
-			row = append(row, strconv.FormatBool(v.paired))
+			platform, currency := "", ""
+			if i < len(v.platforms) {
+				platform = v.platforms[i]
+			}
+			if m.Unit == "currency" && i < len(m.Currencies) {
+				currency = m.Currencies[i]
+			}
+			paired := !v.fromResults && (i == 0 || v.paired[i])
+			row = append(row, strconv.FormatBool(paired), platform, currency, v.csvWarning(m, i))
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}
@@ -444,6 +770,36 @@ func (v *compareView) csv(w io.Writer) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// csvWarning is the warning of the CSV row of metric m and scenario i:
+// another platform than the baseline's, money in another currency.
+func (v *compareView) csvWarning(m ResultsMetric, i int) string {
+	if i == 0 {
+		return ""
+	}
+	var w []string
+	if i < len(v.platforms) && v.platforms[i] != v.platforms[0] {
+		w = append(w, fmt.Sprintf("another platform than %s's (%s, not %s)", v.scenarios[0], orUnnamed(v.platforms[i]), orUnnamed(v.platforms[0])))
+	}
+	if m.Unit == "currency" && i < len(m.Currencies) && m.Currencies[i] != m.Currencies[0] {
+		w = append(w, fmt.Sprintf("money in %s, not %s: no difference without an exchange rate (--rate)", orNone(m.Currencies[i]), orNone(m.Currencies[0])))
+	}
+	return strings.Join(w, "; ")
+}
+
+func orUnnamed(s string) string {
+	if s == "" {
+		return "unnamed"
+	}
+	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none declared"
+	}
+	return s
 }
 
 // csvUnit is the unit column of a comparison CSV: user-hours say they

@@ -97,7 +97,11 @@ func shopResultsComparison(t *testing.T) *ResultsComparison {
 		}
 		rs = append(rs, r)
 	}
-	return CompareResults(rs, nil)
+	c, err := CompareResults(rs, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func TestComparisonGolden(t *testing.T) {
@@ -107,7 +111,7 @@ func TestComparisonGolden(t *testing.T) {
 		ext := map[string]string{"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}[format]
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteComparison(&b, cmp, "EUR", format); err != nil {
+			if err := WriteComparison(&b, cmp, format); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "compare."+ext, b.Bytes())
@@ -125,7 +129,7 @@ func TestComparisonGolden(t *testing.T) {
 func TestComparisonCSVShape(t *testing.T) {
 	cmp := shopComparison(t)
 	var b bytes.Buffer
-	if err := WriteComparison(&b, cmp, "EUR", "csv"); err != nil {
+	if err := WriteComparison(&b, cmp, "csv"); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&b).ReadAll()
@@ -165,7 +169,7 @@ func TestComparisonCSVShape(t *testing.T) {
 func TestComparisonJSONIsSimComparison(t *testing.T) {
 	cmp := shopComparison(t)
 	var b bytes.Buffer
-	if err := WriteComparison(&b, cmp, "EUR", "json"); err != nil {
+	if err := WriteComparison(&b, cmp, "json"); err != nil {
 		t.Fatal(err)
 	}
 	var back sim.Comparison
@@ -193,7 +197,10 @@ func TestCompareResultsFigures(t *testing.T) {
 	r2 := &sim.Results{Scenario: "fix", Seed: 2, Trials: 100,
 		Summary: sim.PlatformResult{UserHours: sim.Summary{Mean: 60, CI95: [2]float64{56, 64}}},
 	}
-	c := CompareResults([]*sim.Results{r1, r2}, nil)
+	c, err := CompareResults([]*sim.Results{r1, r2}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if c.Paired || c.Schema != ResultsCompareSchema {
 		t.Errorf("got paired %v schema %q, want unpaired %q", c.Paired, c.Schema, ResultsCompareSchema)
 	}
@@ -259,7 +266,7 @@ func TestFormatDiff(t *testing.T) {
 }
 
 func TestWriteComparisonUnknownFormat(t *testing.T) {
-	err := WriteComparison(&bytes.Buffer{}, &sim.Comparison{Scenarios: []string{"a"}}, "", "xml")
+	err := WriteComparison(&bytes.Buffer{}, &sim.Comparison{Scenarios: []string{"a"}}, "xml")
 	if err == nil || !strings.Contains(err.Error(), `"xml"`) {
 		t.Errorf("got %v, want an error naming the format", err)
 	}

@@ -23,7 +23,8 @@ func TestUserHoursSayTheyAreSummedOverServices(t *testing.T) {
 		assert.Contains(t, buf.String(), "User-hours lost (summed over services)", format)
 		assert.Contains(t, buf.String(), "summed over services, so a person cut off from three services counts three times", format)
 	}
-	c := CompareResults([]*sim.Results{r, r}, nil)
+	c, err := CompareResults([]*sim.Results{r, r}, nil, nil)
+	require.NoError(t, err)
 	for _, format := range []string{"table", "markdown", "json"} {
 		var buf bytes.Buffer
 		require.NoError(t, WriteResultsComparison(&buf, c, format))

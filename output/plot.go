@@ -310,7 +310,7 @@ func platformSuffix(rs []*sim.Results) string {
 	return " — " + name
 }
 
-// PlotRecovery draws the recovery curves of MODEL.md §8: for each results,
+// PlotRecovery draws the recovery curves of docs/model.md §8: for each results,
 // the mean share of users served (top panel) and of services up (bottom
 // panel) over time, each with its 10th–90th percentile band shaded. Time is
 // in hours, or in days when the longest horizon exceeds three days.

@@ -13,7 +13,7 @@ import (
 	"github.com/dominosim/domino/sim"
 )
 
-// WriteRanking writes a rank result (MODEL.md §10) in one of
+// WriteRanking writes a rank result (docs/model.md §10) in one of
 // ResultsFormats; currency names the unit of the cost metric.
 func WriteRanking(w io.Writer, r *sim.Ranking, currency, format string) error {
 	switch format {

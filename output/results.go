@@ -53,7 +53,7 @@ func WriteResults(w io.Writer, r *sim.Results, format string) error {
 	return fmt.Errorf("unknown results format %q (want %s)", format, strings.Join(ResultsFormats, ", "))
 }
 
-// ResultsJSON writes r as an indented results file (MODEL.md §8,
+// ResultsJSON writes r as an indented results file (docs/model.md §8,
 // docs/results.schema.json), ending with a newline.
 func ResultsJSON(w io.Writer, r *sim.Results) error {
 	enc := json.NewEncoder(w)
@@ -225,7 +225,7 @@ var serviceAlign = []tw.Align{
 const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
 user-hours are these summed over services, so a person cut off from three services counts three times.
 Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
-Shed mean: time-equivalent of the load not carried while up on too little capacity (load, MODEL.md §11).
+Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
 

@@ -88,7 +88,7 @@ type TraceService struct {
 	Degraded int64
 	// Partial is the time up with less served capacity than the service's
 	// load, and Shed ∫ (1 − φ) dt over that time, rounded to the ms
-	// (MODEL.md §11).
+	// (docs/model.md §11).
 	Partial int64
 	Shed    int64
 	Outages int
@@ -131,7 +131,7 @@ type TraceReport struct {
 	// service of a RecDegraded at Records[i].
 	softDown map[int]string
 	// failBack[i] is true when the failover of Records[i] goes back to the
-	// primary of a service that is up (MODEL.md §11).
+	// primary of a service that is up (docs/model.md §11).
 	failBack map[int]bool
 	// onSchedule[i] is true when the RecFailedOver at Records[i] completes
 	// a fail-back at the time its start said; heldBy[i] names the first

@@ -178,7 +178,7 @@ func TestKakaoRecoveryTakesDays(t *testing.T) {
 //     remain come from parts the fixes do not touch: services that need the
 //     Pangyo-only cache and object storage stay down until Pangyo has power,
 //     and a failed-over service runs on a standby with a third of the
-//     capacity (MODEL.md §11 load), shedding two thirds of its users until
+//     capacity (docs/model.md §11 load), shedding two thirds of its users until
 //     it fails back.
 func TestKakaoMitigations(t *testing.T) {
 	ids := []string{"pangyo-fire", "ops-tools-3dc", "failover-everywhere", "ops-and-failover"}

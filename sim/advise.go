@@ -17,7 +17,7 @@ const AdviceSchema = "domino.advice/v1"
 const GreedyNote = "greedy search: each step takes the best saving per unit cost given the steps before it; " +
 	"the set it builds is not always the best one within the budget"
 
-// Advice is the result of domino advise (MODEL.md §10).
+// Advice is the result of domino advise (docs/model.md §10).
 type Advice struct {
 	Schema     string            `json:"schema"`
 	Scenario   string            `json:"scenario"`
@@ -61,7 +61,7 @@ type AdviseInput struct {
 	Budget     float64
 }
 
-// Advise chooses mitigations greedily (MODEL.md §10): starting from the
+// Advise chooses mitigations greedily (docs/model.md §10): starting from the
 // scenario as written, it evaluates every remaining candidate on top of
 // those already chosen over the same trials, and takes the one with the
 // largest saving per unit cost among those whose cost fits the remaining
@@ -193,7 +193,7 @@ func ids(ms []*graph.Mitigation) string {
 	return strings.Join(s, ", ")
 }
 
-// ReplicateCandidates generates the candidates of advise --auto (MODEL.md
+// ReplicateCandidates generates the candidates of advise --auto (docs/model.md
 // §10): for each of the services (the caller passes the 10 with the largest
 // rank saving) and every site not in its placement, "replicate S@X" adds X
 // to the placement with as many servers as the service's largest replica,

@@ -322,7 +322,7 @@ func addBins(x, y *[curveBins]int64) {
 // Trials returns the number of trials aggregated.
 func (a *Aggregator) Trials() int64 { return a.trials }
 
-// Results summarises the aggregate in the shape of MODEL.md §8.
+// Results summarises the aggregate in the shape of docs/model.md §8.
 func (a *Aggregator) Results(seed uint64) *Results {
 	c := a.c
 	n := float64(max(a.trials, 1))

@@ -43,7 +43,7 @@ var benchCases = []struct {
 }
 
 // withLoads gives every service placed on more than one site a load
-// (MODEL.md §11), for comparison with the same platform without loads.
+// (docs/model.md §11), for comparison with the same platform without loads.
 // Binding: the load is all its servers, so losing any replica sheds load
 // and active-standby services fail back — new work the model asks for, on
 // top of the bookkeeping. Carried: the load is its smallest replica, which

@@ -9,7 +9,7 @@ import (
 	"github.com/dominosim/domino/graph"
 )
 
-// Capacity and load shedding (MODEL.md §11). Every duration is fixed, so
+// Capacity and load shedding (docs/model.md §11). Every duration is fixed, so
 // each figure is an exact integer of milliseconds.
 
 func TestShedActiveActiveClosedForm(t *testing.T) {

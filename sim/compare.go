@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -129,13 +130,28 @@ func (d *diffStat) diff(unit float64) Diff {
 }
 
 // Comparison holds, per scenario and metric, the summary over trials and,
-// for every scenario after the first, the paired difference to the first.
+// for every scenario after the first, the difference to the first: paired
+// over the same trials when the scenario shares the first's platform,
+// else (after Unpair) the difference of two independent means.
 type Comparison struct {
-	Schema    string           `json:"schema"`
-	Seed      uint64           `json:"seed"`
-	Trials    int              `json:"trials"`
-	Scenarios []string         `json:"scenarios"`
-	Metrics   []ComparedMetric `json:"metrics"`
+	Schema    string   `json:"schema"`
+	Seed      uint64   `json:"seed"`
+	Trials    int      `json:"trials"`
+	Scenarios []string `json:"scenarios"`
+	// Platforms and Currencies are each scenario's platform name and
+	// currency, as its file declares them ("" when it does not).
+	Platforms  []string `json:"platforms"`
+	Currencies []string `json:"currencies"`
+	// Paired says, per scenario, whether its diff_to_first is paired (the
+	// first scenario's entry is true).
+	Paired []bool `json:"paired"`
+	// Rates, set by the caller, converted money: one unit of each key
+	// currency is worth the value in units of the first scenario's.
+	Rates map[string]float64 `json:"rates,omitempty"`
+	// Warnings, set by the caller, say what makes a difference hard to
+	// read (other platforms, other currencies).
+	Warnings []string         `json:"warnings,omitempty"`
+	Metrics  []ComparedMetric `json:"metrics"`
 }
 
 // ComparedMetric is one row of a comparison.
@@ -144,7 +160,39 @@ type ComparedMetric struct {
 	Name   string    `json:"name"`
 	Unit   string    `json:"unit"`
 	Values []Summary `json:"values"`        // per scenario
-	Diffs  []*Diff   `json:"diff_to_first"` // nil for the first scenario
+	Diffs  []*Diff   `json:"diff_to_first"` // nil for the first scenario, and for money in another currency
+	// Currencies is, for money, the currency each value is in ("" when
+	// the platform declares none).
+	Currencies []string `json:"currencies,omitempty"`
+}
+
+// Unpair replaces scenario i's differences by unpaired ones, for a
+// scenario that does not share the first's platform: its trials are
+// independent of the first's, so a per-trial difference means nothing
+// (MODEL.md §7). Each becomes the difference of the means, with a 95% CI
+// whose half-width is the two CIs' half-widths combined in quadrature.
+func (c *Comparison) Unpair(i int) {
+	if i <= 0 || i >= len(c.Scenarios) {
+		panic("sim: Unpair of the baseline or of no scenario")
+	}
+	c.Paired[i] = false
+	for m := range c.Metrics {
+		row := &c.Metrics[m]
+		if row.Diffs[i] == nil {
+			continue
+		}
+		d := UnpairedDiff(row.Values[0], row.Values[i])
+		row.Diffs[i] = &d
+	}
+}
+
+// UnpairedDiff is b − a for two independent estimates: the difference of
+// the means, its CI's half-width the two half-widths combined in
+// quadrature.
+func UnpairedDiff(a, b Summary) Diff {
+	d := b.Mean - a.Mean
+	half := math.Hypot((a.CI95[1]-a.CI95[0])/2, (b.CI95[1]-b.CI95[0])/2)
+	return Diff{Mean: d, CI95: [2]float64{d - half, d + half}}
 }
 
 // CompareSchema names the version of the comparison format.
@@ -239,9 +287,15 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
 	for _, c := range cs {
 		cmp.Scenarios = append(cmp.Scenarios, c.Scenario.ID)
+		cmp.Platforms = append(cmp.Platforms, c.Platform.Name)
+		cmp.Currencies = append(cmp.Currencies, c.Platform.Currency)
+		cmp.Paired = append(cmp.Paired, true)
 	}
 	for m, metric := range CompareMetrics {
 		row := ComparedMetric{ID: metric.ID, Name: metric.Name, Unit: metric.Unit}
+		if metric.Unit == "currency" {
+			row.Currencies = slices.Clone(cmp.Currencies)
+		}
 		for i := range cs {
 			row.Values = append(row.Values, total.vals[i*nm+m].summary(metric.scale))
 			if i == 0 {

@@ -2,7 +2,7 @@ package sim
 
 import "github.com/dominosim/domino/graph"
 
-// decide takes the decisions of MODEL.md §6.3–§6.4 on the settled state of
+// decide takes the decisions of docs/model.md §6.3–§6.4 on the settled state of
 // this instant: start gates, switches to automated restarts and failovers
 // when tooling returns, and failovers.
 func (t *Trial) decide() {
@@ -73,7 +73,7 @@ func (t *Trial) decide() {
 }
 
 // checkFailover starts or cancels the failover of an active-standby
-// service (MODEL.md §6.4), and with a load its fail-back (§11). A service
+// service (docs/model.md §6.4), and with a load its fail-back (§11). A service
 // under a fault serves nowhere (§6.8): its active site does not serve, and
 // no other site does either, so no failover or fail-back starts until the
 // fault ends; one already under way goes on.
@@ -172,7 +172,7 @@ func (t *Trial) cancelFailover(s int32) {
 }
 
 // failoverDone makes the target active if it still serves, else starts
-// over at once (MODEL.md §6.10). Under a fault the target does not serve
+// over at once (docs/model.md §6.10). Under a fault the target does not serve
 // (§6.8): the failover is wasted, and a new one starts when the fault ends
 // if the active site is still dark then.
 func (t *Trial) failoverDone(s int32, gen uint32) {

@@ -9,7 +9,7 @@ import (
 	"github.com/dominosim/domino/graph"
 )
 
-// A service under a service-fault serves nowhere (MODEL.md §6.8): while the
+// A service under a service-fault serves nowhere (docs/model.md §6.8): while the
 // fault lasts no site serves it, so no failover starts, and one that
 // completes does not make its target active. These tests fail on an engine
 // that reads "serves" off the replicas alone.

@@ -35,7 +35,7 @@ func (t *Trial) usersServedPPB() int64 {
 }
 
 // finish closes the outages and holds still open at the horizon and
-// computes the trial's platform figures (MODEL.md §8).
+// computes the trial's platform figures (docs/model.md §8).
 func (t *Trial) finish() {
 	c := t.c
 	H := t.H
@@ -111,7 +111,7 @@ func (t *Trial) finish() {
 		userMsLo, carry = bits.Add64(userMsLo, lo, 0)
 		userMsHi += hi + carry
 		// Degraded time counts soft_weight of the users still served (φ);
-		// shed load counts in full (MODEL.md §11).
+		// shed load counts in full (docs/model.md §11).
 		deg, shed := float64(degTime[s]), 0.0
 		// Degraded shed is part of shed: none shed, none to divide.
 		if shedNum[s] != (wide{}) {
@@ -136,7 +136,7 @@ func (t *Trial) finish() {
 }
 
 // destroyData applies the data loss of an outage that destroyed the data
-// of its sites (MODEL.md §6.7).
+// of its sites (docs/model.md §6.7).
 func (t *Trial) destroyData(ei, k int32) {
 	c := t.c
 	e := &c.Events[ei]

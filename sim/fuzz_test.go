@@ -31,7 +31,7 @@ var fuzzDists = []string{"0", "10m", "1h", "3d", "{exponential: {mean: 2h}}", "{
 	"{gamma: {shape: 2, scale: 1h}}", "{triangular: {min: 1m, mode: 1h, max: 1d}}"}
 
 // fuzzPlatform writes a scenario file with up to 3 sites, 5 services and 4
-// events, every field MODEL.md §4–§5 and §11 allow drawn from b.
+// events, every field docs/model.md §4–§5 and §11 allow drawn from b.
 func fuzzPlatform(b *fuzzBytes) string {
 	var w strings.Builder
 	dist := func() string { return b.of(fuzzDists...) }
@@ -253,7 +253,7 @@ func checkOutcome(t *testing.T, c *graph.Compiled, o *Outcome, text string) {
 	if o.PeakDown < 0 || o.PeakDown > n || o.CrewMs < 0 || o.Cost < 0 {
 		fail("peak down %d of %d services, crew %d ms, cost %d", o.PeakDown, n, o.CrewMs, o.Cost)
 	}
-	// Every service's impact rate is at most 1 (MODEL.md §11, soft_weight ≤ 1),
+	// Every service's impact rate is at most 1 (docs/model.md §11, soft_weight ≤ 1),
 	// so user-hours are at most users × H, give or take rounding.
 	if limit := maxUsers*H/3600 + int64(n) + 1; o.UserMilliHours < 0 || o.UserMilliHours > limit {
 		fail("user milli-hours %d outside [0, %d]", o.UserMilliHours, limit)

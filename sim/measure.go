@@ -8,7 +8,7 @@ import (
 )
 
 // Measure is the per-trial value that domino rank and advise average over
-// trials (MODEL.md §10): user-hours (the default), cost, full-recovery,
+// trials (docs/model.md §10): user-hours (the default), cost, full-recovery,
 // crew-hours, downtime:ID or affected:ID.
 type Measure struct {
 	ID      string // as written: "user-hours", "downtime:talk-messaging"

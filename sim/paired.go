@@ -25,7 +25,7 @@ type Paired struct {
 }
 
 // RunPaired runs the baseline and every variant over the same trial keys
-// (opt.Seed, trials 0..n−1; MODEL.md §7), so each variant's difference to
+// (opt.Seed, trials 0..n−1; docs/model.md §7), so each variant's difference to
 // the baseline is taken trial by trial: common random numbers make its CI
 // much tighter than that of two independent runs. opt.Progress counts
 // trials of every run, baseline included: (1 + len(vs)) × trials in all.

@@ -10,7 +10,7 @@ import (
 )
 
 // propTrials and propSeeds are how many trials of each world the property
-// tests compare, pairwise under common random numbers (MODEL.md §7).
+// tests compare, pairwise under common random numbers (docs/model.md §7).
 const (
 	propTrials = 100
 	propSeeds  = 2
@@ -117,7 +117,7 @@ func TestPropertyMoreReplicasNoMoreDowntime(t *testing.T) {
 }
 
 // TestReplicaCanCrowdOutADependency is why the property above leaves out
-// sites with staged power (MODEL.md §6.2): s gets a replica on x, which
+// sites with staged power (docs/model.md §6.2): s gets a replica on x, which
 // comes back in two stages; being of better priority, the new replica
 // takes the first stage's power, d no longer fits, and s, which needs d,
 // is down until the second stage instead of the first.

@@ -67,7 +67,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Ranking is the result of domino rank (MODEL.md §10).
+// Ranking is the result of domino rank (docs/model.md §10).
 type Ranking struct {
 	Schema   string     `json:"schema"`
 	Scenario string     `json:"scenario"`
@@ -96,7 +96,7 @@ type RankItem struct {
 
 // Rank runs, for every item, the world where it has failed and the one
 // where it is perfect over the baseline's trials, and derives the measures
-// of MODEL.md §10. Rows are sorted by saving (largest first), then kind,
+// of docs/model.md §10. Rows are sorted by saving (largest first), then kind,
 // then id.
 func Rank(ctx context.Context, c *graph.Compiled, items []Item, m Measure, opt Options) (*Ranking, error) {
 	if opt.Trials <= 0 {

@@ -109,7 +109,7 @@ func TestRankTwoTrainFaultTree(t *testing.T) {
 	// valve1 failed: train1 surely fails, top = P(train2) = 0.85.
 	// valve1 perfect: train1 fails only by its pump, top = 0.7 × 0.85 = 0.595.
 	// Birnbaum 0.255, RAW 0.85/0.7225 = 1.1765, RRW 0.7225/0.595 = 1.2143,
-	// FV (0.7225 − 0.595)/0.7225 = 0.1765 (MODEL.md §10).
+	// FV (0.7225 − 0.595)/0.7225 = 0.1765 (docs/model.md §10).
 	checkMeasures(t, r, "valve1", n, 0.7225, 0.85, 0.595)
 	// pump1 failed: top = 0.85 as for the valve; pump1 perfect: train1
 	// fails only by its valve, top = 0.5 × 0.85 = 0.425. Birnbaum 0.425,

@@ -3,7 +3,7 @@ package sim
 // Schema names the version of the results file format.
 const Schema = "domino.results/v1"
 
-// Results is the content of a results file (MODEL.md §8). Times are in
+// Results is the content of a results file (docs/model.md §8). Times are in
 // milliseconds unless a field says otherwise.
 type Results struct {
 	Schema      string `json:"schema"`
@@ -54,11 +54,11 @@ type ServiceResult struct {
 	TopCause     string             `json:"top_cause,omitempty"`
 	// UserHours is the expected user-hours lost to this service:
 	// users × mean ∫ rate dt, the rate being 1 while down, (1 − φ) +
-	// soft_weight × φ × degraded while up (MODEL.md §8, §11).
+	// soft_weight × φ × degraded while up (docs/model.md §8, §11).
 	UserHours float64 `json:"user_hours"`
 }
 
-// PlatformResult holds the per-trial platform figures (MODEL.md §8).
+// PlatformResult holds the per-trial platform figures (docs/model.md §8).
 type PlatformResult struct {
 	FullRecovery Summary `json:"full_recovery_ms"`
 	UserHours    Summary `json:"user_hours"`

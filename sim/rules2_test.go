@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// More rules of MODEL.md §6, each with an exact or closed-form result.
+// More rules of docs/model.md §6, each with an exact or closed-form result.
 
 func TestPowerLossCancelsRestartAndFreesCrew(t *testing.T) {
 	// One crew; s's tool is faulted all along, so its restarts are manual

@@ -18,7 +18,7 @@ type Options struct {
 	Trials int // default: the scenario's
 	// First is the index of the first trial: the run covers trials
 	// [First, First+Trials), so a shard of a big run draws exactly what the
-	// big run would have drawn for those trials (MODEL.md §7).
+	// big run would have drawn for those trials (docs/model.md §7).
 	First   int
 	Seed    uint64 // default 1 is the caller's business: 0 is a seed too
 	Workers int    // default: runtime.NumCPU()

@@ -6,7 +6,7 @@ import "github.com/dominosim/domino/graph"
 // this instant, and accounts for every service that went down or up.
 func (t *Trial) settle() {
 	c := t.c
-	// Serving (MODEL.md §6.4), the replicas' slices read through locals
+	// Serving (docs/model.md §6.4), the replicas' slices read through locals
 	// of one length: one bounds check a replica.
 	reps := c.Replicas
 	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
@@ -63,7 +63,7 @@ func (t *Trial) settle() {
 	t.segDirty = t.segDirty[:0]
 }
 
-// capacity returns the served capacity c of MODEL.md §11: the servers of
+// capacity returns the served capacity c of docs/model.md §11: the servers of
 // the replicas that serve and count.
 func (t *Trial) capacity(s int32) int64 {
 	var r int32
@@ -186,7 +186,7 @@ func (t *Trial) satisfied(s int32) bool {
 }
 
 // softDown reports whether an up service has a soft dependency (or soft
-// any-group) unsatisfied: it is then degraded (MODEL.md §6.6).
+// any-group) unsatisfied: it is then degraded (docs/model.md §6.6).
 func (t *Trial) softDown(s int32) bool {
 	c := t.c
 	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
@@ -250,7 +250,7 @@ func (t *Trial) knockOut(s int32) {
 // services that changed, visiting only what may change. A cycle whose
 // members wait on each other is raised as a region: all of its down members
 // tentatively up, then knocked out again while one lacks a dependency, which
-// leaves the greatest fixed point of the cycle (MODEL.md §6.5).
+// leaves the greatest fixed point of the cycle (docs/model.md §6.5).
 func (t *Trial) raise() {
 	c := t.c
 	w := append(t.region[:0], t.ups...)
@@ -398,7 +398,7 @@ func (t *Trial) account() {
 }
 
 // assignCauses decides the cause of every service that went down at this
-// instant (MODEL.md §6.9). Dependency causes are assigned in waves, each
+// instant (docs/model.md §6.9). Dependency causes are assigned in waves, each
 // wave seeing only the causes known before it, so the result does not
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {

@@ -6,7 +6,7 @@ import "github.com/dominosim/domino/graph"
 // events that surely happen at t = 0 (a fire "at: 0, probability: 1") cut
 // the same power, and the cascade they set off settles on the same state,
 // because no draw decides anything before the decisions of the instant
-// (MODEL.md §6.8). A Trial computes that settled state once per world, in
+// (docs/model.md §6.8). A Trial computes that settled state once per world, in
 // its snap, and starts each trial from a copy of it. What the events draw
 // (restoration stages, data destruction) is drawn in every trial, in the
 // order and with the sequence numbers the plain replay would give it, so

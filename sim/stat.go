@@ -143,7 +143,7 @@ func u128(hi, lo uint64) *big.Int {
 }
 
 // Summary is a metric's mean with its 95% confidence interval and quantiles
-// (MODEL.md §8). The interval is mean ± 1.96·s/√n with the sample standard
+// (docs/model.md §8). The interval is mean ± 1.96·s/√n with the sample standard
 // deviation; quantiles come from the histogram, within 1%, and are exact
 // at the observed minimum and maximum.
 type Summary struct {

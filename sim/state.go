@@ -2,7 +2,7 @@ package sim
 
 import "github.com/dominosim/domino/graph"
 
-// Replica phases (MODEL.md §6.3).
+// Replica phases (docs/model.md §6.3).
 const (
 	phOff     uint8 = iota // unpowered or failed
 	phGate                 // powered, waiting for its start_needs
@@ -11,7 +11,7 @@ const (
 	phRunning
 )
 
-// Failover states of an active-standby service (MODEL.md §6.4).
+// Failover states of an active-standby service (docs/model.md §6.4).
 const (
 	foNone uint8 = iota
 	foCrew       // waiting for a crew

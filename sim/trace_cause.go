@@ -1,6 +1,6 @@
 package sim
 
-// CauseKind is the kind of a cause code (MODEL.md §6.9), as recorded in
+// CauseKind is the kind of a cause code (docs/model.md §6.9), as recorded in
 // Outcome.Cause and in the Cause field of trace records.
 type CauseKind uint8
 
@@ -13,7 +13,7 @@ const (
 	CauseSite                 // no power: the argument is the site
 	CauseIsolated             // the argument is the isolated site
 	CauseDependency           // the argument is the first down hard dependency (a service)
-	CauseOverload             // served capacity below collapse_below (MODEL.md §11)
+	CauseOverload             // served capacity below collapse_below (docs/model.md §11)
 )
 
 // SplitCause returns the kind of a cause code and its argument: a site

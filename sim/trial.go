@@ -25,7 +25,7 @@ type Outcome struct {
 	RTOBreach []bool
 	// Shed is ∫ (1 − φ) dt over the time the service was up with less
 	// capacity than its load, in ms; Partial says whether there was any
-	// such time (MODEL.md §11).
+	// such time (docs/model.md §11).
 	Shed    []int64
 	Partial []bool
 	// DegradedShed is ∫ (1 − φ) dt over the time the service was also
@@ -138,7 +138,7 @@ type Trial struct {
 
 	// The impact segment of each service since segSince: capacity lacking
 	// (load − c, when up) and degraded. Integrals of lack are kept in
-	// server-ms and divided by load once (MODEL.md §11).
+	// server-ms and divided by load once (docs/model.md §11).
 	segDeg     []bool
 	segLack    []int64
 	segSince   []int64
@@ -200,7 +200,7 @@ type Trial struct {
 	out  Outcome
 	init initial
 
-	// world is the what-if override of SetWorld (MODEL.md §10).
+	// world is the what-if override of SetWorld (docs/model.md §10).
 	world     worldState
 	worldKind World
 
@@ -585,7 +585,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 	return &t.out
 }
 
-// scheduleEvents draws which scenario events happen and when (MODEL.md §5).
+// scheduleEvents draws which scenario events happen and when (docs/model.md §5).
 func (t *Trial) scheduleEvents() {
 	c := t.c
 	randomDone := false
@@ -716,7 +716,7 @@ func (t *Trial) apply(ev *event) {
 			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d)})
 			t.markSvc(s)
 			// No site serves a faulted service: its failovers wait for
-			// the fault to end (MODEL.md §6.8).
+			// the fault to end (docs/model.md §6.8).
 			t.markFailover(s)
 		}
 	case evGate:
@@ -875,7 +875,7 @@ func (t *Trial) updatePower(x int32, reason int32) {
 
 // fits returns how many of the site's replicas, in power-on order, fit in
 // num/den of its placed servers: the first that does not fit waits, and so
-// do all after it (MODEL.md §6.2).
+// do all after it (docs/model.md §6.2).
 func (t *Trial) fits(off, n int32, placed, num, den int64) int32 {
 	cum := t.c.SiteCum[off : off+n]
 	lo, hi := int32(0), n // invariant: the first lo fit; those from hi on don't
@@ -891,7 +891,7 @@ func (t *Trial) fits(off, n int32, placed, num, den int64) int32 {
 }
 
 // setPowered turns a replica's power on or off. Losing power cancels
-// whatever start was under way and frees its crew (MODEL.md §6.8).
+// whatever start was under way and frees its crew (docs/model.md §6.8).
 func (t *Trial) setPowered(r int32, on bool, reason int32) {
 	if t.powered[r] == on {
 		return
@@ -997,7 +997,7 @@ func (t *Trial) release(job int32) {
 }
 
 // assignCrews gives free crews to queued jobs in queue order, once the
-// instant has settled (MODEL.md §6.8). It inlines: most instants have no
+// instant has settled (docs/model.md §6.8). It inlines: most instants have no
 // crew free or no job queued.
 func (t *Trial) assignCrews() {
 	for t.free > 0 && t.queue.n > 0 {

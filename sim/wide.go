@@ -4,7 +4,7 @@ import "math/bits"
 
 // wide is an unsigned 128-bit integer. Shed integrals are (load − c) × dt
 // in server-ms: a large load over a long horizon overflows int64, and
-// MODEL.md §11 wants them exact, divided once.
+// docs/model.md §11 wants them exact, divided once.
 type wide struct{ hi, lo uint64 }
 
 // addMul adds a × b, both ≥ 0.

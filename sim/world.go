@@ -2,7 +2,7 @@ package sim
 
 import "fmt"
 
-// WorldKind says what a what-if world changes (MODEL.md §10).
+// WorldKind says what a what-if world changes (docs/model.md §10).
 type WorldKind uint8
 
 // The what-if worlds of domino rank.

@@ -1,5 +1,5 @@
 // Package synth provides synthetic platforms for benchmarks and research: a
-// deterministic generator of MODEL.md platform-and-scenario files of any size.
+// deterministic generator of docs/model.md platform-and-scenario files of any size.
 //
 // The generated service graph follows the Barabási–Albert preferential
 // attachment model (A.-L. Barabási and R. Albert, "Emergence of scaling in

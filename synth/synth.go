@@ -39,7 +39,7 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// Generate returns a platform-and-scenario file (MODEL.md §2–§5) in YAML:
+// Generate returns a platform-and-scenario file (docs/model.md §2–§5) in YAML:
 // sites site-0 … site-(Sites-1), exactly Services services, and the
 // scenarios "fire" (the most loaded site burns) and "random" (random
 // failures over 30 days). The bytes depend only on opt.
@@ -777,7 +777,7 @@ func (w *writer) ids(g *gen, xs []int) {
 	w.s("]")
 }
 
-// dur formats a duration exactly in the units of MODEL.md §3 ("1d12h", "90s").
+// dur formats a duration exactly in the units of docs/model.md §3 ("1d12h", "90s").
 func dur(ms int64) string {
 	if ms == 0 {
 		return "0"

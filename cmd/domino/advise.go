@@ -14,7 +14,7 @@ import (
 )
 
 // autoServices is how many of rank's top services advise --auto replicates
-// (MODEL.md §10).
+// (docs/model.md §10).
 const autoServices = 10
 
 func init() {

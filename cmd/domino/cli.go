@@ -18,7 +18,7 @@ import (
 	"github.com/dominosim/domino/scenarios"
 )
 
-// Exit statuses (MODEL.md §9).
+// Exit statuses (docs/model.md §9).
 const (
 	exitOK       = 0
 	exitInput    = 1

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -26,10 +28,15 @@ func init() {
 			"       domino compare FILE[:ID] FILE[:ID] ...   (each file's first scenario unless :ID)\n" +
 			"       domino compare RESULTS.json RESULTS.json ...   (unpaired: results files hold no per-trial data)\n" +
 			"The first scenario is the baseline. Scenarios run over the same trial keys (same seed, same trial\n" +
-			"indices), so their differences are paired: common random numbers make the CIs tight.",
+			"indices). Those that share the baseline's platform (scenarios of one file, or files whose platforms\n" +
+			"have the same name and currency: an edited copy, an 'advise' output) are paired with it: common\n" +
+			"random numbers make the CIs tight. Those of another platform are independent: their Δ is the\n" +
+			"difference of the means, with a wider, unpaired CI. Money in another currency than the baseline's\n" +
+			"is shown in its own, with no difference, unless --rate converts it.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenarios", "", "comma-separated scenario ids of the one FILE (default: all, in file order)")
 			addTrialFlags(fs, "number of trials (default: the first scenario's, usually 10000)")
+			fs.StringSlice("rate", nil, "exchange rate CUR=X: 1 CUR is worth X of the baseline's currency, to compare money in CUR (repeat, or comma-separate, for several)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
 		},
@@ -51,6 +58,11 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 	if !ok {
 		return exitUsage
 	}
+	rateArgs, _ := fs.GetStringSlice("rate")
+	rates, err := parseRates(rateArgs)
+	if err != nil {
+		return usageError(e, name, "%v", err)
+	}
 	trials, seed, workers := tf.trials, tf.seed, tf.workers
 	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
 		return exitUsage
@@ -68,6 +80,7 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 		}
 	}
 	var write func(w io.Writer) error
+	var warnings []string
 	switch {
 	case len(results) == len(args):
 		for _, f := range []string{"scenarios", "trials", "seed"} {
@@ -75,7 +88,11 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 				return usageError(e, name, "--%s does not apply to results files: they are compared as they were run", f)
 			}
 		}
-		c := output.CompareResults(results, columnLabels(args, resultIDs(results)))
+		c, err := output.CompareResults(results, columnLabels(args, resultIDs(results)), rates)
+		if err != nil {
+			return usageError(e, name, "%v", err)
+		}
+		warnings = c.Warnings
 		write = func(w io.Writer) error { return output.WriteResultsComparison(w, c, format) }
 	case len(results) > 0:
 		return usageError(e, name, "cannot mix results files and scenario files: compare either results or scenarios")
@@ -83,7 +100,7 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 		if len(args) > 1 && ids != "" {
 			return usageError(e, name, "--scenarios picks scenarios of one FILE; with several files write FILE:ID")
 		}
-		cs, labels, err := compileScenarios(args, ids)
+		cs, labels, paths, err := compileScenarios(args, ids)
 		if err != nil {
 			var u usageErr
 			if errors.As(err, &u) {
@@ -104,19 +121,17 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 			return exitInternal
 		}
 		cmp.Scenarios = labels
-		currency := cs[0].Platform.Currency
-		for _, c := range cs[1:] {
-			if c.Platform.Currency != currency {
-				fmt.Fprintf(e.stderr, "Warning: the scenarios count money in different currencies (%s, %s); money is compared as plain numbers\n",
-					orDash(currency), orDash(c.Platform.Currency))
-				currency = ""
-				break
-			}
+		paired := make([]bool, len(cs))
+		for i, c := range cs {
+			paired[i] = sharePlatform(paths[0], cs[0], paths[i], c)
 		}
-		write = func(w io.Writer) error { return output.WriteComparison(w, cmp, currency, format) }
+		if err := output.SettleComparison(cmp, paired, rates); err != nil {
+			return usageError(e, name, "%v", err)
+		}
+		warnings = cmp.Warnings
+		write = func(w io.Writer) error { return output.WriteComparison(w, cmp, format) }
 	}
 
-	var err error
 	if out == "" {
 		err = write(e.stdout)
 	} else {
@@ -126,7 +141,57 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 		fmt.Fprintf(e.stderr, "Error: compare: %v\n", err)
 		return exitInternal
 	}
+	if out != "" {
+		// The warnings are in the file; whoever ran the command sees them too.
+		for _, w := range warnings {
+			fmt.Fprintf(e.stderr, "Warning: %s\n", w)
+		}
+	}
 	return exitOK
+}
+
+// sharePlatform says whether scenario b (from file pathB) runs on a's
+// platform (from pathA), so that their trials pair: the scenarios of one
+// file do, patched or not; across files, platforms of the same name and
+// currency do (a copy edited by hand, the file 'domino advise' writes).
+// Random draws are keyed by the ids of services, sites and events (MODEL.md
+// §7): two unrelated platforms share none of them, so pairing their
+// trials would pair nothing but the seed.
+func sharePlatform(pathA string, a *graph.Compiled, pathB string, b *graph.Compiled) bool {
+	if pathA == pathB {
+		return true
+	}
+	return a.Platform.Name != "" && a.Platform.Name == b.Platform.Name && a.Platform.Currency == b.Platform.Currency
+}
+
+// parseRates reads --rate values, each CUR=X: one CUR is worth X units of
+// the baseline's currency. output.CheckRates checks them against the
+// compared currencies.
+func parseRates(args []string) (map[string]float64, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	rates := map[string]float64{}
+	for _, a := range args {
+		cur, x, ok := strings.Cut(strings.TrimSpace(a), "=")
+		cur, x = strings.TrimSpace(cur), strings.TrimSpace(x)
+		if !ok || cur == "" || x == "" {
+			hint := ""
+			if _, err := strconv.Atoi(cur); err == nil && !ok {
+				hint = "; a comma separates rates: write EUR=1450, not EUR=1,450"
+			}
+			return nil, fmt.Errorf("--rate %q: want CUR=X, like EUR=1450 (1 EUR = 1450 of the baseline's currency)%s", a, hint)
+		}
+		r, err := strconv.ParseFloat(x, 64)
+		if err != nil || !(r > 0) || math.IsInf(r, 0) {
+			return nil, fmt.Errorf("--rate %q: %q is not a positive number (write 1450, not 1,450)", a, x)
+		}
+		if _, dup := rates[cur]; dup {
+			return nil, fmt.Errorf("--rate gives %s twice", cur)
+		}
+		rates[cur] = r
+	}
+	return rates, nil
 }
 
 // usageErr is a problem with how compare was called rather than with what
@@ -139,7 +204,7 @@ func (u usageErr) Error() string { return string(u) }
 // comma-separated list, "" for all of its scenarios), or several FILE[:ID],
 // each its first scenario unless an id is given. It returns the compiled
 // scenarios and their column labels.
-func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, error) {
+func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, []string, error) {
 	files := map[string]*graph.File{}
 	load := func(path string) (*graph.File, error) {
 		if f, ok := files[path]; ok {
@@ -160,14 +225,14 @@ func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, e
 	}
 	if len(picks) == 1 && (ids != "" || picks[0].id == "") {
 		if picks[0].id != "" {
-			return nil, nil, usageErr(fmt.Sprintf("give the scenarios either as %s or with --scenarios, not both", args[0]))
+			return nil, nil, nil, usageErr(fmt.Sprintf("give the scenarios either as %s or with --scenarios, not both", args[0]))
 		}
 		f, err := load(picks[0].path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if len(f.Scenarios) == 0 {
-			return nil, nil, fmt.Errorf("%s: no scenarios to compare (add a scenarios: list)", f.Name)
+			return nil, nil, nil, fmt.Errorf("%s: no scenarios to compare (add a scenarios: list)", f.Name)
 		}
 		picks = picks[:0]
 		if ids == "" {
@@ -179,10 +244,10 @@ func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, e
 			for _, id := range strings.Split(ids, ",") {
 				id = strings.TrimSpace(id)
 				if id == "" {
-					return nil, nil, usageErr(fmt.Sprintf("--scenarios %q has an empty id", ids))
+					return nil, nil, nil, usageErr(fmt.Sprintf("--scenarios %q has an empty id", ids))
 				}
 				if seen[id] {
-					return nil, nil, usageErr(fmt.Sprintf("--scenarios lists %q twice", id))
+					return nil, nil, nil, usageErr(fmt.Sprintf("--scenarios lists %q twice", id))
 				}
 				seen[id] = true
 				picks = append(picks, pick{args[0], id})
@@ -194,15 +259,15 @@ func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, e
 	for _, p := range picks {
 		f, err := load(p.path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		sc, err := pickScenario(f, p.id)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		c, err := graph.Compile(sc)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		cs = append(cs, c)
 		scIDs = append(scIDs, sc.ID)
@@ -211,7 +276,7 @@ func compileScenarios(args []string, ids string) ([]*graph.Compiled, []string, e
 	for i, p := range picks {
 		paths[i] = p.path
 	}
-	return cs, columnLabels(paths, scIDs), nil
+	return cs, columnLabels(paths, scIDs), paths, nil
 }
 
 // splitRef splits "FILE:ID" into the file and the scenario id. An argument
@@ -256,7 +321,7 @@ func resultIDs(rs []*sim.Results) []string {
 	return ids
 }
 
-// readResultsFile reads path as a results file (MODEL.md §8) when it ends
+// readResultsFile reads path as a results file (docs/model.md §8) when it ends
 // in .json and has a "schema" field; it returns nil, nil for anything else
 // (a scenario file may be JSON too, and has no schema field).
 func readResultsFile(path string) (*sim.Results, error) {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
@@ -257,7 +260,7 @@ func TestCompareResultsJSONAndOutputFile(t *testing.T) {
 	}
 }
 
-// The point of compare (MODEL.md §7): over the same trial keys the
+// The point of compare (docs/model.md §7): over the same trial keys the
 // difference between Kakao's baseline and a mitigation has a much tighter
 // CI than the same difference between independent runs.
 func TestComparePairedNarrowerThanIndependent(t *testing.T) {
@@ -301,4 +304,149 @@ func TestComparePairedNarrowerThanIndependent(t *testing.T) {
 		t.Errorf("paired CI width %.4g, independent %.4g: want paired under %.2g× independent", wp, wi, maxRatio)
 	}
 	t.Logf("user-hours difference CI width: paired %.4g, independent %.4g (ratio %.3f)", wp, wi, wp/wi)
+}
+
+// otherYAML is fireYAML on another platform, counting money in KRW.
+var otherYAML = strings.NewReplacer("name: two-sites", "name: elsewhere", "currency: EUR", "currency: KRW").Replace(fireYAML)
+
+// Scenarios of different platforms share no random stream worth pairing
+// (MODEL.md §7): compare says "independent", takes the unpaired CI, and
+// never subtracts money in one currency from money in another.
+func TestCompareOtherPlatformIsIndependent(t *testing.T) {
+	fire := writeFire(t)
+	other := writeFile(t, t.TempDir(), "other.yaml", otherYAML)
+	args := []string{fire + ":a-burns", other + ":a-burns", "--trials", "30"}
+
+	var c sim.Comparison
+	compareJSON(t, &c, args...)
+	assert.Equal(t, []bool{true, false}, c.Paired)
+	assert.Equal(t, []string{"two-sites", "elsewhere"}, c.Platforms)
+	assert.Equal(t, []string{"EUR", "KRW"}, c.Currencies)
+	require.Len(t, c.Warnings, 2)
+	assert.Contains(t, c.Warnings[0], "different platforms (fire:a-burns: two-sites, other:a-burns: elsewhere)")
+	assert.Contains(t, c.Warnings[1], "different currencies (fire:a-burns: EUR, other:a-burns: KRW)")
+	assert.Contains(t, c.Warnings[1], "--rate KRW=X, 1 KRW = X EUR")
+	metric := func(c *sim.Comparison, id string) sim.ComparedMetric {
+		for _, m := range c.Metrics {
+			if m.ID == id {
+				return m
+			}
+		}
+		t.Fatalf("no metric %q", id)
+		return sim.ComparedMetric{}
+	}
+	// The user-hours Δ is the difference of the means with the two CIs'
+	// half-widths in quadrature, not a paired CI.
+	uh := metric(&c, "user_hours")
+	require.NotNil(t, uh.Diffs[1])
+	assert.Equal(t, sim.UnpairedDiff(uh.Values[0], uh.Values[1]), *uh.Diffs[1])
+	cost := metric(&c, "cost")
+	assert.Nil(t, cost.Diffs[1], "money in KRW minus money in EUR")
+	assert.Equal(t, []string{"EUR", "KRW"}, cost.Currencies)
+
+	code, table, stderr := runCLI(t, context.Background(), append([]string{"compare"}, args...)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, table, "paired: the same trial keys")
+	assert.Contains(t, table, "independent: no scenario shares fire:a-burns's platform")
+	assert.Contains(t, table, "Δ vs fire:a-burns (independent)")
+	assert.Contains(t, table, "Warning: the scenarios are of different platforms")
+	assert.Regexp(t, `│ Money lost +│ mean │ +100 EUR │ +100 KRW │ +— │`, table)
+	assert.Empty(t, stderr, "the warnings are in the output")
+
+	code, md, _ := runCLI(t, context.Background(), append([]string{"compare", "--format", "markdown"}, args...)...)
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, md, "> **Warning:** money is counted in different currencies")
+
+	code, out, _ := runCLI(t, context.Background(), append([]string{"compare", "--format", "csv"}, args...)...)
+	require.Equal(t, exitOK, code)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, row := range rows[1:] {
+		if row[col["metric"]] == "cost" && row[col["scenario"]] == "other:a-burns" {
+			assert.Equal(t, "KRW", row[col["currency"]])
+			assert.Equal(t, "", row[col["diff_mean"]])
+			assert.Equal(t, "false", row[col["paired"]])
+			assert.Contains(t, row[col["warning"]], "money in KRW, not EUR")
+			assert.Contains(t, row[col["warning"]], "another platform than fire:a-burns's (elsewhere, not two-sites)")
+		}
+	}
+
+	// With an exchange rate, KRW is converted into the baseline's EUR.
+	var conv sim.Comparison
+	compareJSON(t, &conv, append(args, "--rate", "KRW=0.0007")...)
+	cc := metric(&conv, "cost")
+	assert.Equal(t, map[string]float64{"KRW": 0.0007}, conv.Rates)
+	assert.Equal(t, []string{"EUR", "EUR"}, cc.Currencies)
+	assert.InDelta(t, 0.0007*cost.Values[1].Mean, cc.Values[1].Mean, 1e-9)
+	require.NotNil(t, cc.Diffs[1])
+	assert.Equal(t, sim.UnpairedDiff(cc.Values[0], cc.Values[1]), *cc.Diffs[1])
+	assert.Len(t, conv.Warnings, 1, "only the platforms differ once money is converted")
+}
+
+func TestCompareRates(t *testing.T) {
+	fire := writeFire(t)
+	other := writeFile(t, t.TempDir(), "other.yaml", otherYAML)
+	tests := []struct {
+		name, rate, wantErr string
+	}{
+		{"not CUR=X", "KRW", `--rate "KRW": want CUR=X`},
+		{"thousands separator", "KRW=1,450", "a comma separates rates: write EUR=1450, not EUR=1,450"},
+		{"zero", "KRW=0", `"0" is not a positive number`},
+		{"not a number", "KRW=abc", `"abc" is not a positive number`},
+		{"twice", "KRW=1,KRW=2", "--rate gives KRW twice"},
+		{"no such currency", "USD=1", "no compared scenario counts money in USD (their currencies: EUR, KRW)"},
+		{"the baseline's", "EUR=1", "EUR is the baseline's currency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, context.Background(), "compare", fire+":a-burns", other+":a-burns", "--trials", "5", "--rate", tt.rate)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, tt.wantErr)
+		})
+	}
+}
+
+// Results files of different platforms and currencies: the warnings are in
+// every format of the output, not only on stderr.
+func TestCompareResultsOfOtherPlatforms(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	other := writeFile(t, dir, "other.yaml", otherYAML)
+	r1, r2 := filepath.Join(dir, "r1.json"), filepath.Join(dir, "r2.json")
+	for _, args := range [][]string{
+		{"run", writeFire(t), "--trials", "20", "-o", r1},
+		{"run", other, "--trials", "20", "-o", r2},
+	} {
+		code, _, stderr := runCLI(t, ctx, args...)
+		require.Equal(t, exitOK, code, stderr)
+	}
+	for format, want := range map[string][]string{
+		"table":    {"Warning: the results files are of different platforms (r1:a-burns: two-sites, r2:a-burns: elsewhere)", "Warning: money is counted in different currencies"},
+		"markdown": {"> **Warning:** the results files are of different platforms", "> **Warning:** money is counted in different currencies"},
+		"csv":      {"another platform than r1:a-burns's (elsewhere, not two-sites)", "money in KRW, not EUR"},
+		"json":     {`"warnings": [`, "the results files are of different platforms", `"currencies": [`},
+	} {
+		t.Run(format, func(t *testing.T) {
+			code, out, stderr := runCLI(t, ctx, "compare", r1, r2, "--format", format)
+			require.Equal(t, exitOK, code, stderr)
+			for _, w := range want {
+				assert.Contains(t, out, w)
+			}
+		})
+	}
+	var c output.ResultsComparison
+	compareJSON(t, &c, r1, r2)
+	for _, m := range c.Metrics {
+		if m.ID == "cost" {
+			assert.Nil(t, m.Diffs[1], "money in KRW minus money in EUR")
+		}
+	}
+	// Written to a file, the warnings also go to stderr for whoever ran it.
+	code, _, stderr := runCLI(t, ctx, "compare", r1, r2, "-o", filepath.Join(dir, "cmp.md"))
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stderr, "Warning: the results files are of different platforms")
 }

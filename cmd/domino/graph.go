@@ -114,9 +114,19 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 
 	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
 	if res != nil {
+		if err := res.check(resultsPath, p); err != nil {
+			return inputError(e, err)
+		}
+		if n := res.missing(p); n > 0 {
+			fmt.Fprintf(e.stderr, "Warning: %d of the %d services of %s are not in the results file %s: they stay uncoloured\n",
+				n, len(p.Services), orDash(p.Name), resultsPath)
+		}
 		res.apply(&opt, colorBy)
 	}
 	if rk != nil {
+		if err := checkRanking(rankPath, rk, p); err != nil {
+			return inputError(e, err)
+		}
 		applyRanking(&opt, rk, p.Currency)
 	}
 	var dot bytes.Buffer
@@ -145,10 +155,11 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	return exitOK
 }
 
-// graphResults is the part of a results file (MODEL.md §8) that graph uses.
+// graphResults is the part of a results file (docs/model.md §8) that graph uses.
 type graphResults struct {
 	Schema   string `json:"schema"`
 	Scenario string `json:"scenario"`
+	Platform string `json:"platform_name"`
 	Services []struct {
 		ID        string  `json:"id"`
 		PAffected float64 `json:"p_affected"`
@@ -178,6 +189,66 @@ func readGraphResults(path string) (*graphResults, error) {
 
 var graphColors = []string{"affected", "downtime", "shed"}
 
+// check fails when the results share no service id with p: they were run on
+// another platform, and drawing p with them would colour nothing while
+// looking like a platform that nothing touched.
+func (r *graphResults) check(path string, p *graph.Platform) error {
+	for _, s := range r.Services {
+		if p.Service(s.ID) != nil {
+			return nil
+		}
+	}
+	return noCommonServices(path, "results", r.Platform, r.Scenario, p)
+}
+
+// missing counts p's services that the results do not mention.
+func (r *graphResults) missing(p *graph.Platform) int {
+	in := make(map[string]bool, len(r.Services))
+	for _, s := range r.Services {
+		in[s.ID] = true
+	}
+	n := 0
+	for _, s := range p.Services {
+		if !in[s.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+// checkRanking fails, like graphResults.check, when a ranking of services
+// names none of p's.
+func checkRanking(path string, r *sim.Ranking, p *graph.Platform) error {
+	services := false
+	for _, it := range r.Items {
+		if it.Kind != "service" {
+			continue
+		}
+		services = true
+		if p.Service(it.ID) != nil {
+			return nil
+		}
+	}
+	if !services {
+		return nil // a ranking of sites only colours no service by design
+	}
+	return noCommonServices(path, "rank", "", r.Scenario, p)
+}
+
+func noCommonServices(path, kind, platform, scenario string, p *graph.Platform) error {
+	of := ""
+	switch {
+	case platform != "" && scenario != "":
+		of = fmt.Sprintf(" (platform %s, scenario %s)", platform, scenario)
+	case platform != "":
+		of = fmt.Sprintf(" (platform %s)", platform)
+	case scenario != "":
+		of = fmt.Sprintf(" (scenario %s)", scenario)
+	}
+	return fmt.Errorf("%s: the %s file%s has no service in common with platform %s: it was run on another platform; "+
+		"draw that platform's file with --%s %s", path, kind, of, orDash(p.Name), kind, path)
+}
+
 // apply sets opt's heat colours from the results: P(affected) on a fixed
 // 0–1 scale, or mean downtime or shed time scaled to the largest one.
 func (r *graphResults) apply(opt *output.DOTOptions, by string) {
@@ -197,7 +268,7 @@ func (r *graphResults) apply(opt *output.DOTOptions, by string) {
 		opt.HeatLabel = "mean downtime"
 		if by == "shed" {
 			// Shed time is the time up short of capacity, weighted by the
-			// share of the load not carried (MODEL.md §11).
+			// share of the load not carried (docs/model.md §11).
 			opt.HeatLabel = "mean shed time"
 		}
 		opt.HeatFormat = func(ms float64) string { return graph.FormatDuration(int64(math.Round(ms))) }

@@ -55,6 +55,12 @@ func TestGraph(t *testing.T) {
 		"services": [{"id": "web", "p_affected": 0.75, "downtime_ms": {"mean": 5400000}},
 		{"id": "db", "p_affected": 1, "downtime_ms": {"mean": 3600000}, "shed_ms": {"mean": 2700000}}]}`)
 	badResults := writeTestFile(t, dir, "bad.json", `{"schema": "domino.rank/v1"}`)
+	otherResults := writeTestFile(t, dir, "other.json", `{"schema": "domino.results/v1", "scenario": "sbg-fire",
+		"platform_name": "ovh-sbg", "services": [{"id": "vps", "p_affected": 1}]}`)
+	someResults := writeTestFile(t, dir, "some.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
+		"services": [{"id": "web", "p_affected": 1}, {"id": "gone", "p_affected": 1}]}`)
+	otherRank := writeTestFile(t, dir, "rank.json", `{"schema": "domino.rank/v1", "scenario": "sbg-fire",
+		"items": [{"kind": "service", "id": "vps"}]}`)
 
 	tests := []struct {
 		name       string
@@ -113,6 +119,27 @@ func TestGraph(t *testing.T) {
 			args:       []string{"graph", file, "--results", badResults},
 			wantStatus: exitInput,
 			wantErr:    []string{`schema "domino.rank/v1"`},
+		},
+		{
+			// Results of another platform share no service id: drawing
+			// them would colour nothing and read as "nothing affected".
+			name:       "results of another platform",
+			args:       []string{"graph", file, "--results", otherResults},
+			wantStatus: exitInput,
+			wantErr: []string{"other.json: the results file (platform ovh-sbg, scenario sbg-fire) has no service in common with platform two-dc",
+				"--results " + otherResults},
+		},
+		{
+			name:    "results covering part of the platform",
+			args:    []string{"graph", file, "--results", someResults},
+			wantOut: []string{"P(affected) 1"},
+			wantErr: []string{"Warning: 4 of the 5 services of two-dc are not in the results file"},
+		},
+		{
+			name:       "ranking of another platform",
+			args:       []string{"graph", file, "--rank", otherRank},
+			wantStatus: exitInput,
+			wantErr:    []string{"the rank file (scenario sbg-fire) has no service in common with platform two-dc"},
 		},
 		{
 			name:       "bad format",

@@ -230,7 +230,7 @@ func TestRunOutputFile(t *testing.T) {
 	}
 }
 
-// TestRunWorkersDoNotMatter checks MODEL.md §7: the same seed gives the
+// TestRunWorkersDoNotMatter checks docs/model.md §7: the same seed gives the
 // same bytes whatever the number of workers.
 func TestRunWorkersDoNotMatter(t *testing.T) {
 	var outs []string

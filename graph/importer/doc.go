@@ -1,7 +1,7 @@
 // Package importer turns a service graph kept elsewhere (a Backstage catalog,
 // Jaeger dependencies, a Kiali graph, a Graphviz DOT file, or the
 // OpenTelemetry servicegraph connector's Prometheus metrics) into a domino
-// platform file (MODEL.md §2–§5).
+// platform file (docs/model.md §2–§5).
 //
 // Every format reads into one builder that normalises names into domino ids
 // (lower case, other characters → "-", the original kept as the service's
