@@ -121,6 +121,9 @@ var csvHeader = []string{
 	"degraded_mean_ms", "shed_mean_ms", "p_partial", "p_unrecovered",
 	"data_loss_mean_ms", "data_loss_p99_ms", "p_all_data_lost",
 	"p_rto_breach", "p_rpo_breach", "top_cause", "p_top_cause",
+	// Added after the others, so that a reader of the older columns by
+	// position still reads them.
+	"restored_mean_ms", "restored_p50_ms", "restored_p90_ms", "restored_p99_ms", "p_unrestored",
 }
 
 // ResultsCSV writes one header row and one row per service, in the order of
@@ -142,6 +145,7 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
 			num(s.DataLoss.Mean), num(s.DataLoss.P99), num(s.PAllDataLost),
 			num(s.PRTOBreach), num(s.PRPOBreach), s.TopCause, num(s.Causes[s.TopCause]),
+			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99), num(s.PUnrestored),
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write csv: %w", err)
@@ -198,6 +202,8 @@ func platformRows(r *sim.Results) [][]string {
 	return [][]string{
 		{"Time to full recovery", Duration(p.FullRecovery.Mean), ci(p.FullRecovery, Duration),
 			Duration(p.FullRecovery.P50), Duration(p.FullRecovery.P90), Duration(p.FullRecovery.P99)},
+		{"Time to everything back to normal", Duration(p.FullRestored.Mean), ci(p.FullRestored, Duration),
+			Duration(p.FullRestored.P50), Duration(p.FullRestored.P90), Duration(p.FullRestored.P99)},
 		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
 		{moneyLabel, Count(p.Cost.Mean), ci(p.Cost, Count),
@@ -208,23 +214,26 @@ func platformRows(r *sim.Results) [][]string {
 			one(p.CrewHours.P50), one(p.CrewHours.P90), one(p.CrewHours.P99)},
 		{"P(deadlock: break-glass forced a start)", Percent(p.PDeadlock), Dash, Dash, Dash, Dash},
 		{"P(not fully recovered by horizon)", Percent(p.PUnrecovered), Dash, Dash, Dash, Dash},
+		{"P(not all back to normal by horizon)", Percent(p.PUnrestored), Dash, Dash, Dash, Dash},
 	}
 }
 
 var serviceHeader = []string{
-	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Shed mean",
+	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Back to normal p50", "Shed mean",
 	"P(unrecovered)", "Data lost", "P(RTO breach)", "Top cause",
 }
 
 var serviceAlign = []tw.Align{
 	tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight,
-	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 }
 
 // serviceNote explains the columns that need it.
 const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
 user-hours are these summed over services, so a person cut off from three services counts three times.
 Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
+Back to normal p50: median time from the start until the service is up, carries its whole load and is not
+degraded, for good, over the trials it was not ("after" the horizon when it mostly is not back by then).
 Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
@@ -246,11 +255,25 @@ func serviceRows(r *sim.Results) [][]string {
 		}
 		rows = append(rows, []string{
 			s.ID, Count(s.UserHours), Percent(s.PAffected),
-			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99), shed,
+			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99),
+			backToNormal(s, r.HorizonMs), shed,
 			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), cause,
 		})
 	}
 	return rows
+}
+
+// backToNormal is the median time s was back to normal: Dash when it
+// never left normal, "after H" when the median is the horizon (not back
+// to normal by then in at least half the trials it left normal).
+func backToNormal(s *sim.ServiceResult, horizon int64) string {
+	switch {
+	case s.Restored == (sim.Summary{}):
+		return Dash
+	case s.Restored.P50 >= float64(horizon):
+		return "after " + Duration(float64(horizon))
+	}
+	return Duration(s.Restored.P50)
 }
 
 // sortedServices returns the services by expected user-hours lost, most
