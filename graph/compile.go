@@ -134,6 +134,20 @@ type CEvent struct {
 	Stages       []Stage // power restoration; empty when it never comes back
 	Duration     *Dist   // isolate, service-fault
 	Key          uint64
+	// ZoneStages, for a building outage given zone by zone, are the stages
+	// of each of Sites (a duration is one stage of 1.0), drawn from that
+	// zone's own stream ZoneKeys[i]; nil when Stages holds one list shared
+	// by every site, whose draws are then shared too.
+	ZoneStages [][]Stage
+	ZoneKeys   []uint64
+}
+
+// StagesOf returns the restoration stages of the i-th site of the event.
+func (e *CEvent) StagesOf(i int32) []Stage {
+	if e.ZoneStages != nil {
+		return e.ZoneStages[i]
+	}
+	return e.Stages
 }
 
 // Job numbering helpers; see Compiled.JobRank.
@@ -454,20 +468,24 @@ func (c *Compiled) compileEvents(sc *Scenario, siteIdx map[string]int32, svcs fu
 			DestroysData: e.DestroysData, Stages: e.PowerRestore, Duration: e.Duration,
 			Key: Key("event", fmt.Sprint(i), e.Kind.String(), e.Site, e.Region),
 		}
-		switch e.Kind {
-		case SiteOutage, Isolate:
+		switch {
+		case e.Kind == SiteOutage && e.Building != "":
+			if err := c.compileBuilding(sc, i, &e, &ce, siteIdx); err != nil {
+				return err
+			}
+		case e.Kind == SiteOutage || e.Kind == Isolate:
 			x, ok := siteIdx[e.Site]
 			if !ok {
 				return fmt.Errorf("compile scenario %q: event %d: unknown site %q", sc.ID, i, e.Site)
 			}
 			ce.Sites = []int32{x}
-		case RegionOutage:
+		case e.Kind == RegionOutage:
 			for x, s := range c.Sites {
 				if s.Region == e.Region {
 					ce.Sites = append(ce.Sites, int32(x))
 				}
 			}
-		case ServiceFault:
+		case e.Kind == ServiceFault:
 			m, err := svcs(e.Services)
 			if err != nil {
 				return err
@@ -478,6 +496,36 @@ func (c *Compiled) compileEvents(sc *Scenario, siteIdx map[string]int32, svcs fu
 			ce.Stages = []Stage{{After: *e.Duration, Fraction: Fraction{1, 1}}}
 		}
 		c.Events = append(c.Events, ce)
+	}
+	return nil
+}
+
+// compileBuilding resolves a building outage to the building's zones, in
+// the platform's order, each with its own stages when they are given zone
+// by zone.
+func (c *Compiled) compileBuilding(sc *Scenario, i int, e *Event, ce *CEvent, siteIdx map[string]int32) error {
+	ce.Key = Key("event", fmt.Sprint(i), e.Kind.String(), e.Site, e.Region, e.Building)
+	zones := c.Platform.Zones(e.Building)
+	if len(zones) == 0 {
+		return fmt.Errorf("compile scenario %q: event %d: unknown building %q", sc.ID, i, e.Building)
+	}
+	for _, z := range zones {
+		ce.Sites = append(ce.Sites, siteIdx[z.ID])
+	}
+	if len(e.Zones) == 0 {
+		return nil
+	}
+	ce.ZoneStages = make([][]Stage, len(zones))
+	ce.ZoneKeys = make([]uint64, len(zones))
+	for k, z := range zones {
+		j := slices.IndexFunc(e.Zones, func(zp ZonePower) bool { return zp.Zone == z.ID })
+		if j < 0 {
+			// A mitigation added the zone to a building whose outage
+			// this scenario gives zone by zone.
+			return fmt.Errorf("compile scenario %q: event %d: zone %q of building %q has no power_restore or duration in this event", sc.ID, i, z.ID, e.Building)
+		}
+		ce.ZoneStages[k] = e.Zones[j].Restore()
+		ce.ZoneKeys[k] = Key("event", fmt.Sprint(i), e.Kind.String(), e.Building, z.ID)
 	}
 	return nil
 }

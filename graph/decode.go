@@ -24,6 +24,9 @@ import (
 type source struct {
 	name    string
 	anchors map[string]*tnode
+	// docAnchors are the anchors of each document parsed (anchors is
+	// the first's); DecodeYAML reads every document.
+	docAnchors []map[string]*tnode
 	// data is the file's text when it was read as JSON: a JSON node's
 	// off:end indexes it.
 	data []byte
@@ -214,6 +217,8 @@ type decoder struct {
 	kvs   slab.Slab[kv]
 	// yamlOnly turns parseJSON off, for tests that compare it with goccy.
 	yamlOnly bool
+	// values counts the values DecodeYAML made; valueBudget bounds them.
+	values, valueBudget int
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and

@@ -1,6 +1,10 @@
 package graph
 
-import "strings"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 var (
 	platformKeys   = platformObject.keys()
@@ -116,9 +120,13 @@ func (d *decoder) resolveQuiet(nd node) (node, bool) {
 // ref is a reference to a site, service or region, checked once the
 // platform it refers to is known.
 type ref struct {
-	kind string // "site", "service" or "region"
+	kind string // "site", "service", "region", "building", "zone" or "zones"
 	id   string
 	nd   node
+	// building is the building a "zone" or "zones" ref is about; zones are
+	// the zones a "zones" ref gives, which must be all of the building's.
+	building string
+	zones    []string
 }
 
 // buildPlatform decodes a platform source, applies the defaults of docs/model.md
@@ -137,6 +145,7 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	// list of 700,000 of them for 100,000 services.
 	refs := make([]ref, 0, 8*len(ps.services))
 	siteServers := map[*Site]node{}
+	buildingNd := map[*Site]node{}
 	siteSeen := map[string]node{}
 	for _, e := range ps.sites {
 		s, serversNd, idNd := d.site(e)
@@ -153,8 +162,14 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		if serversNd != nil {
 			siteServers[s] = *serversNd
 		}
+		if s.Building != "" {
+			if v, ok := fieldSet(e.kvs).get("building"); ok {
+				buildingNd[s] = v.val()
+			}
+		}
 		p.Sites = append(p.Sites, s)
 	}
+	d.checkBuildings(p, buildingNd)
 	svcSeen := make(map[string]node, len(ps.services))
 	p.Services = make([]*Service, 0, len(ps.services))
 	for _, e := range ps.services {
@@ -226,6 +241,41 @@ func (d *decoder) checkRefs(p *Platform, refs []ref) {
 		case "site":
 			if _, ok := k.siteSet[r.id]; !ok {
 				d.errorf(r.nd, "unknown site %q%s", r.id, d.suggest(r.id, k.sites))
+			}
+		case "building":
+			if len(p.Zones(r.id)) > 0 {
+				continue
+			}
+			if bs := buildings(p); len(bs) == 0 {
+				d.errorf(r.nd, "unknown building %q: no site has a building", r.id)
+			} else {
+				d.errorf(r.nd, "unknown building %q: no site is a zone of it%s", r.id, d.suggest(r.id, bs))
+			}
+		case "zone":
+			zones := p.Zones(r.building)
+			if len(zones) == 0 || slices.ContainsFunc(zones, func(s *Site) bool { return s.ID == r.id }) {
+				continue // an unknown building is reported once, by its own ref
+			}
+			ids := siteIDs(zones)
+			if _, isSite := k.siteSet[r.id]; isSite {
+				d.errorf(r.nd, "site %q is not a zone of building %q (its zones: %s)", r.id, r.building, strings.Join(ids, ", "))
+			} else {
+				d.errorf(r.nd, "unknown zone %q of building %q%s", r.id, r.building, d.suggest(r.id, ids))
+			}
+		case "zones":
+			var missing []string
+			for _, z := range p.Zones(r.building) {
+				if !slices.Contains(r.zones, z.ID) {
+					missing = append(missing, z.ID)
+				}
+			}
+			switch {
+			case len(missing) == 1:
+				d.errorf(r.nd, "building %q: zone %q has no power_restore or duration here: give every zone its own, or one for all the building's zones",
+					r.building, missing[0])
+			case len(missing) > 1:
+				d.errorf(r.nd, "building %q: zones %s have no power_restore or duration here: give every zone its own, or one for all the building's zones",
+					r.building, strings.Join(quoteAll(missing), ", "))
 			}
 		default:
 			if _, ok := k.serviceSet[r.id]; !ok {
@@ -329,7 +379,43 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 	}
 	s.MTBF = d.optDist(f, "mtbf")
 	s.MTTR = d.optDist(f, "mttr")
+	if v, ok := f.get("building"); ok {
+		s.Building, _ = d.id(v.val(), "building")
+	}
 	return s, serversNd, idNd
+}
+
+// checkBuildings reports a building id that is also a site id, and the
+// zones of one building in different regions: a building stands in one
+// place, and a region-outage that took half of it would be a contradiction.
+func (d *decoder) checkBuildings(p *Platform, buildingNd map[*Site]node) {
+	first := map[string]*Site{}
+	for _, s := range p.Sites {
+		if s.Building == "" {
+			continue
+		}
+		nd := buildingNd[s]
+		if p.Site(s.Building) != nil {
+			d.errorf(nd, "building %q is also a site id: name the building apart from its zones", s.Building)
+			continue
+		}
+		f, seen := first[s.Building]
+		if !seen {
+			first[s.Building] = s
+			continue
+		}
+		if f.Region != s.Region {
+			d.errorf(nd, "zones of building %q are in two regions: %s is in %s, %s (line %d) in %s; a building is in one region",
+				s.Building, s.ID, regionText(s.Region), f.ID, f.Pos.Line, regionText(f.Region))
+		}
+	}
+}
+
+func regionText(r string) string {
+	if r == "" {
+		return "no region"
+	}
+	return "region " + r
 }
 
 func (d *decoder) optDist(f fieldSet, key string) *Dist {
@@ -546,8 +632,10 @@ func (d *decoder) recovery(nd node, what string) Recovery {
 	f := d.fields(kvs, what, recoveryKeys...)
 	if v, ok := f.get("auto"); ok {
 		r.Auto, _ = d.dist(v.val())
+		r.Given = true
 	}
 	r.Manual = d.optDist(f, "manual")
+	r.Given = r.Given || r.Manual != nil
 	return r
 }
 
@@ -747,4 +835,31 @@ func (d *decoder) data(nd node) *Data {
 		}
 	}
 	return data
+}
+
+// buildings lists the building ids of p's sites, in file order.
+func buildings(p *Platform) []string {
+	var out []string
+	for _, s := range p.Sites {
+		if s.Building != "" && !slices.Contains(out, s.Building) {
+			out = append(out, s.Building)
+		}
+	}
+	return out
+}
+
+func siteIDs(sites []*Site) []string {
+	out := make([]string, len(sites))
+	for i, s := range sites {
+		out[i] = s.ID
+	}
+	return out
+}
+
+func quoteAll(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.Quote(id)
+	}
+	return out
 }

@@ -170,8 +170,28 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		}
 		return v, has
 	}
+	bv, hasBuilding := f.get("building")
+	hasBuilding = hasBuilding && ev.Kind == SiteOutage
+	switch {
+	case hasBuilding:
+		if sv, both := f.get("site"); both {
+			d.errorf(sv.knd(), "give site or building, not both")
+			ok = false
+		} else if id, good := d.id(bv.val(), "building"); good {
+			ev.Building = id
+			*refs = append(*refs, ref{kind: "building", id: id, nd: bv.val()})
+		}
+	}
 	switch ev.Kind {
 	case SiteOutage, Isolate:
+		if hasBuilding {
+			break
+		}
+		if _, has := f.get("site"); !has && ev.Kind == SiteOutage {
+			d.errorf(nd, "site-outage event has no site or building")
+			ok = false
+			break
+		}
 		if v, has := required("site"); has {
 			if id, good := d.id(v.val(), "site"); good {
 				ev.Site = id
@@ -194,7 +214,9 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		required("duration")
 	}
 	if v, has := f.get("duration"); has && contains(eventKeys[ev.Kind], "duration") {
-		if x, good := d.dist(v.val()); good {
+		if zones, isMap := d.zoneMap(v.val(), ev.Building != ""); isMap {
+			ev.Zones = d.zoneDurations(v.val(), zones, &ev, refs)
+		} else if x, good := d.dist(v.val()); good {
 			ev.Duration = &x
 		}
 	}
@@ -203,12 +225,89 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 			d.errorf(dv.knd(), "give power_restore or duration, not both")
 			ok = false
 		}
-		ev.PowerRestore = d.stages(v.val())
+		if zones, isMap := d.zoneMap(v.val(), true); isMap {
+			if ev.Building == "" {
+				d.errorf(v.val(), "power_restore zone by zone needs building: (a site-outage of a building): for one site, give a list of stages like [{after: 20h, fraction: 0.35}, {after: 2d, fraction: 1.0}]")
+				ok = false
+			} else {
+				ev.Zones = d.zoneStages(v.val(), zones, &ev, refs)
+			}
+		} else {
+			ev.PowerRestore = d.stages(v.val())
+		}
 	}
 	if v, has := f.get("destroys_data"); has && contains(eventKeys[ev.Kind], "destroys_data") {
 		ev.DestroysData, _ = d.probability(v.val())
 	}
 	return ev, ok
+}
+
+// zoneMap returns the entries of a mapping given zone by zone: any
+// mapping for power_restore, and for duration a mapping none of whose keys
+// is a distribution family (so {uniform: {min: 1h, max: 2h}} stays a
+// distribution). It reports isMap false for every other value, which the
+// caller decodes as a list of stages or a distribution.
+func (d *decoder) zoneMap(nd node, allowed bool) ([]kv, bool) {
+	if !allowed {
+		return nil, false
+	}
+	r, ok := d.resolveQuiet(nd)
+	if !ok || !r.n.is(kindMap) {
+		return nil, false
+	}
+	kvs, ok := d.mapping(nd, "a mapping of zones")
+	if !ok {
+		return nil, false
+	}
+	for _, e := range kvs {
+		if contains(distNames, e.key()) {
+			return nil, false
+		}
+	}
+	return kvs, true
+}
+
+// zoneStages decodes power_restore given zone by zone; the zones are
+// checked against the building once the scenario's platform is known.
+func (d *decoder) zoneStages(nd node, kvs []kv, ev *Event, refs *[]ref) []ZonePower {
+	if len(kvs) == 0 {
+		d.errorf(nd, "want at least one zone: a mapping like {hall-a: [{after: 20h, fraction: 1.0}]}")
+		return nil
+	}
+	out := make([]ZonePower, 0, len(kvs))
+	for _, e := range kvs {
+		*refs = append(*refs, ref{kind: "zone", id: e.key(), building: ev.Building, nd: e.knd()})
+		out = append(out, ZonePower{Zone: e.key(), PowerRestore: d.stages(e.val()), Pos: e.knd().pos()})
+	}
+	*refs = append(*refs, ref{kind: "zones", building: ev.Building, zones: zoneNames(out), nd: nd})
+	return out
+}
+
+// zoneDurations decodes duration given zone by zone.
+func (d *decoder) zoneDurations(nd node, kvs []kv, ev *Event, refs *[]ref) []ZonePower {
+	if len(kvs) == 0 {
+		d.errorf(nd, "want at least one zone: a mapping like {hall-a: 20h, hall-b: 3d}")
+		return nil
+	}
+	out := make([]ZonePower, 0, len(kvs))
+	for _, e := range kvs {
+		*refs = append(*refs, ref{kind: "zone", id: e.key(), building: ev.Building, nd: e.knd()})
+		z := ZonePower{Zone: e.key(), Pos: e.knd().pos()}
+		if x, good := d.dist(e.val()); good {
+			z.Duration = &x
+		}
+		out = append(out, z)
+	}
+	*refs = append(*refs, ref{kind: "zones", building: ev.Building, zones: zoneNames(out), nd: nd})
+	return out
+}
+
+func zoneNames(zs []ZonePower) []string {
+	out := make([]string, len(zs))
+	for i, z := range zs {
+		out[i] = z.Zone
+	}
+	return out
 }
 
 func (d *decoder) faultServices(nd node, refs *[]ref) []string {

@@ -128,10 +128,14 @@ func abs(x int) int {
 	return x
 }
 
-// editDistance is the Levenshtein distance between a and b, or some value
-// above limit as soon as it is known to exceed limit (a row's minimum never
-// decreases further down).
+// editDistance is the optimal string alignment distance between a and b
+// (Levenshtein's insertions, deletions and substitutions, plus swaps of two
+// adjacent characters, so that "rnu" is one edit from "run"), or some value
+// above limit as soon as it is known to exceed limit: a row's minimum never
+// decreases further down, since a swap from two rows up costs no less than
+// the substitution it replaces one row up.
 func editDistance(a, b string, limit int) int {
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -146,12 +150,15 @@ func editDistance(a, b string, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

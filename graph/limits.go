@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"unicode/utf8"
@@ -10,6 +8,8 @@ import (
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/dominosim/domino/internal/boundedio"
 )
 
 // Limits on one input file, checked before and while it is parsed, so that
@@ -25,6 +25,11 @@ const (
 	// parser's time grows with the square of the depth (100,000 nested
 	// brackets took 45 s and 15 GB); domino's own files need about 10.
 	MaxDepth = 64
+	// MaxBlockKeys is the most keys one block mapping (one key a line)
+	// may have: goccy/go-yaml's time grows with their square (10,000
+	// keys took 3.3 s, 40,000 53 s; see tooDeep). Flow mappings and JSON
+	// objects have no such limit; domino's own mappings have a few keys.
+	MaxBlockKeys = 4096
 	// aliasesPerToken bounds alias expansions by the file's size: a file
 	// that uses anchors as shorthand expands each alias a few times, while
 	// a "billion laughs" expands them exponentially.
@@ -38,30 +43,40 @@ const (
 	MaxOccurrences = 1_000_000
 	// minAliases is the alias expansions every file may use.
 	minAliases = 10000
+	// freeTokens and bytesPerToken bound the tokens of a file (values,
+	// keys and punctuation, counted by countTokens before parsing):
+	// freeTokens plus one per bytesPerToken bytes. Parsing costs memory
+	// per token, not per byte — some 450 bytes a token through
+	// goccy/go-yaml, a tree node for each value through parseJSON — and
+	// a list like [1,1,1,…] has a token per byte: 450 bytes of memory per
+	// byte of input. Files people and programs write have 4 to 10 bytes
+	// per token (domino gen's YAML 4.05, its JSON 4.8, the embedded
+	// scenarios 7 to 9); dense ones within the first freeTokens are
+	// accepted whatever their density. docs/errors.md has the memory
+	// this leaves per byte of input.
+	freeTokens    = 1 << 18
+	bytesPerToken = 3
 )
 
+// maxTokens is the most tokens a file of n bytes may have.
+func maxTokens(n int) int { return freeTokens + n/bytesPerToken }
+
 // readLimited reads r up to MaxFileSize bytes; more is an error, so that
-// /dev/zero or a huge file is not read into memory.
+// /dev/zero or a huge file is not read into memory. (Which files may be
+// read at all is the opener's choice: LoadFile reads only regular files.)
 func readLimited(r io.Reader) ([]byte, error) {
-	// A file's size is known: reading into a buffer of that size saves
-	// io.ReadAll's doublings, which allocated twice a large file's size.
-	var buf bytes.Buffer
+	var size int64
 	if f, ok := r.(*os.File); ok {
+		// A file's size is known: reading into a buffer of that size saves
+		// io.ReadAll's doublings, which allocated twice a large file's size.
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			buf.Grow(int(min(fi.Size(), MaxFileSize+1)) + bytes.MinRead)
+			size = fi.Size()
 		}
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1)); err != nil {
-		return nil, err
-	}
-	data := buf.Bytes()
-	if len(data) > MaxFileSize {
-		return nil, errTooLarge
-	}
-	return data, nil
+	return boundedio.ReadLimited(r, MaxFileSize, size)
 }
 
-var errTooLarge = fmt.Errorf("file is larger than %d MiB", MaxFileSize>>20)
+var errTooLarge = &boundedio.TooLargeError{Limit: MaxFileSize}
 
 // parse checks data against the limits and parses it into the bodies of
 // its non-empty documents. On failure it records the error and returns
@@ -80,6 +95,13 @@ func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 		d.errs.Add(pos, "", "invalid UTF-8 (byte %#02x): save the file as UTF-8", b)
 		return nil, false
 	}
+	if n, limit := countTokens(data), maxTokens(len(data)); n > limit {
+		d.errs.Add(Pos{File: src.name, Line: 1, Col: 1}, "",
+			"too dense to parse: %d tokens (values, keys, punctuation) in %d bytes, over the %d allowed "+
+				"(%d plus one per %d bytes), which bound the memory parsing takes",
+			n, len(data), limit, freeTokens, bytesPerToken)
+		return nil, false
+	}
 	if !d.yamlOnly && looksLikeJSON(data) {
 		if root, ok := parseJSON(data); ok {
 			src.data = data
@@ -89,9 +111,13 @@ func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 		}
 	}
 	tokens := lexer.Tokenize(string(data))
-	if tk := tooDeep(tokens); tk != nil {
-		d.errs.Add(Pos{File: src.name, Line: tk.Position.Line, Col: max(tk.Position.Column, 1)}, "",
-			"nesting deeper than %d levels", MaxDepth)
+	if tk, wide := tooDeep(tokens); tk != nil {
+		pos := Pos{File: src.name, Line: tk.Position.Line, Col: max(tk.Position.Column, 1)}
+		if wide {
+			d.errs.Add(pos, "", "more than %d keys in one block mapping: write a mapping this large in flow style ({a: 1, b: 2}) or as JSON", MaxBlockKeys)
+		} else {
+			d.errs.Add(pos, "", "nesting deeper than %d levels", MaxDepth)
+		}
 		return nil, false
 	}
 	f, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
@@ -116,11 +142,13 @@ func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 		c := &converter{anchors: map[string]anchorDef{}, origs: src.origs}
 		docs = append(docs, c.fromAST(doc.Body, 0))
 		src.origs = c.origs
+		anchors := make(map[string]*tnode, len(c.anchors))
+		for name, a := range c.anchors {
+			anchors[name] = a.n
+		}
+		src.docAnchors = append(src.docAnchors, anchors)
 		if len(docs) == 1 {
-			src.anchors = make(map[string]*tnode, len(c.anchors))
-			for name, a := range c.anchors {
-				src.anchors[name] = a.n
-			}
+			src.anchors = anchors
 		}
 	}
 	return docs, true
@@ -146,45 +174,70 @@ func invalidUTF8(data []byte) (pos Pos, b byte, ok bool) {
 	return Pos{}, 0, true
 }
 
-// tooDeep returns the first token nested deeper than MaxDepth, or nil.
+// tooDeep returns the first token nested deeper than MaxDepth, or the
+// first key past MaxBlockKeys in one block mapping (wide true), or nil.
 // Flow collections ([...] and {...}) nest by their brackets; block
 // collections by the columns of their keys and "-" entries, kept on a stack
 // as a YAML parser keeps indentation: a column right of the top opens a
 // level, one at or left of it closes levels. Keys and entries on one line
 // (- - - x, a: b: c) each open a level, which is how the parser sees them.
-func tooDeep(tokens token.Tokens) *token.Token {
-	var cols []int
+// A key at the column of the key on top of the stack is the next key of
+// the same mapping, counted: goccy/go-yaml parses a block mapping by
+// recursing once per key and copying the keys after it, so its time grows
+// with the square of the keys (40,000 took 53 s).
+func tooDeep(tokens token.Tokens) (tk *token.Token, wide bool) {
+	type level struct {
+		col  int
+		key  bool // a mapping key, not a "-" entry
+		keys int  // with key: the keys seen in this mapping
+	}
+	var levels []level
 	flow := 0
 	var prev *token.Token
 	for _, tk := range tokens {
 		if tk == nil || tk.Position == nil {
 			continue
 		}
-		col := -1
+		col, key := -1, false
 		switch tk.Type {
 		case token.SequenceStartType, token.MappingStartType:
 			flow++
 		case token.SequenceEndType, token.MappingEndType:
 			flow = max(flow-1, 0)
-		case token.SequenceEntryType, token.MappingKeyType:
+		case token.SequenceEntryType:
 			col = tk.Position.Column
+		case token.MappingKeyType:
+			col, key = tk.Position.Column, true
 		case token.MappingValueType:
 			if prev != nil && prev.Position != nil {
-				col = prev.Position.Column
+				col, key = prev.Position.Column, true
 			}
 		case token.CommentType:
 			continue
 		}
 		if col >= 0 && flow == 0 {
-			for len(cols) > 0 && cols[len(cols)-1] >= col {
-				cols = cols[:len(cols)-1]
+			for len(levels) > 0 && levels[len(levels)-1].col > col {
+				levels = levels[:len(levels)-1]
 			}
-			cols = append(cols, col)
+			if top := len(levels) - 1; top >= 0 && levels[top].col == col && levels[top].key && key {
+				levels[top].keys++
+				if levels[top].keys > MaxBlockKeys {
+					if tk.Type == token.MappingValueType {
+						return prev, true // the key, not its colon
+					}
+					return tk, true
+				}
+			} else {
+				if top >= 0 && levels[top].col == col {
+					levels = levels[:top]
+				}
+				levels = append(levels, level{col: col, key: key, keys: 1})
+			}
 		}
-		if len(cols)+flow > MaxDepth {
-			return tk
+		if len(levels)+flow > MaxDepth {
+			return tk, false
 		}
 		prev = tk
 	}
-	return nil
+	return nil, false
 }

@@ -1,11 +1,16 @@
 package graph
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // What loading a hostile input may allocate: a fixed amount plus what
@@ -43,6 +48,12 @@ func TestHostileInputsBounded(t *testing.T) {
 		{"entries on one line", "version: 1\nplatform:\n  " + strings.Repeat("- ", 100000) + "x\n", "nesting deeper than 64 levels"},
 		{"keys on one line", "version: 1\nplatform:\n  " + strings.Repeat("a: ", 100000) + "x\n", "nesting deeper than 64 levels"},
 		{"not UTF-8", "version: 1\nplatform: {name: \"\xc3\x28\"}\n", "invalid UTF-8 (byte 0xc3)"},
+		// A token a byte took some 450 bytes of memory per byte of input
+		// (a 10 MB file ran out of memory at 4 GB).
+		{"a flat list, YAML", "version: 1\nx-junk: [" + strings.Repeat("1,", 1<<20) + "1]\n" + tinyPlatform, "too dense to parse"},
+		{"a flat list, JSON", `{"version": 1, "x-junk": [` + strings.Repeat("1,", 1<<20) + `1], "platform": {}}`, "too dense to parse"},
+		// goccy's time grows with the square of a block mapping's keys.
+		{"a wide block mapping", "version: 1\nx-junk:\n" + wideMapping(MaxBlockKeys+1) + tinyPlatform, "more than 4096 keys in one block mapping"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +69,52 @@ func TestHostileInputsBounded(t *testing.T) {
 				t.Errorf("allocated %d MB for %d bytes, want at most %d MB", alloc>>20, len(tt.input), limit>>20)
 			}
 		})
+	}
+}
+
+const tinyPlatform = "platform:\n  sites: [{id: a}]\n  services: [{id: x, placement: {a: 1}}]\n"
+
+// wideMapping is one block mapping of n keys, indented by two.
+func wideMapping(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: 1\n", i)
+	}
+	return b.String()
+}
+
+// TestTokenBudgetFitsRealFiles: the files domino gen writes, and a file
+// as dense as allowed, load; one denser is refused, naming its counts.
+func TestTokenBudgetFitsRealFiles(t *testing.T) {
+	// JSON, for speed: the count and the limit are the same for YAML.
+	const platform = `"platform": {"sites": [{"id": "a"}], "services": [{"id": "x", "placement": {"a": 1}}]}}`
+	n := 2 * freeTokens
+	// "11111," is two tokens in six bytes: exactly bytesPerToken.
+	ok := `{"version": 1, "x-junk": [` + strings.Repeat("11111,", n) + "1], " + platform
+	_, err := Load(strings.NewReader(ok), "ok.json")
+	require.NoError(t, err)
+	// "111," is two in four.
+	dense := `{"version": 1, "x-junk": [` + strings.Repeat("111,", n) + "1], " + platform
+	_, err = Load(strings.NewReader(dense), "dense.json")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("dense.json:1:1: too dense to parse: %d tokens", countTokens([]byte(dense))))
+
+	wide := "version: 1\nx-junk:\n" + wideMapping(MaxBlockKeys) + tinyPlatform
+	_, err = Load(strings.NewReader(wide), "wide.yaml")
+	assert.NoError(t, err, "%d keys in a block mapping are allowed", MaxBlockKeys)
+}
+
+// TestCountTokens: countTokens is close to the lexer's count on real files
+// (it may over-count, by little).
+func TestCountTokens(t *testing.T) {
+	files, err := filepath.Glob("testdata/valid/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		got, want := countTokens(data), len(lexer.Tokenize(string(data)))
+		assert.InDelta(t, want, got, 0.1*float64(want), "%s: got %d tokens, the lexer %d", f, got, want)
 	}
 }
 

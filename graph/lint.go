@@ -60,6 +60,11 @@ func (w Warning) String() string {
 // then rule and message. Lint never fails: references to unknown services or
 // sites, which the loader reports as errors, are ignored.
 //
+// Every rule asks what losing a site takes down, and the zones of one
+// building (a site's building) are lost together: the rules count a
+// building as one site, named "building ID", so replicas in two zones of
+// one building are not on two sites.
+//
 // The rules, each a pure function of one platform:
 //
 //   - tooling-colocated: a service T listed in the tooling of others, and a
@@ -83,14 +88,21 @@ func (w Warning) String() string {
 //     site and that has no backup, or a backup that is not offsite: one fire
 //     destroys every copy.
 //   - site-loss-majority: a site whose loss takes down services that have
-//     more than half of all users. The services taken down are those up with
-//     every site in service and down with the site lost, with no recovery and
-//     no failover: the up set is the greatest fixed point of docs/model.md §6.5
+//     more than half of all users until the site or a crew brings them back.
+//     The services taken down are those up with every site in service and
+//     down with the site lost once the automated failovers are done (those of
+//     active-standby services whose primary was lost, with another site and
+//     their tooling up right after the loss; no restart, no manual
+//     failover): the up set is the greatest fixed point of docs/model.md §6.5
 //     (start with every service whose placement survives, then repeatedly
 //     knock out services with a hard dependency down or an any-group with
 //     fewer than need members up), where a placement survives the loss if
 //     active-active: at least quorum of its sites remain; active-standby: its
-//     primary is not the lost site; single: its site is not the lost site.
+//     primary is not the lost site, or it fails over automatically; single:
+//     its site is not the lost site.
+//
+// The rules that need a scenario's events (restart-unset, failover-unset,
+// crews-unlimited) are described at lintScenarios.
 func Lint(f *File) []Warning {
 	if f == nil {
 		return nil
@@ -119,6 +131,7 @@ func Lint(f *File) []Warning {
 			all = append(all, w.Warning)
 		}
 	}
+	all = append(all, lintScenarios(f)...)
 	slices.SortFunc(all, compareWarnings)
 	return slices.Compact(all)
 }
@@ -189,7 +202,11 @@ type linter struct {
 	// and comparing numbers in flat slices is what keeps that fast.
 	siteNum  map[string]int32
 	siteNums [][]int32
-	place    []lintPlace
+	// unit maps each zone of a building to "building ID": every rule asks
+	// what losing a site takes down, and the zones of one building burn
+	// together, so replicas in two of its zones are not on two sites.
+	unit  map[string]string
+	place []lintPlace
 	// hard[hardOff[i]:hardOff[i+1]] are service i's hard dependencies,
 	// their members in members, and rev[revOff[j]:revOff[j+1]] the
 	// services that have j as one, for upWithout; built on first use, in
@@ -210,8 +227,16 @@ type lintPlace struct {
 func newLinter(p *Platform) *linter {
 	l := &linter{p: p, index: make(map[string]int, len(p.Services)), siteNum: make(map[string]int32, len(p.Sites))}
 	for _, s := range p.Sites {
+		if s != nil && s.Building != "" {
+			if l.unit == nil {
+				l.unit = map[string]string{}
+			}
+			l.unit[s.ID] = "building " + s.Building
+		}
+	}
+	for _, s := range p.Sites {
 		if s != nil {
-			l.number(s.ID)
+			l.number(l.unitOf(s.ID))
 		}
 	}
 	l.svcs = make([]*Service, 0, len(p.Services))
@@ -230,15 +255,15 @@ func newLinter(p *Platform) *linter {
 		ids := make([]string, 0, len(s.Placement))
 		nums := make([]int32, 0, len(s.Placement))
 		for _, pl := range s.Placement {
-			if !slices.Contains(ids, pl.Site) {
-				ids = append(ids, pl.Site)
-				nums = append(nums, l.number(pl.Site))
+			if u := l.unitOf(pl.Site); !slices.Contains(ids, u) {
+				ids = append(ids, u)
+				nums = append(nums, l.number(u))
 			}
 		}
 		pl := lintPlace{mode: s.Redundancy.Mode, quorum: int32(max(1, min(s.Redundancy.Quorum, 1<<30))), primary: -1}
 		switch {
 		case s.Redundancy.Primary != "":
-			pl.primary = l.number(s.Redundancy.Primary)
+			pl.primary = l.number(l.unitOf(s.Redundancy.Primary))
 		case len(nums) > 0:
 			pl.primary = nums[0]
 		}
@@ -264,6 +289,14 @@ func newLinter(p *Platform) *linter {
 // service i names, or -1 (see depTo).
 func (l *linter) dep(i, k int) int {
 	return int(l.depTo[int(l.depOff[i])+k])
+}
+
+// unitOf returns what a site is lost with: its building, or itself.
+func (l *linter) unitOf(site string) string {
+	if u, ok := l.unit[site]; ok {
+		return u
+	}
+	return site
 }
 
 // number returns the number of site id, giving it one if it has none.
@@ -548,12 +581,75 @@ func (l *linter) backupSingleSite(ws []finding) []finding {
 // upWithout returns which services are up with the site numbered lost gone
 // (-1 for none), with no recovery: the greatest fixed point of docs/model.md §6.5.
 func (l *linter) upWithout(lost int32) []bool {
-	if l.hardOff == nil {
-		l.indexHardDeps()
-	}
 	up := make([]bool, len(l.svcs))
 	for i := range l.svcs {
 		up[i] = l.survives(i, lost)
+	}
+	return l.knockOut(up)
+}
+
+// upAfterFailovers returns which services are up with the site numbered
+// lost gone once every automated failover has completed: an active-standby
+// service whose primary was lost comes back on another of its sites when
+// all of its tooling is up in immediate, the state right after the loss
+// (upWithout), since that is when the engine chooses between the automated
+// and the manual failover (docs/model.md §6.4). Restarts and manual failovers
+// are not counted: they wait for the site or for a crew.
+func (l *linter) upAfterFailovers(lost int32, immediate []bool) []bool {
+	up := make([]bool, len(l.svcs))
+	for i := range l.svcs {
+		up[i] = l.survives(i, lost) || l.failsOverAlone(i, lost, immediate)
+	}
+	return l.knockOut(up)
+}
+
+// failsOverAlone reports whether the active-standby service i, its primary
+// on the site numbered lost, has another site to fail over to and every
+// one of its known tooling services up in immediate: an automated failover.
+func (l *linter) failsOverAlone(i int, lost int32, immediate []bool) bool {
+	if l.place[i].mode != ActiveStandby || l.place[i].primary != lost ||
+		!slices.ContainsFunc(l.siteNums[i], func(n int32) bool { return n != lost }) {
+		return false
+	}
+	for _, id := range l.svcs[i].Tooling {
+		if t := l.lookup(id); t >= 0 && !immediate[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// placementUp returns which services' placements still serve with the
+// sites for which gone is true lost, with no failover (see survives).
+func (l *linter) placementUp(gone func(int32) bool) []bool {
+	up := make([]bool, len(l.svcs))
+	for i, sites := range l.siteNums {
+		pl := l.place[i]
+		switch {
+		case len(sites) == 0:
+		case pl.mode == ActiveStandby:
+			up[i] = !gone(pl.primary)
+		case pl.mode == Single:
+			up[i] = !slices.ContainsFunc(sites, gone)
+		default:
+			left := int32(0)
+			for _, n := range sites {
+				if !gone(n) {
+					left++
+				}
+			}
+			up[i] = left >= pl.quorum
+		}
+	}
+	return up
+}
+
+// knockOut turns down in up, transitively, every service with a hard
+// dependency that is not satisfied, and returns up: from the services
+// whose placement serves, the greatest fixed point of docs/model.md §6.5.
+func (l *linter) knockOut(up []bool) []bool {
+	if l.hardOff == nil {
+		l.indexHardDeps()
 	}
 	// Knocking out only ever turns services down, so starting from "all whose
 	// placement survives" and knocking out, transitively, the dependents of
@@ -657,19 +753,26 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		return ws
 	}
 	before := l.upWithout(-1)
+	done := map[string]bool{}
 	for _, site := range l.p.Sites {
 		if site == nil {
 			continue
 		}
-		after := l.upWithout(l.siteNum[site.ID])
-		var down []int
-		var users int64
-		for i := range l.svcs {
-			if before[i] && !after[i] {
-				down = append(down, i)
-				users += max(0, l.svcs[i].Users)
-			}
+		// A building is lost once, reported at its first zone.
+		unit := l.unitOf(site.ID)
+		if done[unit] {
+			continue
 		}
+		done[unit] = true
+		lost := l.siteNum[unit]
+		after := l.upWithout(lost)
+		down, users := l.lostUsers(before, after)
+		if 2*users <= total {
+			continue
+		}
+		// What an automated failover brings back is lost only for the
+		// failover's time: the rule speaks of what stays down.
+		down, users = l.lostUsers(before, l.upAfterFailovers(lost, after))
 		if 2*users <= total {
 			continue
 		}
@@ -677,14 +780,26 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		if len(down) == 1 {
 			noun = "service"
 		}
-		ws = append(ws, finding{subject: site.ID, Warning: Warning{
+		ws = append(ws, finding{subject: unit, Warning: Warning{
 			Rule: RuleSiteLossMajority,
 			Pos:  site.Pos,
-			Msg: fmt.Sprintf("losing %s takes down %d %s with %s of users (%s)",
-				site.ID, len(down), noun, percent(users, total), l.names(down)),
+			Msg: fmt.Sprintf("losing %s takes down %d %s with %s of users, which no automated failover brings back (%s)",
+				unit, len(down), noun, percent(users, total), l.names(down)),
 		}})
 	}
 	return ws
+}
+
+// lostUsers returns the services up in before and down in after, and
+// their users.
+func (l *linter) lostUsers(before, after []bool) (down []int, users int64) {
+	for i := range l.svcs {
+		if before[i] && !after[i] {
+			down = append(down, i)
+			users += max(0, l.svcs[i].Users)
+		}
+	}
+	return down, users
 }
 
 // percent formats part/total (> 1/2) as a whole percentage, with one decimal

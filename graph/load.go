@@ -9,12 +9,14 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/dominosim/domino/internal/boundedio"
 )
 
 // Load reads a platform or scenario file from r; name is used in error
@@ -35,6 +37,12 @@ func Load(r io.Reader, name string) (*File, error) {
 		// An *os.File's errors repeat its name, which is ours already.
 		return nil, fmt.Errorf("read %s: %w", name, unwrapPathError(err))
 	}
+	return loadBytes(data, name)
+}
+
+// loadBytes loads data read from the file name, resolving a `platform:`
+// reference relative to it on the OS file system.
+func loadBytes(data []byte, name string) (*File, error) {
 	dir := filepath.Dir(name)
 	open := func(ref string) ([]byte, string, error) {
 		p := ref
@@ -47,27 +55,27 @@ func Load(r io.Reader, name string) (*File, error) {
 	return load(data, name, open)
 }
 
-// LoadFile loads the file at path.
+// LoadFile loads the file at path, which must be a regular file of at
+// most MaxFileSize bytes (ReadFile).
 func LoadFile(path string) (*File, error) {
-	f, err := os.Open(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		// Worded like Load's read errors: "read x.yaml: permission denied".
 		return nil, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
 	}
-	defer f.Close()
-	return Load(f, path)
+	return loadBytes(data, path)
 }
 
-// readFile reads the file at path, refusing one larger than MaxFileSize
-// before reading it all.
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readLimited(f)
+// ReadFile reads the file at path for a command of domino: a regular file
+// (a named pipe or a device is refused at once, without blocking) of at
+// most MaxFileSize bytes, refused before it is read when larger. Every
+// file domino reads goes through it or through Load's reader.
+func ReadFile(path string) ([]byte, error) {
+	return boundedio.ReadFile(path, MaxFileSize)
 }
+
+// readFile reads a referenced platform file.
+func readFile(path string) ([]byte, error) { return ReadFile(path) }
 
 // LoadFS loads name from fsys, resolving `platform:` references within fsys.
 func LoadFS(fsys fs.FS, name string) (*File, error) {
@@ -255,7 +263,34 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		}
 		lf.f.Scenarios = append(lf.f.Scenarios, sc)
 	}
+	d.checkMitigationZones(lf.f)
 	return lf
+}
+
+// checkMitigationZones reports a mitigation that adds a zone to a building
+// whose outage a scenario gives zone by zone: the event says nothing of the
+// new zone's power, and a patch cannot change events (docs/model.md, "What
+// a patch can change"). Such a change is a scenario of its own.
+func (d *decoder) checkMitigationZones(f *File) {
+	for _, m := range f.Mitigations {
+		if m.Platform == nil || m.Platform == f.Platform {
+			continue
+		}
+		for _, sc := range f.Scenarios {
+			for _, e := range sc.Events {
+				if len(e.Zones) == 0 {
+					continue
+				}
+				for _, z := range m.Platform.Zones(e.Building) {
+					if !slices.ContainsFunc(e.Zones, func(zp ZonePower) bool { return zp.Zone == z.ID }) {
+						d.errs.Add(m.patch.pos(), m.patch.path.String(),
+							"zone %q of building %q has no power_restore or duration in the event of scenario %q at line %d, which gives the building zone by zone: a patch cannot change events; make this a scenario of its own",
+							z.ID, e.Building, sc.ID, e.Pos.Line)
+					}
+				}
+			}
+		}
+	}
 }
 
 // unwrapPathError drops the path an fs error repeats.

@@ -79,7 +79,9 @@ func (p *Platform) Service(id string) *Service {
 	return nil
 }
 
-// Site is a data center (or a zone of one).
+// Site is a data center, or a zone of one: a hall, floor or power zone
+// that shares a Building with other sites (docs/model.md, "Buildings and
+// zones").
 type Site struct {
 	ID      string
 	Name    string
@@ -87,7 +89,22 @@ type Site struct {
 	Servers int64 // when not given: the sum placed there
 	MTBF    *Dist // site-wide random failures, used by random-failures
 	MTTR    *Dist
-	Pos     Pos
+	// Building is the id of the building the site is a zone of, "" when it
+	// stands alone. A site-outage may name the building to hit all of its
+	// zones at once, and lint counts the building as one site.
+	Building string
+	Pos      Pos
+}
+
+// Zones returns the sites of the building with the given id, in file order.
+func (p *Platform) Zones(building string) []*Site {
+	var out []*Site
+	for _, s := range p.Sites {
+		if s.Building == building && building != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Mode is a redundancy mode.
@@ -166,6 +183,10 @@ type Recovery struct {
 	// Manual is nil when not given: the manual time is then 10× the sampled
 	// automated time (docs/model.md §6.10).
 	Manual *Dist
+	// Given is whether the file gives either time. A recovery not given
+	// takes no time at all, which Lint warns about where a scenario needs
+	// it; one given as 0 is a choice and is taken at its word.
+	Given bool `json:"-"`
 }
 
 // Dep is one entry of depends_on: a single service, or with Any set a group
@@ -254,6 +275,7 @@ type Event struct {
 	Kind     EventKind
 	Cause    string
 	Site     string   // site-outage, isolate
+	Building string   // site-outage of every zone of a building, instead of Site
 	Region   string   // region-outage
 	Services []string // service-fault
 	At       Dist
@@ -267,7 +289,29 @@ type Event struct {
 	// Duration is nil when not given. For outages, a duration is one stage
 	// of fraction 1.0; an outage with neither never gives power back.
 	Duration *Dist
-	Pos      Pos
+	// Zones, for a building outage whose power_restore or duration is given
+	// zone by zone, holds each zone's own, in the order written; the event's
+	// PowerRestore and Duration are then empty. Every zone of the building
+	// has one entry.
+	Zones []ZonePower
+	Pos   Pos
+}
+
+// ZonePower is how power comes back to one zone of a building outage:
+// PowerRestore stages, or a Duration (one stage of fraction 1.0).
+type ZonePower struct {
+	Zone         string
+	PowerRestore []Stage
+	Duration     *Dist
+	Pos          Pos
+}
+
+// Restore returns the zone's stages, a duration as one stage of 1.0.
+func (z ZonePower) Restore() []Stage {
+	if len(z.PowerRestore) == 0 && z.Duration != nil {
+		return []Stage{{After: *z.Duration, Fraction: Fraction{1, 1}}}
+	}
+	return z.PowerRestore
 }
 
 // Stage is one step of staged power restoration: After is measured from the

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -64,6 +65,11 @@ func patchEntries(d *decoder, base, patch []entrySrc, kind string) []entrySrc {
 			out = append(out, p) // an addition: it must be complete
 			continue
 		}
+		if kind == "site" && !d.keepBuilding(out[i], p) {
+			// Refused: the site stays where it is, so that the rest of
+			// the file is checked as if the patch had not tried.
+			p.kvs = slices.DeleteFunc(slices.Clone(p.kvs), func(e kv) bool { return e.key() == "building" })
+		}
 		merged := entrySrc{nd: out[i].nd, id: p.id}
 		given := map[string]kv{}
 		for _, e := range p.kvs {
@@ -85,6 +91,38 @@ func patchEntries(d *decoder, base, patch []entrySrc, kind string) []entrySrc {
 		out[i] = merged
 	}
 	return out
+}
+
+// keepBuilding reports a patch that moves a site of the platform into
+// another building, or out of its own: the scenario's events name buildings,
+// and a patch changes the platform, not what an event hits (docs/model.md,
+// "What a patch can change"). A patch may add zones to a building.
+func (d *decoder) keepBuilding(base, p entrySrc) bool {
+	text := func(e entrySrc) (string, node, bool) {
+		v, ok := fieldSet(e.kvs).get("building")
+		if !ok {
+			return "", node{}, false
+		}
+		r, ok := d.resolveQuiet(v.val())
+		if !ok {
+			return "", node{}, false
+		}
+		return scalarText(r.n), v.val(), true
+	}
+	now, nd, given := text(p)
+	if !given {
+		return true
+	}
+	was, _, _ := text(base)
+	if now == was {
+		return true
+	}
+	if was == "" {
+		d.errorf(nd, "a patch cannot put site %q into building %q: add a new zone instead, and move services to it", p.id, now)
+	} else {
+		d.errorf(nd, "a patch cannot move site %q out of building %q: add a new site instead, and move services to it", p.id, was)
+	}
+	return false
 }
 
 // errKey identifies an error for deduplication.

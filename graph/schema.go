@@ -147,14 +147,32 @@ func eventKindRules(o *object) []any {
 	for k, name := range EventKinds {
 		kind := EventKind(k)
 		then := jsonSchema{"propertyNames": jsonSchema{"enum": anyList(byKind[kind])}}
-		var req []any
+		var req, alts []any
 		for _, f := range o.fields {
-			if slices.Contains(f.requiredFor, kind) {
+			if !slices.Contains(f.requiredFor, kind) {
+				continue
+			}
+			var instead []string
+			for _, g := range o.fields {
+				if g.insteadOf == f.key && slices.Contains(g.kinds, kind) {
+					instead = append(instead, g.key)
+				}
+			}
+			if len(instead) == 0 {
 				req = append(req, f.key)
+				continue
+			}
+			// Exactly one of the key and those that may replace it.
+			alts = append(alts, jsonSchema{"required": []any{f.key}})
+			for _, k := range instead {
+				alts = append(alts, jsonSchema{"required": []any{k}})
 			}
 		}
 		if len(req) > 0 {
 			then["required"] = req
+		}
+		if len(alts) > 0 {
+			then["oneOf"] = alts
 		}
 		out = append(out, jsonSchema{
 			"if":   jsonSchema{"properties": jsonSchema{"kind": jsonSchema{"const": name}}, "required": []any{"kind"}},

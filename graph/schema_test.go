@@ -478,6 +478,17 @@ func TestSchemaEventKeysMatchLoader(t *testing.T) {
 		if r, ok := then["required"]; ok {
 			required = stringsOf(r)
 		}
+		// Of keys that replace one another (site or building), the one the
+		// minimal event gives is required: the event needs one of them.
+		if alts, ok := then["oneOf"].([]any); ok {
+			for _, a := range alts {
+				for _, k := range stringsOf(a.(map[string]any)["required"]) {
+					if _, given := eventBase[kind][k]; given {
+						required = append(required, k)
+					}
+				}
+			}
+		}
 		event := func(root map[string]any) map[string]any {
 			e := map[string]any{"kind": kind}
 			for k, v := range eventBase[kind] {

@@ -26,6 +26,10 @@ type field struct {
 	// kinds, for events only, lists the event kinds the key applies to;
 	// nil means every kind. requiredFor lists those that must give it.
 	kinds, requiredFor []EventKind
+	// insteadOf, for events only, names a key this one may replace where
+	// that key is required: exactly one of the two must then be given
+	// (a site-outage names a site or a building).
+	insteadOf string
 }
 
 // object is a mapping with a fixed set of keys.
@@ -71,6 +75,8 @@ var (
 	vBool = jsonSchema{"type": "boolean"}
 	vProb = jsonSchema{"type": "number", "minimum": 0, "maximum": 1}
 	vNum  = jsonSchema{"type": "number"}
+	// vStages is a list of power-restore stages.
+	vStages = jsonSchema{"type": "array", "items": defRef("stage"), "minItems": 1}
 )
 
 func defRef(name string) jsonSchema { return jsonSchema{"$ref": "#/$defs/" + name} }
@@ -115,6 +121,7 @@ var siteObject = &object{
 		{key: "servers", doc: "Servers at the site (descriptive); defaults to the sum placed there and may not be smaller.", val: intMin(0)},
 		{key: "mtbf", doc: "Site-wide mean time between failures, used by random-failures.", val: vDist},
 		{key: "mttr", doc: "Site-wide repair time, used by random-failures; without it a failure is permanent.", val: vDist},
+		{key: "building", doc: "The building this site is a zone of (a hall, floor or power zone behind the same walls as the building's other zones): a site-outage may name the building to hit all its zones at once, and lint counts the building as one site. An id that is no site's; all zones of a building are in one region.", val: vID},
 	},
 }
 
@@ -247,9 +254,20 @@ var (
 			{key: "at", doc: "When the event starts (default 0).", val: vDist},
 			{key: "probability", doc: "Chance the event happens in a trial, in [0, 1] (default 1).", val: vProb},
 			{key: "rate", doc: "Instead of probability: Poisson occurrences over the horizon at uniform times, like 2/y (also N/w, N/d; a year is 365 days).", val: defRef("rate")},
-			{key: "power_restore", doc: "Cumulative fractions of the site's servers powered again, non-decreasing, the last 1.0; without it or duration power never comes back.", val: jsonSchema{"type": "array", "items": defRef("stage"), "minItems": 1}, kinds: outageKinds},
-			{key: "duration", doc: "How long the event lasts; for an outage, one stage restoring fraction 1.0.", val: vDist, kinds: []EventKind{SiteOutage, RegionOutage, Isolate, ServiceFault}, requiredFor: []EventKind{Isolate, ServiceFault}},
+			{key: "power_restore", doc: "Cumulative fractions of the site's servers powered again, non-decreasing, the last 1.0; without it or duration power never comes back. For a building, one list for every zone or a mapping zone → list that names every zone.",
+				val: jsonSchema{"anyOf": []any{
+					vStages,
+					jsonSchema{"type": "object", "minProperties": 1, "propertyNames": jsonSchema{"pattern": idPattern}, "additionalProperties": vStages,
+						"description": "A building's zones, each with its own stages: {hall-a: [{after: 20h, fraction: 1.0}], hall-b: [...]}."},
+				}}, kinds: outageKinds},
+			{key: "duration", doc: "How long the event lasts; for an outage, one stage restoring fraction 1.0. For a building, one duration for every zone or a mapping zone → duration that names every zone.",
+				val: jsonSchema{"anyOf": []any{
+					vDist,
+					jsonSchema{"type": "object", "minProperties": 1, "propertyNames": jsonSchema{"pattern": idPattern}, "additionalProperties": vDist,
+						"description": "A building's zones, each with its own duration: {hall-a: 20h, hall-b: 3d}."},
+				}}, kinds: []EventKind{SiteOutage, RegionOutage, Isolate, ServiceFault}, requiredFor: []EventKind{Isolate, ServiceFault}},
 			{key: "destroys_data", doc: "Chance the site's stored data is lost for good, in [0, 1].", val: vProb, kinds: outageKinds},
+			{key: "building", doc: "Instead of site: the building whose zones all lose power at the same instant; the event's draws (whether, when, destroys_data) are shared by its zones.", val: vID, kinds: []EventKind{SiteOutage}, insteadOf: "site"},
 		},
 		exclusive: [][2]string{{"probability", "rate"}, {"power_restore", "duration"}},
 	}

@@ -95,12 +95,12 @@ func adviceCSV(w io.Writer, a *sim.Advice) error {
 		"saving", "saving_lo", "saving_hi", "error"})
 	for i, s := range a.Steps {
 		cw.Write([]string{"step", strconv.Itoa(i + 1), s.Mitigation, num(s.Cost), num(s.CumulativeCost),
-			num(s.Metric.Mean), num(s.Metric.CI95[0]), num(s.Metric.CI95[1]),
-			num(s.Saving.Mean), num(s.Saving.CI95[0]), num(s.Saving.CI95[1]), ""})
+			num(s.Metric.Mean), ciNum(s.Metric.NoCI, s.Metric.CI95[0]), ciNum(s.Metric.NoCI, s.Metric.CI95[1]),
+			num(s.Saving.Mean), ciNum(s.Saving.NoCI, s.Saving.CI95[0]), ciNum(s.Saving.NoCI, s.Saving.CI95[1]), ""})
 	}
 	for _, c := range a.Candidates {
 		cw.Write([]string{"candidate", "", c.Mitigation, num(c.Cost), "", "", "", "",
-			num(c.Saving.Mean), num(c.Saving.CI95[0]), num(c.Saving.CI95[1]), c.Error})
+			num(c.Saving.Mean), ciNum(c.Saving.NoCI, c.Saving.CI95[0]), ciNum(c.Saving.NoCI, c.Saving.CI95[1]), c.Error})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -57,6 +57,12 @@ type ResultsMetric struct {
 	Diffs  []*ComparedDiff  `json:"diff_to_first"` // nil for the first scenario, when a value is missing, and for money in another currency
 	// Currencies is, for money, the currency each value is in.
 	Currencies []string `json:"currencies,omitempty"`
+	// TotalLossChanged is, for the data lost, per file, Σ over the
+	// services of both files of |Δ p_all_data_lost|: the services whose
+	// total losses come or go. The data lost's difference is then taken
+	// like for like, over the services whose p_all_data_lost is the same in
+	// both files (see sim.ComparedMetric.TotalLossChanged).
+	TotalLossChanged []float64 `json:"total_loss_changed,omitempty"`
 }
 
 // ComparedValue is one scenario's figure; fields a source does not hold
@@ -87,13 +93,14 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 // Figures derived from a results file: the platform summaries
 // (full_recovery_ms, full_restored_ms, user_hours, cost, crew_hours) as they
 // are (full_restored_ms is missing from files written before it); P(deadlock)
-// with the 95% CI of a proportion over the file's trials (§8's mean ±
-// 1.96·s/√n of a 0/1 value); data lost as Σ over services of
+// with the 95% CI of a proportion over the file's trials (mean ± t·s/√n of
+// a 0/1 value, t as sim.TFactor); data lost as Σ over services of
 // data_loss_ms.mean × (1 − p_all_data_lost), since data_loss_ms is averaged
 // over the trials where the loss was finite while the compared metric counts
-// 0 in the others; services losing all data as Σ p_all_data_lost (the mean
-// of a sum of indicators). Neither sum has a CI: the services' losses are
-// correlated. P(RTO breach of a priority-1 service) is the results file's
+// 0 in the others, its difference like for like (resultsLikeForLike);
+// services losing all data as Σ p_all_data_lost and services breaching
+// their RPO as Σ p_rpo_breach (each the mean of a sum of indicators). No
+// sum has a CI: the services' losses are correlated. P(RTO breach of a priority-1 service) is the results file's
 // p_rto_breach_p1, with the CI of a proportion like P(deadlock).
 func CompareResults(rs []*sim.Results, labels []string, rates map[string]float64) (*ResultsComparison, error) {
 	c := &ResultsComparison{Schema: ResultsCompareSchema, Note: unpairedNote}
@@ -138,6 +145,14 @@ func CompareResults(rs []*sim.Results, labels []string, rates map[string]float64
 				continue
 			}
 			row.Diffs = append(row.Diffs, unpairedDiff(row.Values[0], v))
+		}
+		if m.ID == "data_loss_ms" {
+			row.TotalLossChanged = make([]float64, len(rs))
+			for i := 1; i < len(rs); i++ {
+				d, changed := resultsLikeForLike(rs[0], rs[i])
+				row.TotalLossChanged[i] = changed
+				row.Diffs[i] = &ComparedDiff{Mean: d}
+			}
 		}
 		c.Metrics = append(c.Metrics, row)
 	}
@@ -304,12 +319,40 @@ func compareWarnings(what string, labels, platforms, currencies []string, rates 
 	return w
 }
 
+// resultsLikeForLike is the data lost in r minus that in base over the
+// services of both files whose p_all_data_lost is the same in both (each
+// counting data_loss_ms.mean × (1 − p_all_data_lost), as resultsValue),
+// and Σ |Δ p_all_data_lost| over the others: a total loss turned finite
+// is not more data lost.
+func resultsLikeForLike(base, r *sim.Results) (diff, changed float64) {
+	idx := make(map[string]*sim.ServiceResult, len(base.Services))
+	for i := range base.Services {
+		idx[base.Services[i].ID] = &base.Services[i]
+	}
+	for i := range r.Services {
+		s := &r.Services[i]
+		b, ok := idx[s.ID]
+		if !ok {
+			continue
+		}
+		if s.PAllDataLost != b.PAllDataLost {
+			changed += math.Abs(s.PAllDataLost - b.PAllDataLost)
+			continue
+		}
+		diff += (s.DataLoss.Mean - b.DataLoss.Mean) * (1 - s.PAllDataLost)
+	}
+	return diff, changed
+}
+
 // resultsValue extracts metric id from r, or returns nil when r does not
 // hold it.
 func resultsValue(r *sim.Results, id string) *ComparedValue {
 	full := func(s sim.Summary) *ComparedValue {
-		ci, p50, p90, p99 := s.CI95, s.P50, s.P90, s.P99
-		return &ComparedValue{Mean: s.Mean, CI95: &ci, P50: &p50, P90: &p90, P99: &p99}
+		ci, p50, p90, p99 := &s.CI95, s.P50, s.P90, s.P99
+		if s.NoCI {
+			ci = nil
+		}
+		return &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99}
 	}
 	switch id {
 	case "full_recovery_ms":
@@ -318,7 +361,7 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 		// Everything is back to normal no sooner than it is all up: a
 		// file with a full recovery but no restoration predates the
 		// figure.
-		if r.Summary.FullRestored == (sim.Summary{}) && r.Summary.FullRecovery != (sim.Summary{}) {
+		if r.Summary.FullRestored.P99 == 0 && r.Summary.FullRecovery.P99 > 0 {
 			return nil
 		}
 		return full(r.Summary.FullRestored)
@@ -335,11 +378,9 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 		}
 		return &ComparedValue{Mean: sum}
 	case "services_all_data_lost":
-		var sum float64
-		for _, s := range r.Services {
-			sum += s.PAllDataLost
-		}
-		return &ComparedValue{Mean: sum}
+		return &ComparedValue{Mean: allLost(r)}
+	case "services_rpo_breach":
+		return &ComparedValue{Mean: rpoBreaches(r)}
 	case "p_deadlock", "p_rto_breach_p1":
 		p := r.Summary.PDeadlock
 		if id == "p_rto_breach_p1" {
@@ -348,7 +389,7 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 		v := &ComparedValue{Mean: p}
 		if n := float64(r.Trials); n > 1 {
 			// s² of a 0/1 value with the n − 1 denominator.
-			half := 1.96 * math.Sqrt(max(p*(1-p)*n/(n-1), 0)/n)
+			half := sim.TFactor(int64(r.Trials)) * math.Sqrt(max(p*(1-p)*n/(n-1), 0)/n)
 			v.CI95 = &[2]float64{p - half, p + half}
 		}
 		return v
@@ -449,18 +490,24 @@ func pairedView(c *sim.Comparison) *compareView {
 			"; independent (another platform): " + strings.Join(indep, ", ")
 	}
 	for _, m := range c.Metrics {
-		row := ResultsMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Currencies: m.Currencies}
+		row := ResultsMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Currencies: m.Currencies, TotalLossChanged: m.TotalLossChanged}
 		for _, s := range m.Values {
-			ci, p50, p90, p99 := s.CI95, s.P50, s.P90, s.P99
-			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: &ci, P50: &p50, P90: &p90, P99: &p99})
+			ci, p50, p90, p99 := &s.CI95, s.P50, s.P90, s.P99
+			if s.NoCI {
+				ci = nil
+			}
+			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99})
 		}
 		for _, d := range m.Diffs {
 			if d == nil {
 				row.Diffs = append(row.Diffs, nil)
 				continue
 			}
-			ci := d.CI95
-			row.Diffs = append(row.Diffs, &ComparedDiff{Mean: d.Mean, CI95: &ci})
+			ci := &d.CI95
+			if d.NoCI {
+				ci = nil
+			}
+			row.Diffs = append(row.Diffs, &ComparedDiff{Mean: d.Mean, CI95: ci})
 		}
 		v.metrics = append(v.metrics, row)
 	}
@@ -578,9 +625,21 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 			row = append(row, Dash)
 			continue
 		}
+		if v.likeForLike(m, i) {
+			// The finite losses of different sets of services: no
+			// relative change, and the label says what was compared.
+			row = append(row, formatDiff(m.Unit, d, nil)+" (like for like)")
+			continue
+		}
 		row = append(row, formatDiff(m.Unit, d, base))
 	}
 	return row
+}
+
+// likeForLike says whether m's difference for scenario i is over the
+// services whose loss is finite in both (some total loss came or went).
+func (v *compareView) likeForLike(m ResultsMetric, i int) bool {
+	return i < len(m.TotalLossChanged) && m.TotalLossChanged[i] != 0
 }
 
 // notes are the paragraphs under the table: how to read each kind of
@@ -600,10 +659,28 @@ func (v *compareView) notes() []string {
 	case anyIndep && v.fromResults:
 		notes = append(notes, fmt.Sprintf("Δ (unpaired): results files hold no per-trial data, so Δ is the difference of the means to %s with a 95%% CI "+
 			"from the two CIs combined in quadrature: wider than the paired CI of 'domino compare' on the scenario files.", first),
-			"—: not in a results file. Data lost and services losing all data are sums over services, without a CI.")
+			"—: not in a results file. Services losing all data, data lost and services breaching their RPO are sums over services, without a CI.")
 	case anyIndep:
 		notes = append(notes, fmt.Sprintf("Δ (independent): a scenario of another platform than %s's has no trial in common with it, "+
 			"so Δ is the difference of the means with a 95%% CI from the two CIs combined in quadrature.", first))
+	}
+	var lfl, withheld bool
+	for _, m := range v.metrics {
+		for i := 1; i < len(v.scenarios); i++ {
+			if v.likeForLike(m, i) {
+				lfl = lfl || i < len(m.Diffs) && m.Diffs[i] != nil
+				withheld = withheld || i < len(m.Diffs) && m.Diffs[i] == nil
+			}
+		}
+	}
+	if lfl {
+		notes = append(notes, "Data lost, like for like: where some services lose all their data in one scenario and not in the other, "+
+			"Δ compares only the services whose loss is finite in both, and Services losing all data counts the others: "+
+			"a total loss turned finite (a backup) is less data lost, not more.")
+	}
+	if withheld {
+		notes = append(notes, "Data lost Δ —: the number of services losing all data differs, and independent trials cannot be "+
+			"matched service by service; read Services losing all data.")
 	}
 	if len(v.rates) > 0 {
 		base := ""
@@ -699,11 +776,15 @@ func mdEscapeCells(cells []string) []string {
 // numbers in the metric's unit (ms, user-hours, currency, hours, a
 // probability as a fraction, count), diff_* relative to the first scenario;
 // paired says whether the diff is paired over the same trials, platform is
-// the scenario's, currency the unit of a money row's numbers, and warning
-// says why a row's difference is missing or compares different systems.
+// the scenario's, currency the unit of a money row's numbers, warning
+// says why a row's difference is missing or compares different systems,
+// and total_loss_changed, on the data lost's rows, counts the services
+// whose total loss came or went (then the diff is like for like, without a
+// relative change: sim.ComparedMetric.TotalLossChanged).
 var compareCSVHeader = []string{
 	"metric", "unit", "scenario", "mean", "ci95_low", "ci95_high", "p50", "p90", "p99",
 	"diff_mean", "diff_ci95_low", "diff_ci95_high", "diff_relative", "paired", "platform", "currency", "warning",
+	"total_loss_changed",
 }
 
 // csv writes one row per metric × scenario with machine-readable numbers;
@@ -746,7 +827,7 @@ func (v *compareView) csv(w io.Writer) error {
 				if d.CI95 != nil {
 					lo, hi = num(d.CI95[0]), num(d.CI95[1])
 				}
-				if b := m.Values[0]; b != nil && b.Mean != 0 {
+				if b := m.Values[0]; b != nil && b.Mean != 0 && !v.likeForLike(m, i) {
 					rel = num(d.Mean / b.Mean)
 				}
 				row = append(row, num(d.Mean), lo, hi, rel)
@@ -759,7 +840,11 @@ func (v *compareView) csv(w io.Writer) error {
 				currency = m.Currencies[i]
 			}
 			paired := !v.fromResults && (i == 0 || v.paired[i])
-			row = append(row, strconv.FormatBool(paired), platform, currency, v.csvWarning(m, i))
+			changed := ""
+			if i < len(m.TotalLossChanged) {
+				changed = num(m.TotalLossChanged[i])
+			}
+			row = append(row, strconv.FormatBool(paired), platform, currency, v.csvWarning(m, i), changed)
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/sim"
 )
@@ -231,9 +234,10 @@ func TestCompareResultsFigures(t *testing.T) {
 	if v := get("p_rto_breach_p1").Values[0]; v.Mean != 0.5 || v.CI95 == nil {
 		t.Errorf("P(RTO breach p1): got %+v, want 0.5 with a CI", v)
 	}
-	// A proportion's CI: 1.96·√(p(1−p)/(n−1)).
+	// A proportion's CI: t·√(p(1−p)/(n−1)), t Student's 0.975 quantile
+	// with 99 degrees of freedom.
 	dl := get("p_deadlock").Values[0]
-	if half, want := (dl.CI95[1]-dl.CI95[0])/2, 1.96*math.Sqrt(0.1*0.9/99); math.Abs(half-want) > tol {
+	if half, want := (dl.CI95[1]-dl.CI95[0])/2, 1.9842169515086827*math.Sqrt(0.1*0.9/99); math.Abs(half-want) > tol {
 		t.Errorf("P(deadlock) half-width: got %v, want %v", half, want)
 	}
 }
@@ -270,4 +274,42 @@ func TestWriteComparisonUnknownFormat(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"xml"`) {
 		t.Errorf("got %v, want an error naming the format", err)
 	}
+}
+
+// From results files the data lost's Δ is like for like too: db, half its
+// data lost in the baseline, loses only finite amounts in the fix; web
+// is unchanged, so the Δ is 0 and reads as neither better nor worse.
+func TestCompareResultsDataLostLikeForLike(t *testing.T) {
+	h := float64(graph.Hour)
+	base := &sim.Results{Scenario: "onsite", Trials: 100, Services: []sim.ServiceResult{
+		{ID: "db", DataLoss: sim.Summary{Mean: 2 * h}, PAllDataLost: 0.5, PRPOBreach: 0.6},
+		{ID: "web", DataLoss: sim.Summary{Mean: 1 * h}, PRPOBreach: 0.25},
+	}}
+	fix := &sim.Results{Scenario: "offsite", Trials: 100, Services: []sim.ServiceResult{
+		{ID: "db", DataLoss: sim.Summary{Mean: 12 * h}, PRPOBreach: 0.9},
+		{ID: "web", DataLoss: sim.Summary{Mean: 1 * h}, PRPOBreach: 0.25},
+	}}
+	c, err := CompareResults([]*sim.Results{base, fix}, nil, nil)
+	require.NoError(t, err)
+	get := func(id string) ResultsMetric {
+		for _, m := range c.Metrics {
+			if m.ID == id {
+				return m
+			}
+		}
+		t.Fatalf("no metric %q", id)
+		return ResultsMetric{}
+	}
+	loss := get("data_loss_ms")
+	assert.InDelta(t, 2*h, loss.Values[0].Mean, 1e-6) // 2h × 0.5 + 1h
+	assert.InDelta(t, 13*h, loss.Values[1].Mean, 1e-6)
+	assert.Equal(t, 0.0, loss.Diffs[1].Mean)
+	assert.Equal(t, []float64{0, 0.5}, loss.TotalLossChanged)
+	assert.InDelta(t, 0.85, get("services_rpo_breach").Values[0].Mean, 1e-12)
+	assert.InDelta(t, 1.15, get("services_rpo_breach").Values[1].Mean, 1e-12)
+
+	var b bytes.Buffer
+	require.NoError(t, WriteResultsComparison(&b, c, "table"))
+	assert.Regexp(t, `Data lost \(finite losses, sum over services\) +│ mean │ +2h │ +13h │ +0 \(like for like\) │`, b.String())
+	assert.Contains(t, b.String(), "is less data lost, not more")
 }

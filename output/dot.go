@@ -334,8 +334,17 @@ func (d *dotWriter) write() {
 			unplaced = append(unplaced, s)
 		}
 	}
+	drawn := map[string]bool{}
 	for _, site := range sites {
-		d.cluster(site)
+		st := d.p.Site(site)
+		if st == nil || st.Building == "" {
+			d.cluster("\t", site)
+			continue
+		}
+		if !drawn[st.Building] {
+			drawn[st.Building] = true
+			d.building(st.Building)
+		}
 	}
 	for _, s := range unplaced {
 		d.serviceNode("\t", s)
@@ -375,7 +384,57 @@ func (d *dotWriter) write() {
 	d.printf("}\n")
 }
 
-func (d *dotWriter) cluster(site string) {
+// building draws a building as a cluster around the clusters of its zones,
+// in file order ("cluster_building_" + id, so that it cannot clash with a
+// site's). A building none of whose zones has anything to show is left out,
+// as an empty site is.
+func (d *dotWriter) building(id string) {
+	zones := d.p.Zones(id)
+	var b strings.Builder
+	saved := d.w
+	d.w = bufio.NewWriter(&b)
+	for _, z := range zones {
+		d.cluster("\t\t", z.ID)
+	}
+	d.w.Flush()
+	d.w = saved
+	if b.Len() == 0 {
+		return
+	}
+	var servers int64
+	for _, z := range zones {
+		servers += d.siteServers(z)
+	}
+	detail := []string{"building " + id}
+	if zones[0].Region != "" {
+		detail = append(detail, "region "+zones[0].Region)
+	}
+	detail = append(detail, fmt.Sprintf("%d zone%s", len(zones), plural(len(zones))), thousands(servers)+" servers")
+	d.printf("\tsubgraph %s {\n", quote("cluster_building_"+id))
+	d.printf("\t\tgraph [label=<<b>%s</b><br/><font point-size=\"10\">%s</font>>, style=\"rounded,dashed\", color=%s, fontsize=14];\n",
+		html(id), html(strings.Join(detail, " · ")), quote(siteBorder))
+	d.printf("%s", b.String())
+	d.printf("\t}\n")
+}
+
+// siteServers is the servers of a site as its cluster shows them: those
+// declared, else the sum placed there.
+func (d *dotWriter) siteServers(st *graph.Site) int64 {
+	if st.Servers > 0 {
+		return st.Servers
+	}
+	var placed int64
+	for _, s := range d.p.Services {
+		for _, pl := range s.Placement {
+			if pl.Site == st.ID {
+				placed += pl.Servers
+			}
+		}
+	}
+	return placed
+}
+
+func (d *dotWriter) cluster(indent, site string) {
 	var members []*graph.Service
 	var replicas []string
 	for _, s := range d.p.Services {
@@ -417,11 +476,12 @@ func (d *dotWriter) cluster(site string) {
 		detail = append(detail, "region "+region)
 	}
 	detail = append(detail, thousands(servers)+" servers")
-	d.printf("\tsubgraph %s {\n", quote("cluster_"+site))
-	d.printf("\t\tgraph [label=<<b>%s</b><br/><font point-size=\"10\">%s</font>>, style=\"rounded,filled\", fillcolor=%s, color=%s, fontsize=13];\n",
+	in := indent + "\t"
+	d.printf("%ssubgraph %s {\n", indent, quote("cluster_"+site))
+	d.printf("%sgraph [label=<<b>%s</b><br/><font point-size=\"10\">%s</font>>, style=\"rounded,filled\", fillcolor=%s, color=%s, fontsize=13];\n", in,
 		html(name), html(strings.Join(detail, " · ")), quote(siteFill), quote(siteBorder))
 	for _, s := range members {
-		d.serviceNode("\t\t", s)
+		d.serviceNode(in, s)
 	}
 	for _, s := range d.p.Services {
 		if !d.shown(s.ID) {
@@ -429,21 +489,21 @@ func (d *dotWriter) cluster(site string) {
 		}
 		for _, pl := range s.Placement {
 			if pl.Site == site && pl.Site != primary(s) {
-				d.replicaNode("\t\t", s, pl)
+				d.replicaNode(in, s, pl)
 			}
 		}
 	}
 	// The `any` junctions of the cluster's services sit beside them, and
 	// the bundles of start_needs and tooling sets beside their members.
 	for _, s := range members {
-		d.junctions("\t\t", s)
+		d.junctions(in, s)
 	}
 	for _, b := range d.bundles {
 		if b.site == site {
-			d.bundleNode("\t\t", b)
+			d.bundleNode(in, b)
 		}
 	}
-	d.printf("\t}\n")
+	d.printf("%s}\n", indent)
 }
 
 func (d *dotWriter) serviceNode(indent string, s *graph.Service) {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	xfont "golang.org/x/image/font"
@@ -350,31 +351,142 @@ func PlotRecovery(w io.Writer, rs []*sim.Results, opt PlotOptions) error {
 	users.X.Tick.Marker = blankLabels{axis}
 
 	legend := newLegend()
+	// means[p][i] is series i's mean curve on panel p, for finding where a
+	// later series runs on an earlier one: drawn over it, it would hide it.
+	var means [2][]plotter.XYs
+	anyShared := false
 	for i, r := range rs {
 		col := seriesColor(i)
 		// Earlier series get wider lines, so that a later one drawn over
 		// an identical curve leaves it visible at the edges.
 		width := vg.Points(lineWidth + 0.5*float64(min(len(rs)-1-i, 3)))
 		var thumbs []plot.Thumbnailer
-		for _, pb := range []struct {
+		sameAs := -1 // an earlier series whose curves this one matches everywhere
+		for p, pb := range []struct {
 			p *plot.Plot
 			b sim.Band
 		}{{users, r.Curve.UsersServed}, {services, r.Curve.ServicesUp}} {
 			band, line := bandPlotters(r.Curve.TMs, pb.b, axis.unitMs, col, width, seriesDashes(i))
-			pb.p.Add(band, line)
+			shared, whole := coincide(line.XYs, means[p])
+			means[p] = append(means[p], line.XYs)
+			pb.p.Add(band)
+			pb.p.Add(meanLines(line, shared, i)...)
 			thumbs = []plot.Thumbnailer{band, line}
+			switch {
+			case p == 0:
+				sameAs = whole
+			case whole != sameAs:
+				sameAs = -1
+			}
+			anyShared = anyShared || slices.Contains(shared, true)
 		}
-		legend.Add(labels[i], thumbs...)
+		label := labels[i]
+		if sameAs >= 0 {
+			label += " (same as " + labels[sameAs] + ")"
+		}
+		legend.Add(label, thumbs...)
 	}
+	subtitle := "mean over trials (line); shaded: 10th to 90th percentile across trials" + sharedNote(anyShared)
 
 	f := &figure{
 		title:    cmp.Or(opt.Title, "Recovery"+platformSuffix(rs)),
-		subtitle: "mean over trials (line); shaded: 10th to 90th percentile across trials",
+		subtitle: subtitle,
 		panels:   []*plot.Plot{users, services},
 		legend:   legend,
 		height:   6.5 * vg.Inch,
 	}
 	return f.write(w, opt.Format)
+}
+
+// sharedNote is what a plot's subtitle adds when some line runs on an
+// earlier one and is dashed so that both show.
+func sharedNote(shared bool) string {
+	if shared {
+		return "; dashed where a line runs on an earlier one"
+	}
+	return ""
+}
+
+// overlapTol is how close two mean curves must be, in percentage points,
+// at both ends of a segment to be drawn as one: about the width of a line
+// on a panel.
+const overlapTol = 0.5
+
+// coincide returns for each segment of xy, from point j to j+1, whether
+// one of the earlier curves runs within overlapTol of it at both ends; and
+// the first earlier curve that it follows over its whole length, or -1.
+func coincide(xy plotter.XYs, earlier []plotter.XYs) (shared []bool, whole int) {
+	shared = make([]bool, max(len(xy)-1, 0))
+	whole = -1
+	for k, e := range earlier {
+		// On the same grid (same horizon, or the same histogram bins),
+		// compare point by point: a step's two points share an x.
+		grid := len(e) == len(xy)
+		for j := 0; grid && j < len(xy); j++ {
+			grid = e[j].X == xy[j].X
+		}
+		near := make([]bool, len(xy))
+		all := true
+		for j, p := range xy {
+			y, ok := e[min(j, len(e)-1)].Y, grid
+			if !grid {
+				y, ok = valueAt(e, p.X)
+			}
+			near[j] = ok && math.Abs(y-p.Y) <= overlapTol
+			all = all && near[j]
+		}
+		for j := range shared {
+			shared[j] = shared[j] || near[j] && near[j+1]
+		}
+		if all && whole < 0 && len(e) > 0 && e[len(e)-1].X == xy[len(xy)-1].X {
+			whole = k
+		}
+	}
+	return shared, whole
+}
+
+// valueAt returns the polyline xy (x increasing) at x, linearly
+// interpolated; ok is false outside its range. At a vertical step (two
+// points at one x) it is the value after the step.
+func valueAt(xy plotter.XYs, x float64) (y float64, ok bool) {
+	j := sort.Search(len(xy), func(j int) bool { return xy[j].X > x })
+	switch {
+	case j == 0:
+		return 0, false
+	case j == len(xy):
+		if xy[j-1].X == x {
+			return xy[j-1].Y, true
+		}
+		return 0, false
+	}
+	a, b := xy[j-1], xy[j]
+	return a.Y + (b.Y-a.Y)*(x-a.X)/(b.X-a.X), true
+}
+
+// meanLines returns the mean curve line of series i cut into runs: solid
+// (line's style) where it stands alone, dashed where shared says it runs on
+// an earlier series, with the dashes of each series at their own phase, so
+// that every colour shows along a stretch that several curves share.
+func meanLines(line *plotter.Line, shared []bool, i int) []plot.Plotter {
+	var out []plot.Plotter
+	for a := 0; a < len(shared); {
+		b := a
+		for b < len(shared) && shared[b] == shared[a] {
+			b++
+		}
+		run := &plotter.Line{XYs: line.XYs[a : b+1], LineStyle: line.LineStyle}
+		if shared[a] {
+			dash := vg.Points(5)
+			run.Dashes = []vg.Length{dash, dash * vg.Length(i)}
+			run.DashOffs = dash * vg.Length(i-1)
+		}
+		out = append(out, run)
+		a = b
+	}
+	if len(out) == 0 {
+		out = append(out, line)
+	}
+	return out
 }
 
 // bandPlotters returns the shaded p10–p90 band and the mean line of one
@@ -847,6 +959,8 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 
 	legend := newLegend()
 	bins := map[int64]bool{}
+	var outlines []plotter.XYs // for coincide, as in PlotRecovery
+	anyShared := false
 	for i, s := range svcs {
 		col := seriesColor(i)
 		h := s.DowntimeHist
@@ -882,12 +996,29 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 		outline.Color, outline.Dashes = col, seriesDashes(i)
 		outline.Width = vg.Points(lineWidth + 0.5*float64(min(len(rs)-1-i, 3)))
 
+		shared, whole := coincide(steps, outlines)
+		outlines = append(outlines, steps)
+		anyShared = anyShared || slices.Contains(shared, true)
+
 		mean := s.Downtime.Mean / float64(graph.Hour)
 		meanLine := &vline{x: mean, style: draw.LineStyle{Color: col, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}}
-		p.Add(area, outline, meanLine)
+		for _, earlier := range svcs[:i] {
+			if math.Abs(earlier.Downtime.Mean-s.Downtime.Mean) <= float64(graph.Minute) {
+				// The same mean: dash it at its own phase, like a shared outline.
+				meanLine.style.Dashes = []vg.Length{vg.Points(4), vg.Points(4 * float64(i))}
+				meanLine.style.DashOffs = vg.Points(4 * float64(i-1))
+				break
+			}
+		}
+		p.Add(area)
+		p.Add(meanLines(outline, shared, i)...)
+		p.Add(meanLine)
 		label := fmt.Sprintf("%s (mean %s", labels[i], Duration(s.Downtime.Mean))
 		if s.PAffected < 1 {
 			label += ", down in " + Percent(s.PAffected)
+		}
+		if whole >= 0 {
+			label += "; same as " + labels[whole]
 		}
 		label += ")"
 		legend.Add(label, area, outline)
@@ -903,7 +1034,7 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 	}
 	f := &figure{
 		title:        cmp.Or(opt.Title, "Downtime of "+id+platformSuffix(rs)),
-		subtitle:     fmt.Sprintf("share of trials by total downtime (%s; the first bin includes trials with none)", binNote),
+		subtitle:     fmt.Sprintf("share of trials by total downtime (%s; the first bin includes trials with none)%s", binNote, sharedNote(anyShared)),
 		panels:       []*plot.Plot{p},
 		legend:       legend,
 		legendInside: true,

@@ -69,6 +69,9 @@ func metricFigure(unit string, x float64) string { return formatValue(unit, x) }
 
 // withCI formats "mean [low, high]".
 func withCI(unit string, d sim.Diff) string {
+	if d.NoCI {
+		return metricFigure(unit, d.Mean) + " [" + Dash + "]"
+	}
 	return metricFigure(unit, d.Mean) + " [" + metricFigure(unit, d.CI95[0]) + ", " + metricFigure(unit, d.CI95[1]) + "]"
 }
 
@@ -79,6 +82,9 @@ func savingText(unit string, d sim.Diff) string {
 		return "0"
 	}
 	s := Signed(d.Mean, f) + " [" + Signed(d.CI95[0], f) + ", " + Signed(d.CI95[1], f) + "]"
+	if d.NoCI {
+		s = Signed(d.Mean, f) + " [" + Dash + "]"
+	}
 	if unit == "probability" {
 		s += " pp"
 	}
@@ -137,9 +143,9 @@ func rankCSV(w io.Writer, r *sim.Ranking) error {
 	}
 	for _, it := range r.Items {
 		cw.Write([]string{r.Scenario, r.Metric, r.Unit, strconv.Itoa(r.Trials), strconv.FormatUint(r.Seed, 10), it.Kind, it.ID,
-			num(it.Saving.Mean), num(it.Saving.CI95[0]), num(it.Saving.CI95[1]),
-			num(it.Failed.Mean), num(it.Failed.CI95[0]), num(it.Failed.CI95[1]),
-			num(it.Perfect.Mean), num(it.Perfect.CI95[0]), num(it.Perfect.CI95[1]),
+			num(it.Saving.Mean), ciNum(it.Saving.NoCI, it.Saving.CI95[0]), ciNum(it.Saving.NoCI, it.Saving.CI95[1]),
+			num(it.Failed.Mean), ciNum(it.Failed.NoCI, it.Failed.CI95[0]), ciNum(it.Failed.NoCI, it.Failed.CI95[1]),
+			num(it.Perfect.Mean), ciNum(it.Perfect.NoCI, it.Perfect.CI95[0]), ciNum(it.Perfect.NoCI, it.Perfect.CI95[1]),
 			num(r.Baseline.Mean), num(it.Birnbaum), opt(it.RAW), opt(it.RRW), opt(it.FV)})
 	}
 	cw.Flush()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func ResultsJSON(w io.Writer, r *sim.Results) error {
 func ResultsTable(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
 	for _, kv := range headerBlock(r) {
-		fmt.Fprintf(ew, "%-9s %s\n", kv[0]+":", kv[1])
+		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", kv[1]), 10))
 	}
 	fmt.Fprintln(ew)
 	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
@@ -81,7 +82,7 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 	if err := renderTable(ew, serviceHeader, serviceRows(r), serviceAlign, false); err != nil {
 		return err
 	}
-	fmt.Fprintln(ew, serviceNote)
+	fmt.Fprintln(ew, fitText(w, serviceNote, 0))
 	return ew.err
 }
 
@@ -111,10 +112,13 @@ func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 	return ew.err
 }
 
-// csvHeader names the CSV columns: one row per service, times in
-// milliseconds, probabilities in [0, 1], user-hours in hours.
+// csvHeader names the CSV columns. The first row after the header is the
+// platform's (scope "platform"), then one row per service (scope
+// "service"): the service columns are empty on the platform row, the
+// platform_* columns empty on service rows. Times are in milliseconds,
+// probabilities in [0, 1], user-hours in hours, money in currency units.
 var csvHeader = []string{
-	"scenario", "service", "users", "priority", "user_hours", "p_affected",
+	"scope", "scenario", "service", "users", "priority", "user_hours", "p_affected",
 	"downtime_mean_ms", "downtime_ci95_low_ms", "downtime_ci95_high_ms",
 	"downtime_p50_ms", "downtime_p90_ms", "downtime_p99_ms",
 	"recovery_mean_ms", "recovery_p50_ms", "recovery_p90_ms", "recovery_p99_ms",
@@ -126,20 +130,53 @@ var csvHeader = []string{
 	"restored_mean_ms", "restored_p50_ms", "restored_p90_ms", "restored_p99_ms", "p_unrestored",
 }
 
-// ResultsCSV writes one header row and one row per service, in the order of
-// ResultsTable, with machine-readable numbers: milliseconds and user-hours
-// as plain decimals, probabilities as fractions. Platform figures are not
-// included; they are in the JSON results file.
+// csvPlatformColumns are the platform figures of the CSV's platform row:
+// the five per-trial summaries with their CI and percentiles, then the
+// shares and counts of the run table's platform figures.
+var csvPlatformColumns = func() []string {
+	var cols []string
+	for _, f := range [][2]string{{"full_recovery", "_ms"}, {"user_hours", ""}, {"cost", ""}, {"peak_down", ""}, {"crew_hours", ""}} {
+		for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
+			cols = append(cols, "platform_"+f[0]+"_"+stat+f[1])
+		}
+	}
+	cols = append(cols, "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
+		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1")
+	// Back to normal, after the others like the services' columns.
+	for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
+		cols = append(cols, "platform_full_restored_"+stat+"_ms")
+	}
+	return append(cols, "platform_p_unrestored")
+}()
+
+// ResultsCSV writes one header row, the platform's row and one row per
+// service, in the order of ResultsTable, with machine-readable numbers:
+// milliseconds, user-hours and money as plain decimals, probabilities as
+// fractions. A column that does not apply to a row's scope is empty.
 func ResultsCSV(w io.Writer, r *sim.Results) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	if err := cw.Write(append(slices.Clone(csvHeader), csvPlatformColumns...)); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
+	p := &r.Summary
+	platform := make([]string, len(csvHeader), len(csvHeader)+len(csvPlatformColumns))
+	platform[0], platform[1] = "platform", r.Scenario
+	for _, sum := range []sim.Summary{p.FullRecovery, p.UserHours, p.Cost, p.PeakDown, p.CrewHours} {
+		platform = append(platform, num(sum.Mean), num(sum.CI95[0]), num(sum.CI95[1]), num(sum.P50), num(sum.P90), num(sum.P99))
+	}
+	platform = append(platform, r.Currency, num(allLost(r)), num(rpoBreaches(r)),
+		num(p.PDeadlock), num(p.PUnrecovered), num(p.PRTOBreachP1))
+	fr := p.FullRestored
+	platform = append(platform, num(fr.Mean), ciNum(fr.NoCI, fr.CI95[0]), ciNum(fr.NoCI, fr.CI95[1]), num(fr.P50), num(fr.P90), num(fr.P99), num(p.PUnrestored))
+	if err := cw.Write(platform); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	empty := make([]string, len(csvPlatformColumns))
 	for _, s := range sortedServices(r) {
 		row := []string{
-			r.Scenario, s.ID, strconv.FormatInt(s.Users, 10), strconv.Itoa(s.Priority),
+			"service", r.Scenario, s.ID, strconv.FormatInt(s.Users, 10), strconv.Itoa(s.Priority),
 			num(s.UserHours), num(s.PAffected),
-			num(s.Downtime.Mean), num(s.Downtime.CI95[0]), num(s.Downtime.CI95[1]),
+			num(s.Downtime.Mean), ciNum(s.Downtime.NoCI, s.Downtime.CI95[0]), ciNum(s.Downtime.NoCI, s.Downtime.CI95[1]),
 			num(s.Downtime.P50), num(s.Downtime.P90), num(s.Downtime.P99),
 			num(s.Recovery.Mean), num(s.Recovery.P50), num(s.Recovery.P90), num(s.Recovery.P99),
 			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
@@ -147,7 +184,7 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.PRTOBreach), num(s.PRPOBreach), s.TopCause, num(s.Causes[s.TopCause]),
 			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99), num(s.PUnrestored),
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(append(row, empty...)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
 	}
@@ -156,6 +193,15 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// ciNum writes a bound of a 95% CI for a CSV cell: empty when there is no
+// interval (fewer than 2 trials).
+func ciNum(noCI bool, x float64) string {
+	if noCI {
+		return ""
+	}
+	return num(x)
 }
 
 // num writes a float in the shortest form that reads back exactly, without
@@ -192,6 +238,9 @@ var platformHeader = []string{"Platform", "Mean", "95% CI", "p50", "p90", "p99"}
 func platformRows(r *sim.Results) [][]string {
 	p := &r.Summary
 	ci := func(s sim.Summary, f func(float64) string) string {
+		if s.NoCI {
+			return Dash // fewer than 2 trials: no interval
+		}
 		return f(s.CI95[0]) + " – " + f(s.CI95[1])
 	}
 	moneyLabel := "Money lost"
@@ -212,20 +261,43 @@ func platformRows(r *sim.Results) [][]string {
 			Count(p.PeakDown.P50), Count(p.PeakDown.P90), Count(p.PeakDown.P99)},
 		{"Crew-hours", one(p.CrewHours.Mean), ci(p.CrewHours, one),
 			one(p.CrewHours.P50), one(p.CrewHours.P90), one(p.CrewHours.P99)},
+		{"Services losing all data", Decimal(allLost(r), 2), Dash, Dash, Dash, Dash},
+		{"Services breaching their RPO", Decimal(rpoBreaches(r), 2), Dash, Dash, Dash, Dash},
 		{"P(deadlock: break-glass forced a start)", Percent(p.PDeadlock), Dash, Dash, Dash, Dash},
 		{"P(not fully recovered by horizon)", Percent(p.PUnrecovered), Dash, Dash, Dash, Dash},
 		{"P(not all back to normal by horizon)", Percent(p.PUnrestored), Dash, Dash, Dash, Dash},
 	}
 }
 
+// allLost is the mean number of services a trial that lose all their
+// data: Σ p_all_data_lost, the mean of a sum of indicators (no CI: the
+// services' losses are correlated). compare's services_all_data_lost.
+func allLost(r *sim.Results) float64 {
+	var n float64
+	for _, s := range r.Services {
+		n += s.PAllDataLost
+	}
+	return n
+}
+
+// rpoBreaches is the mean number of services a trial that lose more data
+// than their rpo: Σ p_rpo_breach. compare's services_rpo_breach.
+func rpoBreaches(r *sim.Results) float64 {
+	var n float64
+	for _, s := range r.Services {
+		n += s.PRPOBreach
+	}
+	return n
+}
+
 var serviceHeader = []string{
 	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Back to normal p50", "Shed mean",
-	"P(unrecovered)", "Data lost", "P(RTO breach)", "Top cause",
+	"P(unrecovered)", "Data lost", "P(RTO breach)", "P(RPO breach)", "Top cause",
 }
 
 var serviceAlign = []tw.Align{
 	tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight,
-	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 }
 
 // serviceNote explains the columns that need it.
@@ -236,6 +308,7 @@ Back to normal p50: median time from the start until the service is up, carries 
 degraded, for good, over the trials it was not ("after" the horizon when it mostly is not back by then).
 Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
+P(RTO breach), P(RPO breach): an outage longer than the service's rto; data lost beyond its rpo, all data lost included.
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
 
 func serviceRows(r *sim.Results) [][]string {
@@ -257,7 +330,7 @@ func serviceRows(r *sim.Results) [][]string {
 			s.ID, Count(s.UserHours), Percent(s.PAffected),
 			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99),
 			backToNormal(s, r.HorizonMs), shed,
-			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), cause,
+			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), Percent(s.PRPOBreach), cause,
 		})
 	}
 	return rows
@@ -268,7 +341,7 @@ func serviceRows(r *sim.Results) [][]string {
 // to normal by then in at least half the trials it left normal).
 func backToNormal(s *sim.ServiceResult, horizon int64) string {
 	switch {
-	case s.Restored == (sim.Summary{}):
+	case s.Restored.P99 == 0: // no trial, or all back at once
 		return Dash
 	case s.Restored.P50 >= float64(horizon):
 		return "after " + Duration(float64(horizon))
@@ -297,7 +370,22 @@ func sortedServices(r *sim.Results) []*sim.ServiceResult {
 // auto-format would upper-case "p50" and mangle "P(affected)"), and cells
 // never wrap. align gives per-column alignment; nil means the first column
 // left and the others right.
+//
+// Written through FitWidth, a terminal table is made to fit its width
+// (fitTable), with a line under it saying what was left out.
 func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align, markdown bool) error {
+	note := ""
+	if width := tableWidth(w); width > 0 && !markdown {
+		f := fitTable(header, rows, width)
+		if align != nil {
+			kept := make([]tw.Align, len(f.keep))
+			for i, c := range f.keep {
+				kept[i] = align[c]
+			}
+			align = kept
+		}
+		header, rows, note = f.header, f.rows, f.note(width)
+	}
 	if align == nil {
 		align = make([]tw.Align, len(header))
 		for i := range align {
@@ -326,6 +414,11 @@ func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align
 	}
 	if err := t.Render(); err != nil {
 		return fmt.Errorf("render table: %w", err)
+	}
+	if note != "" {
+		if _, err := fmt.Fprintln(w, note); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/sim"
 )
@@ -128,14 +131,41 @@ func TestResultsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("output is not CSV: %v", err)
 	}
-	if got, want := len(rows), 1+len(r.Services); got != want {
-		t.Fatalf("got %d rows, want %d (a header and one per service)", got, want)
+	if got, want := len(rows), 2+len(r.Services); got != want {
+		t.Fatalf("got %d rows, want %d (a header, the platform and one per service)", got, want)
 	}
 	col := map[string]int{}
 	for i, name := range rows[0] {
 		col[name] = i
 	}
-	first := rows[1]
+	// The platform row carries the platform figures (issue: the run CSV had
+	// none), and leaves the service columns empty.
+	platform := rows[1]
+	for _, c := range []struct{ name, want string }{
+		{"scope", "platform"},
+		{"scenario", "pangyo-fire"},
+		{"service", ""},
+		{"downtime_mean_ms", ""},
+		{"platform_full_recovery_mean_ms", num(r.Summary.FullRecovery.Mean)},
+		{"platform_full_recovery_p99_ms", num(r.Summary.FullRecovery.P99)},
+		{"platform_user_hours_ci95_low", "500000000"},
+		{"platform_cost_mean", "12500000000"},
+		{"platform_currency", "KRW"},
+		{"platform_peak_down_p90", "4"},
+		{"platform_crew_hours_mean", "42.25"},
+		{"platform_p_deadlock", "0.0004"},
+		{"platform_p_unrecovered", "1"},
+		{"platform_services_all_data_lost", "0.05"},
+		{"platform_services_rpo_breach", "0.3"},
+	} {
+		i, ok := col[c.name]
+		if assert.True(t, ok, "no column %q", c.name) {
+			assert.Equal(t, c.want, platform[i], c.name)
+		}
+	}
+	first := rows[2]
+	assert.Equal(t, "service", first[col["scope"]])
+	assert.Equal(t, "", first[col["platform_cost_mean"]])
 	for _, c := range []struct{ name, want string }{
 		{"service", "talk-messaging"},
 		{"users", "47000000"},
@@ -215,5 +245,23 @@ func TestResultsPartialSaysSo(t *testing.T) {
 		if want := "PARTIAL: interrupted after 2,000 of the 10,000 trials asked for"; !strings.Contains(b.String(), want) {
 			t.Errorf("%s: no %q in\n%s", format, want, b.String())
 		}
+	}
+}
+
+// P(RPO breach) is in every format, not only JSON and CSV (issue: the
+// table and Markdown lacked it), and the platform figures count the
+// services losing all data and breaching their RPO as compare does.
+func TestRPOBreachInEveryFormat(t *testing.T) {
+	r := fixtureResults()
+	for _, format := range []string{"table", "markdown"} {
+		var b bytes.Buffer
+		require.NoError(t, WriteResults(&b, r, format))
+		out := b.String()
+		assert.Contains(t, out, "P(RPO breach)", format)
+		// talk-storage: p_rpo_breach 0.3, p_all_data_lost 0.05; the only
+		// service with either.
+		assert.Regexp(t, `talk-storage .*1h30m \(all: 5\.0%\) .* 0% .* 30\.0% .* site pangyo`, out, format)
+		assert.Regexp(t, `Services losing all data +[│|] +0\.05 `, out, format)
+		assert.Regexp(t, `Services breaching their RPO +[│|] +0\.30 `, out, format)
 	}
 }

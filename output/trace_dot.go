@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -248,8 +249,8 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 	downBefore := func(s int32, t int64) int64 {
 		at := int64(0)
 		for _, sp := range r.Services[s].Down {
-			if sp.from <= t {
-				at = sp.from
+			if sp.From <= t {
+				at = sp.From
 			}
 		}
 		return at
@@ -351,37 +352,38 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 	return nodes, bundles
 }
 
-// labelAt returns the event label of the power cut (kind RecPower) or
-// isolation (RecIsolate) of site x at time t.
+// labelAt returns the event labels of the power cuts (kind RecPower) or
+// isolations (RecIsolate) of site x at time t, comma-separated: two events
+// can cut one site at once.
 func (r *TraceReport) labelAt(kind sim.RecordKind, t int64, x int32) string {
+	var labels []string
 	for i := range r.Records {
 		rec := &r.Records[i]
 		if rec.T == t && rec.Kind == kind && rec.Site == x {
-			if l := r.outageLabel[i]; l != "" {
-				return l
+			if l := r.label(i); l != "" && !slices.Contains(labels, l) {
+				labels = append(labels, l)
 			}
 		}
 	}
-	return ""
+	return strings.Join(labels, ", ")
 }
 
-// faultLabel names the services whose fault began at t, with the event's
-// label when known.
+// faultLabel names the services whose fault began at t, with the labels
+// of the events behind them.
 func (r *TraceReport) faultLabel(t int64) string {
-	var names []string
-	label := ""
+	var names, labels []string
 	for i := range r.Records {
 		rec := &r.Records[i]
 		if rec.T == t && rec.Kind == sim.RecFault && rec.Value > 0 {
 			names = append(names, r.C.Services[rec.Service].ID)
-			if l := r.outageLabel[i]; l != "" {
-				label = l
+			if l := r.label(i); l != "" && !slices.Contains(labels, l) {
+				labels = append(labels, l)
 			}
 		}
 	}
 	out := "fault in " + strings.Join(names, ", ")
-	if label != "" {
-		out += "\n(" + label + ")"
+	if len(labels) > 0 {
+		out += "\n(" + strings.Join(labels, ", ") + ")"
 	}
 	return out + "\nat " + timeLabel(t)
 }

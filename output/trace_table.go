@@ -276,10 +276,10 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 		if !rec.Manual {
 			site, d := c.Sites[c.Replicas[rec.Replica].Site].ID, graph.FormatDuration(rec.Value)
 			what := "failovers"
-			if r.failBack[i] {
+			if rec.Back {
 				what = "fail-backs"
 			}
-			e.key = fmt.Sprintf("failover|%d|%d|%v", c.Replicas[rec.Replica].Site, rec.Value, r.failBack[i])
+			e.key = fmt.Sprintf("failover|%d|%d|%v", c.Replicas[rec.Replica].Site, rec.Value, rec.Back)
 			e.name = svc
 			e.group = func(names []string) string {
 				return fmt.Sprintf("automated %s → %s (%s each): %s", what, site, d, strings.Join(names, ", "))
@@ -292,7 +292,7 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 				return e, 0
 			}
 		}
-		if r.onSchedule[i] {
+		if rec.Back {
 			e.text = "" // the fail-back line said when it would be done
 			return e, 0
 		}
@@ -314,7 +314,7 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 			return fmt.Sprintf("DOWN (%s): %s", cause, strings.Join(names, ", "))
 		}
 	case sim.RecUp:
-		after := graph.FormatDuration(r.upAfter[i])
+		after := graph.FormatDuration(rec.Value)
 		var notes []string
 		for j := i - 1; j >= 0 && recs[j].T == rec.T; j-- {
 			if recs[j].Kind == sim.RecFailedOver && recs[j].Service == rec.Service {
@@ -337,7 +337,7 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 		}
 	case sim.RecDegraded:
 		if rec.Value != 0 {
-			why := r.softDown[i]
+			why := r.softDown(rec)
 			e.key = "degraded|" + why
 			e.name = svc
 			e.group = func(names []string) string {
@@ -357,7 +357,7 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 		e.name = svc
 		e.group = func(names []string) string { return what + ": " + strings.Join(names, ", ") }
 	case sim.RecFault:
-		label := r.outageLabel[i]
+		label := r.label(i)
 		e.key = fmt.Sprintf("fault|%d|%s", rec.Value, label)
 		e.name = svc
 		e.group = func(names []string) string {
@@ -387,8 +387,8 @@ func paren(s string) string {
 // loadNote says what share of its load the service of record i serves
 // after its instant, when less than all of it; "" otherwise.
 func (r *TraceReport) loadNote(i int, pre, post string) string {
-	p, ok := r.phi[i]
-	if !ok || p < 0 || p >= 100 {
+	p, ok := r.served(i)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("%s%d%% of its load%s", pre, p, post)
@@ -397,13 +397,23 @@ func (r *TraceReport) loadNote(i int, pre, post string) string {
 // failedOverNote says why a service just failed over is still down, or
 // what share of its load it serves.
 func (r *TraceReport) failedOverNote(i int) string {
-	if d, ok := r.heldBy[i]; ok {
-		if d == "" {
-			return " (still down)"
-		}
-		return " (still down: " + d + " is down)"
+	rec := &r.Records[i]
+	if rec.Cause == 0 {
+		return r.loadNote(i, " (", ")")
 	}
-	return r.loadNote(i, " (", ")")
+	if kind, d := sim.SplitCause(rec.Cause); kind == sim.CauseDependency {
+		return " (still down: " + r.C.Services[d].ID + " is down)"
+	}
+	return " (still down: " + sim.CauseString(r.C, rec.Cause) + ")"
+}
+
+// softDown names the soft dependency down that a RecDegraded record of a
+// service becoming degraded gives, or "".
+func (r *TraceReport) softDown(rec *sim.Record) string {
+	if kind, d := sim.SplitCause(rec.Cause); kind == sim.CauseDependency {
+		return r.C.Services[d].ID
+	}
+	return ""
 }
 
 func dataLossText(rec *sim.Record) string {
@@ -437,7 +447,7 @@ func (r *TraceReport) describe(i int) string {
 	case sim.RecPower:
 		switch {
 		case rec.Value == 0:
-			return site() + " loses power" + paren(r.outageLabel[i])
+			return site() + " loses power" + paren(r.label(i))
 		case rec.Value >= rec.Value2:
 			return site() + " fully powered again"
 		}
@@ -445,12 +455,12 @@ func (r *TraceReport) describe(i int) string {
 		return fmt.Sprintf("%s powered to %s%%", site(), pct)
 	case sim.RecIsolate:
 		if rec.Value > 0 {
-			return site() + " isolated" + paren(r.outageLabel[i])
+			return site() + " isolated" + paren(r.label(i))
 		}
 		return site() + " reconnected"
 	case sim.RecFault:
 		if rec.Value > 0 {
-			return "fault in " + svc() + paren(r.outageLabel[i])
+			return "fault in " + svc() + paren(r.label(i))
 		}
 		return "fault in " + svc() + " fixed"
 	case sim.RecUnpowered:
@@ -469,7 +479,7 @@ func (r *TraceReport) describe(i int) string {
 	case sim.RecFail:
 		return rep() + " fails at random"
 	case sim.RecRepair:
-		if r.repairSite[i] {
+		if rec.Replica < 0 {
 			return "repair of site " + site() + ": " + how()
 		}
 		return "repair of " + rep() + ": " + how()
@@ -483,7 +493,7 @@ func (r *TraceReport) describe(i int) string {
 		return fmt.Sprintf("failover of %s → %s waits for a crew", svc(), target())
 	case sim.RecFailover:
 		what := "failover"
-		if r.failBack[i] {
+		if rec.Back {
 			what = "fail-back"
 		}
 		return fmt.Sprintf("%s of %s → %s: %s", what, svc(), target(), how())
@@ -497,10 +507,10 @@ func (r *TraceReport) describe(i int) string {
 	case sim.RecDown:
 		return fmt.Sprintf("%s DOWN (%s)", svc(), sim.CauseString(c, rec.Cause))
 	case sim.RecUp:
-		return fmt.Sprintf("%s UP after %s%s", svc(), graph.FormatDuration(r.upAfter[i]), r.loadNote(i, " (", ")"))
+		return fmt.Sprintf("%s UP after %s%s", svc(), graph.FormatDuration(rec.Value), r.loadNote(i, " (", ")"))
 	case sim.RecDegraded:
 		if rec.Value != 0 {
-			if why := r.softDown[i]; why != "" {
+			if why := r.softDown(rec); why != "" {
 				return fmt.Sprintf("%s degraded (%s down)", svc(), why)
 			}
 			return svc() + " degraded"
@@ -560,9 +570,9 @@ func (r *TraceReport) gantt(w io.Writer) {
 	for _, s := range rows {
 		idw = max(idw, len(r.Services[s].ID))
 	}
-	overlaps := func(spans []span, a, b int64) bool {
+	overlaps := func(spans []sim.Span, a, b int64) bool {
 		for _, sp := range spans {
-			if sp.from < b && sp.to > a {
+			if sp.From < b && sp.To > a {
 				return true
 			}
 		}
@@ -618,9 +628,9 @@ func (r *TraceReport) ganttSpan(rows []int) (end, step int64) {
 	var last int64
 	for _, s := range rows {
 		ts := &r.Services[s]
-		for _, spans := range [][]span{ts.Down, ts.Deg, ts.Part} {
+		for _, spans := range [][]sim.Span{ts.Down, ts.Deg, ts.Part} {
 			for _, sp := range spans {
-				last = max(last, sp.to)
+				last = max(last, sp.To)
 			}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 	"github.com/dominosim/domino/sim"
@@ -88,7 +90,7 @@ func traceOf(c *graph.Compiled, seed uint64, k int) (*TraceReport, *sim.Outcome)
 	tr := sim.NewTrial(c, nil)
 	tr.Trace = &sim.Trace{}
 	o := tr.Run(seed, k)
-	return NewTraceReport(c, NewTraceInfo(c, seed, o), tr.Trace.Records), o
+	return NewTraceReport(c, NewTraceInfo(c, seed, o), o, tr.Trace), o
 }
 
 func TestTraceGolden(t *testing.T) {
@@ -159,42 +161,12 @@ func loadKakao(t testing.TB) *graph.Compiled {
 	return c
 }
 
-// checkAgainstOutcome compares what the trace derives for every service
-// with the engine's own accounting of the same trial.
-func checkAgainstOutcome(t *testing.T, label string, r *TraceReport, o *sim.Outcome) {
-	t.Helper()
-	for s := range r.Services {
-		ts := &r.Services[s]
-		checks := []struct {
-			what      string
-			got, want any
-		}{
-			{"downtime", ts.Downtime, o.Downtime[s]},
-			{"degraded", ts.Degraded, o.Degraded[s]},
-			{"shed", ts.Shed, o.Shed[s]},
-			{"partial", ts.Partial > 0, o.Partial[s]},
-			{"first down", ts.FirstDown, o.FirstDown[s]},
-			{"last up", ts.LastUp, o.LastUp[s]},
-			{"down at end", ts.DownAtEnd, o.DownAtEnd[s]},
-			{"cause", ts.FirstCause, o.Cause[s]},
-			{"data loss", ts.DataLoss, o.DataLoss[s]},
-			{"all lost", ts.AllLost, o.AllLost[s]},
-		}
-		for _, ch := range checks {
-			if ch.got != ch.want {
-				t.Errorf("%s: %s: %s: got %v, want %v (Outcome)", label, ts.ID, ch.what, ch.got, ch.want)
-			}
-		}
-	}
-}
-
-// TestTraceMatchesOutcome: the trace of trial K reports exactly what trial
-// K's Outcome says, service by service, on the Kakao case.
+// TestTraceMatchesOutcome: the trace of trial K reports exactly what run
+// computes for trial K, service by service, on the Kakao case.
 func TestTraceMatchesOutcome(t *testing.T) {
 	c := loadKakao(t)
 	for _, k := range []int{0, 1, 2, 3, 17, 99, 1234, 9999} {
-		r, o := traceOf(c, 1, k)
-		checkAgainstOutcome(t, "trial "+itoa(k), r, o)
+		checkTraceMatchesRun(t, "trial "+itoa(k), c, 1, k)
 	}
 }
 
@@ -205,17 +177,12 @@ func TestTraceMatchesOutcomeAllScenarios(t *testing.T) {
 	const trials = 8
 	for _, name := range scenarios.Names() {
 		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, sc := range f.Scenarios {
 			c, err := graph.Compile(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			for k := range trials {
-				r, o := traceOf(c, 3, k)
-				checkAgainstOutcome(t, name+"/"+sc.ID+" trial "+itoa(k), r, o)
+				checkTraceMatchesRun(t, name+"/"+sc.ID+" trial "+itoa(k), c, 3, k)
 			}
 		}
 	}

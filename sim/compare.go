@@ -35,7 +35,21 @@ var CompareMetrics = []Metric{
 		value: func(c *graph.Compiled, o *Outcome) int64 { return o.Cost }},
 	{ID: "crew_hours", Name: "Crew-hours", Unit: "hours", scale: float64(graph.Hour),
 		value: func(c *graph.Compiled, o *Outcome) int64 { return o.CrewMs }},
-	{ID: "data_loss_ms", Name: "Data lost (sum over services, finite losses)", Unit: "ms", scale: 1,
+	{ID: "services_all_data_lost", Name: "Services losing all data", Unit: "count", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 {
+			var n int64
+			for _, all := range o.AllLost {
+				if all {
+					n++
+				}
+			}
+			return n
+		}},
+	// The finite losses alone: a service that loses all its data adds
+	// nothing here, so its difference is taken like for like (see
+	// ComparedMetric.TotalLossChanged), lest a total loss turned finite
+	// read as more data lost.
+	{ID: "data_loss_ms", Name: "Data lost (finite losses, sum over services)", Unit: "ms", scale: 1,
 		value: func(c *graph.Compiled, o *Outcome) int64 {
 			var sum int64
 			for s, v := range o.DataLoss {
@@ -45,11 +59,12 @@ var CompareMetrics = []Metric{
 			}
 			return sum
 		}},
-	{ID: "services_all_data_lost", Name: "Services losing all data", Unit: "count", scale: 1,
+	{ID: "services_rpo_breach", Name: "Services breaching their RPO", Unit: "count", scale: 1,
 		value: func(c *graph.Compiled, o *Outcome) int64 {
 			var n int64
-			for _, all := range o.AllLost {
-				if all {
+			for s, all := range o.AllLost {
+				// As the results' p_rpo_breach (sim/aggregate.go, addLoss).
+				if rpo := c.Services[s].RPO; rpo >= 0 && (all || o.DataLoss[s] > rpo) {
 					n++
 				}
 			}
@@ -104,14 +119,17 @@ func (d *diffStat) merge(o *diffStat) {
 }
 
 // Diff is a mean difference with its 95% confidence interval.
+// NoCI says there is no interval (fewer than 2 trials): CI95 is zero,
+// and JSON has "ci95": null.
 type Diff struct {
 	Mean float64    `json:"mean"`
 	CI95 [2]float64 `json:"ci95"`
+	NoCI bool       `json:"-"`
 }
 
 func (d *diffStat) diff(unit float64) Diff {
 	if d.n == 0 {
-		return Diff{}
+		return Diff{NoCI: true}
 	}
 	sum := u128(d.sumHi, d.sumLo)
 	if d.sumHi>>63 == 1 { // negative: two's complement
@@ -124,7 +142,10 @@ func (d *diffStat) diff(unit float64) Diff {
 		num := new(big.Int).Mul(n, u128(d.sqHi, d.sqLo))
 		num.Sub(num, new(big.Int).Mul(sum, sum))
 		v, _ := new(big.Rat).SetFrac(num, new(big.Int).Mul(n, big.NewInt(d.n-1))).Float64()
-		half = 1.96 * math.Sqrt(max(v, 0)/float64(d.n))
+		half = TFactor(d.n) * math.Sqrt(max(v, 0)/float64(d.n))
+	}
+	if d.n < 2 {
+		return Diff{Mean: mean / unit, NoCI: true}
 	}
 	return Diff{Mean: mean / unit, CI95: [2]float64{(mean - half) / unit, (mean + half) / unit}}
 }
@@ -164,6 +185,53 @@ type ComparedMetric struct {
 	// Currencies is, for money, the currency each value is in ("" when
 	// the platform declares none).
 	Currencies []string `json:"currencies,omitempty"`
+	// TotalLossChanged is, for the data lost, per scenario, the mean
+	// number of services a trial that lose all their data in one of it and
+	// the first scenario but not in both. Paired, the difference is then
+	// like for like: over the services whose loss is finite in both, the
+	// others being counted by services_all_data_lost. Unpaired (Unpair),
+	// it is the difference of the mean numbers of services losing all
+	// data, and the data lost has a difference only when that is 0.
+	TotalLossChanged []float64 `json:"total_loss_changed,omitempty"`
+}
+
+// serviceMap maps each service of c to the index of the service of the
+// same id in base, −1 when base has none.
+func serviceMap(c, base *graph.Compiled) []int32 {
+	idx := make(map[string]int32, len(base.Services))
+	for j, s := range base.Services {
+		idx[s.ID] = int32(j)
+	}
+	m := make([]int32, len(c.Services))
+	for s, svc := range c.Services {
+		j, ok := idx[svc.ID]
+		if !ok {
+			j = -1
+		}
+		m[s] = j
+	}
+	return m
+}
+
+// likeForLike is the data lost in o minus that in base (the first
+// scenario's outcome of the same trial), over the services of both whose
+// loss is finite in both, and the number of services that lose all their
+// data in one outcome and not the other. A total loss turned finite (an
+// offsite backup) adds to the finite losses; taken as such it would read
+// as more data lost, where it is the opposite.
+func likeForLike(base, o *Outcome, toBase []int32) (diff, changed int64) {
+	for s, j := range toBase {
+		if j < 0 {
+			continue
+		}
+		switch all, allBase := o.AllLost[s], base.AllLost[j]; {
+		case all != allBase:
+			changed++
+		case !all:
+			diff += o.DataLoss[s] - base.DataLoss[j]
+		}
+	}
+	return diff, changed
 }
 
 // Unpair replaces scenario i's differences by unpaired ones, for a
@@ -176,6 +244,7 @@ func (c *Comparison) Unpair(i int) {
 		panic("sim: Unpair of the baseline or of no scenario")
 	}
 	c.Paired[i] = false
+	allLost := slices.IndexFunc(c.Metrics, func(m ComparedMetric) bool { return m.ID == "services_all_data_lost" })
 	for m := range c.Metrics {
 		row := &c.Metrics[m]
 		if row.Diffs[i] == nil {
@@ -183,14 +252,27 @@ func (c *Comparison) Unpair(i int) {
 		}
 		d := UnpairedDiff(row.Values[0], row.Values[i])
 		row.Diffs[i] = &d
+		if row.TotalLossChanged == nil || allLost < 0 {
+			continue
+		}
+		// Independent trials cannot be matched service by service: the
+		// finite losses compare only when no total loss came or went.
+		a := c.Metrics[allLost].Values
+		row.TotalLossChanged[i] = math.Abs(a[i].Mean - a[0].Mean)
+		if row.TotalLossChanged[i] != 0 {
+			row.Diffs[i] = nil
+		}
 	}
 }
 
 // UnpairedDiff is b − a for two independent estimates: the difference of
 // the means, its CI's half-width the two half-widths combined in
-// quadrature.
+// quadrature (no CI when either side has none).
 func UnpairedDiff(a, b Summary) Diff {
 	d := b.Mean - a.Mean
+	if a.NoCI || b.NoCI {
+		return Diff{Mean: d, NoCI: true}
+	}
 	half := math.Hypot((a.CI95[1]-a.CI95[0])/2, (b.CI95[1]-b.CI95[0])/2)
 	return Diff{Mean: d, CI95: [2]float64{d - half, d + half}}
 }
@@ -215,12 +297,21 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 	}
 	workers = min(workers, max(1, (trials+chunk-1)/chunk))
 	nm, ns := len(CompareMetrics), len(cs)
+	lossMetric := slices.IndexFunc(CompareMetrics, func(m Metric) bool { return m.ID == "data_loss_ms" })
+	// toBase[i][s] is the index in the first scenario of scenario i's
+	// service s, −1 when the first has no service of that id: the data
+	// lost is compared service by service.
+	toBase := make([][]int32, ns)
+	for i, c := range cs {
+		toBase[i] = serviceMap(c, cs[0])
+	}
 	type acc struct {
-		vals  []stat     // [scenario*nm + metric]
-		diffs []diffStat // same index; scenario 0 unused
+		vals    []stat     // [scenario*nm + metric]
+		diffs   []diffStat // same index; scenario 0 unused
+		changed []int64    // per scenario: services whose loss is total in one of it and the first, not both
 	}
 	newAcc := func() *acc {
-		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm)}
+		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns)}
 		for i := range a.vals {
 			a.vals[i] = newStat(math.MaxInt64 / 4)
 		}
@@ -240,6 +331,7 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 				trs[i] = NewTrial(c, nil)
 			}
 			first := make([]int64, nm)
+			var o0 *Outcome // the first scenario's outcome of the trial
 			for ctx.Err() == nil && !overflow.Load() {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= trials {
@@ -256,12 +348,20 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 							overflow.Store(true)
 							return
 						}
+						if i == 0 {
+							o0 = o
+						}
 						for m, metric := range CompareMetrics {
 							v := metric.value(c, o)
 							a.vals[i*nm+m].add(v, nil)
-							if i == 0 {
+							switch {
+							case i == 0:
 								first[m] = v
-							} else {
+							case m == lossMetric:
+								d, changed := likeForLike(o0, o, toBase[i])
+								a.diffs[i*nm+m].add(d)
+								a.changed[i] += changed
+							default:
 								a.diffs[i*nm+m].add(v - first[m])
 							}
 						}
@@ -282,6 +382,9 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		for i := range total.vals {
 			total.vals[i].merge(&a.vals[i])
 			total.diffs[i].merge(&a.diffs[i])
+		}
+		for i := range total.changed {
+			total.changed[i] += a.changed[i]
 		}
 	}
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
@@ -304,6 +407,12 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			}
 			d := total.diffs[i*nm+m].diff(metric.scale)
 			row.Diffs = append(row.Diffs, &d)
+		}
+		if m == lossMetric {
+			row.TotalLossChanged = make([]float64, ns)
+			for i := 1; i < ns; i++ {
+				row.TotalLossChanged[i] = float64(total.changed[i]) / float64(trials)
+			}
 		}
 		cmp.Metrics = append(cmp.Metrics, row)
 	}

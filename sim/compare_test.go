@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -51,9 +54,79 @@ func TestDiffStatSigned(t *testing.T) {
 	if got.Mean != -1 {
 		t.Errorf("mean: got %v, want -1", got.Mean)
 	}
-	// s² = (9+25+49+1 − 4·1)/3 = 80/3.
-	want := 1.96 * sqrt(80.0/3/4)
-	if h := (got.CI95[1] - got.CI95[0]) / 2; abs(h-want) > 1e-12 {
+	// s² = (9+25+49+1 − 4·1)/3 = 80/3; t(0.975, 3 df) = 3.18244630528…
+	want := 3.182446305284263 * sqrt(80.0/3/4)
+	if h := (got.CI95[1] - got.CI95[0]) / 2; abs(h-want) > 1e-9 {
 		t.Errorf("half width: got %v, want %v", h, want)
 	}
+}
+
+// backupYAML: a fire destroys site a's data in every trial. db lives only
+// in a with an on-site backup (all its data lost), cache replicates to b
+// with a 5s lag (5s lost, finite). The mitigation moves db's backup
+// offsite: it loses ⌊U·24h⌋ instead of everything.
+const backupYAML = `version: 1
+platform:
+  name: backups
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, placement: {a: 1}, data: {replication: none, backup: {every: 24h}}, rpo: 1h}
+    - {id: cache, placement: {a: 1, b: 1}, data: {replication: async, lag: 5s}, rpo: 1s}
+scenarios:
+  - id: onsite
+    events: [{kind: site-outage, site: a, duration: 1h, destroys_data: 1}]
+  - id: offsite
+    events: [{kind: site-outage, site: a, duration: 1h, destroys_data: 1}]
+    patch:
+      services:
+        - {id: db, data: {replication: none, backup: {every: 24h, offsite: true}}}
+`
+
+// A total loss turned finite must not read as more data lost (issue: an
+// offsite backup showed "Data lost +133%"): the data lost's paired Δ is
+// like for like, over the services whose loss is finite in both, and the
+// services whose total loss went are counted apart.
+func TestCompareDataLostLikeForLike(t *testing.T) {
+	const n = 2000
+	cs := []*graph.Compiled{compile(t, backupYAML, "onsite"), compile(t, backupYAML, "offsite")}
+	cmp, err := Compare(context.Background(), cs, n, 1, 2, nil)
+	require.NoError(t, err)
+	get := func(id string) ComparedMetric {
+		for _, m := range cmp.Metrics {
+			if m.ID == id {
+				return m
+			}
+		}
+		t.Fatalf("no metric %q", id)
+		return ComparedMetric{}
+	}
+	all := get("services_all_data_lost")
+	assert.Equal(t, 1.0, all.Values[0].Mean)
+	assert.Equal(t, 0.0, all.Values[1].Mean)
+	assert.Equal(t, Diff{Mean: -1, CI95: [2]float64{-1, -1}}, *all.Diffs[1])
+
+	loss := get("data_loss_ms")
+	// The finite losses: cache's 5s, plus db's backup age once offsite
+	// (mean 12h: its CI must hold it).
+	assert.Equal(t, 5000.0, loss.Values[0].Mean)
+	ci := loss.Values[1].CI95
+	assert.True(t, ci[0] <= 5000+12*float64(graph.Hour) && 5000+12*float64(graph.Hour) <= ci[1], "CI %v", ci)
+	// Like for like: only cache is finite in both, and loses 5s in both.
+	assert.Equal(t, Diff{Mean: 0, CI95: [2]float64{0, 0}}, *loss.Diffs[1])
+	assert.Equal(t, []float64{0, 1}, loss.TotalLossChanged)
+
+	// RPO: cache (rpo 1s) breaches in every trial of both; db (rpo 1h)
+	// in every trial onsite, and offsite when U·24h > 1h, P = 23/24.
+	rpo := get("services_rpo_breach")
+	assert.Equal(t, 2.0, rpo.Values[0].Mean)
+	ci = rpo.Values[1].CI95
+	assert.True(t, ci[0] <= 1+23.0/24 && 1+23.0/24 <= ci[1], "CI %v of services breaching their RPO offsite, want it to hold 1 + 23/24", ci)
+
+	// Unpaired, the finite losses cannot be matched service by service:
+	// no difference while the total losses differ.
+	cmp.Unpair(1)
+	loss = get("data_loss_ms")
+	assert.Nil(t, loss.Diffs[1])
+	assert.Equal(t, []float64{0, 1}, loss.TotalLossChanged)
+	assert.Equal(t, []bool{true, false}, cmp.Paired)
 }

@@ -153,7 +153,7 @@ func (t *Trial) startFailover(s, target int32, manual bool) {
 	t.foManual[s] = manual
 	t.foTarget[s] = target
 	t.foGen[s]++
-	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual})
+	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual, Back: t.foBack[s]})
 	t.schedule(t.now+d, evFailoverDone, s, 0, t.foGen[s])
 }
 
@@ -179,14 +179,14 @@ func (t *Trial) failoverDone(s int32, gen uint32) {
 	if gen != t.foGen[s] || t.foState[s] != foRunning {
 		return
 	}
-	target := t.foTarget[s]
+	target, back := t.foTarget[s], t.foBack[s]
 	if t.foManual[s] {
 		t.release(graph.JobFailover(target))
 	}
 	t.foState[s], t.foManual[s], t.foBack[s] = foNone, false, false
 	if t.serving[target] && t.fault[s] == 0 {
 		t.active[s] = target
-		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target})
+		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target, Back: back})
 		t.markSvc(s)
 	}
 	t.markFailover(s)

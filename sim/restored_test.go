@@ -98,7 +98,7 @@ scenarios:
 	r := restoredRun(t, c, 3)
 	assert.Equal(t, float64(3*h), r.Services[app].Restored.P50)
 	assert.Equal(t, float64(3*h), r.Services[docs].Restored.Mean, "over the trials docs left normal, none of which it went down in")
-	assert.Equal(t, Summary{}, r.Services[calm].Restored, "never left normal: no trial counted")
+	assert.Equal(t, Summary{NoCI: true}, r.Services[calm].Restored, "never left normal: no trial counted")
 	assert.Zero(t, r.Services[calm].PUnrestored)
 }
 

@@ -25,6 +25,9 @@ type Options struct {
 	// Progress, when set, is called from the workers with the number of
 	// trials just finished.
 	Progress func(done int)
+	// Stats, when set, receives each worker's trials, busy time and thread
+	// CPU time (domino run --stats). It costs two clock reads a worker.
+	Stats *RunStats
 }
 
 // chunk is how many consecutive trials a worker takes at a time.
@@ -71,15 +74,22 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 	workers = min(workers, runtime.GOMAXPROCS(0), max(1, (trials+chunk-1)/chunk))
 	grid := Grid(c.Horizon, GridPoints)
 	aggs := make([]*Aggregator, workers)
+	if opt.Stats != nil {
+		opt.Stats.Workers = make([]WorkerStat, workers)
+	}
 	var next atomic.Int64
 	var overflow atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		aggs[w] = NewAggregator(c, grid)
 		wg.Add(1)
-		go func(agg *Aggregator) {
+		go func(w int, agg *Aggregator) {
 			defer wg.Done()
 			tr := NewTrial(c, grid)
+			if opt.Stats != nil {
+				stop := measure(&opt.Stats.Workers[w])
+				defer func() { stop(int(agg.Trials())) }()
+			}
 			for ctx.Err() == nil && !overflow.Load() {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= trials {
@@ -98,7 +108,7 @@ func RunAggregate(ctx context.Context, c *graph.Compiled, opt Options) (*Aggrega
 					opt.Progress(hi - lo)
 				}
 			}
-		}(aggs[w])
+		}(w, aggs[w])
 	}
 	wg.Wait()
 	if overflow.Load() {

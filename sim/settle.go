@@ -144,6 +144,9 @@ func (t *Trial) closeSegment(s int32, lack int64) {
 		if lack == 0 {
 			t.out.Restored[s] = t.now // a spell of shedding ended
 		}
+		if t.Trace != nil {
+			t.Trace.partial(s, t.segSince[s], t.now)
+		}
 	}
 	if lack > 0 {
 		t.markTouched(s)
@@ -380,7 +383,9 @@ func (t *Trial) account() {
 			t.downUsers -= cs.Users
 			curCause[s] = causeNone
 			t.wentUp = append(t.wentUp, s)
-			t.trace(Record{Kind: RecUp, Service: s})
+			if t.Trace != nil {
+				t.traceUp(s, downSince[s])
+			}
 		} else {
 			downSince[s] = now
 			t.downCount++
@@ -572,7 +577,9 @@ func (t *Trial) checkDegraded(s int32) {
 		}
 		t.degUsers -= u
 	}
-	t.trace(Record{Kind: RecDegraded, Service: s, Value: b2i(deg)})
+	if t.Trace != nil {
+		t.traceDegraded(s, deg)
+	}
 }
 
 func b2i(b bool) int64 {

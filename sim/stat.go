@@ -143,21 +143,25 @@ func u128(hi, lo uint64) *big.Int {
 }
 
 // Summary is a metric's mean with its 95% confidence interval and quantiles
-// (docs/model.md §8). The interval is mean ± 1.96·s/√n with the sample standard
-// deviation; quantiles come from the histogram, within 1%, and are exact
-// at the observed minimum and maximum.
+// (docs/model.md §8). The interval is mean ± t·s/√n with the sample standard
+// deviation and t Student's 0.975 quantile (TFactor); quantiles come from
+// the histogram, within 1%, and are exact at the observed minimum and
+// maximum.
 type Summary struct {
 	Mean float64    `json:"mean"`
 	CI95 [2]float64 `json:"ci95"`
 	P50  float64    `json:"p50"`
 	P90  float64    `json:"p90"`
 	P99  float64    `json:"p99"`
+	// NoCI says there is no interval: fewer than 2 trials. CI95 is then
+	// zero, and JSON has "ci95": null.
+	NoCI bool `json:"-"`
 }
 
 // summary returns the statistics scaled by unit (values are divided by it).
 func (s *stat) summary(unit float64) Summary {
 	if s.n == 0 {
-		return Summary{}
+		return Summary{NoCI: true}
 	}
 	s.flush(nil)
 	n := big.NewInt(s.n)
@@ -170,11 +174,16 @@ func (s *stat) summary(unit float64) Summary {
 		num.Sub(num, new(big.Int).Mul(sum, sum))
 		den := new(big.Int).Mul(n, big.NewInt(s.n-1))
 		v, _ := new(big.Rat).SetFrac(num, den).Float64()
-		half = 1.96 * math.Sqrt(max(v, 0)/float64(s.n))
+		half = TFactor(s.n) * math.Sqrt(max(v, 0)/float64(s.n))
+	}
+	ci := [2]float64{(mean - half) / unit, (mean + half) / unit}
+	if s.n < 2 {
+		ci = [2]float64{}
 	}
 	return Summary{
 		Mean: mean / unit,
-		CI95: [2]float64{(mean - half) / unit, (mean + half) / unit},
+		CI95: ci,
+		NoCI: s.n < 2,
 		P50:  float64(s.quantile(0.50)) / unit,
 		P90:  float64(s.quantile(0.90)) / unit,
 		P99:  float64(s.quantile(0.99)) / unit,

@@ -1,11 +1,15 @@
 package sim
 
 import (
+	"encoding/json"
 	"math"
 	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestStatBatchesExact checks that a stat folds its batches into exactly
@@ -64,4 +68,57 @@ func TestStatBatchesExact(t *testing.T) {
 			t.Fatalf("round %d: histogram differs", round)
 		}
 	}
+}
+
+// The 95% CI of a mean uses Student's t with n − 1 degrees of freedom,
+// exactly: from 2 values 0 and 2 (mean 1, s = √2) the half-width is
+// t(0.975, 1)·s/√2 = 12.7062…, not 1.96. Below 2 values there is none.
+func TestSummaryCIIsStudentsT(t *testing.T) {
+	two := newStat(10)
+	two.add(0, nil)
+	two.add(2, nil)
+	s := two.summary(1)
+	const t1 = 12.706204736174705 // t(0.975, 1 df) = tan(0.475π)
+	assert.False(t, s.NoCI)
+	assert.InDelta(t, 1-t1, s.CI95[0], 1e-9)
+	assert.InDelta(t, 1+t1, s.CI95[1], 1e-9)
+	assert.InDelta(t, math.Tan(0.475*math.Pi), t1, 1e-12)
+
+	// Five values 1..5: mean 3, s² = 2.5; t(0.975, 4) = 2.7764451051977934.
+	five := newStat(10)
+	for v := int64(1); v <= 5; v++ {
+		five.add(v, nil)
+	}
+	s = five.summary(1)
+	half := 2.7764451051977934 * math.Sqrt(2.5/5)
+	assert.InDelta(t, 3-half, s.CI95[0], 1e-9)
+	assert.InDelta(t, 3+half, s.CI95[1], 1e-9)
+
+	one := newStat(10)
+	one.add(7, nil)
+	s = one.summary(1)
+	assert.True(t, s.NoCI)
+	assert.Equal(t, 7.0, s.Mean)
+	js, err := json.Marshal(s)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"mean": 7, "ci95": null, "p50": 7, "p90": 7, "p99": 7}`, string(js))
+	var back Summary
+	require.NoError(t, json.Unmarshal(js, &back))
+	assert.Equal(t, s, back)
+	empty := newStat(10)
+	assert.True(t, empty.summary(1).NoCI)
+
+	// A paired difference too: 3 differences −1, 0, 1 → s = 1, t(0.975, 2).
+	var d diffStat
+	for _, v := range []int64{-1, 0, 1} {
+		d.add(v)
+	}
+	df := d.diff(1)
+	assert.InDelta(t, 4.302652729749464/math.Sqrt(3), df.CI95[1], 1e-9)
+	var d1 diffStat
+	d1.add(5)
+	assert.Equal(t, Diff{Mean: 5, NoCI: true}, d1.diff(1))
+	js, err = json.Marshal(d1.diff(1))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"mean": 5, "ci95": null}`, string(js))
 }

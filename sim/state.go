@@ -75,8 +75,10 @@ func CauseString(c *graph.Compiled, code int32) string {
 // outage is the power state of one site under one outage occurrence: the
 // fraction of the site's servers it has powered again so far.
 type outage struct {
-	site     int32
-	num, den int64
-	ev       int32
-	occ      int32
+	site int32
+	ev   int32
+	occ  int32
+	zone int32 // index of site in the event's Sites, for its own stages
+	num  int64
+	den  int64
 }

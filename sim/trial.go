@@ -424,6 +424,9 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
+	if t.Trace != nil {
+		t.Trace.reset(len(c.Services))
+	}
 	t.events.reset()
 	t.queue.reset()
 	t.free = math.MaxInt
@@ -579,9 +582,15 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.downCount > t.out.PeakDown {
 			t.out.PeakDown = t.downCount
 		}
+		if t.Trace != nil {
+			t.traceInstant()
+		}
 	}
 	t.recordGrid(math.MaxInt64)
 	t.finish()
+	if t.Trace != nil {
+		t.traceFinish()
+	}
 	return &t.out
 }
 
@@ -701,7 +710,7 @@ func (t *Trial) apply(ev *event) {
 				continue // a perfect site is never cut off
 			}
 			t.isolated[x] += d
-			t.trace(Record{Kind: RecIsolate, Site: x, Value: int64(d)})
+			t.trace(Record{Kind: RecIsolate, Site: x, Value: int64(d), Event: ev.a})
 			for _, r := range c.SiteReps[c.SiteRepOff[x]:c.SiteRepOff[x+1]] {
 				t.markRep(r)
 			}
@@ -713,7 +722,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		for _, s := range c.Events[ev.a].Services {
 			t.fault[s] += d
-			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d)})
+			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d), Event: ev.a})
 			t.markSvc(s)
 			// No site serves a faulted service: its failovers wait for
 			// the fault to end (docs/model.md §6.8).
@@ -795,11 +804,11 @@ func (t *Trial) startOutage(ei, k int32) {
 	c := t.c
 	e := &c.Events[ei]
 	first := int32(len(t.outages))
-	for _, x := range e.Sites {
+	for i, x := range e.Sites {
 		rec := int32(len(t.outages))
-		t.outages = append(t.outages, outage{site: x, num: 0, den: 1, ev: ei, occ: k})
+		t.outages = append(t.outages, outage{site: x, num: 0, den: 1, ev: ei, occ: k, zone: int32(i)})
 		t.siteOut[x] = append(t.siteOut[x], rec)
-		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1})
+		t.trace(Record{Kind: RecPower, Site: x, Value: 0, Value2: 1, Event: ei})
 		t.updatePower(x, causeSite|x)
 	}
 	if !t.snapping {
@@ -808,12 +817,20 @@ func (t *Trial) startOutage(ei, k int32) {
 }
 
 // drawOutage draws the restoration stages of an outage occurrence whose
-// records start at first, and whether it destroys data.
+// records start at first, and whether it destroys data. Stages given once
+// for all the sites are drawn once and shared; a building's zones with
+// stages of their own draw them from their own streams.
 func (t *Trial) drawOutage(ei, k, first int32) {
 	e := &t.c.Events[ei]
 	for j := range e.Stages {
 		at := t.now + t.draw(&e.Stages[j].After, e.Key, pStage, uint64(k)<<8|uint64(j))
 		for i := range e.Sites {
+			t.schedule(at, evStage, first+int32(i), int32(j), 0)
+		}
+	}
+	for i, stages := range e.ZoneStages {
+		for j := range stages {
+			at := t.now + t.draw(&stages[j].After, e.ZoneKeys[i], pStage, uint64(k)<<8|uint64(j))
 			t.schedule(at, evStage, first+int32(i), int32(j), 0)
 		}
 	}
@@ -825,12 +842,12 @@ func (t *Trial) drawOutage(ei, k, first int32) {
 // reachStage raises an outage's powered fraction to a stage's, if higher.
 func (t *Trial) reachStage(rec, j int32) {
 	o := &t.outages[rec]
-	f := t.c.Events[o.ev].Stages[j].Fraction
+	f := t.c.Events[o.ev].StagesOf(o.zone)[j].Fraction
 	if f.Num*o.den <= o.num*f.Den {
 		return // the powered fraction is the largest reached so far
 	}
 	o.num, o.den = f.Num, f.Den
-	t.trace(Record{Kind: RecPower, Site: o.site, Value: o.num, Value2: o.den})
+	t.trace(Record{Kind: RecPower, Site: o.site, Value: o.num, Value2: o.den, Event: o.ev})
 	if o.num >= o.den {
 		list := t.siteOut[o.site]
 		for i, id := range list {
@@ -1014,7 +1031,7 @@ func (t *Trial) assignCrew() {
 		x := job - 3*int32(len(c.Replicas))
 		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
 		t.siteGen[x]++
-		t.trace(Record{Kind: RecRepair, Site: x, Value: d, Manual: true})
+		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
 		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
 		return
 	}

@@ -231,9 +231,7 @@ func (t *transcoder) str(s string) {
 
 // jsonNumber reports whether s is a number as JSON writes it.
 func jsonNumber(s string) bool {
-	if strings.HasPrefix(s, "-") {
-		s = s[1:]
-	}
+	s = strings.TrimPrefix(s, "-")
 	intPart, frac, hasFrac := strings.Cut(s, ".")
 	if intPart == "" || len(intPart) > 1 && intPart[0] == '0' || !digits(intPart) {
 		return false

@@ -35,6 +35,7 @@ func init() {
 			addTrialFlags(fs, fmt.Sprintf("trials per evaluation (default %d)", rankTrials))
 			fs.String("format", "table", "table, markdown, csv or json (of the report on stdout)")
 			fs.StringP("output", "o", "", "write the advised scenario file here (YAML, atomically)")
+			addWideFlag(fs)
 		},
 		run: runAdvise,
 	})

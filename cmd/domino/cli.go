@@ -37,6 +37,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// width is the number of columns tables on stdout must fit: the
+	// terminal's, 0 when stdout is not a terminal or --wide was given.
+	width int
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -68,15 +71,19 @@ func lookup(name string) *command {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return runEnv(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, width: terminalWidth(stdout)}, args)
+}
+
+// runEnv runs the command args name in e.
+func runEnv(e *env, args []string) int {
 	if len(args) == 0 {
-		printUsage(stderr)
+		printUsage(e.stderr)
 		return exitUsage
 	}
 	name := args[0]
 	switch name {
 	case "-h", "--help":
-		printUsage(stdout)
+		printUsage(e.stdout)
 		return exitOK
 	case "-v", "--version":
 		name = "version"
@@ -85,14 +92,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if c == nil {
 		return unknownCommand(e, name)
 	}
-	fs := newFlagSet(c, stderr)
+	fs := newFlagSet(c, e.stderr)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			printCommandHelp(stdout, c)
+			printCommandHelp(e.stdout, c)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
+		fmt.Fprintf(e.stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
 		return exitUsage
+	}
+	if wide, err := fs.GetBool("wide"); err == nil && wide {
+		e.width = 0
 	}
 	return c.run(e, fs)
 }
@@ -108,16 +118,16 @@ func newFlagSet(c *command, stderr io.Writer) *pflag.FlagSet {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintf(w, "domino simulates how outages cascade through a platform and how long recovery takes.\n\n")
+	fmt.Fprintf(w, "%s\n", fill("", strings.Fields("domino simulates how outages cascade through a platform and how long recovery takes."), 0))
 	fmt.Fprintf(w, "Usage: domino COMMAND [FLAGS] [ARGS]\n\nCommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprint(w, fill(fmt.Sprintf("  %-10s ", c.name), strings.Fields(c.summary), 13))
 	}
 	fmt.Fprintf(w, "\nRun 'domino help COMMAND' for a command's flags.\n")
 }
 
 func printCommandHelp(w io.Writer, c *command) {
-	fmt.Fprintf(w, "%s\n\n%s", c.summary, formatUsage(c.usage))
+	fmt.Fprintf(w, "%s\n%s", fill("", strings.Fields(c.summary), 0), formatUsage(c.usage))
 	fs := newFlagSet(c, io.Discard)
 	if fs.HasFlags() {
 		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsagesWrapped(helpWidth))

@@ -39,6 +39,7 @@ func init() {
 			fs.StringSlice("rate", nil, "exchange rate CUR=X: 1 CUR is worth X of the baseline's currency, to compare money in CUR (repeat, or comma-separate, for several)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 		},
 		run: runCompare,
 	})
@@ -108,6 +109,13 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 			}
 			return inputError(e, err)
 		}
+		currencies := make([]string, len(cs))
+		for i, c := range cs {
+			currencies[i] = c.Platform.Currency
+		}
+		if err := output.CheckRates(currencies, rates); err != nil {
+			return usageError(e, name, "%v", err) // before minutes of trials, not after
+		}
 		cmp, err := sim.Compare(e.ctx, cs, trials, seed, workers, nil)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -133,7 +141,7 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 	}
 
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}
@@ -328,7 +336,7 @@ func readResultsFile(path string) (*sim.Results, error) {
 	if !strings.EqualFold(filepath.Ext(path), ".json") {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil // maybe FILE:ID with an odd name; loadInput will say

@@ -450,3 +450,28 @@ func TestCompareResultsOfOtherPlatforms(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, stderr, "Warning: the results files are of different platforms")
 }
+
+// Issue: 'compare ovh-sbg-2021' showed offsite-backups "Data lost +133%":
+// the total losses the backups remove were not counted, the finite ones
+// that replace them were. The Δ is now like for like, beside the services
+// losing all data, and cannot read as worse.
+func TestCompareOffsiteBackupsIsNotMoreDataLost(t *testing.T) {
+	code, out, stderr := runCLI(t, context.Background(), "compare", "ovh-sbg-2021", "--scenarios", "sbg-fire,offsite-backups", "--trials", "200")
+	require.Equal(t, exitOK, code, stderr)
+	var lost, all string
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(line, "│ Data lost"):
+			lost = line
+		case strings.HasPrefix(line, "│ Services losing all data"):
+			all = line
+		}
+	}
+	cells := func(line string) []string { return strings.Split(line, "│") }
+	require.NotEmpty(t, lost, out)
+	require.NotEmpty(t, all, out)
+	assert.Equal(t, "0 (like for like)", strings.TrimSpace(cells(lost)[5]), "Δ of the data lost")
+	assert.NotContains(t, lost, "+")
+	assert.True(t, strings.HasPrefix(strings.TrimSpace(cells(all)[5]), output.Minus), "services losing all data go down: %s", all)
+	assert.Contains(t, out, "Services breaching their RPO")
+}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode/utf8"
 
@@ -29,6 +30,7 @@ type errorCase struct {
 	name  string
 	files map[string]string // "" value with a trailing "/" in the name: a directory
 	link  [2]string         // a symbolic link: name, target
+	fifo  string            // a named pipe of this name, with no writer
 	args  []string
 	code  int
 	// hide leaves the files out of the doc, for those too big or not text.
@@ -49,6 +51,15 @@ func billionLaughs() string {
 	return b.String()
 }
 
+// wideMapping is one block mapping of n keys, indented by two.
+func wideMapping(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: 1\n", i)
+	}
+	return b.String()
+}
+
 const tinyPlatform = "version: 1\nplatform:\n  sites: [{id: a}]\n  services: [{id: x, placement: {a: 1}}]\n"
 
 func errorCases(t *testing.T) []errorCase {
@@ -62,6 +73,8 @@ func errorCases(t *testing.T) []errorCase {
 			args: []string{"validate", "latin1.yaml"}, code: exitInput, hide: true},
 		{name: "directory", files: map[string]string{"platforms/": ""}, args: []string{"validate", "platforms"}, code: exitInput},
 		{name: "unreadable", link: [2]string{"loop.yaml", "loop.yaml"}, args: []string{"validate", "loop.yaml"}, code: exitInput},
+		{name: "named-pipe", fifo: "pipe.yaml", args: []string{"validate", "pipe.yaml"}, code: exitInput},
+		{name: "device", args: []string{"validate", "/dev/zero"}, code: exitInput},
 		{name: "no-such-file", args: []string{"validate", "kakao.yml"}, code: exitInput},
 		{name: "missing-platform-file", files: map[string]string{"fire.yaml": "version: 1\nplatform: platform.yaml\nscenarios: [{id: fire, events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "fire.yaml"}, code: exitInput},
@@ -71,6 +84,10 @@ func errorCases(t *testing.T) []errorCase {
 			args: []string{"validate", "a.yaml"}, code: exitInput},
 		{name: "too-large", files: map[string]string{"huge.yaml": tinyPlatform + "# " + strings.Repeat("x", graph.MaxFileSize) + "\n"},
 			args: []string{"validate", "huge.yaml"}, code: exitInput, hide: true},
+		{name: "too-dense", files: map[string]string{"junk.yaml": "version: 1\nx-junk: [" + strings.Repeat("1,", 500_000) + "1]\n" + tinyPlatform[len("version: 1\n"):]},
+			args: []string{"validate", "junk.yaml"}, code: exitInput, hide: true},
+		{name: "wide-mapping", files: map[string]string{"wide.yaml": "version: 1\nx-junk:\n" + wideMapping(5000) + tinyPlatform[len("version: 1\n"):]},
+			args: []string{"validate", "wide.yaml"}, code: exitInput, hide: true},
 		{name: "alias-bomb", files: map[string]string{"lol.yaml": billionLaughs()}, args: []string{"validate", "lol.yaml"}, code: exitInput},
 		{name: "deep-nesting", files: map[string]string{"deep.yaml": "version: 1\nplatform: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"},
 			args: []string{"validate", "deep.yaml"}, code: exitInput, hide: true},
@@ -103,6 +120,11 @@ func errorCases(t *testing.T) []errorCase {
 		{name: "workers-negative", args: []string{"run", "--workers", "-2"}, code: exitUsage},
 		{name: "workers-absurd", args: []string{"run", "--workers", "100000"}, code: exitUsage},
 		{name: "unknown-scenario", args: []string{"run", "--scenario", "ops-tool-3dc"}, code: exitInput},
+		{name: "results-of-another-platform", files: map[string]string{"ovh.json": `{"schema": "domino.results/v1", "scenario": "sbg-fire",
+  "platform_name": "ovh-strasbourg-customers-2021", "services": [{"id": "shop", "p_affected": 1}]}
+`}, args: []string{"graph", "kakao-pangyo-2022", "--results", "ovh.json"}, code: exitInput},
+		{name: "rate-unknown-currency", args: []string{"compare", "kakao-pangyo-2022:pangyo-fire", "ovh-sbg-2021:sbg-fire", "--rate", "USD=1300"}, code: exitUsage},
+		{name: "rate-thousands-separator", args: []string{"compare", "kakao-pangyo-2022:pangyo-fire", "ovh-sbg-2021:sbg-fire", "--rate", "EUR=1,450"}, code: exitUsage},
 		{name: "many-services", files: map[string]string{"big.yaml": string(big)}, args: []string{"validate", "big.yaml"}, code: exitOK, hide: true},
 	}
 }
@@ -119,6 +141,11 @@ func (tc errorCase) setUp(t *testing.T, dir string) {
 			err = os.WriteFile(path, []byte(text), 0o644)
 		}
 		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tc.fifo != "" {
+		if err := syscall.Mkfifo(dir+"/"+tc.fifo, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/scenarios"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -173,7 +173,7 @@ type graphResults struct {
 }
 
 func readGraphResults(path string) (*graphResults, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
 	}
@@ -245,8 +245,26 @@ func noCommonServices(path, kind, platform, scenario string, p *graph.Platform) 
 	case scenario != "":
 		of = fmt.Sprintf(" (scenario %s)", scenario)
 	}
+	file := "FILE"
+	if name := embeddedWithPlatform(platform); name != "" {
+		file = name
+	}
 	return fmt.Errorf("%s: the %s file%s has no service in common with platform %s: it was run on another platform; "+
-		"draw that platform's file with --%s %s", path, kind, of, orDash(p.Name), kind, path)
+		"draw that one: domino graph %s --%s %s", path, kind, of, orDash(p.Name), file, kind, path)
+}
+
+// embeddedWithPlatform names the embedded example whose platform is named
+// platform, or returns "".
+func embeddedWithPlatform(platform string) string {
+	if platform == "" {
+		return ""
+	}
+	for _, name := range scenarios.Names() {
+		if f, err := loadInput(name); err == nil && f.Platform != nil && f.Platform.Name == platform {
+			return name
+		}
+	}
+	return ""
 }
 
 // apply sets opt's heat colours from the results: P(affected) on a fixed
@@ -292,7 +310,7 @@ func graphFormatFor(path string) string {
 }
 
 func readRanking(path string) (*sim.Ranking, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read rank: %w", err)
 	}

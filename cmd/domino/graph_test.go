@@ -127,7 +127,7 @@ func TestGraph(t *testing.T) {
 			args:       []string{"graph", file, "--results", otherResults},
 			wantStatus: exitInput,
 			wantErr: []string{"other.json: the results file (platform ovh-sbg, scenario sbg-fire) has no service in common with platform two-dc",
-				"--results " + otherResults},
+				"draw that one: domino graph FILE --results " + otherResults},
 		},
 		{
 			name:    "results covering part of the platform",

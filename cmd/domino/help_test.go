@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -19,13 +21,15 @@ func TestHelpFitsEightyColumns(t *testing.T) {
 			code, out, errOut := runCLI(t, context.Background(), "help", c.name)
 			require.Equal(t, exitOK, code, errOut)
 			for i, line := range strings.Split(out, "\n") {
-				if i == 0 {
-					continue // the summary, also a line of 'domino help'
-				}
 				assert.LessOrEqual(t, utf8.RuneCountInString(line), helpWidth, "help %s, line %d: %q", c.name, i+1, line)
 			}
 			assert.Contains(t, out, "Usage: domino "+c.name)
 		})
+	}
+	code, out, errOut := runCLI(t, context.Background(), "help")
+	require.Equal(t, exitOK, code, errOut)
+	for i, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), helpWidth, "help, line %d: %q", i+1, line)
 	}
 }
 
@@ -75,6 +79,7 @@ func TestHelpUnknownCommand(t *testing.T) {
 		{[]string{"help", "nosuch"}, []string{`unknown command "nosuch"`, "the commands are examples, run, merge", "Try: domino help\n"}},
 		{[]string{"help", "valdate"}, []string{`unknown command "valdate" (did you mean "validate"?)`, "Try: domino help validate\n"}},
 		{[]string{"valdate"}, []string{`unknown command "valdate" (did you mean "validate"?)`, "Try: domino help validate\n"}},
+		{[]string{"help", "rnu"}, []string{`unknown command "rnu" (did you mean "run"?)`, "Try: domino help run\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -86,4 +91,47 @@ func TestHelpUnknownCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runWidth runs domino as on a terminal of the given width.
+func runWidth(t *testing.T, width int, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: os.Getenv, width: width}
+	code := runEnv(e, args)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestTablesFitTerminal checks that the run table, some 170 columns wide,
+// fits a 100-column terminal with a note on what was left out, and that
+// --wide, like a pipe or a file, prints it whole.
+func TestTablesFitTerminal(t *testing.T) {
+	args := []string{"run", "--trials", "50"}
+	code, piped, errOut := runCLI(t, context.Background(), args...)
+	require.Equal(t, exitOK, code, errOut)
+	require.Greater(t, maxLineWidth(piped), 150, "the piped table is the full one")
+
+	code, fitted, errOut := runWidth(t, 100, args...)
+	require.Equal(t, exitOK, code, errOut)
+	assert.LessOrEqual(t, maxLineWidth(fitted), 100, fitted)
+	assert.Contains(t, fitted, "Left out to fit 100 columns: ")
+	assert.Contains(t, strings.Join(strings.Fields(fitted), " "), "--wide shows every column")
+
+	code, wide, errOut := runWidth(t, 100, append(args, "--wide")...)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, piped, wide, "--wide: want the full table")
+
+	// JSON and files are never fitted.
+	code, jsonOut, _ := runWidth(t, 60, append(args, "--format", "json")...)
+	require.Equal(t, exitOK, code)
+	_, jsonPiped, _ := runCLI(t, context.Background(), append(args, "--format", "json")...)
+	assert.Equal(t, jsonPiped, jsonOut)
+}
+
+func maxLineWidth(s string) int {
+	w := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		w = max(w, utf8.RuneCountInString(line))
+	}
+	return w
 }

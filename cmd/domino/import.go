@@ -164,7 +164,7 @@ func readImportInputs(format string, args []string) ([]importer.Input, error) {
 	paths = slices.Compact(paths)
 	inputs := make([]importer.Input, 0, len(paths))
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		b, err := graph.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("read input: %w", err)
 		}
@@ -193,7 +193,7 @@ func filesIn(dir string, exts []string) ([]string, error) {
 // loadInto loads the platform file of --into, which must define its own
 // platform to be merged into.
 func loadInto(path string) ([]byte, *graph.File, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read --into file: %w", err)
 	}

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
+	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -21,6 +22,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else json)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 		},
 		run: runMerge,
 	})
@@ -50,7 +52,7 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}
@@ -62,10 +64,9 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 }
 
 func readPart(path string) (*sim.Part, error) {
-	f, err := os.Open(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read part: %w", err)
 	}
-	defer f.Close()
-	return sim.ReadPart(f, path)
+	return sim.ReadPart(bytes.NewReader(data), path)
 }

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -99,7 +99,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 
 // readResults reads a results file of 'domino run --format json'.
 func readResults(path string) (*sim.Results, error) {
-	data, err := os.ReadFile(path)
+	data, err := graph.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
 	}

@@ -33,6 +33,7 @@ func init() {
 			addTrialFlags(fs, fmt.Sprintf("trials per world (default %d)", rankTrials))
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 		},
 		run: runRank,
 	})
@@ -113,7 +114,7 @@ func simError(e *env, cmd string, err error) int {
 func writeOut(e *env, cmd, out string, write func(io.Writer) error) int {
 	var err error
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}

@@ -31,8 +31,10 @@ func init() {
 			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
+			addWideFlag(fs)
 			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge'; "+
 				"auto: i/n from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
+			fs.Bool("stats", false, "print to stderr the CPU time per trial (process user+sys, and each worker's thread) beside wall time and the machine's load")
 		},
 		run: runRun,
 	})
@@ -76,7 +78,17 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if sharded {
 		from, to = sh.trialRange(trials)
 	}
-	agg, err := runTrials(e, c, sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers})
+	opt := sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers}
+	var meter *runMeter
+	if stats, _ := fs.GetBool("stats"); stats {
+		meter = startMeter()
+		opt.Stats = &meter.stats
+	}
+	agg, err := runTrials(e, c, opt)
+	if meter != nil && agg != nil {
+		meter.stop(int(agg.Trials()))
+		defer meter.write(e.stderr)
+	}
 	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 	if err != nil && !interrupted {
 		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", c.Scenario.ID, err)
@@ -107,7 +119,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		write = func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	}
 	if out == "" {
-		err = write(e.stdout)
+		err = write(e.tablesOut())
 	} else {
 		err = output.WriteFileAtomic(out, write)
 	}

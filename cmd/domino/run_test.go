@@ -225,8 +225,8 @@ func TestRunOutputFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s is not CSV: %v", csvPath, err)
 	}
-	if len(rows) != 3 || rows[0][0] != "scenario" {
-		t.Errorf("got %d rows starting %q, want a header and 2 services", len(rows), rows[0])
+	if len(rows) != 4 || rows[0][0] != "scope" || rows[1][0] != "platform" {
+		t.Errorf("got %d rows starting %q, want a header, the platform and 2 services", len(rows), rows[0])
 	}
 }
 

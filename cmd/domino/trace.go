@@ -86,7 +86,7 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	}
 	info := output.NewTraceInfo(c, seed, o)
 	info.SelectedBy, info.Trials = by, trials
-	rep := output.NewTraceReport(c, info, tr.Trace.Records)
+	rep := output.NewTraceReport(c, info, o, tr.Trace)
 
 	write := func(w io.Writer) error {
 		return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})

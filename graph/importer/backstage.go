@@ -1,31 +1,29 @@
 package importer
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml"
+	"github.com/dominosim/domino/graph"
 )
 
 // backstageEntity is the part of a Backstage catalog entity the import
 // reads; every other field is ignored.
 type backstageEntity struct {
-	Kind     string `yaml:"kind"`
+	Kind     string
 	Metadata struct {
-		Name      string `yaml:"name"`
-		Namespace string `yaml:"namespace"`
-		Title     string `yaml:"title"`
-	} `yaml:"metadata"`
+		Name      string
+		Namespace string
+		Title     string
+	}
 	Spec struct {
-		DependsOn    []string `yaml:"dependsOn"`
-		DependencyOf []string `yaml:"dependencyOf"`
-		ConsumesAPIs []string `yaml:"consumesApis"`
-		ProvidesAPIs []string `yaml:"providesApis"`
-	} `yaml:"spec"`
+		DependsOn    []string
+		DependencyOf []string
+		ConsumesAPIs []string
+		ProvidesAPIs []string
+	}
 }
 
 // backstageRef is a parsed entity reference, lower case: Backstage compares
@@ -53,24 +51,20 @@ type backstageDoc struct {
 // (/api/catalog/entities) or an object with them under "items"
 // (/api/catalog/entities/by-query). Relations are resolved only once every
 // file is read (resolveBackstage), since a reference may point into
-// another file.
+// another file. The YAML is parsed under the limits of a platform file
+// (graph.DecodeYAML): depth, aliases and what they expand to.
 func parseBackstage(b *builder, in Input) error {
-	dec := yaml.NewDecoder(bytes.NewReader(in.Data))
-	for i := 1; ; i++ {
-		var doc any
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s: document %d: %v: %s", in.Name, i, oneLine(err.Error()), backstageWant)
-		}
+	docs, err := graph.DecodeYAML(in.Data, in.Name)
+	if err != nil {
+		return fmt.Errorf("%s: %s", firstError(err), backstageWant)
+	}
+	for i, doc := range docs {
 		entities, err := backstageEntities(doc)
 		if err != nil {
-			return fmt.Errorf("%s: document %d: %v: %s", in.Name, i, err, backstageWant)
+			return fmt.Errorf("%s: document %d: %v: %s", in.Name, i+1, err, backstageWant)
 		}
 		for j, e := range entities {
-			where := fmt.Sprintf("%s: document %d", in.Name, i)
+			where := fmt.Sprintf("%s: document %d", in.Name, i+1)
 			if len(entities) > 1 {
 				where += fmt.Sprintf(" entity %d", j+1)
 			}
@@ -78,6 +72,16 @@ func parseBackstage(b *builder, in Input) error {
 		}
 	}
 	return nil
+}
+
+// firstError is the first of a graph.ErrorList, with how many more there
+// are: an importer error is one line.
+func firstError(err error) string {
+	var list graph.ErrorList
+	if errors.As(err, &list) && len(list) > 1 {
+		return fmt.Sprintf("%s (and %d more)", oneLine(list[0].Error()), len(list)-1)
+	}
+	return oneLine(err.Error())
 }
 
 const backstageWant = "want Backstage catalog entities (kind, metadata.name, spec), one per YAML document or a list of them"
@@ -98,21 +102,152 @@ func backstageEntities(doc any) ([]backstageEntity, error) {
 			items = []any{d}
 		}
 	default:
-		return nil, fmt.Errorf("got %T", doc)
+		return nil, fmt.Errorf("got %s", describeValue(doc))
 	}
 	out := make([]backstageEntity, 0, len(items))
-	for _, it := range items {
-		b, err := yaml.Marshal(it)
+	for i, it := range items {
+		e, err := backstageEntityOf(it)
 		if err != nil {
+			if len(items) > 1 {
+				return nil, fmt.Errorf("entity %d: %w", i+1, err)
+			}
 			return nil, err
-		}
-		var e backstageEntity
-		if err := yaml.Unmarshal(b, &e); err != nil {
-			return nil, errors.New(oneLine(err.Error()))
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// backstageEntityOf reads the fields the import uses from one decoded
+// entity; every other field is ignored.
+func backstageEntityOf(v any) (backstageEntity, error) {
+	var e backstageEntity
+	m, ok := v.(map[string]any)
+	if !ok {
+		return e, fmt.Errorf("want an entity (a mapping), got %s", describeValue(v))
+	}
+	meta, err := mappingField(m, "metadata")
+	if err != nil {
+		return e, err
+	}
+	spec, err := mappingField(m, "spec")
+	if err != nil {
+		return e, err
+	}
+	for _, f := range []struct {
+		m    map[string]any
+		path string
+		key  string
+		dst  *string
+	}{
+		{m, "", "kind", &e.Kind},
+		{meta, "metadata.", "name", &e.Metadata.Name},
+		{meta, "metadata.", "namespace", &e.Metadata.Namespace},
+		{meta, "metadata.", "title", &e.Metadata.Title},
+	} {
+		if *f.dst, err = stringField(f.m, f.path, f.key); err != nil {
+			return e, err
+		}
+	}
+	for _, f := range []struct {
+		key string
+		dst *[]string
+	}{
+		{"dependsOn", &e.Spec.DependsOn},
+		{"dependencyOf", &e.Spec.DependencyOf},
+		{"consumesApis", &e.Spec.ConsumesAPIs},
+		{"providesApis", &e.Spec.ProvidesAPIs},
+	} {
+		if *f.dst, err = stringsField(spec, f.key); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// mappingField returns m[key] when it is a mapping, nil when absent.
+func mappingField(m map[string]any, key string) (map[string]any, error) {
+	switch v := m[key].(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return v, nil
+	default:
+		return nil, fmt.Errorf("%s: want a mapping, got %s", key, describeValue(v))
+	}
+}
+
+// stringField returns m[key] as text: a string, or a number or boolean as
+// written (a name: 404 is the name "404").
+func stringField(m map[string]any, path, key string) (string, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return "", nil
+	}
+	if s, ok := scalarString(v); ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("%s%s: want a string, got %s", path, key, describeValue(v))
+}
+
+// stringsField returns spec.key as a list of texts.
+func stringsField(spec map[string]any, key string) ([]string, error) {
+	v, ok := spec[key]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("spec.%s: want a list of entity references, got %s", key, describeValue(v))
+	}
+	out := make([]string, len(list))
+	for i, it := range list {
+		s, ok := scalarString(it)
+		if !ok {
+			return nil, fmt.Errorf("spec.%s[%d]: want an entity reference (a string), got %s", key, i, describeValue(it))
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+func scalarString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case int64, uint64, float64, bool:
+		return fmt.Sprint(v), true
+	}
+	return "", false
+}
+
+// describeValue names the kind of a decoded YAML value for an error
+// message, in the words of the file rather than of Go.
+func describeValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nothing (null)"
+	case string:
+		return fmt.Sprintf("the string %q", truncate(v, 40))
+	case int64, uint64, float64:
+		return fmt.Sprintf("the number %v", v)
+	case bool:
+		return fmt.Sprintf("the boolean %v", v)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return "an unknown value"
+}
+
+// truncate shortens s to at most n runes, marking the cut.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 func (b *builder) addBackstage(where string, e backstageEntity) {

@@ -115,7 +115,7 @@ func TestImportErrors(t *testing.T) {
 		{"prometheus no metric", "prometheus", "http_requests_total 3\n", "no metric named *traces_service_graph_request_total"},
 		{"prometheus syntax", "prometheus", "traces_service_graph_request_total{client=\"a\" 3\n", "want the Prometheus text format"},
 		{"backstage syntax", "backstage", "kind: Component\nmetadata: {name: [a\n", "want Backstage catalog entities"},
-		{"backstage scalar", "backstage", "just text\n", "document 1: got string"},
+		{"backstage scalar", "backstage", "just text\n", "document 1: got the string \"just text\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

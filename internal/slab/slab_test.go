@@ -30,8 +30,8 @@ func TestMakeDoesNotOverlap(t *testing.T) {
 		t.Fatalf("len/cap: a %d/%d, b %d", len(a), cap(a), len(b))
 	}
 	a = append(a, 7) // beyond its capacity: must copy, not write into b
-	if b[0] != 0 {
-		t.Fatalf("appending to a wrote into b: %v", b)
+	if b[0] != 0 || len(a) != 4 || a[3] != 7 {
+		t.Fatalf("appending to a wrote into b: a %v, b %v", a, b)
 	}
 	left := len(s.free)
 	big := s.Make(2000) // over a quarter of a chunk: its own allocation
