@@ -190,6 +190,11 @@ func Compile(sc *Scenario) (*Compiled, error) {
 	if p == nil {
 		return nil, fmt.Errorf("compile scenario %q: no platform", sc.ID)
 	}
+	// A loaded file was checked; a platform patched by mitigations, or
+	// built by a program, is checked here.
+	if msg := TrialTotals(p, sc.Horizon); msg != "" {
+		return nil, fmt.Errorf("scenario %q: %s", sc.ID, msg)
+	}
 	c := &Compiled{
 		Scenario: sc, Platform: p,
 		Horizon: sc.Horizon, Crews: sc.Crews, BreakGlass: sc.BreakGlass, SoftWeight: sc.SoftWeight,

@@ -140,6 +140,17 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	if e, ok := ps.kvs.get("currency"); ok {
 		p.Currency, _ = d.str(e.val())
 	}
+	var peopleNd *node
+	if e, ok := ps.kvs.get("people"); ok {
+		nd := e.val()
+		if n, ok := d.int(nd); ok {
+			if n < 1 {
+				d.errorf(nd, "want people ≥ 1 (distinct users of the platform), got %d", n)
+			} else {
+				p.People, peopleNd = n, &nd
+			}
+		}
+	}
 	// A generated service makes about seven references (sites placed on,
 	// dependencies, start_needs, tooling): room for eight saves growing a
 	// list of 700,000 of them for 100,000 services.
@@ -214,6 +225,19 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 			s.Servers = placed[s.ID]
 		case s.Servers < placed[s.ID]:
 			d.errorf(nd, "site %q has %d servers but %d are placed there", s.ID, s.Servers, placed[s.ID])
+		}
+	}
+	if peopleNd != nil {
+		// Distinct people are at least the users of any one service.
+		var most *Service
+		for _, s := range p.Services {
+			if most == nil || s.Users > most.Users {
+				most = s
+			}
+		}
+		if most != nil && most.Users > p.People {
+			d.errorf(*peopleNd, "people %d is below the %d users of service %q: people counts each user of the platform once, so it is at least the users of any one service",
+				p.People, most.Users, most.ID)
 		}
 	}
 	return p
@@ -444,12 +468,18 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	if v, ok := f.get("name"); ok {
 		s.Name, _ = d.str(v.val())
 	}
+	// Users and cost are bounded so that no figure a trial counts can
+	// overflow (TrialTotals checks their sums against the horizon).
 	if v, ok := f.get("users"); ok {
-		s.Users = d.nonNegInt(v.val(), "users")
+		if n := d.nonNegInt(v.val(), "users"); n > MaxUsers {
+			d.errorf(v.val(), "want users ≤ %d, got %d", int64(MaxUsers), n)
+		} else {
+			s.Users = n
+		}
 	}
 	if v, ok := f.get("cost_per_hour"); ok {
-		if x, ok := d.float(v.val()); ok && x < 0 {
-			d.errorf(v.val(), "want cost_per_hour ≥ 0, got %v", x)
+		if x, ok := d.float(v.val()); ok && !(x >= 0 && x <= MaxCostPerHour) {
+			d.errorf(v.val(), "want cost_per_hour in [0, %g], got %v", MaxCostPerHour, x)
 		} else {
 			s.CostPerHour = x
 		}

@@ -50,8 +50,8 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 	}
 	if v, ok := f.get("horizon"); ok {
 		if h, ok := d.duration(v.val()); ok {
-			if h <= 0 {
-				d.errorf(v.val(), "want a horizon > 0, got %s", FormatDuration(h))
+			if h <= 0 || h > MaxHorizon {
+				d.errorf(v.val(), "want a horizon in (0, %s] (a century), got %s", FormatDuration(MaxHorizon), FormatDuration(h))
 			} else {
 				sc.Horizon = h
 			}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"unicode/utf8"
@@ -43,6 +44,22 @@ const (
 	MaxOccurrences = 1_000_000
 	// minAliases is the alias expansions every file may use.
 	minAliases = 10000
+
+	// MaxUsers is the most users one service may have: over a hundred
+	// times the people on Earth.
+	MaxUsers = 1_000_000_000_000
+	// MaxCostPerHour is the largest cost_per_hour of one service, in any
+	// currency.
+	MaxCostPerHour = 1e15
+	// MaxHorizon is the longest scenario horizon: a century. A trial
+	// simulates one episode of outages, not a history.
+	MaxHorizon = 100 * Year
+	// MaxTrialTotal bounds what one trial may count of a platform-wide
+	// figure (user-hours × 1000, money, crew-ms): 2^62, half of int64, so
+	// that a total and its rounding cannot overflow. TrialTotals checks a
+	// platform and horizon against it before anything runs.
+	MaxTrialTotal = 1 << 62
+
 	// freeTokens and bytesPerToken bound the tokens of a file (values,
 	// keys and punctuation, counted by countTokens before parsing):
 	// freeTokens plus one per bytesPerToken bytes. Parsing costs memory
@@ -60,6 +77,40 @@ const (
 
 // maxTokens is the most tokens a file of n bytes may have.
 func maxTokens(n int) int { return freeTokens + n/bytesPerToken }
+
+// TrialTotals returns why a trial of platform p over the horizon (ms) could
+// count a figure beyond MaxTrialTotal, and what to change; "" when none
+// can. A trial counts at most, over the horizon: every service's users
+// (user-hours), every service's cost_per_hour (money), and every crew job
+// (3 per replica and 1 per site) running or queued (crew time). The sums
+// are in float64, which cannot overflow; being off by a rounding near the
+// limit is harmless, as the limit is half the int64 range.
+func TrialTotals(p *Platform, horizon int64) string {
+	var users, cost, replicas float64
+	for _, s := range p.Services {
+		users += float64(s.Users)
+		cost += s.CostPerHour
+		replicas += float64(len(s.Placement))
+	}
+	hours := float64(horizon) / float64(Hour)
+	jobs := 3*replicas + float64(len(p.Sites))
+	const limit = float64(MaxTrialTotal)
+	h := FormatDuration(horizon)
+	switch {
+	case users > limit:
+		return fmt.Sprintf("the services' users add up to %.3g: at most %.3g", users, limit)
+	case users*hours*1000 > limit:
+		return fmt.Sprintf("a trial could lose %.3g user-hours (%.3g users over all services for the %s horizon), "+
+			"more than the %.3g domino counts exactly: lower users or shorten the horizon", users*hours, users, h, limit/1000)
+	case cost*hours > limit:
+		return fmt.Sprintf("a trial could lose %.3g in money (cost_per_hour %.3g over all services for the %s horizon), "+
+			"more than the %.3g domino counts exactly: lower cost_per_hour or shorten the horizon", cost*hours, cost, h, limit)
+	case jobs*float64(horizon) > limit:
+		return fmt.Sprintf("a trial could count %.3g crew-hours (%.3g crew jobs for the %s horizon), "+
+			"more than the %.3g domino counts exactly: shorten the horizon", jobs*hours, jobs, h, limit/float64(Hour))
+	}
+	return ""
+}
 
 // readLimited reads r up to MaxFileSize bytes; more is an error, so that
 // /dev/zero or a huge file is not read into memory. (Which files may be

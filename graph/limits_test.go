@@ -157,3 +157,54 @@ func TestLoadFileUnreadable(t *testing.T) {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 }
+
+// TestTrialTotals checks each bound TrialTotals puts on what one trial
+// can count, just below and just above it.
+func TestTrialTotals(t *testing.T) {
+	plat := func(users int64, cost float64, replicas int) *Platform {
+		s := &Service{ID: "x", Users: users, CostPerHour: cost}
+		for range replicas {
+			s.Placement = append(s.Placement, Placement{Site: "a", Servers: 1})
+		}
+		return &Platform{Sites: []*Site{{ID: "a"}}, Services: []*Service{s, {ID: "y", Users: users, CostPerHour: cost}}}
+	}
+	const limit = MaxTrialTotal
+	tests := []struct {
+		name    string
+		p       *Platform
+		horizon int64
+		want    string // a part of the message; "" for none
+	}{
+		{"users at the limit", plat(limit/2, 0, 1), 1, ""},
+		{"users beyond", plat(limit/2+1024, 0, 1), 1, "the services' users add up to 4.61e+18"},
+		// 2 × 10^12 users × 2305 h × 1000 = 4.61e18 > 2^62 = 4.6117e18.
+		{"user-hours at the limit", plat(1e12, 0, 1), 2305 * Hour, ""},
+		{"user-hours beyond", plat(1e12, 0, 1), 2306 * Hour, "a trial could lose 4.61e+15 user-hours (2e+12 users over all services for the 96d2h horizon)"},
+		{"money at the limit", plat(0, 1e15, 1), 2305 * Hour, ""},
+		{"money beyond", plat(0, 1e15, 1), 2306 * Hour, "a trial could lose 4.61e+18 in money (cost_per_hour 2e+15"},
+		// 3 jobs a replica and 1 a site: 3 × 2 + 1 = 7 jobs.
+		{"crew jobs at the limit", plat(0, 0, 2), limit / 7, ""},
+		{"crew jobs beyond", plat(0, 0, 2), limit/7 + 1<<40, "crew-hours (7 crew jobs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := TrialTotals(tt.p, tt.horizon)
+			if tt.want == "" {
+				assert.Empty(t, got)
+			} else {
+				assert.Contains(t, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCompileChecksTotals checks that Compile refuses what Load would: a
+// platform built or patched by a program (a mitigation) is not loaded.
+func TestCompileChecksTotals(t *testing.T) {
+	p := &Platform{Sites: []*Site{{ID: "a"}}, Services: []*Service{
+		{ID: "x", CostPerHour: 1e19, Placement: []Placement{{Site: "a", Servers: 1}}, RTO: -1, RPO: -1},
+	}}
+	_, err := Compile(&Scenario{ID: "fire", Horizon: Hour, Platform: p})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `scenario "fire": a trial could lose 1e+19 in money`)
+}

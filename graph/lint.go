@@ -619,31 +619,6 @@ func (l *linter) failsOverAlone(i int, lost int32, immediate []bool) bool {
 	return true
 }
 
-// placementUp returns which services' placements still serve with the
-// sites for which gone is true lost, with no failover (see survives).
-func (l *linter) placementUp(gone func(int32) bool) []bool {
-	up := make([]bool, len(l.svcs))
-	for i, sites := range l.siteNums {
-		pl := l.place[i]
-		switch {
-		case len(sites) == 0:
-		case pl.mode == ActiveStandby:
-			up[i] = !gone(pl.primary)
-		case pl.mode == Single:
-			up[i] = !slices.ContainsFunc(sites, gone)
-		default:
-			left := int32(0)
-			for _, n := range sites {
-				if !gone(n) {
-					left++
-				}
-			}
-			up[i] = left >= pl.quorum
-		}
-	}
-	return up
-}
-
 // knockOut turns down in up, transitively, every service with a hard
 // dependency that is not satisfied, and returns up: from the services
 // whose placement serves, the greatest fixed point of docs/model.md §6.5.
@@ -745,9 +720,11 @@ func (l *linter) depsUp(i int, up []bool) bool {
 
 // siteLossMajority implements the site-loss-majority rule (see Lint).
 func (l *linter) siteLossMajority(ws []finding) []finding {
-	var total int64
+	// Users add up in float64: an int64 sum of a platform built by a
+	// program, unchecked by the loader, could wrap.
+	var total float64
 	for _, s := range l.svcs {
-		total += max(0, s.Users)
+		total += float64(max(0, s.Users))
 	}
 	if total == 0 {
 		return ws
@@ -766,13 +743,12 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 		done[unit] = true
 		lost := l.siteNum[unit]
 		after := l.upWithout(lost)
-		down, users := l.lostUsers(before, after)
-		if 2*users <= total {
+		if _, users := l.lostUsers(before, after); 2*users <= total {
 			continue
 		}
 		// What an automated failover brings back is lost only for the
 		// failover's time: the rule speaks of what stays down.
-		down, users = l.lostUsers(before, l.upAfterFailovers(lost, after))
+		down, users := l.lostUsers(before, l.upAfterFailovers(lost, after))
 		if 2*users <= total {
 			continue
 		}
@@ -792,11 +768,11 @@ func (l *linter) siteLossMajority(ws []finding) []finding {
 
 // lostUsers returns the services up in before and down in after, and
 // their users.
-func (l *linter) lostUsers(before, after []bool) (down []int, users int64) {
+func (l *linter) lostUsers(before, after []bool) (down []int, users float64) {
 	for i := range l.svcs {
 		if before[i] && !after[i] {
 			down = append(down, i)
-			users += max(0, l.svcs[i].Users)
+			users += float64(max(0, l.svcs[i].Users))
 		}
 	}
 	return down, users
@@ -804,8 +780,8 @@ func (l *linter) lostUsers(before, after []bool) (down []int, users int64) {
 
 // percent formats part/total (> 1/2) as a whole percentage, with one decimal
 // when rounding would show a bare 50% for more than half.
-func percent(part, total int64) string {
-	p := 100 * float64(part) / float64(total)
+func percent(part, total float64) string {
+	p := 100 * part / total
 	s := strconv.FormatFloat(p, 'f', 0, 64)
 	if s == "50" {
 		s = strconv.FormatFloat(p, 'f', 1, 64)

@@ -71,7 +71,7 @@ func lintScenarios(f *File) []Warning {
 						"give restart: {auto: …, manual: …}",
 				}, sc.ID)
 			}
-			if stops.primary[i] && s.Redundancy.Mode == ActiveStandby && len(l.sites[i]) > 1 && zeroRecovery(s.Redundancy.Failover) {
+			if stops.primary[i] && standbyElsewhere(s) && zeroRecovery(s.Redundancy.Failover) {
 				add(RuleFailoverUnset+" "+s.ID, Warning{
 					Rule: RuleFailoverUnset,
 					Pos:  s.Pos,
@@ -114,13 +114,31 @@ func zeroRecovery(r Recovery) bool {
 	return !r.Given
 }
 
+// standbyElsewhere reports whether s is active-standby with a site (a zone
+// counts) to fail over to.
+func standbyElsewhere(s *Service) bool {
+	return s.Redundancy.Mode == ActiveStandby && slices.ContainsFunc(s.Placement, func(p Placement) bool {
+		return p.Site != primarySite(s)
+	})
+}
+
+// primarySite returns the id of the site s is first active on.
+func primarySite(s *Service) string {
+	if s.Redundancy.Primary != "" || len(s.Placement) == 0 {
+		return s.Redundancy.Primary
+	}
+	return s.Placement[0].Site
+}
+
 // stops says what a scenario's events can do to each service (by linter
-// index) and which site sets they can take away at once.
+// index) and which sets of sites they can take away at once. Sites are
+// zones here, not buildings: an outage of one zone leaves the others of its
+// building running.
 type stops struct {
 	powered []bool // a replica can lose power (then it restarts)
 	primary []bool // the primary can stop serving (then it fails over)
-	// losses are the sets of site numbers one event takes away together.
-	losses [][]int32
+	// losses are the sets of site ids one event takes away together.
+	losses []map[string]bool
 	// repairs: a random failure with an mttr, which a crew repairs.
 	repairs bool
 }
@@ -128,33 +146,37 @@ type stops struct {
 // scenarioStops works out what sc's events can stop on l's platform.
 func (l *linter) scenarioStops(sc *Scenario) stops {
 	st := stops{powered: make([]bool, len(l.svcs)), primary: make([]bool, len(l.svcs))}
-	powerOff := make([]bool, len(l.siteNum))
-	isolated := make([]bool, len(l.siteNum))
+	powerOff, isolated := map[string]bool{}, map[string]bool{}
 	random := false
 	for _, ev := range sc.Events {
 		if ev.Probability <= 0 && ev.Rate <= 0 {
 			continue
 		}
-		var lost []int32
+		lost := map[string]bool{}
 		switch ev.Kind {
 		case SiteOutage, Isolate:
-			if n, ok := l.siteNum[ev.Site]; ok {
-				lost = append(lost, n)
+			if ev.Site != "" {
+				lost[ev.Site] = true
+			}
+			for _, s := range l.p.Sites {
+				if s != nil && ev.Building != "" && s.Building == ev.Building {
+					lost[s.ID] = true
+				}
 			}
 		case RegionOutage:
 			for _, s := range l.p.Sites {
 				if s != nil && s.Region == ev.Region {
-					lost = append(lost, l.siteNum[s.ID])
+					lost[s.ID] = true
 				}
 			}
 		case RandomFailures:
 			random = true
 		}
-		for _, n := range lost {
+		for id := range lost {
 			if ev.Kind == Isolate {
-				isolated[n] = true
+				isolated[id] = true
 			} else {
-				powerOff[n] = true
+				powerOff[id] = true
 			}
 		}
 		if len(lost) > 0 {
@@ -164,9 +186,8 @@ func (l *linter) scenarioStops(sc *Scenario) stops {
 	if random {
 		for _, s := range l.p.Sites {
 			if s != nil && s.MTBF != nil {
-				n := l.siteNum[s.ID]
-				powerOff[n] = true
-				st.losses = append(st.losses, []int32{n})
+				powerOff[s.ID] = true
+				st.losses = append(st.losses, map[string]bool{s.ID: true})
 				st.repairs = st.repairs || s.MTTR != nil
 			}
 		}
@@ -174,12 +195,32 @@ func (l *linter) scenarioStops(sc *Scenario) stops {
 	for i, s := range l.svcs {
 		failing := random && s.MTBF != nil
 		st.repairs = st.repairs || failing && s.MTTR != nil
-		st.powered[i] = failing || slices.ContainsFunc(l.siteNums[i], func(n int32) bool { return powerOff[n] })
-		if p := l.place[i].primary; p >= 0 {
+		st.powered[i] = failing || slices.ContainsFunc(s.Placement, func(p Placement) bool { return powerOff[p.Site] })
+		if p := primarySite(s); p != "" {
 			st.primary[i] = failing || powerOff[p] || isolated[p]
 		}
 	}
 	return st
+}
+
+// servesWithout reports whether s's placement still serves with the sites
+// gone names lost, with no failover: docs/model.md's placement rule, by
+// site (zone) rather than by building.
+func servesWithout(s *Service, gone map[string]bool) bool {
+	switch s.Redundancy.Mode {
+	case ActiveStandby:
+		p := primarySite(s)
+		return p != "" && !gone[p]
+	case Single:
+		return len(s.Placement) > 0 && !slices.ContainsFunc(s.Placement, func(p Placement) bool { return gone[p.Site] })
+	}
+	var left []string
+	for _, p := range s.Placement {
+		if !gone[p.Site] && !slices.Contains(left, p.Site) {
+			left = append(left, p.Site)
+		}
+	}
+	return len(left) > 0 && len(left) >= max(1, s.Redundancy.Quorum)
 }
 
 // manualRecoveries says why some recovery of the scenario st describes
@@ -187,18 +228,18 @@ func (l *linter) scenarioStops(sc *Scenario) stops {
 func (l *linter) manualRecoveries(st stops) string {
 	var manual []int
 	seen := make([]bool, len(l.svcs))
-	for _, lost := range st.losses {
-		gone := make([]bool, len(l.siteNum))
-		for _, n := range lost {
-			gone[n] = true
+	for _, gone := range st.losses {
+		up := make([]bool, len(l.svcs))
+		for i, s := range l.svcs {
+			up[i] = servesWithout(s, gone)
 		}
-		up := l.knockOut(l.placementUp(func(n int32) bool { return gone[n] }))
+		up = l.knockOut(up)
 		for i, s := range l.svcs {
 			if seen[i] {
 				continue
 			}
-			hitPower := slices.ContainsFunc(l.siteNums[i], func(n int32) bool { return gone[n] })
-			hitPrimary := s.Redundancy.Mode == ActiveStandby && len(l.sites[i]) > 1 && l.place[i].primary >= 0 && gone[l.place[i].primary]
+			hitPower := slices.ContainsFunc(s.Placement, func(p Placement) bool { return gone[p.Site] })
+			hitPrimary := standbyElsewhere(s) && gone[primarySite(s)]
 			if !hitPower && !hitPrimary {
 				continue
 			}

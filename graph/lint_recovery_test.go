@@ -98,3 +98,47 @@ func TestLintRecoveryDefaultsQuiet(t *testing.T) {
 		}
 	}
 }
+
+// TestLintRecoveryDefaultsByZone checks that the recovery rules look at the
+// zone an event stops, not at its whole building: the site-loss rule loses
+// a building at once, but an outage of one zone leaves the other running.
+func TestLintRecoveryDefaultsByZone(t *testing.T) {
+	const zonesYAML = `version: 1
+platform:
+  name: zones
+  sites:
+    - {id: z1, building: b1}
+    - {id: z2, building: b1}
+    - {id: z3, building: b2}
+    - {id: z4, building: b2}
+  services:
+    - {id: burnt, placement: {z1: 1}}
+    - {id: spared, placement: {z2: 1}}
+    - id: db
+      placement: {z1: 1, z2: 1}
+      redundancy: {mode: active-standby, primary: z1}
+      restart: {auto: 1m}
+    - {id: apart, placement: {z3: 1}}
+scenarios:
+  - id: zone-fire
+    crews: 1
+    events: [{kind: site-outage, site: z1}]
+  - id: building-fire
+    crews: 1
+    events: [{kind: site-outage, building: b2}]
+`
+	f, err := graph.Load(strings.NewReader(zonesYAML), "zones.yaml")
+	require.NoError(t, err)
+	var got []string
+	for _, w := range graph.Lint(f) {
+		switch w.Rule {
+		case graph.RuleRestartUnset, graph.RuleFailoverUnset:
+			got = append(got, w.Rule+": "+strings.SplitN(w.Msg, ":", 2)[0])
+		}
+	}
+	assert.Equal(t, []string{
+		"restart-unset: burnt has no restart time",
+		"failover-unset: db is active-standby with no failover time",
+		"restart-unset: apart has no restart time",
+	}, got)
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -454,4 +456,15 @@ func TestLintLoaded(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// TestLintSiteLossHugeUsers sums users that overflow int64 together: three
+// services of math.MaxInt64 users made the int64 sum wrap ("with -0% of
+// users"). A program may build such a platform; the loader refuses it.
+func TestLintSiteLossHugeUsers(t *testing.T) {
+	const most = int64(1<<63 - 1)
+	got := lintMessages(lintPlat([]string{"pangyo", "gasan"},
+		lintSvc("a", most, "pangyo"), lintSvc("b", most, "pangyo"), lintSvc("c", most, "pangyo"),
+		lintSvc("d", 1, "gasan")), graph.RuleSiteLossMajority)
+	assert.Equal(t, []string{"losing pangyo takes down 3 services with 100% of users, which no automated failover brings back (a, b and c)"}, got)
 }

@@ -254,6 +254,9 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 			sc.Platform = p
 		}
 		d.checkRefs(sc.Platform, refs)
+		if msg := TrialTotals(sc.Platform, sc.Horizon); msg != "" {
+			d.errorf(it, "%s", msg)
+		}
 		if sc.ID != "" {
 			if first, dup := seen[sc.ID]; dup {
 				d.errorf(idNd, "duplicate scenario id %q (first at line %d)", sc.ID, first.pos().Line)

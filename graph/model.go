@@ -55,6 +55,10 @@ func (f *File) Scenario(id string) *Scenario {
 type Platform struct {
 	Name     string
 	Currency string
+	// People is the number of distinct people who use the platform's
+	// services (`people:`), 0 when the file does not say. It bounds the
+	// people cut off at once and the person-hours (docs/model.md §8.1).
+	People   int64
 	Sites    []*Site
 	Services []*Service
 }

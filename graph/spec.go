@@ -106,6 +106,7 @@ var platformObject = &object{
 	fields: []field{
 		{key: "name", doc: "Display name of the platform.", val: vText},
 		{key: "currency", doc: "Currency of cost_per_hour, shown in reports.", val: vText},
+		{key: "people", doc: "Distinct people who use the platform (each counted once, however many of its services they use); at least the users of any one service. Optional: with it, results add the people cut off at the peak and person-hours, which, unlike user-hours, are not summed over services.", val: intMin(1)},
 		{key: "sites", doc: "Data centers.", val: jsonSchema{"type": "array", "items": defRef("site"), "minItems": 1}, required: true},
 		{key: "services", doc: "Services, each placed on one or more sites. Ops tools (deploy, monitoring, failover-ctl, config, auth) are ordinary services: that is the point.", val: jsonSchema{"type": "array", "items": defRef("service"), "minItems": 1}, required: true},
 	},
@@ -131,8 +132,10 @@ var serviceObject = &object{
 	fields: []field{
 		{key: "id", doc: "Unique service id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "name", doc: "Display name.", val: vText},
-		{key: "users", doc: "People who lose the service while it is down.", val: intMin(0)},
-		{key: "cost_per_hour", doc: "Money lost per hour down (optional).", val: jsonSchema{"type": "number", "minimum": 0}},
+		{key: "users", doc: "People who lose the service while it is down (at most 10^12).",
+			val: jsonSchema{"type": "integer", "minimum": 0, "maximum": int64(MaxUsers)}},
+		{key: "cost_per_hour", doc: "Money lost per hour down (optional, at most 1e15).",
+			val: jsonSchema{"type": "number", "minimum": 0, "maximum": MaxCostPerHour}},
 		{key: "priority", doc: "Lower = powered, restarted and crewed first (default 5).", val: intMin(0)},
 		{key: "placement", doc: "Servers per site (≥1 each), like {pangyo: 2400, gasan: 600}.", val: defRef("placement"), required: true},
 		{key: "redundancy", doc: "How the placement keeps the service up; default single if on one site, else active-active.", val: defRef("redundancy")},
@@ -221,7 +224,7 @@ var scenarioObject = &object{
 	fields: []field{
 		{key: "id", doc: "Unique scenario id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "description", doc: "What the scenario is, shown in reports.", val: vText},
-		{key: "horizon", doc: "Simulated time of one trial (> 0, default 7d).", val: vDur},
+		{key: "horizon", doc: "Simulated time of one trial (> 0, at most 36500d, default 7d).", val: vDur},
 		{key: "trials", doc: "Trials to run (default 10000); the CLI's --trials overrides.", val: intMin(1)},
 		{key: "crews", doc: "Manual recoveries in parallel (default: unlimited).", val: intMin(0)},
 		{key: "break_glass", doc: "Time to bypass a blocked start, sampled per wait (default 12h fixed).", val: vDist},

@@ -73,6 +73,20 @@ type ComparedValue struct {
 	P50  *float64    `json:"p50,omitempty"`
 	P90  *float64    `json:"p90,omitempty"`
 	P99  *float64    `json:"p99,omitempty"`
+	// Censored and CensoredFrom are as in sim.Summary: the share of
+	// trials cut by the horizon and the smallest of their values.
+	Censored     float64 `json:"censored,omitempty"`
+	CensoredFrom float64 `json:"censored_from,omitempty"`
+}
+
+// lowerBound reports whether the value get reads from x (its mean when
+// mean) is only a lower bound, cut by the horizon (sim.Summary).
+func (x *ComparedValue) lowerBound(v float64, mean bool) bool {
+	s := sim.Summary{Mean: x.Mean, Censored: x.Censored, CensoredFrom: x.CensoredFrom}
+	if mean {
+		return s.MeanLowerBound()
+	}
+	return s.LowerBound(v)
 }
 
 // ComparedDiff is a difference of means, with its 95% CI when both sides
@@ -100,8 +114,9 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 // 0 in the others, its difference like for like (resultsLikeForLike);
 // services losing all data as Σ p_all_data_lost and services breaching
 // their RPO as Σ p_rpo_breach (each the mean of a sum of indicators). No
-// sum has a CI: the services' losses are correlated. P(RTO breach of a priority-1 service) is the results file's
-// p_rto_breach_p1, with the CI of a proportion like P(deadlock).
+// sum has a CI: the services' losses are correlated. P(RTO breach of a
+// priority-1 service) is the results file's p_rto_breach_p1, with the CI of
+// a proportion like P(deadlock).
 func CompareResults(rs []*sim.Results, labels []string, rates map[string]float64) (*ResultsComparison, error) {
 	c := &ResultsComparison{Schema: ResultsCompareSchema, Note: unpairedNote}
 	for i, r := range rs {
@@ -352,7 +367,7 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 		if s.NoCI {
 			ci = nil
 		}
-		return &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99}
+		return &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99, Censored: s.Censored, CensoredFrom: s.CensoredFrom}
 	}
 	switch id {
 	case "full_recovery_ms":
@@ -496,7 +511,8 @@ func pairedView(c *sim.Comparison) *compareView {
 			if s.NoCI {
 				ci = nil
 			}
-			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99})
+			row.Values = append(row.Values, &ComparedValue{Mean: s.Mean, CI95: ci, P50: &p50, P90: &p90, P99: &p99,
+				Censored: s.Censored, CensoredFrom: s.CensoredFrom})
 		}
 		for _, d := range m.Diffs {
 			if d == nil {
@@ -601,6 +617,10 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 	}
 	_, oneCurrency := m.currency()
 	base := val(0)
+	cut := func(i int) bool {
+		x := val(i)
+		return x != nil && m.Values[i].lowerBound(*x, mean)
+	}
 	for i := range v.scenarios {
 		x := val(i)
 		switch {
@@ -608,6 +628,8 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 			row = append(row, Dash)
 		case !oneCurrency:
 			row = append(row, Money(*x, m.Currencies[i]))
+		case cut(i):
+			row = append(row, "> "+formatValue(m.Unit, *x))
 		default:
 			row = append(row, formatValue(m.Unit, *x))
 		}
@@ -631,7 +653,11 @@ func (v *compareView) row(m ResultsMetric, name, stat string, get func(*Compared
 			row = append(row, formatDiff(m.Unit, d, nil)+" (like for like)")
 			continue
 		}
-		row = append(row, formatDiff(m.Unit, d, base))
+		diff := formatDiff(m.Unit, d, base)
+		if cut(0) || cut(i) {
+			diff += " (censored)" // a difference of lower bounds: not the true one
+		}
+		row = append(row, diff)
 	}
 	return row
 }
@@ -652,7 +678,7 @@ func (v *compareView) notes() []string {
 		anyPaired = anyPaired || v.paired[i]
 		anyIndep = anyIndep || !v.paired[i]
 	}
-	if anyPaired || len(v.scenarios) == 1 {
+	if (anyPaired || len(v.scenarios) == 1) && !v.fromResults {
 		notes = append(notes, fmt.Sprintf("Δ: paired difference to %s over the same trials (common random numbers): mean [95%% CI] (relative change).", first))
 	}
 	switch {
@@ -701,6 +727,16 @@ func (v *compareView) notes() []string {
 		notes = append(notes, fmt.Sprintf("Money lost (%s): other currencies converted at %s (--rate); their Δ is unpaired.", base, strings.Join(parts, ", ")))
 	}
 	notes = append(notes, "p50, p90: difference of the percentiles, without a CI. Probabilities: differences in percentage points (pp).")
+	for _, m := range v.metrics {
+		for _, x := range m.Values {
+			if x != nil && x.Censored > 0 {
+				notes = append(notes, "> X: something was still down at the horizon in some trials, so the time is at least X; "+
+					"a Δ marked (censored) is a difference of such lower bounds, not the true difference. "+
+					"Times to recovery count from the first outage of each trial.")
+				return notes
+			}
+		}
+	}
 	return notes
 }
 

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -85,4 +87,88 @@ func lineWith(t *testing.T, s, sub string) string {
 	}
 	require.Failf(t, "no line", "no line contains %q in\n%s", sub, s)
 	return ""
+}
+
+// A time cut by the horizon is printed as such in every format: OVH's
+// "Time to full recovery 30d" when no trial recovered reads "> 30d (100%
+// of trials)", quantiles at or above the smallest cut value read "> …",
+// CSV has the share and that value, JSON says censored with its share.
+func TestCensoredTimesSaySo(t *testing.T) {
+	r := fixtureResults()
+	d30 := float64(30 * graph.Day)
+	r.HorizonMs = 30 * graph.Day
+	r.Summary.FullRecovery = sim.Summary{Mean: d30, CI95: [2]float64{d30, d30}, P50: d30, P90: d30, P99: d30,
+		Censored: 1, CensoredFrom: d30}
+	st := &r.Services[3] // talk-storage, unrecovered in every trial
+	st.Downtime = sim.Summary{Mean: 0.9 * d30, CI95: [2]float64{0.8 * d30, d30}, P50: 0.8 * d30, P90: d30, P99: d30,
+		Censored: 0.5, CensoredFrom: d30}
+	st.Recovery = st.Downtime
+
+	var buf bytes.Buffer
+	require.NoError(t, WriteResults(&buf, r, "table"))
+	line := lineWith(t, buf.String(), "Time to full recovery")
+	assert.Contains(t, line, "> 30d (100% of trials)")
+	assert.Regexp(t, `│ +— │ +> 30d │ +> 30d │ +> 30d │`, line)
+	assert.Contains(t, buf.String(), "is at least X")
+	svc := lineWith(t, buf.String(), "talk-storage")
+	assert.Contains(t, svc, "> 27d")         // the mean: a lower bound
+	assert.Contains(t, svc, "│ 24d │ > 30d") // p50 below the cut values: exact
+	assert.Contains(t, buf.String(), "its downtime is at least X")
+
+	buf.Reset()
+	require.NoError(t, WriteResults(&buf, r, "markdown"))
+	assert.Contains(t, buf.String(), "> 30d (100% of trials)")
+
+	buf.Reset()
+	require.NoError(t, WriteResults(&buf, r, "csv"))
+	assert.Contains(t, buf.String(), "downtime_censored,downtime_censored_from_ms")
+	assert.Contains(t, buf.String(), ",0.5,2592000000,")
+
+	buf.Reset()
+	require.NoError(t, WriteResults(&buf, r, "json"))
+	assert.Contains(t, buf.String(), `"censored": 1,`)
+	assert.Contains(t, buf.String(), `"censored_from": 2592000000`)
+
+	c, err := CompareResults([]*sim.Results{r, fixtureResults()}, []string{"a", "b"}, nil)
+	require.NoError(t, err)
+	buf.Reset()
+	require.NoError(t, WriteResultsComparison(&buf, c, "table"))
+	row := lineWith(t, buf.String(), "Time to full recovery")
+	assert.Contains(t, row, "> 30d")
+	assert.Contains(t, row, "(censored)")
+	assert.Contains(t, buf.String(), "the time is at least X")
+}
+
+// A platform that declares people: gets the people cut off at the peak and
+// person-hours in every format, beside the user-hours summed over services.
+func TestPeopleFiguresInEveryFormat(t *testing.T) {
+	r := fixtureResults()
+	r.People = 51_000_000
+	peak := sim.Summary{Mean: 47_000_000, CI95: [2]float64{46_000_000, 48_000_000}, P50: 47_000_000, P90: 51_000_000, P99: 51_000_000}
+	ph := sim.Summary{Mean: 420_000_000, CI95: [2]float64{410_000_000, 430_000_000}, P50: 400_000_000, P90: 600_000_000, P99: 900_000_000}
+	r.Summary.PeakPeople, r.Summary.PersonHours = &peak, &ph
+	for _, format := range []string{"table", "markdown"} {
+		var buf bytes.Buffer
+		require.NoError(t, WriteResults(&buf, r, format))
+		line := lineWith(t, buf.String(), "People cut off at the peak (of 51,000,000)")
+		assert.Contains(t, line, "47,000,000")
+		assert.Contains(t, lineWith(t, buf.String(), "Person-hours lost (each person once)"), "420,000,000")
+	}
+	var buf bytes.Buffer
+	require.NoError(t, WriteResults(&buf, r, "csv"))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	assert.Equal(t, "51000000", rows[1][col["platform_people"]])
+	assert.Equal(t, "47000000", rows[1][col["platform_people_cut_off_peak_mean"]])
+	assert.Equal(t, "420000000", rows[1][col["platform_person_hours_mean"]])
+
+	buf.Reset()
+	require.NoError(t, WriteResults(&buf, r, "json"))
+	assert.Contains(t, buf.String(), `"people": 51000000`)
+	assert.Contains(t, buf.String(), `"person_hours": {`)
+	assert.Contains(t, buf.String(), `"people_cut_off_peak": {`)
 }

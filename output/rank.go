@@ -100,9 +100,13 @@ func ratioText(x *float64) string {
 
 func rankTable(w io.Writer, r *sim.Ranking, currency string, markdown bool) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline %s.\n",
-		MetricTitle(r.Metric, r.Unit, currency), Count(float64(r.Trials)), r.Seed, r.Scenario, withCI(r.Unit, r.Baseline))
-	fmt.Fprintf(ew, "Saving = baseline − the item perfect, per trial (paired), with its 95%% CI. Failed/perfect: the metric with the item down/up all the time.\n")
+	intro := fmt.Sprintf("Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline %s.\n",
+		MetricTitle(r.Metric, r.Unit, currency), Count(float64(r.Trials)), r.Seed, r.Scenario, withCI(r.Unit, r.Baseline)) +
+		"Saving = baseline − the item perfect, per trial (paired), with its 95% CI. Failed/perfect: the metric with the item down/up all the time.\n"
+	if !markdown {
+		intro = fitText(w, intro, 0)
+	}
+	fmt.Fprint(ew, intro)
 	if markdown {
 		fmt.Fprintln(ew)
 	}

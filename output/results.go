@@ -78,11 +78,14 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
 		return err
 	}
+	if note := censoredNote(r); note != "" {
+		fmt.Fprintln(ew, note)
+	}
 	fmt.Fprintln(ew)
 	if err := renderTable(ew, serviceHeader, serviceRows(r), serviceAlign, false); err != nil {
 		return err
 	}
-	fmt.Fprintln(ew, fitText(w, serviceNote, 0))
+	fmt.Fprintln(ew, fitText(w, serviceNoteFor(r), 0))
 	return ew.err
 }
 
@@ -104,11 +107,14 @@ func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 	if err := renderTable(ew, platformHeader, mdEscapeRows(platformRows(r)), nil, true); err != nil {
 		return err
 	}
+	if note := censoredNote(r); note != "" {
+		fmt.Fprintf(ew, "\n%s\n", mdEscape(note))
+	}
 	fmt.Fprintf(ew, "\n### Services\n\n")
 	if err := renderTable(ew, serviceHeader, mdEscapeRows(serviceRows(r)), serviceAlign, true); err != nil {
 		return err
 	}
-	fmt.Fprintf(ew, "\n%s\n", serviceNote)
+	fmt.Fprintf(ew, "\n%s\n", serviceNoteFor(r))
 	return ew.err
 }
 
@@ -121,32 +127,44 @@ var csvHeader = []string{
 	"scope", "scenario", "service", "users", "priority", "user_hours", "p_affected",
 	"downtime_mean_ms", "downtime_ci95_low_ms", "downtime_ci95_high_ms",
 	"downtime_p50_ms", "downtime_p90_ms", "downtime_p99_ms",
+	"downtime_censored", "downtime_censored_from_ms",
 	"recovery_mean_ms", "recovery_p50_ms", "recovery_p90_ms", "recovery_p99_ms",
+	"recovery_censored", "recovery_censored_from_ms",
 	"degraded_mean_ms", "shed_mean_ms", "p_partial", "p_unrecovered",
 	"data_loss_mean_ms", "data_loss_p99_ms", "p_all_data_lost",
 	"p_rto_breach", "p_rpo_breach", "top_cause", "p_top_cause",
-	// Added after the others, so that a reader of the older columns by
-	// position still reads them.
-	"restored_mean_ms", "restored_p50_ms", "restored_p90_ms", "restored_p99_ms", "p_unrestored",
+	// Back to normal, after the others, so that a reader of the older
+	// columns by position still reads them.
+	"restored_mean_ms", "restored_p50_ms", "restored_p90_ms", "restored_p99_ms",
+	"restored_censored", "restored_censored_from_ms", "p_unrestored",
 }
 
 // csvPlatformColumns are the platform figures of the CSV's platform row:
-// the five per-trial summaries with their CI and percentiles, then the
-// shares and counts of the run table's platform figures.
+// the five per-trial summaries with their CI and percentiles (user-hours
+// summed over services; docs/model.md §8.1), the people cut off at the
+// peak and person-hours (empty unless the platform declares people:),
+// people, the share of trials in which full recovery was cut by the
+// horizon and the smallest cut value, then the shares and counts of the
+// run table's platform figures.
 var csvPlatformColumns = func() []string {
 	var cols []string
-	for _, f := range [][2]string{{"full_recovery", "_ms"}, {"user_hours", ""}, {"cost", ""}, {"peak_down", ""}, {"crew_hours", ""}} {
+	for _, f := range [][2]string{{"full_recovery", "_ms"}, {"user_hours_summed_over_services", ""}, {"cost", ""}, {"peak_down", ""}, {"crew_hours", ""}} {
 		for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
 			cols = append(cols, "platform_"+f[0]+"_"+stat+f[1])
 		}
 	}
-	cols = append(cols, "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
+	for _, f := range []string{"people_cut_off_peak", "person_hours"} {
+		for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
+			cols = append(cols, "platform_"+f+"_"+stat)
+		}
+	}
+	cols = append(cols, "platform_people", "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
 		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1")
 	// Back to normal, after the others like the services' columns.
 	for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
 		cols = append(cols, "platform_full_restored_"+stat+"_ms")
 	}
-	return append(cols, "platform_p_unrestored")
+	return append(cols, "platform_full_restored_censored", "platform_full_restored_censored_from_ms", "platform_p_unrestored")
 }()
 
 // ResultsCSV writes one header row, the platform's row and one row per
@@ -162,12 +180,24 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	platform := make([]string, len(csvHeader), len(csvHeader)+len(csvPlatformColumns))
 	platform[0], platform[1] = "platform", r.Scenario
 	for _, sum := range []sim.Summary{p.FullRecovery, p.UserHours, p.Cost, p.PeakDown, p.CrewHours} {
-		platform = append(platform, num(sum.Mean), num(sum.CI95[0]), num(sum.CI95[1]), num(sum.P50), num(sum.P90), num(sum.P99))
+		platform = append(platform, num(sum.Mean), ciNum(sum.NoCI, sum.CI95[0]), ciNum(sum.NoCI, sum.CI95[1]), num(sum.P50), num(sum.P90), num(sum.P99))
 	}
-	platform = append(platform, r.Currency, num(allLost(r)), num(rpoBreaches(r)),
+	for _, sum := range []*sim.Summary{p.PeakPeople, p.PersonHours} {
+		if sum == nil || r.People == 0 { // no people: declared: empty cells
+			platform = append(platform, "", "", "", "", "", "")
+			continue
+		}
+		platform = append(platform, num(sum.Mean), ciNum(sum.NoCI, sum.CI95[0]), ciNum(sum.NoCI, sum.CI95[1]), num(sum.P50), num(sum.P90), num(sum.P99))
+	}
+	people := ""
+	if r.People > 0 {
+		people = strconv.FormatInt(r.People, 10)
+	}
+	platform = append(platform, people, num(p.FullRecovery.Censored), censoredFrom(p.FullRecovery), r.Currency, num(allLost(r)), num(rpoBreaches(r)),
 		num(p.PDeadlock), num(p.PUnrecovered), num(p.PRTOBreachP1))
 	fr := p.FullRestored
-	platform = append(platform, num(fr.Mean), ciNum(fr.NoCI, fr.CI95[0]), ciNum(fr.NoCI, fr.CI95[1]), num(fr.P50), num(fr.P90), num(fr.P99), num(p.PUnrestored))
+	platform = append(platform, num(fr.Mean), ciNum(fr.NoCI, fr.CI95[0]), ciNum(fr.NoCI, fr.CI95[1]), num(fr.P50), num(fr.P90), num(fr.P99),
+		num(fr.Censored), censoredFrom(fr), num(p.PUnrestored))
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -178,11 +208,14 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.UserHours), num(s.PAffected),
 			num(s.Downtime.Mean), ciNum(s.Downtime.NoCI, s.Downtime.CI95[0]), ciNum(s.Downtime.NoCI, s.Downtime.CI95[1]),
 			num(s.Downtime.P50), num(s.Downtime.P90), num(s.Downtime.P99),
+			num(s.Downtime.Censored), censoredFrom(s.Downtime),
 			num(s.Recovery.Mean), num(s.Recovery.P50), num(s.Recovery.P90), num(s.Recovery.P99),
+			num(s.Recovery.Censored), censoredFrom(s.Recovery),
 			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
 			num(s.DataLoss.Mean), num(s.DataLoss.P99), num(s.PAllDataLost),
 			num(s.PRTOBreach), num(s.PRPOBreach), s.TopCause, num(s.Causes[s.TopCause]),
-			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99), num(s.PUnrestored),
+			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99),
+			num(s.Restored.Censored), censoredFrom(s.Restored), num(s.PUnrestored),
 		}
 		if err := cw.Write(append(row, empty...)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
@@ -193,6 +226,15 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// censoredFrom is a CSV cell: the smallest value cut by the horizon, empty
+// when none was (any figure at or above it is a lower bound).
+func censoredFrom(s sim.Summary) string {
+	if s.Censored == 0 {
+		return ""
+	}
+	return num(s.CensoredFrom)
 }
 
 // ciNum writes a bound of a 95% CI for a CSV cell: empty when there is no
@@ -248,13 +290,33 @@ func platformRows(r *sim.Results) [][]string {
 		moneyLabel += " (" + r.Currency + ")"
 	}
 	one := func(x float64) string { return Decimal(x, 1) }
-	return [][]string{
-		{"Time to full recovery", Duration(p.FullRecovery.Mean), ci(p.FullRecovery, Duration),
-			Duration(p.FullRecovery.P50), Duration(p.FullRecovery.P90), Duration(p.FullRecovery.P99)},
-		{"Time to everything back to normal", Duration(p.FullRestored.Mean), ci(p.FullRestored, Duration),
-			Duration(p.FullRestored.P50), Duration(p.FullRestored.P90), Duration(p.FullRestored.P99)},
+	full := p.FullRecovery
+	fullCI := ci(full, Duration)
+	if full.MeanLowerBound() {
+		fullCI = Dash // an interval for a lower bound says nothing of the mean
+	}
+	fr := p.FullRestored
+	frCI := ci(fr, Duration)
+	if fr.MeanLowerBound() {
+		frCI = Dash
+	}
+	rows := [][]string{
+		{"Time to full recovery", censoredMean(full), fullCI,
+			censoredQuantile(full, full.P50), censoredQuantile(full, full.P90), censoredQuantile(full, full.P99)},
+		{"Time to everything back to normal", censoredMean(fr), frCI,
+			censoredQuantile(fr, fr.P50), censoredQuantile(fr, fr.P90), censoredQuantile(fr, fr.P99)},
 		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
+	}
+	if pk, ph := p.PeakPeople, p.PersonHours; pk != nil && ph != nil {
+		// Each person once, however many services they lost (people:).
+		rows = append(rows,
+			[]string{"People cut off at the peak (of " + Count(float64(r.People)) + ")", Count(pk.Mean), ci(*pk, Count),
+				Count(pk.P50), Count(pk.P90), Count(pk.P99)},
+			[]string{"Person-hours lost (each person once)", Count(ph.Mean), ci(*ph, Count),
+				Count(ph.P50), Count(ph.P90), Count(ph.P99)})
+	}
+	return append(rows, [][]string{
 		{moneyLabel, Count(p.Cost.Mean), ci(p.Cost, Count),
 			Count(p.Cost.P50), Count(p.Cost.P90), Count(p.Cost.P99)},
 		{"Peak services down", one(p.PeakDown.Mean), ci(p.PeakDown, one),
@@ -266,7 +328,7 @@ func platformRows(r *sim.Results) [][]string {
 		{"P(deadlock: break-glass forced a start)", Percent(p.PDeadlock), Dash, Dash, Dash, Dash},
 		{"P(not fully recovered by horizon)", Percent(p.PUnrecovered), Dash, Dash, Dash, Dash},
 		{"P(not all back to normal by horizon)", Percent(p.PUnrestored), Dash, Dash, Dash, Dash},
-	}
+	}...)
 }
 
 // allLost is the mean number of services a trial that lose all their
@@ -300,12 +362,63 @@ var serviceAlign = []tw.Align{
 	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 }
 
+// backToNormal is the median time a service was back to normal: Dash when
+// it never left normal (or was back at once), "> X" when that median is
+// cut by the horizon.
+func backToNormal(s sim.Summary) string {
+	if s.P99 == 0 {
+		return Dash
+	}
+	return censoredQuantile(s, s.P50)
+}
+
+// censoredMean formats a time's mean: "> 30d (100% of trials)" when
+// some trials were cut by the horizon, with their share.
+func censoredMean(s sim.Summary) string {
+	if !s.MeanLowerBound() {
+		return Duration(s.Mean)
+	}
+	return "> " + Duration(s.Mean) + " (" + Percent(s.Censored) + " of trials)"
+}
+
+// censoredQuantile formats a quantile of a time: "> 30d" when it is only a
+// lower bound (some trial at or below it was cut by the horizon).
+func censoredQuantile(s sim.Summary, v float64) string {
+	if s.LowerBound(v) {
+		return "> " + Duration(v)
+	}
+	return Duration(v)
+}
+
+// censoredNote explains "> " in the platform table, or is "" when nothing
+// was cut by the horizon.
+func censoredNote(r *sim.Results) string {
+	p := r.Summary.FullRecovery
+	if p.Censored == 0 {
+		return ""
+	}
+	return fmt.Sprintf("> X (p%% of trials): in p%% of the trials a service was still down at the horizon (%s), so the time to full\n"+
+		"recovery is at least X; a quantile marked > is a lower bound too. Times to recovery count from the first outage of the trial.",
+		graph.FormatDuration(r.HorizonMs))
+}
+
+// serviceNoteFor is serviceNote, with a first line explaining "> X" when
+// some service was still down at the horizon.
+func serviceNoteFor(r *sim.Results) string {
+	for _, s := range r.Services {
+		if s.Downtime.Censored > 0 {
+			return "> X: the service was still down at the horizon in some trials (P(unrecovered)): its downtime is at least X.\n" + serviceNote
+		}
+	}
+	return serviceNote
+}
+
 // serviceNote explains the columns that need it.
 const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
 user-hours are these summed over services, so a person cut off from three services counts three times.
 Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
-Back to normal p50: median time from the start until the service is up, carries its whole load and is not
-degraded, for good, over the trials it was not ("after" the horizon when it mostly is not back by then).
+Back to normal p50: median time from the first outage until the service is up, carries its whole load and is
+not degraded, for good, over the trials it was not ("> X" when not back to normal by the horizon).
 Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 P(RTO breach), P(RPO breach): an outage longer than the service's rto; data lost beyond its rpo, all data lost included.
@@ -326,27 +439,19 @@ func serviceRows(r *sim.Results) [][]string {
 		if s.PPartial > 0 {
 			shed = Duration(s.Shed.Mean)
 		}
+		d := s.Downtime
+		mean := Duration(d.Mean)
+		if d.MeanLowerBound() {
+			mean = "> " + mean
+		}
 		rows = append(rows, []string{
 			s.ID, Count(s.UserHours), Percent(s.PAffected),
-			Duration(s.Downtime.Mean), Duration(s.Downtime.P50), Duration(s.Downtime.P90), Duration(s.Downtime.P99),
-			backToNormal(s, r.HorizonMs), shed,
+			mean, censoredQuantile(d, d.P50), censoredQuantile(d, d.P90), censoredQuantile(d, d.P99),
+			backToNormal(s.Restored), shed,
 			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), Percent(s.PRPOBreach), cause,
 		})
 	}
 	return rows
-}
-
-// backToNormal is the median time s was back to normal: Dash when it
-// never left normal, "after H" when the median is the horizon (not back
-// to normal by then in at least half the trials it left normal).
-func backToNormal(s *sim.ServiceResult, horizon int64) string {
-	switch {
-	case s.Restored.P99 == 0: // no trial, or all back at once
-		return Dash
-	case s.Restored.P50 >= float64(horizon):
-		return "after " + Duration(float64(horizon))
-	}
-	return Duration(s.Restored.P50)
 }
 
 // sortedServices returns the services by expected user-hours lost, most

@@ -49,9 +49,11 @@ type TraceInfo struct {
 	Trials     int
 
 	UserMilliHours int64
-	FullRecovery   int64
-	Unrecovered    bool
-	Deadlock       bool
+	// FullRecovery counts from Start, the first outage (sim.Outcome).
+	FullRecovery int64
+	Start        int64
+	Unrecovered  bool
+	Deadlock     bool
 }
 
 // NewTraceInfo fills the outcome figures of a TraceInfo from o.
@@ -59,6 +61,7 @@ func NewTraceInfo(c *graph.Compiled, seed uint64, o *sim.Outcome) TraceInfo {
 	info := TraceInfo{
 		Scenario: c.Scenario.ID, Description: c.Scenario.Description, Seed: seed, Trial: o.Trial,
 		UserMilliHours: o.UserMilliHours, FullRecovery: o.FullRecovery, Unrecovered: o.Unrecovered, Deadlock: o.Deadlock,
+		Start: o.Start,
 	}
 	if c.Platform != nil {
 		info.Platform = c.Platform.Name
@@ -275,6 +278,7 @@ type traceJSON struct {
 	HorizonMs      int64              `json:"horizon_ms"`
 	UserHours      float64            `json:"user_hours"`
 	FullRecoveryMs int64              `json:"full_recovery_ms"`
+	StartMs        int64              `json:"start_ms,omitempty"`
 	Unrecovered    bool               `json:"unrecovered"`
 	Deadlock       bool               `json:"deadlock"`
 	Services       []traceServiceJSON `json:"services"`
@@ -324,7 +328,7 @@ func TraceJSON(w io.Writer, r *TraceReport) error {
 	doc := traceJSON{
 		Schema: TraceSchema, Scenario: r.Scenario, Platform: r.Platform, Seed: r.Seed, Trial: r.Trial,
 		SelectedBy: r.SelectedBy, HorizonMs: c.Horizon, UserHours: float64(r.UserMilliHours) / 1000,
-		FullRecoveryMs: r.FullRecovery, Unrecovered: r.Unrecovered, Deadlock: r.Deadlock,
+		FullRecoveryMs: r.FullRecovery, StartMs: r.Start, Unrecovered: r.Unrecovered, Deadlock: r.Deadlock,
 		Services: make([]traceServiceJSON, len(r.Services)),
 		Records:  make([]traceRecordJSON, len(r.Records)),
 	}

@@ -66,7 +66,10 @@ func TraceDOT(w io.Writer, r *TraceReport) error {
 	if r.SelectedBy != "" {
 		title += fmt.Sprintf(", the %s of %s", r.SelectedBy, Count(float64(r.Trials)))
 	}
-	recovery := "full recovery " + timeLabel(r.FullRecovery)
+	recovery := "full recovery " + graph.FormatDuration(r.FullRecovery)
+	if r.Start > 0 {
+		recovery += " after the first outage at " + timeLabel(r.Start)
+	}
 	if r.Unrecovered {
 		recovery = "not recovered by " + graph.FormatDuration(c.Horizon)
 	}

@@ -86,6 +86,9 @@ func (r *TraceReport) headerBlock() [][2]string {
 		trial += fmt.Sprintf(", the %s of %s trials by user-hours lost", r.SelectedBy, Count(float64(r.Trials)))
 	}
 	recovery := graph.FormatDuration(r.FullRecovery)
+	if r.Start > 0 {
+		recovery += " after the first outage, at " + graph.FormatDuration(r.Start)
+	}
 	switch {
 	case r.Unrecovered:
 		recovery = "not by the horizon (" + graph.FormatDuration(r.C.Horizon) + ")"

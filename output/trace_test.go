@@ -268,7 +268,7 @@ func TestTraceDOTRenders(t *testing.T) {
 	if err := WriteTrace(&svg, r, "svg", TraceOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(svg.Bytes(), []byte("<svg")) || !bytes.Contains(svg.Bytes(), []byte("pangyo loses power")) {
+	if !bytes.Contains(svg.Bytes(), []byte("<svg")) || !bytes.Contains(svg.Bytes(), []byte("loses power")) {
 		t.Errorf("SVG lacks the root event:\n%.400s", svg.String())
 	}
 }

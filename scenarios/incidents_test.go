@@ -153,14 +153,14 @@ func TestKakaoRecoveryTakesDays(t *testing.T) {
 	if full.CI95[0] <= day {
 		t.Errorf("mean full recovery's 95%% CI starts at %.1f h, want above 24 h", full.CI95[0]/hour)
 	}
-	// Every user-facing service goes down, with the site as its cause.
+	// Every user-facing service goes down, with its Pangyo zone as its cause.
 	for _, id := range []string{"talk-messaging", "kakao-login", "kakaopay", "talk-media"} {
 		s := service(t, r, id)
 		if s.PAffected != 1 {
 			t.Errorf("%s: P(affected) = %v, want 1", id, s.PAffected)
 		}
-		if s.TopCause != "site pangyo" {
-			t.Errorf("%s: top cause %q, want \"site pangyo\"", id, s.TopCause)
+		if s.TopCause != "site pangyo-b" {
+			t.Errorf("%s: top cause %q, want \"site pangyo-b\" (its zone)", id, s.TopCause)
 		}
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 )
@@ -76,7 +79,7 @@ func TestKakaoPangyo(t *testing.T) {
 			t.Errorf("service %q missing", id)
 		}
 	}
-	for _, id := range []string{"pangyo", "gasan", "anyang"} {
+	for _, id := range []string{"pangyo-a", "pangyo-b", "pangyo-c", "gasan", "anyang"} {
 		if p.Site(id) == nil {
 			t.Errorf("site %q missing", id)
 		}
@@ -88,31 +91,49 @@ func TestKakaoPangyo(t *testing.T) {
 		t.Errorf("got %d sites, want at least %d", got, minSites)
 	}
 
-	var placed int64
+	// Pangyo is one building of three zones sized from the reported stages:
+	// 12,000 back on 16 Oct, 10,000 more lit by 18 Oct, the last 10,000 on
+	// 19 Oct; the placements (filler included) fill each zone exactly.
+	zoneServers := map[string]int64{"pangyo-a": 12000, "pangyo-b": 10000, "pangyo-c": 10000}
+	var zones []string
+	for _, z := range p.Zones("pangyo") {
+		zones = append(zones, z.ID)
+	}
+	assert.Equal(t, []string{"pangyo-a", "pangyo-b", "pangyo-c"}, zones)
+	placed := map[string]int64{}
+	var total int64
 	for _, s := range p.Services {
 		for _, pl := range s.Placement {
-			if pl.Site == "pangyo" {
-				placed += pl.Servers
+			if _, ok := zoneServers[pl.Site]; ok {
+				placed[pl.Site] += pl.Servers
+				total += pl.Servers
 			}
 		}
 	}
-	if placed != pangyoServers {
-		t.Errorf("pangyo placements sum to %d, want %d (filler service pangyo-other included)", placed, pangyoServers)
+	assert.Equal(t, zoneServers, placed, "servers placed per zone (filler pangyo-other included)")
+	assert.Equal(t, int64(pangyoServers), total)
+	for id, n := range zoneServers {
+		if site := p.Site(id); site != nil {
+			assert.Equal(t, n, site.Servers, "declared servers of %s", id)
+		}
 	}
-	if site := p.Site("pangyo"); site != nil && site.Servers != pangyoServers {
-		t.Errorf("pangyo servers = %d, want %d", site.Servers, pangyoServers)
+	// Reported: Daum mail's servers were in the zone powered last.
+	if s := p.Service("daum-mail"); s != nil {
+		assert.Equal(t, "pangyo-c", s.Redundancy.Primary)
 	}
 
 	// Reported: ops tools and failover control only in Pangyo; caches and
 	// object storage duplicated only inside Pangyo.
 	for _, id := range []string{"deploy", "monitoring", "permissions", "failover-ctl", "cache", "object-storage"} {
-		if s := p.Service(id); s != nil && !reflect.DeepEqual(s.Sites(), []string{"pangyo"}) {
-			t.Errorf("%s placed on %v, want only pangyo", id, s.Sites())
+		if s := p.Service(id); s != nil {
+			for _, site := range s.Sites() {
+				assert.Equal(t, "pangyo", p.Site(site).Building, "%s placed on %v, want only Pangyo", id, s.Sites())
+			}
 		}
 	}
 
 	for _, id := range []string{"pangyo-fire", "ops-tools-3dc", "failover-everywhere", "ops-and-failover",
-		"active-active-messaging", "standby-capacity", "zone-cutoff"} {
+		"active-active-messaging", "standby-capacity", "zone-cutoff", "control-plane-zone"} {
 		if f.Scenario(id) == nil {
 			t.Errorf("scenario %q missing", id)
 		}
@@ -122,23 +143,25 @@ func TestKakaoPangyo(t *testing.T) {
 	if base == nil {
 		return
 	}
-	if len(base.Events) != 1 {
-		t.Fatalf("pangyo-fire has %d events, want 1", len(base.Events))
+	require.Len(t, base.Events, 1)
+	ev := base.Events[0]
+	assert.Equal(t, "pangyo", ev.Building)
+	// Reported stages, zone by zone: each of A and B comes back whole; C
+	// brings 9,000 of its 10,000 back at once (1,000 held for inspection).
+	wantFractions := map[string][]float64{"pangyo-a": {1}, "pangyo-b": {1}, "pangyo-c": {0.9, 1}}
+	gotFractions := map[string][]float64{}
+	for _, z := range ev.Zones {
+		for _, st := range z.PowerRestore {
+			gotFractions[z.Zone] = append(gotFractions[z.Zone], st.Fraction.Float())
+		}
 	}
-	// Reported server counts: 12,000, ~22,000, 31,000 of 32,000, then all.
-	wantFractions := []float64{0.375, 0.6875, 0.96875, 1}
-	var gotFractions []float64
-	for _, st := range base.Events[0].PowerRestore {
-		gotFractions = append(gotFractions, st.Fraction.Float())
-	}
-	if !reflect.DeepEqual(gotFractions, wantFractions) {
-		t.Errorf("pangyo-fire power fractions = %v, want %v", gotFractions, wantFractions)
-	}
+	assert.Equal(t, wantFractions, gotFractions)
 
 	// Mitigations run the same fire: their events must equal the baseline's
-	// (zone-cutoff is the one scenario that changes the events on purpose).
+	// (the scenarios of their own, zone-cutoff and control-plane-zone,
+	// change the events on purpose).
 	for _, s := range f.Scenarios {
-		if s == base || s.ID == "zone-cutoff" {
+		if s == base || s.ID == "zone-cutoff" || s.ID == "control-plane-zone" {
 			continue
 		}
 		if !sameEvents(s.Events, base.Events) {

@@ -33,7 +33,14 @@ type svcAcc struct {
 	restored                                          stat            // over the trials it left normal (Outcome.Restored)
 	causes                                            []causeCount    // few per service: a slice beats a map here
 	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
-	unrestored                                        int64           // trials it was not back to normal at H
+	// The smallest downtime and recovery time of the trials in which the
+	// service was still down at the horizon (unrecovered of them): those
+	// values are lower bounds, censored by the horizon.
+	downCens, recCens int64
+	// The trials it was not back to normal at H, and the smallest of
+	// their (censored) restored times.
+	unrestored, restCens int64
+	_                    [40]byte
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -49,8 +56,15 @@ type Aggregator struct {
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
-	fullRestored                           stat
-	unrestored                             int64
+	fullCens                               int64 // smallest full recovery of the unrecovered trials
+	// Back to normal: one value a trial, and the smallest of the trials
+	// something was not back to normal at H.
+	fullRestored             stat
+	unrestored, fullRestCens int64
+	// With people declared: the people cut off at the peak and the
+	// person-hours (in 1/1000), one value each a trial.
+	people                       int64
+	peakPeople, personMilliHours stat
 
 	curveUpSum    []int64
 	curveUsersSum []int64
@@ -69,20 +83,30 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].degraded = newStat(H)
 		a.svc[s].loss = newStat(math.MaxInt64 / 4)
 		a.svc[s].shed = newStat(H)
+		a.svc[s].downCens, a.svc[s].recCens = math.MaxInt64, math.MaxInt64
 		a.svc[s].restored = newStat(H)
+		a.svc[s].restCens = math.MaxInt64
 	}
-	var users int64
-	var cost float64
+	a.fullCens = math.MaxInt64
+	a.fullRestored = newStat(H)
+	a.fullRestCens = math.MaxInt64
+	// In float64: a part's services are not checked as a loaded file's
+	// are, and an int64 sum of their users could wrap.
+	var users, cost float64
 	for _, s := range c.Services {
-		users += s.Users
+		users += float64(s.Users)
 		cost += s.CostPerHour
 	}
 	hours := float64(H) / float64(graph.Hour)
 	a.full = newStat(H)
-	a.fullRestored = newStat(H)
-	a.userMilliHours = newStat(int64(min(float64(users)*hours*1000, 1e18)) + 2)
+	a.userMilliHours = newStat(int64(min(users*hours*1000, 1e18)) + 2)
 	a.cost = newStat(int64(min(cost*hours, 1e18)) + 2)
 	a.peak = newStat(int64(len(c.Services)) + 2)
+	if c.Platform != nil && c.Platform.People > 0 {
+		a.people = c.Platform.People
+		a.peakPeople = newStat(a.people + 2)
+		a.personMilliHours = newStat(int64(min(float64(a.people)*hours*1000, 1e18)) + 2)
+	}
 	a.crew = newStat(math.MaxInt64 / 4)
 	a.curveUpSum = make([]int64, len(grid))
 	a.curveUsersSum = make([]int64, len(grid))
@@ -127,14 +151,17 @@ func (a *Aggregator) Add(o *Outcome) {
 		}
 		if first[s] >= 0 {
 			acc.affected++
-			rec := last[s]
+			// Recovery is measured from the trial's first disruption.
+			rec := last[s] - o.Start
 			if atEnd[s] {
-				rec = H
+				rec = H - o.Start
 				acc.unrecovered++
+				acc.recCens = min(acc.recCens, rec)
+				acc.downCens = min(acc.downCens, d)
 			}
 			acc.recovery.push(rec)
 			acc.addCause(cause[s])
-			acc.addRestored(restored[s], H)
+			acc.addRestored(restored[s], o.Start, H)
 		}
 		if rto[s] {
 			acc.rto++
@@ -144,17 +171,23 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.full.push(o.FullRecovery)
 	if o.Unrecovered {
 		a.unrecovered++
+		a.fullCens = min(a.fullCens, o.FullRecovery)
 	}
 	a.fullRestored.push(o.FullRestored)
 	if o.Unrestored {
 		a.unrestored++
+		a.fullRestCens = min(a.fullRestCens, o.FullRestored)
 	}
 	a.userMilliHours.push(o.UserMilliHours)
 	a.cost.push(o.Cost)
 	a.peak.push(int64(o.PeakDown))
 	a.crew.push(o.CrewMs)
+	if a.people > 0 {
+		a.peakPeople.push(o.PeakPeople)
+		a.personMilliHours.push(o.PersonMilliHours)
+	}
 	if a.trials%pendCap == 0 { // one value a stat a trial, as above
-		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.fullRestored} {
+		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours, &a.fullRestored} {
 			st.flush(&a.rows)
 		}
 	}
@@ -218,7 +251,7 @@ func (a *Aggregator) addRare(acc *svcAcc, o *Outcome, s int32) {
 	// Left normal without going down (shed or degraded only): the
 	// affected ones are counted in Add.
 	if o.FirstDown[s] < 0 && (o.Partial[s] || o.Degraded[s] > 0) {
-		acc.addRestored(o.Restored[s], a.c.Horizon)
+		acc.addRestored(o.Restored[s], o.Start, a.c.Horizon)
 	}
 	if all, lost := o.AllLost[s], o.DataLoss[s]; all || lost > 0 {
 		a.addLoss(acc, s, all, lost)
@@ -238,12 +271,16 @@ func (a *Aggregator) addLoss(acc *svcAcc, s int32, all bool, lost int64) {
 	}
 }
 
-// addRestored records the time a service that left normal in a trial was
-// back to normal, H when it was not at H.
-func (acc *svcAcc) addRestored(t, H int64) {
-	acc.restored.push(t)
+// addRestored records when a service that left normal in a trial was back
+// to normal, measured like its recovery from the trial's start (0 when it
+// was normal again before: it shed load or was degraded only before the
+// first outage); H − start, censored, when it was not back at H.
+func (acc *svcAcc) addRestored(t, start, H int64) {
+	v := max(0, t-start)
+	acc.restored.push(v)
 	if t == H {
 		acc.unrestored++
+		acc.restCens = min(acc.restCens, v)
 	}
 }
 
@@ -271,7 +308,9 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.partial += y.partial
 		x.touched += y.touched
 		x.degShed += y.degShed
+		x.downCens, x.recCens = min(x.downCens, y.downCens), min(x.recCens, y.recCens)
 		x.unrestored += y.unrestored
+		x.restCens = min(x.restCens, y.restCens)
 		for j := range x.downBins {
 			x.downBins[j] += y.downBins[j]
 		}
@@ -299,11 +338,15 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.cost.merge(&b.cost)
 	a.peak.merge(&b.peak)
 	a.crew.merge(&b.crew)
-	a.fullRestored.merge(&b.fullRestored)
-	a.unrestored += b.unrestored
+	a.peakPeople.merge(&b.peakPeople)
+	a.personMilliHours.merge(&b.personMilliHours)
 	a.deadlock += b.deadlock
 	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
+	a.fullCens = min(a.fullCens, b.fullCens)
+	a.fullRestored.merge(&b.fullRestored)
+	a.unrestored += b.unrestored
+	a.fullRestCens = min(a.fullRestCens, b.fullRestCens)
 	for i := range a.grid {
 		a.curveUpSum[i] += b.curveUpSum[i]
 		a.curveUsersSum[i] += b.curveUsersSum[i]
@@ -343,9 +386,9 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		sr := ServiceResult{
 			ID: cs.ID, Users: cs.Users, Priority: int(cs.Priority),
 			PAffected:    float64(acc.affected) / n,
-			Downtime:     acc.down.summary(1),
-			Recovery:     acc.recovery.summary(1),
-			Restored:     acc.restored.summary(1),
+			Downtime:     acc.down.summary(1).censor(acc.unrecovered, a.trials, acc.downCens, 1),
+			Recovery:     acc.recovery.summary(1).censor(acc.unrecovered, acc.affected, acc.recCens, 1),
+			Restored:     acc.restored.summary(1).censor(acc.unrestored, acc.restored.n, acc.restCens, 1),
 			Degraded:     acc.degraded.summary(1),
 			DataLoss:     acc.loss.summary(1),
 			PAllDataLost: float64(acc.allLost) / n,
@@ -377,16 +420,21 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		r.Services = append(r.Services, sr)
 	}
 	r.Summary = PlatformResult{
-		FullRecovery: a.full.summary(1),
+		FullRecovery: a.full.summary(1).censor(a.unrecovered, a.trials, a.fullCens, 1),
 		UserHours:    a.userMilliHours.summary(1000),
 		Cost:         a.cost.summary(1),
 		PeakDown:     a.peak.summary(1),
 		CrewHours:    a.crew.summary(hour),
 		PDeadlock:    float64(a.deadlock) / n,
 		PUnrecovered: float64(a.unrecovered) / n,
-		PRTOBreachP1: float64(a.rtoP1) / n,
-		FullRestored: a.fullRestored.summary(1),
+		FullRestored: a.fullRestored.summary(1).censor(a.unrestored, a.trials, a.fullRestCens, 1),
 		PUnrestored:  float64(a.unrestored) / n,
+		PRTOBreachP1: float64(a.rtoP1) / n,
+	}
+	if a.people > 0 {
+		r.People = a.people
+		peak, ph := a.peakPeople.summary(1), a.personMilliHours.summary(1000)
+		r.Summary.PeakPeople, r.Summary.PersonHours = &peak, &ph
 	}
 	r.Curve = a.curve()
 	return r

@@ -43,11 +43,14 @@ type summaryJSON struct {
 	P50  float64     `json:"p50"`
 	P90  float64     `json:"p90"`
 	P99  float64     `json:"p99"`
+
+	Censored     float64 `json:"censored,omitempty"`
+	CensoredFrom float64 `json:"censored_from,omitempty"`
 }
 
 // MarshalJSON writes ci95 as null when there is no interval (NoCI).
 func (s Summary) MarshalJSON() ([]byte, error) {
-	v := summaryJSON{Mean: s.Mean, P50: s.P50, P90: s.P90, P99: s.P99}
+	v := summaryJSON{Mean: s.Mean, P50: s.P50, P90: s.P90, P99: s.P99, Censored: s.Censored, CensoredFrom: s.CensoredFrom}
 	if !s.NoCI {
 		v.CI95 = &s.CI95
 	}
@@ -60,7 +63,8 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*s = Summary{Mean: v.Mean, P50: v.P50, P90: v.P90, P99: v.P99, NoCI: v.CI95 == nil}
+	*s = Summary{Mean: v.Mean, P50: v.P50, P90: v.P90, P99: v.P99, NoCI: v.CI95 == nil,
+		Censored: v.Censored, CensoredFrom: v.CensoredFrom}
 	if v.CI95 != nil {
 		s.CI95 = *v.CI95
 	}

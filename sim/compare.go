@@ -84,11 +84,12 @@ var CompareMetrics = []Metric{
 }
 
 // diffStat accumulates signed int64 values exactly: a 128-bit two's
-// complement sum and an unsigned 128-bit sum of squares.
+// complement sum and an unsigned 192-bit sum of squares (a difference may
+// be near 2^62, its square near 2^124).
 type diffStat struct {
-	n            int64
-	sumHi, sumLo uint64
-	sqHi, sqLo   uint64
+	n                 int64
+	sumHi, sumLo      uint64
+	sqTop, sqHi, sqLo uint64
 }
 
 func (d *diffStat) add(v int64) {
@@ -106,7 +107,8 @@ func (d *diffStat) add(v int64) {
 	}
 	h, l := bits.Mul64(a, a)
 	d.sqLo, c = bits.Add64(d.sqLo, l, 0)
-	d.sqHi += h + c
+	d.sqHi, c = bits.Add64(d.sqHi, h, c)
+	d.sqTop += c
 }
 
 func (d *diffStat) merge(o *diffStat) {
@@ -115,7 +117,8 @@ func (d *diffStat) merge(o *diffStat) {
 	d.sumLo, c = bits.Add64(d.sumLo, o.sumLo, 0)
 	d.sumHi += o.sumHi + c
 	d.sqLo, c = bits.Add64(d.sqLo, o.sqLo, 0)
-	d.sqHi += o.sqHi + c
+	d.sqHi, c = bits.Add64(d.sqHi, o.sqHi, c)
+	d.sqTop += o.sqTop + c
 }
 
 // Diff is a mean difference with its 95% confidence interval.
@@ -139,7 +142,7 @@ func (d *diffStat) diff(unit float64) Diff {
 	mean, _ := new(big.Rat).SetFrac(sum, n).Float64()
 	var half float64
 	if d.n > 1 {
-		num := new(big.Int).Mul(n, u128(d.sqHi, d.sqLo))
+		num := new(big.Int).Mul(n, u192(d.sqTop, d.sqHi, d.sqLo))
 		num.Sub(num, new(big.Int).Mul(sum, sum))
 		v, _ := new(big.Rat).SetFrac(num, new(big.Int).Mul(n, big.NewInt(d.n-1))).Float64()
 		half = TFactor(d.n) * math.Sqrt(max(v, 0)/float64(d.n))
@@ -309,9 +312,16 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		vals    []stat     // [scenario*nm + metric]
 		diffs   []diffStat // same index; scenario 0 unused
 		changed []int64    // per scenario: services whose loss is total in one of it and the first, not both
+		// Per scenario, the trials still unrecovered at the horizon and
+		// their smallest full recovery: that time is censored.
+		cens, censMin []int64
 	}
 	newAcc := func() *acc {
-		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns)}
+		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns),
+			cens: make([]int64, ns), censMin: make([]int64, ns)}
+		for i := range a.censMin {
+			a.censMin[i] = math.MaxInt64
+		}
 		for i := range a.vals {
 			a.vals[i] = newStat(math.MaxInt64 / 4)
 		}
@@ -347,6 +357,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 						if trs[i].overflow {
 							overflow.Store(true)
 							return
+						}
+						if o.Unrecovered {
+							a.cens[i]++
+							a.censMin[i] = min(a.censMin[i], o.FullRecovery)
 						}
 						if i == 0 {
 							o0 = o
@@ -386,6 +400,10 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		for i := range total.changed {
 			total.changed[i] += a.changed[i]
 		}
+		for i := range total.cens {
+			total.cens[i] += a.cens[i]
+			total.censMin[i] = min(total.censMin[i], a.censMin[i])
+		}
 	}
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
 	for _, c := range cs {
@@ -400,7 +418,11 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			row.Currencies = slices.Clone(cmp.Currencies)
 		}
 		for i := range cs {
-			row.Values = append(row.Values, total.vals[i*nm+m].summary(metric.scale))
+			v := total.vals[i*nm+m].summary(metric.scale)
+			if metric.ID == "full_recovery_ms" {
+				v = v.censor(total.cens[i], int64(trials), total.censMin[i], metric.scale)
+			}
+			row.Values = append(row.Values, v)
 			if i == 0 {
 				row.Diffs = append(row.Diffs, nil)
 				continue

@@ -41,6 +41,11 @@ func (t *Trial) finish() {
 	H := t.H
 	o := &t.out
 	o.CrewWaitMs += int64(t.queue.n) * (H - t.now)
+	if t.people > 0 {
+		t.personMs.addMul(min(t.people, t.downUsers), H-t.now)
+		o.PeakPeople = min(t.people, t.peakDownUsers)
+		o.PersonMilliHours = milliHours(t.personMs)
+	}
 	t.now = H
 	for len(t.held) > 0 {
 		t.release(t.held[len(t.held)-1])
@@ -74,6 +79,7 @@ func (t *Trial) finish() {
 	shedNum, segLack, restored, partial := t.shedNum[:n], t.segLack[:n], o.Restored[:n], o.Partial[:n]
 	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
 	fullRestored := o.FullRestored
+	start := H // the first outage's start, H while none
 	for s := range svcs {
 		if !touched[s] {
 			continue
@@ -92,6 +98,7 @@ func (t *Trial) finish() {
 			degTime[s] += H - t.degSince[s]
 		}
 		if firstDown[s] >= 0 {
+			start = min(start, firstDown[s])
 			if downAtEnd[s] {
 				fullRecovery, unrecovered = H, true
 			} else if lastUp[s] > fullRecovery && !unrecovered {
@@ -123,16 +130,45 @@ func (t *Trial) finish() {
 		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
 		cost += cs.CostPerHour * (float64(downtime[s]) + shed) / float64(graph.Hour)
 	}
-	o.FullRecovery, o.Unrecovered = fullRecovery, unrecovered
-	o.FullRestored, o.Unrestored = fullRestored, fullRestored == H
+	// Recovery is measured from the first disruption (docs/model.md,
+	// headline figures): with a `rate:` event that strikes late in the
+	// horizon, from t = 0 it would count the quiet months before it.
+	if start == H {
+		start = 0 // nothing went down: fullRecovery is 0
+	}
+	o.Start, o.FullRecovery, o.Unrecovered = start, fullRecovery-start, unrecovered
+	// Back to normal from the same instant; a service that shed load or
+	// was degraded only before the first outage was normal by then.
+	o.FullRestored, o.Unrestored = max(0, fullRestored-start), fullRestored == H
 	// user-hours × 1000 = user-ms / 3600.
 	um := int64(math.MaxInt64)
 	if userMsHi < 3600 {
 		q, _ := bits.Div64(userMsHi, userMsLo, 3600)
 		um = int64(min(q, math.MaxInt64/2))
 	}
-	o.UserMilliHours = um + int64(math.Round(degUserMs/3600))
-	o.Cost = int64(math.Round(cost))
+	o.UserMilliHours = um + toTotal(degUserMs/3600)
+	o.Cost = toTotal(cost)
+}
+
+// toTotal rounds a trial's total x ≥ 0 to an int64 of at most
+// graph.MaxTrialTotal. graph.TrialTotals keeps every total below that
+// bound; the clamp stands between a platform it did not see and a float
+// beyond int64, which would convert to a negative number.
+func toTotal(x float64) int64 {
+	if !(x < graph.MaxTrialTotal) {
+		return graph.MaxTrialTotal
+	}
+	return int64(math.Round(x))
+}
+
+// milliHours converts an integral in unit-ms to 1/1000 unit-hours (÷ 3600),
+// rounded half up; beyond int64 it saturates as user-hours do.
+func milliHours(w wide) int64 {
+	if w.hi >= 3600 {
+		return math.MaxInt64 / 2
+	}
+	q, _ := w.div(3600)
+	return min(q, math.MaxInt64/2)
 }
 
 // destroyData applies the data loss of an outage that destroyed the data
@@ -181,7 +217,9 @@ func (t *Trial) destroyData(ei, k int32) {
 		default:
 			o.AllLost[s] = true
 		}
-		o.DataLoss[s] += loss
+		// Each loss is at most a duration, but a trial may destroy data
+		// a million times: saturate rather than wrap.
+		o.DataLoss[s] += min(loss, math.MaxInt64-o.DataLoss[s])
 		t.markTouched(int32(s))
 		t.trace(Record{Kind: RecDataLoss, Service: int32(s), Value: loss, Manual: o.AllLost[s]})
 	}

@@ -237,8 +237,10 @@ func checkOutcome(t *testing.T, c *graph.Compiled, o *Outcome, text string) {
 			fail("%s: shed %d, degraded shed %d, outside [0, %d]", id, o.Shed[s], o.DegradedShed[s], H)
 		case o.DataLoss[s] < 0:
 			fail("%s: negative data loss %d", id, o.DataLoss[s])
-		case o.FullRecovery < last:
-			fail("%s: back up at %d, after full recovery at %d", id, last, o.FullRecovery)
+		case first >= 0 && first < o.Start:
+			fail("%s: down at %d, before the first disruption at %d", id, first, o.Start)
+		case o.Start+o.FullRecovery < last:
+			fail("%s: back up at %d, after full recovery at %d+%d", id, last, o.Start, o.FullRecovery)
 		case o.DownAtEnd[s] && !o.Unrecovered:
 			fail("%s: down at the horizon in a recovered trial", id)
 		}
@@ -254,9 +256,9 @@ func checkOutcome(t *testing.T, c *graph.Compiled, o *Outcome, text string) {
 			fail("%s: never left normal, yet restored at %d", id, r)
 		case left && (r < last || o.DownAtEnd[s] && r != H):
 			fail("%s: restored at %d, back up at %d, down at end %v", id, r, last, o.DownAtEnd[s])
-		case left && r > o.FullRestored:
-			fail("%s: restored at %d, after the platform at %d", id, r, o.FullRestored)
-		case o.Unrestored != (o.FullRestored == H) || o.FullRestored < o.FullRecovery:
+		case left && max(0, r-o.Start) > o.FullRestored:
+			fail("%s: restored at %d, after the platform at %d from %d", id, r, o.FullRestored, o.Start)
+		case o.Unrestored != (o.FullRestored == H-o.Start) || o.FullRestored < o.FullRecovery:
 			fail("platform restored at %d (unrestored %v), recovered at %d", o.FullRestored, o.Unrestored, o.FullRecovery)
 		}
 		nonzero := down != 0 || deg != 0 || first >= 0 || o.Shed[s] != 0 || o.Partial[s] || o.DataLoss[s] != 0 || o.AllLost[s]
@@ -265,7 +267,7 @@ func checkOutcome(t *testing.T, c *graph.Compiled, o *Outcome, text string) {
 		}
 	}
 	n := int32(len(c.Services))
-	if o.FullRecovery < 0 || o.FullRecovery > H || o.Unrecovered && o.FullRecovery != H {
+	if o.Start < 0 || o.FullRecovery < 0 || o.Start+o.FullRecovery > H || o.Unrecovered && o.Start+o.FullRecovery != H {
 		fail("full recovery %d (unrecovered %v), horizon %d", o.FullRecovery, o.Unrecovered, H)
 	}
 	if o.PeakDown < 0 || o.PeakDown > n || o.CrewMs < 0 || o.Cost < 0 {

@@ -3,6 +3,8 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"reflect"
 	"slices"
 	"sort"
@@ -10,24 +12,37 @@ import (
 	"github.com/dominosim/domino/graph"
 )
 
-// MergeParts checks that parts are the shards of one run (same domino
-// version, scenario file, scenario, seed and number of trials), that none
-// is partial and that together they hold every trial of the run exactly
+// MergeOptions are the choices of MergeParts.
+type MergeOptions struct {
+	// AllowPartial merges partial parts (of interrupted shards): the
+	// results are then marked partial, over the trials the parts hold.
+	AllowPartial bool
+}
+
+// MergeParts checks that parts are the shards of one run (same build,
+// scenario file, scenario, seed and number of trials), that none is
+// partial (unless opt.AllowPartial), that each one's counts agree with
+// its trials and that together they hold every trial of the run exactly
 // once, and returns the results of the run. Aggregation is exact, so the
 // results are those of the same run in a single process, to the byte.
-func MergeParts(parts []*Part) (*Results, error) {
+func MergeParts(parts []*Part, opt MergeOptions) (*Results, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("no parts to merge")
 	}
 	ps := slices.Clone(parts)
 	sortParts(ps)
+	partial := false
 	for _, p := range ps {
-		if err := p.checkRange(); err != nil {
+		if err := p.checkRange(opt.AllowPartial); err != nil {
 			return nil, err
 		}
 		if err := sameRun(ps[0], p); err != nil {
 			return nil, err
 		}
+		if err := p.checkCounts(); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		partial = partial || p.Partial
 	}
 	if err := checkTiling(ps); err != nil {
 		return nil, err
@@ -45,18 +60,25 @@ func MergeParts(parts []*Part) (*Results, error) {
 			total.Merge(a)
 		}
 	}
-	return total.Results(ps[0].Seed), nil
+	r := total.Results(ps[0].Seed)
+	if partial {
+		r.Partial, r.TrialsDone, r.TrialsRequested = true, int(total.Trials()), ps[0].Trials
+	}
+	return r, nil
 }
 
-func (p *Part) checkRange() error {
+func (p *Part) checkRange(allowPartial bool) error {
 	switch {
-	case p.Trials < 1 || p.From < 0 || p.From > p.To || p.To > p.Trials:
+	case p.Trials < 1 || p.Trials > graph.MaxTrials || p.From < 0 || p.From > p.To || p.To > p.Trials:
 		return fmt.Errorf("%s: trials [%d, %d) of %d is not a range of the run", p.Name, p.From, p.To, p.Trials)
-	case p.Partial:
-		return fmt.Errorf("%s is partial: its run was interrupted after %d of its trials [%d, %d); run that shard again",
-			p.Name, p.TrialsDone, p.From, p.To)
-	case p.TrialsDone != p.To-p.From:
+	case p.Partial && !allowPartial:
+		return fmt.Errorf("%s is partial: its run was interrupted after %d of its trials [%d, %d); run that shard again, "+
+			"or merge with --allow-partial for results marked partial", p.Name, p.TrialsDone, p.From, p.To)
+	case p.Partial && (p.TrialsDone < 0 || p.TrialsDone > p.To-p.From):
 		return fmt.Errorf("%s: %d trials done, but its range [%d, %d) has %d", p.Name, p.TrialsDone, p.From, p.To, p.To-p.From)
+	case !p.Partial && p.TrialsDone != p.To-p.From:
+		return fmt.Errorf("%s: %d trials done, but its range [%d, %d) has %d and the part is not partial",
+			p.Name, p.TrialsDone, p.From, p.To, p.To-p.From)
 	}
 	return nil
 }
@@ -70,6 +92,8 @@ func sameRun(a, b *Part) error {
 	switch {
 	case a.DominoVersion != b.DominoVersion:
 		return differ("domino version", a.DominoVersion, b.DominoVersion)
+	case a.Build != b.Build:
+		return differ("build", a.Build, b.Build)
 	case a.ScenarioSHA256 != b.ScenarioSHA256:
 		return differ("scenario file sha256", a.ScenarioSHA256, b.ScenarioSHA256)
 	case a.Scenario != b.Scenario:
@@ -116,7 +140,7 @@ func (p *Part) compiled() *graph.Compiled {
 	m := &p.Meta
 	c := &graph.Compiled{
 		Scenario:   &graph.Scenario{ID: p.Scenario, Description: m.Description, Horizon: m.HorizonMs, SoftWeight: m.SoftWeight},
-		Platform:   &graph.Platform{Name: m.Platform, Currency: m.Currency},
+		Platform:   &graph.Platform{Name: m.Platform, Currency: m.Currency, People: m.People},
 		Horizon:    m.HorizonMs,
 		SoftWeight: m.SoftWeight,
 	}
@@ -140,12 +164,6 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 		len(st.CurveUpBins) != len(grid) || len(st.CurveUserBins) != len(grid) {
 		return nil, errors.New("bad part: its state does not match its services and curve grid")
 	}
-	// Every trial records one full_restored_ms: a part without them was
-	// written before domino measured it, and would merge as zeros.
-	if st.FullRestored.N != int64(p.TrialsDone) {
-		return nil, fmt.Errorf("bad part: %d trials but %d full_restored_ms values (written by an older domino? run its shard again)",
-			p.TrialsDone, st.FullRestored.N)
-	}
 	a := NewAggregator(c, grid)
 	a.trials = int64(p.TrialsDone)
 	codes := causeCodes(c)
@@ -160,7 +178,18 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad part: %w", err)
 	}
-	a.deadlock, a.unrecovered, a.rtoP1, a.unrestored = st.Deadlock, st.Unrecovered, st.RTOBreachP1, st.Unrestored
+	a.deadlock, a.unrecovered, a.rtoP1 = st.Deadlock, st.Unrecovered, st.RTOBreachP1
+	a.fullCens = loadCensored(a.unrecovered, st.FullRecoveryCensored, &a.full)
+	a.unrestored = st.Unrestored
+	a.fullRestCens = loadCensored(a.unrestored, st.FullRestoredCensored, &a.fullRestored)
+	if a.people > 0 {
+		if st.PeakPeople == nil || st.PersonMilliHours == nil {
+			return nil, errors.New("bad part: the platform declares people but the part has no people figures")
+		}
+		if err := loadStats(statRef{st.PeakPeople, &a.peakPeople}, statRef{st.PersonMilliHours, &a.personMilliHours}); err != nil {
+			return nil, fmt.Errorf("bad part: %w", err)
+		}
+	}
 	copy(a.curveUpSum, st.CurveUpSum)
 	copy(a.curveUsersSum, st.CurveUsersSum)
 	for i := range grid {
@@ -176,7 +205,7 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		return fmt.Errorf("%d downtime bins, want %d", len(ss.DowntimeBins), HistBins)
 	}
 	acc.touched, acc.affected, acc.allLost, acc.unrecovered = ss.Touched, ss.Affected, ss.AllLost, ss.Unrecovered
-	acc.rto, acc.rpo, acc.partial, acc.degShed, acc.unrestored = ss.RTOBreach, ss.RPOBreach, ss.Partial, ss.DegShedMs, ss.Unrestored
+	acc.rto, acc.rpo, acc.partial, acc.degShed = ss.RTOBreach, ss.RPOBreach, ss.Partial, ss.DegShedMs
 	copy(acc.downBins[:], ss.DowntimeBins)
 	names := make([]string, 0, len(ss.Causes))
 	for name := range ss.Causes {
@@ -190,9 +219,14 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		}
 		acc.causes = append(acc.causes, causeCount{code, ss.Causes[name]})
 	}
-	return loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
+	err := loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
 		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed},
 		statRef{&ss.Restored, &acc.restored})
+	acc.downCens = loadCensored(acc.unrecovered, ss.DowntimeCensored, &acc.down)
+	acc.recCens = loadCensored(acc.unrecovered, ss.RecoveryCensored, &acc.recovery)
+	acc.unrestored = ss.Unrestored
+	acc.restCens = loadCensored(acc.unrestored, ss.RestoredCensored, &acc.restored)
+	return err
 }
 
 // causeCodes maps every cause c can report to its code.
@@ -228,12 +262,13 @@ func loadStats(refs ...statRef) error {
 // above 0, or merging it would not be exact.
 func (s *stat) load(st *StatState) error {
 	var ok1, ok2 bool
-	s.sumHi, s.sumLo, ok1 = parseU128(st.Sum)
-	s.sqHi, s.sqLo, ok2 = parseU128(st.SumSq)
-	if !ok1 || !ok2 || st.N < 0 || st.Zeros < 0 || st.Zeros > st.N {
+	var sumTop uint64
+	sumTop, s.sumHi, s.sumLo, ok1 = parseU192(st.Sum)
+	s.sqTop, s.sqHi, s.sqLo, ok2 = parseU192(st.SumSq)
+	if !ok1 || !ok2 || sumTop != 0 || st.N < 0 || st.Zeros < 0 || st.Zeros > st.N {
 		return errors.New("bad statistic: counts or sums out of range")
 	}
-	s.n, s.zeros, s.min, s.max = st.N, st.Zeros, st.Min, st.Max
+	s.n, s.min, s.max = st.N, st.Min, st.Max
 	var positive int64
 	if st.Hist != "" {
 		h, err := decodeHist([]byte(st.Hist), s.high)
@@ -243,8 +278,8 @@ func (s *stat) load(st *StatState) error {
 		s.hist = h
 		positive = h.total
 	}
-	if positive != s.n-s.zeros {
-		return fmt.Errorf("bad statistic: %d values above 0, but the histogram holds %d", s.n-s.zeros, positive)
+	if positive != s.n-st.Zeros {
+		return fmt.Errorf("bad statistic: %d values above 0, but the histogram holds %d", s.n-st.Zeros, positive)
 	}
 	return nil
 }
@@ -259,4 +294,206 @@ func unsparse(bins *[curveBins]int64, pairs [][2]int64) bool {
 		bins[p[0]] += p[1]
 	}
 	return true
+}
+
+// checkCounts checks that the part's counts agree with its trials done, as
+// they do in every part domino writes: each trial gives every platform
+// figure one value and every curve point one bin; a service has one
+// downtime, degraded and shed value for each trial that touched it, one
+// data loss unless all was lost, one recovery time and one cause for each
+// trial that affected it; every counter counts trials. A part edited by
+// hand, with its checksum recomputed, would otherwise merge into
+// probabilities above 1 or a trial count its statistics do not hold.
+func (p *Part) checkCounts() error {
+	n := int64(p.TrialsDone)
+	st := &p.State
+	H := p.Meta.HorizonMs
+	// Every trial records one full_restored_ms: a part without any was
+	// written before domino measured it, and would merge as zeros.
+	if st.FullRestored.N == 0 && n > 0 {
+		return fmt.Errorf("bad part: %d trials but %d full_restored_ms values (written by an older domino? run its shard again)",
+			n, st.FullRestored.N)
+	}
+	within := func(what string, k, most int64) error {
+		if k < 0 || k > most {
+			return fmt.Errorf("bad part: %s is %d, want 0 to %d (of %d trials done)", what, k, most, n)
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		what string
+		k    int64
+	}{{"deadlock", st.Deadlock}, {"unrecovered", st.Unrecovered}, {"rto_breach_p1", st.RTOBreachP1}, {"unrestored", st.Unrestored}} {
+		if err := within(c.what, c.k, n); err != nil {
+			return err
+		}
+	}
+	for _, c := range []struct {
+		what string
+		st   *StatState
+		high int64
+	}{{"full_recovery_ms", &st.FullRecovery, H}, {"user_milli_hours", &st.UserMilliHours, math.MaxInt64},
+		{"cost", &st.Cost, math.MaxInt64}, {"peak_down", &st.PeakDown, int64(len(p.Meta.Services))}, {"crew_ms", &st.CrewMs, math.MaxInt64},
+		{"full_restored_ms", &st.FullRestored, H}} {
+		if err := checkStat(c.what, c.st, n, c.high); err != nil {
+			return err
+		}
+	}
+	if err := checkCensored("full_recovery_censored_ms", st.FullRecoveryCensored, H); err != nil {
+		return err
+	}
+	if err := checkCensored("full_restored_censored_ms", st.FullRestoredCensored, H); err != nil {
+		return err
+	}
+	ns := int64(len(p.Meta.Services))
+	for i := range st.CurveUpBins {
+		if i >= len(st.CurveUserBins) || i >= len(st.CurveUpSum) || i >= len(st.CurveUsersSum) {
+			break // aggregator reports the mismatch of lengths
+		}
+		for _, c := range []struct {
+			what  string
+			pairs [][2]int64
+		}{{"curve_up_bins", st.CurveUpBins[i]}, {"curve_user_bins", st.CurveUserBins[i]}} {
+			var sum int64
+			for _, pr := range c.pairs {
+				if pr[1] < 0 || pr[1] > n {
+					return fmt.Errorf("bad part: %s at grid point %d: a bin counts %d trials, of %d done", c.what, i, pr[1], n)
+				}
+				sum += pr[1]
+			}
+			if sum != n {
+				return fmt.Errorf("bad part: %s at grid point %d count %d trials, want the %d done", c.what, i, sum, n)
+			}
+		}
+		if err := within(fmt.Sprintf("curve_up_sum at grid point %d", i), st.CurveUpSum[i], n*ns); err != nil {
+			return err
+		}
+		if err := within(fmt.Sprintf("curve_users_sum at grid point %d", i), st.CurveUsersSum[i], n*1e9); err != nil {
+			return err
+		}
+	}
+	for s := range st.Services {
+		ss := &st.Services[s]
+		id := fmt.Sprint(s)
+		if s < len(p.Meta.Services) {
+			id = p.Meta.Services[s].ID
+		}
+		if err := ss.checkCounts(n, H); err != nil {
+			return fmt.Errorf("service %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func (ss *ServiceState) checkCounts(n, H int64) error {
+	within := func(what string, k, most int64) error {
+		if k < 0 || k > most {
+			return fmt.Errorf("bad part: %s is %d, want 0 to %d", what, k, most)
+		}
+		return nil
+	}
+	t, a := ss.Touched, ss.Affected
+	for _, c := range []struct {
+		what    string
+		k, most int64
+	}{{"touched", t, n}, {"affected", a, t}, {"unrecovered", ss.Unrecovered, a}, {"all_lost", ss.AllLost, t},
+		{"rto_breach", ss.RTOBreach, t}, {"rpo_breach", ss.RPOBreach, t}, {"partial", ss.Partial, t},
+		{"degraded_shed_ms", ss.DegShedMs, math.MaxInt64}, {"unrestored", ss.Unrestored, ss.Restored.N}} {
+		if err := within(c.what, c.k, c.most); err != nil {
+			return err
+		}
+	}
+	for _, c := range []struct {
+		what string
+		st   *StatState
+		want int64
+		high int64
+	}{{"downtime_ms", &ss.Downtime, t, H}, {"degraded_ms", &ss.Degraded, t, H}, {"shed_ms", &ss.Shed, t, H},
+		{"data_loss_ms", &ss.DataLoss, t - ss.AllLost, math.MaxInt64}, {"recovery_ms", &ss.Recovery, a, H},
+		// One restored time a trial it left normal: at least each it was
+		// down in, at most each it was touched in.
+		{"restored_ms", &ss.Restored, min(max(ss.Restored.N, a), t), H}} {
+		if err := checkStat(c.what, c.st, c.want, c.high); err != nil {
+			return err
+		}
+	}
+	if err := checkCensored("downtime_censored_ms", ss.DowntimeCensored, H); err != nil {
+		return err
+	}
+	if err := checkCensored("recovery_censored_ms", ss.RecoveryCensored, H); err != nil {
+		return err
+	}
+	if err := checkCensored("restored_censored_ms", ss.RestoredCensored, H); err != nil {
+		return err
+	}
+	var bins, causes int64
+	for _, k := range ss.DowntimeBins {
+		if err := within("a downtime bin", k, t); err != nil {
+			return err
+		}
+		bins += k
+	}
+	if bins != t {
+		return fmt.Errorf("bad part: downtime_bins count %d trials, want the %d that touched it", bins, t)
+	}
+	for name, k := range ss.Causes {
+		if err := within(fmt.Sprintf("cause %q", name), k, a); err != nil {
+			return err
+		}
+		causes += k
+	}
+	if causes != a {
+		return fmt.Errorf("bad part: causes count %d trials, want the %d that affected it", causes, a)
+	}
+	return nil
+}
+
+// checkStat checks that a stat holds want values, each in [0, high], and
+// that its extremes and sums could be those of such values: with k values
+// above 0, max ≤ sum ≤ k·max and sum ≤ sum of squares ≤ k·max².
+func checkStat(what string, st *StatState, want, high int64) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("bad part: %s: %s", what, fmt.Sprintf(format, args...))
+	}
+	if st.N != want {
+		return bad("%d values, want %d", st.N, want)
+	}
+	if st.Zeros < 0 || st.Zeros > st.N {
+		return bad("%d zeros of %d values", st.Zeros, st.N)
+	}
+	_, _, _, ok1 := parseU192(st.Sum)
+	_, _, _, ok2 := parseU192(st.SumSq)
+	if !ok1 || !ok2 {
+		return bad("sums out of range")
+	}
+	sum, _ := new(big.Int).SetString(st.Sum, 10)
+	sq, _ := new(big.Int).SetString(st.SumSq, 10)
+	k := st.N - st.Zeros
+	if k == 0 {
+		if sum.Sign() != 0 || sq.Sign() != 0 {
+			return bad("sums above 0 with no value above 0")
+		}
+		return nil
+	}
+	switch {
+	case st.Max < 1 || st.Max > high:
+		return bad("largest value %d, want 1 to %d", st.Max, high)
+	case st.Min < 0 || st.Min > st.Max || (st.Zeros > 0) != (st.Min == 0):
+		return bad("smallest value %d with %d zeros and largest %d", st.Min, st.Zeros, st.Max)
+	}
+	mx := big.NewInt(st.Max)
+	kMax := new(big.Int).Mul(big.NewInt(k), mx)
+	if sum.Cmp(mx) < 0 || sum.Cmp(kMax) > 0 || sq.Cmp(sum) < 0 || sq.Cmp(kMax.Mul(kMax, mx)) > 0 {
+		return bad("sums %s and %s cannot be those of %d values from 1 to %d", st.Sum, st.SumSq, k, st.Max)
+	}
+	return nil
+}
+
+// checkCensored checks that a censored value, when given, is a time
+// within the horizon.
+func checkCensored(what string, v *int64, H int64) error {
+	if v != nil && (*v < 0 || *v > H) {
+		return fmt.Errorf("bad part: %s is %d, want 0 to the horizon, %d", what, *v, H)
+	}
+	return nil
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -66,7 +69,7 @@ func runParts(t *testing.T, c *graph.Compiled, n, k int) *Results {
 	}
 	// Merge must not depend on the order the parts are given in.
 	parts[0], parts[k-1] = parts[k-1], parts[0]
-	r, err := MergeParts(parts)
+	r, err := MergeParts(parts, MergeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +160,7 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := MergeParts(tt.parts)
+			_, err := MergeParts(tt.parts, MergeOptions{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got error %v, want one containing %q", err, tt.want)
 			}
@@ -183,28 +186,140 @@ func TestReadPartRefusesCorruptParts(t *testing.T) {
 	good := buf.String()
 	tests := []struct {
 		name, from, to, want string
+		// resum recomputes the checksum after the edit, as a tool that
+		// knows the format would: the part must still be refused.
+		resum bool
 	}{
-		{"results file", `"schema": "domino.part/v1"`, `"schema": "domino.results/v1"`, "a results file, not a part"},
-		{"unknown field", `"seed": 7`, `"seed": 7, "sead": 7`, `unknown field "sead"`},
-		{"histogram", `"hist": "`, `"hist": "AAAA`, "bad histogram"},
-		{"sum", `"sum": "`, `"sum": "-`, "counts or sums out of range"},
+		{"results file", `"schema": "domino.part/v2"`, `"schema": "domino.results/v1"`, "a results file, not a part", false},
+		{"older part", `"schema": "domino.part/v2"`, `"schema": "domino.part/v1"`, "a part of an older domino (domino.part/v1)", false},
+		{"unknown field", `"seed": 7`, `"seed": 7, "sead": 7`, `unknown field "sead"`, false},
+		{"edited", `"seed": 7`, `"seed": 8`, "it was changed after domino wrote it", false},
+		{"no checksum", `"body_sha256": "`, `"body_sha256": "x`, "it was changed after domino wrote it", false},
+		{"histogram", `"hist": "`, `"hist": "AAAA`, "bad histogram", true},
+		{"sum", `"sum": "`, `"sum": "-`, "sums out of range", true},
 		{"cause", `"causes": {
      "`, `"causes": {
-     "x`, "unknown cause"},
+     "x`, "unknown cause", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if !strings.Contains(good, tt.from) {
-				t.Fatalf("the part has no %q to corrupt", tt.from)
-			}
+			require.Contains(t, good, tt.from, "the part has nothing to corrupt")
 			bad := strings.Replace(good, tt.from, tt.to, 1)
+			if tt.resum {
+				bad = resum(t, bad)
+			}
 			p, err := ReadPart(strings.NewReader(bad), "p.json")
 			if err == nil {
-				_, err = MergeParts([]*Part{p})
+				_, err = MergeParts([]*Part{p}, MergeOptions{})
 			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got error %v, want one containing %q", err, tt.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// resum returns the part text with its checksum recomputed.
+func resum(t *testing.T, text string) string {
+	t.Helper()
+	var p Part
+	require.NoError(t, json.Unmarshal([]byte(text), &p))
+	var buf bytes.Buffer
+	require.NoError(t, WritePart(&buf, &p))
+	return buf.String()
+}
+
+// TestMergeChecksCounts merges parts whose counts disagree with their
+// trials, checksums recomputed: each is refused. The first two are the
+// edits of issue 16: a deadlock count of 5000 merged into p_deadlock
+// 1.67, and partial parts with "partial" removed and trials_done set
+// merged into a run of all the trials, built from a few.
+func TestMergeChecksCounts(t *testing.T) {
+	c := compile(t, smallStochastic, "")
+	const n = 60
+	part := func(from, to, done int) *Part {
+		agg, err := RunAggregate(context.Background(), c, Options{First: from, Trials: done, Seed: 7, Workers: 1})
+		require.NoError(t, err)
+		p, err := agg.Part(7)
+		require.NoError(t, err)
+		p.Name, p.Trials, p.From, p.To, p.Build = fmt.Sprintf("p%d.json", from), n, from, to, "b1"
+		p.Partial = done < to-from
+		return p
+	}
+	edited := func(p *Part, edit func(*Part)) *Part {
+		edit(p)
+		var buf bytes.Buffer
+		require.NoError(t, WritePart(&buf, p))
+		back, err := ReadPart(&buf, p.Name)
+		require.NoError(t, err)
+		return back
+	}
+	tests := []struct {
+		name  string
+		parts []*Part
+		want  string
+	}{
+		{"deadlock", []*Part{edited(part(0, n, n), func(p *Part) { p.State.Deadlock = 5000 })},
+			"p0.json: bad part: deadlock is 5000, want 0 to 60 (of 60 trials done)"},
+		{"partial made whole", []*Part{
+			edited(part(0, n/2, 4), func(p *Part) { p.Partial, p.TrialsDone = false, n/2 }),
+			edited(part(n/2, n, 5), func(p *Part) { p.Partial, p.TrialsDone = false, n/2 })},
+			"p0.json: bad part: full_recovery_ms: 4 values, want 30"},
+		{"service touched", []*Part{edited(part(0, n, n), func(p *Part) { p.State.Services[0].Touched = n + 1 })},
+			"service ctl: bad part: touched is 61, want 0 to 60"},
+		{"downtime count", []*Part{edited(part(0, n, n), func(p *Part) { p.State.Services[1].Downtime.N-- })},
+			"service db: bad part: downtime_ms: "},
+		{"causes", []*Part{edited(part(0, n, n), func(p *Part) {
+			for k := range p.State.Services[2].Causes {
+				p.State.Services[2].Causes[k] += 3
+			}
+		})}, "service web: bad part: causes count"},
+		{"curve", []*Part{edited(part(0, n, n), func(p *Part) { p.State.CurveUpBins[3][0][1]++ })},
+			"curve_up_bins at grid point 3 count 61 trials"},
+		{"sum beyond max", []*Part{edited(part(0, n, n), func(p *Part) { p.State.Cost.Sum = "99999999999999999999999" })},
+			"bad part: cost: sums 99999999999999999999999"},
+		{"build", []*Part{part(0, n/2, n/2), edited(part(n/2, n, n/2), func(p *Part) { p.Build = "b2" })},
+			"p0.json and p30.json are parts of different runs: build b1 and b2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := MergeParts(tt.parts, MergeOptions{AllowPartial: true})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// TestMergeAllowPartial merges two interrupted shards: refused by
+// default, and with AllowPartial the results of the trials they hold,
+// marked partial: the same statistics as those trials merged whole.
+func TestMergeAllowPartial(t *testing.T) {
+	c := compile(t, smallStochastic, "")
+	const n = 60
+	part := func(from, to, done int) *Part {
+		agg, err := RunAggregate(context.Background(), c, Options{First: from, Trials: done, Seed: 7, Workers: 1})
+		require.NoError(t, err)
+		p, err := agg.Part(7)
+		require.NoError(t, err)
+		p.Name, p.Trials, p.From, p.To = fmt.Sprintf("p%d.json", from), n, from, to
+		p.Partial = done < to-from
+		return p
+	}
+	parts := []*Part{part(0, n/2, 10), part(n/2, n, 25)}
+	_, err := MergeParts(parts, MergeOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "p0.json is partial: its run was interrupted after 10 of its trials [0, 30); run that shard again, or merge with --allow-partial")
+	r, err := MergeParts(parts, MergeOptions{AllowPartial: true})
+	require.NoError(t, err)
+	assert.True(t, r.Partial)
+	assert.Equal(t, 35, r.Trials)
+	assert.Equal(t, 35, r.TrialsDone)
+	assert.Equal(t, n, r.TrialsRequested)
+	a, err := RunAggregate(context.Background(), c, Options{First: 0, Trials: 10, Seed: 7, Workers: 1})
+	require.NoError(t, err)
+	b, err := RunAggregate(context.Background(), c, Options{First: n / 2, Trials: 25, Seed: 7, Workers: 1})
+	require.NoError(t, err)
+	a.Merge(b)
+	want := a.Results(7)
+	assert.Equal(t, want.Summary, r.Summary)
+	assert.Equal(t, want.Services, r.Services)
 }

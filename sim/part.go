@@ -2,9 +2,12 @@ package sim
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"sort"
 
@@ -13,7 +16,10 @@ import (
 
 // PartSchema names the version of the part file format: the aggregate of
 // one shard of a run, which MergeParts combines with the other shards.
-const PartSchema = "domino.part/v1"
+//
+// v2 added the build identity and the checksum: v1 parts are refused, as
+// nothing says which build wrote them.
+const PartSchema = "domino.part/v2"
 
 // Part is the aggregate of trials [From, To) of a run of Trials trials: the
 // exact integer sums and the encoded histograms of an Aggregator, and what
@@ -25,7 +31,11 @@ type Part struct {
 	// (the SHA-256 of the scenario file and of the platform file it refers
 	// to, graph.File.Digest): parts of different versions or files must not
 	// be merged.
-	DominoVersion  string `json:"domino_version"`
+	DominoVersion string `json:"domino_version"`
+	// Build identifies the build that wrote the part, finer than its
+	// version (see 'domino version'): a change to the engine may change
+	// every number, so parts of different builds do not merge.
+	Build          string `json:"build"`
 	ScenarioSHA256 string `json:"scenario_sha256"`
 	Scenario       string `json:"scenario"`
 	Seed           uint64 `json:"seed"`
@@ -40,6 +50,11 @@ type Part struct {
 	Partial    bool      `json:"partial,omitempty"`
 	Meta       PartMeta  `json:"meta"`
 	State      PartState `json:"state"`
+	// BodySHA256 is the SHA-256 of the part as WritePart encodes it with
+	// this field empty: a part edited or damaged after it was written is
+	// refused. It guards against accidents, not forgery, which checkCounts
+	// limits: a part's counts must agree with its trials.
+	BodySHA256 string `json:"body_sha256"`
 
 	// Name is where the part was read from, for error messages.
 	Name string `json:"-"`
@@ -50,6 +65,7 @@ type PartMeta struct {
 	Description string        `json:"description,omitempty"`
 	Platform    string        `json:"platform_name,omitempty"`
 	Currency    string        `json:"currency,omitempty"`
+	People      int64         `json:"people,omitempty"`
 	HorizonMs   int64         `json:"horizon_ms"`
 	SoftWeight  float64       `json:"soft_weight"`
 	GridMs      []int64       `json:"grid_ms"`
@@ -74,37 +90,53 @@ type PartState struct {
 	Cost           StatState      `json:"cost"`
 	PeakDown       StatState      `json:"peak_down"`
 	CrewMs         StatState      `json:"crew_ms"`
-	Deadlock       int64          `json:"deadlock"`
-	Unrecovered    int64          `json:"unrecovered"`
-	RTOBreachP1    int64          `json:"rto_breach_p1"`
-	FullRestored   StatState      `json:"full_restored_ms"`
-	Unrestored     int64          `json:"unrestored"`
-	CurveUpSum     []int64        `json:"curve_up_sum"`
-	CurveUsersSum  []int64        `json:"curve_users_sum"`
-	CurveUpBins    [][][2]int64   `json:"curve_up_bins"`
-	CurveUserBins  [][][2]int64   `json:"curve_user_bins"`
+	// With people declared: people cut off at the peak, person-ms/3600.
+	PeakPeople       *StatState `json:"people_cut_off_peak,omitempty"`
+	PersonMilliHours *StatState `json:"person_milli_hours,omitempty"`
+	Deadlock         int64      `json:"deadlock"`
+	Unrecovered      int64      `json:"unrecovered"`
+	// FullRecoveryCensored is the smallest full recovery of the
+	// unrecovered trials; absent when there are none.
+	FullRecoveryCensored *int64 `json:"full_recovery_censored_ms,omitempty"`
+	RTOBreachP1          int64  `json:"rto_breach_p1"`
+	// Back to normal: one value a trial; the trials something was not
+	// back to normal at H, and the smallest of their times.
+	FullRestored         StatState    `json:"full_restored_ms"`
+	Unrestored           int64        `json:"unrestored"`
+	FullRestoredCensored *int64       `json:"full_restored_censored_ms,omitempty"`
+	CurveUpSum           []int64      `json:"curve_up_sum"`
+	CurveUsersSum        []int64      `json:"curve_users_sum"`
+	CurveUpBins          [][][2]int64 `json:"curve_up_bins"`
+	CurveUserBins        [][][2]int64 `json:"curve_user_bins"`
 }
 
 // ServiceState is one service's aggregate. Causes are keyed by their
 // report spelling, not by the engine's internal codes.
 type ServiceState struct {
-	Touched      int64            `json:"touched"`
-	Affected     int64            `json:"affected"`
-	AllLost      int64            `json:"all_lost"`
-	Unrecovered  int64            `json:"unrecovered"`
-	RTOBreach    int64            `json:"rto_breach"`
-	RPOBreach    int64            `json:"rpo_breach"`
-	Partial      int64            `json:"partial"`
-	DegShedMs    int64            `json:"degraded_shed_ms"`
-	Downtime     StatState        `json:"downtime_ms"`
-	Recovery     StatState        `json:"recovery_ms"`
-	Degraded     StatState        `json:"degraded_ms"`
-	DataLoss     StatState        `json:"data_loss_ms"`
-	Shed         StatState        `json:"shed_ms"`
-	Restored     StatState        `json:"restored_ms"`
-	Unrestored   int64            `json:"unrestored"`
-	DowntimeBins []int64          `json:"downtime_bins"`
-	Causes       map[string]int64 `json:"causes"`
+	Touched     int64 `json:"touched"`
+	Affected    int64 `json:"affected"`
+	AllLost     int64 `json:"all_lost"`
+	Unrecovered int64 `json:"unrecovered"`
+	// The smallest downtime and recovery time of the unrecovered trials
+	// (censored by the horizon); absent when there are none.
+	DowntimeCensored *int64    `json:"downtime_censored_ms,omitempty"`
+	RecoveryCensored *int64    `json:"recovery_censored_ms,omitempty"`
+	RTOBreach        int64     `json:"rto_breach"`
+	RPOBreach        int64     `json:"rpo_breach"`
+	Partial          int64     `json:"partial"`
+	DegShedMs        int64     `json:"degraded_shed_ms"`
+	Downtime         StatState `json:"downtime_ms"`
+	Recovery         StatState `json:"recovery_ms"`
+	// Back to normal, over the trials it left normal; the trials it was
+	// not back at H, and the smallest of their times.
+	Restored         StatState        `json:"restored_ms"`
+	Unrestored       int64            `json:"unrestored"`
+	RestoredCensored *int64           `json:"restored_censored_ms,omitempty"`
+	Degraded         StatState        `json:"degraded_ms"`
+	DataLoss         StatState        `json:"data_loss_ms"`
+	Shed             StatState        `json:"shed_ms"`
+	DowntimeBins     []int64          `json:"downtime_bins"`
+	Causes           map[string]int64 `json:"causes"`
 }
 
 // StatState is a stat: the 128-bit sums as decimal strings, and the
@@ -128,7 +160,7 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 	p := &Part{
 		Schema: PartSchema, Scenario: c.Scenario.ID, Seed: seed, TrialsDone: int(a.trials),
 		Meta: PartMeta{
-			Description: c.Scenario.Description, Platform: c.Platform.Name, Currency: c.Platform.Currency,
+			Description: c.Scenario.Description, Platform: c.Platform.Name, Currency: c.Platform.Currency, People: c.Platform.People,
 			HorizonMs: c.Horizon, SoftWeight: c.SoftWeight, GridMs: append([]int64{}, a.grid...),
 		},
 	}
@@ -153,7 +185,15 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 	if err != nil {
 		return nil, err
 	}
-	st.Deadlock, st.Unrecovered, st.RTOBreachP1, st.Unrestored = a.deadlock, a.unrecovered, a.rtoP1, a.unrestored
+	st.Unrestored, st.FullRestoredCensored = a.unrestored, censoredState(a.unrestored, a.fullRestCens)
+	st.Deadlock, st.Unrecovered, st.RTOBreachP1 = a.deadlock, a.unrecovered, a.rtoP1
+	if a.people > 0 {
+		st.PeakPeople, st.PersonMilliHours = &StatState{}, &StatState{}
+		if err := encodeStats(statRef{st.PeakPeople, &a.peakPeople}, statRef{st.PersonMilliHours, &a.personMilliHours}); err != nil {
+			return nil, err
+		}
+	}
+	st.FullRecoveryCensored = censoredState(a.unrecovered, a.fullCens)
 	st.CurveUpSum = append([]int64{}, a.curveUpSum...)
 	st.CurveUsersSum = append([]int64{}, a.curveUsersSum...)
 	for i := range a.grid {
@@ -183,10 +223,13 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 	acc.fillZeros()
 	ss := ServiceState{
 		Touched: acc.touched, Affected: acc.affected, AllLost: acc.allLost, Unrecovered: acc.unrecovered,
-		RTOBreach: acc.rto, RPOBreach: acc.rpo, Partial: acc.partial, DegShedMs: acc.degShed, Unrestored: acc.unrestored,
+		RTOBreach: acc.rto, RPOBreach: acc.rpo, Partial: acc.partial, DegShedMs: acc.degShed,
 		DowntimeBins: append([]int64{}, acc.downBins[:]...),
 		Causes:       map[string]int64{},
 	}
+	ss.DowntimeCensored = censoredState(acc.unrecovered, acc.downCens)
+	ss.RecoveryCensored = censoredState(acc.unrecovered, acc.recCens)
+	ss.Unrestored, ss.RestoredCensored = acc.unrestored, censoredState(acc.unrestored, acc.restCens)
 	for _, cc := range acc.causes {
 		ss.Causes[CauseString(c, cc.code)] += cc.count
 	}
@@ -196,11 +239,34 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 	return ss, err
 }
 
+// censoredState is the smallest censored value for a part file: nil when
+// no trial was censored.
+func censoredState(k, least int64) *int64 {
+	if k == 0 {
+		return nil
+	}
+	return &least
+}
+
+// loadCensored reads censoredState back; a part without it (written
+// before it existed) falls back to the stat's minimum, which is at most
+// the censored one: quantiles are then flagged as lower bounds too often,
+// never too rarely.
+func loadCensored(k int64, least *int64, s *stat) int64 {
+	switch {
+	case k == 0:
+		return math.MaxInt64
+	case least != nil:
+		return *least
+	}
+	return s.min
+}
+
 func (s *stat) state() (StatState, error) {
 	s.flush(nil)
 	st := StatState{
-		N: s.n, Zeros: s.zeros, Min: s.min, Max: s.max,
-		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u128(s.sqHi, s.sqLo).String(),
+		N: s.n, Zeros: s.zeros(), Min: s.min, Max: s.max,
+		Sum: u128(s.sumHi, s.sumLo).String(), SumSq: u192(s.sqTop, s.sqHi, s.sqLo).String(),
 	}
 	if s.hist.rows != nil {
 		b, err := s.hist.encode(s.high)
@@ -222,15 +288,45 @@ func sparse(bins *[curveBins]int64) [][2]int64 {
 	return out
 }
 
-// WritePart writes p as indented JSON ending with a newline.
+// WritePart writes p as indented JSON ending with a newline, setting its
+// BodySHA256.
 func WritePart(w io.Writer, p *Part) error {
-	enc := json.NewEncoder(w)
+	sum, err := p.bodySHA256()
+	if err != nil {
+		return err
+	}
+	p.BodySHA256 = sum
+	b, err := p.encode()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (p *Part) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", " ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(p); err != nil {
-		return fmt.Errorf("encode part: %w", err)
+		return nil, fmt.Errorf("encode part: %w", err)
 	}
-	return nil
+	return buf.Bytes(), nil
+}
+
+// bodySHA256 is the hex SHA-256 of p's encoding with BodySHA256 empty.
+// The encoding is canonical (fields in order, map keys sorted, floats in
+// their shortest form), so a part read back encodes to the same bytes.
+func (p *Part) bodySHA256() (string, error) {
+	q := *p
+	q.BodySHA256 = ""
+	b, err := q.encode()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // ReadPart reads a part file; name is used in errors. Unknown fields are
@@ -248,6 +344,8 @@ func ReadPart(r io.Reader, name string) (*Part, error) {
 	}
 	switch *head.Schema {
 	case PartSchema:
+	case "domino.part/v1":
+		return nil, fmt.Errorf("%s: a part of an older domino (%s), which recorded no build nor checksum: run its shard again", name, *head.Schema)
 	case Schema:
 		return nil, fmt.Errorf("%s: a results file, not a part (merge takes the files of 'domino run --shard')", name)
 	default:
@@ -258,6 +356,14 @@ func ReadPart(r io.Reader, name string) (*Part, error) {
 	p := &Part{}
 	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("%s: bad part file: %w", name, err)
+	}
+	sum, err := p.bodySHA256()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if p.BodySHA256 != sum {
+		return nil, fmt.Errorf("%s: the part's body_sha256 %q is not that of its contents (%s): it was changed after domino wrote it",
+			name, p.BodySHA256, sum)
 	}
 	p.Name = name
 	return p, nil
@@ -273,13 +379,16 @@ func sortParts(parts []*Part) {
 	})
 }
 
-// parseU128 parses a decimal 128-bit unsigned integer.
-func parseU128(s string) (hi, lo uint64, ok bool) {
+// parseU192 parses a decimal 192-bit unsigned integer.
+func parseU192(s string) (top, hi, lo uint64, ok bool) {
 	x, ok := new(big.Int).SetString(s, 10)
-	if !ok || x.Sign() < 0 || x.BitLen() > 128 {
-		return 0, 0, false
+	if !ok || x.Sign() < 0 || x.BitLen() > 192 {
+		return 0, 0, 0, false
 	}
-	lo = new(big.Int).And(x, new(big.Int).SetUint64(^uint64(0))).Uint64()
-	hi = new(big.Int).Rsh(x, 64).Uint64()
-	return hi, lo, true
+	mask := new(big.Int).SetUint64(^uint64(0))
+	lo = new(big.Int).And(x, mask).Uint64()
+	x.Rsh(x, 64)
+	hi = new(big.Int).And(x, mask).Uint64()
+	top = x.Rsh(x, 64).Uint64()
+	return top, hi, lo, true
 }

@@ -16,15 +16,18 @@ type Results struct {
 	// Partial file (an interrupted run) it is TrialsDone, the trials
 	// completed, always the first ones: [0, TrialsDone) of the
 	// TrialsRequested asked for.
-	Trials          int             `json:"trials"`
-	Partial         bool            `json:"partial,omitempty"`
-	TrialsDone      int             `json:"trials_done,omitempty"`
-	TrialsRequested int             `json:"trials_requested,omitempty"`
-	HorizonMs       int64           `json:"horizon_ms"`
-	SoftWeight      float64         `json:"soft_weight"`
-	Services        []ServiceResult `json:"services"`
-	Summary         PlatformResult  `json:"platform"`
-	Curve           Curve           `json:"curve"`
+	Trials          int     `json:"trials"`
+	Partial         bool    `json:"partial,omitempty"`
+	TrialsDone      int     `json:"trials_done,omitempty"`
+	TrialsRequested int     `json:"trials_requested,omitempty"`
+	HorizonMs       int64   `json:"horizon_ms"`
+	SoftWeight      float64 `json:"soft_weight"`
+	// People is the platform's distinct users (`people:`), absent when the
+	// file does not declare it; then so are the platform's people figures.
+	People   int64           `json:"people,omitempty"`
+	Services []ServiceResult `json:"services"`
+	Summary  PlatformResult  `json:"platform"`
+	Curve    Curve           `json:"curve"`
 }
 
 // ServiceResult is one service's statistics over the trials.
@@ -35,10 +38,11 @@ type ServiceResult struct {
 	PAffected float64 `json:"p_affected"`
 	Downtime  Summary `json:"downtime_ms"`
 	Recovery  Summary `json:"recovery_ms"`
-	// Restored is the time the service was back to normal for good (up,
-	// carrying its whole load, not degraded), over the trials in which it
-	// went down, shed load or was degraded; the horizon in those where it
-	// was not normal at it, counted in PUnrestored.
+	// Restored is when the service was back to normal for good (up,
+	// carrying its whole load, not degraded), from the trial's first
+	// disruption like Recovery, over the trials in which it went down,
+	// shed load or was degraded; cut at the horizon (censored) in those
+	// where it was not normal at it, counted in PUnrestored.
 	Restored     Summary            `json:"restored_ms"`
 	Degraded     Summary            `json:"degraded_ms"`
 	DataLoss     Summary            `json:"data_loss_ms"`
@@ -67,12 +71,19 @@ type PlatformResult struct {
 	CrewHours    Summary `json:"crew_hours"`
 	PDeadlock    float64 `json:"p_deadlock"`
 	PUnrecovered float64 `json:"p_unrecovered"`
+	// PeakPeople is the most people cut off at once in a trial,
+	// min(people, Σ users of the services down), and PersonHours its
+	// integral over the trial in hours: each person counts once, however
+	// many services they lost (docs/model.md §8.1). Only with people.
+	PeakPeople  *Summary `json:"people_cut_off_peak,omitempty"`
+	PersonHours *Summary `json:"person_hours,omitempty"`
 	// PRTOBreachP1 is the share of trials in which some priority-1 service
 	// had an outage longer than its rto.
 	PRTOBreachP1 float64 `json:"p_rto_breach_p1"`
-	// FullRestored is the time everything was back to normal for good:
-	// the last Restored of any service that left normal, the horizon when
-	// one was not normal at it (PUnrestored), 0 when none left normal.
+	// FullRestored is when everything was back to normal for good, from
+	// the trial's first disruption like FullRecovery: the last Restored of
+	// any service that left normal, cut at the horizon (censored) when one
+	// was not normal at it (PUnrestored), 0 when none left normal.
 	FullRestored Summary `json:"full_restored_ms"`
 	PUnrestored  float64 `json:"p_unrestored"`
 }

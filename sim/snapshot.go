@@ -176,6 +176,9 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.toolsDown, s.toolsDown)
 	t.shedLost = s.shedLost
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = s.downCount, s.downUsers, s.degUsers, 0
+	// Nobody was down before t = 0, and the loop records the peak of the
+	// first instant after its decisions.
+	t.personMs, t.peakDownUsers = wide{}, 0
 
 	for _, j := range t.held {
 		t.holdPos[j] = -1
@@ -216,5 +219,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(o.Restored, so.Restored)
 	o.FullRestored, o.Unrestored = so.FullRestored, so.Unrestored
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours
+	o.Start, o.PeakPeople, o.PersonMilliHours = so.Start, so.PeakPeople, so.PersonMilliHours
 	o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = so.Cost, so.CrewMs, so.CrewWaitMs, so.Deadlock
 }

@@ -12,9 +12,14 @@ import (
 const histDigits = 2
 
 // stat accumulates a non-negative int64 metric over trials exactly: count,
-// 128-bit sum and sum of squares, zeros, min, max, and a log-scale
-// histogram of the values above 0. Merging two stats is exact and does not
-// depend on order, so results do not depend on how trials were split.
+// 128-bit sum, 192-bit sum of squares, min, max, and a log-scale histogram
+// of the values above 0 (the zeros are the rest of the count). Merging two
+// stats is exact and does not depend on order, so results do not depend on
+// how trials were split.
+//
+// The sums cannot overflow: a value is below 2^63 and a run has at most
+// 2^30 trials (graph.MaxTrials), so the sum is below 2^93 and the sum of
+// squares below 2^156.
 type stat struct {
 	// push writes only pend's length and n, in the first 32 bytes: the sums
 	// and extremes are folded in at flush, a batch at a time, where they
@@ -29,9 +34,12 @@ type stat struct {
 	min, max    int64
 
 	sumHi, sqHi uint64
-	zeros       int64
-	high        int64 // histogram's highest trackable value
-	hist        hist  // rows nil until a value above 0 is recorded
+	// sqTop is the top 64 bits of the sum of squares: 16 values near 2^62
+	// (a trial's money lost may be that large) overflow 128 bits. It takes
+	// the place of a count of zeros, which zeros derives.
+	sqTop uint64
+	high  int64 // histogram's highest trackable value
+	hist  hist  // rows nil until a value above 0 is recorded
 }
 
 // pendCap is how many values a stat buffers before recording them: enough
@@ -43,10 +51,13 @@ const pendCap = 256
 func (s *stat) addZeros(k int64) {
 	if k > 0 {
 		s.n += k
-		s.zeros += k
 		s.min = 0
 	}
 }
+
+// zeros returns how many of the values are 0: every value is either 0,
+// pending, or in the histogram.
+func (s *stat) zeros() int64 { return s.n - int64(len(s.pend)) - s.hist.total }
 
 // flush folds the pending values into the sums, extremes and histogram,
 // taking histogram rows from rs (nil: allocating each). Whatever reads
@@ -70,7 +81,7 @@ func (s *stat) flush(rs *rowSlab) {
 
 // fold adds vs, all above 0, to the sums and extremes.
 func (s *stat) fold(vs []int64) {
-	sumLo, sumHi, sqLo, sqHi := s.sumLo, s.sumHi, s.sqLo, s.sqHi
+	sumLo, sumHi, sqLo, sqHi, sqTop := s.sumLo, s.sumHi, s.sqLo, s.sqHi, s.sqTop
 	lo, hi := s.min, s.max
 	for _, v := range vs {
 		var c uint64
@@ -78,10 +89,11 @@ func (s *stat) fold(vs []int64) {
 		sumHi += c
 		h, l := bits.Mul64(uint64(v), uint64(v))
 		sqLo, c = bits.Add64(sqLo, l, 0)
-		sqHi += h + c
+		sqHi, c = bits.Add64(sqHi, h, c)
+		sqTop += c
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	s.sumLo, s.sumHi, s.sqLo, s.sqHi = sumLo, sumHi, sqLo, sqHi
+	s.sumLo, s.sumHi, s.sqLo, s.sqHi, s.sqTop = sumLo, sumHi, sqLo, sqHi, sqTop
 	s.min, s.max = lo, hi
 }
 
@@ -124,8 +136,8 @@ func (s *stat) merge(o *stat) {
 	s.sumLo, c = bits.Add64(s.sumLo, o.sumLo, 0)
 	s.sumHi += o.sumHi + c
 	s.sqLo, c = bits.Add64(s.sqLo, o.sqLo, 0)
-	s.sqHi += o.sqHi + c
-	s.zeros += o.zeros
+	s.sqHi, c = bits.Add64(s.sqHi, o.sqHi, c)
+	s.sqTop += o.sqTop + c
 	s.min = min(s.min, o.min)
 	s.max = max(s.max, o.max)
 	if o.hist.rows != nil {
@@ -136,8 +148,12 @@ func (s *stat) merge(o *stat) {
 	}
 }
 
-func u128(hi, lo uint64) *big.Int {
-	x := new(big.Int).SetUint64(hi)
+func u128(hi, lo uint64) *big.Int { return u192(0, hi, lo) }
+
+func u192(top, hi, lo uint64) *big.Int {
+	x := new(big.Int).SetUint64(top)
+	x.Lsh(x, 64)
+	x.Or(x, new(big.Int).SetUint64(hi))
 	x.Lsh(x, 64)
 	return x.Or(x, new(big.Int).SetUint64(lo))
 }
@@ -156,7 +172,33 @@ type Summary struct {
 	// NoCI says there is no interval: fewer than 2 trials. CI95 is then
 	// zero, and JSON has "ci95": null.
 	NoCI bool `json:"-"`
+	// Censored is the share of the trials summarised whose value was cut
+	// by the horizon (the service, or some service, still down at it):
+	// their values are lower bounds. CensoredFrom is the smallest of them.
+	// When Censored > 0 the mean is a lower bound, and so is every
+	// quantile at or above CensoredFrom (LowerBound); a quantile below it
+	// is exact. 0 and 0 when nothing was cut.
+	Censored     float64 `json:"censored,omitempty"`
+	CensoredFrom float64 `json:"censored_from,omitempty"`
 }
+
+// censor marks s as censored in k of its n trials, the smallest censored
+// value being least (in units of unit).
+func (s Summary) censor(k, n, least int64, unit float64) Summary {
+	if k > 0 && n > 0 {
+		s.Censored = float64(k) / float64(n)
+		s.CensoredFrom = float64(least) / unit
+	}
+	return s
+}
+
+// MeanLowerBound reports whether the mean is only a lower bound, because
+// of trials cut by the horizon.
+func (s Summary) MeanLowerBound() bool { return s.Censored > 0 }
+
+// LowerBound reports whether v, one of the summary's quantiles, is only a
+// lower bound: some trial at or below it was cut by the horizon.
+func (s Summary) LowerBound(v float64) bool { return s.Censored > 0 && v >= s.CensoredFrom }
 
 // summary returns the statistics scaled by unit (values are divided by it).
 func (s *stat) summary(unit float64) Summary {
@@ -170,7 +212,7 @@ func (s *stat) summary(unit float64) Summary {
 	var half float64
 	if s.n > 1 {
 		// s² = (n·Σx² − (Σx)²) / (n(n−1)), exactly.
-		num := new(big.Int).Mul(n, u128(s.sqHi, s.sqLo))
+		num := new(big.Int).Mul(n, u192(s.sqTop, s.sqHi, s.sqLo))
 		num.Sub(num, new(big.Int).Mul(sum, sum))
 		den := new(big.Int).Mul(n, big.NewInt(s.n-1))
 		v, _ := new(big.Rat).SetFrac(num, den).Float64()
@@ -195,14 +237,15 @@ func (s *stat) summary(unit float64) Summary {
 // and exact at the observed minimum and maximum).
 func (s *stat) quantile(q float64) int64 {
 	rank := max(int64(math.Ceil(q*float64(s.n))), 1)
-	if rank <= s.zeros {
+	zeros := s.zeros()
+	if rank <= zeros {
 		return 0
 	}
 	if s.hist.rows == nil {
 		return s.max
 	}
 	// The histogram holds the values above 0 only.
-	p := 100 * float64(rank-s.zeros) / float64(s.hist.total)
+	p := 100 * float64(rank-zeros) / float64(s.hist.total)
 	v := s.hist.quantile(min(p, 100))
 	return min(max(v, s.min), s.max)
 }

@@ -27,11 +27,13 @@ func TestStatBatchesExact(t *testing.T) {
 		sum, sq := new(big.Int), new(big.Int)
 		for range rng.IntN(3 * pendCap) {
 			var v int64
-			switch rng.IntN(5) {
+			switch rng.IntN(6) {
 			case 0:
 				v = 0
 			case 1:
-				v = high + 1 + rng.Int64N(1<<40) // squares sum far within 128 bits
+				v = high + 1 + rng.Int64N(1<<40)
+			case 2:
+				v = 1<<62 + rng.Int64N(1<<62) // 16 squares overflow 128 bits
 			default:
 				v = 1 + rng.Int64N(high)
 			}
@@ -55,10 +57,10 @@ func TestStatBatchesExact(t *testing.T) {
 			sq.Add(sq, x.Mul(x, x))
 		}
 		s.flush(nil)
-		if s.n != n || s.zeros != zeros {
-			t.Fatalf("round %d: n %d, zeros %d; want %d, %d", round, s.n, s.zeros, n, zeros)
+		if s.n != n || s.zeros() != zeros {
+			t.Fatalf("round %d: n %d, zeros %d; want %d, %d", round, s.n, s.zeros(), n, zeros)
 		}
-		if u128(s.sumHi, s.sumLo).Cmp(sum) != 0 || u128(s.sqHi, s.sqLo).Cmp(sq) != 0 {
+		if u128(s.sumHi, s.sumLo).Cmp(sum) != 0 || u192(s.sqTop, s.sqHi, s.sqLo).Cmp(sq) != 0 {
 			t.Fatalf("round %d: sums differ", round)
 		}
 		if n > 0 && (s.min != lo || s.max != hi) {
@@ -67,6 +69,42 @@ func TestStatBatchesExact(t *testing.T) {
 		if n > zeros && (!slices.Equal(s.hist.flat(), want.flat()) || s.hist.total != want.total) {
 			t.Fatalf("round %d: histogram differs", round)
 		}
+	}
+}
+
+// TestStatHugeValuesCI checks the mean and confidence interval of values
+// near 2^62, whose squares overflow 128 bits after 16 of them: k values a
+// and k values b = a + d have mean a + d/2 and sample variance
+// n/(n−1)·(d/2)², n = 2k.
+func TestStatHugeValuesCI(t *testing.T) {
+	const (
+		k = 64
+		n = 2 * k
+		a = int64(1) << 62
+		d = int64(1) << 40
+	)
+	for _, merged := range []bool{false, true} {
+		s, o := newStat(1<<62), newStat(1<<62)
+		for range k {
+			s.add(a, nil)
+			o.add(a+d, nil)
+		}
+		if merged {
+			s.merge(&o)
+		} else {
+			for range k {
+				s.add(a+d, nil)
+			}
+		}
+		got := s.summary(1)
+		half := TFactor(n) * math.Sqrt(float64(n)/float64(n-1)*math.Pow(float64(d)/2, 2)/n)
+		mean := float64(a) + float64(d)/2
+		// The bounds are mean ∓ half rounded to the float64 spacing near
+		// 2^62 (1024): within one spacing of the exact ones.
+		ulp := math.Nextafter(mean, math.Inf(1)) - mean
+		assert.Equal(t, mean, got.Mean, "merged %v", merged)
+		assert.InDelta(t, mean-half, got.CI95[0], ulp, "merged %v: lower bound", merged)
+		assert.InDelta(t, mean+half, got.CI95[1], ulp, "merged %v: upper bound", merged)
 	}
 }
 

@@ -45,17 +45,30 @@ type Outcome struct {
 	Touched []int32
 
 	// Platform.
-	FullRecovery int64 // last down→up of any service; H when something is down at H
+	// Start is the first instant a service went down (0 when none did):
+	// the start of the trial's first disruption, from which FullRecovery
+	// and every recovery time are measured.
+	Start int64
+	// FullRecovery is the time from Start to the last down→up of any
+	// service; H − Start when something is down at H (censored: Unrecovered).
+	FullRecovery int64
 	Unrecovered  bool
-	// FullRestored is the last Restored of any service that left normal:
-	// when everything was back to normal for good; H when something is not
-	// normal at H (Unrestored), 0 when nothing left normal.
-	FullRestored   int64
-	Unrestored     bool
-	PeakDown       int32
-	UserMilliHours int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
-	Cost           int64 // Σ cost_per_hour × downtime, rounded to currency units
-	CrewMs         int64
+	// FullRestored is the time from Start to the last Restored of any
+	// service that left normal, when everything was back to normal for
+	// good (0 when that was before Start, or nothing left normal); H −
+	// Start when something is not normal at H (censored: Unrestored).
+	FullRestored int64
+	Unrestored   bool
+	PeakDown     int32
+	// PeakPeople is the most people cut off at once, min(people, users of
+	// the services down), in settled states; PersonMilliHours the integral
+	// of min(people, users down) in 1/1000 person-hours. Both 0 when the
+	// platform does not declare people.
+	PeakPeople       int64
+	PersonMilliHours int64
+	UserMilliHours   int64 // Σ users × (downtime + soft_weight × degraded), in 1/1000 user-hours
+	Cost             int64 // Σ cost_per_hour × downtime, rounded to currency units
+	CrewMs           int64
 	// CrewWaitMs is the time jobs spent queued for a crew, summed over
 	// jobs and clipped at H: what more crews would save.
 	CrewWaitMs int64
@@ -196,6 +209,13 @@ type Trial struct {
 	degUsers   int64
 	totalUsers int64
 	nextGrid   int
+	// people is the platform's distinct users (0: not declared). The
+	// people cut off at an instant are min(people, downUsers); personMs
+	// is their integral so far, peakDown their maximum's bound, the most
+	// users down at once in a settled state (docs/model.md §8.1).
+	people        int64
+	personMs      wide
+	peakDownUsers int64
 
 	out  Outcome
 	init initial
@@ -333,6 +353,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	}
 	for _, s := range c.Services {
 		t.totalUsers += s.Users
+	}
+	if c.Platform != nil {
+		t.people = c.Platform.People
 	}
 
 	o := &t.out
@@ -486,6 +509,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	}
 	t.held = t.held[:0]
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = 0, 0, 0, 0
+	t.personMs, t.peakDownUsers = wide{}, 0
 
 	o := &t.out
 	o.Trial = trial
@@ -504,6 +528,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Restored)
 	o.FullRestored, o.Unrestored = 0, false
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
+	o.Start, o.PeakPeople, o.PersonMilliHours = 0, 0, 0
 }
 
 // draw samples d from the stream keyed by (trial, entity, purpose, n).
@@ -562,6 +587,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			// The queue is constant between instants: it changes only when
 			// events apply and crews are assigned.
 			t.out.CrewWaitMs += int64(t.queue.n) * (now - t.now)
+			if t.people > 0 { // so are the users down
+				t.personMs.addMul(min(t.people, t.downUsers), now-t.now)
+			}
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
 				ev := t.events.pop()
@@ -582,6 +610,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.downCount > t.out.PeakDown {
 			t.out.PeakDown = t.downCount
 		}
+		t.peakDownUsers = max(t.peakDownUsers, t.downUsers)
 		if t.Trace != nil {
 			t.traceInstant()
 		}

@@ -102,6 +102,18 @@ func errorCases(t *testing.T) []errorCase {
 			"  services: [{id: x, placement: {a: 1}, restart: {auto: 9223372036854775807ms}, rto: 20000000000d}]\n" +
 			"scenarios: [{id: s, horizon: 20000000w, events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "long.yaml"}, code: exitInput},
+		{name: "figure-limits", files: map[string]string{"big.yaml": "version: 1\nplatform:\n  sites: [{id: a}, {id: b}]\n" +
+			"  services: [{id: x, users: 4611686018427387903, cost_per_hour: 1e19, load: 2, placement: {a: 1, b: 1}}]\n" +
+			"scenarios: [{id: s, horizon: 106751991d, events: [{kind: site-outage, site: a}]}]\n"},
+			args: []string{"validate", "big.yaml"}, code: exitInput},
+		{name: "trial-totals", files: map[string]string{"world.yaml": "version: 1\nplatform:\n  sites: [{id: a}]\n" +
+			"  services:\n" +
+			"    - {id: x, users: 1000000000000, cost_per_hour: 1e15, placement: {a: 1}}\n" +
+			"    - {id: y, users: 1000000000000, cost_per_hour: 1e15, placement: {a: 1}}\n" +
+			"scenarios:\n" +
+			"  - {id: decade, horizon: 3650d, events: [{kind: site-outage, site: a}]}\n" +
+			"  - {id: week, events: [{kind: site-outage, site: a}]}\n"},
+			args: []string{"run", "world.yaml", "--scenario", "week"}, code: exitInput},
 		{name: "event-rate", files: map[string]string{"storm.yaml": tinyPlatform +
 			"scenarios: [{id: storm, horizon: 30d, events: [{kind: site-outage, site: a, rate: 1e12/d, duration: 1m}]}]\n"},
 			args: []string{"validate", "storm.yaml"}, code: exitInput},

@@ -121,6 +121,12 @@ func TestTablesFitTerminal(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Equal(t, piped, wide, "--wide: want the full table")
 
+	// rank: its importance measures go first, and its intro wraps.
+	code, ranked, errOut := runWidth(t, 80, "rank", "--trials", "10", "--items", "sites")
+	require.Equal(t, exitOK, code, errOut)
+	assert.LessOrEqual(t, maxLineWidth(ranked), 80, ranked)
+	assert.Contains(t, ranked, "Left out to fit 80 columns: ")
+
 	// JSON and files are never fitted.
 	code, jsonOut, _ := runWidth(t, 60, append(args, "--format", "json")...)
 	require.Equal(t, exitOK, code)

@@ -16,10 +16,11 @@ func init() {
 	register(&command{
 		name: "merge", order: 15,
 		summary: "Merge the part files of a sharded run into its results, identical to a single run's",
-		usage: "domino merge PART... [--format table|markdown|csv|json] [-o FILE]\n" +
-			"PARTs are the files of 'domino run --shard i/n' (or --shard auto); they must be one run's parts, not partial, " +
-			"and hold every trial exactly once.",
+		usage: "domino merge PART... [--allow-partial] [--format table|markdown|csv|json] [-o FILE]\n" +
+			"PARTs are the files of 'domino run --shard i/n' (or --shard auto); they must be one run's parts, written by one build, unchanged, " +
+			"not partial unless --allow-partial, and hold every trial exactly once.",
 		flags: func(fs *pflag.FlagSet) {
+			fs.Bool("allow-partial", false, "merge the parts of interrupted shards too; the results say partial and hold the trials done")
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else json)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
 			addWideFlag(fs)
@@ -46,7 +47,8 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 		}
 		parts = append(parts, p)
 	}
-	res, err := sim.MergeParts(parts)
+	allowPartial, _ := fs.GetBool("allow-partial")
+	res, err := sim.MergeParts(parts, sim.MergeOptions{AllowPartial: allowPartial})
 	if err != nil {
 		return inputError(e, fmt.Errorf("merge: %w", err))
 	}

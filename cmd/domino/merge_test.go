@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/sim"
 )
 
 // stochasticYAML is a small scenario with random failures, a shared crew
@@ -296,4 +301,73 @@ func TestShardFromSlurmEnv(t *testing.T) {
 	if _, ok, err := shardFromEnv(func(string) string { return "" }); ok || err != nil {
 		t.Errorf("no variables: got ok %v, err %v; want no shard", ok, err)
 	}
+}
+
+// TestMergeChecksParts runs merge on parts changed after they were
+// written: edited by hand (checksum unchanged), partial, and of another
+// build (checksum recomputed, as a tool that knows the format would).
+func TestMergeChecksParts(t *testing.T) {
+	dir := t.TempDir()
+	var parts []string
+	for i := range 3 {
+		p := filepath.Join(dir, fmt.Sprintf("p%d.json", i))
+		mustRun(t, "run", "--trials", "30", "--shard", fmt.Sprintf("%d/3", i), "-o", p)
+		parts = append(parts, p)
+	}
+	// rewrite writes part i, changed by edit, under a new name.
+	rewrite := func(name, from string, edit func(*sim.Part)) string {
+		f, err := os.Open(from)
+		require.NoError(t, err)
+		defer f.Close()
+		p, err := sim.ReadPart(f, from)
+		require.NoError(t, err)
+		edit(p)
+		var buf bytes.Buffer
+		require.NoError(t, sim.WritePart(&buf, p))
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+		return path
+	}
+	edited := filepath.Join(dir, "edited.json")
+	text := readFile(t, parts[0])
+	deadlock := regexp.MustCompile(`"deadlock": [0-9]+`)
+	require.True(t, deadlock.MatchString(text), "the part has no deadlock count")
+	require.NoError(t, os.WriteFile(edited, []byte(deadlock.ReplaceAllString(text, `"deadlock": 5000`)), 0o644))
+	otherBuild := rewrite("other-build.json", parts[1], func(p *sim.Part) { p.Build = "v9 go1 rev:abc" })
+	// The first 5 trials of a 15-trial run are the first 5 of the
+	// 30-trial run (trials are keyed by seed and index): as shard 0/3 of
+	// 30 interrupted after 5.
+	short := filepath.Join(dir, "short.json")
+	mustRun(t, "run", "--trials", "15", "--shard", "0/3", "-o", short)
+	partial := rewrite("partial.json", short, func(p *sim.Part) { p.Trials, p.To, p.Partial = 30, 10, true })
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"edited", []string{edited, parts[1], parts[2]}, "edited.json: the part's body_sha256"},
+		{"other build", []string{parts[0], otherBuild, parts[2]}, "are parts of different runs: build "},
+		{"partial", []string{partial, parts[1], parts[2]}, "partial.json is partial: its run was interrupted after 5 of its trials [0, 10); " +
+			"run that shard again, or merge with --allow-partial for results marked partial"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, context.Background(), append([]string{"merge"}, tt.args...)...)
+			assert.Equal(t, exitInput, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, tt.want)
+		})
+	}
+	out := mustRun(t, "merge", "--allow-partial", "--format", "table", partial, parts[1], parts[2])
+	assert.Contains(t, out, "25 (seed 1) — PARTIAL: interrupted after 25 of the 30 trials asked for")
+}
+
+// TestVersionNamesTheBuild checks that domino version shows the identity
+// parts carry.
+func TestVersionNamesTheBuild(t *testing.T) {
+	out := mustRun(t, "version")
+	assert.Equal(t, "domino "+dominoVersion()+"\nbuild "+buildID()+"\n", out)
+	assert.Contains(t, buildID(), runtime.Version())
+	// A test binary records no VCS revision: the executable's hash.
+	assert.Regexp(t, ` (rev:[0-9a-f]+|exe:[0-9a-f]{16})`, buildID())
 }

@@ -194,7 +194,7 @@ func newPart(arg string, agg *sim.Aggregator, sh shard, seed uint64, trials, fro
 	if err != nil {
 		return nil, err
 	}
-	p.DominoVersion, p.ScenarioSHA256 = dominoVersion(), f.Digest
+	p.DominoVersion, p.Build, p.ScenarioSHA256 = dominoVersion(), buildID(), f.Digest
 	p.Trials, p.Shard, p.Shards, p.From, p.To = trials, sh.index, sh.count, from, to
 	return p, nil
 }

@@ -62,7 +62,7 @@ func TestTrace(t *testing.T) {
 		{"verbose", []string{fire, "--verbose"}, []string{"db@a loses power (site a)", "db@a running"}},
 		{"dot", []string{fire, "--format", "dot"}, []string{`"db" -> "web" [label="+0"]`, "a loses power"}},
 		{"other scenario", []string{fire, "--scenario", "nothing"}, []string{"nothing happened in this trial", "no service went down"}},
-		{"embedded default", []string{"kakao-pangyo-2022", "--trial", "3"}, []string{"Trial:         3 (seed 1)", "pangyo loses power (fire)"}},
+		{"embedded default", []string{"kakao-pangyo-2022", "--trial", "3"}, []string{"Trial:         3 (seed 1)", "pangyo-a loses power (fire)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
