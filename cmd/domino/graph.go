@@ -143,14 +143,8 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		_, err := w.Write(dot.Bytes())
 		return err
 	}
-	if out == "" {
-		err = write(e.stdout)
-	} else {
-		err = output.WriteFileAtomic(out, write)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: graph: %v\n", err)
-		return exitInternal
+	if code := writeOut(e, "graph", out, write); code != exitOK {
+		return code
 	}
 	return exitOK
 }
