@@ -28,6 +28,9 @@ type Results struct {
 	Services []ServiceResult `json:"services"`
 	Summary  PlatformResult  `json:"platform"`
 	Curve    Curve           `json:"curve"`
+	// Compliance is the verdict on each service's RTO and RPO targets,
+	// absent when no service has one.
+	Compliance *Compliance `json:"compliance,omitempty"`
 }
 
 // ServiceResult is one service's statistics over the trials.
@@ -43,14 +46,18 @@ type ServiceResult struct {
 	// disruption like Recovery, over the trials in which it went down,
 	// shed load or was degraded; cut at the horizon (censored) in those
 	// where it was not normal at it, counted in PUnrestored.
-	Restored     Summary            `json:"restored_ms"`
-	Degraded     Summary            `json:"degraded_ms"`
-	DataLoss     Summary            `json:"data_loss_ms"`
-	PAllDataLost float64            `json:"p_all_data_lost"`
-	PUnrecovered float64            `json:"p_unrecovered"`
-	PUnrestored  float64            `json:"p_unrestored"`
-	PRTOBreach   float64            `json:"p_rto_breach"`
-	PRPOBreach   float64            `json:"p_rpo_breach"`
+	Restored     Summary `json:"restored_ms"`
+	Degraded     Summary `json:"degraded_ms"`
+	DataLoss     Summary `json:"data_loss_ms"`
+	PAllDataLost float64 `json:"p_all_data_lost"`
+	PUnrecovered float64 `json:"p_unrecovered"`
+	PUnrestored  float64 `json:"p_unrestored"`
+	PRTOBreach   float64 `json:"p_rto_breach"`
+	PRPOBreach   float64 `json:"p_rpo_breach"`
+	// RTOMs and RPOMs are the service's targets (its own or its tier's),
+	// absent when it has none.
+	RTOMs        *int64             `json:"rto_ms,omitempty"`
+	RPOMs        *int64             `json:"rpo_ms,omitempty"`
 	DowntimeHist Hist               `json:"downtime_hist"`
 	Shed         Summary            `json:"shed_ms"`
 	PPartial     float64            `json:"p_partial"`

@@ -981,21 +981,30 @@ func (t *Trial) proceed(r int32) {
 	t.queue.push(graph.JobRestart(r))
 }
 
+// manualTimesAuto is how many times its automated draw a manual restart or
+// failover takes when the file gives no manual time (docs/model.md §6.10).
+const manualTimesAuto = 10
+
+// recoveryTime draws the n-th duration of a restart or failover: rc's
+// automated time, or its manual one, which without a manual distribution is
+// manualTimesAuto × the automated draw of that same occurrence.
+func (t *Trial) recoveryTime(rc *graph.Recovery, manual bool, key, pAuto, pManual, n uint64) int64 {
+	switch {
+	case !manual:
+		return t.draw(&rc.Auto, key, pAuto, n)
+	case rc.Manual != nil:
+		return t.draw(rc.Manual, key, pManual, n)
+	}
+	return manualTimesAuto * t.draw(&rc.Auto, key, pAuto, n)
+}
+
 // startRestart begins a restart; a manual one already holds its crew.
 func (t *Trial) startRestart(r int32, manual bool) {
 	c := t.c
 	rep := &c.Replicas[r]
 	rs := &c.Services[rep.Service].Restart
 	n := uint64(t.nStart[r] - 1)
-	var d int64
-	switch {
-	case !manual:
-		d = t.draw(&rs.Auto, rep.Key, pRestartAuto, n)
-	case rs.Manual != nil:
-		d = t.draw(rs.Manual, rep.Key, pRestartManual, n)
-	default:
-		d = 10 * t.draw(&rs.Auto, rep.Key, pRestartAuto, n)
-	}
+	d := t.recoveryTime(rs, manual, rep.Key, pRestartAuto, pRestartManual, n)
 	t.phase[r] = phRestart
 	t.manual[r] = manual
 	t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
@@ -1056,24 +1065,20 @@ func (t *Trial) assignCrew() {
 	c := t.c
 	job := t.queue.popMin()
 	t.hold(job)
-	if job >= 3*int32(len(c.Replicas)) {
-		x := job - 3*int32(len(c.Replicas))
+	switch kind, x := c.Job(job); kind {
+	case graph.JobKindSiteRepair:
 		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
 		t.siteGen[x]++
 		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
 		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
-		return
-	}
-	r := job / 3
-	switch job % 3 {
-	case 0: // repair
-		rep := &c.Replicas[r]
-		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[r]))
-		t.trace(Record{Kind: RecRepair, Replica: r, Value: d, Manual: true})
-		t.schedule(t.now+d, evRepairDone, r, 0, t.gen[r])
-	case 1: // restart
-		t.startRestart(r, true)
-	case 2: // failover
-		t.startFailover(c.Replicas[r].Service, r, true)
+	case graph.JobKindRepair:
+		rep := &c.Replicas[x]
+		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[x]))
+		t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
+	case graph.JobKindRestart:
+		t.startRestart(x, true)
+	case graph.JobKindFailover:
+		t.startFailover(c.Replicas[x].Service, x, true)
 	}
 }
