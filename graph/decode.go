@@ -79,6 +79,13 @@ func (p *keyPath) String() string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(q.index))
 			b.WriteByte(']')
+		case !printable(q.key):
+			// A key with control characters is quoted, escapes and all:
+			// printed raw, an escape sequence in a file would reach the
+			// terminal of whoever validates it.
+			b.WriteByte('[')
+			b.WriteString(strconv.Quote(q.key))
+			b.WriteByte(']')
 		default:
 			if b.Len() > 0 {
 				b.WriteByte('.')
@@ -87,6 +94,40 @@ func (p *keyPath) String() string {
 		}
 	}
 	return b.String()
+}
+
+// text decodes a string that reports print as written (a name, a
+// description, a currency): one line of printable text. A control
+// character (an escape sequence, a newline, a tab) or a bidirectional
+// override would reach a terminal or a Markdown report as a command, a
+// line break or reordered text, so it is refused with its position.
+func (d *decoder) text(nd node, what string) string {
+	s, ok := d.str(nd)
+	if !ok {
+		return ""
+	}
+	for i, r := range s {
+		if !strconv.IsPrint(r) && r != ' ' {
+			hint := ""
+			if r == '\n' {
+				hint = " (a YAML folded scalar, >-, joins lines)"
+			}
+			d.errorf(nd, "want %s as one line of printable text, got %s at byte %d%s", what, strconv.QuoteRune(r), i, hint)
+			return ""
+		}
+	}
+	return s
+}
+
+// printable reports whether s has only printable characters and spaces
+// (strconv.IsPrint: no control characters, no bidirectional overrides).
+func printable(s string) bool {
+	for _, r := range s {
+		if !strconv.IsPrint(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // joinPath returns the path of key in the mapping at path. Paths come from

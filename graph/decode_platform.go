@@ -135,10 +135,10 @@ type ref struct {
 func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	p := &Platform{}
 	if e, ok := ps.kvs.get("name"); ok {
-		p.Name, _ = d.str(e.val())
+		p.Name = d.text(e.val(), "name")
 	}
 	if e, ok := ps.kvs.get("currency"); ok {
-		p.Currency, _ = d.str(e.val())
+		p.Currency = d.text(e.val(), "currency")
 	}
 	var peopleNd *node
 	if e, ok := ps.kvs.get("people"); ok {
@@ -385,7 +385,7 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 		d.errorf(e.nd, "site has no id")
 	}
 	if v, ok := f.get("name"); ok {
-		s.Name, _ = d.str(v.val())
+		s.Name = d.text(v.val(), "name")
 	}
 	if v, ok := f.get("region"); ok {
 		s.Region, _ = d.str(v.val())
@@ -401,7 +401,7 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 			serversNd = &val
 		}
 	}
-	s.MTBF = d.optDist(f, "mtbf")
+	s.MTBF = d.optMTBF(f)
 	s.MTTR = d.optDist(f, "mttr")
 	if v, ok := f.get("building"); ok {
 		s.Building, _ = d.id(v.val(), "building")
@@ -454,6 +454,40 @@ func (d *decoder) optDist(f fieldSet, key string) *Dist {
 	return &x
 }
 
+// optMTBF decodes an optional mtbf: a time between failures that is
+// always 0 would fail the component at every instant, and a run would only
+// stop at its event limit, after gigabytes (mtbf: 0s ran 1.2 GB before
+// failing).
+func (d *decoder) optMTBF(f fieldSet) *Dist {
+	x := d.optDist(f, "mtbf")
+	if x != nil && alwaysZero(*x) {
+		v, _ := f.get("mtbf")
+		d.errorf(v.val(), "mtbf is always 0: want a time between failures above 0 (leave mtbf out for a component that does not fail at random)")
+		return nil
+	}
+	return x
+}
+
+// alwaysZero reports whether every draw of x is 0.
+func alwaysZero(x Dist) bool {
+	switch x.Kind {
+	case Fixed, Exponential:
+		return x.A <= 0
+	case Uniform, Weibull, Gamma:
+		return x.B <= 0
+	case Triangular:
+		return x.C <= 0
+	case Empirical:
+		for _, v := range x.Values {
+			if v > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // service decodes one service and applies its defaults.
 func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	f := d.fields(e.kvs, "service", serviceKeys...)
@@ -466,7 +500,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 		d.errorf(e.nd, "service has no id")
 	}
 	if v, ok := f.get("name"); ok {
-		s.Name, _ = d.str(v.val())
+		s.Name = d.text(v.val(), "name")
 	}
 	// Users and cost are bounded so that no figure a trial counts can
 	// overflow (TrialTotals checks their sums against the horizon).
@@ -551,7 +585,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 			}
 		}
 	}
-	s.MTBF = d.optDist(f, "mtbf")
+	s.MTBF = d.optMTBF(f)
 	s.MTTR = d.optDist(f, "mttr")
 	return s, idNd
 }

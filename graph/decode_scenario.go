@@ -46,7 +46,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 		d.errorf(nd, "scenario has no id")
 	}
 	if v, ok := f.get("description"); ok {
-		sc.Description, _ = d.str(v.val())
+		sc.Description = d.text(v.val(), "description")
 	}
 	if v, ok := f.get("horizon"); ok {
 		if h, ok := d.duration(v.val()); ok {

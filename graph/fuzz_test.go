@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dominosim/domino/internal/fuzzguard"
 )
 
 // hostileSeeds are inputs that once made parsers fall over elsewhere: alias
@@ -56,35 +58,37 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// JSON must load as goccy would load it: the same errors, at the
-		// same positions, or none.
-		if looksLikeJSON(data) {
-			if fast, slow := loadBoth(string(data), "fuzz.json"); fast != slow {
-				t.Fatalf("parseJSON and goccy differ on %q:\n%s\n---\n%s", data, fast, slow)
-			}
-		}
-		// The name has no directory, so that a `platform:` reference is
-		// looked up in the test's working directory (testdata files) or
-		// not found: both must be handled.
-		file, err := Load(bytes.NewReader(data), "fuzz.yaml")
-		if err != nil {
-			list, ok := err.(ErrorList)
-			if !ok || len(list) == 0 {
-				t.Fatalf("got %T %v, want a non-empty ErrorList", err, err)
-			}
-			for _, e := range list {
-				if e.Pos.Line < 1 || e.Pos.Col < 1 {
-					t.Fatalf("error without a position: %v", e)
+		fuzzguard.Check(t, len(data), func() {
+			// JSON must load as goccy would load it: the same errors, at the
+			// same positions, or none.
+			if looksLikeJSON(data) {
+				if fast, slow := loadBoth(string(data), "fuzz.json"); fast != slow {
+					t.Fatalf("parseJSON and goccy differ on %q:\n%s\n---\n%s", data, fast, slow)
 				}
 			}
-			return
-		}
-		for _, sc := range file.Scenarios {
-			if sc.Platform == nil {
-				t.Fatalf("scenario %q has no platform", sc.ID)
+			// The name has no directory, so that a `platform:` reference is
+			// looked up in the test's working directory (testdata files) or
+			// not found: both must be handled.
+			file, err := Load(bytes.NewReader(data), "fuzz.yaml")
+			if err != nil {
+				list, ok := err.(ErrorList)
+				if !ok || len(list) == 0 {
+					t.Fatalf("got %T %v, want a non-empty ErrorList", err, err)
+				}
+				for _, e := range list {
+					if e.Pos.Line < 1 || e.Pos.Col < 1 {
+						t.Fatalf("error without a position: %v", e)
+					}
+				}
+				return
 			}
-			Compile(sc) // an error is fine; a panic is not
-		}
+			for _, sc := range file.Scenarios {
+				if sc.Platform == nil {
+					t.Fatalf("scenario %q has no platform", sc.ID)
+				}
+				Compile(sc) // an error is fine; a panic is not
+			}
+		})
 	})
 }
 
@@ -111,27 +115,29 @@ func FuzzDuration(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ms, err := ParseDuration(s)
-		if err != nil {
-			if ms != 0 {
-				t.Fatalf("ParseDuration(%q) = %d with error %v, want 0", s, ms, err)
+		fuzzguard.Check(t, len(s), func() {
+			ms, err := ParseDuration(s)
+			if err != nil {
+				if ms != 0 {
+					t.Fatalf("ParseDuration(%q) = %d with error %v, want 0", s, ms, err)
+				}
+				return
 			}
-			return
-		}
-		if ms < 0 || ms > maxDuration {
-			t.Fatalf("ParseDuration(%q) = %d, want in [0, %d]", s, ms, maxDuration)
-		}
-		text := FormatDuration(ms)
-		back, err := ParseDuration(text)
-		if err != nil {
-			t.Fatalf("ParseDuration(FormatDuration(%d) = %q): %v", ms, text, err)
-		}
-		if d := back - ms; d < -roundingOf(ms) || d > roundingOf(ms) {
-			t.Fatalf("%q: %d ms formats as %q, which reads back as %d", s, ms, text, back)
-		}
-		if again := FormatDuration(back); again != text {
-			t.Fatalf("%q: FormatDuration(%d) = %q, then %q after a round trip", s, ms, text, again)
-		}
+			if ms < 0 || ms > maxDuration {
+				t.Fatalf("ParseDuration(%q) = %d, want in [0, %d]", s, ms, maxDuration)
+			}
+			text := FormatDuration(ms)
+			back, err := ParseDuration(text)
+			if err != nil {
+				t.Fatalf("ParseDuration(FormatDuration(%d) = %q): %v", ms, text, err)
+			}
+			if d := back - ms; d < -roundingOf(ms) || d > roundingOf(ms) {
+				t.Fatalf("%q: %d ms formats as %q, which reads back as %d", s, ms, text, back)
+			}
+			if again := FormatDuration(back); again != text {
+				t.Fatalf("%q: FormatDuration(%d) = %q, then %q after a round trip", s, ms, text, again)
+			}
+		})
 	})
 }
 
@@ -153,43 +159,45 @@ func FuzzDist(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		// One line only: a newline would change the file around the value,
-		// so line breaks are folded into spaces rather than skipped.
-		text = strings.NewReplacer("\n", " ", "\r", " ").Replace(text)
-		file, err := Load(strings.NewReader(strings.Replace(distFile, "%s", text, 1)), "dist.yaml")
-		if err != nil {
-			return
-		}
-		d := file.Platform.Services[0].MTTR
-		if d == nil {
-			t.Fatalf("%q: loaded without an mttr", text)
-		}
-		_ = d.String()
-		if m := d.Mean(); math.IsNaN(m) || m < 0 {
-			t.Fatalf("%q: mean %v", text, m)
-		}
-		for i := range uint64(32) {
-			x := d.Sample(rand.NewPCG(i, 7))
-			if x < 0 || x > maxDuration {
-				t.Fatalf("%q: sample %d outside [0, %d]", text, x, maxDuration)
+		fuzzguard.Check(t, len(text), func() {
+			// One line only: a newline would change the file around the value,
+			// so line breaks are folded into spaces rather than skipped.
+			text = strings.NewReplacer("\n", " ", "\r", " ").Replace(text)
+			file, err := Load(strings.NewReader(strings.Replace(distFile, "%s", text, 1)), "dist.yaml")
+			if err != nil {
+				return
 			}
-			if y := d.Sample(rand.NewPCG(i, 7)); y != x {
-				t.Fatalf("%q: same source gave %d then %d", text, x, y)
+			d := file.Platform.Services[0].MTTR
+			if d == nil {
+				t.Fatalf("%q: loaded without an mttr", text)
 			}
-			switch d.Kind {
-			case Fixed:
-				if float64(x) != d.A {
-					t.Fatalf("%q: fixed %v sampled %d", text, d.A, x)
+			_ = d.String()
+			if m := d.Mean(); math.IsNaN(m) || m < 0 {
+				t.Fatalf("%q: mean %v", text, m)
+			}
+			for i := range uint64(32) {
+				x := d.Sample(rand.NewPCG(i, 7))
+				if x < 0 || x > maxDuration {
+					t.Fatalf("%q: sample %d outside [0, %d]", text, x, maxDuration)
 				}
-			case Empirical:
-				found := false
-				for _, v := range d.Values {
-					found = found || max(v, 0) == x
+				if y := d.Sample(rand.NewPCG(i, 7)); y != x {
+					t.Fatalf("%q: same source gave %d then %d", text, x, y)
 				}
-				if !found {
-					t.Fatalf("%q: empirical %v sampled %d", text, d.Values, x)
+				switch d.Kind {
+				case Fixed:
+					if float64(x) != d.A {
+						t.Fatalf("%q: fixed %v sampled %d", text, d.A, x)
+					}
+				case Empirical:
+					found := false
+					for _, v := range d.Values {
+						found = found || max(v, 0) == x
+					}
+					if !found {
+						t.Fatalf("%q: empirical %v sampled %d", text, d.Values, x)
+					}
 				}
 			}
-		}
+		})
 	})
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -141,6 +142,9 @@ func (d *decoder) parse(data []byte, src *source) ([]*tnode, bool) {
 		d.errs.Add(Pos{File: src.name, Line: 1, Col: 1}, "", "%v", errTooLarge)
 		return nil, false
 	}
+	// A byte order mark is how some editors start a UTF-8 file; it is not
+	// part of the first key ("\ufeffversion" is not "version").
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if pos, b, ok := invalidUTF8(data); !ok {
 		pos.File = src.name
 		d.errs.Add(pos, "", "invalid UTF-8 (byte %#02x): save the file as UTF-8", b)

@@ -25,7 +25,7 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 			d.errorf(it, "mitigation has no id")
 		}
 		if v, ok := f.get("description"); ok {
-			m.Description, _ = d.str(v.val())
+			m.Description = d.text(v.val(), "description")
 		}
 		if v, ok := f.get("cost"); ok {
 			if c, ok := d.float(v.val()); ok && c < 0 {

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -90,7 +89,7 @@ func adviceRender(w io.Writer, header []string, rows [][]string, markdown bool) 
 }
 
 func adviceCSV(w io.Writer, a *sim.Advice) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write([]string{"table", "step", "mitigation", "cost", "cumulative_cost", "metric", "metric_lo", "metric_hi",
 		"saving", "saving_lo", "saving_hi", "error"})
 	for i, s := range a.Steps {

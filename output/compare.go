@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -744,7 +743,7 @@ func (v *compareView) table(w io.Writer, markdown bool) error {
 	align[0], align[1] = tw.AlignLeft, tw.AlignLeft
 	rows := v.rows()
 	if markdown {
-		fmt.Fprintf(ew, "## Comparison to `%s`\n\n- **Trials:** %s\n\n", v.scenarios[0], mdEscape(v.trials))
+		fmt.Fprintf(ew, "## Comparison to `%s`\n\n- **Trials:** %s\n\n", mdEscape(v.scenarios[0]), mdEscape(v.trials))
 		for _, s := range v.warnings {
 			fmt.Fprintf(ew, "> **Warning:** %s\n\n", mdEscape(s))
 		}
@@ -817,7 +816,7 @@ var compareCSVHeader = []string{
 // csv writes one row per metric × scenario with machine-readable numbers;
 // an empty cell is a figure that is not available.
 func (v *compareView) csv(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	if err := cw.Write(compareCSVHeader); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,7 +134,7 @@ func rankTable(w io.Writer, r *sim.Ranking, currency string, markdown bool) erro
 }
 
 func rankCSV(w io.Writer, r *sim.Ranking) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write([]string{"scenario", "metric", "unit", "trials", "seed", "kind", "id",
 		"saving", "saving_lo", "saving_hi", "failed", "failed_lo", "failed_hi",
 		"perfect", "perfect_lo", "perfect_hi", "baseline", "birnbaum", "raw", "rrw", "fv"})

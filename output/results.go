@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,7 +71,7 @@ func ResultsJSON(w io.Writer, r *sim.Results) error {
 func ResultsTable(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
 	for _, kv := range headerBlock(r) {
-		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", kv[1]), 10))
+		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", TermText(kv[1])), 10))
 	}
 	fmt.Fprintln(ew)
 	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
@@ -93,7 +92,7 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 // heading and a list for the header block, then two pipe tables.
 func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "## Scenario `%s`\n\n", r.Scenario)
+	fmt.Fprintf(ew, "## Scenario `%s`\n\n", mdEscape(r.Scenario))
 	for _, kv := range headerBlock(r) {
 		if kv[0] == "Scenario" {
 			if r.Description != "" {
@@ -141,7 +140,9 @@ var csvHeader = []string{
 // peak and person-hours (empty unless the platform declares people:),
 // people, the share of trials in which full recovery was cut by the
 // horizon and the smallest cut value, then the shares and counts of the
-// run table's platform figures.
+// run table's platform figures, and last the trials the figures are over:
+// the trials done, whether the run was interrupted (a partial run's CSV
+// says so, as its table and JSON do) and the trials asked for.
 var csvPlatformColumns = func() []string {
 	var cols []string
 	for _, f := range [][2]string{{"full_recovery", "_ms"}, {"user_hours_summed_over_services", ""}, {"cost", ""}, {"peak_down", ""}, {"crew_hours", ""}} {
@@ -155,7 +156,8 @@ var csvPlatformColumns = func() []string {
 		}
 	}
 	return append(cols, "platform_people", "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
-		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1")
+		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1",
+		"platform_trials", "platform_partial", "platform_trials_requested")
 }()
 
 // ResultsCSV writes one header row, the platform's row and one row per
@@ -163,7 +165,7 @@ var csvPlatformColumns = func() []string {
 // milliseconds, user-hours and money as plain decimals, probabilities as
 // fractions. A column that does not apply to a row's scope is empty.
 func ResultsCSV(w io.Writer, r *sim.Results) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	if err := cw.Write(append(slices.Clone(csvHeader), csvPlatformColumns...)); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -186,6 +188,11 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	}
 	platform = append(platform, people, num(p.FullRecovery.Censored), censoredFrom(p.FullRecovery), r.Currency, num(allLost(r)), num(rpoBreaches(r)),
 		num(p.PDeadlock), num(p.PUnrecovered), num(p.PRTOBreachP1))
+	requested := r.Trials
+	if r.Partial {
+		requested = r.TrialsRequested
+	}
+	platform = append(platform, strconv.FormatInt(int64(r.Trials), 10), strconv.FormatBool(r.Partial), strconv.FormatInt(int64(requested), 10))
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -444,6 +451,9 @@ func sortedServices(r *sim.Results) []*sim.ServiceResult {
 // Written through FitWidth, a terminal table is made to fit its width
 // (fitTable), with a line under it saying what was left out.
 func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align, markdown bool) error {
+	if !markdown { // Markdown's callers escape their cells with mdEscape
+		header, rows = termRow(header), termRows(rows)
+	}
 	note := ""
 	if width := tableWidth(w); width > 0 && !markdown {
 		f := fitTable(header, rows, width)
@@ -496,11 +506,7 @@ func renderTable(w io.Writer, header []string, rows [][]string, align []tw.Align
 // mdEscape escapes the characters that would break a Markdown table cell
 // (|) or start markup inside it (*, `). Underscores are left alone: inside
 // a word, as in ids, they never start emphasis in CommonMark.
-func mdEscape(s string) string {
-	return mdReplacer.Replace(s)
-}
-
-var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`")
+func mdEscape(s string) string { return MarkdownText(s) }
 
 func mdEscapeRows(rows [][]string) [][]string {
 	out := make([][]string, len(rows))
@@ -527,4 +533,21 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// termRow and termRows escape cells for a terminal with TermText.
+func termRow(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = TermText(c)
+	}
+	return out
+}
+
+func termRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		out[i] = termRow(row)
+	}
+	return out
 }

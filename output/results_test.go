@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,6 +239,31 @@ func TestResultsPartialSaysSo(t *testing.T) {
 		}
 		if want := "PARTIAL: interrupted after 2,000 of the 10,000 trials asked for"; !strings.Contains(b.String(), want) {
 			t.Errorf("%s: no %q in\n%s", format, want, b.String())
+		}
+	}
+}
+
+// TestResultsCSVPartial: an interrupted run's CSV says so on its platform
+// row (before, only its table, Markdown and JSON did), and a complete
+// run's says it is not.
+func TestResultsCSVPartial(t *testing.T) {
+	for _, partial := range []bool{false, true} {
+		r := fixtureResults()
+		want := []string{strconv.Itoa(r.Trials), "false", strconv.Itoa(r.Trials)}
+		if partial {
+			r.Partial, r.TrialsDone, r.TrialsRequested = true, r.Trials, 10_000
+			want = []string{strconv.Itoa(r.Trials), "true", "10000"}
+		}
+		var b bytes.Buffer
+		require.NoError(t, WriteResults(&b, r, "csv"))
+		rows, err := csv.NewReader(&b).ReadAll()
+		require.NoError(t, err)
+		header, platform := rows[0], rows[1]
+		n := len(header)
+		assert.Equal(t, []string{"platform_trials", "platform_partial", "platform_trials_requested"}, header[n-3:])
+		assert.Equal(t, want, platform[n-3:], "partial %v", partial)
+		for _, row := range rows[2:] {
+			assert.Equal(t, []string{"", "", ""}, row[n-3:], "service rows leave the platform columns empty")
 		}
 	}
 }

@@ -27,7 +27,7 @@ const (
 func TraceTable(w io.Writer, r *TraceReport, opt TraceOptions) error {
 	ew := &errWriter{w: w}
 	for _, kv := range r.headerBlock() {
-		fmt.Fprintf(ew, "%-14s %s\n", kv[0]+":", kv[1])
+		fmt.Fprintf(ew, "%-14s %s\n", kv[0]+":", TermText(kv[1]))
 	}
 
 	fmt.Fprintf(ew, "\nTimeline\n\n")

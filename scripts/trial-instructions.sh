@@ -8,7 +8,9 @@
 #   scripts/trial-instructions.sh gen-1000 gen-1000-load-carried
 #   BENCH=BenchmarkTrialAggregated scripts/trial-instructions.sh gen-1000
 # Needs valgrind. Go's asynchronous preemption signals crash callgrind,
-# hence GODEBUG; one P and no GC keep the counts steady.
+# hence GODEBUG; so does RDTSCP, which valgrind 3.19 cannot decode and the
+# runtime uses to time lock spinning (cpu.rdtscp=off); one P and no GC keep
+# the counts steady.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N1=${N1:-50} N2=${N2:-250} BENCH=${BENCH:-BenchmarkTrial}
@@ -17,7 +19,7 @@ go test -c -o "$bin" ./sim
 cd sim
 for c in "$@"; do
 	count() {
-		GODEBUG=asyncpreemptoff=1 GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind \
+		GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOGC=off GOMAXPROCS=1 valgrind --tool=callgrind \
 			--toggle-collect='*sim.(*Trial).Run' --toggle-collect='*sim.(*Aggregator).Add' \
 			--callgrind-out-file=/dev/null "$bin" -test.run '^$' \
 			-test.bench "$BENCH\$/^$c\$" -test.benchtime "$1x" 2>&1 |

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/fuzzguard"
 )
 
 // fuzzBytes deals small choices out of the fuzzer's bytes; once they run
@@ -151,40 +152,42 @@ func FuzzRun(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b := fuzzBytes(data)
-		text := fuzzPlatform(&b)
-		file, err := graph.Load(strings.NewReader(text), "fuzz.yaml")
-		if err != nil {
-			t.Skipf("not a platform: %v\n%s", err, text) // fuzzPlatform may break a rule Load checks
-		}
-		c, err := graph.Compile(file.Scenarios[0])
-		if err != nil {
-			t.Skipf("compile: %v", err)
-		}
-		const trials = 8
-		grid := Grid(c.Horizon, 10)
-		tr, plain := NewTrial(c, grid), NewTrial(c, grid)
-		plain.plainOnly = true
-		var first *Outcome
-		for i := range trials {
-			want := cloneOutcome(plain.Run(uint64(len(data)), i))
-			o := tr.Run(uint64(len(data)), i)
-			if !reflect.DeepEqual(cloneOutcome(o), want) {
-				t.Fatalf("trial %d: the outcome from the first instant's snapshot differs from the plain replay\n%s", i, text)
+		fuzzguard.Check(t, len(data), func() {
+			b := fuzzBytes(data)
+			text := fuzzPlatform(&b)
+			file, err := graph.Load(strings.NewReader(text), "fuzz.yaml")
+			if err != nil {
+				t.Skipf("not a platform: %v\n%s", err, text) // fuzzPlatform may break a rule Load checks
 			}
-			checkOutcome(t, c, o, text)
-			if i == 0 {
-				first = cloneOutcome(o)
+			c, err := graph.Compile(file.Scenarios[0])
+			if err != nil {
+				t.Skipf("compile: %v", err)
 			}
-		}
-		if again := cloneOutcome(tr.Run(uint64(len(data)), 0)); !reflect.DeepEqual(again, first) {
-			t.Fatalf("trial 0 gave a different outcome when run again\n%s", text)
-		}
-		res, err := Run(context.Background(), c, Options{Trials: trials, Seed: 1, Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkProbabilities(t, res, text)
+			const trials = 8
+			grid := Grid(c.Horizon, 10)
+			tr, plain := NewTrial(c, grid), NewTrial(c, grid)
+			plain.plainOnly = true
+			var first *Outcome
+			for i := range trials {
+				want := cloneOutcome(plain.Run(uint64(len(data)), i))
+				o := tr.Run(uint64(len(data)), i)
+				if !reflect.DeepEqual(cloneOutcome(o), want) {
+					t.Fatalf("trial %d: the outcome from the first instant's snapshot differs from the plain replay\n%s", i, text)
+				}
+				checkOutcome(t, c, o, text)
+				if i == 0 {
+					first = cloneOutcome(o)
+				}
+			}
+			if again := cloneOutcome(tr.Run(uint64(len(data)), 0)); !reflect.DeepEqual(again, first) {
+				t.Fatalf("trial 0 gave a different outcome when run again\n%s", text)
+			}
+			res, err := Run(context.Background(), c, Options{Trials: trials, Seed: 1, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkProbabilities(t, res, text)
+		})
 	})
 }
 

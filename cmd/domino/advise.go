@@ -107,6 +107,7 @@ func runAdvise(e *env, fs *pflag.FlagSet) int {
 	if bar != nil {
 		opt.Progress = func(n int) { bar.Add(n) }
 	}
+	e.watch()
 	a, chosen, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: cands, Budget: budget}, m, opt)
 	if bar != nil {
 		bar.Clear()
@@ -139,6 +140,7 @@ func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt
 	if bar != nil {
 		opt.Progress = func(n int) { bar.Add(n) }
 	}
+	e.watch()
 	r, err := sim.Rank(e.ctx, c, items, m, opt)
 	if bar != nil {
 		bar.Clear()
@@ -154,8 +156,7 @@ func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt
 	}
 	gen, err := sim.ReplicateCandidates(f.Platform, top)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
-		return nil, exitInternal
+		return nil, fail(e, internal(fmt.Errorf("advise: %w", err)))
 	}
 	return gen, exitOK
 }
@@ -183,15 +184,10 @@ func writeAdvised(e *env, f *graph.File, sc *graph.Scenario, a *sim.Advice, chos
 		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
 		return exitInput
 	}
-	err = output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, "advise", out, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
-		return exitInternal
-	}
-	return exitOK
 }
 
 func orNone(s []string) string {

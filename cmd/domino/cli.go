@@ -11,10 +11,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/scenarios"
 )
 
@@ -40,6 +42,13 @@ type env struct {
 	// width is the number of columns tables on stdout must fit: the
 	// terminal's, 0 when stdout is not a terminal or --wide was given.
 	width int
+	// cmd is the subcommand's name, for messages.
+	cmd string
+	// pending holds the command's atomic writes, so that an interrupted
+	// command leaves no temporary file (dispatch).
+	pending *output.Pending
+	// watching is set while the command watches ctx itself (see watch).
+	watching atomic.Bool
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -98,13 +107,13 @@ func runEnv(e *env, args []string) int {
 			printCommandHelp(e.stdout, c)
 			return exitOK
 		}
-		fmt.Fprintf(e.stderr, "Error: %v\nTry: domino help %s\n", err, c.name)
+		fmt.Fprintf(e.stderr, "Error: %v\nTry: domino help %s\n", flagError(err), c.name)
 		return exitUsage
 	}
 	if wide, err := fs.GetBool("wide"); err == nil && wide {
 		e.width = 0
 	}
-	return c.run(e, fs)
+	return dispatch(e, c, fs)
 }
 
 func newFlagSet(c *command, stderr io.Writer) *pflag.FlagSet {
@@ -156,19 +165,9 @@ func usageError(e *env, c string, format string, args ...any) int {
 	return exitUsage
 }
 
-// inputError prints a bad-input error and returns exitInput.
-func inputError(e *env, err error) int {
-	var list graph.ErrorList
-	if errors.As(err, &list) {
-		for _, x := range list {
-			fmt.Fprintln(e.stderr, x.Error())
-		}
-		fmt.Fprintf(e.stderr, "Error: %d problem(s) in input\n", len(list))
-		return exitInput
-	}
-	fmt.Fprintf(e.stderr, "Error: %v\n", err)
-	return exitInput
-}
+// inputError prints a bad-input error (or whatever err is: see exitCode)
+// and returns its exit status.
+func inputError(e *env, err error) int { return fail(e, err) }
 
 // loadInput loads a scenario file given as a path or as the name of an
 // embedded example; "" means the embedded default.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,17 +115,10 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 		if err := output.CheckRates(currencies, rates); err != nil {
 			return usageError(e, name, "%v", err) // before minutes of trials, not after
 		}
+		e.watch()
 		cmp, err := sim.Compare(e.ctx, cs, trials, seed, workers, nil)
 		if err != nil {
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				fmt.Fprintf(e.stderr, "Error: compare interrupted; no results written\n")
-				return exitInput
-			}
-			if errors.Is(err, sim.ErrTooManyEvents) {
-				return inputError(e, fmt.Errorf("compare: %w", err))
-			}
-			fmt.Fprintf(e.stderr, "Error: compare: %v\n", err)
-			return exitInternal
+			return simError(e, name, err)
 		}
 		cmp.Scenarios = labels
 		paired := make([]bool, len(cs))
@@ -140,14 +132,8 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 		write = func(w io.Writer) error { return output.WriteComparison(w, cmp, format) }
 	}
 
-	if out == "" {
-		err = write(e.tablesOut())
-	} else {
-		err = output.WriteFileAtomic(out, write)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: compare: %v\n", err)
-		return exitInternal
+	if code := writeOut(e, "compare", out, write); code != exitOK {
+		return code
 	}
 	if out != "" {
 		// The warnings are in the file; whoever ran the command sees them too.

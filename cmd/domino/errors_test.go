@@ -76,6 +76,9 @@ func errorCases(t *testing.T) []errorCase {
 		{name: "named-pipe", fifo: "pipe.yaml", args: []string{"validate", "pipe.yaml"}, code: exitInput},
 		{name: "device", args: []string{"validate", "/dev/zero"}, code: exitInput},
 		{name: "no-such-file", args: []string{"validate", "kakao.yml"}, code: exitInput},
+		{name: "people-below-users", files: map[string]string{"people.yaml": "version: 1\nplatform:\n  people: 400\n  sites: [{id: a}]\n" +
+			"  services:\n    - {id: chat, users: 500, placement: {a: 1}}\n    - {id: mail, users: 300, placement: {a: 1}}\n"},
+			args: []string{"validate", "people.yaml"}, code: exitInput},
 		{name: "missing-platform-file", files: map[string]string{"fire.yaml": "version: 1\nplatform: platform.yaml\nscenarios: [{id: fire, events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "fire.yaml"}, code: exitInput},
 		{name: "reference-cycle", files: map[string]string{
@@ -114,6 +117,16 @@ func errorCases(t *testing.T) []errorCase {
 			"  - {id: decade, horizon: 3650d, events: [{kind: site-outage, site: a}]}\n" +
 			"  - {id: week, events: [{kind: site-outage, site: a}]}\n"},
 			args: []string{"run", "world.yaml", "--scenario", "week"}, code: exitInput},
+		{name: "control-characters", files: map[string]string{"ctl.yaml": "version: 1\nplatform:\n  name: \"kakao\\e[2J\"\n" +
+			"  currency: \"K\\nRW\"\n  sites: [{id: a}]\n  services: [{id: x, name: \"talk\\u202Eevil\", placement: {a: 1}}]\n" +
+			"  \"\\e[31mred\": 1\n" +
+			"scenarios: [{id: s, description: \"fire\\n# Owned\", events: [{kind: site-outage, site: a}]}]\n"},
+			args: []string{"validate", "ctl.yaml"}, code: exitInput},
+		{name: "building-zones", files: map[string]string{"halls.yaml": "version: 1\nplatform:\n" +
+			"  sites: [{id: hall-a, building: dc1}, {id: hall-b, building: dc1}, {id: far}]\n" +
+			"  services: [{id: x, placement: {hall-a: 1, hall-b: 1, far: 1}}]\n" +
+			"scenarios: [{id: fire, events: [{kind: site-outage, building: dc1, power_restore: {hall-aa: [{after: 2h, fraction: 1.0}], far: [{after: 1h, fraction: 1.0}]}}]}]\n"},
+			args: []string{"validate", "halls.yaml"}, code: exitInput},
 		{name: "event-rate", files: map[string]string{"storm.yaml": tinyPlatform +
 			"scenarios: [{id: storm, horizon: 30d, events: [{kind: site-outage, site: a, rate: 1e12/d, duration: 1m}]}]\n"},
 			args: []string{"validate", "storm.yaml"}, code: exitInput},
@@ -121,6 +134,12 @@ func errorCases(t *testing.T) []errorCase {
 			"  services: [{id: x, placement: {a: 1}, mtbf: 1ms, mttr: 1ms}]\n" +
 			"scenarios: [{id: churn, horizon: 1000w, events: [{kind: random-failures}]}]\n"},
 			args: []string{"run", "churn.yaml", "--trials", "1"}, code: exitInput},
+		{name: "trials-overflow", args: []string{"run", "--trials", "9223372036854775808"}, code: exitUsage},
+		{name: "gen-too-many", args: []string{"gen", "--services", "300000"}, code: exitUsage},
+		{name: "byte-order-mark", files: map[string]string{"bom.yaml": "\ufeff" + tinyPlatform}, args: []string{"validate", "bom.yaml"}, code: exitOK, hide: true},
+		{name: "mtbf-zero", files: map[string]string{"zero.yaml": "version: 1\nplatform:\n  sites: [{id: a}]\n" +
+			"  services: [{id: x, placement: {a: 1}, mtbf: 0s}]\nscenarios: [{id: s, events: [{kind: random-failures}]}]\n"},
+			args: []string{"validate", "zero.yaml"}, code: exitInput},
 		{name: "trials-zero", args: []string{"run", "--trials", "0"}, code: exitUsage},
 		{name: "trials-negative", args: []string{"run", "--trials", "-5"}, code: exitUsage},
 		{name: "trials-absurd", args: []string{"run", "--trials", "5000000000"}, code: exitUsage},

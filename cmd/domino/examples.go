@@ -32,8 +32,7 @@ func runExamples(e *env, fs *pflag.FlagSet) int {
 		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
 		if err != nil {
 			// The embedded files are tested to load: this is a bug.
-			fmt.Fprintf(e.stderr, "Error: embedded scenario %s: %v\n", name, err)
-			return exitInternal
+			return fail(e, internal(fmt.Errorf("embedded scenario %s: %w", name, err)))
 		}
 		ids := make([]string, len(f.Scenarios))
 		for i, sc := range f.Scenarios {
@@ -42,8 +41,7 @@ func runExamples(e *env, fs *pflag.FlagSet) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, scenarios.Title(name), strings.Join(ids, ", "))
 	}
 	if err := tw.Flush(); err != nil {
-		fmt.Fprintf(e.stderr, "Error: examples: %v\n", err)
-		return exitInternal
+		return fail(e, fmt.Errorf("examples: write output: %w", err))
 	}
 	fmt.Fprintf(e.stdout, "\nRun one with 'domino run NAME [--scenario ID]'; with no NAME, run uses %s.\n", scenarios.Default)
 	return exitOK

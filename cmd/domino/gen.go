@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/synth"
 )
 
@@ -17,7 +17,7 @@ func init() {
 		summary: "Generate a synthetic platform and scenarios (for benchmarks and research)",
 		usage:   "domino gen [--services N] [--sites K] [--seed S] [--format yaml|json] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
-			fs.Int("services", 200, "number of services (at least 10)")
+			fs.Int("services", 200, "number of services (10 to 100000: a larger platform would not fit the 64 MiB a file may have)")
 			fs.Int("sites", 4, "number of sites (at least 2)")
 			fs.Uint64("seed", 1, "random seed: the same flags always give the same file")
 			fs.String("format", "", "yaml or json (default: json when -o ends in .json, else yaml); large platforms load faster from JSON")
@@ -26,6 +26,15 @@ func init() {
 		run: runGen,
 	})
 }
+
+// maxGenServices is the most services gen writes: a file of them must load
+// (graph.MaxFileSize, 64 MiB). A generated service takes some 390 bytes in
+// YAML and genBytesPerService in JSON, so 100,000 fit either way with room
+// for the sites and scenarios; 300,000 wrote a file validate refused.
+const (
+	maxGenServices     = 100_000
+	genBytesPerService = 510
+)
 
 func runGen(e *env, fs *pflag.FlagSet) int {
 	const name = "gen"
@@ -55,24 +64,20 @@ func runGen(e *env, fs *pflag.FlagSet) int {
 	if err := opt.Validate(); err != nil {
 		return usageError(e, name, "%v", err)
 	}
+	if services > maxGenServices {
+		return usageError(e, name, "--services %d would write a file of some %d MB, over the %d MiB domino reads: at most %d",
+			services, services*genBytesPerService>>20, graph.MaxFileSize>>20, maxGenServices)
+	}
 	b, err := generate(opt)
 	if err != nil {
 		// Validate accepted the options, so this is a bug.
-		fmt.Fprintf(e.stderr, "Error: %v\n", err)
-		return exitInternal
+		return fail(e, internal(err))
 	}
-	if out == "" || out == "-" {
-		if _, err := e.stdout.Write(b); err != nil {
-			return inputError(e, fmt.Errorf("write output: %w", err))
-		}
-		return exitOK
+	if len(b) > graph.MaxFileSize {
+		return fail(e, internal(fmt.Errorf("gen wrote %d bytes, over the %d MiB domino reads", len(b), graph.MaxFileSize>>20)))
 	}
-	err = output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, "gen", out, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})
-	if err != nil {
-		return inputError(e, err)
-	}
-	return exitOK
 }

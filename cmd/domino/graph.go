@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -172,19 +171,13 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		}
 		return output.RenderPNGContext(e.ctx, dot.Bytes(), w)
 	}
-	if out == "" {
-		err = write(e.stdout)
-	} else {
-		err = output.WriteFileAtomic(out, write)
+	if format != "dot" {
+		// The render returns at once on Ctrl-C, clearing its spinner
+		// first: let dispatch wait for it rather than abandon it.
+		e.watch()
 	}
-	var tooLarge *output.TooLargeError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(e.stderr, "graph: interrupted: nothing written\n")
-		return exitInterrupted
-	case errors.As(err, &tooLarge):
+	err = e.writeOutput(out, write)
+	if tooLarge := (*output.TooLargeError)(nil); errors.As(err, &tooLarge) {
 		hint := "draw it as SVG (-o FILE.svg), which any browser zooms into"
 		switch {
 		case !opt.Collapse && focus == "":
@@ -192,11 +185,13 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		case !opt.Collapse:
 			hint = "lower --depth, add --collapse for one node per site, or " + hint
 		}
-		fmt.Fprintf(e.stderr, "Error: graph: no PNG written: %v\nTry: %s\n", err, hint)
+		fmt.Fprintf(e.stderr, "Error: graph: no PNG written: %v\nTry: %s\n", tooLarge, hint)
 		return exitInput
 	}
-	fmt.Fprintf(e.stderr, "Error: graph: %v\n", err)
-	return exitInternal
+	if err != nil {
+		return fail(e, fmt.Errorf("graph: %w", err))
+	}
+	return exitOK
 }
 
 // graphResults is the part of a results file (docs/model.md §8) that graph uses.

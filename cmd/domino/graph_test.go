@@ -320,6 +320,6 @@ func TestGraphInterrupted(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	status := run(ctx, []string{"graph", file, "-o", out}, strings.NewReader(""), &stdout, &stderr)
 	assert.Equal(t, exitInterrupted, status)
-	assert.Equal(t, "graph: interrupted: nothing written\n", stderr.String())
+	assert.Equal(t, "Error: graph interrupted; nothing written\n", stderr.String())
 	assert.NoFileExists(t, out)
 }

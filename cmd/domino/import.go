@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/graph/importer"
-	"github.com/dominosim/domino/output"
 )
 
 func init() {
@@ -109,8 +109,8 @@ func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, ok bool) {
 		usageError(e, name, "no input: give the files or directories to import")
 	case fs.Changed("min-calls") && !importer.CountsCalls(f.from):
 		usageError(e, name, "--min-calls needs call counts, which %s does not have (jaeger and prometheus do)", f.from)
-	case f.opt.MinCalls < 0:
-		usageError(e, name, "--min-calls must not be negative, got %g", f.opt.MinCalls)
+	case !(f.opt.MinCalls >= 0) || math.IsInf(f.opt.MinCalls, 1):
+		usageError(e, name, "--min-calls must be a number of calls, 0 or more, got %g", f.opt.MinCalls)
 	case fs.Changed("kiali-level") && f.from != "kiali":
 		usageError(e, name, "--kiali-level is for --from kiali")
 	case f.opt.KialiLevel != importer.KialiWorkload && f.opt.KialiLevel != importer.KialiApp:
@@ -220,8 +220,7 @@ func checkImported(e *env, data []byte, name string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: the imported platform does not load (a bug in domino import): %v\n", err)
-		return exitInternal
+		return fail(e, internal(fmt.Errorf("the imported platform does not load (a bug in domino import): %w", err)))
 	}
 	for _, w := range graph.Lint(f) {
 		fmt.Fprintln(e.stderr, w.String())
@@ -230,20 +229,10 @@ func checkImported(e *env, data []byte, name string) int {
 }
 
 func writeImported(e *env, out string, data []byte) int {
-	if out == "" || out == "-" {
-		if _, err := e.stdout.Write(data); err != nil {
-			return inputError(e, fmt.Errorf("write output: %w", err))
-		}
-		return exitOK
-	}
-	err := output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, "import", out, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
-	if err != nil {
-		return inputError(e, err)
-	}
-	return exitOK
 }
 
 func countEdges(g *importer.Graph) int {

@@ -53,14 +53,8 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 		return inputError(e, fmt.Errorf("merge: %w", err))
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
-	if out == "" {
-		err = write(e.tablesOut())
-	} else {
-		err = output.WriteFileAtomic(out, write)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: merge: %v\n", err)
-		return exitInternal
+	if code := writeOut(e, "merge", out, write); code != exitOK {
+		return code
 	}
 	return exitOK
 }

@@ -80,21 +80,10 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	if out == "-" {
-		if _, err := e.stdout.Write(img.Bytes()); err != nil {
-			fmt.Fprintf(e.stderr, "Error: plot: %v\n", err)
-			return exitInternal
-		}
-		return exitOK
-	}
-	if err := output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, name, out, func(w io.Writer) error {
 		_, err := w.Write(img.Bytes())
 		return err
-	}); err != nil {
-		fmt.Fprintf(e.stderr, "Error: plot: %v\n", err)
-		return exitInternal
-	}
-	return exitOK
+	})
 }
 
 // readResults reads a results file of 'domino run --format json'.

@@ -77,6 +77,7 @@ func runRank(e *env, fs *pflag.FlagSet) int {
 	if bar != nil {
 		opt.Progress = func(n int) { bar.Add(n) }
 	}
+	e.watch()
 	r, err := sim.Rank(e.ctx, c, items, m, opt)
 	if bar != nil {
 		bar.Clear()
@@ -97,30 +98,20 @@ func serviceIDs(c *graph.Compiled) []string {
 	return ids
 }
 
-// simError reports a failed simulation: an interruption is not a bug.
+// simError reports a failed simulation: an interruption (130) and a
+// scenario that asks for too many events (1) are not bugs; anything else is.
 func simError(e *env, cmd string, err error) int {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintf(e.stderr, "Error: %s interrupted; no results written\n", cmd)
-		return exitInput
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, sim.ErrTooManyEvents) {
+		err = internal(err)
 	}
-	fmt.Fprintf(e.stderr, "Error: %s: %v\n", cmd, err)
-	if errors.Is(err, sim.ErrTooManyEvents) {
-		return exitInput // the scenario asks for it
-	}
-	return exitInternal
+	return fail(e, fmt.Errorf("%s: %w", cmd, err))
 }
 
-// writeOut writes to stdout, or atomically to the file out.
+// writeOut writes to stdout, its tables fitting the terminal, or
+// atomically to the file out (env.writeOutput).
 func writeOut(e *env, cmd, out string, write func(io.Writer) error) int {
-	var err error
-	if out == "" {
-		err = write(e.tablesOut())
-	} else {
-		err = output.WriteFileAtomic(out, write)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: %s: %v\n", cmd, err)
-		return exitInternal
+	if err := e.writeOutput(out, write); err != nil {
+		return fail(e, fmt.Errorf("%s: %w", cmd, err))
 	}
 	return exitOK
 }

@@ -84,6 +84,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		meter = startMeter()
 		opt.Stats = &meter.stats
 	}
+	e.watch()
 	agg, err := runTrials(e, c, opt)
 	if meter != nil && agg != nil {
 		meter.stop(int(agg.Trials()))
@@ -91,11 +92,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	}
 	interrupted := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 	if err != nil && !interrupted {
-		fmt.Fprintf(e.stderr, "Error: run %s: %v\n", c.Scenario.ID, err)
-		if errors.Is(err, sim.ErrTooManyEvents) {
-			return exitInput // the scenario asks for it
-		}
-		return exitInternal
+		return simError(e, "run "+c.Scenario.ID, err)
 	}
 	done := int(agg.Trials())
 	if interrupted && done == 0 {
@@ -103,6 +100,11 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		return exitInterrupted
 	}
 
+	if interrupted {
+		// What was done is written even so: that is what stopping a run
+		// asks for (a second signal does not stop the writing).
+		e.ctx = context.WithoutCancel(e.ctx)
+	}
 	var write func(io.Writer) error
 	if sharded {
 		part, err := newPart(fs.Arg(0), agg, sh, tf.seed, trials, from, to)
@@ -118,14 +120,8 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		}
 		write = func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	}
-	if out == "" {
-		err = write(e.tablesOut())
-	} else {
-		err = output.WriteFileAtomic(out, write)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: run: %v\n", err)
-		return exitInternal
+	if code := writeOut(e, "run", out, write); code != exitOK {
+		return code
 	}
 	if interrupted {
 		fmt.Fprintf(e.stderr, "Error: run interrupted after %s of %s trials; the results written are partial (\"partial\": true)\n",

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
-	"github.com/dominosim/domino/output"
 )
 
 func init() {
@@ -31,18 +29,8 @@ func runSchema(e *env, fs *pflag.FlagSet) int {
 		return usageError(e, name, "schema takes no arguments, got %q", fs.Args())
 	}
 	b := graph.Schema()
-	if out == "" || out == "-" {
-		if _, err := e.stdout.Write(b); err != nil {
-			return inputError(e, fmt.Errorf("write output: %w", err))
-		}
-		return exitOK
-	}
-	err := output.WriteFileAtomic(out, func(w io.Writer) error {
+	return writeOut(e, "schema", out, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})
-	if err != nil {
-		return inputError(e, err)
-	}
-	return exitOK
 }

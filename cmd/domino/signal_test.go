@@ -40,7 +40,7 @@ func TestRunSignal(t *testing.T) {
 				dir := t.TempDir()
 				out := filepath.Join(dir, "r.json")
 				code, errOut = signalRun(t, sig, wait, out)
-				if code == -1 || code == exitInterrupted && strings.Contains(errOut, "before a trial was done") {
+				if code == -1 || code == exitInterrupted && strings.Contains(errOut, "nothing written") {
 					continue
 				}
 				if code != exitInterrupted || !strings.Contains(errOut, "the results written are partial") {

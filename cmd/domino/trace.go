@@ -69,12 +69,9 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 			trial, trials, trials-1)
 	}
 	if by != "" {
+		e.watch()
 		if trial, err = selectTrial(e.ctx, c, seed, trials, by); err != nil {
-			if errors.Is(err, sim.ErrTooManyEvents) {
-				return inputError(e, fmt.Errorf("trace %s: %w", c.Scenario.ID, err))
-			}
-			fmt.Fprintf(e.stderr, "Error: trace interrupted while looking for the %s trial; nothing written\n", by)
-			return exitInput
+			return simError(e, "trace "+c.Scenario.ID, err)
 		}
 	}
 
@@ -91,14 +88,8 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	write := func(w io.Writer) error {
 		return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})
 	}
-	if out == "" {
-		err = write(e.stdout)
-	} else {
-		err = output.WriteFileAtomic(out, write)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "Error: trace: %v\n", err)
-		return exitInternal
+	if code := writeOut(e, "trace", out, write); code != exitOK {
+		return code
 	}
 	return exitOK
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/fuzzguard"
 )
 
 // fuzzImport feeds arbitrary bytes to one format's importer: it may fail,
@@ -23,24 +25,32 @@ func fuzzImport(f *testing.F, format string, opt Options) {
 			f.Add(in.Data)
 		}
 	}
+	if format == "backstage" {
+		// Inputs that once exhausted the Backstage parser's memory.
+		f.Add([]byte(backstageBomb))
+		f.Add([]byte("items: " + strings.Repeat("[", 100_000)))
+		f.Add([]byte(strings.Repeat("- ", 5000) + "x\n"))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := Import(format, []Input{{Name: "fuzz", Data: data}}, opt)
-		if err != nil {
-			return
-		}
-		var b bytes.Buffer
-		if err := g.WriteYAML(&b); err != nil {
-			t.Fatal(err)
-		}
-		file, err := graph.Load(bytes.NewReader(b.Bytes()), "fuzz.yaml")
-		if err != nil {
-			t.Fatalf("import output does not load: %v\n%s", err, b.Bytes())
-		}
-		for _, sc := range file.Scenarios {
-			if _, err := graph.Compile(sc); err != nil {
-				t.Fatalf("import output does not compile: %v", err)
+		fuzzguard.Check(t, len(data), func() {
+			g, err := Import(format, []Input{{Name: "fuzz", Data: data}}, opt)
+			if err != nil {
+				return
 			}
-		}
+			var b bytes.Buffer
+			if err := g.WriteYAML(&b); err != nil {
+				t.Fatal(err)
+			}
+			file, err := graph.Load(bytes.NewReader(b.Bytes()), "fuzz.yaml")
+			if err != nil {
+				t.Fatalf("import output does not load: %v\n%s", err, b.Bytes())
+			}
+			for _, sc := range file.Scenarios {
+				if _, err := graph.Compile(sc); err != nil {
+					t.Fatalf("import output does not compile: %v", err)
+				}
+			}
+		})
 	})
 }
 

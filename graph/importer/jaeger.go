@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
+	"strings"
 )
 
 // jaegerLink is one entry of Jaeger's dependencies: the parent service
@@ -48,7 +51,7 @@ func parseJaeger(b *builder, in Input) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %v: %s", in.Name, err, jaegerWant)
+			return fmt.Errorf("%s: %s: %s", in.Name, jsonProblem(err), jaegerWant)
 		}
 		ls, err := jaegerValue(raw)
 		if err != nil {
@@ -79,13 +82,13 @@ func jaegerValue(raw json.RawMessage) ([]jaegerLink, error) {
 	case '[':
 		var links []jaegerLink
 		if err := json.Unmarshal(raw, &links); err != nil {
-			return nil, fmt.Errorf("%v: %s", err, jaegerWant)
+			return nil, fmt.Errorf("%s: %s", jsonProblem(err), jaegerWant)
 		}
 		return links, nil
 	case '{':
 		var env jaegerEnvelope
 		if err := json.Unmarshal(raw, &env); err != nil {
-			return nil, fmt.Errorf("%v: %s", err, jaegerWant)
+			return nil, fmt.Errorf("%s: %s", jsonProblem(err), jaegerWant)
 		}
 		switch {
 		case env.Data != nil:
@@ -124,4 +127,48 @@ func describeJSON(raw []byte) string {
 	default:
 		return "a number"
 	}
+}
+
+// jsonProblem words an encoding/json error in the terms of the file, not of
+// the Go types the importer decodes into ("json: cannot unmarshal number
+// into Go value of type importer.jaegerLink").
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		where := "at byte " + strconv.FormatInt(te.Offset, 10)
+		if te.Field != "" {
+			where += ", " + te.Field
+		}
+		return fmt.Sprintf("%s: want %s, got a JSON %s", where, jsonKind(te.Type), te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("invalid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonKind names what a Go type is decoded from, as JSON calls it.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "a value"
 }

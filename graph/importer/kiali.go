@@ -50,7 +50,7 @@ func parseKiali(b *builder, in Input) error {
 	b.quietDups = true // one edge per protocol, and per version at app level
 	var g kialiGraph
 	if err := json.Unmarshal(in.Data, &g); err != nil {
-		return fmt.Errorf("%s: %v: %s", in.Name, err, kialiWant)
+		return fmt.Errorf("%s: %s: %s", in.Name, jsonProblem(err), kialiWant)
 	}
 	if g.Elements == nil {
 		return fmt.Errorf("%s: no \"elements\": %s", in.Name, kialiWant)

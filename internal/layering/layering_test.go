@@ -21,6 +21,7 @@ const module = "github.com/dominosim/domino/"
 var allowed = map[string][]string{
 	"internal/slab":      nil,
 	"internal/boundedio": nil,
+	"internal/fuzzguard": nil,
 	"internal/layering":  nil,
 	"graph":              {"internal/slab", "internal/boundedio"},
 	"graph/importer":     {"graph", "internal/slab"},
@@ -28,7 +29,7 @@ var allowed = map[string][]string{
 	"scenarios":          nil,
 	"synth":              nil,
 	"deploy":             nil,
-	"output":             {"graph", "sim", "internal/slab"},
+	"output":             {"graph", "sim", "internal/slab", "internal/boundedio"},
 	"cmd/domino":         {"graph", "graph/importer", "sim", "output", "scenarios", "synth", "internal/slab"},
 }
 
