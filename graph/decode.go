@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -487,12 +488,12 @@ func (f fieldSet) get(key string) (kv, bool) {
 // itself is the answer and nothing is copied.
 func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 	for i, e := range kvs {
-		if contains(known, e.key()) {
+		if slices.Contains(known, e.key()) {
 			continue
 		}
 		out := append(fieldSet(nil), kvs[:i]...)
 		for _, e := range kvs[i:] {
-			if !contains(known, e.key()) {
+			if !slices.Contains(known, e.key()) {
 				d.errorf(e.knd(), "unknown key %q in %s%s", e.key(), what, Suggest(e.key(), known))
 				continue
 			}
@@ -501,15 +502,6 @@ func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 		return out
 	}
 	return fieldSet(kvs)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // list returns the entries of a sequence, each with its indexed path.

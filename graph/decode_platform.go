@@ -667,7 +667,7 @@ func (d *decoder) redundancy(s *Service, nd node, placementOK bool) {
 	}
 	if v, ok := f.get("primary"); ok {
 		if p, ok := d.id(v.val(), "site"); ok {
-			if placementOK && !contains(sites, p) {
+			if placementOK && !slices.Contains(sites, p) {
 				d.errorf(v.val(), "primary %q is not in the placement (%s)%s", p, strings.Join(sites, ", "), Suggest(p, sites))
 			} else {
 				s.Redundancy.Primary = p
@@ -788,7 +788,7 @@ func (d *decoder) dep(self string, nd node, refs *[]ref) (Dep, bool) {
 				ok = false
 				continue
 			}
-			if contains(dep.Any, id) {
+			if slices.Contains(dep.Any, id) {
 				d.errorf(it, "service %q is listed twice in the any group", id)
 				ok = false
 				continue
@@ -849,7 +849,7 @@ func (d *decoder) serviceList(self string, nd node, what string, refs *[]ref) []
 			d.errorf(it, "service %q cannot list itself in %s", self, what)
 			continue
 		}
-		if contains(out, id) {
+		if slices.Contains(out, id) {
 			d.errorf(it, "service %q is listed twice in %s", id, what)
 			continue
 		}

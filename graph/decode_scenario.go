@@ -134,7 +134,7 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 	ev.Kind = EventKind(kind)
 	ok = true
 	for _, e := range kvs {
-		if contains(allEventKeys, e.key()) && !contains(eventKeys[ev.Kind], e.key()) {
+		if slices.Contains(allEventKeys, e.key()) && !slices.Contains(eventKeys[ev.Kind], e.key()) {
 			d.errorf(e.knd(), "%s does not apply to %s events", e.key(), ev.Kind)
 			ok = false
 		}
@@ -164,7 +164,7 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 	}
 	required := func(key string) (kv, bool) {
 		v, has := f.get(key)
-		if !has && contains(eventKeys[ev.Kind], key) {
+		if !has && slices.Contains(eventKeys[ev.Kind], key) {
 			d.errorf(nd, "%s event has no %s", ev.Kind, key)
 			ok = false
 		}
@@ -213,14 +213,14 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 	if ev.Kind == Isolate || ev.Kind == ServiceFault {
 		required("duration")
 	}
-	if v, has := f.get("duration"); has && contains(eventKeys[ev.Kind], "duration") {
+	if v, has := f.get("duration"); has && slices.Contains(eventKeys[ev.Kind], "duration") {
 		if zones, isMap := d.zoneMap(v.val(), ev.Building != ""); isMap {
 			ev.Zones = d.zoneDurations(v.val(), zones, &ev, refs)
 		} else if x, good := d.dist(v.val()); good {
 			ev.Duration = &x
 		}
 	}
-	if v, has := f.get("power_restore"); has && contains(eventKeys[ev.Kind], "power_restore") {
+	if v, has := f.get("power_restore"); has && slices.Contains(eventKeys[ev.Kind], "power_restore") {
 		if dv, both := f.get("duration"); both {
 			d.errorf(dv.knd(), "give power_restore or duration, not both")
 			ok = false
@@ -236,7 +236,7 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 			ev.PowerRestore = d.stages(v.val())
 		}
 	}
-	if v, has := f.get("destroys_data"); has && contains(eventKeys[ev.Kind], "destroys_data") {
+	if v, has := f.get("destroys_data"); has && slices.Contains(eventKeys[ev.Kind], "destroys_data") {
 		ev.DestroysData, _ = d.probability(v.val())
 	}
 	return ev, ok
@@ -260,7 +260,7 @@ func (d *decoder) zoneMap(nd node, allowed bool) ([]kv, bool) {
 		return nil, false
 	}
 	for _, e := range kvs {
-		if contains(distNames, e.key()) {
+		if slices.Contains(distNames, e.key()) {
 			return nil, false
 		}
 	}
@@ -324,7 +324,7 @@ func (d *decoder) faultServices(nd node, refs *[]ref) []string {
 		if !ok {
 			continue
 		}
-		if contains(out, id) {
+		if slices.Contains(out, id) {
 			d.errorf(it, "service %q is listed twice", id)
 			continue
 		}

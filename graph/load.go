@@ -35,7 +35,7 @@ func Load(r io.Reader, name string) (*File, error) {
 	data, err := readLimited(r)
 	if err != nil {
 		// An *os.File's errors repeat its name, which is ours already.
-		return nil, fmt.Errorf("read %s: %w", name, unwrapPathError(err))
+		return nil, fmt.Errorf("read %s: %w", name, boundedio.WithoutPath(err))
 	}
 	return loadBytes(data, name)
 }
@@ -61,7 +61,7 @@ func LoadFile(path string) (*File, error) {
 	data, err := ReadFile(path)
 	if err != nil {
 		// Worded like Load's read errors: "read x.yaml: permission denied".
-		return nil, fmt.Errorf("read %s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("read %s: %w", path, boundedio.WithoutPath(err))
 	}
 	return loadBytes(data, path)
 }
@@ -207,7 +207,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 		}
 		b, refName, err := open(ref)
 		if err != nil {
-			d.errorf(pv.val(), "cannot read platform file %q: %v", ref, unwrapPathError(err))
+			d.errorf(pv.val(), "cannot read platform file %q: %v", ref, boundedio.WithoutPath(err))
 			return lf
 		}
 		sub := d.file(b, refName, open, depth+1)
@@ -294,15 +294,6 @@ func (d *decoder) checkMitigationZones(f *File) {
 			}
 		}
 	}
-}
-
-// unwrapPathError drops the path an fs error repeats.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // syntaxError turns a parser error into an Error with its position.

@@ -144,7 +144,7 @@ func (p *Pending) WriteFile(ctx context.Context, path string, write func(io.Writ
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
-		return &FileError{Path: path, Err: unwrapPath(err)}
+		return &FileError{Path: path, Err: boundedio.WithoutPath(err)}
 	}
 	tmp := f.Name()
 	if err := p.add(tmp); err != nil {
@@ -178,13 +178,13 @@ func (p *Pending) WriteFile(ctx context.Context, path string, write func(io.Writ
 	// CreateTemp makes the file 0600: give it the mode of the file it
 	// replaces, or that of a new output file.
 	if err := f.Chmod(mode); err != nil {
-		return &FileError{Path: path, Err: unwrapPath(err)}
+		return &FileError{Path: path, Err: boundedio.WithoutPath(err)}
 	}
 	if err := f.Sync(); err != nil {
-		return &FileError{Path: path, Err: unwrapPath(err)}
+		return &FileError{Path: path, Err: boundedio.WithoutPath(err)}
 	}
 	if err := f.Close(); err != nil {
-		return &FileError{Path: path, Err: unwrapPath(err)}
+		return &FileError{Path: path, Err: boundedio.WithoutPath(err)}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -193,7 +193,7 @@ func (p *Pending) WriteFile(ctx context.Context, path string, write func(io.Writ
 		if errors.Is(err, errAborted) {
 			return err
 		}
-		return &FileError{Path: path, Err: unwrapPath(err)}
+		return &FileError{Path: path, Err: boundedio.WithoutPath(err)}
 	}
 	// Make the rename itself durable where the OS allows syncing a directory;
 	// the file is complete either way, so a failure here is not reported.
@@ -235,7 +235,7 @@ func resolveTarget(path string) (string, fs.FileMode, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return path, newFileMode, nil
 	case err != nil:
-		return "", 0, unwrapPath(err)
+		return "", 0, boundedio.WithoutPath(err)
 	case fi.Mode().IsRegular():
 		return path, fi.Mode().Perm(), nil
 	case fi.Mode()&fs.ModeSymlink == 0:
@@ -243,11 +243,11 @@ func resolveTarget(path string) (string, fs.FileMode, error) {
 	}
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		return "", 0, fmt.Errorf("is a symbolic link that does not resolve to a file (%v): not replaced", unwrapPath(err))
+		return "", 0, fmt.Errorf("is a symbolic link that does not resolve to a file (%v): not replaced", boundedio.WithoutPath(err))
 	}
 	rfi, err := os.Stat(real)
 	if err != nil {
-		return "", 0, unwrapPath(err)
+		return "", 0, boundedio.WithoutPath(err)
 	}
 	if !rfi.Mode().IsRegular() {
 		return "", 0, fmt.Errorf("is a symbolic link to %s (%s), not a regular file: not replaced", real, boundedio.Describe(rfi.Mode()))
@@ -275,19 +275,7 @@ func (c *ctxWriter) Write(b []byte) (int, error) {
 	}
 	n, err := c.w.Write(b)
 	if err != nil {
-		c.err = &FileError{Path: c.path, Err: unwrapPath(err)}
+		c.err = &FileError{Path: c.path, Err: boundedio.WithoutPath(err)}
 	}
 	return n, err
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -232,10 +233,5 @@ func ReplicateCandidates(p *graph.Platform, services []string) ([]*graph.Mitigat
 }
 
 func containsSite(s *graph.Service, site string) bool {
-	for _, pl := range s.Placement {
-		if pl.Site == site {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(s.Placement, func(pl graph.Placement) bool { return pl.Site == site })
 }

@@ -140,15 +140,7 @@ func (t *Trial) startFailover(s, target int32, manual bool) {
 	cs := &t.c.Services[s]
 	f := &cs.Failover
 	n := uint64(t.nFailover[s] - 1)
-	var d int64
-	switch {
-	case !manual:
-		d = t.draw(&f.Auto, cs.Key, pFailoverAuto, n)
-	case f.Manual != nil:
-		d = t.draw(f.Manual, cs.Key, pFailoverManual, n)
-	default:
-		d = 10 * t.draw(&f.Auto, cs.Key, pFailoverAuto, n)
-	}
+	d := t.recoveryTime(f, manual, cs.Key, pFailoverAuto, pFailoverManual, n)
 	t.foState[s] = foRunning
 	t.foManual[s] = manual
 	t.foTarget[s] = target

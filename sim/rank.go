@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,7 +39,7 @@ func ParseItems(c *graph.Compiled, spec string) ([]Item, error) {
 			if id == "" {
 				return nil, fmt.Errorf("--items %q has an empty id", spec)
 			}
-			if !contains(svcs, id) && !contains(sites, id) {
+			if !slices.Contains(svcs, id) && !slices.Contains(sites, id) {
 				return nil, fmt.Errorf("--items: no service or site %q%s (or write services or sites)", id, graph.Suggest(id, append(svcs, sites...)))
 			}
 			want[id] = true
@@ -56,15 +57,6 @@ func ParseItems(c *graph.Compiled, spec string) ([]Item, error) {
 		}
 	}
 	return items, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Ranking is the result of domino rank (docs/model.md §10).

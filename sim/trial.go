@@ -965,21 +965,30 @@ func (t *Trial) proceed(r int32) {
 	t.queue.push(graph.JobRestart(r))
 }
 
+// manualTimesAuto is how many times its automated draw a manual restart or
+// failover takes when the file gives no manual time (docs/model.md §6.10).
+const manualTimesAuto = 10
+
+// recoveryTime draws the n-th duration of a restart or failover: rc's
+// automated time, or its manual one, which without a manual distribution is
+// manualTimesAuto × the automated draw of that same occurrence.
+func (t *Trial) recoveryTime(rc *graph.Recovery, manual bool, key, pAuto, pManual, n uint64) int64 {
+	switch {
+	case !manual:
+		return t.draw(&rc.Auto, key, pAuto, n)
+	case rc.Manual != nil:
+		return t.draw(rc.Manual, key, pManual, n)
+	}
+	return manualTimesAuto * t.draw(&rc.Auto, key, pAuto, n)
+}
+
 // startRestart begins a restart; a manual one already holds its crew.
 func (t *Trial) startRestart(r int32, manual bool) {
 	c := t.c
 	rep := &c.Replicas[r]
 	rs := &c.Services[rep.Service].Restart
 	n := uint64(t.nStart[r] - 1)
-	var d int64
-	switch {
-	case !manual:
-		d = t.draw(&rs.Auto, rep.Key, pRestartAuto, n)
-	case rs.Manual != nil:
-		d = t.draw(rs.Manual, rep.Key, pRestartManual, n)
-	default:
-		d = 10 * t.draw(&rs.Auto, rep.Key, pRestartAuto, n)
-	}
+	d := t.recoveryTime(rs, manual, rep.Key, pRestartAuto, pRestartManual, n)
 	t.phase[r] = phRestart
 	t.manual[r] = manual
 	t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})

@@ -325,7 +325,7 @@ func (g *gen) buildGraph() {
 			m := 1 + g.rng.IntN(min(3, j))
 			for try := 0; len(attach[j]) < m && try < 4*m; try++ {
 				t := int(urn[g.rng.IntN(len(urn))])
-				if !contains(attach[j], t) {
+				if !slices.Contains(attach[j], t) {
 					attach[j] = append(attach[j], t)
 					urn = append(urn, int32(t))
 					indeg[t]++
@@ -538,7 +538,7 @@ func (g *gen) otherSite(used ...int) int {
 	x := g.rng.IntN(g.opt.Sites - len(used))
 	// Walk the sites in order, skipping used ones.
 	for i := range g.opt.Sites {
-		if contains(used, i) {
+		if slices.Contains(used, i) {
 			continue
 		}
 		if x == 0 {
@@ -570,15 +570,6 @@ func ifElse(c bool, a, b float64) float64 {
 		return a
 	}
 	return b
-}
-
-func contains[T comparable](s []T, x T) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func hasDep(s *service, to int) bool {

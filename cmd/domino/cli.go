@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dominosim/domino/internal/boundedio"
 	"io"
 	"io/fs"
 	"os"
@@ -195,21 +196,13 @@ func resolveInput(arg string) (path string, embedded bool, err error) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		// There is something by that name, just not readable: say why
 		// rather than look for an example of that name.
-		return "", false, fmt.Errorf("read %s: %w", arg, unwrapPathError(err))
+		return "", false, fmt.Errorf("read %s: %w", arg, boundedio.WithoutPath(err))
 	}
 	name := strings.TrimSuffix(arg, ".yaml")
 	if scenarios.Has(name) {
 		return scenarios.Path(name), true, nil
 	}
 	return "", false, fmt.Errorf("no file or embedded scenario named %q%s (see 'domino examples')", arg, graph.Suggest(name, scenarios.Names()))
-}
-
-// unwrapPathError drops the operation and path an *fs.PathError repeats.
-func unwrapPathError(err error) error {
-	if pe, ok := errors.AsType[*fs.PathError](err); ok {
-		return pe.Err
-	}
-	return err
 }
 
 func init() {

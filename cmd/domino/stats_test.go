@@ -23,7 +23,9 @@ func TestRunStats(t *testing.T) {
 	assert.Regexp(t, `wall time: .* trials/s \(\d+ CPUs; load average`, stderr)
 	if runtime.GOOS == "linux" {
 		assert.Regexp(t, `process CPU \(user\+sys\) during the run: .* µs a trial, [\d,]+ trials per CPU-second`, stderr)
-		assert.Regexp(t, `worker 1: [\d,]+ trials, busy .*, thread CPU .* µs a trial`, stderr)
+		// A worker can find every chunk taken on a busy machine: at least
+		// one of them ran trials and says what they cost.
+		assert.Regexp(t, `worker \d: [\d,]+ trials, busy .*, thread CPU .* µs a trial`, stderr)
 	}
 	workers := regexp.MustCompile(`(?m)^  worker \d+:`).FindAllString(stderr, -1)
 	assert.Len(t, workers, min(2, runtime.GOMAXPROCS(0)))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -305,7 +306,7 @@ func (b *builder) finish() *Graph {
 		}
 		slices.Sort(n.names)
 		if len(n.names) > 0 && n.names[0] != n.id {
-			s.Name = n.names[0]
+			s.Name = displayName(n.names[0])
 		}
 		byKey[n.key] = s
 	}
@@ -374,7 +375,7 @@ func (b *builder) sites() []Site {
 	for _, s := range extra {
 		site := Site{ID: s}
 		if name := b.siteNames[s]; name != s {
-			site.Name = name
+			site.Name = displayName(name)
 		}
 		out = append(out, site)
 	}
@@ -488,4 +489,23 @@ func displayOf(n *node) string {
 		return slices.Min(n.names)
 	}
 	return n.parts[0]
+}
+
+// displayName returns a display name as the loader takes names: one line of
+// printable text. Each run of characters that are not printable (a
+// newline in a Backstage title, an escape sequence in a span's service
+// name) becomes one space.
+func displayName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if strconv.IsPrint(r) {
+			b.WriteRune(r)
+			space = false
+		} else if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimSpace(b.String())
 }

@@ -183,3 +183,19 @@ func TestQualify(t *testing.T) {
 		t.Errorf("got ids %q, want %q", got, want)
 	}
 }
+
+// TestDisplayName checks that imported names are one line of printable
+// text, as the loader requires of a name.
+func TestDisplayName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Order Service", "Order Service"},
+		{"order-serv\x7f\ufffde", "order-serv \ufffde"},
+		{"Talk\n\tMessaging\x1b[31m", "Talk Messaging [31m"},
+		{"abc\u202e", "abc"},
+	}
+	for _, tt := range tests {
+		if got := displayName(tt.in); got != tt.want {
+			t.Errorf("displayName(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func ReadOpened(f *os.File, path string, limit int64) ([]byte, error) {
 	}
 	data, err := ReadLimited(f, limit, fi.Size())
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: unwrapPath(err)}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: WithoutPath(err)}
 	}
 	return data, nil
 }
@@ -127,10 +127,17 @@ func ReadLimited(r io.Reader, limit, sizeHint int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func unwrapPath(err error) error {
+// WithoutPath returns the error an *fs.PathError or an *os.LinkError wraps,
+// for messages that name the file already; any other error is returned as
+// it is.
+func WithoutPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"synth":              nil,
 	"deploy":             nil,
 	"output":             {"graph", "sim", "internal/slab", "internal/boundedio"},
-	"cmd/domino":         {"graph", "graph/importer", "sim", "output", "scenarios", "synth", "internal/slab"},
+	"cmd/domino":         {"graph", "graph/importer", "sim", "output", "scenarios", "synth", "internal/slab", "internal/boundedio"},
 }
 
 func TestDependenciesFlowOneWay(t *testing.T) {
