@@ -218,7 +218,7 @@ func CheckTarget(path string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case err != nil:
-		return &FileError{Path: path, Err: unwrapPath(err)}
+		return &FileError{Path: path, Err: boundedio.WithoutPath(err)}
 	case !fi.IsDir():
 		return &FileError{Path: path, Err: fmt.Errorf("%s is not a directory", dir)}
 	}
