@@ -156,6 +156,27 @@ func JobRestart(r int32) int32                  { return 3*r + 1 }
 func JobFailover(r int32) int32                 { return 3*r + 2 }
 func (c *Compiled) JobSiteRepair(x int32) int32 { return 3*int32(len(c.Replicas)) + x }
 
+// JobKind is what a crew job does.
+type JobKind uint8
+
+// Crew job kinds, in the order of the numbering above.
+const (
+	JobKindRepair JobKind = iota
+	JobKindRestart
+	JobKindFailover
+	JobKindSiteRepair
+)
+
+// Job decodes a job number into its kind and the replica it names (the
+// site, for a site repair): the inverse of JobRepair, JobRestart,
+// JobFailover and JobSiteRepair.
+func (c *Compiled) Job(job int32) (JobKind, int32) {
+	if n := 3 * int32(len(c.Replicas)); job >= n {
+		return JobKindSiteRepair, job - n
+	}
+	return JobKind(job % 3), job / 3
+}
+
 // NumJobs is the number of distinct crew jobs.
 func (c *Compiled) NumJobs() int { return 3*len(c.Replicas) + len(c.Sites) }
 

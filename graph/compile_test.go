@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/stretchr/testify/assert"
 	"hash/fnv"
 	"reflect"
 	"strings"
@@ -173,4 +174,29 @@ func TestKeyIsFNV1a(t *testing.T) {
 	if got, want := Key("site", "pangyo"), uint64(0xed957f72a2029ed6); got != want {
 		t.Errorf(`Key("site", "pangyo") = %#x, want %#x`, got, want)
 	}
+}
+
+// TestJobNumbersRoundTrip checks that Job decodes what JobRepair,
+// JobRestart, JobFailover and JobSiteRepair encode, for every replica and
+// site, and that the numbers cover [0, NumJobs) once each.
+func TestJobNumbersRoundTrip(t *testing.T) {
+	c := &Compiled{Replicas: make([]CReplica, 5), Sites: make([]CSite, 3)}
+	seen := make(map[int32]bool)
+	check := func(job int32, kind JobKind, x int32) {
+		t.Helper()
+		gotKind, gotX := c.Job(job)
+		assert.Equal(t, kind, gotKind, "kind of job %d", job)
+		assert.Equal(t, x, gotX, "replica or site of job %d", job)
+		assert.False(t, seen[job], "job number %d given twice", job)
+		seen[job] = true
+	}
+	for r := range int32(5) {
+		check(JobRepair(r), JobKindRepair, r)
+		check(JobRestart(r), JobKindRestart, r)
+		check(JobFailover(r), JobKindFailover, r)
+	}
+	for x := range int32(3) {
+		check(c.JobSiteRepair(x), JobKindSiteRepair, x)
+	}
+	assert.Len(t, seen, c.NumJobs(), "job numbers against NumJobs")
 }

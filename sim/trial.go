@@ -1049,24 +1049,20 @@ func (t *Trial) assignCrew() {
 	c := t.c
 	job := t.queue.popMin()
 	t.hold(job)
-	if job >= 3*int32(len(c.Replicas)) {
-		x := job - 3*int32(len(c.Replicas))
+	switch kind, x := c.Job(job); kind {
+	case graph.JobKindSiteRepair:
 		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
 		t.siteGen[x]++
 		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
 		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
-		return
-	}
-	r := job / 3
-	switch job % 3 {
-	case 0: // repair
-		rep := &c.Replicas[r]
-		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[r]))
-		t.trace(Record{Kind: RecRepair, Replica: r, Value: d, Manual: true})
-		t.schedule(t.now+d, evRepairDone, r, 0, t.gen[r])
-	case 1: // restart
-		t.startRestart(r, true)
-	case 2: // failover
-		t.startFailover(c.Replicas[r].Service, r, true)
+	case graph.JobKindRepair:
+		rep := &c.Replicas[x]
+		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[x]))
+		t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
+	case graph.JobKindRestart:
+		t.startRestart(x, true)
+	case graph.JobKindFailover:
+		t.startFailover(c.Replicas[x].Service, x, true)
 	}
 }
