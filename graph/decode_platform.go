@@ -9,6 +9,7 @@ import (
 var (
 	platformKeys   = platformObject.keys()
 	siteKeys       = siteObject.keys()
+	targetKeys     = targetObject.keys()
 	serviceKeys    = serviceObject.keys()
 	redundancyKeys = redundancyObject.keys()
 	recoveryKeys   = recoveryObject.keys()
@@ -198,6 +199,20 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 		p.Services = append(p.Services, s)
 	}
 	d.knownServices(p, svcSeen)
+	if e, ok := ps.kvs.get("compliance"); ok {
+		nd := e.val()
+		if x, ok := d.float(nd); ok {
+			if !(x > 0 && x < 1) {
+				d.errorf(nd, "want compliance in (0, 1), the share of disruptions in which each target must hold, like 0.95; got %v", x)
+			} else {
+				p.Compliance = x
+			}
+		}
+	}
+	if e, ok := ps.kvs.get("targets"); ok {
+		p.Targets = d.targets(e.val())
+		applyTargets(p)
+	}
 	// References to a kind whose list is unusable are not checked.
 	checked := refs
 	if ps.badSites || ps.badServices {
@@ -926,4 +941,75 @@ func quoteAll(ids []string) []string {
 		out[i] = strconv.Quote(id)
 	}
 	return out
+}
+
+// targets decodes the platform's per-tier targets.
+func (d *decoder) targets(nd node) []TierTarget {
+	items, ok := d.list(nd, "a list of tier targets like [{priority: 1, rto: 1h, rpo: 5m}]")
+	if !ok {
+		return nil
+	}
+	var out []TierTarget
+	seen := map[int64]node{}
+	for _, it := range items {
+		kvs, ok := d.mapping(it, "a tier target mapping like {priority: 1, rto: 1h, rpo: 5m}")
+		if !ok {
+			continue
+		}
+		f := d.fields(kvs, "target", targetKeys...)
+		t := TierTarget{RTO: -1, RPO: -1}
+		v, ok := f.get("priority")
+		if !ok {
+			d.errorf(it, "a tier target needs a priority (the tier it sets targets for)")
+			continue
+		}
+		pr, ok := d.int(v.val())
+		if !ok {
+			continue
+		}
+		if pr < 0 {
+			d.errorf(v.val(), "want priority ≥ 0, got %d", pr)
+			continue
+		}
+		if first, dup := seen[pr]; dup {
+			d.errorf(v.val(), "duplicate target for priority %d (first at line %d)", pr, first.pos().Line)
+			continue
+		}
+		seen[pr] = v.val()
+		t.Priority = int(pr)
+		for _, k := range []string{"rto", "rpo"} {
+			if v, ok := f.get(k); ok {
+				if ms, ok := d.duration(v.val()); ok {
+					if k == "rto" {
+						t.RTO = ms
+					} else {
+						t.RPO = ms
+					}
+				}
+			}
+		}
+		if t.RTO < 0 && t.RPO < 0 {
+			d.errorf(it, "tier target for priority %d sets neither rto nor rpo", pr)
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// applyTargets gives each service without its own rto (rpo) its tier's.
+func applyTargets(p *Platform) {
+	for _, t := range p.Targets {
+		for _, s := range p.Services {
+			if s.Priority != t.Priority {
+				continue
+			}
+			if s.RTO < 0 {
+				s.RTO = t.RTO
+			}
+			if s.RPO < 0 {
+				s.RPO = t.RPO
+			}
+		}
+	}
 }

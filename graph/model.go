@@ -58,9 +58,22 @@ type Platform struct {
 	// People is the number of distinct people who use the platform's
 	// services (`people:`), 0 when the file does not say. It bounds the
 	// people cut off at once and the person-hours (docs/model.md §8.1).
-	People   int64
+	People int64
+	// Compliance is the share of disruptions in which each RTO and RPO
+	// target must hold (`compliance:`), 0 for the default (0.95).
+	Compliance float64
+	// Targets are the RTO and RPO of each priority tier (`targets:`),
+	// applied to the services of that priority without their own.
+	Targets  []TierTarget
 	Sites    []*Site
 	Services []*Service
+}
+
+// TierTarget is the RTO and RPO of the services of one priority; -1:
+// none.
+type TierTarget struct {
+	Priority int
+	RTO, RPO int64
 }
 
 // Site returns the site with the given id, or nil.

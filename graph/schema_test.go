@@ -192,6 +192,7 @@ func TestSchemaRejects(t *testing.T) {
 const probeBase = `{
   "version": 1,
   "platform": {
+    "targets": [{"priority": 1, "rto": "1h", "rpo": "1h"}],
     "sites": [{"id": "a", "region": "r"}, {"id": "b", "region": "r"}],
     "services": [
       {"id": "s", "placement": {"a": 1, "b": 1}, "redundancy": {"mode": "active-standby"},
@@ -211,6 +212,7 @@ const probeBase = `{
 var probeSites = map[string]string{
 	"":                "",
 	"platform":        "platform",
+	"target":          "platform.targets.0",
 	"site":            "platform.sites.0",
 	"service":         "platform.services.0",
 	"redundancy":      "platform.services.0.redundancy",

@@ -107,8 +107,20 @@ var platformObject = &object{
 		{key: "name", doc: "Display name of the platform.", val: vText},
 		{key: "currency", doc: "Currency of cost_per_hour, shown in reports.", val: vText},
 		{key: "people", doc: "Distinct people who use the platform (each counted once, however many of its services they use); at least the users of any one service. Optional: with it, results add the people cut off at the peak and person-hours, which, unlike user-hours, are not summed over services.", val: intMin(1)},
+		{key: "compliance", doc: "Share of disruptions in which every rto and rpo target must hold, in (0, 1) (default 0.95): a target is met when the 95% interval of P(breach) lies at or below 1 − compliance.", val: jsonSchema{"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}},
+		{key: "targets", doc: "RTO and RPO per priority tier, like [{priority: 1, rto: 1h, rpo: 5m}]: a service of that priority without its own rto (rpo) takes its tier's.", val: listOf(defRef("target"))},
 		{key: "sites", doc: "Data centers.", val: jsonSchema{"type": "array", "items": defRef("site"), "minItems": 1}, required: true},
 		{key: "services", doc: "Services, each placed on one or more sites. Ops tools (deploy, monitoring, failover-ctl, config, auth) are ordinary services: that is the point.", val: jsonSchema{"type": "array", "items": defRef("service"), "minItems": 1}, required: true},
+	},
+}
+
+var targetObject = &object{
+	name: "target",
+	doc:  "The RTO and RPO of one priority tier.",
+	fields: []field{
+		{key: "priority", doc: "The tier: services of this priority.", val: intMin(0), required: true},
+		{key: "rto", doc: "Recovery time objective of the tier's services without their own rto.", val: vDur},
+		{key: "rpo", doc: "Recovery point objective of the tier's services without their own rpo.", val: vDur},
 	},
 }
 
@@ -365,7 +377,7 @@ func familyNames() []string {
 
 // objects are every strict mapping of the format, in $defs order.
 func objects() []*object {
-	return []*object{fileObject, platformObject, siteObject, serviceObject, redundancyObject, recoveryObject,
+	return []*object{fileObject, platformObject, targetObject, siteObject, serviceObject, redundancyObject, recoveryObject,
 		dataObject, backupObject, dependencyObject, scenarioObject, eventObject, stageObject, patchObject, mitigationObject}
 }
 

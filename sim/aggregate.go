@@ -357,6 +357,12 @@ func (a *Aggregator) Results(seed uint64) *Results {
 			PPartial:     float64(acc.partial) / n,
 			Causes:       map[string]float64{},
 		}
+		if cs.RTO >= 0 {
+			sr.RTOMs = &cs.RTO
+		}
+		if cs.RPO >= 0 {
+			sr.RPOMs = &cs.RPO
+		}
 		degShed := float64(acc.degShed) / n
 		sr.UserHours = float64(cs.Users) * (sr.Downtime.Mean + sr.Shed.Mean + c.SoftWeight*(sr.Degraded.Mean-degShed)) / hour
 		causes := append([]causeCount(nil), acc.causes...)
@@ -391,6 +397,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		r.Summary.PeakPeople, r.Summary.PersonHours = &peak, &ph
 	}
 	r.Curve = a.curve()
+	r.Compliance = ComplianceOf(r, c.Platform.Compliance)
 	return r
 }
 

@@ -140,7 +140,7 @@ func (p *Part) compiled() *graph.Compiled {
 	m := &p.Meta
 	c := &graph.Compiled{
 		Scenario:   &graph.Scenario{ID: p.Scenario, Description: m.Description, Horizon: m.HorizonMs, SoftWeight: m.SoftWeight},
-		Platform:   &graph.Platform{Name: m.Platform, Currency: m.Currency, People: m.People},
+		Platform:   &graph.Platform{Name: m.Platform, Currency: m.Currency, People: m.People, Compliance: m.Compliance},
 		Horizon:    m.HorizonMs,
 		SoftWeight: m.SoftWeight,
 	}
@@ -148,7 +148,14 @@ func (p *Part) compiled() *graph.Compiled {
 		c.Sites = append(c.Sites, graph.CSite{ID: id})
 	}
 	for _, s := range m.Services {
-		c.Services = append(c.Services, graph.CService{ID: s.ID, Users: s.Users, Priority: s.Priority, CostPerHour: s.CostPerHour, RTO: -1, RPO: -1})
+		cs := graph.CService{ID: s.ID, Users: s.Users, Priority: s.Priority, CostPerHour: s.CostPerHour, RTO: -1, RPO: -1}
+		if s.RTOMs != nil {
+			cs.RTO = *s.RTOMs
+		}
+		if s.RPOMs != nil {
+			cs.RPO = *s.RPOMs
+		}
+		c.Services = append(c.Services, cs)
 	}
 	return c
 }

@@ -71,6 +71,9 @@ type PartMeta struct {
 	GridMs      []int64       `json:"grid_ms"`
 	Sites       []string      `json:"sites"`
 	Services    []PartService `json:"services"`
+	// Compliance is the platform's required confidence for its targets,
+	// absent for the default.
+	Compliance float64 `json:"compliance,omitempty"`
 }
 
 // PartService is what a results file shows of one compiled service.
@@ -79,6 +82,8 @@ type PartService struct {
 	Users       int64   `json:"users"`
 	Priority    int32   `json:"priority"`
 	CostPerHour float64 `json:"cost_per_hour"`
+	RTOMs       *int64  `json:"rto_ms,omitempty"`
+	RPOMs       *int64  `json:"rpo_ms,omitempty"`
 }
 
 // PartState is an Aggregator's state. Curve bins are sparse: the
@@ -158,8 +163,16 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 		p.Meta.Sites = append(p.Meta.Sites, x.ID)
 	}
 	for _, s := range c.Services {
-		p.Meta.Services = append(p.Meta.Services, PartService{ID: s.ID, Users: s.Users, Priority: s.Priority, CostPerHour: s.CostPerHour})
+		ps := PartService{ID: s.ID, Users: s.Users, Priority: s.Priority, CostPerHour: s.CostPerHour}
+		if s.RTO >= 0 {
+			ps.RTOMs = &s.RTO
+		}
+		if s.RPO >= 0 {
+			ps.RPOMs = &s.RPO
+		}
+		p.Meta.Services = append(p.Meta.Services, ps)
 	}
+	p.Meta.Compliance = c.Platform.Compliance
 	st := &p.State
 	for s := range a.svc {
 		ss, err := a.svc[s].state(c)

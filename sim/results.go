@@ -28,22 +28,29 @@ type Results struct {
 	Services []ServiceResult `json:"services"`
 	Summary  PlatformResult  `json:"platform"`
 	Curve    Curve           `json:"curve"`
+	// Compliance is the verdict on each service's RTO and RPO targets,
+	// absent when no service has one.
+	Compliance *Compliance `json:"compliance,omitempty"`
 }
 
 // ServiceResult is one service's statistics over the trials.
 type ServiceResult struct {
-	ID           string             `json:"id"`
-	Users        int64              `json:"users"`
-	Priority     int                `json:"priority"`
-	PAffected    float64            `json:"p_affected"`
-	Downtime     Summary            `json:"downtime_ms"`
-	Recovery     Summary            `json:"recovery_ms"`
-	Degraded     Summary            `json:"degraded_ms"`
-	DataLoss     Summary            `json:"data_loss_ms"`
-	PAllDataLost float64            `json:"p_all_data_lost"`
-	PUnrecovered float64            `json:"p_unrecovered"`
-	PRTOBreach   float64            `json:"p_rto_breach"`
-	PRPOBreach   float64            `json:"p_rpo_breach"`
+	ID           string  `json:"id"`
+	Users        int64   `json:"users"`
+	Priority     int     `json:"priority"`
+	PAffected    float64 `json:"p_affected"`
+	Downtime     Summary `json:"downtime_ms"`
+	Recovery     Summary `json:"recovery_ms"`
+	Degraded     Summary `json:"degraded_ms"`
+	DataLoss     Summary `json:"data_loss_ms"`
+	PAllDataLost float64 `json:"p_all_data_lost"`
+	PUnrecovered float64 `json:"p_unrecovered"`
+	PRTOBreach   float64 `json:"p_rto_breach"`
+	PRPOBreach   float64 `json:"p_rpo_breach"`
+	// RTOMs and RPOMs are the service's targets (its own or its tier's),
+	// absent when it has none.
+	RTOMs        *int64             `json:"rto_ms,omitempty"`
+	RPOMs        *int64             `json:"rpo_ms,omitempty"`
 	DowntimeHist Hist               `json:"downtime_hist"`
 	Shed         Summary            `json:"shed_ms"`
 	PPartial     float64            `json:"p_partial"`

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/sim"
+)
+
+func init() {
+	register(&command{
+		name: "report", order: 78,
+		summary: "Write one self-contained HTML report of a scenario: figures, compliance, curves, cascade, causes, comparison",
+		usage: "domino report [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--rank] [--advise] [--no-compare] -o REPORT.html\n" +
+			"One HTML file that loads nothing from outside (inline CSS, images as data: URLs, a Content-Security-Policy that forbids " +
+			"any request): headline figures with 95% CIs, RTO/RPO compliance, the recovery curve with its p10-p90 band, downtime " +
+			"and top causes by service, the cascade diagram of the median trial, and, when the file has other scenarios, their " +
+			"comparison. --rank and --advise add those commands' results (at their default trials). Prints well (A4).",
+		flags: func(fs *pflag.FlagSet) {
+			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
+			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
+			fs.Bool("rank", false, "add 'domino rank' of every service and site (user-hours)")
+			fs.Bool("advise", false, "add 'domino advise' over the file's mitigations (user-hours)")
+			fs.Bool("no-compare", false, "leave out the comparison with the file's other scenarios (each is run with the same trials)")
+			fs.StringP("output", "o", "", "the HTML file to write (atomically), or - for stdout")
+		},
+		run: runReport,
+	})
+}
+
+func runReport(e *env, fs *pflag.FlagSet) int {
+	const name = "report"
+	scenario, _ := fs.GetString("scenario")
+	out, _ := fs.GetString("output")
+	doRank, _ := fs.GetBool("rank")
+	doAdvise, _ := fs.GetBool("advise")
+	noCompare, _ := fs.GetBool("no-compare")
+	if fs.NArg() > 1 {
+		return usageError(e, name, "report takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
+	}
+	if out == "" {
+		return usageError(e, name, "give the HTML file to write with -o REPORT.html (or -o - for stdout)")
+	}
+	tf, ok := readTrialFlags(e, name, fs)
+	if !ok {
+		return exitUsage
+	}
+	f, err := loadInput(fs.Arg(0))
+	if err != nil {
+		return inputError(e, err)
+	}
+	sc, err := pickScenario(f, scenario)
+	if err != nil {
+		return inputError(e, err)
+	}
+	c, err := graph.Compile(sc)
+	if err != nil {
+		return inputError(e, err)
+	}
+	if tf.trials == 0 {
+		tf.trials = sc.Trials
+	}
+	res, code := simulate(e, name, c, tf)
+	if code != exitOK {
+		return code
+	}
+	rep := &output.Report{File: f.Name, Version: dominoVersion(), Results: res}
+
+	if !noCompare {
+		for _, o := range f.Scenarios {
+			if o == sc {
+				continue
+			}
+			oc, err := graph.Compile(o)
+			if err != nil {
+				return inputError(e, err)
+			}
+			r, code := simulate(e, name, oc, tf)
+			if code != exitOK {
+				return code
+			}
+			rep.Others = append(rep.Others, r)
+		}
+	}
+
+	trial, err := selectTrial(e.ctx, c, tf.seed, tf.trials, "median")
+	if err != nil {
+		return simError(e, name, err)
+	}
+	tr := sim.NewTrial(c, nil)
+	tr.Trace = &sim.Trace{}
+	o := tr.Run(tf.seed, trial)
+	info := output.NewTraceInfo(c, tf.seed, o)
+	info.SelectedBy, info.Trials = "median", tf.trials
+	var dot, svg bytes.Buffer
+	if err := output.TraceDOT(&dot, output.NewTraceReport(c, info, o, tr.Trace)); err != nil {
+		return simError(e, name, err)
+	}
+	if err := output.RenderSVG(dot.Bytes(), &svg); err != nil {
+		return simError(e, name, err)
+	}
+	rep.Cascade, rep.CascadeTrial = svg.Bytes(), trial
+
+	if doRank || doAdvise {
+		m, err := sim.ParseMeasure("user-hours", serviceIDs(c))
+		if err != nil {
+			return simError(e, name, err)
+		}
+		opt := sim.Options{Trials: rankTrials, Seed: tf.seed, Workers: tf.workers}
+		if doRank {
+			items, err := sim.ParseItems(c, "")
+			if err != nil {
+				return simError(e, name, err)
+			}
+			if rep.Ranking, err = sim.Rank(e.ctx, c, items, m, opt); err != nil {
+				return simError(e, name, err)
+			}
+		}
+		if doAdvise {
+			if len(f.Mitigations) == 0 {
+				return inputError(e, fmt.Errorf("%s: --advise: the file has no mitigations: to consider", f.Name))
+			}
+			if sc.Platform != f.Platform {
+				return inputError(e, fmt.Errorf("%s: --advise: scenario %q patches the platform itself; advise applies mitigations to the file's platform", f.Name, sc.ID))
+			}
+			budget := 0.0
+			for _, m := range f.Mitigations {
+				budget += m.Cost
+			}
+			a, _, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: f.Mitigations, Budget: budget}, m, opt)
+			if err != nil {
+				var list graph.ErrorList
+				if errors.As(err, &list) {
+					return inputError(e, err)
+				}
+				return simError(e, name, err)
+			}
+			rep.Advice = a
+		}
+	}
+
+	write := func(w io.Writer) error { return output.WriteReport(w, rep) }
+	if out == "-" {
+		return writeOut(e, name, "", write)
+	}
+	return writeOut(e, name, out, write)
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// targetsYAML: site a is dark for exactly 10h in every trial, so db and
+// web (which needs db) are down 10h: web's 1h RTO is breached in every
+// trial, db's 11h never, and the tier-1 RPO of 0 is never (nothing is
+// destroyed).
+const targetsYAML = `version: 1
+platform:
+  name: targets
+  compliance: 0.95
+  targets: [{priority: 1, rpo: 0s}]
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, priority: 1, users: 10, rto: 11h, placement: {a: 1}}
+    - {id: web, priority: 2, users: 1000, rto: 1h, placement: {a: 1, b: 1}, depends_on: [db]}
+scenarios:
+  - id: a-dark
+    description: site a dark for 10h <b>bold</b>
+    trials: 100
+    events: [{kind: site-outage, cause: fire, site: a, duration: 10h}]
+  - id: a-dark-long
+    trials: 100
+    events: [{kind: site-outage, cause: fire, site: a, duration: 12h}]
+`
+
+func writeTargets(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "targets.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(targetsYAML), 0o644))
+	return path
+}
+
+func TestComplianceCommand(t *testing.T) {
+	file := writeTargets(t)
+	code, out, errOut := runCLI(t, context.Background(), "compliance", file, "--format", "json")
+	require.Equal(t, exitOK, code, errOut)
+	var doc struct {
+		Schema     string  `json:"schema"`
+		Trials     int     `json:"trials"`
+		Confidence float64 `json:"confidence"`
+		Rows       []struct {
+			Service, Target, Verdict string
+			Priority                 int
+			TargetMs                 int64 `json:"target_ms"`
+			Breaches                 int64
+			P90Ms                    float64 `json:"p90_ms"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "domino.compliance/v1", doc.Schema)
+	assert.Equal(t, 100, doc.Trials)
+	assert.Equal(t, 0.95, doc.Confidence)
+	require.Len(t, doc.Rows, 3)
+	// Tier 1 first: db's own RTO (0 breaches in 100: the exact upper bound
+	// 1 − 0.025^(1/100) = 3.6% ≤ 5%, meets), then the tier's RPO.
+	assert.Equal(t, "db", doc.Rows[0].Service)
+	assert.Equal(t, "rto", doc.Rows[0].Target)
+	assert.Equal(t, int64(0), doc.Rows[0].Breaches)
+	assert.Equal(t, "meets", doc.Rows[0].Verdict)
+	assert.Equal(t, 36e6, doc.Rows[0].P90Ms, "p90 downtime: 10h in every trial")
+	assert.Equal(t, "rpo", doc.Rows[1].Target)
+	assert.Equal(t, int64(0), doc.Rows[1].TargetMs)
+	assert.Equal(t, "meets", doc.Rows[1].Verdict)
+	assert.Equal(t, "web", doc.Rows[2].Service)
+	assert.Equal(t, int64(100), doc.Rows[2].Breaches)
+	assert.Equal(t, "misses", doc.Rows[2].Verdict)
+
+	// 50 trials without a breach cannot show P(breach) ≤ 5%:
+	// 1 − 0.025^(1/50) = 7.1%.
+	code, out, errOut = runCLI(t, context.Background(), "compliance", file, "--trials", "50", "--format", "csv")
+	require.Equal(t, exitOK, code, errOut)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 4)
+	assert.Equal(t, "verdict", recs[0][12])
+	assert.Equal(t, []string{"cannot tell", "cannot tell", "misses"}, []string{recs[1][12], recs[2][12], recs[3][12]})
+
+	for _, format := range []string{"table", "markdown"} {
+		code, out, errOut = runCLI(t, context.Background(), "compliance", file, "--format", format)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Contains(t, out, "P1")
+		assert.Contains(t, out, "RTO 11h")
+		assert.Contains(t, out, "RPO 0")
+		assert.Contains(t, out, "misses")
+	}
+
+	// The same verdicts are in run's JSON.
+	code, out, errOut = runCLI(t, context.Background(), "run", file, "--format", "json")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, `"compliance": {`)
+	assert.Contains(t, out, `"rto_ms": 39600000`)
+
+	none := filepath.Join(t.TempDir(), "none.yaml")
+	require.NoError(t, os.WriteFile(none, []byte(strings.ReplaceAll(fireYAML, ", rto: 1h", "")), 0o644))
+	code, _, errOut = runCLI(t, context.Background(), "compliance", none)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, "no service has an rto or rpo target")
+}
+
+func TestReportFile(t *testing.T) {
+	file := writeTargets(t)
+	out := filepath.Join(t.TempDir(), "r.html")
+	code, _, errOut := runCLI(t, context.Background(), "report", file, "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	html := string(b)
+	assert.Contains(t, html, `<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:">`)
+	for _, id := range []string{"headline", "compliance", "recovery", "downtime", "causes", "cascade", "comparison"} {
+		assert.Contains(t, html, `<section id="`+id+`">`, "section %s", id)
+	}
+	assert.Contains(t, html, "site a dark for 10h &lt;b&gt;bold&lt;/b&gt;", "text is escaped")
+	assert.NotContains(t, html, "<b>bold</b>")
+	assert.Contains(t, html, "targets.yaml")
+	// Nothing points outside the file: every src is a data: URL, every
+	// href an anchor, and no url() in the CSS.
+	for _, m := range regexp.MustCompile(`(?i)\b(src|href)\s*=\s*"([^"]*)"`).FindAllStringSubmatch(html, -1) {
+		if strings.EqualFold(m[1], "src") {
+			assert.True(t, strings.HasPrefix(m[2], "data:image/svg+xml;base64,"), "src %.60s", m[2])
+		} else {
+			assert.True(t, strings.HasPrefix(m[2], "#"), "href %s", m[2])
+		}
+	}
+	assert.NotContains(t, html, "url(")
+	assert.NotContains(t, html, "<script")
+	assert.NotContains(t, html, "@import")
+	// The verdict that changes: web's RTO is missed in both, db's 11h RTO
+	// is met at 10h and missed at 12h.
+	assert.Regexp(t, `<td class="l ">db</td><td class="l ">RTO 11h</td><td class="meets">meets</td><td class="misses">misses</td>`, html)
+
+	code, _, errOut = runCLI(t, context.Background(), "report", file)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "-o REPORT.html")
+}

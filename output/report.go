@@ -1,0 +1,373 @@
+package output
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/dominosim/domino/sim"
+)
+
+// ReportCSP is the Content-Security-Policy of a report: nothing may be
+// fetched, styles are inline and images are data: URLs. A browser that
+// opens the file thus makes no request, whatever the file holds.
+const ReportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+// Report is what `domino report` puts on one self-contained HTML page.
+type Report struct {
+	// Provenance.
+	File, Version string
+	// Results is the scenario reported on; Others are the file's other
+	// scenarios, compared with it when present.
+	Results *sim.Results
+	Others  []*sim.Results
+	// Cascade is the SVG of the cascade diagram of the median trial (by
+	// user-hours lost), CascadeTrial its index; nil without one.
+	Cascade      []byte
+	CascadeTrial int
+	// Ranking and Advice are the rank and advise results, when asked for.
+	Ranking *sim.Ranking
+	Advice  *sim.Advice
+	// Sections are extra sections (such as the annual risk) placed after
+	// the scenario's own; none when empty.
+	Sections []ReportSection
+}
+
+// ReportSection is one titled section of a report: tables and images.
+type ReportSection struct {
+	ID, Title string
+	Intro     string
+	Tables    []ReportTable
+	Images    []ReportImage
+}
+
+// ReportTable is a table of a report; Note is printed under it.
+type ReportTable struct {
+	Caption string
+	Header  []string
+	Rows    [][]string
+	Note    string
+	// Verdict is the column whose cells get the verdict colours; -1 none.
+	Verdict int
+	// Left is the number of leading columns aligned left (text, not
+	// figures); 0 means 1.
+	Left int
+}
+
+// ReportImage is an SVG image of a report.
+type ReportImage struct {
+	Alt string
+	SVG []byte
+}
+
+// SrcAttr is the image's src attribute: a data: URL, which ReportCSP
+// allows. It is built here rather than escaped by the template, which
+// would write each + of the base64 as &#43;; the base64 alphabet cannot
+// end the quoted value.
+func (i ReportImage) SrcAttr() template.HTMLAttr {
+	return template.HTMLAttr(`src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(i.SVG) + `"`)
+}
+
+// WriteReport writes rep as one HTML page that needs nothing but itself.
+func WriteReport(w io.Writer, rep *Report) error {
+	r := rep.Results
+	var secs []ReportSection
+
+	head := ReportSection{ID: "headline", Title: "Headline figures", Tables: []ReportTable{{
+		Header: platformHeader, Rows: platformRows(r), Note: censoredNote(r), Verdict: -1,
+	}}}
+	secs = append(secs, head)
+
+	if c := r.Compliance; c != nil {
+		secs = append(secs, ReportSection{ID: "compliance", Title: "RTO and RPO compliance", Tables: []ReportTable{{
+			Header: ComplianceHeader, Rows: ComplianceRows(c), Note: ComplianceNote(c, r.Trials), Verdict: len(ComplianceHeader) - 1, Left: 3,
+		}}})
+	}
+
+	all := append([]*sim.Results{r}, rep.Others...)
+	var rec bytes.Buffer
+	if err := PlotRecovery(&rec, all[:1], PlotOptions{Format: "svg"}); err != nil {
+		return fmt.Errorf("report: recovery curve: %w", err)
+	}
+	secs = append(secs, ReportSection{ID: "recovery", Title: "Recovery curve",
+		Intro:  "Users served and services up over time after the disruption: the mean, with the band from the 10th to the 90th percentile of the trials.",
+		Images: []ReportImage{{Alt: "Recovery curve of " + r.Scenario, SVG: rec.Bytes()}}})
+
+	var down bytes.Buffer
+	if err := PlotDowntime(&down, []*sim.Results{r}, PlotOptions{Format: "svg"}); err != nil {
+		return fmt.Errorf("report: downtime: %w", err)
+	}
+	secs = append(secs, ReportSection{ID: "downtime", Title: "Downtime by service",
+		Images: []ReportImage{{Alt: "Downtime by service of " + r.Scenario, SVG: down.Bytes()}},
+		Tables: []ReportTable{{Header: serviceHeader, Rows: serviceRows(r), Note: serviceNoteFor(r), Verdict: -1}}})
+	secs[len(secs)-1].Tables[0].Left = 1
+
+	secs = append(secs, ReportSection{ID: "causes", Title: "Top causes",
+		Intro:  "What first took each service down, over the trials in which it went down; the services that lose the most user-hours first.",
+		Tables: []ReportTable{causeTable(r)}})
+
+	if rep.Cascade != nil {
+		secs = append(secs, ReportSection{ID: "cascade", Title: "Cascade of the median trial",
+			Intro: fmt.Sprintf("Trial %d, the median of the %s trials by user-hours lost: what went down, and what took it down (as domino trace --trial median --format svg).",
+				rep.CascadeTrial, Count(float64(r.Trials))),
+			Images: []ReportImage{{Alt: "Cascade diagram of trial " + fmt.Sprint(rep.CascadeTrial), SVG: rep.Cascade}}})
+	}
+
+	if len(rep.Others) > 0 {
+		var cmp bytes.Buffer
+		if err := PlotRecovery(&cmp, all, PlotOptions{Format: "svg"}); err != nil {
+			return fmt.Errorf("report: recovery curves compared: %w", err)
+		}
+		sec := comparisonSection(all)
+		sec.Images = []ReportImage{{Alt: "Recovery curves of the scenarios", SVG: cmp.Bytes()}}
+		secs = append(secs, sec)
+	}
+	if rep.Ranking != nil {
+		t, err := csvTable(func(w io.Writer) error { return WriteRanking(w, rep.Ranking, r.Currency, "csv") })
+		if err != nil {
+			return err
+		}
+		secs = append(secs, ReportSection{ID: "rank", Title: "What carries the risk (domino rank)",
+			Intro:  "Each item failed for the whole horizon and each item perfect, over the baseline's trials (paired); see docs/decisions.md.",
+			Tables: []ReportTable{t}})
+	}
+	if rep.Advice != nil {
+		t, err := csvTable(func(w io.Writer) error { return WriteAdvice(w, rep.Advice, r.Currency, "csv") })
+		if err != nil {
+			return err
+		}
+		secs = append(secs, ReportSection{ID: "advise", Title: "Mitigations worth buying (domino advise)", Tables: []ReportTable{t}})
+	}
+	secs = append(secs, rep.Sections...)
+
+	prov := [][2]string{{"File", rep.File}}
+	prov = append(prov, headerBlock(r)...)
+	prov = append(prov, [2]string{"domino", rep.Version})
+	data := struct {
+		Title      string
+		CSP        string
+		Provenance [][2]string
+		Sections   []ReportSection
+	}{Title: "domino report: " + r.Scenario, CSP: ReportCSP, Provenance: prov, Sections: secs}
+	var buf bytes.Buffer
+	if err := reportTemplate.Execute(&buf, data); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// causeTable lists the top three causes of the services most at stake.
+func causeTable(r *sim.Results) ReportTable {
+	t := ReportTable{Header: []string{"Service", "User-hours", "P(affected)", "Cause", "Share of its outages"}, Verdict: -1, Left: 1,
+		Note: "Share: of the trials in which the service went down, those whose first outage had this cause."}
+	for _, s := range sortedServices(r) {
+		if s.PAffected == 0 {
+			continue
+		}
+		type kv struct {
+			k string
+			v float64
+		}
+		var cs []kv
+		for k, v := range s.Causes {
+			cs = append(cs, kv{k, v})
+		}
+		sort.Slice(cs, func(i, j int) bool {
+			if cs[i].v != cs[j].v {
+				return cs[i].v > cs[j].v
+			}
+			return cs[i].k < cs[j].k
+		})
+		for i, c := range cs {
+			if i == 3 {
+				break
+			}
+			id, uh, pa := "", "", ""
+			if i == 0 {
+				id, uh, pa = s.ID, Count(s.UserHours), Percent(s.PAffected)
+			}
+			t.Rows = append(t.Rows, []string{id, uh, pa, c.k, Percent(c.v)})
+		}
+		if len(t.Rows) >= 45 {
+			break
+		}
+	}
+	return t
+}
+
+// comparisonSection compares the scenarios' headline figures and shows the
+// compliance verdicts that differ between them.
+func comparisonSection(rs []*sim.Results) ReportSection {
+	t := ReportTable{Header: []string{"Scenario", "User-hours lost (mean, 95% CI)", "Full recovery p50", "p90", "Money lost (mean)", "P(not recovered)", "Targets met / missed / cannot tell"}, Verdict: -1}
+	for _, r := range rs {
+		u := r.Summary.UserHours
+		uh := Count(u.Mean)
+		if !u.NoCI {
+			uh += " (" + Count(u.CI95[0]) + " – " + Count(u.CI95[1]) + ")"
+		}
+		f := r.Summary.FullRecovery
+		verdicts := Dash
+		if r.Compliance != nil {
+			n := map[string]int{}
+			for _, x := range r.Compliance.Rows {
+				n[x.Verdict]++
+			}
+			verdicts = fmt.Sprintf("%d / %d / %d", n[sim.Meets], n[sim.Misses], n[sim.CannotTell])
+		}
+		t.Rows = append(t.Rows, []string{r.Scenario, uh, censoredQuantile(f, f.P50), censoredQuantile(f, f.P90),
+			Money(r.Summary.Cost.Mean, r.Currency), Percent(r.Summary.PUnrecovered), verdicts})
+	}
+	sec := ReportSection{ID: "comparison", Title: "Scenarios compared",
+		Intro:  "The file's scenarios side by side, each over its own trials with the same seed.",
+		Tables: []ReportTable{t}}
+	labels := make([]string, len(rs))
+	for i, r := range rs {
+		labels[i] = r.Scenario
+	}
+	if ch := VerdictChanges(rs); len(ch) > 0 {
+		sec.Tables = append(sec.Tables, ReportTable{Caption: "Compliance verdicts that change between scenarios",
+			Header: append([]string{"Service", "Target"}, labels...), Rows: ch, Verdict: -1, Left: 2})
+	}
+	return sec
+}
+
+// VerdictChanges returns a row per service target whose verdict is not the
+// same in every results file: service, target, then each file's verdict
+// (Dash where the file has no such target).
+func VerdictChanges(rs []*sim.Results) [][]string {
+	type key struct{ svc, target string }
+	var order []key
+	got := map[key][]string{}
+	for i, r := range rs {
+		if r.Compliance == nil {
+			continue
+		}
+		for _, x := range r.Compliance.Rows {
+			k := key{x.Service, strings.ToUpper(x.Target) + " " + Duration(float64(x.TargetMs))}
+			if got[k] == nil {
+				got[k] = make([]string, len(rs))
+				for j := range got[k] {
+					got[k][j] = Dash
+				}
+				order = append(order, k)
+			}
+			got[k][i] = x.Verdict
+		}
+	}
+	var rows [][]string
+	for _, k := range order {
+		v := got[k]
+		same := true
+		for _, x := range v[1:] {
+			same = same && x == v[0]
+		}
+		if !same {
+			rows = append(rows, append([]string{k.svc, k.target}, v...))
+		}
+	}
+	return rows
+}
+
+// csvTable runs a CSV writer and returns its output as a table.
+func csvTable(write func(io.Writer) error) (ReportTable, error) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return ReportTable{}, err
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return ReportTable{}, fmt.Errorf("report: read table: %v", err)
+	}
+	return ReportTable{Header: recs[0], Rows: recs[1:], Verdict: -1}, nil
+}
+
+// verdictClass is the CSS class of a verdict cell.
+func verdictClass(v string) string {
+	switch v {
+	case sim.Meets:
+		return "meets"
+	case sim.Misses:
+		return "misses"
+	case sim.CannotTell:
+		return "unsure"
+	}
+	return ""
+}
+
+var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"verdictClass": verdictClass,
+}).Parse(reportHTML))
+
+const reportHTML = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+:root { --ink: #1d2733; --muted: #5b6775; --rule: #d8dee6; --band: #f3f6f9; --meets: #1b7f3b; --misses: #b3261e; --unsure: #8a6100; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 2rem 3rem; color: var(--ink);
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; padding-bottom: .2rem; border-bottom: 2px solid var(--rule); }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+nav { margin: .75rem 0 1rem; font-size: .9rem; }
+nav a { color: var(--muted); margin-right: .9rem; text-decoration: none; }
+dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; font-size: .9rem;
+  background: var(--band); padding: .6rem .9rem; border-radius: 4px; }
+dl.prov dt { color: var(--muted); } dl.prov dd { margin: 0; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: .85rem; margin: .4rem 0; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+th, td { padding: .28rem .6rem; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; vertical-align: top; }
+th:first-child, td:first-child, th.l, td.l { text-align: left; }
+th { background: var(--band); font-weight: 600; }
+tbody tr:nth-child(even) td { background: #fafbfc; }
+td.meets { color: var(--meets); font-weight: 600; } td.misses { color: var(--misses); font-weight: 600; } td.unsure { color: var(--unsure); font-weight: 600; }
+p.note { color: var(--muted); font-size: .8rem; max-width: 60rem; margin: .2rem 0 .8rem; white-space: pre-line; }
+figure { margin: .5rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
+@media print {
+  @page { size: A4; margin: 14mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  section { break-inside: avoid-page; }
+  h2 { break-after: avoid; }
+  table { font-size: 7.5pt; } th, td { padding: 1.5pt 4pt; }
+  .scroll { overflow: visible; }
+  figure img { max-height: 120mm; }
+  tbody tr:nth-child(even) td, th, dl.prov { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</style>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+<dl class="prov" id="provenance">{{range .Provenance}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
+<nav>{{range .Sections}}<a href="#{{.ID}}">{{.Title}}</a>{{end}}</nav>
+</header>
+<main>
+{{range .Sections}}<section id="{{.ID}}">
+<h2>{{.Title}}</h2>
+{{if .Intro}}<p>{{.Intro}}</p>{{end}}
+{{range .Images}}<figure><img {{.SrcAttr}} alt="{{.Alt}}"></figure>{{end}}
+{{range .Tables}}{{$v := .Verdict}}{{$l := .Left}}<div class="scroll"><table>
+{{if .Caption}}<caption>{{.Caption}}</caption>{{end}}
+<thead><tr>{{range $i, $h := .Header}}<th{{if lt $i $l}} class="l"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{if lt $i $l}}l {{end}}{{if or (eq $i $v) (eq $c "meets" "misses" "cannot tell")}}{{verdictClass $c}}{{end}}">{{$c}}</td>{{end}}</tr>
+{{end}}</tbody></table></div>
+{{if .Note}}<p class="note">{{.Note}}</p>{{end}}
+{{end}}</section>
+{{end}}</main>
+<footer>Made by domino, a Monte Carlo simulator of outage cascades. The figures are over the trials above; a 95% CI is the interval of the mean (or of a probability) over them.</footer>
+</body>
+</html>
+`
