@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -76,9 +75,9 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	var res *graphResults
+	var res *sim.Results
 	if resultsPath != "" {
-		if res, err = readGraphResults(resultsPath); err != nil {
+		if res, err = sim.ReadResultsFile(resultsPath); err != nil {
 			return inputError(e, err)
 		}
 		if scenario == "" && res.Scenario != "" && f.Scenario(res.Scenario) != nil {
@@ -88,7 +87,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	}
 	var rk *sim.Ranking
 	if rankPath != "" {
-		if rk, err = readRanking(rankPath); err != nil {
+		if rk, err = sim.ReadRankFile(rankPath); err != nil {
 			return inputError(e, err)
 		}
 		if scenario == "" && f.Scenario(rk.Scenario) != nil {
@@ -122,14 +121,14 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 
 	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
 	if res != nil {
-		if err := res.check(resultsPath, p); err != nil {
+		if err := checkResults(resultsPath, res, p); err != nil {
 			return inputError(e, err)
 		}
-		if n := res.missing(p); n > 0 {
+		if n := missingServices(res, p); n > 0 {
 			fmt.Fprintf(e.stderr, "Warning: %d of the %d services of %s are not in the results file %s: they stay uncoloured\n",
 				n, len(p.Services), orDash(p.Name), resultsPath)
 		}
-		res.apply(&opt, colorBy)
+		applyResults(&opt, res, colorBy)
 	}
 	if rk != nil {
 		if err := checkRanking(rankPath, rk, p); err != nil {
@@ -194,44 +193,12 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	return exitOK
 }
 
-// graphResults is the part of a results file (docs/model.md §8) that graph uses.
-type graphResults struct {
-	Schema   string `json:"schema"`
-	Scenario string `json:"scenario"`
-	Platform string `json:"platform_name"`
-	Services []struct {
-		ID        string  `json:"id"`
-		PAffected float64 `json:"p_affected"`
-		Downtime  struct {
-			Mean float64 `json:"mean"`
-		} `json:"downtime_ms"`
-		Shed struct {
-			Mean float64 `json:"mean"`
-		} `json:"shed_ms"`
-	} `json:"services"`
-}
-
-func readGraphResults(path string) (*graphResults, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
-	}
-	var r graphResults
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
-	}
-	if r.Schema != "domino.results/v1" {
-		return nil, fmt.Errorf("%s: schema %q, want \"domino.results/v1\" (a file written by 'domino run --format json')", path, r.Schema)
-	}
-	return &r, nil
-}
-
 var graphColors = []string{"affected", "downtime", "shed"}
 
-// check fails when the results share no service id with p: they were run on
-// another platform, and drawing p with them would colour nothing while
+// checkResults fails when the results share no service id with p: they were
+// run on another platform, and drawing p with them would colour nothing while
 // looking like a platform that nothing touched.
-func (r *graphResults) check(path string, p *graph.Platform) error {
+func checkResults(path string, r *sim.Results, p *graph.Platform) error {
 	for _, s := range r.Services {
 		if p.Service(s.ID) != nil {
 			return nil
@@ -240,8 +207,8 @@ func (r *graphResults) check(path string, p *graph.Platform) error {
 	return noCommonServices(path, "results", r.Platform, r.Scenario, p)
 }
 
-// missing counts p's services that the results do not mention.
-func (r *graphResults) missing(p *graph.Platform) int {
+// missingServices counts p's services that the results do not mention.
+func missingServices(r *sim.Results, p *graph.Platform) int {
 	in := make(map[string]bool, len(r.Services))
 	for _, s := range r.Services {
 		in[s.ID] = true
@@ -255,7 +222,7 @@ func (r *graphResults) missing(p *graph.Platform) int {
 	return n
 }
 
-// checkRanking fails, like graphResults.check, when a ranking of services
+// checkRanking fails, like checkResults, when a ranking of services
 // names none of p's.
 func checkRanking(path string, r *sim.Ranking, p *graph.Platform) error {
 	services := false
@@ -306,9 +273,9 @@ func embeddedWithPlatform(platform string) string {
 	return ""
 }
 
-// apply sets opt's heat colours from the results: P(affected) on a fixed
-// 0–1 scale, or mean downtime or shed time scaled to the largest one.
-func (r *graphResults) apply(opt *output.DOTOptions, by string) {
+// applyResults sets opt's heat colours from the results: P(affected) on a
+// fixed 0–1 scale, or mean downtime or shed time scaled to the largest one.
+func applyResults(opt *output.DOTOptions, r *sim.Results, by string) {
 	opt.Heat = make(map[string]float64, len(r.Services))
 	for _, s := range r.Services {
 		switch by {
@@ -346,21 +313,6 @@ func graphFormatFor(path string) string {
 		return ext[1:]
 	}
 	return ""
-}
-
-func readRanking(path string) (*sim.Ranking, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read rank: %w", err)
-	}
-	var r sim.Ranking
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: not a rank file: %w", path, err)
-	}
-	if r.Schema != sim.RankSchema {
-		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino rank --format json')", path, r.Schema, sim.RankSchema)
-	}
-	return &r, nil
 }
 
 // applyRanking colours services by their saving, scaled to the largest

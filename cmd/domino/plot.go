@@ -2,16 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -57,7 +53,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 
 	rs := make([]*sim.Results, fs.NArg())
 	for i, path := range fs.Args() {
-		r, err := readResults(path)
+		r, err := sim.ReadResultsFile(path)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -84,26 +80,6 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 		_, err := w.Write(img.Bytes())
 		return err
 	})
-}
-
-// readResults reads a results file of 'domino run --format json'.
-func readResults(path string) (*sim.Results, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
-	}
-	var r sim.Results
-	if err := json.Unmarshal(data, &r); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("%s: not a results file: invalid JSON at byte %d: %w", path, syn.Offset, err)
-		}
-		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
-	}
-	if r.Schema != sim.Schema {
-		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino run --format json')", path, r.Schema, sim.Schema)
-	}
-	return &r, nil
 }
 
 // plotLabels names each results by its scenario id, adding the file name
