@@ -216,6 +216,8 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(o.Shed, so.Shed)
 	copy(o.Partial, so.Partial)
 	copy(o.DegradedShed, so.DegradedShed)
+	copy(o.Restored, so.Restored)
+	o.FullRestored, o.Unrestored = so.FullRestored, so.Unrestored
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours
 	o.Start, o.PeakPeople, o.PersonMilliHours = so.Start, so.PeakPeople, so.PersonMilliHours
 	o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = so.Cost, so.CrewMs, so.CrewWaitMs, so.Deadlock

@@ -31,6 +31,13 @@ type Outcome struct {
 	// DegradedShed is ∫ (1 − φ) dt over the time the service was also
 	// degraded, in ms: the part of Shed whose users were counted as degraded.
 	DegradedShed []int64
+	// Restored is the time the service was back to normal for good: up,
+	// carrying its whole load and not degraded from then to H. It is H
+	// when the service is not normal at H (nothing happens at H, so H
+	// says exactly that), and 0 when the service never left normal. A
+	// service left normal when it went down, shed load or was degraded for
+	// some time (FirstDown ≥ 0, Partial, Degraded > 0).
+	Restored []int64
 	// Touched lists the services with any nonzero figure in this trial
 	// (down, degraded, partial or losing data), in ascending order, which
 	// lets a consumer walk its own per-service memory forwards; every
@@ -46,6 +53,12 @@ type Outcome struct {
 	// service; H − Start when something is down at H (censored: Unrecovered).
 	FullRecovery int64
 	Unrecovered  bool
+	// FullRestored is the time from Start to the last Restored of any
+	// service that left normal, when everything was back to normal for
+	// good (0 when that was before Start, or nothing left normal); H −
+	// Start when something is not normal at H (censored: Unrestored).
+	FullRestored int64
+	Unrestored   bool
 	PeakDown     int32
 	// PeakPeople is the most people cut off at once, min(people, users of
 	// the services down), in settled states; PersonMilliHours the integral
@@ -358,6 +371,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	o.Shed = make([]int64, ns)
 	o.DegradedShed = make([]int64, ns)
 	o.Partial = make([]bool, ns)
+	o.Restored = make([]int64, ns)
 	o.CurveUp = make([]int32, len(grid))
 	o.CurveUsers = make([]int64, len(grid))
 	t.makeInitial()
@@ -511,6 +525,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.Shed)
 	clear(o.Partial)
 	clear(o.DegradedShed)
+	clear(o.Restored)
+	o.FullRestored, o.Unrestored = 0, false
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false
 	o.Start, o.PeakPeople, o.PersonMilliHours = 0, 0, 0
 }

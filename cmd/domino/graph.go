@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -21,7 +22,7 @@ func init() {
 	register(&command{
 		name: "graph", order: 40,
 		summary: "Draw the service graph: sites, services, dependencies (DOT, SVG or PNG)",
-		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed] | --rank RANK.json] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
+		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed] | --rank RANK.json] [--focus ID [--depth N]] [--full | --collapse] [--format dot|svg|png] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "draw the platform as patched by this scenario")
 			fs.String("results", "", "colour services by a results file of 'domino run --format json'")
@@ -29,6 +30,8 @@ func init() {
 			fs.String("color", "affected", "with --results: colour by P(affected) ('affected'), mean downtime ('downtime') or mean shed time, the load short of capacity ('shed')")
 			fs.String("focus", "", "draw only this service and its neighbours")
 			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
+			fs.Bool("full", false, fmt.Sprintf("draw every service even when there are more than %d (by default they are collapsed into one node per site)", output.CollapseAbove))
+			fs.Bool("collapse", false, "draw one node per site, with edges counting the links between their services, however few services there are")
 			fs.String("rankdir", "LR", "layout direction: LR (left to right) or TB (top to bottom)")
 			fs.String("format", "", "dot, svg or png (default: from -o's extension, else dot)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
@@ -61,6 +64,11 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	}
 	if depth < 0 {
 		return usageError(e, name, "--depth must be 0 or more, got %d", depth)
+	}
+	full, _ := fs.GetBool("full")
+	collapse, _ := fs.GetBool("collapse")
+	if full && collapse {
+		return usageError(e, name, "give --full or --collapse, not both")
 	}
 
 	f, err := loadInput(fs.Arg(0))
@@ -128,22 +136,59 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		}
 		applyRanking(&opt, rk, p.Currency)
 	}
+	drawn, err := output.DrawnServices(p, opt)
+	if err != nil {
+		return inputError(e, err)
+	}
+	opt.Collapse = collapse
+	if drawn > output.CollapseAbove && !full && !collapse {
+		opt.Collapse = true
+		what := "every service"
+		if focus != "" {
+			what = "every one"
+		}
+		fmt.Fprintf(e.stderr, "graph: %s services to draw, more than %d: collapsed into one node per site; --full draws %s (slow: Graphviz takes minutes on a thousand), --focus ID --depth 1 one service's neighbourhood\n",
+			output.Decimal(float64(drawn), 0), output.CollapseAbove, what)
+	}
 	var dot bytes.Buffer
 	if err := output.DOT(&dot, p, opt); err != nil {
 		return inputError(e, err)
 	}
 	write := func(w io.Writer) error {
-		switch format {
-		case "svg":
-			return output.RenderSVG(dot.Bytes(), w)
-		case "png":
-			return output.RenderPNG(dot.Bytes(), w)
+		if format == "dot" {
+			_, err := w.Write(dot.Bytes())
+			return err
 		}
-		_, err := w.Write(dot.Bytes())
-		return err
+		what := output.Decimal(float64(drawn), 0) + " services"
+		if opt.Collapse {
+			what += " by site"
+		}
+		sp := newSpinner(e.stderr, "graph: laying out "+what+" with Graphviz")
+		defer sp.stop()
+		if format == "svg" {
+			return output.RenderSVGContext(e.ctx, dot.Bytes(), w)
+		}
+		return output.RenderPNGContext(e.ctx, dot.Bytes(), w)
 	}
-	if code := writeOut(e, "graph", out, write); code != exitOK {
-		return code
+	if format != "dot" {
+		// The render returns at once on Ctrl-C, clearing its spinner
+		// first: let dispatch wait for it rather than abandon it.
+		e.watch()
+	}
+	err = e.writeOutput(out, write)
+	if tooLarge := (*output.TooLargeError)(nil); errors.As(err, &tooLarge) {
+		hint := "draw it as SVG (-o FILE.svg), which any browser zooms into"
+		switch {
+		case !opt.Collapse && focus == "":
+			hint = "drop --full for one node per site, draw one service's neighbourhood with --focus ID --depth 1, or " + hint
+		case !opt.Collapse:
+			hint = "lower --depth, add --collapse for one node per site, or " + hint
+		}
+		fmt.Fprintf(e.stderr, "Error: graph: no PNG written: %v\nTry: %s\n", tooLarge, hint)
+		return exitInput
+	}
+	if err != nil {
+		return fail(e, fmt.Errorf("graph: %w", err))
 	}
 	return exitOK
 }
