@@ -91,6 +91,12 @@ type Trial struct {
 	// Trace, when not nil, receives the trial's happenings in time order.
 	Trace *Trace
 
+	// plan, when not nil, draws the rate events' occurrences conditioned
+	// on the trial's stratum (strata.go); occN holds them, by event.
+	plan    *riskPlan
+	stratum int
+	occN    []int32
+
 	key uint64
 	src stream
 	now int64
@@ -627,12 +633,17 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 func (t *Trial) scheduleEvents() {
 	c := t.c
 	randomDone := false
+	if t.plan != nil {
+		t.drawOccurrences()
+	}
 	for i := range c.Events {
 		e := &c.Events[i]
 		var times [1]int64
 		var n int
 		occ := times[:0]
-		if e.Rate > 0 {
+		if e.Rate > 0 && t.plan != nil {
+			n = int(t.occN[i])
+		} else if e.Rate > 0 {
 			lambda := e.Rate * float64(t.H) / float64(graph.Year)
 			t.src.s = key(t.key, e.Key, pOccur, 0)
 			n = int(distuv.Poisson{Lambda: lambda, Src: &t.src}.Rand())
