@@ -761,7 +761,7 @@ func (v *compareView) table(w io.Writer, markdown bool) error {
 		}
 		if h, rows := v.verdictTable(); rows != nil {
 			fmt.Fprintf(ew, "\n### Compliance verdicts that change\n\n")
-			if err := renderTable(ew, mdEscapeCells(h), mdEscapeRows(rows), nil, true); err != nil {
+			if err := renderTable(ew, mdEscapeCells(h), mdEscapeRows(rows), verdictAlign(len(h)), true); err != nil {
 				return err
 			}
 		}
@@ -780,7 +780,7 @@ func (v *compareView) table(w io.Writer, markdown bool) error {
 	}
 	if h, rows := v.verdictTable(); rows != nil {
 		fmt.Fprintf(ew, "\nCompliance verdicts that change:\n")
-		if err := renderTable(ew, h, rows, nil, false); err != nil {
+		if err := renderTable(ew, h, rows, verdictAlign(len(h)), false); err != nil {
 			return err
 		}
 	}
@@ -806,6 +806,15 @@ func (v *compareView) verdictTable() ([]string, [][]string) {
 		rows = append(rows, row)
 	}
 	return h, rows
+}
+
+// verdictAlign aligns the verdict table's columns: all text, all left.
+func verdictAlign(n int) []tw.Align {
+	a := make([]tw.Align, n)
+	for i := range a {
+		a[i] = tw.AlignLeft
+	}
+	return a
 }
 
 // noteWidth is the width of the lines of text around a terminal table.
