@@ -107,7 +107,8 @@ const unpairedNote = "unpaired: results files hold no per-trial data; diff_to_fi
 // in a currency without a rate is shown as it is, with no difference.
 //
 // Figures derived from a results file: the platform summaries
-// (full_recovery_ms, user_hours, cost, crew_hours) as they are; P(deadlock)
+// (full_recovery_ms, full_restored_ms, user_hours, cost, crew_hours) as they
+// are (full_restored_ms is missing from files written before it); P(deadlock)
 // with the 95% CI of a proportion over the file's trials (mean ± t·s/√n of
 // a 0/1 value, t as sim.TFactor); data lost as Σ over services of
 // data_loss_ms.mean × (1 − p_all_data_lost), since data_loss_ms is averaged
@@ -374,6 +375,14 @@ func resultsValue(r *sim.Results, id string) *ComparedValue {
 	switch id {
 	case "full_recovery_ms":
 		return full(r.Summary.FullRecovery)
+	case "full_restored_ms":
+		// Everything is back to normal no sooner than it is all up: a
+		// file with a full recovery but no restoration predates the
+		// figure.
+		if r.Summary.FullRestored.P99 == 0 && r.Summary.FullRecovery.P99 > 0 {
+			return nil
+		}
+		return full(r.Summary.FullRestored)
 	case "user_hours":
 		return full(r.Summary.UserHours)
 	case "cost":
@@ -590,7 +599,7 @@ func (v *compareView) rows() [][]string {
 			stat = "" // the mean of a 0/1 value: the name says it
 		}
 		rows = append(rows, v.row(m, name, stat, func(x *ComparedValue) *float64 { return &x.Mean }, true))
-		if m.ID == "full_recovery_ms" {
+		if m.ID == "full_recovery_ms" || m.ID == "full_restored_ms" {
 			rows = append(rows,
 				v.row(m, "", "p50", func(x *ComparedValue) *float64 { return x.P50 }, false),
 				v.row(m, "", "p90", func(x *ComparedValue) *float64 { return x.P90 }, false))

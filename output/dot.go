@@ -18,7 +18,9 @@ type DOTOptions struct {
 	// Focus, when not empty, is the id of a service: only the services within
 	// Depth hops of it are drawn, following depends_on, start_needs and
 	// tooling links in both directions (an `any` group is one hop from its
-	// owner to each member). Depth 0 draws Focus alone.
+	// owner to each member). An ops tool (a service in someone's tooling)
+	// other than Focus is drawn when reached but its links are not
+	// followed further. Depth 0 draws Focus alone.
 	Focus string
 	Depth int
 
@@ -45,6 +47,10 @@ type DOTOptions struct {
 	Title string
 	// NoLegend leaves out the legend cluster.
 	NoLegend bool
+	// Collapse draws one node per site instead of one per service, with
+	// one edge per pair of sites and kind of link counting the links
+	// between their services (see CollapseAbove). The title says so.
+	Collapse bool
 }
 
 // Colours and styles shared by the diagram and its legend.
@@ -155,6 +161,10 @@ func neighbourhood(p *graph.Platform, focus string, depth int) (map[string]bool,
 			link(s.ID, t)
 		}
 	}
+	// An ops tool reached from elsewhere is drawn but not walked through:
+	// on a real platform nearly every service needs the same deploy and
+	// monitoring tools, so two hops through one would reach them all.
+	tools := toolSet(p)
 	seen := map[string]bool{focus: true}
 	frontier := []string{focus}
 	for hop := 0; hop < depth && len(frontier) > 0; hop++ {
@@ -163,7 +173,9 @@ func neighbourhood(p *graph.Platform, focus string, depth int) (map[string]bool,
 			for _, n := range adj[id] {
 				if !seen[n] {
 					seen[n] = true
-					next = append(next, n)
+					if !tools[n] {
+						next = append(next, n)
+					}
 				}
 			}
 		}
@@ -298,8 +310,22 @@ func (d *dotWriter) rankdir() string {
 	return d.opt.RankDir
 }
 
+// header opens the digraph and sets the graph, node and edge defaults.
+func (d *dotWriter) header(title string) {
+	d.printf("digraph %s {\n", quote(d.p.Name))
+	d.printf("\tgraph [rankdir=%s, newrank=true, compound=true, fontname=%s, fontsize=16, labelloc=t, label=%s,\n",
+		quote(d.rankdir()), quote(fontName), quote(title))
+	d.printf("\t\tnodesep=0.25, ranksep=0.6, pad=0.2, bgcolor=\"white\"];\n")
+	d.printf("\tnode [fontname=%s, fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=%s, color=%s, margin=\"0.12,0.05\"];\n",
+		quote(fontName), quote(serviceFill), quote(serviceBorder))
+	d.printf("\tedge [fontname=%s, fontsize=9, color=\"black\", arrowsize=0.7];\n", quote(fontName))
+}
+
 func (d *dotWriter) write() {
-	rankdir := d.rankdir()
+	if d.opt.Collapse {
+		d.writeCollapsed()
+		return
+	}
 	title := d.opt.Title
 	if title == "" {
 		title = d.p.Name
@@ -307,13 +333,7 @@ func (d *dotWriter) write() {
 			title = fmt.Sprintf("%s: %s and its neighbours within %d hop%s", d.p.Name, d.opt.Focus, d.opt.Depth, plural(d.opt.Depth))
 		}
 	}
-	d.printf("digraph %s {\n", quote(d.p.Name))
-	d.printf("\tgraph [rankdir=%s, newrank=true, compound=true, fontname=%s, fontsize=16, labelloc=t, label=%s,\n",
-		quote(rankdir), quote(fontName), quote(title))
-	d.printf("\t\tnodesep=0.25, ranksep=0.6, pad=0.2, bgcolor=\"white\"];\n")
-	d.printf("\tnode [fontname=%s, fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=%s, color=%s, margin=\"0.12,0.05\"];\n",
-		quote(fontName), quote(serviceFill), quote(serviceBorder))
-	d.printf("\tedge [fontname=%s, fontsize=9, color=\"black\", arrowsize=0.7];\n", quote(fontName))
+	d.header(title)
 
 	// Clusters: the platform's sites in file order, then any site a
 	// placement names that the platform does not declare.
@@ -711,6 +731,15 @@ func (d *dotWriter) legend() {
 			fmt.Sprintf(`"legend:any" [label=<k of n<br/><font point-size="7">any group</font>>, shape=diamond, style=filled, fillcolor=%s, color="black", fontsize=8, width=0.3, height=0.3, margin=0]`, quote(junctionFill))},
 		{"replica", "same service", fmt.Sprintf("dir=none, style=dashed, color=%s", quote(replicaColor)),
 			fmt.Sprintf(`"legend:bundle" [label=<tooling ×n<br/><font point-size="7">n services share these tools</font>>, shape=box, style="rounded,filled", fillcolor="#fde9d4", color=%s, fontcolor=%s, fontsize=8, width=0, height=0, margin="0.05,0.02"]`, quote(toolColor), quote(toolColor))},
+	}
+	if d.opt.Collapse {
+		// A collapsed diagram has site nodes and counted edges only.
+		for i := range rows {
+			rows[i].node = ""
+		}
+		rows = rows[:4]
+		rows[0].node = `"legend:site" [label=<<b>site</b><br/><font point-size="8">its services by priority</font>>, style="rounded,filled", fillcolor=` + quote(siteFill) + `, color=` + quote(siteBorder) + `]`
+		rows[1].node = `"legend:count" [label=<an edge counts the links<br/>from one site's services<br/>to another's, kind by kind,<br/>in the style of the first kind>, shape=plaintext, style=""]`
 	}
 	if len(d.opt.Heat) > 0 {
 		rows = append(rows, row{key: "heat", node: fmt.Sprintf(`"legend:heat" [shape=plaintext, style="", label=<%s>]`, d.heatScale())})

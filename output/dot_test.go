@@ -17,6 +17,7 @@ func TestDOTGolden(t *testing.T) {
 		{"heat.dot", DOTOptions{Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}},
 		{"focus.dot", DOTOptions{Focus: "push", Depth: 1}},
 		{"tb-nolegend.dot", DOTOptions{RankDir: "TB", NoLegend: true, Title: "top to bottom"}},
+		{"collapsed.dot", DOTOptions{Collapse: true, Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +69,9 @@ func TestDOTFocus(t *testing.T) {
 		{"two hops", "config", 2, []string{"config", "talk-messaging", "talk-storage", "auth", "push", "dns-a", "dns-b",
 			"deploy", "monitoring", "failover-ctl", "pay"}},
 		{"any group counts one hop", "dns-b", 1, []string{"dns-b", "talk-messaging"}},
+		// pay needs auth and uses monitoring and deploy; the second hop
+		// reaches auth's users and config, not every user of the tools.
+		{"tools are not walked through", "pay", 2, []string{"pay", "auth", "monitoring", "deploy", "push", "talk-messaging", "config"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

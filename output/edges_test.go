@@ -20,7 +20,7 @@ var (
 )
 
 // TestEveryEdgeRendered renders the diagram of every embedded scenario and
-// of generated platforms, and checks that Graphviz drew every edge the DOT
+// of generated platforms, in full and collapsed by site, and checks that Graphviz drew every edge the DOT
 // asks for: Graphviz drops an edge it cannot route ("lost ... edge") and
 // exits 0 all the same, so only counting them catches it.
 func TestEveryEdgeRendered(t *testing.T) {
@@ -30,6 +30,9 @@ func TestEveryEdgeRendered(t *testing.T) {
 		require.NoError(t, err, name)
 		platforms[name] = f.Platform
 	}
+	// A 1,000-service platform is only drawn collapsed: in full, Graphviz
+	// takes minutes.
+	platforms["gen-1000"] = generated(t, 1000, 6, 1)
 	for _, n := range []int{60, 150} {
 		b, err := synth.Generate(synth.Options{Services: n, Sites: 4, Seed: 3})
 		require.NoError(t, err)
@@ -37,11 +40,19 @@ func TestEveryEdgeRendered(t *testing.T) {
 		require.NoError(t, err)
 		platforms[fmt.Sprintf("gen-%d", n)] = f.Platform
 	}
+	type view struct {
+		name string
+		opt  DOTOptions
+	}
+	views := []view{{"LR", DOTOptions{RankDir: "LR"}}, {"TB", DOTOptions{RankDir: "TB"}}, {"collapsed", DOTOptions{Collapse: true}}}
 	for name, p := range platforms {
-		for _, dir := range []string{"LR", "TB"} {
-			t.Run(name+"/"+dir, func(t *testing.T) {
+		for _, v := range views {
+			if name == "gen-1000" && !v.opt.Collapse {
+				continue
+			}
+			t.Run(name+"/"+v.name, func(t *testing.T) {
 				var dot, svg bytes.Buffer
-				require.NoError(t, DOT(&dot, p, DOTOptions{RankDir: dir}))
+				require.NoError(t, DOT(&dot, p, v.opt))
 				require.NoError(t, RenderSVG(dot.Bytes(), &svg))
 				want := 0
 				for _, line := range bytes.Split(dot.Bytes(), []byte("\n")) {

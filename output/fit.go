@@ -52,6 +52,9 @@ var dropOrder = map[string]int{
 	// results: percentiles before the rarer figures, the CI last
 	"p50": 1, "p90": 2, "Shed mean": 3, "P(RPO breach)": 4, "Data lost": 5,
 	"P(RTO breach)": 6, "P(unrecovered)": 7, "p99": 8, "95% CI": 9, "P(affected)": 10,
+	// beside Down mean, so that nobody reads the downtime as the time to
+	// recover: the last to go, when even the top cause would not fit
+	"Back to normal p50": 11,
 	// rank: the importance measures derived from the saving
 	"RRW": 1, "FV": 2, "RAW": 3, "Birnbaum": 4, "Perfect": 5, "Failed": 6,
 }

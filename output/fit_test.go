@@ -54,6 +54,10 @@ func TestResultsTableFitsTerminal(t *testing.T) {
 		for _, keep := range []string{"Service", "User-hours", "Down mean", "Top cause", "talk-messaging", "site pangyo (75.0%)", "Mean"} {
 			assert.Contains(t, got, keep, "width %d", width)
 		}
+		if width >= 100 {
+			assert.Contains(t, got, "│ Back to normal p50 │", "width %d: beside the downtime", width)
+			assert.Contains(t, got, "│              2d10h │", "width %d", width)
+		}
 	}
 	for _, width := range []int{0, 1000} {
 		var b bytes.Buffer

@@ -31,14 +31,32 @@ import (
 )
 
 // PNG resolution: pngScale pixels per point (2 is 144 dpi), reduced for
-// large diagrams so that the image stays within pngMaxPixels.
+// large diagrams so that the image stays within pngMaxPixels, but never
+// below pngMinScale: at 1 pixel per point (72 dpi) the diagrams' smallest
+// labels, 8 points, are 8 pixels tall, the least a sans-serif font can be
+// read at. A diagram that would need less is refused (TooLargeError).
 const (
 	pngScale     = 2.0
+	pngMinScale  = 1.0
 	pngMaxPixels = 40e6
 )
 
+// TooLargeError is RenderPNG's refusal of a diagram that fits in
+// pngMaxPixels only with labels too small to read.
+type TooLargeError struct {
+	Width, Height float64 // the diagram's size in points
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the diagram is %s × %s points: a PNG of it would be %.0f megapixels at 72 dpi, the least at which its labels can be read, more than the %.0f allowed; it is not shrunk further",
+		thousands(int64(math.Ceil(e.Width))), thousands(int64(math.Ceil(e.Height))),
+		e.Width*e.Height*pngMinScale*pngMinScale/1e6, pngMaxPixels/1e6)
+}
+
 // RenderPNG lays out the DOT text dot with Graphviz and writes the diagram
-// to w as a PNG image at 144 dpi (less for very large diagrams).
+// to w as a PNG image at 144 dpi, less for large diagrams but never less
+// than 72 dpi: a diagram too large for that is refused with a
+// *TooLargeError.
 //
 // Graphviz lays the diagram out and returns its JSON output, whose _draw_,
 // _ldraw_, _hdraw_, _tdraw_, _hldraw_ and _tldraw_ attributes hold the
@@ -48,8 +66,14 @@ const (
 // Helvetica, Times and Courier, which Graphviz measures text with). Images
 // and gradients other than a plain colour are not drawn.
 func RenderPNG(dot []byte, w io.Writer) error {
+	return RenderPNGContext(context.Background(), dot, w)
+}
+
+// RenderPNGContext is RenderPNG that gives up when ctx is done, returning
+// ctx's error and writing nothing.
+func RenderPNGContext(ctx context.Context, dot []byte, w io.Writer) error {
 	var js bytes.Buffer
-	if err := layout(context.Background(), dot, graphviz.Format("json"), &js); err != nil {
+	if err := layout(ctx, dot, graphviz.Format("json"), &js); err != nil {
 		return err
 	}
 	var g xdotGraph
@@ -141,6 +165,9 @@ func paint(g *xdotGraph) (*gg.Context, error) {
 	scale := pngScale
 	if area := (x1 - x0) * (y1 - y0) * scale * scale; area > pngMaxPixels {
 		scale *= math.Sqrt(pngMaxPixels / area)
+	}
+	if scale < pngMinScale {
+		return nil, &TooLargeError{Width: x1 - x0, Height: y1 - y0}
 	}
 	wpx, hpx := int(math.Ceil((x1-x0)*scale)), int(math.Ceil((y1-y0)*scale))
 	if wpx < 1 || hpx < 1 {

@@ -21,9 +21,44 @@ var (
 
 // layout parses dot, lays it out with Graphviz's dot engine and writes it
 // to w in the given Graphviz output format.
+//
+// The WebAssembly Graphviz cannot be stopped once it runs (go-graphviz
+// builds its wazero runtime without closing modules on a done context), so
+// layout runs it in a goroutine and returns ctx's error as soon as ctx is
+// done, writing nothing: a command can then exit at once on Ctrl-C. The
+// abandoned layout keeps the instance busy until it finishes, so a later
+// call waits for it.
 func layout(ctx context.Context, dot []byte, format graphviz.Format, w io.Writer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- layoutFunc(dot, format, &buf) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(buf.Bytes())
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// graphvizFormat is a Graphviz output format ("svg", "json").
+type graphvizFormat = graphviz.Format
+
+// layoutFunc is layoutTo; tests replace it with a layout that never ends.
+var layoutFunc = layoutTo
+
+// layoutTo does layout's work into buf, uncancellable: Graphviz writes in
+// pieces, and layout's w should see either the whole document or an error.
+func layoutTo(dot []byte, format graphvizFormat, buf *bytes.Buffer) error {
 	mu.Lock()
 	defer mu.Unlock()
+	ctx := context.Background()
 	if gv == nil && gvErr == nil {
 		gv, gvErr = graphviz.New(ctx)
 	}
@@ -35,18 +70,20 @@ func layout(ctx context.Context, dot []byte, format graphviz.Format, w io.Writer
 		return fmt.Errorf("parse dot: %w", err)
 	}
 	defer g.Close()
-	// Render into memory: Graphviz writes in pieces, and w should see either
-	// the whole document or an error.
-	var buf bytes.Buffer
-	if err := gv.Render(ctx, g, format, &buf); err != nil {
+	if err := gv.Render(ctx, g, format, buf); err != nil {
 		return fmt.Errorf("graphviz %s: %w", format, err)
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return nil
 }
 
 // RenderSVG lays out the DOT text dot with Graphviz and writes the diagram
 // to w as SVG.
 func RenderSVG(dot []byte, w io.Writer) error {
-	return layout(context.Background(), dot, graphviz.SVG, w)
+	return RenderSVGContext(context.Background(), dot, w)
+}
+
+// RenderSVGContext is RenderSVG that gives up when ctx is done, returning
+// ctx's error and writing nothing.
+func RenderSVGContext(ctx context.Context, dot []byte, w io.Writer) error {
+	return layout(ctx, dot, graphviz.SVG, w)
 }

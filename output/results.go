@@ -132,6 +132,10 @@ var csvHeader = []string{
 	"degraded_mean_ms", "shed_mean_ms", "p_partial", "p_unrecovered",
 	"data_loss_mean_ms", "data_loss_p99_ms", "p_all_data_lost",
 	"p_rto_breach", "p_rpo_breach", "top_cause", "p_top_cause",
+	// Back to normal, after the others, so that a reader of the older
+	// columns by position still reads them.
+	"restored_mean_ms", "restored_p50_ms", "restored_p90_ms", "restored_p99_ms",
+	"restored_censored", "restored_censored_from_ms", "p_unrestored",
 }
 
 // csvPlatformColumns are the platform figures of the CSV's platform row:
@@ -155,8 +159,13 @@ var csvPlatformColumns = func() []string {
 			cols = append(cols, "platform_"+f+"_"+stat)
 		}
 	}
-	return append(cols, "platform_people", "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
-		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1",
+	cols = append(cols, "platform_people", "platform_full_recovery_censored", "platform_full_recovery_censored_from_ms", "platform_currency", "platform_services_all_data_lost", "platform_services_rpo_breach",
+		"platform_p_deadlock", "platform_p_unrecovered", "platform_p_rto_breach_p1")
+	// Back to normal, after the older figures like the services' columns.
+	for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
+		cols = append(cols, "platform_full_restored_"+stat+"_ms")
+	}
+	return append(cols, "platform_full_restored_censored", "platform_full_restored_censored_from_ms", "platform_p_unrestored",
 		"platform_trials", "platform_partial", "platform_trials_requested")
 }()
 
@@ -192,6 +201,9 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	if r.Partial {
 		requested = r.TrialsRequested
 	}
+	fr := p.FullRestored
+	platform = append(platform, num(fr.Mean), ciNum(fr.NoCI, fr.CI95[0]), ciNum(fr.NoCI, fr.CI95[1]), num(fr.P50), num(fr.P90), num(fr.P99),
+		num(fr.Censored), censoredFrom(fr), num(p.PUnrestored))
 	platform = append(platform, strconv.FormatInt(int64(r.Trials), 10), strconv.FormatBool(r.Partial), strconv.FormatInt(int64(requested), 10))
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
@@ -209,6 +221,8 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.Degraded.Mean), num(s.Shed.Mean), num(s.PPartial), num(s.PUnrecovered),
 			num(s.DataLoss.Mean), num(s.DataLoss.P99), num(s.PAllDataLost),
 			num(s.PRTOBreach), num(s.PRPOBreach), s.TopCause, num(s.Causes[s.TopCause]),
+			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99),
+			num(s.Restored.Censored), censoredFrom(s.Restored), num(s.PUnrestored),
 		}
 		if err := cw.Write(append(row, empty...)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
@@ -288,9 +302,16 @@ func platformRows(r *sim.Results) [][]string {
 	if full.MeanLowerBound() {
 		fullCI = Dash // an interval for a lower bound says nothing of the mean
 	}
+	fr := p.FullRestored
+	frCI := ci(fr, Duration)
+	if fr.MeanLowerBound() {
+		frCI = Dash
+	}
 	rows := [][]string{
 		{"Time to full recovery", censoredMean(full), fullCI,
 			censoredQuantile(full, full.P50), censoredQuantile(full, full.P90), censoredQuantile(full, full.P99)},
+		{"Time to everything back to normal", censoredMean(fr), frCI,
+			censoredQuantile(fr, fr.P50), censoredQuantile(fr, fr.P90), censoredQuantile(fr, fr.P99)},
 		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
 	}
@@ -313,6 +334,7 @@ func platformRows(r *sim.Results) [][]string {
 		{"Services breaching their RPO", Decimal(rpoBreaches(r), 2), Dash, Dash, Dash, Dash},
 		{"P(deadlock: break-glass forced a start)", Percent(p.PDeadlock), Dash, Dash, Dash, Dash},
 		{"P(not fully recovered by horizon)", Percent(p.PUnrecovered), Dash, Dash, Dash, Dash},
+		{"P(not all back to normal by horizon)", Percent(p.PUnrestored), Dash, Dash, Dash, Dash},
 	}...)
 }
 
@@ -338,13 +360,23 @@ func rpoBreaches(r *sim.Results) float64 {
 }
 
 var serviceHeader = []string{
-	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Shed mean",
+	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Back to normal p50", "Shed mean",
 	"P(unrecovered)", "Data lost", "P(RTO breach)", "P(RPO breach)", "Top cause",
 }
 
 var serviceAlign = []tw.Align{
 	tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight,
-	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+	tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+}
+
+// backToNormal is the median time a service was back to normal: Dash when
+// it never left normal (or was back at once), "> X" when that median is
+// cut by the horizon.
+func backToNormal(s sim.Summary) string {
+	if s.P99 == 0 {
+		return Dash
+	}
+	return censoredQuantile(s, s.P50)
 }
 
 // censoredMean formats a time's mean: "> 30d (100% of trials)" when
@@ -392,6 +424,8 @@ func serviceNoteFor(r *sim.Results) string {
 const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
 user-hours are these summed over services, so a person cut off from three services counts three times.
 Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
+Back to normal p50: median time from the first outage until the service is up, carries its whole load and is
+not degraded, for good, over the trials it was not ("> X" when not back to normal by the horizon).
 Shed mean: time-equivalent of the load not carried while up on too little capacity (load, docs/model.md §11).
 P(unrecovered): still down at the horizon. Data lost: mean loss when finite (with the chance that all was lost).
 P(RTO breach), P(RPO breach): an outage longer than the service's rto; data lost beyond its rpo, all data lost included.
@@ -419,7 +453,8 @@ func serviceRows(r *sim.Results) [][]string {
 		}
 		rows = append(rows, []string{
 			s.ID, Count(s.UserHours), Percent(s.PAffected),
-			mean, censoredQuantile(d, d.P50), censoredQuantile(d, d.P90), censoredQuantile(d, d.P99), shed,
+			mean, censoredQuantile(d, d.P50), censoredQuantile(d, d.P90), censoredQuantile(d, d.P99),
+			backToNormal(s.Restored), shed,
 			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), Percent(s.PRPOBreach), cause,
 		})
 	}

@@ -25,6 +25,11 @@ func fixtureResults() *sim.Results {
 	sum := func(mean, lo, hi, p50, p90, p99 float64) sim.Summary {
 		return sim.Summary{Mean: mean, CI95: [2]float64{lo, hi}, P50: p50, P90: p90, P99: p99}
 	}
+	// cens marks a summary cut by the horizon in share of its trials.
+	cens := func(s sim.Summary, share, from float64) sim.Summary {
+		s.Censored, s.CensoredFrom = share, from
+		return s
+	}
 	return &sim.Results{
 		Schema:      sim.Schema,
 		Scenario:    "pangyo-fire",
@@ -40,12 +45,15 @@ func fixtureResults() *sim.Results {
 				ID: "auth", Users: 0, Priority: 1, PAffected: 1,
 				Downtime: sum(5.5*h, 5.2*h, 5.8*h, 5*h, 9*h, 20*h),
 				Recovery: sum(5.5*h, 5.2*h, 5.8*h, 5*h, 9*h, 20*h),
+				Restored: sum(5.5*h, 5.2*h, 5.8*h, 5*h, 9*h, 20*h),
 				Causes:   map[string]float64{"site pangyo": 1}, TopCause: "site pangyo",
 			},
 			{
 				ID: "talk-messaging", Users: 47_000_000, Priority: 1, PAffected: 0.9996,
-				Downtime:     sum(10.5*h, 10.1*h, 10.9*h, 10*h, 16*h, 26*h),
-				Recovery:     sum(10.6*h, 10.2*h, 11*h, 10*h, 16*h, 26*h),
+				Downtime: sum(10.5*h, 10.1*h, 10.9*h, 10*h, 16*h, 26*h),
+				Recovery: sum(10.6*h, 10.2*h, 11*h, 10*h, 16*h, 26*h),
+				// Up after 10h, but shedding load for two more days.
+				Restored: cens(sum(58.5*h, 57*h, 60*h, 58*h, 70*h, 7*24*h), 0.02, 7*24*h), PUnrestored: 0.02,
 				Degraded:     sum(0.5*h, 0.4*h, 0.6*h, 0, 2*h, 3*h),
 				DataLoss:     sum(4321, 4000, 4600, 5000, 5000, 5000),
 				PUnrecovered: 0.0002, PRTOBreach: 0.98, PRPOBreach: 0,
@@ -61,6 +69,7 @@ func fixtureResults() *sim.Results {
 				ID: "talk-storage", Users: 0, Priority: 1, PAffected: 1,
 				Downtime: sum(3*24*h, 3*24*h, 3*24*h, 3*24*h, 3*24*h, 3*24*h),
 				Recovery: sum(3*24*h+4*h, 3*24*h, 3*24*h+8*h, 3*24*h, 3*24*h+8*h, 3*24*h+8*h),
+				Restored: cens(sum(7*24*h, 7*24*h, 7*24*h, 7*24*h, 7*24*h, 7*24*h), 1, 7*24*h), PUnrestored: 1,
 				DataLoss: sum(1.5*h, 1.4*h, 1.6*h, 1*h, 3*h, 4*h), PAllDataLost: 0.05,
 				PUnrecovered: 1, PRPOBreach: 0.3,
 				Causes: map[string]float64{"site pangyo": 1}, TopCause: "site pangyo",
@@ -69,6 +78,7 @@ func fixtureResults() *sim.Results {
 				ID: "push", Users: 10_000_000, Priority: 2, PAffected: 0.4,
 				Downtime:  sum(0.2*h, 0.15*h, 0.25*h, 0, 0.5*h, 1*h),
 				Recovery:  sum(0.5*h, 0.4*h, 0.6*h, 0.5*h, 0.5*h, 1*h),
+				Restored:  sum(0.5*h, 0.4*h, 0.6*h, 0.5*h, 0.5*h, 1*h),
 				Causes:    map[string]float64{"dependency auth": 1},
 				TopCause:  "dependency auth",
 				UserHours: 2_000_000,
@@ -76,6 +86,7 @@ func fixtureResults() *sim.Results {
 		},
 		Summary: sim.PlatformResult{
 			FullRecovery: sum(3*24*h+4*h, 3*24*h+3*h, 3*24*h+5*h, 3*24*h+4*h, 3*24*h+6*h, 7*24*h),
+			FullRestored: cens(sum(7*24*h, 7*24*h, 7*24*h, 7*24*h, 7*24*h, 7*24*h), 1, 7*24*h), PUnrestored: 1,
 			UserHours:    sum(507_250_000, 500_000_000, 514_500_000, 490_000_000, 750_000_000, 1_200_000_000),
 			Cost:         sum(1.25e10, 1.2e10, 1.3e10, 1.1e10, 2e10, 3.5e10),
 			PeakDown:     sum(3.4, 3.35, 3.45, 3, 4, 4),

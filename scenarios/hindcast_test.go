@@ -39,7 +39,7 @@ type measure uint8
 const (
 	// recovered: the time of the service's last down→up (recovery_ms),
 	// over the trials in which it went down; the horizon when it was down
-	// at it. For a source that says a service "came back", "worked again".
+	// at it; from the start of the trial's first disruption. For a source that says a service "came back", "worked again".
 	recovered measure = iota
 	// restored: the time the service was back to normal for good
 	// (restored_ms): up, carrying its whole load, not degraded. For a
@@ -188,6 +188,9 @@ func quantile(vals []int64, p float64) int64 {
 // the platform), and whether the trial counts: the service went down
 // (recovered) or left normal (restored).
 func milestoneValue(c *graph.Compiled, o *sim.Outcome, tr *sim.Trace, s int, m measure) (int64, bool) {
+	// Both measures count from the start of the trial's first disruption,
+	// as recovery_ms does (docs/model.md §8.1); the built-in incidents
+	// all begin at t = 0.
 	switch {
 	case s < 0 && m == recovered:
 		return o.FullRecovery, o.FullRecovery > 0
@@ -196,18 +199,18 @@ func milestoneValue(c *graph.Compiled, o *sim.Outcome, tr *sim.Trace, s int, m m
 		for x := range tr.Services {
 			last = max(last, restoredAt(tr, x))
 		}
-		return last, last > 0
+		return last - o.Start, last > 0
 	case m == recovered:
 		if o.FirstDown[s] < 0 {
 			return 0, false
 		}
 		if o.DownAtEnd[s] {
-			return c.Horizon, true
+			return c.Horizon - o.Start, true
 		}
-		return o.LastUp[s], true
+		return o.LastUp[s] - o.Start, true
 	default:
 		v := restoredAt(tr, s)
-		return v, v > 0
+		return v - o.Start, v > 0
 	}
 }
 

@@ -235,3 +235,24 @@ func ReplicateCandidates(p *graph.Platform, services []string) ([]*graph.Mitigat
 func containsSite(s *graph.Service, site string) bool {
 	return slices.ContainsFunc(s.Placement, func(pl graph.Placement) bool { return pl.Site == site })
 }
+
+// AutoServices is how many of rank's top services advise --auto replicates
+// (docs/model.md §10).
+const AutoServices = 10
+
+// AutoCandidates ranks items (the services of c) by their saving under m
+// and generates the replicate candidates (ReplicateCandidates) of the
+// AutoServices with the largest positive saving on platform p.
+func AutoCandidates(ctx context.Context, c *graph.Compiled, p *graph.Platform, items []Item, m Measure, opt Options) ([]*graph.Mitigation, error) {
+	r, err := Rank(ctx, c, items, m, opt)
+	if err != nil {
+		return nil, err
+	}
+	var top []string
+	for _, it := range r.Items {
+		if len(top) < AutoServices && it.Saving.Mean > 0 {
+			top = append(top, it.ID)
+		}
+	}
+	return ReplicateCandidates(p, top)
+}

@@ -30,13 +30,17 @@ type svcAcc struct {
 	affected, unrecovered, allLost, rto, rpo, partial int64
 	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
 	down, recovery, degraded, loss, shed              stat
+	restored                                          stat            // over the trials it left normal (Outcome.Restored)
 	causes                                            []causeCount    // few per service: a slice beats a map here
 	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
 	// The smallest downtime and recovery time of the trials in which the
 	// service was still down at the horizon (unrecovered of them): those
 	// values are lower bounds, censored by the horizon.
 	downCens, recCens int64
-	_                 [56]byte
+	// The trials it was not back to normal at H, and the smallest of
+	// their (censored) restored times.
+	unrestored, restCens int64
+	_                    [40]byte
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -53,6 +57,10 @@ type Aggregator struct {
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
 	fullCens                               int64 // smallest full recovery of the unrecovered trials
+	// Back to normal: one value a trial, and the smallest of the trials
+	// something was not back to normal at H.
+	fullRestored             stat
+	unrestored, fullRestCens int64
 	// With people declared: the people cut off at the peak and the
 	// person-hours (in 1/1000), one value each a trial.
 	people                       int64
@@ -76,8 +84,12 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 		a.svc[s].loss = newStat(math.MaxInt64 / 4)
 		a.svc[s].shed = newStat(H)
 		a.svc[s].downCens, a.svc[s].recCens = math.MaxInt64, math.MaxInt64
+		a.svc[s].restored = newStat(H)
+		a.svc[s].restCens = math.MaxInt64
 	}
 	a.fullCens = math.MaxInt64
+	a.fullRestored = newStat(H)
+	a.fullRestCens = math.MaxInt64
 	// In float64: a part's services are not checked as a loaded file's
 	// are, and an int64 sum of their users could wrap.
 	var users, cost float64
@@ -119,7 +131,7 @@ func (a *Aggregator) Add(o *Outcome) {
 	svc := a.svc[:n]
 	down, degraded, shed := o.Downtime[:n], o.Degraded[:n], o.Shed[:n]
 	first, last, atEnd, cause := o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n]
-	allLost, loss, rto, partial := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n]
+	allLost, loss, rto, partial, restored := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n], o.Restored[:n]
 	for _, s := range o.Touched {
 		acc := &svc[s] // bounds s for every slice of length n below
 		// Each of a service's stats gets at most one value a touched
@@ -149,6 +161,7 @@ func (a *Aggregator) Add(o *Outcome) {
 			}
 			acc.recovery.push(rec)
 			acc.addCause(cause[s])
+			acc.addRestored(restored[s], o.Start, H)
 		}
 		if rto[s] {
 			acc.rto++
@@ -160,6 +173,11 @@ func (a *Aggregator) Add(o *Outcome) {
 		a.unrecovered++
 		a.fullCens = min(a.fullCens, o.FullRecovery)
 	}
+	a.fullRestored.push(o.FullRestored)
+	if o.Unrestored {
+		a.unrestored++
+		a.fullRestCens = min(a.fullRestCens, o.FullRestored)
+	}
 	a.userMilliHours.push(o.UserMilliHours)
 	a.cost.push(o.Cost)
 	a.peak.push(int64(o.PeakDown))
@@ -169,7 +187,7 @@ func (a *Aggregator) Add(o *Outcome) {
 		a.personMilliHours.push(o.PersonMilliHours)
 	}
 	if a.trials%pendCap == 0 { // one value a stat a trial, as above
-		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours} {
+		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours, &a.fullRestored} {
 			st.flush(&a.rows)
 		}
 	}
@@ -202,7 +220,7 @@ func (a *Aggregator) addCurve(o *Outcome) {
 
 // flush flushes the service's stats.
 func (acc *svcAcc) flush(rs *rowSlab) {
-	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed} {
+	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed, &acc.restored} {
 		st.flush(rs)
 	}
 }
@@ -230,6 +248,11 @@ func (a *Aggregator) addRare(acc *svcAcc, o *Outcome, s int32) {
 	if o.Partial[s] {
 		acc.partial++
 	}
+	// Left normal without going down (shed or degraded only): the
+	// affected ones are counted in Add.
+	if o.FirstDown[s] < 0 && (o.Partial[s] || o.Degraded[s] > 0) {
+		acc.addRestored(o.Restored[s], o.Start, a.c.Horizon)
+	}
 	if all, lost := o.AllLost[s], o.DataLoss[s]; all || lost > 0 {
 		a.addLoss(acc, s, all, lost)
 	}
@@ -245,6 +268,19 @@ func (a *Aggregator) addLoss(acc *svcAcc, s int32, all bool, lost int64) {
 	}
 	if rpo := a.c.Services[s].RPO; rpo >= 0 && (all || lost > rpo) {
 		acc.rpo++
+	}
+}
+
+// addRestored records when a service that left normal in a trial was back
+// to normal, measured like its recovery from the trial's start (0 when it
+// was normal again before: it shed load or was degraded only before the
+// first outage); H − start, censored, when it was not back at H.
+func (acc *svcAcc) addRestored(t, start, H int64) {
+	v := max(0, t-start)
+	acc.restored.push(v)
+	if t == H {
+		acc.unrestored++
+		acc.restCens = min(acc.restCens, v)
 	}
 }
 
@@ -273,6 +309,8 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.touched += y.touched
 		x.degShed += y.degShed
 		x.downCens, x.recCens = min(x.downCens, y.downCens), min(x.recCens, y.recCens)
+		x.unrestored += y.unrestored
+		x.restCens = min(x.restCens, y.restCens)
 		for j := range x.downBins {
 			x.downBins[j] += y.downBins[j]
 		}
@@ -281,6 +319,7 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		x.recovery.merge(&y.recovery)
 		x.degraded.merge(&y.degraded)
 		x.loss.merge(&y.loss)
+		x.restored.merge(&y.restored)
 		for _, cc := range y.causes {
 			found := false
 			for i := range x.causes {
@@ -305,6 +344,9 @@ func (a *Aggregator) Merge(b *Aggregator) {
 	a.rtoP1 += b.rtoP1
 	a.unrecovered += b.unrecovered
 	a.fullCens = min(a.fullCens, b.fullCens)
+	a.fullRestored.merge(&b.fullRestored)
+	a.unrestored += b.unrestored
+	a.fullRestCens = min(a.fullRestCens, b.fullRestCens)
 	for i := range a.grid {
 		a.curveUpSum[i] += b.curveUpSum[i]
 		a.curveUsersSum[i] += b.curveUsersSum[i]
@@ -346,10 +388,12 @@ func (a *Aggregator) Results(seed uint64) *Results {
 			PAffected:    float64(acc.affected) / n,
 			Downtime:     acc.down.summary(1).censor(acc.unrecovered, a.trials, acc.downCens, 1),
 			Recovery:     acc.recovery.summary(1).censor(acc.unrecovered, acc.affected, acc.recCens, 1),
+			Restored:     acc.restored.summary(1).censor(acc.unrestored, acc.restored.n, acc.restCens, 1),
 			Degraded:     acc.degraded.summary(1),
 			DataLoss:     acc.loss.summary(1),
 			PAllDataLost: float64(acc.allLost) / n,
 			PUnrecovered: float64(acc.unrecovered) / n,
+			PUnrestored:  float64(acc.unrestored) / n,
 			PRTOBreach:   float64(acc.rto) / n,
 			PRPOBreach:   float64(acc.rpo) / n,
 			Shed:         acc.shed.summary(1),
@@ -389,6 +433,8 @@ func (a *Aggregator) Results(seed uint64) *Results {
 		CrewHours:    a.crew.summary(hour),
 		PDeadlock:    float64(a.deadlock) / n,
 		PUnrecovered: float64(a.unrecovered) / n,
+		FullRestored: a.fullRestored.summary(1).censor(a.unrestored, a.trials, a.fullRestCens, 1),
+		PUnrestored:  float64(a.unrestored) / n,
 		PRTOBreachP1: float64(a.rtoP1) / n,
 	}
 	if a.people > 0 {

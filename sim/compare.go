@@ -27,6 +27,8 @@ type Metric struct {
 var CompareMetrics = []Metric{
 	{ID: "full_recovery_ms", Name: "Time to full recovery", Unit: "ms", scale: 1,
 		value: func(c *graph.Compiled, o *Outcome) int64 { return o.FullRecovery }},
+	{ID: "full_restored_ms", Name: "Time to everything back to normal", Unit: "ms", scale: 1,
+		value: func(c *graph.Compiled, o *Outcome) int64 { return o.FullRestored }},
 	{ID: "user_hours", Name: "User-hours lost (summed over services)", Unit: "user-hours", scale: 1000,
 		value: func(c *graph.Compiled, o *Outcome) int64 { return o.UserMilliHours }},
 	{ID: "cost", Name: "Money lost", Unit: "currency", scale: 1,

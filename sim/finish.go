@@ -74,10 +74,11 @@ func (t *Trial) finish() {
 	// reloads of their headers after each store.
 	svcs := c.Services
 	n := len(svcs)
-	touched, up, degraded := t.touchedMk[:n], t.up[:n], t.degraded[:n]
+	touched, up, degraded := t.outcomeMark[:n], t.up[:n], t.degraded[:n]
 	downtime, degTime, firstDown, lastUp, downAtEnd := o.Downtime[:n], o.Degraded[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n]
-	shedNum := t.shedNum[:n]
+	shedNum, segLack, restored, partial := t.shedNum[:n], t.segLack[:n], o.Restored[:n], o.Partial[:n]
 	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
+	fullRestored := o.FullRestored
 	start := H // the first outage's start, H while none
 	for s := range svcs {
 		if !touched[s] {
@@ -104,6 +105,14 @@ func (t *Trial) finish() {
 				fullRecovery = lastUp[s]
 			}
 		}
+		// Down, degraded or shedding at H: not back to normal. The segment
+		// of a loaded service was closed at H above.
+		if !up[s] || degraded[s] || segLack[s] > 0 {
+			restored[s] = H
+		}
+		if firstDown[s] >= 0 || partial[s] || degTime[s] > 0 {
+			fullRestored = max(fullRestored, restored[s])
+		}
 		hi, lo := bits.Mul64(uint64(cs.Users), uint64(downtime[s]))
 		var carry uint64
 		userMsLo, carry = bits.Add64(userMsLo, lo, 0)
@@ -128,6 +137,9 @@ func (t *Trial) finish() {
 		start = 0 // nothing went down: fullRecovery is 0
 	}
 	o.Start, o.FullRecovery, o.Unrecovered = start, fullRecovery-start, unrecovered
+	// Back to normal from the same instant; a service that shed load or
+	// was degraded only before the first outage was normal by then.
+	o.FullRestored, o.Unrestored = max(0, fullRestored-start), fullRestored == H
 	// user-hours × 1000 = user-ms / 3600.
 	um := int64(math.MaxInt64)
 	if userMsHi < 3600 {

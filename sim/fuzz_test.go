@@ -196,6 +196,7 @@ func cloneOutcome(o *Outcome) *Outcome {
 	c.Downtime, c.Degraded, c.FirstDown, c.LastUp = slices.Clone(o.Downtime), slices.Clone(o.Degraded), slices.Clone(o.FirstDown), slices.Clone(o.LastUp)
 	c.DownAtEnd, c.DataLoss, c.AllLost, c.Cause = slices.Clone(o.DownAtEnd), slices.Clone(o.DataLoss), slices.Clone(o.AllLost), slices.Clone(o.Cause)
 	c.RTOBreach, c.Shed, c.Partial, c.DegradedShed = slices.Clone(o.RTOBreach), slices.Clone(o.Shed), slices.Clone(o.Partial), slices.Clone(o.DegradedShed)
+	c.Restored = slices.Clone(o.Restored)
 	c.Touched = append([]int32(nil), o.Touched...) // nil when empty, like a first trial's
 	c.CurveUp, c.CurveUsers = slices.Clone(o.CurveUp), slices.Clone(o.CurveUsers)
 	return &c
@@ -245,6 +246,23 @@ func checkOutcome(t *testing.T, c *graph.Compiled, o *Outcome, text string) {
 			fail("%s: back up at %d, after full recovery at %d+%d", id, last, o.Start, o.FullRecovery)
 		case o.DownAtEnd[s] && !o.Unrecovered:
 			fail("%s: down at the horizon in a recovered trial", id)
+		}
+		// Back to normal: never before the last recovery, H when down at
+		// H, 0 when the service never left normal, never after the
+		// platform's restoration.
+		left := first >= 0 || o.Partial[s] || deg > 0
+		r := o.Restored[s]
+		switch {
+		case r < 0 || r > H:
+			fail("%s: restored at %d, outside [0, %d]", id, r, H)
+		case !left && r != 0:
+			fail("%s: never left normal, yet restored at %d", id, r)
+		case left && (r < last || o.DownAtEnd[s] && r != H):
+			fail("%s: restored at %d, back up at %d, down at end %v", id, r, last, o.DownAtEnd[s])
+		case left && max(0, r-o.Start) > o.FullRestored:
+			fail("%s: restored at %d, after the platform at %d from %d", id, r, o.FullRestored, o.Start)
+		case o.Unrestored != (o.FullRestored == H-o.Start) || o.FullRestored < o.FullRecovery:
+			fail("platform restored at %d (unrestored %v), recovered at %d", o.FullRestored, o.Unrestored, o.FullRecovery)
 		}
 		nonzero := down != 0 || deg != 0 || first >= 0 || o.Shed[s] != 0 || o.Partial[s] || o.DataLoss[s] != 0 || o.AllLost[s]
 		if nonzero && !touched[s] {

@@ -180,12 +180,15 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 		}
 	}
 	err := loadStats(statRef{&st.FullRecovery, &a.full}, statRef{&st.UserMilliHours, &a.userMilliHours},
-		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew})
+		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew},
+		statRef{&st.FullRestored, &a.fullRestored})
 	if err != nil {
 		return nil, fmt.Errorf("bad part: %w", err)
 	}
 	a.deadlock, a.unrecovered, a.rtoP1 = st.Deadlock, st.Unrecovered, st.RTOBreachP1
 	a.fullCens = loadCensored(a.unrecovered, st.FullRecoveryCensored, &a.full)
+	a.unrestored = st.Unrestored
+	a.fullRestCens = loadCensored(a.unrestored, st.FullRestoredCensored, &a.fullRestored)
 	if a.people > 0 {
 		if st.PeakPeople == nil || st.PersonMilliHours == nil {
 			return nil, errors.New("bad part: the platform declares people but the part has no people figures")
@@ -224,9 +227,12 @@ func (acc *svcAcc) load(ss *ServiceState, codes map[string]int32) error {
 		acc.causes = append(acc.causes, causeCount{code, ss.Causes[name]})
 	}
 	err := loadStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
-		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
+		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed},
+		statRef{&ss.Restored, &acc.restored})
 	acc.downCens = loadCensored(acc.unrecovered, ss.DowntimeCensored, &acc.down)
 	acc.recCens = loadCensored(acc.unrecovered, ss.RecoveryCensored, &acc.recovery)
+	acc.unrestored = ss.Unrestored
+	acc.restCens = loadCensored(acc.unrestored, ss.RestoredCensored, &acc.restored)
 	return err
 }
 
@@ -309,6 +315,12 @@ func (p *Part) checkCounts() error {
 	n := int64(p.TrialsDone)
 	st := &p.State
 	H := p.Meta.HorizonMs
+	// Every trial records one full_restored_ms: a part without any was
+	// written before domino measured it, and would merge as zeros.
+	if st.FullRestored.N == 0 && n > 0 {
+		return fmt.Errorf("bad part: %d trials but %d full_restored_ms values (written by an older domino? run its shard again)",
+			n, st.FullRestored.N)
+	}
 	within := func(what string, k, most int64) error {
 		if k < 0 || k > most {
 			return fmt.Errorf("bad part: %s is %d, want 0 to %d (of %d trials done)", what, k, most, n)
@@ -318,7 +330,7 @@ func (p *Part) checkCounts() error {
 	for _, c := range []struct {
 		what string
 		k    int64
-	}{{"deadlock", st.Deadlock}, {"unrecovered", st.Unrecovered}, {"rto_breach_p1", st.RTOBreachP1}} {
+	}{{"deadlock", st.Deadlock}, {"unrecovered", st.Unrecovered}, {"rto_breach_p1", st.RTOBreachP1}, {"unrestored", st.Unrestored}} {
 		if err := within(c.what, c.k, n); err != nil {
 			return err
 		}
@@ -328,12 +340,16 @@ func (p *Part) checkCounts() error {
 		st   *StatState
 		high int64
 	}{{"full_recovery_ms", &st.FullRecovery, H}, {"user_milli_hours", &st.UserMilliHours, math.MaxInt64},
-		{"cost", &st.Cost, math.MaxInt64}, {"peak_down", &st.PeakDown, int64(len(p.Meta.Services))}, {"crew_ms", &st.CrewMs, math.MaxInt64}} {
+		{"cost", &st.Cost, math.MaxInt64}, {"peak_down", &st.PeakDown, int64(len(p.Meta.Services))}, {"crew_ms", &st.CrewMs, math.MaxInt64},
+		{"full_restored_ms", &st.FullRestored, H}} {
 		if err := checkStat(c.what, c.st, n, c.high); err != nil {
 			return err
 		}
 	}
 	if err := checkCensored("full_recovery_censored_ms", st.FullRecoveryCensored, H); err != nil {
+		return err
+	}
+	if err := checkCensored("full_restored_censored_ms", st.FullRestoredCensored, H); err != nil {
 		return err
 	}
 	ns := int64(len(p.Meta.Services))
@@ -389,7 +405,7 @@ func (ss *ServiceState) checkCounts(n, H int64) error {
 		k, most int64
 	}{{"touched", t, n}, {"affected", a, t}, {"unrecovered", ss.Unrecovered, a}, {"all_lost", ss.AllLost, t},
 		{"rto_breach", ss.RTOBreach, t}, {"rpo_breach", ss.RPOBreach, t}, {"partial", ss.Partial, t},
-		{"degraded_shed_ms", ss.DegShedMs, math.MaxInt64}} {
+		{"degraded_shed_ms", ss.DegShedMs, math.MaxInt64}, {"unrestored", ss.Unrestored, ss.Restored.N}} {
 		if err := within(c.what, c.k, c.most); err != nil {
 			return err
 		}
@@ -400,7 +416,10 @@ func (ss *ServiceState) checkCounts(n, H int64) error {
 		want int64
 		high int64
 	}{{"downtime_ms", &ss.Downtime, t, H}, {"degraded_ms", &ss.Degraded, t, H}, {"shed_ms", &ss.Shed, t, H},
-		{"data_loss_ms", &ss.DataLoss, t - ss.AllLost, math.MaxInt64}, {"recovery_ms", &ss.Recovery, a, H}} {
+		{"data_loss_ms", &ss.DataLoss, t - ss.AllLost, math.MaxInt64}, {"recovery_ms", &ss.Recovery, a, H},
+		// One restored time a trial it left normal: at least each it was
+		// down in, at most each it was touched in.
+		{"restored_ms", &ss.Restored, min(max(ss.Restored.N, a), t), H}} {
 		if err := checkStat(c.what, c.st, c.want, c.high); err != nil {
 			return err
 		}
@@ -409,6 +428,9 @@ func (ss *ServiceState) checkCounts(n, H int64) error {
 		return err
 	}
 	if err := checkCensored("recovery_censored_ms", ss.RecoveryCensored, H); err != nil {
+		return err
+	}
+	if err := checkCensored("restored_censored_ms", ss.RestoredCensored, H); err != nil {
 		return err
 	}
 	var bins, causes int64

@@ -154,6 +154,8 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 		{"trials", []*Part{part("a", 0, 10, nil), part("b", 10, 30, func(p *Part) { p.Trials = 40 })}, "trials 30 and 40"},
 		{"partial", []*Part{part("a", 0, 10, func(p *Part) { p.Partial, p.To = true, 20 })},
 			"a is partial: its run was interrupted after 10 of its trials [0, 20)"},
+		{"older part", []*Part{part("a", 0, 30, func(p *Part) { p.State.FullRestored = StatState{} })},
+			"30 trials but 0 full_restored_ms values (written by an older domino? run its shard again)"},
 		{"none", nil, "no parts to merge"},
 	}
 	for _, tt := range tests {

@@ -102,8 +102,13 @@ type PartState struct {
 	Unrecovered      int64      `json:"unrecovered"`
 	// FullRecoveryCensored is the smallest full recovery of the
 	// unrecovered trials; absent when there are none.
-	FullRecoveryCensored *int64       `json:"full_recovery_censored_ms,omitempty"`
-	RTOBreachP1          int64        `json:"rto_breach_p1"`
+	FullRecoveryCensored *int64 `json:"full_recovery_censored_ms,omitempty"`
+	RTOBreachP1          int64  `json:"rto_breach_p1"`
+	// Back to normal: one value a trial; the trials something was not
+	// back to normal at H, and the smallest of their times.
+	FullRestored         StatState    `json:"full_restored_ms"`
+	Unrestored           int64        `json:"unrestored"`
+	FullRestoredCensored *int64       `json:"full_restored_censored_ms,omitempty"`
 	CurveUpSum           []int64      `json:"curve_up_sum"`
 	CurveUsersSum        []int64      `json:"curve_users_sum"`
 	CurveUpBins          [][][2]int64 `json:"curve_up_bins"`
@@ -119,14 +124,19 @@ type ServiceState struct {
 	Unrecovered int64 `json:"unrecovered"`
 	// The smallest downtime and recovery time of the unrecovered trials
 	// (censored by the horizon); absent when there are none.
-	DowntimeCensored *int64           `json:"downtime_censored_ms,omitempty"`
-	RecoveryCensored *int64           `json:"recovery_censored_ms,omitempty"`
-	RTOBreach        int64            `json:"rto_breach"`
-	RPOBreach        int64            `json:"rpo_breach"`
-	Partial          int64            `json:"partial"`
-	DegShedMs        int64            `json:"degraded_shed_ms"`
-	Downtime         StatState        `json:"downtime_ms"`
-	Recovery         StatState        `json:"recovery_ms"`
+	DowntimeCensored *int64    `json:"downtime_censored_ms,omitempty"`
+	RecoveryCensored *int64    `json:"recovery_censored_ms,omitempty"`
+	RTOBreach        int64     `json:"rto_breach"`
+	RPOBreach        int64     `json:"rpo_breach"`
+	Partial          int64     `json:"partial"`
+	DegShedMs        int64     `json:"degraded_shed_ms"`
+	Downtime         StatState `json:"downtime_ms"`
+	Recovery         StatState `json:"recovery_ms"`
+	// Back to normal, over the trials it left normal; the trials it was
+	// not back at H, and the smallest of their times.
+	Restored         StatState        `json:"restored_ms"`
+	Unrestored       int64            `json:"unrestored"`
+	RestoredCensored *int64           `json:"restored_censored_ms,omitempty"`
 	Degraded         StatState        `json:"degraded_ms"`
 	DataLoss         StatState        `json:"data_loss_ms"`
 	Shed             StatState        `json:"shed_ms"`
@@ -183,10 +193,12 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 	}
 	err := encodeStats(
 		statRef{&st.FullRecovery, &a.full}, statRef{&st.UserMilliHours, &a.userMilliHours},
-		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew})
+		statRef{&st.Cost, &a.cost}, statRef{&st.PeakDown, &a.peak}, statRef{&st.CrewMs, &a.crew},
+		statRef{&st.FullRestored, &a.fullRestored})
 	if err != nil {
 		return nil, err
 	}
+	st.Unrestored, st.FullRestoredCensored = a.unrestored, censoredState(a.unrestored, a.fullRestCens)
 	st.Deadlock, st.Unrecovered, st.RTOBreachP1 = a.deadlock, a.unrecovered, a.rtoP1
 	if a.people > 0 {
 		st.PeakPeople, st.PersonMilliHours = &StatState{}, &StatState{}
@@ -230,11 +242,13 @@ func (acc *svcAcc) state(c *graph.Compiled) (ServiceState, error) {
 	}
 	ss.DowntimeCensored = censoredState(acc.unrecovered, acc.downCens)
 	ss.RecoveryCensored = censoredState(acc.unrecovered, acc.recCens)
+	ss.Unrestored, ss.RestoredCensored = acc.unrestored, censoredState(acc.unrestored, acc.restCens)
 	for _, cc := range acc.causes {
 		ss.Causes[CauseString(c, cc.code)] += cc.count
 	}
 	err := encodeStats(statRef{&ss.Downtime, &acc.down}, statRef{&ss.Recovery, &acc.recovery},
-		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed})
+		statRef{&ss.Degraded, &acc.degraded}, statRef{&ss.DataLoss, &acc.loss}, statRef{&ss.Shed, &acc.shed},
+		statRef{&ss.Restored, &acc.restored})
 	return ss, err
 }
 

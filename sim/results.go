@@ -35,16 +35,23 @@ type Results struct {
 
 // ServiceResult is one service's statistics over the trials.
 type ServiceResult struct {
-	ID           string  `json:"id"`
-	Users        int64   `json:"users"`
-	Priority     int     `json:"priority"`
-	PAffected    float64 `json:"p_affected"`
-	Downtime     Summary `json:"downtime_ms"`
-	Recovery     Summary `json:"recovery_ms"`
+	ID        string  `json:"id"`
+	Users     int64   `json:"users"`
+	Priority  int     `json:"priority"`
+	PAffected float64 `json:"p_affected"`
+	Downtime  Summary `json:"downtime_ms"`
+	Recovery  Summary `json:"recovery_ms"`
+	// Restored is when the service was back to normal for good (up,
+	// carrying its whole load, not degraded), from the trial's first
+	// disruption like Recovery, over the trials in which it went down,
+	// shed load or was degraded; cut at the horizon (censored) in those
+	// where it was not normal at it, counted in PUnrestored.
+	Restored     Summary `json:"restored_ms"`
 	Degraded     Summary `json:"degraded_ms"`
 	DataLoss     Summary `json:"data_loss_ms"`
 	PAllDataLost float64 `json:"p_all_data_lost"`
 	PUnrecovered float64 `json:"p_unrecovered"`
+	PUnrestored  float64 `json:"p_unrestored"`
 	PRTOBreach   float64 `json:"p_rto_breach"`
 	PRPOBreach   float64 `json:"p_rpo_breach"`
 	// RTOMs and RPOMs are the service's targets (its own or its tier's),
@@ -80,6 +87,12 @@ type PlatformResult struct {
 	// PRTOBreachP1 is the share of trials in which some priority-1 service
 	// had an outage longer than its rto.
 	PRTOBreachP1 float64 `json:"p_rto_breach_p1"`
+	// FullRestored is when everything was back to normal for good, from
+	// the trial's first disruption like FullRecovery: the last Restored of
+	// any service that left normal, cut at the horizon (censored) when one
+	// was not normal at it (PUnrestored), 0 when none left normal.
+	FullRestored Summary `json:"full_restored_ms"`
+	PUnrestored  float64 `json:"p_unrestored"`
 }
 
 // Curve is the recovery curve: fractions of services up and of users served

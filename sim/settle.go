@@ -141,6 +141,9 @@ func (t *Trial) closeSegment(s int32, lack int64) {
 			t.degShedNum[s].addMul(t.segLack[s], d)
 		}
 		t.out.Partial[s] = true
+		if lack == 0 {
+			t.out.Restored[s] = t.now // a spell of shedding ended
+		}
 		if t.Trace != nil {
 			t.Trace.partial(s, t.segSince[s], t.now)
 		}
@@ -216,8 +219,8 @@ func (t *Trial) anyUp(d *graph.CDep) int32 {
 }
 
 func (t *Trial) touch(s int32) {
-	if !t.touchMark[s] {
-		t.touchMark[s] = true
+	if !t.settleMark[s] {
+		t.settleMark[s] = true
 		t.prevUp[s] = t.up[s]
 		t.touched = append(t.touched, s)
 	}
@@ -345,10 +348,10 @@ func (t *Trial) account() {
 	// The slices are read through locals of one length: one bounds check a
 	// service, and no reload of their headers after each store.
 	n := len(c.Services)
-	up, prevUp, touchMark, lists := t.up[:n], t.prevUp[:n], t.touchMark[:n], t.lists[:n]
-	downSince, curCause, downtime, lastUp := t.downSince[:n], t.curCause[:n], o.Downtime[:n], o.LastUp[:n]
+	up, prevUp, settleMark, lists := t.up[:n], t.prevUp[:n], t.settleMark[:n], t.lists[:n]
+	downSince, curCause, downtime, lastUp, restored := t.downSince[:n], t.curCause[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
 	for _, s := range t.touched {
-		touchMark[s] = false
+		settleMark[s] = false
 		isUp := up[s]
 		if isUp == prevUp[s] {
 			continue
@@ -373,6 +376,9 @@ func (t *Trial) account() {
 				o.RTOBreach[s] = true
 			}
 			lastUp[s] = now
+			// An outage ended: back to normal now unless something else
+			// is still wrong, which ends later and says so then.
+			restored[s] = now
 			t.downCount--
 			t.downUsers -= cs.Users
 			curCause[s] = causeNone
@@ -564,7 +570,11 @@ func (t *Trial) checkDegraded(s int32) {
 		t.degSince[s] = t.now
 		t.degUsers += u
 	} else {
-		t.out.Degraded[s] += t.now - t.degSince[s]
+		d := t.now - t.degSince[s]
+		t.out.Degraded[s] += d
+		if d > 0 {
+			t.out.Restored[s] = t.now // a degraded spell ended
+		}
 		t.degUsers -= u
 	}
 	if t.Trace != nil {

@@ -13,10 +13,6 @@ import (
 	"github.com/dominosim/domino/sim"
 )
 
-// autoServices is how many of rank's top services advise --auto replicates
-// (docs/model.md §10).
-const autoServices = 10
-
 func init() {
 	register(&command{
 		name: "advise", order: 75,
@@ -130,7 +126,8 @@ func runAdvise(e *env, fs *pflag.FlagSet) int {
 }
 
 // autoCandidates ranks the services and generates the replicate candidates
-// of the 10 with the largest positive saving.
+// of the sim.AutoServices with the largest positive saving, showing rank's
+// progress.
 func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt sim.Options) ([]*graph.Mitigation, int) {
 	items, err := sim.ParseItems(c, "services")
 	if err != nil {
@@ -141,22 +138,14 @@ func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt
 		opt.Progress = func(n int) { bar.Add(n) }
 	}
 	e.watch()
-	r, err := sim.Rank(e.ctx, c, items, m, opt)
+	gen, err := sim.AutoCandidates(e.ctx, c, f.Platform, items, m, opt)
 	if bar != nil {
 		bar.Clear()
 	}
 	if err != nil {
+		// A failed rank that is not an interruption nor a scenario asking
+		// too much is a bug, and so is a failed generation (simError).
 		return nil, simError(e, "advise", err)
-	}
-	var top []string
-	for _, it := range r.Items {
-		if len(top) < autoServices && it.Saving.Mean > 0 {
-			top = append(top, it.ID)
-		}
-	}
-	gen, err := sim.ReplicateCandidates(f.Platform, top)
-	if err != nil {
-		return nil, fail(e, internal(fmt.Errorf("advise: %w", err)))
 	}
 	return gen, exitOK
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -329,20 +328,10 @@ func readResultsFile(path string) (*sim.Results, error) {
 		}
 		return nil, fmt.Errorf("read results: %w", err)
 	}
-	var head struct {
-		Schema *string `json:"schema"`
-	}
-	if json.Unmarshal(data, &head) != nil || head.Schema == nil {
+	if _, ok := sim.FileSchema(data); !ok {
 		return nil, nil
 	}
-	if *head.Schema != sim.Schema {
-		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino run --format json')", path, *head.Schema, sim.Schema)
-	}
-	var r sim.Results
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
-	}
-	return &r, nil
+	return sim.DecodeResults(path, data)
 }
 
 func orDash(s string) string {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -22,7 +22,7 @@ func init() {
 	register(&command{
 		name: "graph", order: 40,
 		summary: "Draw the service graph: sites, services, dependencies (DOT, SVG or PNG)",
-		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed] | --rank RANK.json] [--focus ID [--depth N]] [--format dot|svg|png] [-o FILE]",
+		usage:   "domino graph FILE|NAME [--scenario ID] [--results R.json [--color affected|downtime|shed] | --rank RANK.json] [--focus ID [--depth N]] [--full | --collapse] [--format dot|svg|png] [-o FILE]",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "draw the platform as patched by this scenario")
 			fs.String("results", "", "colour services by a results file of 'domino run --format json'")
@@ -30,6 +30,8 @@ func init() {
 			fs.String("color", "affected", "with --results: colour by P(affected) ('affected'), mean downtime ('downtime') or mean shed time, the load short of capacity ('shed')")
 			fs.String("focus", "", "draw only this service and its neighbours")
 			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
+			fs.Bool("full", false, fmt.Sprintf("draw every service even when there are more than %d (by default they are collapsed into one node per site)", output.CollapseAbove))
+			fs.Bool("collapse", false, "draw one node per site, with edges counting the links between their services, however few services there are")
 			fs.String("rankdir", "LR", "layout direction: LR (left to right) or TB (top to bottom)")
 			fs.String("format", "", "dot, svg or png (default: from -o's extension, else dot)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
@@ -63,14 +65,19 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if depth < 0 {
 		return usageError(e, name, "--depth must be 0 or more, got %d", depth)
 	}
+	full, _ := fs.GetBool("full")
+	collapse, _ := fs.GetBool("collapse")
+	if full && collapse {
+		return usageError(e, name, "give --full or --collapse, not both")
+	}
 
 	f, err := loadInput(fs.Arg(0))
 	if err != nil {
 		return inputError(e, err)
 	}
-	var res *graphResults
+	var res *sim.Results
 	if resultsPath != "" {
-		if res, err = readGraphResults(resultsPath); err != nil {
+		if res, err = sim.ReadResultsFile(resultsPath); err != nil {
 			return inputError(e, err)
 		}
 		if scenario == "" && res.Scenario != "" && f.Scenario(res.Scenario) != nil {
@@ -80,7 +87,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	}
 	var rk *sim.Ranking
 	if rankPath != "" {
-		if rk, err = readRanking(rankPath); err != nil {
+		if rk, err = sim.ReadRankFile(rankPath); err != nil {
 			return inputError(e, err)
 		}
 		if scenario == "" && f.Scenario(rk.Scenario) != nil {
@@ -114,14 +121,14 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 
 	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
 	if res != nil {
-		if err := res.check(resultsPath, p); err != nil {
+		if err := checkResults(resultsPath, res, p); err != nil {
 			return inputError(e, err)
 		}
-		if n := res.missing(p); n > 0 {
+		if n := missingServices(res, p); n > 0 {
 			fmt.Fprintf(e.stderr, "Warning: %d of the %d services of %s are not in the results file %s: they stay uncoloured\n",
 				n, len(p.Services), orDash(p.Name), resultsPath)
 		}
-		res.apply(&opt, colorBy)
+		applyResults(&opt, res, colorBy)
 	}
 	if rk != nil {
 		if err := checkRanking(rankPath, rk, p); err != nil {
@@ -129,64 +136,69 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		}
 		applyRanking(&opt, rk, p.Currency)
 	}
+	drawn, err := output.DrawnServices(p, opt)
+	if err != nil {
+		return inputError(e, err)
+	}
+	opt.Collapse = collapse
+	if drawn > output.CollapseAbove && !full && !collapse {
+		opt.Collapse = true
+		what := "every service"
+		if focus != "" {
+			what = "every one"
+		}
+		fmt.Fprintf(e.stderr, "graph: %s services to draw, more than %d: collapsed into one node per site; --full draws %s (slow: Graphviz takes minutes on a thousand), --focus ID --depth 1 one service's neighbourhood\n",
+			output.Decimal(float64(drawn), 0), output.CollapseAbove, what)
+	}
 	var dot bytes.Buffer
 	if err := output.DOT(&dot, p, opt); err != nil {
 		return inputError(e, err)
 	}
 	write := func(w io.Writer) error {
-		switch format {
-		case "svg":
-			return output.RenderSVG(dot.Bytes(), w)
-		case "png":
-			return output.RenderPNG(dot.Bytes(), w)
+		if format == "dot" {
+			_, err := w.Write(dot.Bytes())
+			return err
 		}
-		_, err := w.Write(dot.Bytes())
-		return err
+		what := output.Decimal(float64(drawn), 0) + " services"
+		if opt.Collapse {
+			what += " by site"
+		}
+		sp := newSpinner(e.stderr, "graph: laying out "+what+" with Graphviz")
+		defer sp.stop()
+		if format == "svg" {
+			return output.RenderSVGContext(e.ctx, dot.Bytes(), w)
+		}
+		return output.RenderPNGContext(e.ctx, dot.Bytes(), w)
 	}
-	if code := writeOut(e, "graph", out, write); code != exitOK {
-		return code
+	if format != "dot" {
+		// The render returns at once on Ctrl-C, clearing its spinner
+		// first: let dispatch wait for it rather than abandon it.
+		e.watch()
+	}
+	err = e.writeOutput(out, write)
+	if tooLarge := (*output.TooLargeError)(nil); errors.As(err, &tooLarge) {
+		hint := "draw it as SVG (-o FILE.svg), which any browser zooms into"
+		switch {
+		case !opt.Collapse && focus == "":
+			hint = "drop --full for one node per site, draw one service's neighbourhood with --focus ID --depth 1, or " + hint
+		case !opt.Collapse:
+			hint = "lower --depth, add --collapse for one node per site, or " + hint
+		}
+		fmt.Fprintf(e.stderr, "Error: graph: no PNG written: %v\nTry: %s\n", tooLarge, hint)
+		return exitInput
+	}
+	if err != nil {
+		return fail(e, fmt.Errorf("graph: %w", err))
 	}
 	return exitOK
 }
 
-// graphResults is the part of a results file (docs/model.md §8) that graph uses.
-type graphResults struct {
-	Schema   string `json:"schema"`
-	Scenario string `json:"scenario"`
-	Platform string `json:"platform_name"`
-	Services []struct {
-		ID        string  `json:"id"`
-		PAffected float64 `json:"p_affected"`
-		Downtime  struct {
-			Mean float64 `json:"mean"`
-		} `json:"downtime_ms"`
-		Shed struct {
-			Mean float64 `json:"mean"`
-		} `json:"shed_ms"`
-	} `json:"services"`
-}
-
-func readGraphResults(path string) (*graphResults, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
-	}
-	var r graphResults
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
-	}
-	if r.Schema != "domino.results/v1" {
-		return nil, fmt.Errorf("%s: schema %q, want \"domino.results/v1\" (a file written by 'domino run --format json')", path, r.Schema)
-	}
-	return &r, nil
-}
-
 var graphColors = []string{"affected", "downtime", "shed"}
 
-// check fails when the results share no service id with p: they were run on
-// another platform, and drawing p with them would colour nothing while
+// checkResults fails when the results share no service id with p: they were
+// run on another platform, and drawing p with them would colour nothing while
 // looking like a platform that nothing touched.
-func (r *graphResults) check(path string, p *graph.Platform) error {
+func checkResults(path string, r *sim.Results, p *graph.Platform) error {
 	for _, s := range r.Services {
 		if p.Service(s.ID) != nil {
 			return nil
@@ -195,8 +207,8 @@ func (r *graphResults) check(path string, p *graph.Platform) error {
 	return noCommonServices(path, "results", r.Platform, r.Scenario, p)
 }
 
-// missing counts p's services that the results do not mention.
-func (r *graphResults) missing(p *graph.Platform) int {
+// missingServices counts p's services that the results do not mention.
+func missingServices(r *sim.Results, p *graph.Platform) int {
 	in := make(map[string]bool, len(r.Services))
 	for _, s := range r.Services {
 		in[s.ID] = true
@@ -210,7 +222,7 @@ func (r *graphResults) missing(p *graph.Platform) int {
 	return n
 }
 
-// checkRanking fails, like graphResults.check, when a ranking of services
+// checkRanking fails, like checkResults, when a ranking of services
 // names none of p's.
 func checkRanking(path string, r *sim.Ranking, p *graph.Platform) error {
 	services := false
@@ -261,9 +273,9 @@ func embeddedWithPlatform(platform string) string {
 	return ""
 }
 
-// apply sets opt's heat colours from the results: P(affected) on a fixed
-// 0–1 scale, or mean downtime or shed time scaled to the largest one.
-func (r *graphResults) apply(opt *output.DOTOptions, by string) {
+// applyResults sets opt's heat colours from the results: P(affected) on a
+// fixed 0–1 scale, or mean downtime or shed time scaled to the largest one.
+func applyResults(opt *output.DOTOptions, r *sim.Results, by string) {
 	opt.Heat = make(map[string]float64, len(r.Services))
 	for _, s := range r.Services {
 		switch by {
@@ -301,21 +313,6 @@ func graphFormatFor(path string) string {
 		return ext[1:]
 	}
 	return ""
-}
-
-func readRanking(path string) (*sim.Ranking, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read rank: %w", err)
-	}
-	var r sim.Ranking
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("%s: not a rank file: %w", path, err)
-	}
-	if r.Schema != sim.RankSchema {
-		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino rank --format json')", path, r.Schema, sim.RankSchema)
-	}
-	return &r, nil
 }
 
 // applyRanking colours services by their saving, scaled to the largest

@@ -9,8 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const graphTestFile = `version: 1
@@ -252,4 +256,70 @@ func TestGraphEmbedded(t *testing.T) {
 	if !strings.Contains(out, `"talk-messaging" [`) {
 		t.Error("focus service not drawn")
 	}
+}
+
+// genPlatform writes 'domino gen --services n --sites 6 --seed 1' to dir.
+func genPlatform(t *testing.T, dir string, n int) string {
+	t.Helper()
+	path := filepath.Join(dir, "gen.yaml")
+	status, _, errOut := runGraphCLI(t, "gen", "--services", strconv.Itoa(n), "--sites", "6", "--seed", "1", "-o", path)
+	require.Equal(t, exitOK, status, errOut)
+	return path
+}
+
+// TestGraphCollapses: above output.CollapseAbove services the diagram is
+// collapsed by site, says so in its title and on stderr, and names --full;
+// --full and --collapse override the choice, not together.
+func TestGraphCollapses(t *testing.T) {
+	dir := t.TempDir()
+	gen := genPlatform(t, dir, 1000)
+
+	status, out, errOut := runGraphCLI(t, "graph", gen)
+	require.Equal(t, exitOK, status, errOut)
+	assert.Contains(t, out, `"site:site-0" [`)
+	assert.NotContains(t, out, `"db-3" [`)
+	assert.Contains(t, out, `1,000 services (more than 150) collapsed by site: every service with --full`)
+	assert.Equal(t, "graph: 1,000 services to draw, more than 150: collapsed into one node per site; --full draws every service "+
+		"(slow: Graphviz takes minutes on a thousand), --focus ID --depth 1 one service's neighbourhood\n", errOut)
+
+	status, out, errOut = runGraphCLI(t, "graph", gen, "--full")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Contains(t, out, `"db-3" [`)
+	assert.Empty(t, errOut)
+
+	// db-3's neighbourhood at depth 1 (124 services) is drawn in full; at
+	// depth 2 it is collapsed.
+	status, out, errOut = runGraphCLI(t, "graph", gen, "--focus", "db-3", "--depth", "1")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Contains(t, out, `"db-3" [`)
+	assert.Empty(t, errOut)
+	status, out, errOut = runGraphCLI(t, "graph", gen, "--focus", "db-3")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Contains(t, out, "focus: db-3")
+	assert.Contains(t, errOut, "services to draw, more than 150: collapsed into one node per site; --full draws every one")
+
+	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
+	status, out, errOut = runGraphCLI(t, "graph", file, "--collapse")
+	require.Equal(t, exitOK, status, errOut)
+	assert.Contains(t, out, `"site:a" [`)
+	assert.Contains(t, out, `5 services collapsed by site`)
+
+	status, _, errOut = runGraphCLI(t, "graph", file, "--collapse", "--full")
+	assert.Equal(t, exitUsage, status)
+	assert.Contains(t, errOut, "give --full or --collapse, not both")
+}
+
+// TestGraphInterrupted: a cancelled context stops the render with status
+// 130 and leaves no file behind.
+func TestGraphInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(dir, "g.svg")
+	var stdout, stderr bytes.Buffer
+	status := run(ctx, []string{"graph", file, "-o", out}, strings.NewReader(""), &stdout, &stderr)
+	assert.Equal(t, exitInterrupted, status)
+	assert.Equal(t, "Error: graph interrupted; nothing written\n", stderr.String())
+	assert.NoFileExists(t, out)
 }

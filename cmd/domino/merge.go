@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -41,7 +39,7 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 	}
 	parts := make([]*sim.Part, 0, fs.NArg())
 	for _, path := range fs.Args() {
-		p, err := readPart(path)
+		p, err := sim.ReadPartFile(path)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -57,12 +55,4 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 		return code
 	}
 	return exitOK
-}
-
-func readPart(path string) (*sim.Part, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read part: %w", err)
-	}
-	return sim.ReadPart(bytes.NewReader(data), path)
 }

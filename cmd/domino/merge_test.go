@@ -256,29 +256,6 @@ func TestRunShardErrors(t *testing.T) {
 	}
 }
 
-func TestShardTrialRange(t *testing.T) {
-	// The ranges tile [0, n) for any n and k, including more shards than
-	// trials and products that overflow 64 bits.
-	for _, n := range []int{1, 7, 10000, 1 << 62} {
-		for _, k := range []int{1, 3, 7, 64} {
-			next := 0
-			for i := range k {
-				from, to := shard{index: i, count: k}.trialRange(n)
-				if from != next || to < from {
-					t.Fatalf("n=%d k=%d shard %d: [%d, %d), want it to start at %d", n, k, i, from, to, next)
-				}
-				next = to
-			}
-			if next != n {
-				t.Errorf("n=%d k=%d: the shards end at %d", n, k, next)
-			}
-		}
-	}
-	if from, to := (shard{index: 1, count: 3}).trialRange(10); from != 3 || to != 6 {
-		t.Errorf("shard 1/3 of 10: got [%d, %d), want [3, 6)", from, to)
-	}
-}
-
 // Slurm arrays need not start at 0 nor step by 1.
 func TestShardFromSlurmEnv(t *testing.T) {
 	tests := []struct {

@@ -2,16 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -19,12 +15,14 @@ import (
 func init() {
 	register(&command{
 		name: "plot", order: 70,
-		summary: "Plot results files: recovery curves or downtime by service (SVG or PNG)",
-		usage: "domino plot R.json... [--kind recovery|downtime] [--service ID] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
+		summary: "Plot results files: recovery curves, downtime by service, loss exceedance (SVG or PNG)",
+		usage: "domino plot R.json... [--kind recovery|downtime|exceedance] [--service ID] [--metric M] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
 			"  recovery: users served and services up over time, mean with p10-p90 band, one colour per file\n" +
-			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution",
+			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution\n" +
+			"  exceedance: from 'domino risk --format json' files, P(loss > x) per horizon of --metric on a log scale, with its 95% band",
 		flags: func(fs *pflag.FlagSet) {
-			fs.String("kind", "recovery", "recovery or downtime")
+			fs.String("kind", "recovery", "recovery, downtime or exceedance")
+			fs.String("metric", "user_hours", "with --kind exceedance: user_hours, money, crew_hours or downtime:ID")
 			fs.String("service", "", "with --kind downtime: plot this service's downtime distribution")
 			fs.String("title", "", "title of the plot (default: from the kind and the platform)")
 			fs.String("format", "", "svg or png (default: from -o's extension)")
@@ -42,8 +40,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() == 0 {
 		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")
 	}
-	if kind != "recovery" && kind != "downtime" {
-		return usageError(e, name, "unknown --kind %q: want recovery or downtime", kind)
+	if kind != "recovery" && kind != "downtime" && kind != "exceedance" {
+		return usageError(e, name, "unknown --kind %q: want recovery, downtime or exceedance", kind)
+	}
+	if fs.Changed("metric") && kind != "exceedance" {
+		return usageError(e, name, "--metric goes with --kind exceedance")
 	}
 	if service != "" && kind != "downtime" {
 		return usageError(e, name, "--service goes with --kind downtime")
@@ -55,9 +56,12 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 		return exitUsage
 	}
 
+	if kind == "exceedance" {
+		return plotExceedance(e, fs, format, title, out)
+	}
 	rs := make([]*sim.Results, fs.NArg())
 	for i, path := range fs.Args() {
-		r, err := readResults(path)
+		r, err := sim.ReadResultsFile(path)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -86,39 +90,52 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	})
 }
 
-// readResults reads a results file of 'domino run --format json'.
-func readResults(path string) (*sim.Results, error) {
-	data, err := graph.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
-	}
-	var r sim.Results
-	if err := json.Unmarshal(data, &r); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("%s: not a results file: invalid JSON at byte %d: %w", path, syn.Offset, err)
+// plotExceedance plots the loss-exceedance curves of risk files.
+func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
+	metric, _ := fs.GetString("metric")
+	rs := make([]*sim.RiskResults, fs.NArg())
+	ids := make([]string, fs.NArg())
+	for i, path := range fs.Args() {
+		r, err := sim.ReadRiskFile(path)
+		if err != nil {
+			return inputError(e, err)
 		}
-		return nil, fmt.Errorf("%s: not a results file: %w", path, err)
+		rs[i], ids[i] = r, r.Scenario
 	}
-	if r.Schema != sim.Schema {
-		return nil, fmt.Errorf("%s: schema %q, want %q (a file written by 'domino run --format json')", path, r.Schema, sim.Schema)
+	opt := output.PlotOptions{Format: format, Title: title, Labels: labelsFor(ids, fs.Args())}
+	var img bytes.Buffer
+	if err := output.PlotExceedance(&img, rs, metric, opt); err != nil {
+		return inputError(e, err)
 	}
-	return &r, nil
+	return writeOut(e, "plot", out, func(w io.Writer) error {
+		_, err := w.Write(img.Bytes())
+		return err
+	})
 }
 
 // plotLabels names each results by its scenario id, adding the file name
 // when two results share an id (the same scenario run twice).
 func plotLabels(rs []*sim.Results, paths []string) []string {
-	count := map[string]int{}
-	for _, r := range rs {
-		count[r.Scenario]++
-	}
-	labels := make([]string, len(rs))
+	ids := make([]string, len(rs))
 	for i, r := range rs {
-		labels[i] = r.Scenario
-		if count[r.Scenario] > 1 || r.Scenario == "" {
+		ids[i] = r.Scenario
+	}
+	return labelsFor(ids, paths)
+}
+
+// labelsFor names each file by its scenario id, adding the file name when
+// two share an id.
+func labelsFor(ids, paths []string) []string {
+	count := map[string]int{}
+	for _, id := range ids {
+		count[id]++
+	}
+	labels := make([]string, len(ids))
+	for i, id := range ids {
+		labels[i] = id
+		if count[id] > 1 || id == "" {
 			base := strings.TrimSuffix(filepath.Base(paths[i]), filepath.Ext(paths[i]))
-			labels[i] = strings.TrimSpace(r.Scenario + " (" + base + ")")
+			labels[i] = strings.TrimSpace(id + " (" + base + ")")
 		}
 	}
 	return labels

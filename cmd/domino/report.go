@@ -89,7 +89,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 		}
 	}
 
-	trial, err := selectTrial(e.ctx, c, tf.seed, tf.trials, "median")
+	trial, err := sim.SelectTrial(e.ctx, c, tf.seed, tf.trials, "median")
 	if err != nil {
 		return simError(e, name, err)
 	}

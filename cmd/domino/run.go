@@ -76,7 +76,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	}
 	from, to := 0, trials
 	if sharded {
-		from, to = sh.trialRange(trials)
+		from, to = sim.TrialRange(sh.index, sh.count, trials)
 	}
 	opt := sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers}
 	var meter *runMeter

@@ -2,27 +2,15 @@ package main
 
 import (
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 )
 
-// shard is one of count slices of a run's trials; source says where it
+// shard is one of count slices of a run's trials (sim.TrialRange); source says where it
 // came from, for messages.
 type shard struct {
 	index, count int
 	source       string
-}
-
-// trialRange returns the shard's trials of a run of n: [i·n/k, (i+1)·n/k).
-// The products are taken in 128 bits, so no n and k overflow.
-func (s shard) trialRange(n int) (from, to int) {
-	at := func(i int) int {
-		hi, lo := bits.Mul64(uint64(i), uint64(n))
-		q, _ := bits.Div64(hi, lo, uint64(s.count))
-		return int(q)
-	}
-	return at(s.index), at(s.index + 1)
 }
 
 // arrayVar returns the name of the job-array variable that is set,

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -70,7 +67,7 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	}
 	if by != "" {
 		e.watch()
-		if trial, err = selectTrial(e.ctx, c, seed, trials, by); err != nil {
+		if trial, err = sim.SelectTrial(e.ctx, c, seed, trials, by); err != nil {
 			return simError(e, "trace "+c.Scenario.ID, err)
 		}
 	}
@@ -106,45 +103,4 @@ func parseTrial(s string) (trial int, by string, err error) {
 		return 0, "", fmt.Errorf("--trial wants a trial index (0, 1, ...), median or worst, got %q", s)
 	}
 	return k, "", nil
-}
-
-// selectTrial runs trials 0..n−1 untraced and returns the index of the
-// one by asks for, ranking trials by (user-hours lost, index): "worst" is
-// the last of that order, "median" the one at rank ⌈n/2⌉ (from 1). Ties in
-// user-hours thus go to the lowest index for the worst trial.
-func selectTrial(ctx context.Context, c *graph.Compiled, seed uint64, n int, by string) (int, error) {
-	type scored struct {
-		uh    int64
-		trial int
-	}
-	all := make([]scored, n)
-	tr := sim.NewTrial(c, nil)
-	for k := range n {
-		if k%256 == 0 && ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		all[k] = scored{tr.Run(seed, k).UserMilliHours, k}
-		if tr.Overflowed() {
-			return 0, sim.ErrTooManyEvents
-		}
-	}
-	switch by {
-	case "worst":
-		best := 0
-		for k := range all {
-			if all[k].uh > all[best].uh {
-				best = k
-			}
-		}
-		return best, nil
-	case "median":
-		sort.Slice(all, func(i, j int) bool {
-			if all[i].uh != all[j].uh {
-				return all[i].uh < all[j].uh
-			}
-			return all[i].trial < all[j].trial
-		})
-		return all[(n+1)/2-1].trial, nil
-	}
-	return 0, errors.New("unknown trial selection " + by)
 }
