@@ -46,6 +46,12 @@ domino plot "$tmp/pangyo-fire.json" "$tmp/ops-and-failover.json" --kind downtime
 domino plot "${results[@]}" --kind downtime --service talk-messaging \
 	--title "Kakao, Pangyo fire: downtime of KakaoTalk messaging" -o "$out/kakao-talk-messaging-downtime.png"
 
+echo "risk, loss exceedance" >&2
+domino risk ovh-sbg-2021 --scenario sbg-yearly -o "$tmp/ovh-risk.json"
+domino risk aws-us-east-1-2021 --scenario yearly-disruptions -o "$tmp/aws-risk.json"
+domino plot "$tmp/ovh-risk.json" "$tmp/aws-risk.json" --kind exceedance \
+	--title "User-hours lost in a year: OVH Strasbourg customers and AWS us-east-1" -o "$out/risk-exceedance.png"
+
 echo "graph" >&2
 domino graph "$file" -o "$out/kakao-graph.svg"
 domino graph "$file" -o "$out/kakao-graph.png"

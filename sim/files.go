@@ -49,6 +49,20 @@ func DecodeResults(name string, data []byte) (*Results, error) {
 	return r, nil
 }
 
+// ReadRiskFile reads and checks a risk file, the JSON of 'domino risk
+// --format json' (docs/model.md §13).
+func ReadRiskFile(path string) (*RiskResults, error) {
+	data, err := graph.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read risk: %w", err)
+	}
+	r := &RiskResults{}
+	if err := decodeFile(path, data, "risk", RiskSchema, "domino risk --format json", r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // ReadRankFile reads and checks a rank file, the JSON of 'domino rank
 // --format json'.
 func ReadRankFile(path string) (*Ranking, error) {

@@ -74,7 +74,7 @@ func (t *Trial) finish() {
 	// reloads of their headers after each store.
 	svcs := c.Services
 	n := len(svcs)
-	touched, up, degraded := t.touchedMk[:n], t.up[:n], t.degraded[:n]
+	touched, up, degraded := t.outcomeMark[:n], t.up[:n], t.degraded[:n]
 	downtime, degTime, firstDown, lastUp, downAtEnd := o.Downtime[:n], o.Degraded[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n]
 	shedNum, segLack, restored, partial := t.shedNum[:n], t.segLack[:n], o.Restored[:n], o.Partial[:n]
 	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered

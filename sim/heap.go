@@ -12,7 +12,7 @@ import (
 type event struct {
 	t    int64
 	seq  uint32 // ties at one instant are applied in scheduling order
-	kind uint8
+	kind evKind
 	gen  uint32
 	a    int32 // replica, service, site or outage slot, by kind
 	b    int32
@@ -32,7 +32,7 @@ const _ = uint(math.MaxInt32 - buckets - MaxEvents)
 type eventMore struct {
 	t    int64
 	next int32 // slot of the next event in the bucket, if not the last
-	kind uint8
+	kind evKind
 	gen  uint32
 	a    int32
 	b    int32
@@ -93,7 +93,7 @@ func (h *eventHeap) minT() int64 { return h.min }
 // event pushed since the heap's reset. It takes fields, not an event: the
 // compiler keeps a struct of more than four fields in memory, and would
 // copy an event through it at every call.
-func (h *eventHeap) pushAt(t int64, seq uint32, kind uint8, gen uint32, a, b int32) {
+func (h *eventHeap) pushAt(t int64, seq uint32, kind evKind, gen uint32, a, b int32) {
 	s := int(seq) + buckets
 	if s >= len(h.more) {
 		h.growMore(s)

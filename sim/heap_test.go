@@ -40,7 +40,7 @@ func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
 			ref, now, seq = ref[:0], 0, 0
 		case len(ref) == 0 || rng.Float64() < pushProb:
 			at := heapTestTime(rng, H, now, ref)
-			e := event{t: at, seq: seq, kind: uint8(seq), gen: 3 * seq, a: -int32(seq), b: int32(seq) + 1}
+			e := event{t: at, seq: seq, kind: evKind(seq), gen: 3 * seq, a: -int32(seq), b: int32(seq) + 1}
 			seq++
 			h.push(e)
 			i, _ := slices.BinarySearchFunc(ref, e, cmpEvent)

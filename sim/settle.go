@@ -219,8 +219,8 @@ func (t *Trial) anyUp(d *graph.CDep) int32 {
 }
 
 func (t *Trial) touch(s int32) {
-	if !t.touchMark[s] {
-		t.touchMark[s] = true
+	if !t.settleMark[s] {
+		t.settleMark[s] = true
 		t.prevUp[s] = t.up[s]
 		t.touched = append(t.touched, s)
 	}
@@ -348,10 +348,10 @@ func (t *Trial) account() {
 	// The slices are read through locals of one length: one bounds check a
 	// service, and no reload of their headers after each store.
 	n := len(c.Services)
-	up, prevUp, touchMark, lists := t.up[:n], t.prevUp[:n], t.touchMark[:n], t.lists[:n]
+	up, prevUp, settleMark, lists := t.up[:n], t.prevUp[:n], t.settleMark[:n], t.lists[:n]
 	downSince, curCause, downtime, lastUp, restored := t.downSince[:n], t.curCause[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
 	for _, s := range t.touched {
-		touchMark[s] = false
+		settleMark[s] = false
 		isUp := up[s]
 		if isUp == prevUp[s] {
 			continue

@@ -46,7 +46,7 @@ func surelyAtZero(e *graph.CEvent) bool {
 // scheduleStart schedules the start of occurrence k of event i, or, when
 // the trial started from the snapshot, which applied it, only takes the
 // sequence number it would have had.
-func (t *Trial) scheduleStart(at int64, kind uint8, i, k int32) {
+func (t *Trial) scheduleStart(at int64, kind evKind, i, k int32) {
 	applied := t.fromSnap && (kind == evWorld || k == 0 && t.atZero[i])
 	if !applied {
 		t.schedule(at, kind, i, k, 0)
@@ -197,10 +197,10 @@ func (t *Trial) restore(seed uint64, trial int) {
 
 	o, so := &t.out, &s.out
 	for _, x := range o.Touched {
-		t.touchedMk[x] = false
+		t.outcomeMark[x] = false
 	}
 	for _, x := range so.Touched {
-		t.touchedMk[x] = true
+		t.outcomeMark[x] = true
 	}
 	o.Touched = append(o.Touched[:0], so.Touched...)
 	o.Trial = trial

@@ -148,6 +148,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
 		"key": "set from the trial", "src": "re-keyed at every draw",
+		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"degMark": "stamps below degStamp", "degStamp": "only grows",
 		"events": "rescheduled", "seq": "rescheduled",
 		"holdStart": "read only while held", "prevUp": "read only while touched",

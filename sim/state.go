@@ -2,27 +2,37 @@ package sim
 
 import "github.com/dominosim/domino/graph"
 
-// Replica phases (docs/model.md §6.3).
+// phase is where a replica is in its life (docs/model.md §6.3).
+type phase uint8
+
+// Replica phases.
 const (
-	phOff     uint8 = iota // unpowered or failed
+	phOff     phase = iota // unpowered or failed
 	phGate                 // powered, waiting for its start_needs
 	phCrew                 // waiting for a crew to restart it by hand
 	phRestart              // restarting
 	phRunning
 )
 
-// Failover states of an active-standby service (docs/model.md §6.4).
+// foState is where an active-standby service is in a failover
+// (docs/model.md §6.4).
+type foState uint8
+
+// Failover states.
 const (
-	foNone uint8 = iota
-	foCrew       // waiting for a crew
+	foNone foState = iota
+	foCrew         // waiting for a crew
 	foRunning
 )
 
+// evKind is what an event of the queue does when it comes due.
+type evKind uint8
+
 // Event kinds.
 const (
-	evOutageStart  uint8 = iota // a: event, b: occurrence
-	evStage                     // a: outage record, b: stage
-	evIsolateStart              // a: event, b: occurrence
+	evOutageStart  evKind = iota // a: event, b: occurrence
+	evStage                      // a: outage record, b: stage
+	evIsolateStart               // a: event, b: occurrence
 	evIsolateEnd
 	evFaultStart // a: event
 	evFaultEnd

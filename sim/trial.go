@@ -91,6 +91,12 @@ type Trial struct {
 	// Trace, when not nil, receives the trial's happenings in time order.
 	Trace *Trace
 
+	// plan, when not nil, draws the rate events' occurrences conditioned
+	// on the trial's stratum (strata.go); occN holds them, by event.
+	plan    *riskPlan
+	stratum int
+	occN    []int32
+
 	key uint64
 	src stream
 	now int64
@@ -104,7 +110,7 @@ type Trial struct {
 	free   int // crews free; math.MaxInt when unlimited
 
 	// replicas
-	phase       []uint8
+	phase       []phase
 	gen         []uint32
 	powered     []bool
 	failed      []bool
@@ -133,7 +139,7 @@ type Trial struct {
 	baseOK     []bool
 	up         []bool
 	degraded   []bool
-	foState    []uint8
+	foState    []foState
 	foTarget   []int32
 	foManual   []bool
 	foGen      []uint32
@@ -180,35 +186,35 @@ type Trial struct {
 	held      []int32
 
 	// scratch
-	dirtyRep   []int32
-	repMark    []bool
-	dirtySvc   []int32
-	svcMark    []bool
-	gateList   []int32
-	foCheck    []int32
-	foMark     []bool
-	ups        []int32
-	work       []int32
-	region     []int32
-	inRegion   []bool
-	cycTry     []int32
-	cycMark    []bool
-	touched    []int32
-	prevUp     []bool
-	touchMark  []bool
-	wentUp     []int32
-	wentDown   []int32
-	pending    []int32
-	wave       []int32
-	degMark    []uint32
-	toolsDown  []int32 // tooling services of s that are down
-	touchedMk  []bool
-	degStamp   uint32
-	downCount  int32
-	downUsers  int64
-	degUsers   int64
-	totalUsers int64
-	nextGrid   int
+	dirtyRep    []int32
+	repMark     []bool
+	dirtySvc    []int32
+	svcMark     []bool
+	gateList    []int32
+	foCheck     []int32
+	foMark      []bool
+	ups         []int32
+	work        []int32
+	region      []int32
+	inRegion    []bool
+	cycTry      []int32
+	cycMark     []bool
+	touched     []int32
+	prevUp      []bool
+	settleMark  []bool // s is in touched: this instant's settle looks at it
+	wentUp      []int32
+	wentDown    []int32
+	pending     []int32
+	wave        []int32
+	degMark     []uint32
+	toolsDown   []int32 // tooling services of s that are down
+	outcomeMark []bool  // s is in out.Touched: the trial changed something of s
+	degStamp    uint32
+	downCount   int32
+	downUsers   int64
+	degUsers    int64
+	totalUsers  int64
+	nextGrid    int
 	// people is the platform's distinct users (0: not declared). The
 	// people cut off at an instant are min(people, downUsers); personMs
 	// is their integral so far, peakDown their maximum's bound, the most
@@ -253,7 +259,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.events = newEventHeap()
-	t.phase = make([]uint8, nr)
+	t.phase = make([]phase, nr)
 	t.gen = make([]uint32, nr)
 	t.powered = make([]bool, nr)
 	t.failed = make([]bool, nr)
@@ -280,7 +286,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.baseOK = make([]bool, ns)
 	t.up = make([]bool, ns)
 	t.degraded = make([]bool, ns)
-	t.foState = make([]uint8, ns)
+	t.foState = make([]foState, ns)
 	t.foTarget = make([]int32, ns)
 	t.foManual = make([]bool, ns)
 	t.foGen = make([]uint32, ns)
@@ -309,7 +315,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.inRegion = make([]bool, ns)
 	t.cycMark = make([]bool, len(c.CyclicOff))
 	t.prevUp = make([]bool, ns)
-	t.touchMark = make([]bool, ns)
+	t.settleMark = make([]bool, ns)
 	t.degMark = make([]uint32, ns)
 	t.lists = make([]uint8, ns)
 	for u := range ns {
@@ -343,7 +349,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		t.hardOff[s+1] = int32(len(t.hard))
 	}
 	t.toolsDown = make([]int32, ns)
-	t.touchedMk = make([]bool, ns)
+	t.outcomeMark = make([]bool, ns)
 
 	nj := c.NumJobs()
 	t.holdStart = make([]int64, nj)
@@ -391,7 +397,7 @@ const (
 // initial holds the state at t = 0 of the slices whose start is not all
 // zero, computed once, so that reset is a few memory copies.
 type initial struct {
-	phase      []uint8
+	phase      []phase
 	allTrueR   []bool // by replica
 	allTrueS   []bool // by service
 	prefix     []int32
@@ -407,7 +413,7 @@ func (t *Trial) makeInitial() {
 	c := t.c
 	in := &t.init
 	nr, ns := len(c.Replicas), len(c.Services)
-	in.phase = make([]uint8, nr)
+	in.phase = make([]phase, nr)
 	in.allTrueR = make([]bool, nr)
 	for r := range nr {
 		in.phase[r], in.allTrueR[r] = phRunning, true
@@ -500,7 +506,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.degShedNum)
 	clear(t.toolsDown)
 	for _, s := range t.out.Touched {
-		t.touchedMk[s] = false
+		t.outcomeMark[s] = false
 	}
 	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost
@@ -544,7 +550,7 @@ func (t *Trial) uniform(entity, purpose, n uint64) float64 {
 }
 
 // schedule queues an event; events at or after the horizon never happen.
-func (t *Trial) schedule(at int64, kind uint8, a, b int32, gen uint32) {
+func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
 	if t.numberEvent(at) {
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
 	}
@@ -627,12 +633,17 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 func (t *Trial) scheduleEvents() {
 	c := t.c
 	randomDone := false
+	if t.plan != nil {
+		t.drawOccurrences()
+	}
 	for i := range c.Events {
 		e := &c.Events[i]
 		var times [1]int64
 		var n int
 		occ := times[:0]
-		if e.Rate > 0 {
+		if e.Rate > 0 && t.plan != nil {
+			n = int(t.occN[i])
+		} else if e.Rate > 0 {
 			lambda := e.Rate * float64(t.H) / float64(graph.Year)
 			t.src.s = key(t.key, e.Key, pOccur, 0)
 			n = int(distuv.Poisson{Lambda: lambda, Src: &t.src}.Rand())
@@ -700,8 +711,8 @@ func (t *Trial) markSvc(s int32) {
 }
 
 func (t *Trial) markTouched(s int32) {
-	if !t.touchedMk[s] {
-		t.touchedMk[s] = true
+	if !t.outcomeMark[s] {
+		t.outcomeMark[s] = true
 		t.out.Touched = append(t.out.Touched, s)
 	}
 }

@@ -20,9 +20,9 @@ func TestExamples(t *testing.T) {
 	// One line per embedded file, in Names() order, with its title and ids.
 	want := map[string][]string{
 		"kakao-pangyo-2022":  {"Kakao and the SK C&C Pangyo data center fire", "pangyo-fire, ops-tools-3dc, failover-everywhere, ops-and-failover"},
-		"ovh-sbg-2021":       {"OVHcloud Strasbourg campus fire, 10 March 2021", "sbg-fire, offsite-backups, standby-offsite"},
+		"ovh-sbg-2021":       {"OVHcloud Strasbourg campus fire, 10 March 2021", "sbg-fire, offsite-backups, standby-offsite, sbg-yearly"},
 		"cyworld-2019":       {"Cyworld, October-November 2019: the front door of a single-operator social network", "front-door-down"},
-		"aws-us-east-1-2021": {"AWS us-east-1, 7 December 2021", "internal-congestion"},
+		"aws-us-east-1-2021": {"AWS us-east-1, 7 December 2021", "internal-congestion, oob-monitoring, independent-internal-dns, yearly-disruptions"},
 		"facebook-2021":      {"Facebook, 4 October 2021", "backbone-cut"},
 		"gcp-paris-2023":     {"Google Cloud europe-west9 (Paris)", "paris-building-fire, multi-region"},
 	}

@@ -15,12 +15,14 @@ import (
 func init() {
 	register(&command{
 		name: "plot", order: 70,
-		summary: "Plot results files: recovery curves or downtime by service (SVG or PNG)",
-		usage: "domino plot R.json... [--kind recovery|downtime] [--service ID] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
+		summary: "Plot results files: recovery curves, downtime by service, loss exceedance (SVG or PNG)",
+		usage: "domino plot R.json... [--kind recovery|downtime|exceedance] [--service ID] [--metric M] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
 			"  recovery: users served and services up over time, mean with p10-p90 band, one colour per file\n" +
-			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution",
+			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution\n" +
+			"  exceedance: from 'domino risk --format json' files, P(loss > x) per horizon of --metric on a log scale, with its 95% band",
 		flags: func(fs *pflag.FlagSet) {
-			fs.String("kind", "recovery", "recovery or downtime")
+			fs.String("kind", "recovery", "recovery, downtime or exceedance")
+			fs.String("metric", "user_hours", "with --kind exceedance: user_hours, money, crew_hours or downtime:ID")
 			fs.String("service", "", "with --kind downtime: plot this service's downtime distribution")
 			fs.String("title", "", "title of the plot (default: from the kind and the platform)")
 			fs.String("format", "", "svg or png (default: from -o's extension)")
@@ -42,8 +44,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() == 0 {
 		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")
 	}
-	if kind != "recovery" && kind != "downtime" {
-		return usageError(e, name, "unknown --kind %q: want recovery or downtime", kind)
+	if kind != "recovery" && kind != "downtime" && kind != "exceedance" {
+		return usageError(e, name, "unknown --kind %q: want recovery, downtime or exceedance", kind)
+	}
+	if fs.Changed("metric") && kind != "exceedance" {
+		return usageError(e, name, "--metric goes with --kind exceedance")
 	}
 	if service != "" && kind != "downtime" {
 		return usageError(e, name, "--service goes with --kind downtime")
@@ -55,6 +60,9 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 		return exitUsage
 	}
 
+	if kind == "exceedance" {
+		return plotExceedance(e, fs, format, title, out)
+	}
 	rs := make([]*sim.Results, fs.NArg())
 	for i, path := range fs.Args() {
 		r, err := sim.ReadResultsFile(path)
@@ -86,19 +94,52 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	})
 }
 
+// plotExceedance plots the loss-exceedance curves of risk files.
+func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
+	metric, _ := fs.GetString("metric")
+	rs := make([]*sim.RiskResults, fs.NArg())
+	ids := make([]string, fs.NArg())
+	for i, path := range fs.Args() {
+		r, err := sim.ReadRiskFile(path)
+		if err != nil {
+			return inputError(e, err)
+		}
+		rs[i], ids[i] = r, r.Scenario
+	}
+	opt := output.PlotOptions{Format: format, Title: title, Labels: labelsFor(ids, fs.Args())}
+	var img bytes.Buffer
+	if err := output.PlotExceedance(&img, rs, metric, opt); err != nil {
+		return inputError(e, err)
+	}
+	return writeOut(e, "plot", out, func(w io.Writer) error {
+		_, err := w.Write(img.Bytes())
+		return err
+	})
+}
+
 // plotLabels names each results by its scenario id, adding the file name
 // when two results share an id (the same scenario run twice).
 func plotLabels(rs []*sim.Results, paths []string) []string {
-	count := map[string]int{}
-	for _, r := range rs {
-		count[r.Scenario]++
-	}
-	labels := make([]string, len(rs))
+	ids := make([]string, len(rs))
 	for i, r := range rs {
-		labels[i] = r.Scenario
-		if count[r.Scenario] > 1 || r.Scenario == "" {
+		ids[i] = r.Scenario
+	}
+	return labelsFor(ids, paths)
+}
+
+// labelsFor names each file by its scenario id, adding the file name when
+// two share an id.
+func labelsFor(ids, paths []string) []string {
+	count := map[string]int{}
+	for _, id := range ids {
+		count[id]++
+	}
+	labels := make([]string, len(ids))
+	for i, id := range ids {
+		labels[i] = id
+		if count[id] > 1 || id == "" {
 			base := strings.TrimSuffix(filepath.Base(paths[i]), filepath.Ext(paths[i]))
-			labels[i] = strings.TrimSpace(r.Scenario + " (" + base + ")")
+			labels[i] = strings.TrimSpace(id + " (" + base + ")")
 		}
 	}
 	return labels

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/sim"
+)
+
+// riskFire is docs/model.md §13's closed form: a fire at 0.01/y stopping
+// one service of 1,000 users for 10 h.
+const riskFire = `version: 1
+platform:
+  name: t
+  sites: [{id: a}]
+  services:
+    - {id: s, users: 1000, placement: {a: 1}}
+scenarios:
+  - id: fires
+    events:
+      - {kind: site-outage, site: a, rate: 0.01/y, duration: 10h}
+`
+
+func TestRiskCommand(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fire.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(riskFire), 0o644))
+
+	// The scenario's horizon is the default 7d: --horizon's default 1y
+	// replaces it.
+	code, out, stderr := runCLI(t, context.Background(), "risk", path, "--trials", "10000", "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var r sim.RiskResults
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	assert.Equal(t, sim.RiskSchema, r.Schema)
+	assert.EqualValues(t, 365*24*3600*1000, r.HorizonMs)
+	u := r.Metrics["user_hours"]
+	assert.InDelta(t, 100, u.Expected.Mean, 2)
+	assert.InDelta(t, 1-math.Exp(-0.01), u.PLoss.Mean, 1e-12)
+	require.Len(t, u.ReturnLevels, 3)
+	assert.Equal(t, 1000, u.ReturnLevels[2].Years)
+	assert.InDelta(t, 10_000, u.ReturnLevels[2].Loss, 100)
+	require.Contains(t, r.Metrics, "downtime:s")
+	require.Len(t, r.Services, 1)
+
+	// The same figures in every format.
+	_, table, _ := runCLI(t, context.Background(), "risk", path, "--trials", "10000")
+	_, md, _ := runCLI(t, context.Background(), "risk", path, "--trials", "10000", "--format", "markdown")
+	_, csv, _ := runCLI(t, context.Background(), "risk", path, "--trials", "10000", "--format", "csv")
+	for name, text := range map[string]string{"table": table, "markdown": md} {
+		assert.Contains(t, text, "0.995%", name+": P(loss > 0)")
+		assert.Contains(t, text, "user-hours lost", name)
+		assert.Contains(t, text, "1 in 1,000", name)
+	}
+	assert.Contains(t, csv, "user_hours,user-hours,p_loss,,0.00995016625083")
+	assert.Contains(t, csv, "user_hours,user-hours,return_level,1000,")
+
+	// --horizon.
+	code, out, _ = runCLI(t, context.Background(), "risk", path, "--trials", "1000", "--horizon", "30d", "--format", "json")
+	require.Equal(t, exitOK, code)
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	assert.EqualValues(t, 30*24*3600*1000, r.HorizonMs)
+	for _, bad := range []string{"0", "-1y", "ay", "1x"} {
+		code, _, stderr = runCLI(t, context.Background(), "risk", path, "--horizon", bad)
+		assert.Equal(t, exitUsage, code, bad)
+		assert.Contains(t, stderr, "--horizon", bad)
+	}
+
+	// Too few trials for the strata is a usage error, said so.
+	code, _, stderr = runCLI(t, context.Background(), "risk", path, "--trials", "3")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "at least 5 trials")
+
+	// --plain samples as run does.
+	code, out, _ = runCLI(t, context.Background(), "risk", path, "--trials", "1000", "--plain", "--format", "json")
+	require.Equal(t, exitOK, code)
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	assert.Equal(t, "plain", r.Sampling)
+}
+
+func TestPlotExceedance(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fire.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(riskFire, "0.01/y", "0.5/y", 1)), 0o644))
+	risk := filepath.Join(dir, "risk.json")
+	code, _, stderr := runCLI(t, context.Background(), "risk", path, "--trials", "2000", "-o", risk)
+	require.Equal(t, exitOK, code, stderr)
+	svg := filepath.Join(dir, "lec.svg")
+	code, _, stderr = runCLI(t, context.Background(), "plot", "--kind", "exceedance", risk, "-o", svg)
+	require.Equal(t, exitOK, code, stderr)
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "P(loss &gt; x) per year")
+	assert.Contains(t, string(b), "1 in 100")
+
+	code, _, stderr = runCLI(t, context.Background(), "plot", "--kind", "exceedance", "--metric", "downtime:nope", risk, "-o", svg)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, stderr, `no metric "downtime:nope"`)
+	code, _, stderr = runCLI(t, context.Background(), "plot", "--metric", "money", risk, "-o", svg)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--metric goes with --kind exceedance")
+}
