@@ -397,3 +397,20 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
 </body>
 </html>
 `
+
+// RiskSection is a report's annual-risk section: the tables of 'domino
+// risk' and the loss-exceedance curve of user-hours.
+func RiskSection(r *sim.RiskResults) (*ReportSection, error) {
+	t, err := csvTable(func(w io.Writer) error { return WriteRisk(w, r, "csv") })
+	if err != nil {
+		return nil, err
+	}
+	var img bytes.Buffer
+	if err := PlotExceedance(&img, []*sim.RiskResults{r}, "user_hours", PlotOptions{Format: "svg"}); err != nil {
+		return nil, fmt.Errorf("report: loss exceedance: %w", err)
+	}
+	return &ReportSection{ID: "risk", Title: "Annual risk",
+		Intro:  "Each trial is one year of the scenario's random disruptions (as domino risk): expected annual loss with its 95% CI, return levels, availability, and the probability that a year's loss exceeds each amount.",
+		Images: []ReportImage{{Alt: "Loss exceedance of user-hours", SVG: img.Bytes()}},
+		Tables: []ReportTable{t}}, nil
+}

@@ -149,9 +149,40 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 		}
 	}
 
+	if sec, code := reportRisk(e, fs.Arg(0), sc, tf); code != exitOK {
+		return code
+	} else if sec != nil {
+		rep.Sections = append(rep.Sections, *sec)
+	}
+
 	write := func(w io.Writer) error { return output.WriteReport(w, rep) }
 	if out == "-" {
 		return writeOut(e, name, "", write)
 	}
 	return writeOut(e, name, out, write)
+}
+
+// reportRisk is the report's annual-risk section, as 'domino risk' over a
+// 1-year horizon: nil when no event of the scenario has a rate.
+func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*output.ReportSection, int) {
+	rated := false
+	for _, ev := range sc.Events {
+		rated = rated || ev.Rate > 0
+	}
+	if !rated {
+		return nil, exitOK
+	}
+	c, err := loadRiskScenario(arg, sc.ID, graph.Year)
+	if err != nil {
+		return nil, inputError(e, err)
+	}
+	r, err := sim.RunRisk(e.ctx, c, sim.RiskOptions{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers})
+	if err != nil {
+		return nil, simError(e, "report", err)
+	}
+	sec, err := output.RiskSection(r)
+	if err != nil {
+		return nil, simError(e, "report", err)
+	}
+	return sec, exitOK
 }
