@@ -34,8 +34,12 @@ func init() {
 
 func runPlot(e *env, fs *pflag.FlagSet) int {
 	const name = "plot"
-	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
+	fl := readFlags(fs)
+	str := fl.str
 	kind, service, title, format, out := str("kind"), str("service"), str("title"), str("format"), str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 
 	if fs.NArg() == 0 {
 		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")

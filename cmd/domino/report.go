@@ -36,20 +36,24 @@ func init() {
 
 func runReport(e *env, fs *pflag.FlagSet) int {
 	const name = "report"
-	scenario, _ := fs.GetString("scenario")
-	out, _ := fs.GetString("output")
-	doRank, _ := fs.GetBool("rank")
-	doAdvise, _ := fs.GetBool("advise")
-	noCompare, _ := fs.GetBool("no-compare")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	out := fl.str("output")
+	doRank := fl.bool("rank")
+	doAdvise := fl.bool("advise")
+	noCompare := fl.bool("no-compare")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() > 1 {
 		return usageError(e, name, "report takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
 	if out == "" {
 		return usageError(e, name, "give the HTML file to write with -o REPORT.html (or -o - for stdout)")
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	f, err := loadInput(fs.Arg(0))
 	if err != nil {
