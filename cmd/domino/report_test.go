@@ -182,3 +182,19 @@ func TestCompareComplianceChanges(t *testing.T) {
 		assert.Regexp(t, `db\s*\|\s*RTO 11h\s*\|\s*meets\s*\|\s*misses`, strings.ReplaceAll(out, "│", "|"))
 	}
 }
+
+func TestReportAnnualRisk(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.html")
+	code, _, errOut := runCLI(t, context.Background(), "report", "ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "1000", "--no-compare", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<section id="risk">`, "a scenario with rates gets the annual risk")
+
+	code, _, errOut = runCLI(t, context.Background(), "report", writeTargets(t), "--no-compare", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	b, err = os.ReadFile(out)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), `id="risk"`, "without rates, no risk section")
+	assert.NotContains(t, string(b), `id="comparison"`, "--no-compare")
+}
