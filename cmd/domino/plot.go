@@ -96,7 +96,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 
 // plotExceedance plots the loss-exceedance curves of risk files.
 func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
-	metric, _ := fs.GetString("metric")
+	fl := readFlags(fs)
+	metric := fl.str("metric")
+	if fl.err != nil {
+		return flagBug(e, "plot", fl.err)
+	}
 	rs := make([]*sim.RiskResults, fs.NArg())
 	ids := make([]string, fs.NArg())
 	for i, path := range fs.Args() {
