@@ -45,6 +45,9 @@ type ResultsComparison struct {
 	// platforms, money in other currencies.
 	Warnings []string        `json:"warnings,omitempty"`
 	Metrics  []ResultsMetric `json:"metrics"`
+	// ComplianceChanges are the RTO and RPO targets whose verdict (meets,
+	// misses, cannot tell) is not the same in every file.
+	ComplianceChanges []ComplianceChange `json:"compliance_changes,omitempty"`
 }
 
 // ResultsMetric is one row of a ResultsComparison.
@@ -132,6 +135,7 @@ func CompareResults(rs []*sim.Results, labels []string, rates map[string]float64
 	if len(rs) > 0 {
 		c.Currency = rs[0].Currency
 	}
+	c.ComplianceChanges = ComplianceChanges(rs)
 	if err := CheckRates(c.Currencies, rates); err != nil {
 		return nil, err
 	}
@@ -473,6 +477,7 @@ type compareView struct {
 	warnings    []string
 	trials      string // the "Trials:" line
 	metrics     []ResultsMetric
+	verdicts    []ComplianceChange
 }
 
 func pairedView(c *sim.Comparison) *compareView {
@@ -537,7 +542,8 @@ func resultsView(c *ResultsComparison) *compareView {
 	return &compareView{
 		fromResults: true, scenarios: c.Scenarios, paired: make([]bool, len(c.Scenarios)),
 		platforms: c.Platforms, rates: c.Rates, warnings: c.Warnings, metrics: c.Metrics,
-		trials: strings.Join(parts, ", ") + "; unpaired (from results files)",
+		trials:   strings.Join(parts, ", ") + "; unpaired (from results files)",
+		verdicts: c.ComplianceChanges,
 	}
 }
 
@@ -762,6 +768,12 @@ func (v *compareView) table(w io.Writer, markdown bool) error {
 		for _, s := range v.notes() {
 			fmt.Fprintf(ew, "\n%s\n", mdEscape(s))
 		}
+		if h, rows := v.verdictTable(); rows != nil {
+			fmt.Fprintf(ew, "\n### Compliance verdicts that change\n\n")
+			if err := renderTable(ew, mdEscapeCells(h), mdEscapeRows(rows), verdictAlign(len(h)), true); err != nil {
+				return err
+			}
+		}
 		return ew.err
 	}
 	fmt.Fprintf(ew, "%-9s %s\n%-9s %s\n", "Baseline:", v.scenarios[0], "Trials:", v.trials)
@@ -775,7 +787,43 @@ func (v *compareView) table(w io.Writer, markdown bool) error {
 	for _, s := range v.notes() {
 		fmt.Fprintln(ew, wrapParagraph(s, noteWidth))
 	}
+	if h, rows := v.verdictTable(); rows != nil {
+		fmt.Fprintf(ew, "\nCompliance verdicts that change:\n")
+		if err := renderTable(ew, h, rows, verdictAlign(len(h)), false); err != nil {
+			return err
+		}
+	}
 	return ew.err
+}
+
+// verdictTable is the table of the compliance verdicts that change: nil
+// rows when none does.
+func (v *compareView) verdictTable() ([]string, [][]string) {
+	if len(v.verdicts) == 0 {
+		return nil, nil
+	}
+	h := append([]string{"Service", "Target"}, v.scenarios...)
+	var rows [][]string
+	for _, c := range v.verdicts {
+		row := []string{c.Service, strings.ToUpper(c.Target) + " " + Duration(float64(c.TargetMs))}
+		for _, x := range c.Verdicts {
+			if x == "" {
+				x = Dash
+			}
+			row = append(row, x)
+		}
+		rows = append(rows, row)
+	}
+	return h, rows
+}
+
+// verdictAlign aligns the verdict table's columns: all text, all left.
+func verdictAlign(n int) []tw.Align {
+	a := make([]tw.Align, n)
+	for i := range a {
+		a[i] = tw.AlignLeft
+	}
+	return a
 }
 
 // noteWidth is the width of the lines of text around a terminal table.

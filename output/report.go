@@ -237,11 +237,23 @@ func comparisonSection(rs []*sim.Results) ReportSection {
 	return sec
 }
 
-// VerdictChanges returns a row per service target whose verdict is not the
-// same in every results file: service, target, then each file's verdict
-// (Dash where the file has no such target).
-func VerdictChanges(rs []*sim.Results) [][]string {
-	type key struct{ svc, target string }
+// ComplianceChange is a service target whose verdict is not the same in
+// every compared results file.
+type ComplianceChange struct {
+	Service  string `json:"service"`
+	Target   string `json:"target"`
+	TargetMs int64  `json:"target_ms"`
+	// Verdicts are each file's, "" where the file has no such target.
+	Verdicts []string `json:"verdicts"`
+}
+
+// ComplianceChanges returns the service targets whose verdict differs
+// between the results files, in the order they first appear.
+func ComplianceChanges(rs []*sim.Results) []ComplianceChange {
+	type key struct {
+		svc, target string
+		ms          int64
+	}
 	var order []key
 	got := map[key][]string{}
 	for i, r := range rs {
@@ -249,18 +261,15 @@ func VerdictChanges(rs []*sim.Results) [][]string {
 			continue
 		}
 		for _, x := range r.Compliance.Rows {
-			k := key{x.Service, strings.ToUpper(x.Target) + " " + Duration(float64(x.TargetMs))}
+			k := key{x.Service, x.Target, x.TargetMs}
 			if got[k] == nil {
 				got[k] = make([]string, len(rs))
-				for j := range got[k] {
-					got[k][j] = Dash
-				}
 				order = append(order, k)
 			}
 			got[k][i] = x.Verdict
 		}
 	}
-	var rows [][]string
+	var out []ComplianceChange
 	for _, k := range order {
 		v := got[k]
 		same := true
@@ -268,8 +277,25 @@ func VerdictChanges(rs []*sim.Results) [][]string {
 			same = same && x == v[0]
 		}
 		if !same {
-			rows = append(rows, append([]string{k.svc, k.target}, v...))
+			out = append(out, ComplianceChange{Service: k.svc, Target: k.target, TargetMs: k.ms, Verdicts: v})
 		}
+	}
+	return out
+}
+
+// VerdictChanges returns ComplianceChanges as table rows: service, target,
+// then each file's verdict (Dash where it has no such target).
+func VerdictChanges(rs []*sim.Results) [][]string {
+	var rows [][]string
+	for _, c := range ComplianceChanges(rs) {
+		row := []string{c.Service, strings.ToUpper(c.Target) + " " + Duration(float64(c.TargetMs))}
+		for _, v := range c.Verdicts {
+			if v == "" {
+				v = Dash
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -371,3 +397,20 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
 </body>
 </html>
 `
+
+// RiskSection is a report's annual-risk section: the tables of 'domino
+// risk' and the loss-exceedance curve of user-hours.
+func RiskSection(r *sim.RiskResults) (*ReportSection, error) {
+	t, err := csvTable(func(w io.Writer) error { return WriteRisk(w, r, "csv") })
+	if err != nil {
+		return nil, err
+	}
+	var img bytes.Buffer
+	if err := PlotExceedance(&img, []*sim.RiskResults{r}, "user_hours", PlotOptions{Format: "svg"}); err != nil {
+		return nil, fmt.Errorf("report: loss exceedance: %w", err)
+	}
+	return &ReportSection{ID: "risk", Title: "Annual risk",
+		Intro:  "Each trial is one year of the scenario's random disruptions (as domino risk): expected annual loss with its 95% CI, return levels, availability, and the probability that a year's loss exceeds each amount.",
+		Images: []ReportImage{{Alt: "Loss exceedance of user-hours", SVG: img.Bytes()}},
+		Tables: []ReportTable{t}}, nil
+}

@@ -39,18 +39,22 @@ func init() {
 
 func runAdvise(e *env, fs *pflag.FlagSet) int {
 	const name = "advise"
-	scenario, _ := fs.GetString("scenario")
-	metric, _ := fs.GetString("metric")
-	budget, _ := fs.GetFloat64("budget")
-	auto, _ := fs.GetBool("auto")
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	metric := fl.str("metric")
+	budget := fl.float64("budget")
+	auto := fl.bool("auto")
+	format := fl.str("format")
+	out := fl.str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() > 1 {
 		return usageError(e, name, "advise takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	if tf.trials == 0 {
 		tf.trials = rankTrials

@@ -275,19 +275,79 @@ func addTrialFlags(fs *pflag.FlagSet, trialsHelp string) {
 	fs.Int("workers", runtime.NumCPU(), "trials run in parallel; does not change the results")
 }
 
-// readTrialFlags reads and checks the flags of addTrialFlags; ok is false
-// after it printed a usage error.
-func readTrialFlags(e *env, cmd string, fs *pflag.FlagSet) (f trialFlags, ok bool) {
-	f.trials, _ = fs.GetInt("trials")
-	f.seed, _ = fs.GetUint64("seed")
-	f.workers, _ = fs.GetInt("workers")
+// readTrialFlags reads and checks the flags of addTrialFlags; code is not
+// exitOK after it printed an error.
+func readTrialFlags(e *env, cmd string, fs *pflag.FlagSet) (f trialFlags, code int) {
+	fl := readFlags(fs)
+	f.trials = fl.int("trials")
+	f.seed = fl.uint64("seed")
+	f.workers = fl.int("workers")
+	if fl.err != nil {
+		return f, flagBug(e, cmd, fl.err)
+	}
 	if fs.Changed("trials") && (f.trials < 1 || f.trials > graph.MaxTrials) {
-		usageError(e, cmd, "--trials must be in [1, %d], got %d", graph.MaxTrials, f.trials)
-		return f, false
+		return f, usageError(e, cmd, "--trials must be in [1, %d], got %d", graph.MaxTrials, f.trials)
 	}
 	if f.workers < 1 || f.workers > maxWorkers {
-		usageError(e, cmd, "--workers must be in [1, %d], got %d", maxWorkers, f.workers)
-		return f, false
+		return f, usageError(e, cmd, "--workers must be in [1, %d], got %d", maxWorkers, f.workers)
 	}
-	return f, true
+	return f, exitOK
+}
+
+// flagReader reads a command's parsed flags, keeping the first error. The
+// values were checked when the flags were parsed, so an error here is a
+// flag read by a name not declared or with another type: a bug in domino,
+// which the command reports (flagBug, exit 3) before acting on a zero value.
+type flagReader struct {
+	fs  *pflag.FlagSet
+	err error
+}
+
+func readFlags(fs *pflag.FlagSet) *flagReader { return &flagReader{fs: fs} }
+
+func (r *flagReader) keep(name string, err error) {
+	if err != nil && r.err == nil {
+		r.err = fmt.Errorf("flag --%s: %w", name, err)
+	}
+}
+
+func (r *flagReader) str(name string) string {
+	v, err := r.fs.GetString(name)
+	r.keep(name, err)
+	return v
+}
+
+func (r *flagReader) strs(name string) []string {
+	v, err := r.fs.GetStringSlice(name)
+	r.keep(name, err)
+	return v
+}
+
+func (r *flagReader) int(name string) int {
+	v, err := r.fs.GetInt(name)
+	r.keep(name, err)
+	return v
+}
+
+func (r *flagReader) uint64(name string) uint64 {
+	v, err := r.fs.GetUint64(name)
+	r.keep(name, err)
+	return v
+}
+
+func (r *flagReader) float64(name string) float64 {
+	v, err := r.fs.GetFloat64(name)
+	r.keep(name, err)
+	return v
+}
+
+func (r *flagReader) bool(name string) bool {
+	v, err := r.fs.GetBool(name)
+	r.keep(name, err)
+	return v
+}
+
+// flagBug reports a flagReader's error: a bug in domino (exit 3).
+func flagBug(e *env, cmd string, err error) int {
+	return fail(e, internal(fmt.Errorf("%s: %w", cmd, err)))
 }

@@ -45,19 +45,23 @@ func init() {
 
 func runCompare(e *env, fs *pflag.FlagSet) int {
 	const name = "compare"
-	ids, _ := fs.GetString("scenarios")
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	ids := fl.str("scenarios")
+	format := fl.str("format")
+	out := fl.str("output")
+	rateArgs := fl.strs("rate")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 
 	args := fs.Args()
 	if len(args) == 0 {
 		args = []string{scenarios.Default} // like run: the embedded Kakao example
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
-	rateArgs, _ := fs.GetStringSlice("rate")
 	rates, err := parseRates(rateArgs)
 	if err != nil {
 		return usageError(e, name, "%v", err)

@@ -34,15 +34,19 @@ func init() {
 
 func runCompliance(e *env, fs *pflag.FlagSet) int {
 	const name = "compliance"
-	scenario, _ := fs.GetString("scenario")
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	format := fl.str("format")
+	out := fl.str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() > 1 {
 		return usageError(e, name, "compliance takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
 		return exitUsage

@@ -38,11 +38,15 @@ const (
 
 func runGen(e *env, fs *pflag.FlagSet) int {
 	const name = "gen"
-	services, _ := fs.GetInt("services")
-	sites, _ := fs.GetInt("sites")
-	seed, _ := fs.GetUint64("seed")
-	out, _ := fs.GetString("output")
-	format, _ := fs.GetString("format")
+	fl := readFlags(fs)
+	services := fl.int("services")
+	sites := fl.int("sites")
+	seed := fl.uint64("seed")
+	out := fl.str("output")
+	format := fl.str("format")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() != 0 {
 		return usageError(e, name, "gen takes no arguments, got %q", fs.Args())
 	}

@@ -42,10 +42,16 @@ func init() {
 
 func runGraph(e *env, fs *pflag.FlagSet) int {
 	const name = "graph"
-	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
-	depth, _ := fs.GetInt("depth")
+	fl := readFlags(fs)
+	str := fl.str
+	depth := fl.int("depth")
 	scenario, resultsPath, colorBy, rankPath := str("scenario"), str("results"), str("color"), str("rank")
 	focus, rankdir, format, out := str("focus"), strings.ToUpper(str("rankdir")), str("format"), str("output")
+	full := fl.bool("full")
+	collapse := fl.bool("collapse")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 
 	if fs.NArg() != 1 {
 		return usageError(e, name, "graph takes one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
@@ -65,8 +71,6 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if depth < 0 {
 		return usageError(e, name, "--depth must be 0 or more, got %d", depth)
 	}
-	full, _ := fs.GetBool("full")
-	collapse, _ := fs.GetBool("collapse")
 	if full && collapse {
 		return usageError(e, name, "give --full or --collapse, not both")
 	}

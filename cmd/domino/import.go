@@ -42,9 +42,9 @@ type importFlags struct {
 }
 
 func runImport(e *env, fs *pflag.FlagSet) int {
-	f, ok := readImportFlags(e, fs)
-	if !ok {
-		return exitUsage
+	f, code := readImportFlags(e, fs)
+	if code != exitOK {
+		return code
 	}
 	var into *graph.File
 	var intoData []byte
@@ -91,15 +91,19 @@ func runImport(e *env, fs *pflag.FlagSet) int {
 	return writeImported(e, f.out, out.Bytes())
 }
 
-func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, ok bool) {
+func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, code int) {
 	const name = "import"
-	f.from, _ = fs.GetString("from")
-	f.into, _ = fs.GetString("into")
-	f.out, _ = fs.GetString("output")
-	f.opt.Sites, _ = fs.GetStringSlice("site")
-	f.opt.MinCalls, _ = fs.GetFloat64("min-calls")
-	f.opt.KialiLevel, _ = fs.GetString("kiali-level")
-	f.opt.KeepVirtual, _ = fs.GetBool("keep-virtual")
+	fl := readFlags(fs)
+	f.from = fl.str("from")
+	f.into = fl.str("into")
+	f.out = fl.str("output")
+	f.opt.Sites = fl.strs("site")
+	f.opt.MinCalls = fl.float64("min-calls")
+	f.opt.KialiLevel = fl.str("kiali-level")
+	f.opt.KeepVirtual = fl.bool("keep-virtual")
+	if fl.err != nil {
+		return f, flagBug(e, name, fl.err)
+	}
 	switch {
 	case f.from == "":
 		usageError(e, name, "--from is required: one of %s", strings.Join(importer.Formats, ", "))
@@ -121,12 +125,12 @@ func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, ok bool) {
 		for _, s := range f.opt.Sites {
 			if !importer.ValidID(s) {
 				usageError(e, name, "--site %q is not a valid id: want lower case letters, digits, '.', '_' and '-', starting with a letter or digit", s)
-				return f, false
+				return f, exitUsage
 			}
 		}
-		return f, true
+		return f, exitOK
 	}
-	return f, false
+	return f, exitUsage
 }
 
 // importExts are the file name endings read from a directory, per format.

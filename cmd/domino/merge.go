@@ -29,8 +29,13 @@ func init() {
 
 func runMerge(e *env, fs *pflag.FlagSet) int {
 	const name = "merge"
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	format := fl.str("format")
+	out := fl.str("output")
+	allowPartial := fl.bool("allow-partial")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() == 0 {
 		return usageError(e, name, "merge needs the part files of a sharded run")
 	}
@@ -45,7 +50,6 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 		}
 		parts = append(parts, p)
 	}
-	allowPartial, _ := fs.GetBool("allow-partial")
 	res, err := sim.MergeParts(parts, sim.MergeOptions{AllowPartial: allowPartial})
 	if err != nil {
 		return inputError(e, fmt.Errorf("merge: %w", err))

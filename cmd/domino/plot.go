@@ -34,8 +34,12 @@ func init() {
 
 func runPlot(e *env, fs *pflag.FlagSet) int {
 	const name = "plot"
-	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
+	fl := readFlags(fs)
+	str := fl.str
 	kind, service, title, format, out := str("kind"), str("service"), str("title"), str("format"), str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 
 	if fs.NArg() == 0 {
 		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")
@@ -92,7 +96,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 
 // plotExceedance plots the loss-exceedance curves of risk files.
 func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
-	metric, _ := fs.GetString("metric")
+	fl := readFlags(fs)
+	metric := fl.str("metric")
+	if fl.err != nil {
+		return flagBug(e, "plot", fl.err)
+	}
 	rs := make([]*sim.RiskResults, fs.NArg())
 	ids := make([]string, fs.NArg())
 	for i, path := range fs.Args() {

@@ -41,17 +41,21 @@ func init() {
 
 func runRank(e *env, fs *pflag.FlagSet) int {
 	const name = "rank"
-	scenario, _ := fs.GetString("scenario")
-	metric, _ := fs.GetString("metric")
-	itemSpec, _ := fs.GetString("items")
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	metric := fl.str("metric")
+	itemSpec := fl.str("items")
+	format := fl.str("format")
+	out := fl.str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() > 1 {
 		return usageError(e, name, "rank takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	if tf.trials == 0 {
 		tf.trials = rankTrials

@@ -36,20 +36,24 @@ func init() {
 
 func runReport(e *env, fs *pflag.FlagSet) int {
 	const name = "report"
-	scenario, _ := fs.GetString("scenario")
-	out, _ := fs.GetString("output")
-	doRank, _ := fs.GetBool("rank")
-	doAdvise, _ := fs.GetBool("advise")
-	noCompare, _ := fs.GetBool("no-compare")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	out := fl.str("output")
+	doRank := fl.bool("rank")
+	doAdvise := fl.bool("advise")
+	noCompare := fl.bool("no-compare")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() > 1 {
 		return usageError(e, name, "report takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
 	if out == "" {
 		return usageError(e, name, "give the HTML file to write with -o REPORT.html (or -o - for stdout)")
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	f, err := loadInput(fs.Arg(0))
 	if err != nil {
@@ -145,9 +149,40 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 		}
 	}
 
+	if sec, code := reportRisk(e, fs.Arg(0), sc, tf); code != exitOK {
+		return code
+	} else if sec != nil {
+		rep.Sections = append(rep.Sections, *sec)
+	}
+
 	write := func(w io.Writer) error { return output.WriteReport(w, rep) }
 	if out == "-" {
 		return writeOut(e, name, "", write)
 	}
 	return writeOut(e, name, out, write)
+}
+
+// reportRisk is the report's annual-risk section, as 'domino risk' over a
+// 1-year horizon: nil when no event of the scenario has a rate.
+func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*output.ReportSection, int) {
+	rated := false
+	for _, ev := range sc.Events {
+		rated = rated || ev.Rate > 0
+	}
+	if !rated {
+		return nil, exitOK
+	}
+	c, err := loadRiskScenario(arg, sc.ID, graph.Year)
+	if err != nil {
+		return nil, inputError(e, err)
+	}
+	r, err := sim.RunRisk(e.ctx, c, sim.RiskOptions{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers})
+	if err != nil {
+		return nil, simError(e, "report", err)
+	}
+	sec, err := output.RiskSection(r)
+	if err != nil {
+		return nil, simError(e, "report", err)
+	}
+	return sec, exitOK
 }

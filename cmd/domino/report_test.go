@@ -146,3 +146,55 @@ func TestReportFile(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "-o REPORT.html")
 }
+
+func TestCompareComplianceChanges(t *testing.T) {
+	file := writeTargets(t)
+	dir := t.TempDir()
+	var paths []string
+	for _, sc := range []string{"a-dark", "a-dark-long"} {
+		p := filepath.Join(dir, sc+".json")
+		code, _, errOut := runCLI(t, context.Background(), "run", file, "--scenario", sc, "-o", p)
+		require.Equal(t, exitOK, code, errOut)
+		paths = append(paths, p)
+	}
+	code, out, errOut := runCLI(t, context.Background(), append([]string{"compare", "--format", "json"}, paths...)...)
+	require.Equal(t, exitOK, code, errOut)
+	var doc struct {
+		Changes []struct {
+			Service, Target string
+			TargetMs        int64 `json:"target_ms"`
+			Verdicts        []string
+		} `json:"compliance_changes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	// 10h down meets an 11h RTO in every trial, 12h misses it in every
+	// one; web's 1h is missed in both, the 0 RPO met in both.
+	require.Len(t, doc.Changes, 1)
+	assert.Equal(t, "db", doc.Changes[0].Service)
+	assert.Equal(t, "rto", doc.Changes[0].Target)
+	assert.Equal(t, int64(11*3600000), doc.Changes[0].TargetMs)
+	assert.Equal(t, []string{"meets", "misses"}, doc.Changes[0].Verdicts)
+
+	for _, format := range []string{"table", "markdown"} {
+		code, out, errOut = runCLI(t, context.Background(), append([]string{"compare", "--format", format}, paths...)...)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Contains(t, out, "Compliance verdicts that change")
+		assert.Regexp(t, `db\s*\|\s*RTO 11h\s*\|\s*meets\s*\|\s*misses`, strings.ReplaceAll(out, "│", "|"))
+	}
+}
+
+func TestReportAnnualRisk(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.html")
+	code, _, errOut := runCLI(t, context.Background(), "report", "ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "1000", "--no-compare", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<section id="risk">`, "a scenario with rates gets the annual risk")
+
+	code, _, errOut = runCLI(t, context.Background(), "report", writeTargets(t), "--no-compare", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	b, err = os.ReadFile(out)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), `id="risk"`, "without rates, no risk section")
+	assert.NotContains(t, string(b), `id="comparison"`, "--no-compare")
+}

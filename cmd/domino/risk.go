@@ -60,17 +60,21 @@ func parseHorizon(s string) (int64, error) {
 
 func runRisk(e *env, fs *pflag.FlagSet) int {
 	const name = "risk"
-	scenario, _ := fs.GetString("scenario")
-	horizon, _ := fs.GetString("horizon")
-	plain, _ := fs.GetBool("plain")
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	horizon := fl.str("horizon")
+	plain := fl.bool("plain")
+	format := fl.str("format")
+	out := fl.str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() > 1 {
 		return usageError(e, name, "risk takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	H, err := parseHorizon(horizon)
 	if err != nil {

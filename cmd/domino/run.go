@@ -42,16 +42,21 @@ func init() {
 
 func runRun(e *env, fs *pflag.FlagSet) int {
 	const name = "run"
-	scenario, _ := fs.GetString("scenario")
-	format, _ := fs.GetString("format")
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	scenario := fl.str("scenario")
+	format := fl.str("format")
+	out := fl.str("output")
+	stats := fl.bool("stats")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 
 	if fs.NArg() > 1 {
 		return usageError(e, name, "run takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	tf, ok := readTrialFlags(e, name, fs)
-	if !ok {
-		return exitUsage
+	tf, code := readTrialFlags(e, name, fs)
+	if code != exitOK {
+		return code
 	}
 	sh, sharded, code := chooseShard(e, fs)
 	if code != exitOK {
@@ -80,7 +85,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	}
 	opt := sim.Options{First: from, Trials: to - from, Seed: tf.seed, Workers: tf.workers}
 	var meter *runMeter
-	if stats, _ := fs.GetBool("stats"); stats {
+	if stats {
 		meter = startMeter()
 		opt.Stats = &meter.stats
 	}
@@ -137,7 +142,11 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 // domino whole, must not turn a run into a slice of it. code is not exitOK
 // after an error was printed.
 func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
-	v, _ := fs.GetString("shard")
+	fl := readFlags(fs)
+	v := fl.str("shard")
+	if fl.err != nil {
+		return sh, false, flagBug(e, "run", fl.err)
+	}
 	if !fs.Changed("shard") {
 		if name := arrayVar(e.getenv); name != "" {
 			fmt.Fprintf(e.stderr, "domino: %s is set but --shard is not: running all the trials (--shard auto runs this task's slice)\n", name)

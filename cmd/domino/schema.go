@@ -24,7 +24,11 @@ func init() {
 // of this version of domino.
 func runSchema(e *env, fs *pflag.FlagSet) int {
 	const name = "schema"
-	out, _ := fs.GetString("output")
+	fl := readFlags(fs)
+	out := fl.str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 	if fs.NArg() != 0 {
 		return usageError(e, name, "schema takes no arguments, got %q", fs.Args())
 	}

@@ -32,11 +32,15 @@ func init() {
 
 func runTrace(e *env, fs *pflag.FlagSet) int {
 	const name = "trace"
-	str := func(flag string) string { v, _ := fs.GetString(flag); return v }
-	seed, _ := fs.GetUint64("seed")
-	trials, _ := fs.GetInt("trials")
-	verbose, _ := fs.GetBool("verbose")
+	fl := readFlags(fs)
+	str := fl.str
+	seed := fl.uint64("seed")
+	trials := fl.int("trials")
+	verbose := fl.bool("verbose")
 	scenario, trialArg, format, out := str("scenario"), str("trial"), str("format"), str("output")
+	if fl.err != nil {
+		return flagBug(e, name, fl.err)
+	}
 
 	if fs.NArg() != 1 {
 		return usageError(e, name, "trace takes one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
