@@ -34,7 +34,10 @@ func layout(ctx context.Context, dot []byte, format graphviz.Format, w io.Writer
 	}
 	var buf bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- layoutFunc(dot, format, &buf) }()
+	// Read the hook here, not in the goroutine: an abandoned layout may
+	// still be starting when a test puts the real one back.
+	run := layoutFunc
+	go func() { done <- run(dot, format, &buf) }()
 	select {
 	case err := <-done:
 		if err != nil {
