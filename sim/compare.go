@@ -240,7 +240,7 @@ func likeForLike(base, o *Outcome, toBase []int32) (diff, changed int64) {
 // Unpair replaces scenario i's differences by unpaired ones, for a
 // scenario that does not share the first's platform: its trials are
 // independent of the first's, so a per-trial difference means nothing
-// (MODEL.md §7). Each becomes the difference of the means, with a 95% CI
+// (docs/model.md §7). Each becomes the difference of the means, with a 95% CI
 // whose half-width is the two CIs' half-widths combined in quadrature.
 func (c *Comparison) Unpair(i int) {
 	if i <= 0 || i >= len(c.Scenarios) {

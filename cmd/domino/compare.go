@@ -151,7 +151,7 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 // platform (from pathA), so that their trials pair: the scenarios of one
 // file do, patched or not; across files, platforms of the same name and
 // currency do (a copy edited by hand, the file 'domino advise' writes).
-// Random draws are keyed by the ids of services, sites and events (MODEL.md
+// Random draws are keyed by the ids of services, sites and events (docs/model.md
 // §7): two unrelated platforms share none of them, so pairing their
 // trials would pair nothing but the seed.
 func sharePlatform(pathA string, a *graph.Compiled, pathB string, b *graph.Compiled) bool {

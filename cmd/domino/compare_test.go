@@ -310,7 +310,7 @@ func TestComparePairedNarrowerThanIndependent(t *testing.T) {
 var otherYAML = strings.NewReplacer("name: two-sites", "name: elsewhere", "currency: EUR", "currency: KRW").Replace(fireYAML)
 
 // Scenarios of different platforms share no random stream worth pairing
-// (MODEL.md §7): compare says "independent", takes the unpaired CI, and
+// (docs/model.md §7): compare says "independent", takes the unpaired CI, and
 // never subtracts money in one currency from money in another.
 func TestCompareOtherPlatformIsIndependent(t *testing.T) {
 	fire := writeFire(t)
