@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,10 +67,17 @@ func startCDP(t *testing.T, chromium string) *cdp {
 	require.NoError(t, err)
 	r, fromBrowser, err := os.Pipe()
 	require.NoError(t, err)
+	// Not t.TempDir: Chromium's helper processes may still write into its
+	// profile for a moment after the browser is killed, and TempDir's
+	// cleanup fails the test on a directory that is not empty.
+	profile, err := os.MkdirTemp("", "domino-chromium-")
+	require.NoError(t, err)
 	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
 		"--hide-scrollbars", "--window-size=1280,900",
-		"--user-data-dir="+t.TempDir(), "--remote-debugging-pipe", "about:blank")
+		"--user-data-dir="+profile, "--remote-debugging-pipe", "about:blank")
+	// Its own process group, so that the cleanup kills the helpers too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.ExtraFiles = []*os.File{toBrowser, fromBrowser} // fds 3 and 4
 	require.NoError(t, cmd.Start())
 	toBrowser.Close()
@@ -103,8 +113,14 @@ func startCDP(t *testing.T, chromium string) *cdp {
 	}()
 	t.Cleanup(func() {
 		w.Close()
-		_ = cmd.Process.Kill()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_ = cmd.Wait()
+		for range 20 { // the helpers' last writes
+			if os.RemoveAll(profile) == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 	return c
 }
