@@ -69,10 +69,10 @@ func TestUncertainNominal(t *testing.T) {
 func TestUncertainWith(t *testing.T) {
 	f := mustLoad(t, uncertainFile)
 	g, err := f.With(map[string]float64{
-		"platform.services[0].restart.auto":                   float64(Hour),
+		"platform.services[0].restart.auto":                    float64(Hour),
 		"platform.services[1].restart.manual.lognormal.median": float64(4 * Hour),
-		"scenarios[0].events[0].duration":                     float64(6 * Hour),
-		"scenarios[1].patch.services[0].restart.auto":         0,
+		"scenarios[0].events[0].duration":                      float64(6 * Hour),
+		"scenarios[1].patch.services[0].restart.auto":          0,
 	})
 	require.NoError(t, err)
 	assert.Equal(t, f.Digest, g.Digest, "the same file, other values")
