@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/atomicfile"
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
@@ -66,7 +67,7 @@ func runCompliance(e *env, fs *pflag.FlagSet) int {
 	if out == "" {
 		err = write(e.tablesOut())
 	} else {
-		err = output.WriteFileAtomic(out, write)
+		err = atomicfile.Write(out, write)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "Error: %s: %v\n", name, err)
