@@ -1,4 +1,4 @@
-package output
+package atomicfile
 
 import (
 	"context"
@@ -13,45 +13,29 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestWriteFileAtomic(t *testing.T) {
+// TestWrite: a complete write replaces the file with mode 0644; a failing
+// writer leaves the old content and no temporary file; a missing directory
+// is an error.
+func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.txt")
-	if err := WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, "first")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	// A failing writer leaves the old content and no temporary file.
+	require.NoError(t, Write(path, writeString("first")))
 	boom := errors.New("boom")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
+	err := Write(path, func(w io.Writer) error {
 		io.WriteString(w, "partial")
 		return boom
 	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("got %v, want boom", err)
-	}
+	assert.ErrorIs(t, err, boom)
 	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != "first" {
-		t.Errorf("got %q, want %q", got, "first")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("got %d files in the directory, want 1 (temporary file left behind?)", len(entries))
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "first", string(got))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "temporary file left behind?")
 	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Mode().Perm() != 0o644 {
-		t.Errorf("got mode %v, want 0644", info.Mode().Perm())
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
-		t.Error("got no error writing into a missing directory")
-	}
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
+	assert.Error(t, Write(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }))
 }
 
 func writeString(s string) func(io.Writer) error {
@@ -61,10 +45,10 @@ func writeString(s string) func(io.Writer) error {
 	}
 }
 
-// TestWriteFileAtomicTargets: only a regular file, a new path or a link to
+// TestWriteTargets: only a regular file, a new path or a link to
 // a regular file is written; a device node, a named pipe, a directory or
 // a dangling link is refused with a *FileError and left as it was.
-func TestWriteFileAtomicTargets(t *testing.T) {
+func TestWriteTargets(t *testing.T) {
 	dir := t.TempDir()
 	regular := filepath.Join(dir, "secret.json")
 	require.NoError(t, os.WriteFile(regular, []byte("old"), 0o600))
@@ -80,13 +64,13 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	require.NoError(t, os.Symlink("sub", toDir))
 
 	// A regular file keeps its mode (0600 here, not 0644).
-	require.NoError(t, WriteFileAtomic(regular, writeString("new")))
+	require.NoError(t, Write(regular, writeString("new")))
 	fi, err := os.Stat(regular)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
 	// A link to a regular file: the file is replaced, the link stays.
-	require.NoError(t, WriteFileAtomic(link, writeString("via link")))
+	require.NoError(t, Write(link, writeString("via link")))
 	lfi, err := os.Lstat(link)
 	require.NoError(t, err)
 	assert.NotZero(t, lfi.Mode()&os.ModeSymlink, "the link is still a link")
@@ -108,7 +92,7 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := os.Lstat(tt.path)
-			err := WriteFileAtomic(tt.path, writeString("x"))
+			err := Write(tt.path, writeString("x"))
 			var fe *FileError
 			require.ErrorAs(t, err, &fe)
 			assert.Contains(t, err.Error(), "write "+tt.path+": ")
@@ -124,9 +108,9 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	assert.Len(t, entries, 6, "no temporary file left")
 }
 
-// TestWriteFileAtomicFullDisk: a write error of the file is a *FileError
+// TestWriteFullDisk: a write error of the file is a *FileError
 // (exit status 1), whatever the writer wrapped it in.
-func TestWriteFileAtomicFullDisk(t *testing.T) {
+func TestWriteFullDisk(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full")
 	}
