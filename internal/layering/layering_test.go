@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"internal/slab":      nil,
 	"internal/boundedio": nil,
 	"internal/fuzzguard": nil,
+	"internal/fifo":      nil,
 	"internal/layering":  nil,
 	"graph":              {"internal/slab", "internal/boundedio"},
 	"graph/importer":     {"graph", "internal/slab"},
