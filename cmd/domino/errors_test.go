@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"unicode/utf8"
 
@@ -174,7 +173,7 @@ func (tc errorCase) setUp(t *testing.T, dir string) {
 		require.NoError(t, err)
 	}
 	if tc.fifo != "" {
-		require.NoError(t, syscall.Mkfifo(dir+"/"+tc.fifo, 0o644))
+		mkfifo(t, dir+"/"+tc.fifo)
 	}
 	if tc.link[0] != "" {
 		require.NoError(t, os.Symlink(tc.link[1], dir+"/"+tc.link[0]))
