@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"internal/layering":   nil,
 	"graph":               {"internal/slab", "internal/boundedio"},
 	"graph/importer":      {"graph", "internal/slab"},
-	"sim":                 {"graph", "internal/slab"},
+	"sim":                 {"graph", "internal/slab", "internal/boundedio"},
 	"scenarios":           nil,
 	"synth":               nil,
 	"deploy":              nil,
