@@ -6,11 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/internal/fifo"
 )
 
 // TestWrite: a complete write replaces the file with mode 0644; a failing
@@ -54,8 +55,12 @@ func TestWriteTargets(t *testing.T) {
 	require.NoError(t, os.WriteFile(regular, []byte("old"), 0o600))
 	link := filepath.Join(dir, "link.json")
 	require.NoError(t, os.Symlink("secret.json", link))
-	fifo := filepath.Join(dir, "fifo.json")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	pipe := filepath.Join(dir, "fifo.json")
+	if err := fifo.Make(pipe); errors.Is(err, errors.ErrUnsupported) {
+		t.Skip("no named pipes on this system")
+	} else {
+		require.NoError(t, err)
+	}
 	sub := filepath.Join(dir, "sub")
 	require.NoError(t, os.Mkdir(sub, 0o755))
 	dangling := filepath.Join(dir, "dangling.json")
@@ -82,7 +87,7 @@ func TestWriteTargets(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
 	refused := []struct{ name, path, want string }{
-		{"named pipe", fifo, "is a named pipe, not a regular file"},
+		{"named pipe", pipe, "is a named pipe, not a regular file"},
 		{"directory", sub, "is a directory"},
 		{"dangling link", dangling, "is a symbolic link that does not resolve to a file"},
 		{"link to a directory", toDir, "(a directory), not a regular file: not replaced"},

@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"internal/slab":       nil,
 	"internal/boundedio":  nil,
 	"internal/fuzzguard":  nil,
+	"internal/fifo":       nil,
 	"internal/atomicfile": {"internal/boundedio"},
 	"internal/layering":   nil,
 	"graph":               {"internal/slab", "internal/boundedio"},
