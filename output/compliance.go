@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,7 +44,7 @@ func WriteCompliance(w io.Writer, r *sim.Results, format string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(complianceFile{Schema: ComplianceSchema, Scenario: r.Scenario, Seed: r.Seed, Trials: r.Trials, Compliance: c})
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := newCSVWriter(w)
 		cw.Write([]string{"scenario", "priority", "service", "target", "target_ms", "breaches", "trials", "p_breach", "ci95_lo", "ci95_hi", "measured", "p90_ms", "verdict", "lower_bound", "confidence"})
 		for _, x := range c.Rows {
 			cw.Write([]string{r.Scenario, strconv.Itoa(x.Priority), x.Service, x.Target, strconv.FormatInt(x.TargetMs, 10),

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -243,7 +242,7 @@ func ninesOf(a float64) *float64 {
 // p_loss, exceedance, return_level, availability), x (the loss of an
 // exceedance point, the years of a return level), value and its CI.
 func riskCSV(w io.Writer, r *sim.RiskResults) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write([]string{"scenario", "trials", "seed", "horizon_ms", "sampling", "metric", "unit", "figure", "x", "value", "ci95_lo", "ci95_hi"})
 	head := []string{r.Scenario, strconv.FormatInt(r.Trials, 10), strconv.FormatUint(r.Seed, 10), strconv.FormatInt(r.HorizonMs, 10), r.Sampling}
 	row := func(metric, unit, figure, x string, v, lo, hi string) {
