@@ -70,8 +70,8 @@ func Availability(a float64, nines *float64) string {
 	return strconv.FormatFloat(100*a, 'f', d, 64) + "%"
 }
 
-// horizonText says what one trial covers: "year" for 365 days.
-func horizonText(ms int64) string {
+// HorizonText says what one trial covers: "year" for 365 days.
+func HorizonText(ms int64) string {
 	if ms == graph.Year {
 		return "year"
 	}
@@ -136,7 +136,7 @@ func estimateText(unit string, e sim.Estimate) string {
 
 func riskTables(w io.Writer, r *sim.RiskResults, markdown bool) error {
 	ew := &errWriter{w: w}
-	per := horizonText(r.HorizonMs)
+	per := HorizonText(r.HorizonMs)
 	intro := fmt.Sprintf("Risk over one %s of scenario %s (platform %s): %s trials of one %s each (seed %d), %s.\n"+
 		"Expected loss per %s with its 95%% CI; P(loss > 0); the loss exceeded once in 10, 100 and 1,000 %ss (return levels) with 95%% CIs; "+
 		"speed-up: how many times more trials plain sampling would need for the same CI.\n",
