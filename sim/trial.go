@@ -340,8 +340,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 
 // draw samples d from the stream keyed by (trial, entity, purpose, n).
 func (t *Trial) draw(d *graph.Dist, entity, purpose, n uint64) int64 {
-	t.src.s = key(t.key, entity, purpose, n)
-	return d.Sample(&t.src)
+	return t.sample(d, entity, purpose, n)
 }
 
 // uniform returns a uniform [0, 1) keyed by (trial, entity, purpose, n).
