@@ -1,0 +1,33 @@
+package sim
+
+import (
+	"os/exec"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHotHelpersInline checks that the engine's small helpers, called for
+// every event, replica or service that changes, stay within the
+// compiler's inlining budget: a call each costs instructions in every
+// trial. Trial's fields are promoted from embedded groups, and each
+// promoted field counts as two selectors for the inliner, which once took
+// release over its budget unnoticed.
+func TestHotHelpersInline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the package")
+	}
+	goTool, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command is needed to ask the compiler")
+	out, err := exec.Command(goTool, "build", "-gcflags=-m", "-o", "/dev/null", ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, fn := range []string{
+		"hold", "release", "toolsUp", "numberEvent", "draw",
+		"markRep", "markSvc", "markTouched", "markSeg", "markFailover",
+	} {
+		re := regexp.MustCompile(`can inline \(\*Trial\)\.` + fn + `\b`)
+		assert.Truef(t, re.Match(out), "(*Trial).%s no longer inlines (go build -gcflags=-m=2 ./sim says why)", fn)
+	}
+}
