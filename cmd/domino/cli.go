@@ -247,11 +247,7 @@ func chooseFormat(e *env, cmd, format, out, def string, formats []string, forPat
 // loadScenario loads a file or embedded example, picks the scenario id
 // (the first when "") and compiles it for the engine.
 func loadScenario(arg, id string) (*graph.Compiled, error) {
-	f, err := loadInput(arg)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := pickScenario(f, id)
+	_, sc, err := loadFileScenario(arg, id)
 	if err != nil {
 		return nil, err
 	}

@@ -55,8 +55,5 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 		return inputError(e, fmt.Errorf("merge: %w", err))
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
-	if code := writeOut(e, "merge", out, write); code != exitOK {
-		return code
-	}
-	return exitOK
+	return writeOut(e, name, out, write)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -88,10 +87,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	return writeOut(e, name, out, func(w io.Writer) error {
-		_, err := w.Write(img.Bytes())
-		return err
-	})
+	return writeBytes(e, out, img.Bytes())
 }
 
 // plotExceedance plots the loss-exceedance curves of risk files.
@@ -115,10 +111,7 @@ func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
 	if err := output.PlotExceedance(&img, rs, metric, opt); err != nil {
 		return inputError(e, err)
 	}
-	return writeOut(e, "plot", out, func(w io.Writer) error {
-		_, err := w.Write(img.Bytes())
-		return err
-	})
+	return writeBytes(e, out, img.Bytes())
 }
 
 // plotLabels names each results by its scenario id, adding the file name

@@ -30,9 +30,7 @@ func init() {
 			fs.String("horizon", "1y", "what one trial covers: a duration (30d) or years (1y = 365d); replaces the scenario's horizon")
 			addTrialFlags(fs, "trials over every stratum (default: the scenario's)")
 			fs.Bool("plain", false, "sample the horizons as run does, without strata (the reference the strata are checked against)")
-			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
-			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
-			addWideFlag(fs)
+			addResultsOutputFlags(fs)
 		},
 		run: runRisk,
 	})
@@ -61,18 +59,12 @@ func parseHorizon(s string) (int64, error) {
 func runRisk(e *env, fs *pflag.FlagSet) int {
 	const name = "risk"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
 	horizon := fl.str("horizon")
 	plain := fl.bool("plain")
-	format := fl.str("format")
-	out := fl.str("output")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-	if fs.NArg() > 1 {
-		return usageError(e, name, "risk takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
@@ -80,26 +72,18 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return usageError(e, name, "--horizon: %v", err)
 	}
-	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+	if !a.resultsFormat(e) {
 		return exitUsage
 	}
-	c, err := loadRiskScenario(fs.Arg(0), scenario, H)
+	c, err := loadRiskScenario(a.file, a.scenario, H)
 	if err != nil {
 		return inputError(e, err)
 	}
-	trials := tf.trials
-	if trials == 0 {
-		trials = c.Scenario.Trials
-	}
-	opt := sim.RiskOptions{Trials: trials, Seed: tf.seed, Workers: tf.workers, Plain: plain}
-	bar := newProgress(e.stderr, trials, "risk "+c.Scenario.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
-	}
+	trials := a.trialCount(c)
+	opt := sim.RiskOptions{Trials: trials, Seed: a.trials.seed, Workers: a.trials.workers, Plain: plain}
+	stopBar := e.progress(trials, "risk "+c.Scenario.ID, &opt.Progress)
 	r, err := sim.RunRisk(e.ctx, c, opt)
-	if bar != nil {
-		bar.Clear()
-	}
+	stopBar()
 	var few *sim.TooFewTrialsError
 	if errors.As(err, &few) {
 		return usageError(e, name, "--trials: %v", err)
@@ -107,17 +91,13 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return simError(e, name, err)
 	}
-	write := func(w io.Writer) error { return output.WriteRisk(w, r, format) }
-	return writeOut(e, name, out, write)
+	write := func(w io.Writer) error { return output.WriteRisk(w, r, a.format) }
+	return writeOut(e, name, a.out, write)
 }
 
 // loadRiskScenario loads a scenario and compiles it over the horizon H.
 func loadRiskScenario(arg, id string, H int64) (*graph.Compiled, error) {
-	f, err := loadInput(arg)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := pickScenario(f, id)
+	_, sc, err := loadFileScenario(arg, id)
 	if err != nil {
 		return nil, err
 	}
