@@ -54,7 +54,7 @@ func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 		_, err := fmt.Fprintln(w, "No uncertain inputs.")
 		return err
 	}
-	header := []string{"#", "Input", "Line", "Low", "Nominal", "High", "At low [95% CI]", "At high [95% CI]", "Swing", "High − low [95% CI]"}
+	header := []string{"#", "Input", "Line:col", "Low", "Nominal", "High", "At low [95% CI]", "At high [95% CI]", "Swing", "High − low [95% CI]"}
 	rows := make([][]string, 0, len(s.Inputs))
 	for i, in := range s.Inputs {
 		rows = append(rows, []string{

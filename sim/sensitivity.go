@@ -95,36 +95,6 @@ func meanOf(d Diff) Mean {
 	return e
 }
 
-// KindName spells an uncertain input's kind as the formats write it.
-func KindName(k graph.UncertainKind) string {
-	switch k {
-	case graph.UncertainDuration:
-		return "duration"
-	case graph.UncertainProbability:
-		return "probability"
-	case graph.UncertainFraction:
-		return "fraction"
-	case graph.UncertainCount:
-		return "count"
-	case graph.UncertainRate:
-		return "rate"
-	}
-	panic(fmt.Sprintf("sim: unknown uncertain kind %d", k))
-}
-
-// DistName spells an uncertain input's distribution as the file writes it.
-func DistName(d graph.UncertainDist) string {
-	switch d {
-	case graph.UniformRange:
-		return "uniform"
-	case graph.TriangularRange:
-		return "triangular"
-	case graph.LogUniformRange:
-		return "loguniform"
-	}
-	panic(fmt.Sprintf("sim: unknown uncertain distribution %d", d))
-}
-
 // RunSensitivity runs base (every input nominal) and, for each input, the
 // scenario with that input at its low and at its high (build), all over the
 // same trial keys (opt.Seed, trials 0..n−1; docs/model.md §7), so that every
@@ -238,7 +208,7 @@ func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Un
 	for i, in := range inputs {
 		diff := meanOf(total.diff[i].diff(m.scale))
 		s.Inputs[i] = SensitivityInput{
-			Path: in.Path, Line: in.Line, Col: in.Col, Kind: KindName(in.Kind), Dist: DistName(in.Dist),
+			Path: in.Path, Line: in.Line, Col: in.Col, Kind: in.Kind.String(), Dist: in.Dist.String(),
 			Nominal: Setting{Value: in.Nominal, Text: in.Format(in.Nominal)},
 			Low:     end(in, in.Low, 1+2*i), High: end(in, in.High, 2+2*i),
 			Swing: math.Abs(diff.Mean), Difference: diff,

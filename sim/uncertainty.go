@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/bits"
 	"slices"
 
@@ -41,8 +40,8 @@ type UncertainInput struct {
 }
 
 // Spread is a figure's spread over the outer draws: the mean over draws of
-// each draw's Monte Carlo mean, and the 5th and 95th percentiles, minimum
-// and maximum of those means. Censored is the share of draws whose mean is
+// each draw's Monte Carlo mean, and the 5th and 95th percentiles (spreadOf),
+// minimum and maximum of those means. Censored is the share of draws whose mean is
 // a lower bound (some trial cut by the horizon, docs/model.md §8.1).
 type Spread struct {
 	Metric   string  `json:"metric"` // the key of the figure in "platform"
@@ -99,11 +98,22 @@ var headline = []struct {
 	{"crew_hours", func(p *PlatformResult) *Summary { return &p.CrewHours }},
 }
 
+// HeadlineSummary returns the platform figure whose JSON key is key (a
+// Spread's Metric), nil when p has none by that key.
+func HeadlineSummary(p *PlatformResult, key string) *Summary {
+	for _, h := range headline {
+		if h.key == key {
+			return h.get(p)
+		}
+	}
+	return nil
+}
+
 // UncertainInputs describes inputs for the results.
 func UncertainInputs(inputs []graph.Uncertain) []UncertainInput {
 	out := make([]UncertainInput, len(inputs))
 	for i, in := range inputs {
-		out[i] = UncertainInput{Path: in.Path, Kind: KindName(in.Kind), Dist: DistName(in.Dist),
+		out[i] = UncertainInput{Path: in.Path, Kind: in.Kind.String(), Dist: in.Dist.String(),
 			Low: in.Low, High: in.High, Nominal: in.Nominal, Text: in.Format(in.Low) + " – " + in.Format(in.High)}
 		if in.Dist == graph.TriangularRange {
 			m := in.Mode
@@ -237,9 +247,11 @@ func Summarise(inputs []UncertainInput, draws []Draw, n, trialsPerDraw int, peop
 }
 
 // spreadOf returns the mean, 5th and 95th percentiles, minimum and maximum
-// of xs. A percentile q is the smallest value with at least ⌈q·n⌉ values at
-// or below it, as for the Monte Carlo quantiles (docs/model.md §8). xs is
-// not changed.
+// of xs. The percentile q interpolates between order statistics at rank
+// q·n + ½ (Hazen's rule, clamped to the extremes): a Latin hypercube puts
+// the k-th smallest of n draws of a uniform input in the k-th of n slices,
+// centred on rank k − ½, so the rule is exact on average and off by less
+// than one slice. xs is not changed.
 func spreadOf(xs []float64) Spread {
 	s := slices.Clone(xs)
 	slices.Sort(s)
@@ -249,8 +261,15 @@ func spreadOf(xs []float64) Spread {
 		sum += x
 	}
 	at := func(q float64) float64 {
-		k := int(math.Ceil(q*float64(n) - 1e-9))
-		return s[max(k, 1)-1]
+		h := q*float64(n) + 0.5 // 1-based rank
+		switch {
+		case h <= 1:
+			return s[0]
+		case h >= float64(n):
+			return s[n-1]
+		}
+		k := int(h)
+		return s[k-1] + (h-float64(k))*(s[k]-s[k-1])
 	}
 	return Spread{Mean: sum / float64(n), P5: at(0.05), P95: at(0.95), Min: s[0], Max: s[n-1]}
 }

@@ -59,8 +59,8 @@ func TestLatinHypercube(t *testing.T) {
 // and one stop at t = 0 give full recovery times spread uniformly over
 // [1h, 3h], so the band over the outer draws is 1h…3h with its 5th and 95th
 // percentiles at 1.1h and 2.9h. With a Latin hypercube the k-th smallest of
-// n draws lies in [1h + 2h·(k−1)/n, 1h + 2h·k/n): each percentile is exact
-// to one slice, 2h/n.
+// n draws lies in [1h + 2h·(k−1)/n, 1h + 2h·k/n): each percentile, read at
+// rank q·n + ½, is exact to one slice, 2h/n.
 func TestUncertaintyClosedForm(t *testing.T) {
 	const n = 40
 	slice := 2.0 / n // hours
@@ -101,15 +101,15 @@ func TestUncertaintyClosedForm(t *testing.T) {
 	assert.Equal(t, draws, parts)
 }
 
-// spreadOf's percentiles are order statistics: the smallest value with at
-// least ⌈q·n⌉ values at or below it.
+// spreadOf's percentiles interpolate between order statistics at rank
+// q·n + ½, clamped to the extremes.
 func TestSpreadOf(t *testing.T) {
 	xs := make([]float64, 100)
 	for i := range xs {
 		xs[i] = float64(100 - i) // 100 … 1, unsorted
 	}
 	s := spreadOf(xs)
-	assert.Equal(t, Spread{Mean: 50.5, P5: 5, P95: 95, Min: 1, Max: 100}, s)
+	assert.Equal(t, Spread{Mean: 50.5, P5: 5.5, P95: 95.5, Min: 1, Max: 100}, s)
 	assert.Equal(t, 100.0, xs[0], "not sorted in place")
 	one := spreadOf([]float64{7})
 	assert.Equal(t, Spread{Mean: 7, P5: 7, P95: 7, Min: 7, Max: 7}, one)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -39,34 +41,23 @@ func init() {
 func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	const name = "sensitivity"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
 	metric := fl.str("metric")
-	format := fl.str("format")
-	out := fl.str("output")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-	if fs.NArg() > 1 {
-		return usageError(e, name, "sensitivity takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
-	if tf.trials == 0 {
-		tf.trials = sensitivityTrials
+	if a.trials.trials == 0 {
+		a.trials.trials = sensitivityTrials
 	}
-	formats := append(append([]string{}, output.ResultsFormats...), output.PlotFormats...)
-	formatFor := func(path string) string {
-		if f := output.PlotFormatFor(path); f != "" {
-			return f
-		}
-		return output.ResultsFormatFor(path)
-	}
-	if format = chooseFormat(e, name, format, out, "table", formats, formatFor); format == "" {
+	formats := append(slices.Clone(output.ResultsFormats), output.PlotFormats...)
+	formatFor := func(path string) string { return cmp.Or(output.PlotFormatFor(path), output.ResultsFormatFor(path)) }
+	if a.format = chooseFormat(e, name, a.format, a.out, "table", formats, formatFor); a.format == "" {
 		return exitUsage
 	}
-	u, err := loadUncertain(fs.Arg(0), scenario)
+	u, err := loadUncertain(a.file, a.scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -75,28 +66,21 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 		return usageError(e, name, "--metric: %v", err)
 	}
 
+	tf := a.trials
 	opt := sim.Options{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers}
-	bar := newProgress(e.stderr, (1+2*len(u.inputs))*tf.trials, "sensitivity "+u.base.Scenario.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
-	}
+	stopBar := e.progress((1+2*len(u.inputs))*tf.trials, "sensitivity "+u.base.Scenario.ID, &opt.Progress)
 	e.watch()
 	s, err := sim.RunSensitivity(e.ctx, u.base, u.inputs, u.build, m, opt)
-	if bar != nil {
-		bar.Clear()
-	}
+	stopBar()
 	if err != nil {
 		return simError(e, name, err)
 	}
-	if format == "svg" || format == "png" {
+	if a.format == "svg" || a.format == "png" {
 		var img bytes.Buffer
-		if err := output.PlotTornado(&img, s, output.PlotOptions{Format: format}); err != nil {
+		if err := output.PlotTornado(&img, s, output.PlotOptions{Format: a.format}); err != nil {
 			return inputError(e, err)
 		}
-		return writeOut(e, name, out, func(w io.Writer) error {
-			_, err := w.Write(img.Bytes())
-			return err
-		})
+		return writeBytes(e, a.out, img.Bytes())
 	}
-	return writeOut(e, name, out, func(w io.Writer) error { return output.WriteSensitivity(w, s, format) })
+	return writeOut(e, name, a.out, func(w io.Writer) error { return output.WriteSensitivity(w, s, a.format) })
 }

@@ -22,11 +22,7 @@ type uncertainRun struct {
 // mitigations (which a plain run does not apply). No input is an error:
 // there is nothing to vary.
 func loadUncertain(arg, id string) (*uncertainRun, error) {
-	f, err := loadInput(arg)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := pickScenario(f, id)
+	f, sc, err := loadFileScenario(arg, id)
 	if err != nil {
 		return nil, err
 	}
