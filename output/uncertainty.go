@@ -97,6 +97,8 @@ func formatInput(in sim.UncertainInput, v float64) string {
 		return Duration(v)
 	case "count":
 		return Count(v)
+	case "rate":
+		return strconv.FormatFloat(v, 'g', 4, 64) + "/y"
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }
