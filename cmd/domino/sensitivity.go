@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/chart"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -52,8 +53,8 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	if a.trials.trials == 0 {
 		a.trials.trials = sensitivityTrials
 	}
-	formats := append(slices.Clone(output.ResultsFormats), output.PlotFormats...)
-	formatFor := func(path string) string { return cmp.Or(output.PlotFormatFor(path), output.ResultsFormatFor(path)) }
+	formats := append(slices.Clone(output.ResultsFormats), chart.Formats...)
+	formatFor := func(path string) string { return cmp.Or(chart.FormatFor(path), output.ResultsFormatFor(path)) }
 	if a.format = chooseFormat(e, name, a.format, a.out, "table", formats, formatFor); a.format == "" {
 		return exitUsage
 	}
@@ -77,7 +78,7 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	}
 	if a.format == "svg" || a.format == "png" {
 		var img bytes.Buffer
-		if err := output.PlotTornado(&img, s, output.PlotOptions{Format: a.format}); err != nil {
+		if err := chart.Tornado(&img, s, chart.Options{Format: a.format}); err != nil {
 			return inputError(e, err)
 		}
 		return writeBytes(e, a.out, img.Bytes())

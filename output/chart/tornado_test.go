@@ -1,4 +1,4 @@
-package output
+package chart
 
 import (
 	"bytes"
@@ -30,25 +30,25 @@ func tornadoFixture(inputs int) *sim.Sensitivity {
 
 // The tornado draws one row per input, at most TornadoTop, with the
 // inputs' paths and their values at each end, in SVG and in PNG.
-func TestPlotTornado(t *testing.T) {
+func TestTornado(t *testing.T) {
 	var svg bytes.Buffer
-	require.NoError(t, PlotTornado(&svg, tornadoFixture(3), PlotOptions{Format: "svg"}))
+	require.NoError(t, Tornado(&svg, tornadoFixture(3), Options{Format: "svg"}))
 	out := svg.String()
 	assert.Equal(t, 3, strings.Count(out, ">platform.services["), "one label per input")
 	assert.Equal(t, 3, strings.Count(out, ">1h<"))
 	assert.Contains(t, out, "What the result depends on — stop")
 
 	svg.Reset()
-	require.NoError(t, PlotTornado(&svg, tornadoFixture(TornadoTop+5), PlotOptions{Format: "svg", Title: "T"}))
+	require.NoError(t, Tornado(&svg, tornadoFixture(TornadoTop+5), Options{Format: "svg", Title: "T"}))
 	assert.Equal(t, TornadoTop, strings.Count(svg.String(), ">platform.services["))
 	assert.Contains(t, svg.String(), "the 25 largest of 30")
 
 	var img bytes.Buffer
-	require.NoError(t, PlotTornado(&img, tornadoFixture(3), PlotOptions{Format: "png"}))
+	require.NoError(t, Tornado(&img, tornadoFixture(3), Options{Format: "png"}))
 	_, err := png.Decode(&img)
 	require.NoError(t, err)
 
-	err = PlotTornado(&img, &sim.Sensitivity{Scenario: "none"}, PlotOptions{Format: "svg"})
+	err = Tornado(&img, &sim.Sensitivity{Scenario: "none"}, Options{Format: "svg"})
 	assert.ErrorContains(t, err, "no uncertain inputs")
 }
 
@@ -57,7 +57,7 @@ func TestPlotTornado(t *testing.T) {
 func TestPlotRecoveryUncertaintyBand(t *testing.T) {
 	r := plotFixture("pangyo-fire", 30)
 	var plain bytes.Buffer
-	require.NoError(t, PlotRecovery(&plain, []*sim.Results{r}, PlotOptions{Format: "svg"}))
+	require.NoError(t, Recovery(&plain, []*sim.Results{r}, Options{Format: "svg"}))
 	n := len(r.Curve.TMs)
 	band := func(v float64) sim.OuterBand {
 		b := sim.OuterBand{}
@@ -69,11 +69,11 @@ func TestPlotRecoveryUncertaintyBand(t *testing.T) {
 	r.Uncertainty = &sim.Uncertainty{Draws: 20, Inputs: make([]sim.UncertainInput, 2),
 		Curve: sim.CurveBands{UsersServed: band(0.5), ServicesUp: band(0.6)}}
 	var outer bytes.Buffer
-	require.NoError(t, PlotRecovery(&outer, []*sim.Results{r}, PlotOptions{Format: "svg"}))
+	require.NoError(t, Recovery(&outer, []*sim.Results{r}, Options{Format: "svg"}))
 	assert.NotEqual(t, plain.String(), outer.String())
 	assert.Contains(t, outer.String(), "5th to 95th percentile of the mean over 20 draws of 2 uncertain inputs")
 	assert.NotContains(t, outer.String(), "10th to 90th percentile across trials")
 
 	r.Uncertainty.Curve.UsersServed.P5 = r.Uncertainty.Curve.UsersServed.P5[1:]
-	assert.ErrorContains(t, PlotRecovery(&outer, []*sim.Results{r}, PlotOptions{Format: "svg"}), "uncertainty bands have")
+	assert.ErrorContains(t, Recovery(&outer, []*sim.Results{r}, Options{Format: "svg"}), "uncertainty bands have")
 }

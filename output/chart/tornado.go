@@ -1,4 +1,4 @@
-package output
+package chart
 
 import (
 	"cmp"
@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -24,12 +25,12 @@ var (
 	highColor = seriesColors[1] // vermillion: the input at its high
 )
 
-// PlotTornado draws a sensitivity result (docs/model.md §14) as a tornado
+// Tornado draws a sensitivity result (docs/model.md §14) as a tornado
 // chart: one row per uncertain input, largest swing on top, a bar from the
 // baseline to the metric with the input at its low and another to the
 // metric at its high, each end labelled with the input's value there, and
 // a whisker for the 95% CI of each end's mean.
-func PlotTornado(w io.Writer, s *sim.Sensitivity, opt PlotOptions) error {
+func Tornado(w io.Writer, s *sim.Sensitivity, opt Options) error {
 	if len(s.Inputs) == 0 {
 		return fmt.Errorf("plot tornado: %s has no uncertain inputs", s.Scenario)
 	}
@@ -37,7 +38,7 @@ func PlotTornado(w io.Writer, s *sim.Sensitivity, opt PlotOptions) error {
 	n := len(rows)
 	p := newPanel()
 	addGrid(p, true, false)
-	p.X.Label.Text = MetricTitle(s.Metric, s.Unit, s.Currency)
+	p.X.Label.Text = output.MetricTitle(s.Metric, s.Unit, s.Currency)
 	p.X.Tick.Marker = niceTicks{hours: s.Unit == "hours"}
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 	p.Y.Padding = 0
@@ -70,7 +71,7 @@ func PlotTornado(w io.Writer, s *sim.Sensitivity, opt PlotOptions) error {
 	f := &figure{
 		title: cmp.Or(opt.Title, "What the result depends on — "+s.Scenario),
 		subtitle: fmt.Sprintf("each uncertain input%s at its low and its high, the others nominal; %s trials each, paired (seed %d); baseline %s",
-			more, Count(float64(s.Trials)), s.Seed, formatValue(s.Unit, s.Baseline.Mean)),
+			more, output.Count(float64(s.Trials)), s.Seed, output.MetricValue(s.Unit, s.Baseline.Mean)),
 		panels: []*plot.Plot{p},
 		legend: legend,
 		height: max(3.5*vg.Inch, 1.7*vg.Inch+0.36*vg.Inch*vg.Length(n)),
