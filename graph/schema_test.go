@@ -168,14 +168,16 @@ const probeBase = `{
     "sites": [{"id": "a", "region": "r"}, {"id": "b", "region": "r"}],
     "services": [
       {"id": "s", "placement": {"a": 1, "b": 1}, "redundancy": {"mode": "active-standby"},
-       "depends_on": ["t", {"service": "u"}], "restart": {"auto": "1m"},
+       "depends_on": ["t", {"service": "u"}], "restart": {"auto": {"uncertain": {"low": "1m", "high": "2m"}}},
        "data": {"replication": "async", "backup": {"every": "1d"}}, "mtbf": "1d"},
       {"id": "t", "placement": {"a": 1}},
       {"id": "u", "placement": {"a": 1}}
     ]
   },
-  "scenarios": [{"id": "sc",
-    "events": [{"kind": "site-outage", "site": "a", "power_restore": [{"after": "1h", "fraction": 1}]}],
+  "scenarios": [{"id": "sc", "crews": {"uncertain": {"low": 1, "high": 2}},
+    "events": [{"kind": "site-outage", "site": "a", "power_restore": [{"after": "1h", "fraction": 1}],
+                "probability": {"uncertain": {"low": 0.5, "high": 1}}},
+               {"kind": "site-outage", "site": "b", "rate": {"uncertain": {"low": "1/y", "high": "2/y"}}}],
     "patch": {"services": [{"id": "s"}], "sites": [{"id": "a"}]}}],
   "mitigations": [{"id": "m", "patch": {"services": [{"id": "t"}]}}]
 }`
@@ -198,6 +200,15 @@ var probeSites = map[string]string{
 	"servicePatch":    "scenarios.0.patch.services.0",
 	"sitePatch":       "scenarios.0.patch.sites.0",
 	"mitigation":      "mitigations.0",
+	// Uncertain values (docs/model.md §3.1), and their ranges.
+	"uncertainDuration":    "platform.services.0.restart.auto",
+	"durationRange":        "platform.services.0.restart.auto.uncertain",
+	"uncertainCount":       "scenarios.0.crews",
+	"countRange":           "scenarios.0.crews.uncertain",
+	"uncertainProbability": "scenarios.0.events.0.probability",
+	"probabilityRange":     "scenarios.0.events.0.probability.uncertain",
+	"uncertainRate":        "scenarios.0.events.1.rate",
+	"rateRange":            "scenarios.0.events.1.rate.uncertain",
 }
 
 // eventBase is a minimal event of each kind.
@@ -508,6 +519,11 @@ func TestSchemaDistributionsMatchLoader(t *testing.T) {
 		return func(root map[string]any) { at(root, "platform.services.0")["mtbf"] = v }
 	}
 	for _, w := range p.vocab {
+		if w == "uncertain" {
+			// {uncertain: ...} is not a family but a duration
+			// (anyOf[0]); TestSchemaKeysMatchLoader probes its keys.
+			continue
+		}
 		errs := p.load(set(map[string]any{w: "1h"}))
 		_, inSchema := fams[w]
 		if unknown := strings.Contains(errs, fmt.Sprintf("unknown distribution %q", w)); unknown == inSchema {
@@ -562,6 +578,9 @@ func TestSchemaRangesMatchLoader(t *testing.T) {
 	crossEntry := map[string]bool{
 		"site.servers":      true, // never below the servers placed there
 		"sitePatch.servers": true,
+		// A high below the low: JSON Schema cannot compare two keys.
+		"countRange.high":       true,
+		"probabilityRange.high": true,
 	}
 	for _, name := range keysOf(probeSites) {
 		path := probeSites[name]

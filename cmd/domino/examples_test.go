@@ -5,14 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/scenarios"
 )
 
 func TestExamples(t *testing.T) {
 	code, out, errOut := runCLI(t, context.Background(), "examples")
-	if code != exitOK {
-		t.Fatalf("got status %d, want %d\nstderr:\n%s", code, exitOK, errOut)
-	}
+	require.Equal(t, exitOK, code, "got status %d, want %d\nstderr:\n%s", code, exitOK, errOut)
 	lines := strings.Split(out, "\n")
 	if !strings.HasPrefix(lines[0], "NAME") {
 		t.Errorf("first line %q, want the NAME header", lines[0])
@@ -37,18 +38,14 @@ func TestExamples(t *testing.T) {
 			continue
 		}
 		for _, w := range want[name] {
-			if !strings.Contains(line, w) {
-				t.Errorf("line for %s lacks %q:\n%s", name, w, line)
-			}
+			assert.Contains(t, line, w, "line for %s lacks %q:\n%s", name, w, line)
 		}
 		delete(want, name)
 	}
 	for name := range want {
 		t.Errorf("%s is not listed", name)
 	}
-	if !strings.Contains(out, "domino run NAME") {
-		t.Errorf("stdout lacks the hint 'domino run NAME':\n%s", out)
-	}
+	assert.Contains(t, out, "domino run NAME", "stdout lacks the hint 'domino run NAME':\n%s", out)
 
 	code, _, errOut = runCLI(t, context.Background(), "examples", "kakao")
 	if code != exitUsage || !strings.Contains(errOut, "Try: domino help examples") {
@@ -107,14 +104,10 @@ func TestEmbeddedNames(t *testing.T) {
 				t.Errorf("got status %d, want %d\nstderr:\n%s", code, tt.wantStatus, errOut)
 			}
 			for _, w := range tt.wantOut {
-				if !strings.Contains(out, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, out)
-				}
+				assert.Contains(t, out, w, "stdout lacks %q:\n%s", w, out)
 			}
 			for _, w := range tt.wantErr {
-				if !strings.Contains(errOut, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, errOut)
-				}
+				assert.Contains(t, errOut, w, "stderr lacks %q:\n%s", w, errOut)
 			}
 		})
 	}

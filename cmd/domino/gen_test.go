@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -14,9 +15,7 @@ import (
 
 func TestGenStdout(t *testing.T) {
 	code, out, errOut := runCLI(t, context.Background(), "gen")
-	if code != exitOK {
-		t.Fatalf("status %d, want %d; stderr:\n%s", code, exitOK, errOut)
-	}
+	require.Equal(t, exitOK, code, "status %d, want %d; stderr:\n%s", code, exitOK, errOut)
 	f, err := graph.Load(strings.NewReader(out), "gen.yaml")
 	require.NoError(t, err, "graph.Load")
 	if got, want := len(f.Platform.Services), 200; got != want {
@@ -94,9 +93,7 @@ func TestGenErrors(t *testing.T) {
 			if out != "" {
 				t.Errorf("stdout %q, want nothing", out)
 			}
-			if !strings.Contains(errOut, tt.wantErr) {
-				t.Errorf("stderr %q, want it to contain %q", errOut, tt.wantErr)
-			}
+			assert.Contains(t, errOut, tt.wantErr, "stderr %q, want it to contain %q", errOut, tt.wantErr)
 			if tt.wantStatus == exitUsage && !strings.Contains(errOut, "Try: domino help gen") {
 				t.Errorf("stderr %q, want a Try: hint", errOut)
 			}

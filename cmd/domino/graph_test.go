@@ -158,19 +158,13 @@ func TestGraph(t *testing.T) {
 				t.Fatalf("got status %d, want %d; stderr:\n%s", status, tt.wantStatus, errOut)
 			}
 			for _, s := range tt.wantOut {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
+				assert.Contains(t, out, s, "stdout lacks %q:\n%s", s, out)
 			}
 			for _, s := range tt.notOut {
-				if strings.Contains(out, s) {
-					t.Errorf("stdout has %q", s)
-				}
+				assert.NotContains(t, out, s, "stdout has %q", s)
 			}
 			for _, s := range tt.wantErr {
-				if !strings.Contains(errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errOut)
-				}
+				assert.Contains(t, errOut, s, "stderr lacks %q:\n%s", s, errOut)
 			}
 		})
 	}
@@ -183,9 +177,7 @@ func TestGraphFiles(t *testing.T) {
 		t.Run(ext, func(t *testing.T) {
 			out := filepath.Join(dir, "g."+ext)
 			status, stdout, errOut := runCLI(t, context.Background(), "graph", file, "-o", out)
-			if status != exitOK {
-				t.Fatalf("got status %d; stderr:\n%s", status, errOut)
-			}
+			require.Equal(t, exitOK, status, "got status %d; stderr:\n%s", status, errOut)
 			if stdout != "" {
 				t.Errorf("got stdout %q, want nothing with -o", stdout)
 			}
@@ -229,12 +221,8 @@ func TestGraphFiles(t *testing.T) {
 
 func TestGraphEmbedded(t *testing.T) {
 	status, out, errOut := runCLI(t, context.Background(), "graph", "kakao-pangyo-2022", "--focus", "talk-messaging", "--depth", "1")
-	if status != exitOK {
-		t.Fatalf("got status %d; stderr:\n%s", status, errOut)
-	}
-	if !strings.Contains(out, `"talk-messaging" [`) {
-		t.Error("focus service not drawn")
-	}
+	require.Equal(t, exitOK, status, "got status %d; stderr:\n%s", status, errOut)
+	assert.Contains(t, out, `"talk-messaging" [`, "focus service not drawn")
 }
 
 // genPlatform writes 'domino gen --services n --sites 6 --seed 1' to dir.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -135,22 +136,16 @@ platform:
 				t.Fatalf("got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
 			}
 			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout lacks %q; got:\n%s", w, stdout.String())
-				}
+				assert.Contains(t, stdout.String(), w, "stdout lacks %q; got:\n%s", w, stdout.String())
 			}
 			for _, w := range tt.wantErr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr lacks %q; got:\n%s", w, stderr.String())
-				}
+				assert.Contains(t, stderr.String(), w, "stderr lacks %q; got:\n%s", w, stderr.String())
 			}
 			if len(tt.wantFile) > 0 {
 				b, err := os.ReadFile(out)
 				require.NoError(t, err)
 				for _, w := range tt.wantFile {
-					if !strings.Contains(string(b), w) {
-						t.Errorf("%s lacks %q; got:\n%s", out, w, b)
-					}
+					assert.Contains(t, string(b), w, "%s lacks %q; got:\n%s", out, w, b)
 				}
 				if _, err := graph.Load(bytes.NewReader(b), out); err != nil {
 					t.Errorf("output does not load: %v", err)

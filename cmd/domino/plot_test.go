@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/sim"
@@ -56,9 +57,7 @@ func TestPlot(t *testing.T) {
 			out := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+ext)
 			args := append([]string{"plot", "-o", out}, tt.args...)
 			code, stdout, stderr := runCLI(t, context.Background(), args...)
-			if code != exitOK {
-				t.Fatalf("status %d, want %d; stderr:\n%s", code, exitOK, stderr)
-			}
+			require.Equal(t, exitOK, code, "status %d, want %d; stderr:\n%s", code, exitOK, stderr)
 			if stdout != "" || stderr != "" {
 				t.Errorf("got stdout %q, stderr %q, want both empty", stdout, stderr)
 			}
@@ -134,9 +133,7 @@ func TestPlotErrors(t *testing.T) {
 				t.Errorf("stdout %q, want empty", stdout)
 			}
 			for _, w := range tt.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
+				assert.Contains(t, stderr, w, "stderr lacks %q:\n%s", w, stderr)
 			}
 			if _, err := os.Stat(out); !os.IsNotExist(err) {
 				t.Errorf("a failed plot left %s behind (stat: %v)", out, err)
@@ -159,9 +156,7 @@ func TestPlotLabels(t *testing.T) {
 func TestPlotToStdout(t *testing.T) {
 	burns, _ := writePlotResults(t)
 	code, stdout, stderr := runCLI(t, context.Background(), "plot", burns, "--format", "svg", "-o", "-")
-	if code != exitOK {
-		t.Fatalf("status %d; stderr:\n%s", code, stderr)
-	}
+	require.Equal(t, exitOK, code, "status %d; stderr:\n%s", code, stderr)
 	if !strings.HasPrefix(stdout, "<?xml") || !strings.Contains(stdout, "a-burns") {
 		t.Errorf("stdout is not the SVG naming the scenario: %.80q", stdout)
 	}

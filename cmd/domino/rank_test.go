@@ -17,9 +17,7 @@ func TestRankCLI(t *testing.T) {
 	fire := writeFire(t)
 	ctx := context.Background()
 	code, out, errOut := runCLI(t, ctx, "rank", fire, "--trials", "20", "--format", "json")
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	require.Equal(t, exitOK, code, "exit %d: %s", code, errOut)
 	var r sim.Ranking
 	require.NoError(t, json.Unmarshal([]byte(out), &r))
 	// web (1,000 users) is down 10h because of db: perfect db or site a
@@ -85,9 +83,7 @@ func TestAdviseCLIWritesARunnableScenario(t *testing.T) {
 	out := filepath.Join(dir, "advised.yaml")
 	ctx := context.Background()
 	code, stdout, errOut := runCLI(t, ctx, "advise", in, "--budget", "25", "--trials", "10", "-o", out)
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	require.Equal(t, exitOK, code, "exit %d: %s", code, errOut)
 	if !strings.Contains(stdout, "greedy search") || !strings.Contains(stdout, "m2") {
 		t.Errorf("report:\n%s", stdout)
 	}
@@ -100,9 +96,7 @@ func TestAdviseCLIWritesARunnableScenario(t *testing.T) {
 		t.Errorf("advised file: want m2's patch only, commented with its id:\n%s", data)
 	}
 	code, res, errOut := runCLI(t, ctx, "run", out, "--format", "json", "--trials", "10")
-	if code != exitOK {
-		t.Fatalf("run of the advised file: exit %d: %s\n%s", code, errOut, data)
-	}
+	require.Equal(t, exitOK, code, "run of the advised file: exit %d: %s\n%s", code, errOut, data)
 	var r struct {
 		Scenario string `json:"scenario"`
 		Platform struct {

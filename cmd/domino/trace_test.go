@@ -37,9 +37,7 @@ type traceDoc struct {
 func traceJSON(t *testing.T, args ...string) traceDoc {
 	t.Helper()
 	code, out, errs := runCLI(t, context.Background(), append([]string{"trace", "--format", "json"}, args...)...)
-	if code != exitOK {
-		t.Fatalf("trace %v: exit %d, stderr %s", args, code, errs)
-	}
+	require.Equal(t, exitOK, code, "trace %v: exit %d, stderr %s", args, code, errs)
 	var doc traceDoc
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("trace %v: %v\n%s", args, err, out)
@@ -67,13 +65,9 @@ func TestTrace(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, context.Background(), append([]string{"trace"}, tt.args...)...)
-			if code != exitOK {
-				t.Fatalf("exit %d, stderr %s", code, errs)
-			}
+			require.Equal(t, exitOK, code, "exit %d, stderr %s", code, errs)
 			for _, w := range tt.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
+				assert.Contains(t, out, w, "output lacks %q:\n%s", w, out)
 			}
 		})
 	}
@@ -144,9 +138,7 @@ func TestTraceErrors(t *testing.T) {
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d; stderr %s", code, tt.code, errs)
 			}
-			if !strings.Contains(errs, tt.want) {
-				t.Errorf("stderr lacks %q:\n%s", tt.want, errs)
-			}
+			assert.Contains(t, errs, tt.want, "stderr lacks %q:\n%s", tt.want, errs)
 			if out != "" {
 				t.Errorf("stdout not empty on error:\n%s", out)
 			}
