@@ -85,6 +85,9 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 		return err
 	}
 	fmt.Fprintln(ew, fitText(w, ServiceNote(r), 0))
+	if r.Uncertainty != nil && ew.err == nil {
+		return uncertaintyTables(ew, r, false)
+	}
 	return ew.err
 }
 
@@ -114,6 +117,9 @@ func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 		return err
 	}
 	fmt.Fprintf(ew, "\n%s\n", ServiceNote(r))
+	if r.Uncertainty != nil && ew.err == nil {
+		return uncertaintyTables(ew, r, true)
+	}
 	return ew.err
 }
 
@@ -175,7 +181,14 @@ var csvPlatformColumns = func() []string {
 // fractions. A column that does not apply to a row's scope is empty.
 func ResultsCSV(w io.Writer, r *sim.Results) error {
 	cw := newCSVWriter(w)
-	if err := cw.Write(append(slices.Clone(csvHeader), csvPlatformColumns...)); err != nil {
+	header := append(slices.Clone(csvHeader), csvPlatformColumns...)
+	var uempty []string // an uncertainty run's columns, on a service row
+	if u := r.Uncertainty; u != nil {
+		ucols := uncertaintyCSVColumns(r)
+		header = append(header, ucols...)
+		uempty = make([]string, len(ucols))
+	}
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	p := &r.Summary
@@ -205,6 +218,9 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	platform = append(platform, num(fr.Mean), ciNum(fr.NoCI, fr.CI95[0]), ciNum(fr.NoCI, fr.CI95[1]), num(fr.P50), num(fr.P90), num(fr.P99),
 		num(fr.Censored), censoredFrom(fr), num(p.PUnrestored))
 	platform = append(platform, strconv.FormatInt(int64(r.Trials), 10), strconv.FormatBool(r.Partial), strconv.FormatInt(int64(requested), 10))
+	if r.Uncertainty != nil {
+		platform = append(platform, uncertaintyPlatformCells(r.Uncertainty)...)
+	}
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -224,8 +240,18 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99),
 			num(s.Restored.Censored), censoredFrom(s.Restored), num(s.PUnrestored),
 		}
-		if err := cw.Write(append(row, empty...)); err != nil {
+		if err := cw.Write(append(append(row, empty...), uempty...)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	if u := r.Uncertainty; u != nil {
+		// One row of scope "input" per uncertain input.
+		for _, in := range u.Inputs {
+			row := make([]string, len(csvHeader)+len(csvPlatformColumns))
+			row[0], row[1] = "input", r.Scenario
+			if err := cw.Write(append(row, uncertaintyInputCells(u, in)...)); err != nil {
+				return fmt.Errorf("write csv: %w", err)
+			}
 		}
 	}
 	cw.Flush()

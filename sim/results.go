@@ -31,6 +31,9 @@ type Results struct {
 	// Compliance is the verdict on each service's RTO and RPO targets,
 	// absent when no service has one.
 	Compliance *Compliance `json:"compliance,omitempty"`
+	// Uncertainty is the spread of the headline figures over draws of the
+	// file's uncertain inputs (run --uncertainty N), absent otherwise.
+	Uncertainty *Uncertainty `json:"uncertainty,omitempty"`
 }
 
 // ServiceResult is one service's statistics over the trials.
