@@ -31,6 +31,10 @@ type Results struct {
 	// Compliance is the verdict on each service's RTO and RPO targets,
 	// absent when no service has one.
 	Compliance *Compliance `json:"compliance,omitempty"`
+	// Risk is the risk of one horizon from these trials, each one horizon
+	// sampled plainly, when some event has a rate; absent otherwise
+	// (docs/model.md §13).
+	Risk *RiskFigures `json:"risk,omitempty"`
 }
 
 // ServiceResult is one service's statistics over the trials.

@@ -71,8 +71,9 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		}
 	}
 	if plain || p.lambda == 0 || math.IsInf(p.lambda, 0) {
-		p.strata = []stratum{{lo: 0, hi: -1, p: 1, mean: p.lambda, trials: trials}}
-		return p, nil
+		pl := plainPlan(p.lambda, trials)
+		pl.events, pl.cum = p.events, p.cum
+		return pl, nil
 	}
 	lam := p.lambda
 	pmf := func(n int) float64 {
@@ -173,6 +174,25 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		off += p.strata[i].trials
 	}
 	return p, nil
+}
+
+// plainPlan is the plan of plain sampling: one stratum, every value of N,
+// drawn as `run` draws it.
+func plainPlan(lambda float64, trials int) *riskPlan {
+	return &riskPlan{lambda: lambda, trials: trials, strata: []stratum{{lo: 0, hi: -1, p: 1, mean: lambda, trials: trials}}}
+}
+
+// rateOccurrences returns Λ, the expected number of rate-event
+// occurrences over c's horizon, summed in the events' order as
+// newRiskPlan sums it.
+func rateOccurrences(c *graph.Compiled) float64 {
+	var lambda float64
+	for i := range c.Events {
+		if e := &c.Events[i]; e.Rate > 0 {
+			lambda += e.Rate * float64(c.Horizon) / float64(graph.Year)
+		}
+	}
+	return lambda
 }
 
 // TooFewTrialsError says that a risk run has fewer trials than its strata

@@ -108,3 +108,51 @@ func TestPlotExceedance(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "--metric goes with --kind exceedance")
 }
+
+// TestRunShowsRiskInEveryFormat: a run of a yearly scenario carries the
+// risk of a year from its own trials in every format, the figures of
+// `risk --plain` over the same trials and seed (docs/model.md §13).
+func TestRunShowsRiskInEveryFormat(t *testing.T) {
+	ctx := context.Background()
+	base := []string{"ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "300", "--seed", "3"}
+	get := func(cmd, format string, extra ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, ctx, append(append([]string{cmd}, base...), append(extra, "--format", format)...)...)
+		require.Equal(t, exitOK, code, errOut)
+		return out
+	}
+
+	var run sim.Results
+	require.NoError(t, json.Unmarshal([]byte(get("run", "json")), &run))
+	var risk sim.RiskResults
+	require.NoError(t, json.Unmarshal([]byte(get("risk", "json", "--plain")), &risk))
+	require.NotNil(t, run.Risk)
+	assert.Equal(t, risk.RiskFigures, *run.Risk)
+
+	// The tables' rows: each line of risk --plain's tables is in run's.
+	for _, format := range []string{"table", "markdown"} {
+		want, got := get("risk", format, "--plain"), get("run", format)
+		lines := 0
+		for _, line := range strings.Split(want, "\n") {
+			if strings.HasPrefix(line, "│ ") || strings.HasPrefix(line, "| ") {
+				assert.Contains(t, got, line, format)
+				lines++
+			}
+		}
+		assert.Greater(t, lines, 20, format)
+	}
+
+	// CSV: run's rows of scope risk hold risk --plain's rows.
+	var want []string
+	for _, line := range strings.Split(strings.TrimSpace(get("risk", "csv", "--plain")), "\n")[1:] {
+		f := strings.Split(line, ",")
+		want = append(want, strings.Join(f[5:], ","))
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(get("run", "csv")), "\n") {
+		if f := strings.Split(line, ","); f[0] == "risk" {
+			got = append(got, strings.Join(f[len(f)-7:], ","))
+		}
+	}
+	assert.Equal(t, want, got)
+}
