@@ -241,6 +241,21 @@ func RunRisk(ctx context.Context, c *graph.Compiled, opt RiskOptions) (*RiskResu
 	return a.Results(opt.Seed), nil
 }
 
+// NewRiskAggregator returns the empty aggregate of a risk run of
+// opt.Trials trials (the scenario's when 0): the part of a shard without
+// trials.
+func NewRiskAggregator(c *graph.Compiled, opt RiskOptions) (*RiskAggregator, error) {
+	trials := opt.Trials
+	if trials <= 0 {
+		trials = c.Scenario.Trials
+	}
+	plan, err := newRiskPlan(c, trials, opt.Plain)
+	if err != nil {
+		return nil, err
+	}
+	return newRiskAggregator(c, plan), nil
+}
+
 // RunRiskAggregate runs trials [First, First+Count) of a risk run of
 // Trials trials. Each trial is keyed by its index as in Run, and its
 // stratum is fixed by its index, so the aggregate does not depend on the

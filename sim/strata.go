@@ -75,6 +75,15 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		pl.events, pl.cum = p.events, p.cum
 		return pl, nil
 	}
+	return p, p.stratify(onlyRates)
+}
+
+// stratify cuts N into strata and allocates p.trials among them; with
+// onlyRates, a year without occurrences is one where nothing happens. It
+// depends on p.lambda and p.trials alone, so merging a risk run's parts
+// rebuilds the plan its shards ran (MergeRiskParts).
+func (p *riskPlan) stratify(onlyRates bool) error {
+	trials := p.trials
 	lam := p.lambda
 	pmf := func(n int) float64 {
 		lg, _ := math.Lgamma(float64(n) + 1)
@@ -142,7 +151,7 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		need += st.trials
 	}
 	if trials < need {
-		return nil, &TooFewTrialsError{Need: need, Strata: len(p.strata), Got: trials}
+		return &TooFewTrialsError{Need: need, Strata: len(p.strata), Got: trials}
 	}
 	rest := trials - need
 	type share struct {
@@ -173,7 +182,7 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		p.strata[i].off = off
 		off += p.strata[i].trials
 	}
-	return p, nil
+	return nil
 }
 
 // plainPlan is the plan of plain sampling: one stratum, every value of N,

@@ -18,13 +18,14 @@ func init() {
 	register(&command{
 		name: "risk", order: 65,
 		summary: "Annual risk: expected loss, loss exceedance, return levels and availability over a year of random events",
-		usage: "domino risk [FILE|NAME] [--scenario ID] [--horizon 1y] [--trials N] [--seed S] [--plain] [--format table|markdown|csv|json] [-o FILE]\n" +
+		usage: "domino risk [FILE|NAME] [--scenario ID] [--horizon 1y] [--trials N] [--seed S] [--plain] [--format table|markdown|csv|json] [-o FILE] [--shard i/n|auto]\n" +
 			"Each trial is one horizon (a year unless --horizon says otherwise; it replaces the scenario's). Per metric\n" +
 			"(user-hours, money, crew-hours, each service's downtime): the expected loss per horizon with its 95% CI, the\n" +
 			"loss-exceedance curve P(loss > x), and the loss exceeded once in 10, 100 and 1,000 horizons with 95% CIs; per\n" +
 			"service, availability and its nines. Trials are stratified on the number of rate-event occurrences: quiet\n" +
 			"years are counted exactly and the trials go to years with events (--plain samples as run does). JSON schema\n" +
-			"domino.risk/v1. See docs/model.md §13.",
+			"domino.risk/v1. With --shard it runs one slice of the trials and writes a part file for 'domino merge', which\n" +
+			"gives the bytes of a single run. See docs/model.md §13.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			fs.String("horizon", "1y", "what one trial covers: a duration (30d) or years (1y = 365d); replaces the scenario's horizon")
@@ -33,6 +34,8 @@ func init() {
 			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
 			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
 			addWideFlag(fs)
+			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge'; "+
+				"auto: i/n from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
 		},
 		run: runRisk,
 	})
@@ -80,7 +83,16 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return usageError(e, name, "--horizon: %v", err)
 	}
-	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+	sh, sharded, code := chooseShard(e, name, fs)
+	if code != exitOK {
+		return code
+	}
+	if sharded {
+		if format != "" && format != "json" {
+			return usageError(e, name, "a sharded risk run writes a part file (JSON), not --format %s; 'domino merge' turns parts into results", format)
+		}
+		format = "json"
+	} else if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
 		return exitUsage
 	}
 	c, err := loadRiskScenario(fs.Arg(0), scenario, H)
@@ -92,11 +104,23 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 		trials = c.Scenario.Trials
 	}
 	opt := sim.RiskOptions{Trials: trials, Seed: tf.seed, Workers: tf.workers, Plain: plain}
-	bar := newProgress(e.stderr, trials, "risk "+c.Scenario.ID)
+	from, to := 0, trials
+	if sharded {
+		from, to = sim.TrialRange(sh.index, sh.count, trials)
+		// An empty shard (more shards than trials) runs [from, from):
+		// Count 0 would mean all of them.
+		opt.First, opt.Count = from, max(to-from, 0)
+	}
+	bar := newProgress(e.stderr, to-from, "risk "+c.Scenario.ID)
 	if bar != nil {
 		opt.Progress = func(n int) { bar.Add(n) }
 	}
-	r, err := sim.RunRisk(e.ctx, c, opt)
+	var agg *sim.RiskAggregator
+	if sharded && to == from {
+		agg, err = sim.NewRiskAggregator(c, opt)
+	} else {
+		agg, err = sim.RunRiskAggregate(e.ctx, c, opt)
+	}
 	if bar != nil {
 		bar.Clear()
 	}
@@ -107,7 +131,23 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return simError(e, name, err)
 	}
-	write := func(w io.Writer) error { return output.WriteRisk(w, r, format) }
+	var write func(io.Writer) error
+	if sharded {
+		part, err := agg.Part(tf.seed, opt)
+		if err != nil {
+			return simError(e, name, err)
+		}
+		f, err := loadInput(fs.Arg(0))
+		if err != nil {
+			return inputError(e, err)
+		}
+		part.DominoVersion, part.Build, part.ScenarioSHA256 = dominoVersion(), buildID(), f.Digest
+		part.Shard, part.Shards, part.From, part.To = sh.index, sh.count, from, to
+		write = func(w io.Writer) error { return sim.WriteRiskPart(w, part) }
+	} else {
+		r := agg.Results(tf.seed)
+		write = func(w io.Writer) error { return output.WriteRisk(w, r, format) }
+	}
 	return writeOut(e, name, out, write)
 }
 

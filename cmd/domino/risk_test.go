@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -155,4 +156,66 @@ func TestRunShowsRiskInEveryFormat(t *testing.T) {
 		}
 	}
 	assert.Equal(t, want, got)
+}
+
+// TestRiskShardsMergeToOneRun: risk --shard i/n parts merge into the bytes
+// of a single risk run, in JSON and in a table, stratified and plain,
+// whatever the order of the parts and with more shards than trials in a
+// stratum; parts that do not make one run are refused.
+func TestRiskShardsMergeToOneRun(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		shards int
+	}{
+		{"stratified", []string{"ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "600"}, 3},
+		{"plain", []string{"aws-us-east-1-2021", "--scenario", "yearly-disruptions", "--trials", "300", "--plain"}, 2},
+		// 40 shards of 40 trials: some shards hold no trial of a stratum.
+		{"many shards", []string{"ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "40", "--seed", "9"}, 40},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var parts []string
+			for i := tt.shards - 1; i >= 0; i-- { // the order must not matter
+				p := filepath.Join(dir, tt.name+"-"+strconv.Itoa(i)+".json")
+				code, _, errOut := runCLI(t, ctx, append(append([]string{"risk"}, tt.args...), "--shard", strconv.Itoa(i)+"/"+strconv.Itoa(tt.shards), "-o", p)...)
+				require.Equal(t, exitOK, code, errOut)
+				parts = append(parts, p)
+			}
+			for _, format := range []string{"json", "table"} {
+				code, one, errOut := runCLI(t, ctx, append(append([]string{"risk"}, tt.args...), "--format", format)...)
+				require.Equal(t, exitOK, code, errOut)
+				code, merged, errOut := runCLI(t, ctx, append(append([]string{"merge"}, parts...), "--format", format)...)
+				require.Equal(t, exitOK, code, errOut)
+				assert.Equal(t, one, merged, format)
+			}
+			if tt.shards > 1 {
+				code, _, errOut := runCLI(t, ctx, append([]string{"merge"}, parts[1:]...)...)
+				assert.Equal(t, exitInput, code)
+				assert.Contains(t, errOut, "in no part")
+			}
+		})
+	}
+
+	// A run's part and a risk part do not merge; a changed part is refused.
+	runPart := filepath.Join(dir, "run.json")
+	code, _, errOut := runCLI(t, ctx, "run", "ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "40", "--shard", "0/2", "-o", runPart)
+	require.Equal(t, exitOK, code, errOut)
+	riskPart := filepath.Join(dir, "stratified-0.json")
+	code, _, errOut = runCLI(t, ctx, "merge", riskPart, runPart)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, "cannot merge the parts of a run with those of a risk run")
+	b, err := os.ReadFile(riskPart)
+	require.NoError(t, err)
+	changed := filepath.Join(dir, "changed.json")
+	require.NoError(t, os.WriteFile(changed, []byte(strings.Replace(string(b), `"seed": 1`, `"seed": 2`, 1)), 0o644))
+	code, _, errOut = runCLI(t, ctx, "merge", changed)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, "changed after domino wrote it")
+	// A sharded risk run writes a part, not a table.
+	code, _, errOut = runCLI(t, ctx, "risk", "ovh-sbg-2021", "--scenario", "sbg-yearly", "--shard", "0/2", "--format", "table")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "part file")
 }

@@ -58,7 +58,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	if code != exitOK {
 		return code
 	}
-	sh, sharded, code := chooseShard(e, fs)
+	sh, sharded, code := chooseShard(e, name, fs)
 	if code != exitOK {
 		return code
 	}
@@ -141,11 +141,11 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 // even inside a job array: a variable left in a shell, or a job that runs
 // domino whole, must not turn a run into a slice of it. code is not exitOK
 // after an error was printed.
-func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
+func chooseShard(e *env, name string, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	fl := readFlags(fs)
 	v := fl.str("shard")
 	if fl.err != nil {
-		return sh, false, flagBug(e, "run", fl.err)
+		return sh, false, flagBug(e, name, fl.err)
 	}
 	if !fs.Changed("shard") {
 		if name := arrayVar(e.getenv); name != "" {
@@ -156,7 +156,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	if v != "auto" {
 		sh, err := parseShard(v)
 		if err != nil {
-			return sh, true, usageError(e, "run", "%v", err)
+			return sh, true, usageError(e, name, "%v", err)
 		}
 		return sh, true, exitOK
 	}
@@ -165,7 +165,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 		return sh, true, inputError(e, fmt.Errorf("--shard auto: %w", err))
 	}
 	if !sharded {
-		return sh, true, usageError(e, "run", "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
+		return sh, true, usageError(e, name, "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
 	}
 	fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
 	return sh, true, exitOK
