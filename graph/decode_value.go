@@ -2,14 +2,30 @@ package graph
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
 
 const wantDuration = "a duration like 2h30m"
 
-// duration decodes a duration (docs/model.md §3): a string with units, or 0.
+// duration decodes a duration (docs/model.md §3): a string with units, or 0,
+// or an uncertain range of them (§3.1).
 func (d *decoder) duration(nd node) (int64, bool) {
+	d.lastUncertain = nil
+	r, ok := d.resolve(nd)
+	if !ok {
+		return 0, false
+	}
+	if kvs, isU := d.uncertainMapping(r); isU {
+		v, ok := d.uncertain(nd, kvs, UncertainDuration)
+		return int64(math.Round(v)), ok
+	}
+	return d.plainDuration(r)
+}
+
+// plainDuration decodes a duration written as one.
+func (d *decoder) plainDuration(nd node) (int64, bool) {
 	r, ok := d.resolve(nd)
 	if !ok {
 		return 0, false
@@ -41,6 +57,10 @@ func (d *decoder) duration(nd node) (int64, bool) {
 // positiveDuration decodes a duration that must be > 0.
 func (d *decoder) positiveDuration(nd node) (int64, bool) {
 	ms, ok := d.duration(nd)
+	if u := d.lastUncertain; ok && u != nil && u.Low <= 0 {
+		d.errorf(nd, "want durations > 0, got the range [%s, %s]", u.Format(u.Low), u.Format(u.High))
+		return ms, false
+	}
 	if ok && ms <= 0 {
 		d.errorf(nd, "want a duration > 0, got %s", FormatDuration(ms))
 		return ms, false
@@ -89,6 +109,11 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 	kvs, ok := d.mapping(nd, "a distribution")
 	if !ok {
 		return Dist{}, false
+	}
+	if isUncertain(kvs) {
+		// A fixed duration within a range (docs/model.md §3.1).
+		v, ok := d.uncertain(nd, kvs, UncertainDuration)
+		return NewFixed(int64(math.Round(v))), ok
 	}
 	if len(kvs) != 1 {
 		keys := make([]string, len(kvs))
@@ -260,11 +285,22 @@ func allDigits(s string) bool {
 	return true
 }
 
-// fraction decodes a power-restore fraction from the number's literal text.
+// fraction decodes a power-restore fraction from the number's literal
+// text, or an uncertain one (docs/model.md §3.1), whose value becomes the
+// decimal of at most 9 digits nearest to it.
 func (d *decoder) fraction(nd node) (Fraction, bool) {
+	d.lastUncertain = nil
 	r, ok := d.resolve(nd)
 	if !ok {
 		return Fraction{}, false
+	}
+	if kvs, isU := d.uncertainMapping(r); isU {
+		v, ok := d.uncertain(nd, kvs, UncertainFraction)
+		if !ok {
+			return Fraction{}, false
+		}
+		f, err := ParseFraction(strconv.FormatFloat(v, 'f', maxFractionDigits, 64))
+		return f, err == nil
 	}
 	text, ok := numberText(r.n)
 	if !ok {
@@ -305,11 +341,21 @@ func ParseRate(s string) (float64, error) {
 	return n * per, nil
 }
 
+// rate decodes a rate, or an uncertain one (docs/model.md §3.1).
 func (d *decoder) rate(nd node) (float64, bool) {
+	d.lastUncertain = nil
 	r, ok := d.resolve(nd)
 	if !ok {
 		return 0, false
 	}
+	if kvs, isU := d.uncertainMapping(r); isU {
+		return d.uncertain(nd, kvs, UncertainRate)
+	}
+	return d.plainRate(nd, r)
+}
+
+// plainRate decodes a rate written as one at nd, resolved to r.
+func (d *decoder) plainRate(nd, r node) (float64, bool) {
 	if !r.n.is(kindString) {
 		d.errorf(nd, "want a rate like 2/y, got %s", describe(r))
 		return 0, false
@@ -322,9 +368,9 @@ func (d *decoder) rate(nd node) (float64, bool) {
 	return v, true
 }
 
-// probability decodes a number in [0, 1].
+// probability decodes a number in [0, 1], or an uncertain one.
 func (d *decoder) probability(nd node) (float64, bool) {
-	p, ok := d.float(nd)
+	p, ok := d.share(nd, UncertainProbability)
 	if ok && !(p >= 0 && p <= 1) {
 		d.errorf(nd, "want a probability in [0, 1], got %v", p)
 		return 0, false

@@ -189,6 +189,11 @@ func unit(src rand.Source) float64 {
 	return float64(src.Uint64()>>11) * (1.0 / (1 << 53))
 }
 
+// RoundSample rounds a drawn duration x to the nearest ms, half up, and
+// clamps it to [0, the longest duration], as Sample does: for a caller that
+// draws from a family itself and must give the same result.
+func RoundSample(x float64) int64 { return round(x) }
+
 func round(x float64) int64 {
 	if !(x > 0) { // also catches NaN
 		return 0

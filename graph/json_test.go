@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/stretchr/testify/require"
 )
 
 // goccyTree parses data with goccy/go-yaml and converts it, as Load does
@@ -18,9 +19,7 @@ import (
 func goccyTree(t testing.TB, data []byte) *tnode {
 	t.Helper()
 	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
-	if err != nil {
-		t.Fatalf("goccy: %v", err)
-	}
+	require.NoError(t, err, "goccy")
 	if len(f.Docs) != 1 {
 		t.Fatalf("goccy: got %d documents, want 1", len(f.Docs))
 	}
@@ -133,9 +132,7 @@ func testdataAsJSON(t testing.TB) []string {
 		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*"))
 		for _, name := range files {
 			b, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			switch filepath.Ext(name) {
 			case ".json":
 				out = append(out, string(b))
@@ -178,9 +175,7 @@ func TestLoadJSONErrorsMatchGoccy(t *testing.T) {
 	n := 0
 	for _, name := range files {
 		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		j, ok := yamlToJSON(b)
 		if !ok {
 			continue

@@ -149,9 +149,7 @@ func TestLoadFileUnreadable(t *testing.T) {
 		t.Skip("root can read a file without read permission")
 	}
 	path := filepath.Join(t.TempDir(), "secret.yaml")
-	if err := os.WriteFile(path, []byte("version: 1\n"), 0o000); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("version: 1\n"), 0o000))
 	_, err := LoadFile(path)
 	if want := "read " + path + ": permission denied"; err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)

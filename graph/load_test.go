@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/stretchr/testify/require"
 )
 
 func inputFiles(t *testing.T, dir string) []string {
@@ -15,9 +17,7 @@ func inputFiles(t *testing.T, dir string) []string {
 	var files []string
 	for _, pat := range []string{"*.yaml", "*.json"} {
 		m, err := filepath.Glob(filepath.Join("testdata", dir, pat))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
@@ -30,9 +30,7 @@ func TestLoadValid(t *testing.T) {
 	for _, path := range inputFiles(t, "valid") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			f, err := LoadFile(path)
-			if err != nil {
-				t.Fatalf("got error:\n%v", err)
-			}
+			require.NoError(t, err, "got error")
 			if f.Version != 1 || f.Platform == nil || len(f.Platform.Services) == 0 {
 				t.Fatalf("got version %d, platform %v", f.Version, f.Platform)
 			}
@@ -52,7 +50,7 @@ func TestLoadInvalid(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			f, err := LoadFile(path)
 			if err == nil {
-				t.Fatalf("got no error, want some (file has %d scenarios)", len(f.Scenarios))
+				require.Failf(t, "got no error", "want some (file has %d scenarios)", len(f.Scenarios))
 			}
 			var list ErrorList
 			if !errors.As(err, &list) {
@@ -66,9 +64,7 @@ func TestLoadInvalid(t *testing.T) {
 			got := err.Error() + "\n"
 			golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
 			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
 				return
 			}
 			want, err := os.ReadFile(golden)
@@ -85,26 +81,20 @@ func TestLoadInvalid(t *testing.T) {
 func mustLoad(t *testing.T, text string) *File {
 	t.Helper()
 	f, err := Load(strings.NewReader(text), "test.yaml")
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
+	require.NoError(t, err, "load")
 	return f
 }
 
 func loadErr(t *testing.T, text string) string {
 	t.Helper()
 	_, err := Load(strings.NewReader(text), "test.yaml")
-	if err == nil {
-		t.Fatalf("got no error, want one")
-	}
+	require.Error(t, err, "got no error, want one")
 	return err.Error()
 }
 
 func TestLoadDefaults(t *testing.T) {
 	f, err := LoadFile("testdata/valid/minimal.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p := f.Platform
 	web, api := p.Service("web"), p.Service("api")
 	dc1, dc2 := p.Site("dc1"), p.Site("dc2")
@@ -150,9 +140,7 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadModelExample(t *testing.T) {
 	f, err := LoadFile("testdata/valid/model-example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tm := f.Platform.Service("talk-messaging")
 	manual, _ := NewLogNormalQuantiles(6*Hour, 14*Hour)
 	lag := NewFixed(5 * Second)
@@ -204,9 +192,7 @@ func TestLoadModelExample(t *testing.T) {
 
 func TestLoadJSONMatchesYAML(t *testing.T) {
 	f, err := LoadFile("testdata/valid/minimal.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	web := f.Platform.Service("web")
 	if web.Redundancy.Mode != ActiveStandby || web.Redundancy.Primary != "dc2" || !web.DependsOn[1].Soft {
 		t.Errorf("got web %+v", web)
@@ -225,9 +211,7 @@ func TestLoadJSONMatchesYAML(t *testing.T) {
 
 func TestLoadPlatformReference(t *testing.T) {
 	f, err := LoadFile("testdata/valid/scenario-ref.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if f.Platform == nil || f.Platform.Name != "shared" {
 		t.Fatalf("got platform %+v", f.Platform)
 	}
@@ -238,15 +222,11 @@ func TestLoadPlatformReference(t *testing.T) {
 	fsys := fstest.MapFS{}
 	for _, name := range []string{"scenario-ref.yaml", "platform-only.yaml"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "valid", name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		fsys["dir/"+name] = &fstest.MapFile{Data: b}
 	}
 	g, err := LoadFS(fsys, "dir/scenario-ref.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if got := g.Platform.Service("dns").Pos.File; got != "dir/platform-only.yaml" {
 		t.Errorf("LoadFS: got dns position file %q", got)
 	}
@@ -271,9 +251,7 @@ func TestLoadPlatformReference(t *testing.T) {
 
 func TestLoadAnchors(t *testing.T) {
 	f, err := LoadFile("testdata/valid/anchors.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	one, two := f.Platform.Service("one"), f.Platform.Service("two")
 	if one.Priority != 2 || two.Priority != 3 {
 		t.Errorf("got priorities %d, %d, want 2, 3 (explicit keys win over merged)", one.Priority, two.Priority)

@@ -3,13 +3,13 @@ package graph
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestMitigations(t *testing.T) {
 	f, err := LoadFile("testdata/valid/mitigations.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(f.Mitigations) != 2 {
 		t.Fatalf("got %d mitigations, want 2", len(f.Mitigations))
 	}
@@ -26,9 +26,7 @@ func TestMitigations(t *testing.T) {
 
 	// Both applied in order, on top of each other; the base is untouched.
 	p, err := f.Apply(f.Mitigations...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if got := strings.Join(p.Service("deploy").Sites(), ","); got != "pangyo,gasan,anyang" {
 		t.Errorf("combined: got deploy sites %s", got)
 	}

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,7 +44,7 @@ func WriteCompliance(w io.Writer, r *sim.Results, format string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(complianceFile{Schema: ComplianceSchema, Scenario: r.Scenario, Seed: r.Seed, Trials: r.Trials, Compliance: c})
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := newCSVWriter(w)
 		cw.Write([]string{"scenario", "priority", "service", "target", "target_ms", "breaches", "trials", "p_breach", "ci95_lo", "ci95_hi", "measured", "p90_ms", "verdict", "lower_bound", "confidence"})
 		for _, x := range c.Rows {
 			cw.Write([]string{r.Scenario, strconv.Itoa(x.Priority), x.Service, x.Target, strconv.FormatInt(x.TargetMs, 10),
@@ -113,4 +112,35 @@ func ComplianceNote(c *sim.Compliance, trials int) string {
 		"p90 measured: the 90th percentile over trials of the service's downtime (at least its longest outage) or data lost; "+
 		"≥: a service still down at the horizon, so breaches are a lower bound.",
 		Percent(c.Confidence), Percent(allowed), Count(float64(trials)), Percent(allowed))
+}
+
+// ComplianceChange is a service target whose verdict is not the same in
+// every compared scenario or results file.
+type ComplianceChange = sim.ComplianceChange
+
+// ComplianceChanges returns the service targets whose verdict differs
+// between the results files rs.
+func ComplianceChanges(rs []*sim.Results) []ComplianceChange {
+	cs := make([]*sim.Compliance, len(rs))
+	for i, r := range rs {
+		cs[i] = r.Compliance
+	}
+	return sim.ComplianceChanges(cs)
+}
+
+// VerdictChanges returns ComplianceChanges as table rows: service, target,
+// then each file's verdict (Dash where it has no such target).
+func VerdictChanges(rs []*sim.Results) [][]string {
+	var rows [][]string
+	for _, c := range ComplianceChanges(rs) {
+		row := []string{c.Service, strings.ToUpper(c.Target) + " " + Duration(float64(c.TargetMs))}
+		for _, v := range c.Verdicts {
+			if v == "" {
+				v = Dash
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 	"github.com/dominosim/domino/sim"
@@ -42,9 +44,7 @@ func compile(t *testing.T, f *graph.File, id string) *graph.Compiled {
 		t.Fatalf("%s: no scenario %q", f.Name, id)
 	}
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatalf("compile %s: %v", id, err)
-	}
+	require.NoError(t, err, "compile %s", id)
 	return c
 }
 
@@ -52,9 +52,7 @@ func compile(t *testing.T, f *graph.File, id string) *graph.Compiled {
 func run(t *testing.T, name, id string) *sim.Results {
 	t.Helper()
 	r, err := sim.Run(context.Background(), compile(t, load(t, name), id), sim.Options{Trials: trials(), Seed: incidentSeed})
-	if err != nil {
-		t.Fatalf("run %s/%s: %v", name, id, err)
-	}
+	require.NoError(t, err, "run %s/%s", name, id)
 	return r
 }
 
@@ -73,9 +71,7 @@ func compare(t *testing.T, name string, ids ...string) *sim.Comparison {
 func compareCompiled(t *testing.T, cs ...*graph.Compiled) *sim.Comparison {
 	t.Helper()
 	cmp, err := sim.Compare(context.Background(), cs, trials(), incidentSeed, 0, nil)
-	if err != nil {
-		t.Fatalf("compare: %v", err)
-	}
+	require.NoError(t, err, "compare")
 	return cmp
 }
 
@@ -121,9 +117,7 @@ func TestEmbeddedScenariosRun(t *testing.T) {
 			t.Run(name+"/"+sc.ID, func(t *testing.T) {
 				n := trials()
 				r, err := sim.Run(context.Background(), compile(t, f, sc.ID), sim.Options{Trials: n, Seed: incidentSeed})
-				if err != nil {
-					t.Fatalf("run: %v", err)
-				}
+				require.NoError(t, err, "run")
 				if r.Trials != n {
 					t.Errorf("got %d trials, want %d", r.Trials, n)
 				}
@@ -237,9 +231,7 @@ func TestKakaoMitigations(t *testing.T) {
 // loss nearly vanishes.
 func TestKakaoWhatIfs(t *testing.T) {
 	whatIf, err := graph.LoadFile("testdata/kakao-what-if.yaml")
-	if err != nil {
-		t.Fatalf("load what-ifs: %v", err)
-	}
+	require.NoError(t, err, "load what-ifs")
 	kakao := load(t, "kakao-pangyo-2022")
 	ids := []string{"ops-and-failover", "ops-and-standby", "ops-and-storage", "ops-storage-standby"}
 	cs := []*graph.Compiled{compile(t, kakao, "pangyo-fire"), compile(t, kakao, "ops-and-failover")}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -257,13 +259,9 @@ func TestTrivialLoadChangesNothing(t *testing.T) {
 func resultsJSON(t *testing.T, sc *graph.Scenario) []byte {
 	t.Helper()
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := json.Marshal(runAll(t, c, 300, 2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -351,17 +349,13 @@ func TestCapacityDocExample(t *testing.T) {
 	// figures: 1000 × (5m + 0.75 × 10h) = 7,583.3 user-hours with the short
 	// standby, 1000 × 5m = 83.3 with the full one.
 	f, err := graph.LoadFile("../docs/examples/capacity.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for id, want := range map[string]struct{ shed, userMilliHours int64 }{
 		"short-standby": {27_000_000, 7_583_333},
 		"full-standby":  {0, 83_333},
 	} {
 		c, err := graph.Compile(f.Scenario(id))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		o, _ := one(t, c, 1, 0)
 		if o.Shed[0] != want.shed || o.UserMilliHours != want.userMilliHours {
 			t.Errorf("%s: got shed %d user-milli-hours %d, want %d %d", id, o.Shed[0], o.UserMilliHours, want.shed, want.userMilliHours)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/stretchr/testify/require"
 )
 
 // TestHistSameAsHdrHistogram checks that hist records, merges, answers
@@ -41,9 +42,7 @@ func TestHistSameAsHdrHistogram(t *testing.T) {
 					h, l = &b, lb
 				}
 				h.recordAll([]int64{v}, nil)
-				if err := l.RecordValue(v); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, l.RecordValue(v))
 			}
 			a.add(&b, nil)
 			la.Merge(lb)
@@ -60,13 +59,9 @@ func TestHistSameAsHdrHistogram(t *testing.T) {
 				}
 			}
 			got, err := a.encode(high)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want, err := la.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if !bytes.Equal(got, want) {
 				t.Fatalf("high %d, round %d: encoding differs from HdrHistogram's", high, round)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/boundedio"
 )
 
 // smallStochastic has random failures and repairs with a shared crew, a
@@ -49,38 +50,26 @@ func runParts(t *testing.T, c *graph.Compiled, n, k int) *Results {
 	for i := range k {
 		from, to := i*n/k, (i+1)*n/k
 		agg, err := RunAggregate(context.Background(), c, Options{First: from, Trials: to - from, Seed: 7, Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p, err := agg.Part(7)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p.Trials, p.Shard, p.Shards, p.From, p.To = n, i, k, from, to
 		var buf bytes.Buffer
-		if err := WritePart(&buf, p); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, WritePart(&buf, p))
 		back, err := ReadPart(&buf, fmt.Sprintf("part%d.json", i))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		parts = append(parts, back)
 	}
 	// Merge must not depend on the order the parts are given in.
 	parts[0], parts[k-1] = parts[k-1], parts[0]
 	r, err := MergeParts(parts, MergeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }
 
 func TestMergedPartsEqualOneRun(t *testing.T) {
 	kakaoC, err := graph.Compile(kakao(t).Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name   string
 		c      *graph.Compiled
@@ -92,9 +81,7 @@ func TestMergedPartsEqualOneRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			one, err := Run(context.Background(), tt.c, Options{Trials: tt.trials, Seed: 7, Workers: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want, _ := json.Marshal(one)
 			for _, k := range []int{1, 3, 7} {
 				got, _ := json.Marshal(runParts(t, tt.c, tt.trials, k))
@@ -120,13 +107,9 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 	c := compile(t, smallStochastic, "")
 	part := func(name string, from, to int, edit func(*Part)) *Part {
 		agg, err := RunAggregate(context.Background(), c, Options{First: from, Trials: to - from, Seed: 7, Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p, err := agg.Part(7)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p.Name, p.Trials, p.From, p.To, p.DominoVersion, p.ScenarioSHA256 = name, 30, from, to, "v1", "abc"
 		if edit != nil {
 			edit(p)
@@ -161,9 +144,8 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := MergeParts(tt.parts, MergeOptions{})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got error %v, want one containing %q", err, tt.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
@@ -171,18 +153,12 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 func TestReadPartRefusesCorruptParts(t *testing.T) {
 	c := compile(t, smallStochastic, "")
 	agg, err := RunAggregate(context.Background(), c, Options{Trials: 50, Seed: 7, Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p, err := agg.Part(7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p.Trials, p.To = 50, 50
 	var buf bytes.Buffer
-	if err := WritePart(&buf, p); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WritePart(&buf, p))
 	good := buf.String()
 	tests := []struct {
 		name, from, to, want string
@@ -322,4 +298,26 @@ func TestMergeAllowPartial(t *testing.T) {
 	want := a.Results(7)
 	assert.Equal(t, want.Summary, r.Summary)
 	assert.Equal(t, want.Services, r.Services)
+}
+
+// endless reads spaces for ever, like /dev/zero behind a pipe.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestReadPartBounded: a part is read up to graph.MaxFileSize bytes and
+// no further, so an endless stream is refused instead of filling memory.
+func TestReadPartBounded(t *testing.T) {
+	r := &endless{}
+	_, err := ReadPart(r, "p.json")
+	var tooLarge *boundedio.TooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	assert.Equal(t, "read p.json: file is larger than 64 MiB", err.Error())
+	assert.LessOrEqual(t, r.n, int64(graph.MaxFileSize)+64<<10, "read little past the cap")
 }

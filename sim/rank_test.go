@@ -5,6 +5,8 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // rankOf ranks every item of c on metric spec with n trials.
@@ -12,21 +14,15 @@ func rankOf(t *testing.T, yaml, spec string, n, workers int) *Ranking {
 	t.Helper()
 	c := compile(t, yaml, "")
 	items, err := ParseItems(c, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var ids []string
 	for _, s := range c.Services {
 		ids = append(ids, s.ID)
 	}
 	m, err := ParseMeasure(spec, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r, err := Rank(context.Background(), c, items, m, Options{Trials: n, Seed: 1, Workers: workers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }
 

@@ -588,3 +588,42 @@ func b2i(b bool) int64 {
 	}
 	return 0
 }
+
+// Marking what this instant changed, each once, for settle and decide to
+// look at.
+
+func (t *Trial) markRep(r int32) {
+	if !t.repMark[r] {
+		t.repMark[r] = true
+		t.dirtyRep = append(t.dirtyRep, r)
+	}
+}
+
+func (t *Trial) markSvc(s int32) {
+	if !t.svcMark[s] {
+		t.svcMark[s] = true
+		t.dirtySvc = append(t.dirtySvc, s)
+	}
+}
+
+func (t *Trial) markTouched(s int32) {
+	if !t.outcomeMark[s] {
+		t.outcomeMark[s] = true
+		t.out.Touched = append(t.out.Touched, s)
+	}
+}
+
+func (t *Trial) markSeg(s int32) {
+	// Without a load nothing is ever shed: the segment never changes.
+	if t.load[s] > 0 && !t.segMark[s] {
+		t.segMark[s] = true
+		t.segDirty = append(t.segDirty, s)
+	}
+}
+
+func (t *Trial) markFailover(s int32) {
+	if t.mode[s] == graph.ActiveStandby && !t.foMark[s] && !t.inert(s) {
+		t.foMark[s] = true
+		t.foCheck = append(t.foCheck, s)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 )
@@ -24,9 +26,7 @@ func snapshotCases(t *testing.T) map[string]*graph.Compiled {
 	}
 	for _, name := range scenarios.Names() {
 		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		compileAll(t, cases, name, f)
 	}
 	for name, yaml := range map[string]string{
@@ -127,9 +127,7 @@ func TestSnapshotUsedForFire(t *testing.T) {
 	// The generated fire is at t = 0 for sure: every trial must start from
 	// the snapshot (or the optimisation is silently off).
 	c, err := graph.Compile(genFile(t, 60, 3, 1).Scenario("fire"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tr := NewTrial(c, nil)
 	for k := range 20 {
 		if !tr.startFromSnapshot(1, k) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 )
@@ -261,24 +263,18 @@ scenarios:
 func kakao(t testing.TB) *graph.File {
 	t.Helper()
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(scenarios.Default))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return f
 }
 
 func TestWorkersDoNotChangeResults(t *testing.T) {
 	f := kakao(t)
 	c, err := graph.Compile(f.Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var outs []string
 	for _, w := range []int{1, 2, 5} {
 		b, err := json.Marshal(runAll(t, c, 500, w))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		outs = append(outs, string(b))
 	}
 	if outs[0] != outs[1] || outs[0] != outs[2] {
@@ -326,9 +322,7 @@ func TestUnrelatedServiceKeepsDraws(t *testing.T) {
 	p.Services = append(append([]*graph.Service(nil), p.Services...), &extra)
 	sc.Platform = &p
 	more, err := graph.Compile(&sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	a, b := NewTrial(base, nil), NewTrial(more, nil)
 	for k := range 50 {
 		x, y := a.Run(1, k), b.Run(1, k)

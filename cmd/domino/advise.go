@@ -40,36 +40,29 @@ func init() {
 func runAdvise(e *env, fs *pflag.FlagSet) int {
 	const name = "advise"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
 	metric := fl.str("metric")
 	budget := fl.float64("budget")
 	auto := fl.bool("auto")
-	format := fl.str("format")
-	out := fl.str("output")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-	if fs.NArg() > 1 {
-		return usageError(e, name, "advise takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
-	if tf.trials == 0 {
-		tf.trials = rankTrials
+	if a.trials.trials == 0 {
+		a.trials.trials = rankTrials
 	}
 	if fs.Changed("budget") && !(budget >= 0) {
 		return usageError(e, name, "--budget must be at least 0, got %v", budget)
 	}
-	if format = chooseFormat(e, name, format, "", "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+	// -o is the advised scenario file, not the report: it says nothing of
+	// the report's format.
+	format := chooseFormat(e, name, a.format, "", "table", output.ResultsFormats, output.ResultsFormatFor)
+	if format == "" {
 		return exitUsage
 	}
-	f, err := loadInput(fs.Arg(0))
-	if err != nil {
-		return inputError(e, err)
-	}
-	sc, err := pickScenario(f, scenario)
+	f, sc, err := loadFileScenario(a.file, a.scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -84,7 +77,7 @@ func runAdvise(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return usageError(e, name, "--metric: %v", err)
 	}
-	opt := sim.Options{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers}
+	opt := sim.Options{Trials: a.trials.trials, Seed: a.trials.seed, Workers: a.trials.workers}
 
 	cands := append([]*graph.Mitigation(nil), f.Mitigations...)
 	if auto || len(cands) == 0 {
@@ -98,35 +91,44 @@ func runAdvise(e *env, fs *pflag.FlagSet) int {
 		return inputError(e, fmt.Errorf("%s: no candidate mitigations: the file has none, and no service whose perfect world saves anything (domino rank) has a site left to be replicated to", f.Name))
 	}
 	if !fs.Changed("budget") {
-		for _, cand := range cands {
-			budget += cand.Cost
-		}
+		budget = totalCost(cands)
 	}
 
-	bar := newProgress(e.stderr, -1, "advise "+sc.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
-	}
+	stopBar := e.progress(-1, "advise "+sc.ID, &opt.Progress)
 	e.watch()
-	a, chosen, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: cands, Budget: budget}, m, opt)
-	if bar != nil {
-		bar.Clear()
-	}
+	adv, chosen, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: cands, Budget: budget}, m, opt)
+	stopBar()
 	if err != nil {
-		var list graph.ErrorList
-		if errors.As(err, &list) {
-			return inputError(e, err)
-		}
-		return simError(e, name, err)
+		return adviseError(e, err)
 	}
-	if out != "" {
-		if code := writeAdvised(e, f, sc, a, chosen, out); code != exitOK {
+	if a.out != "" {
+		if code := writeAdvised(e, f, sc, adv, chosen, a.out); code != exitOK {
 			return code
 		}
 	}
 	return writeOut(e, name, "", func(w io.Writer) error {
-		return output.WriteAdvice(w, a, c.Platform.Currency, format)
+		return output.WriteAdvice(w, adv, c.Platform.Currency, format)
 	})
+}
+
+// totalCost is what the mitigations cost together: advise's budget when
+// none is given.
+func totalCost(ms []*graph.Mitigation) float64 {
+	cost := 0.0
+	for _, m := range ms {
+		cost += m.Cost
+	}
+	return cost
+}
+
+// adviseError reports a failed sim.Advise: problems with the candidates'
+// patches are the file's (exit 1); anything else as simError.
+func adviseError(e *env, err error) int {
+	var list graph.ErrorList
+	if errors.As(err, &list) {
+		return inputError(e, err)
+	}
+	return simError(e, e.cmd, err)
 }
 
 // autoCandidates ranks the services and generates the replicate candidates
@@ -137,15 +139,10 @@ func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt
 	if err != nil {
 		return nil, inputError(e, err)
 	}
-	bar := newProgress(e.stderr, (1+2*len(items))*opt.Trials, "rank "+c.Scenario.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
-	}
+	stopBar := e.progress((1+2*len(items))*opt.Trials, "rank "+c.Scenario.ID, &opt.Progress)
 	e.watch()
 	gen, err := sim.AutoCandidates(e.ctx, c, f.Platform, items, m, opt)
-	if bar != nil {
-		bar.Clear()
-	}
+	stopBar()
 	if err != nil {
 		// A failed rank that is not an interruption nor a scenario asking
 		// too much is a bug, and so is a failed generation (simError).
@@ -157,11 +154,10 @@ func autoCandidates(e *env, c *graph.Compiled, f *graph.File, m sim.Measure, opt
 // writeAdvised writes the scenario file of the chosen steps.
 func writeAdvised(e *env, f *graph.File, sc *graph.Scenario, a *sim.Advice, chosen []*graph.Mitigation, out string) int {
 	steps := make([]string, len(chosen))
-	cost := 0.0
 	for i, m := range chosen {
 		steps[i] = m.ID
-		cost += m.Cost
 	}
+	cost := totalCost(chosen)
 	desc := sc.Description
 	if len(chosen) > 0 {
 		desc = strings.TrimPrefix(desc+"; with "+strings.Join(steps, ", "), "; ")
@@ -177,10 +173,7 @@ func writeAdvised(e *env, f *graph.File, sc *graph.Scenario, a *sim.Advice, chos
 		fmt.Fprintf(e.stderr, "Error: advise: %v\n", err)
 		return exitInput
 	}
-	return writeOut(e, "advise", out, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return writeBytes(e, out, data)
 }
 
 func orNone(s []string) string {

@@ -17,7 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
-	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/internal/atomicfile"
 	"github.com/dominosim/domino/scenarios"
 )
 
@@ -47,7 +47,7 @@ type env struct {
 	cmd string
 	// pending holds the command's atomic writes, so that an interrupted
 	// command leaves no temporary file (dispatch).
-	pending *output.Pending
+	pending *atomicfile.Pending
 	// watching is set while the command watches ctx itself (see watch).
 	watching atomic.Bool
 }
@@ -247,11 +247,7 @@ func chooseFormat(e *env, cmd, format, out, def string, formats []string, forPat
 // loadScenario loads a file or embedded example, picks the scenario id
 // (the first when "") and compiles it for the engine.
 func loadScenario(arg, id string) (*graph.Compiled, error) {
-	f, err := loadInput(arg)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := pickScenario(f, id)
+	_, sc, err := loadFileScenario(arg, id)
 	if err != nil {
 		return nil, err
 	}

@@ -105,11 +105,7 @@ func runCompare(e *env, fs *pflag.FlagSet) int {
 		}
 		cs, labels, paths, err := compileScenarios(args, ids)
 		if err != nil {
-			var u usageErr
-			if errors.As(err, &u) {
-				return usageError(e, name, "%s", u)
-			}
-			return inputError(e, err)
+			return inputError(e, err) // a usageErr exits 2 (exitCode)
 		}
 		currencies := make([]string, len(cs))
 		for i, c := range cs {

@@ -18,16 +18,6 @@ import (
 	"github.com/dominosim/domino/sim"
 )
 
-// writeFile writes content to name in dir and returns its path.
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // mitigatedYAML is fireYAML's platform with db placed in both sites: the
 // same fire, and web is never down.
 var mitigatedYAML = strings.Replace(fireYAML, "{id: db, placement: {a: 4}, rto: 1h}", "{id: db, placement: {a: 4, b: 4}, rto: 1h}", 1)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -80,8 +79,5 @@ func runGen(e *env, fs *pflag.FlagSet) int {
 	if len(b) > graph.MaxFileSize {
 		return fail(e, internal(fmt.Errorf("gen wrote %d bytes, over the %d MiB domino reads", len(b), graph.MaxFileSize>>20)))
 	}
-	return writeOut(e, "gen", out, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	return writeBytes(e, out, b)
 }

@@ -1,33 +1,24 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
-// runGenCLI runs domino with args in-process and returns its status and streams.
-func runGenCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 func TestGenStdout(t *testing.T) {
-	code, out, errOut := runGenCLI(t, "gen")
+	code, out, errOut := runCLI(t, context.Background(), "gen")
 	if code != exitOK {
 		t.Fatalf("status %d, want %d; stderr:\n%s", code, exitOK, errOut)
 	}
 	f, err := graph.Load(strings.NewReader(out), "gen.yaml")
-	if err != nil {
-		t.Fatalf("graph.Load: %v", err)
-	}
+	require.NoError(t, err, "graph.Load")
 	if got, want := len(f.Platform.Services), 200; got != want {
 		t.Errorf("got %d services, want %d (the default)", got, want)
 	}
@@ -40,9 +31,9 @@ func TestGenStdout(t *testing.T) {
 }
 
 func TestGenSeed(t *testing.T) {
-	_, a, _ := runGenCLI(t, "gen", "--services", "50", "--sites", "3", "--seed", "7")
-	_, b, _ := runGenCLI(t, "gen", "--services", "50", "--sites", "3", "--seed", "7")
-	_, c, _ := runGenCLI(t, "gen", "--services", "50", "--sites", "3", "--seed", "8")
+	_, a, _ := runCLI(t, context.Background(), "gen", "--services", "50", "--sites", "3", "--seed", "7")
+	_, b, _ := runCLI(t, context.Background(), "gen", "--services", "50", "--sites", "3", "--seed", "7")
+	_, c, _ := runCLI(t, context.Background(), "gen", "--services", "50", "--sites", "3", "--seed", "8")
 	if a != b {
 		t.Errorf("the same seed gave different output")
 	}
@@ -54,19 +45,15 @@ func TestGenSeed(t *testing.T) {
 func TestGenFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "synth.yaml")
-	if err := os.WriteFile(path, []byte("old content"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, []byte("old content"), 0o644))
 	args := []string{"gen", "--services", "30", "--sites", "2", "--seed", "3"}
-	code, out, errOut := runGenCLI(t, append(args, "-o", path)...)
+	code, out, errOut := runCLI(t, context.Background(), append(args, "-o", path)...)
 	if code != exitOK || out != "" {
 		t.Fatalf("status %d, stdout %q, stderr %q; want %d and nothing on stdout", code, out, errOut, exitOK)
 	}
 	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, want, _ := runGenCLI(t, args...); string(got) != want {
+	require.NoError(t, err)
+	if _, want, _ := runCLI(t, context.Background(), args...); string(got) != want {
 		t.Errorf("-o wrote something else than stdout gets")
 	}
 	entries, _ := os.ReadDir(dir)
@@ -78,7 +65,7 @@ func TestGenFile(t *testing.T) {
 		t.Errorf("directory holds %q, want only synth.yaml (no temporary files left)", names)
 	}
 	// The file is a valid input for the rest of domino.
-	if code, _, errOut := runGenCLI(t, "validate", path); code != exitOK {
+	if code, _, errOut := runCLI(t, context.Background(), "validate", path); code != exitOK {
 		t.Errorf("validate: status %d, want %d; stderr:\n%s", code, exitOK, errOut)
 	}
 }
@@ -100,7 +87,7 @@ func TestGenErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runGenCLI(t, tt.args...)
+			code, out, errOut := runCLI(t, context.Background(), tt.args...)
 			if code != tt.wantStatus {
 				t.Errorf("status %d, want %d", code, tt.wantStatus)
 			}
@@ -120,25 +107,21 @@ func TestGenErrors(t *testing.T) {
 func TestGenJSON(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "synth.json")
-	if code, _, errOut := runGenCLI(t, "gen", "--services", "40", "-o", path); code != exitOK {
+	if code, _, errOut := runCLI(t, context.Background(), "gen", "--services", "40", "-o", path); code != exitOK {
 		t.Fatalf("-o x.json: status %d; stderr:\n%s", code, errOut)
 	}
 	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, out, _ := runGenCLI(t, "gen", "--services", "40", "--format", "json")
+	require.NoError(t, err)
+	_, out, _ := runCLI(t, context.Background(), "gen", "--services", "40", "--format", "json")
 	if out != string(b) || !strings.HasPrefix(out, "{") {
 		t.Errorf("-o x.json and --format json differ, or are not JSON:\n%.200s", out)
 	}
 	f, err := graph.Load(strings.NewReader(out), "gen.json")
-	if err != nil {
-		t.Fatalf("graph.Load: %v", err)
-	}
+	require.NoError(t, err, "graph.Load")
 	if got := len(f.Platform.Services); got != 40 {
 		t.Errorf("got %d services, want 40", got)
 	}
-	if code, _, errOut := runGenCLI(t, "gen", "--format", "toml"); code != exitUsage || !strings.Contains(errOut, `unknown format "toml"`) {
+	if code, _, errOut := runCLI(t, context.Background(), "gen", "--format", "toml"); code != exitUsage || !strings.Contains(errOut, `unknown format "toml"`) {
 		t.Errorf("--format toml: status %d, stderr:\n%s", code, errOut)
 	}
 }

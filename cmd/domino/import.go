@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -88,7 +87,7 @@ func runImport(e *env, fs *pflag.FlagSet) int {
 		return code
 	}
 	fmt.Fprintf(e.stderr, "imported %s and %s from %s\n", plural(len(g.Services), "service"), plural(countEdges(g), "edge"), plural(len(g.Sources), "file"))
-	return writeImported(e, f.out, out.Bytes())
+	return writeBytes(e, f.out, out.Bytes())
 }
 
 func readImportFlags(e *env, fs *pflag.FlagSet) (f importFlags, code int) {
@@ -230,13 +229,6 @@ func checkImported(e *env, data []byte, name string) int {
 		fmt.Fprintln(e.stderr, w.String())
 	}
 	return exitOK
-}
-
-func writeImported(e *env, out string, data []byte) int {
-	return writeOut(e, "import", out, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
 }
 
 func countEdges(g *importer.Graph) int {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -16,9 +18,7 @@ func TestImport(t *testing.T) {
 	write := func(name, text string) string {
 		t.Helper()
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
 		return p
 	}
 	deps := write("deps.json", `{"data": [{"parent": "web", "child": "api", "callCount": 50},
@@ -32,9 +32,7 @@ platform:
 `)
 	out := filepath.Join(dir, "out.yaml")
 	empty := filepath.Join(dir, "empty")
-	if err := os.Mkdir(empty, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(empty, 0o755))
 	tests := []struct {
 		name       string
 		args       []string
@@ -148,9 +146,7 @@ platform:
 			}
 			if len(tt.wantFile) > 0 {
 				b, err := os.ReadFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				for _, w := range tt.wantFile {
 					if !strings.Contains(string(b), w) {
 						t.Errorf("%s lacks %q; got:\n%s", out, w, b)

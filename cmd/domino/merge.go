@@ -76,10 +76,7 @@ func runMerge(e *env, fs *pflag.FlagSet) int {
 		return inputError(e, fmt.Errorf("merge: %w", err))
 	}
 	write := func(w io.Writer) error { return output.WriteResults(w, res, format) }
-	if code := writeOut(e, "merge", out, write); code != exitOK {
-		return code
-	}
-	return exitOK
+	return writeOut(e, name, out, write)
 }
 
 // areRiskParts says whether paths are the parts of a risk run rather than

@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/chart"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -56,7 +55,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if out == "" || out == "-" && format == "" {
 		return usageError(e, name, "give the image to write with -o FILE.svg or -o FILE.png (or --format svg|png -o - for stdout)")
 	}
-	if format = chooseFormat(e, name, format, out, "", output.PlotFormats, output.PlotFormatFor); format == "" {
+	if format = chooseFormat(e, name, format, out, "", chart.Formats, chart.FormatFor); format == "" {
 		return exitUsage
 	}
 
@@ -71,7 +70,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 		}
 		rs[i] = r
 	}
-	opt := output.PlotOptions{Format: format, Title: title, Labels: plotLabels(rs, fs.Args())}
+	opt := chart.Options{Format: format, Title: title, Labels: plotLabels(rs, fs.Args())}
 
 	// Draw into memory first: an input problem found while drawing must
 	// not leave a half-written image behind, nor count as an I/O error.
@@ -79,19 +78,16 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	var err error
 	switch {
 	case kind == "recovery":
-		err = output.PlotRecovery(&img, rs, opt)
+		err = chart.Recovery(&img, rs, opt)
 	case service != "":
-		err = output.PlotServiceDowntime(&img, rs, service, opt)
+		err = chart.ServiceDowntime(&img, rs, service, opt)
 	default:
-		err = output.PlotDowntime(&img, rs, opt)
+		err = chart.Downtime(&img, rs, opt)
 	}
 	if err != nil {
 		return inputError(e, err)
 	}
-	return writeOut(e, name, out, func(w io.Writer) error {
-		_, err := w.Write(img.Bytes())
-		return err
-	})
+	return writeBytes(e, out, img.Bytes())
 }
 
 // plotExceedance plots the loss-exceedance curves of risk files.
@@ -110,15 +106,12 @@ func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
 		}
 		rs[i], ids[i] = r, r.Scenario
 	}
-	opt := output.PlotOptions{Format: format, Title: title, Labels: labelsFor(ids, fs.Args())}
+	opt := chart.Options{Format: format, Title: title, Labels: labelsFor(ids, fs.Args())}
 	var img bytes.Buffer
-	if err := output.PlotExceedance(&img, rs, metric, opt); err != nil {
+	if err := chart.Exceedance(&img, rs, metric, opt); err != nil {
 		return inputError(e, err)
 	}
-	return writeOut(e, "plot", out, func(w io.Writer) error {
-		_, err := w.Write(img.Bytes())
-		return err
-	})
+	return writeBytes(e, out, img.Bytes())
 }
 
 // plotLabels names each results by its scenario id, adding the file name

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/sim"
 )
 
@@ -61,9 +63,7 @@ func TestPlot(t *testing.T) {
 				t.Errorf("got stdout %q, stderr %q, want both empty", stdout, stderr)
 			}
 			data, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if ext == ".png" {
 				if _, err := png.Decode(bytes.NewReader(data)); err != nil {
 					t.Errorf("PNG does not decode: %v", err)
@@ -95,9 +95,7 @@ func TestPlotErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 		return path
 	}
 	scenarioFile := writeFire(t)

@@ -31,9 +31,7 @@ func init() {
 			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, crew-hours, downtime:ID or affected:ID")
 			fs.String("items", "", "services, sites, or comma-separated ids (default: every service and site)")
 			addTrialFlags(fs, fmt.Sprintf("trials per world (default %d)", rankTrials))
-			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
-			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
-			addWideFlag(fs)
+			addResultsOutputFlags(fs)
 		},
 		run: runRank,
 	})
@@ -42,28 +40,22 @@ func init() {
 func runRank(e *env, fs *pflag.FlagSet) int {
 	const name = "rank"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
 	metric := fl.str("metric")
 	itemSpec := fl.str("items")
-	format := fl.str("format")
-	out := fl.str("output")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-	if fs.NArg() > 1 {
-		return usageError(e, name, "rank takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
-	if tf.trials == 0 {
-		tf.trials = rankTrials
+	if a.trials.trials == 0 {
+		a.trials.trials = rankTrials
 	}
-	if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+	if !a.resultsFormat(e) {
 		return exitUsage
 	}
-	c, err := loadScenario(fs.Arg(0), scenario)
+	c, err := loadScenario(a.file, a.scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -76,21 +68,17 @@ func runRank(e *env, fs *pflag.FlagSet) int {
 		return usageError(e, name, "%v", err)
 	}
 
+	tf := a.trials
 	opt := sim.Options{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers}
-	bar := newProgress(e.stderr, (1+2*len(items))*tf.trials, "rank "+c.Scenario.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
-	}
+	stopBar := e.progress((1+2*len(items))*tf.trials, "rank "+c.Scenario.ID, &opt.Progress)
 	e.watch()
 	r, err := sim.Rank(e.ctx, c, items, m, opt)
-	if bar != nil {
-		bar.Clear()
-	}
+	stopBar()
 	if err != nil {
 		return simError(e, name, err)
 	}
-	write := func(w io.Writer) error { return output.WriteRanking(w, r, c.Platform.Currency, format) }
-	return writeOut(e, name, out, write)
+	write := func(w io.Writer) error { return output.WriteRanking(w, r, c.Platform.Currency, a.format) }
+	return writeOut(e, name, a.out, write)
 }
 
 // serviceIDs lists c's service ids, for --metric's downtime:ID and affected:ID.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/sim"
 )
 
@@ -19,9 +21,7 @@ func TestRankCLI(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var r sim.Ranking
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
 	// web (1,000 users) is down 10h because of db: perfect db or site a
 	// saves all 10,000 user-hours; b saves nothing.
 	if r.Schema != sim.RankSchema || r.Metric != "user-hours" || r.Baseline.Mean != 10000 {
@@ -92,9 +92,7 @@ func TestAdviseCLIWritesARunnableScenario(t *testing.T) {
 		t.Errorf("report:\n%s", stdout)
 	}
 	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Budget 25: m2 first (150 per unit, cost 20); m1 (10) no longer fits;
 	// the crews fit but save nothing (one crew is never waited for here),
 	// m0 saves nothing: the file holds m2 alone and keeps one crew.
@@ -113,9 +111,7 @@ func TestAdviseCLIWritesARunnableScenario(t *testing.T) {
 			} `json:"user_hours"`
 		} `json:"platform"`
 	}
-	if err := json.Unmarshal([]byte(res), &r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal([]byte(res), &r))
 	if r.Scenario != "fire-advised" || r.Platform.UserHours.Mean != 1000 {
 		t.Errorf("advised run: got scenario %q user-hours %v, want fire-advised and 1,000 (4,000 − m2's 3,000)", r.Scenario, r.Platform.UserHours.Mean)
 	}

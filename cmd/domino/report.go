@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/report"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -37,29 +37,21 @@ func init() {
 func runReport(e *env, fs *pflag.FlagSet) int {
 	const name = "report"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
-	out := fl.str("output")
 	doRank := fl.bool("rank")
 	doAdvise := fl.bool("advise")
 	noCompare := fl.bool("no-compare")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-	if fs.NArg() > 1 {
-		return usageError(e, name, "report takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	if out == "" {
-		return usageError(e, name, "give the HTML file to write with -o REPORT.html (or -o - for stdout)")
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
-	f, err := loadInput(fs.Arg(0))
-	if err != nil {
-		return inputError(e, err)
+	out := a.out
+	if out == "" {
+		return usageError(e, name, "give the HTML file to write with -o REPORT.html (or -o - for stdout)")
 	}
-	sc, err := pickScenario(f, scenario)
+	f, sc, err := loadFileScenario(a.file, a.scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -67,14 +59,13 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	if tf.trials == 0 {
-		tf.trials = sc.Trials
-	}
-	res, code := simulate(e, name, c, tf)
+	tf := a.trials
+	tf.trials = a.trialCount(c)
+	res, code := simulate(e, c, tf.trials, tf)
 	if code != exitOK {
 		return code
 	}
-	rep := &output.Report{File: f.Name, Version: dominoVersion(), Results: res}
+	rep := &report.Report{File: f.Name, Version: dominoVersion(), Results: res}
 
 	if !noCompare {
 		for _, o := range f.Scenarios {
@@ -85,7 +76,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 			if err != nil {
 				return inputError(e, err)
 			}
-			r, code := simulate(e, name, oc, tf)
+			r, code := simulate(e, oc, tf.trials, tf)
 			if code != exitOK {
 				return code
 			}
@@ -133,29 +124,21 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 			if sc.Platform != f.Platform {
 				return inputError(e, fmt.Errorf("%s: --advise: scenario %q patches the platform itself; advise applies mitigations to the file's platform", f.Name, sc.ID))
 			}
-			budget := 0.0
-			for _, m := range f.Mitigations {
-				budget += m.Cost
-			}
-			a, _, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: f.Mitigations, Budget: budget}, m, opt)
+			adv, _, err := sim.Advise(e.ctx, sim.AdviseInput{File: f, Scenario: sc, Candidates: f.Mitigations, Budget: totalCost(f.Mitigations)}, m, opt)
 			if err != nil {
-				var list graph.ErrorList
-				if errors.As(err, &list) {
-					return inputError(e, err)
-				}
-				return simError(e, name, err)
+				return adviseError(e, err)
 			}
-			rep.Advice = a
+			rep.Advice = adv
 		}
 	}
 
-	if sec, code := reportRisk(e, fs.Arg(0), sc, tf); code != exitOK {
+	if sec, code := reportRisk(e, a.file, sc, tf); code != exitOK {
 		return code
 	} else if sec != nil {
 		rep.Sections = append(rep.Sections, *sec)
 	}
 
-	write := func(w io.Writer) error { return output.WriteReport(w, rep) }
+	write := func(w io.Writer) error { return report.Write(w, rep) }
 	if out == "-" {
 		return writeOut(e, name, "", write)
 	}
@@ -164,7 +147,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 
 // reportRisk is the report's annual-risk section, as 'domino risk' over a
 // 1-year horizon: nil when no event of the scenario has a rate.
-func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*output.ReportSection, int) {
+func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*report.Section, int) {
 	rated := false
 	for _, ev := range sc.Events {
 		rated = rated || ev.Rate > 0
@@ -180,7 +163,7 @@ func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*output.
 	if err != nil {
 		return nil, simError(e, "report", err)
 	}
-	sec, err := output.RiskSection(r)
+	sec, err := report.RiskSection(r)
 	if err != nil {
 		return nil, simError(e, "report", err)
 	}

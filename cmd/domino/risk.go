@@ -31,9 +31,7 @@ func init() {
 			fs.String("horizon", "1y", "what one trial covers: a duration (30d) or years (1y = 365d); replaces the scenario's horizon")
 			addTrialFlags(fs, "trials over every stratum (default: the scenario's)")
 			fs.Bool("plain", false, "sample the horizons as run does, without strata (the reference the strata are checked against)")
-			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
-			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
-			addWideFlag(fs)
+			addResultsOutputFlags(fs)
 			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge'; "+
 				"auto: i/n from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
 		},
@@ -64,18 +62,12 @@ func parseHorizon(s string) (int64, error) {
 func runRisk(e *env, fs *pflag.FlagSet) int {
 	const name = "risk"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
 	horizon := fl.str("horizon")
 	plain := fl.bool("plain")
-	format := fl.str("format")
-	out := fl.str("output")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-	if fs.NArg() > 1 {
-		return usageError(e, name, "risk takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
@@ -83,46 +75,38 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return usageError(e, name, "--horizon: %v", err)
 	}
-	sh, sharded, code := chooseShard(e, name, fs)
+	sh, sharded, code := chooseShard(e, fs)
 	if code != exitOK {
 		return code
 	}
 	if sharded {
-		if format != "" && format != "json" {
-			return usageError(e, name, "a sharded risk run writes a part file (JSON), not --format %s; 'domino merge' turns parts into results", format)
+		if a.format != "" && a.format != "json" {
+			return usageError(e, name, "a sharded risk run writes a part file (JSON), not --format %s; 'domino merge' turns parts into results", a.format)
 		}
-		format = "json"
-	} else if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+		a.format = "json"
+	} else if !a.resultsFormat(e) {
 		return exitUsage
 	}
-	c, err := loadRiskScenario(fs.Arg(0), scenario, H)
+	c, err := loadRiskScenario(a.file, a.scenario, H)
 	if err != nil {
 		return inputError(e, err)
 	}
-	trials := tf.trials
-	if trials == 0 {
-		trials = c.Scenario.Trials
-	}
-	opt := sim.RiskOptions{Trials: trials, Seed: tf.seed, Workers: tf.workers, Plain: plain}
+	trials := a.trialCount(c)
+	opt := sim.RiskOptions{Trials: trials, Seed: a.trials.seed, Workers: a.trials.workers, Plain: plain}
 	from, to := 0, trials
 	if sharded {
 		from, to = sim.TrialRange(sh.index, sh.count, trials)
-		// An empty shard (more shards than trials) runs [from, from):
-		// Count 0 would mean all of them.
-		opt.First, opt.Count = from, max(to-from, 0)
-	}
-	bar := newProgress(e.stderr, to-from, "risk "+c.Scenario.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
+		opt.First, opt.Count = from, to-from
 	}
 	var agg *sim.RiskAggregator
 	if sharded && to == from {
+		// An empty shard (more shards than trials): Count 0 would mean
+		// all of them.
 		agg, err = sim.NewRiskAggregator(c, opt)
 	} else {
+		stopBar := e.progress(to-from, "risk "+c.Scenario.ID, &opt.Progress)
 		agg, err = sim.RunRiskAggregate(e.ctx, c, opt)
-	}
-	if bar != nil {
-		bar.Clear()
+		stopBar()
 	}
 	var few *sim.TooFewTrialsError
 	if errors.As(err, &few) {
@@ -133,11 +117,11 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 	}
 	var write func(io.Writer) error
 	if sharded {
-		part, err := agg.Part(tf.seed, opt)
+		part, err := agg.Part(a.trials.seed, opt)
 		if err != nil {
 			return simError(e, name, err)
 		}
-		f, err := loadInput(fs.Arg(0))
+		f, err := loadInput(a.file)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -145,19 +129,15 @@ func runRisk(e *env, fs *pflag.FlagSet) int {
 		part.Shard, part.Shards, part.From, part.To = sh.index, sh.count, from, to
 		write = func(w io.Writer) error { return sim.WriteRiskPart(w, part) }
 	} else {
-		r := agg.Results(tf.seed)
-		write = func(w io.Writer) error { return output.WriteRisk(w, r, format) }
+		r := agg.Results(a.trials.seed)
+		write = func(w io.Writer) error { return output.WriteRisk(w, r, a.format) }
 	}
-	return writeOut(e, name, out, write)
+	return writeOut(e, name, a.out, write)
 }
 
 // loadRiskScenario loads a scenario and compiles it over the horizon H.
 func loadRiskScenario(arg, id string, H int64) (*graph.Compiled, error) {
-	f, err := loadInput(arg)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := pickScenario(f, id)
+	_, sc, err := loadFileScenario(arg, id)
 	if err != nil {
 		return nil, err
 	}

@@ -29,9 +29,7 @@ func init() {
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
-			fs.String("format", "", "table, markdown, csv or json (default: from -o's extension, else table)")
-			fs.StringP("output", "o", "", "write to this file (atomically) instead of stdout")
-			addWideFlag(fs)
+			addResultsOutputFlags(fs)
 			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge'; "+
 				"auto: i/n from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
 			fs.Bool("stats", false, "print to stderr the CPU time per trial (process user+sys, and each worker's thread) beside wall time and the machine's load")
@@ -43,42 +41,34 @@ func init() {
 func runRun(e *env, fs *pflag.FlagSet) int {
 	const name = "run"
 	fl := readFlags(fs)
-	scenario := fl.str("scenario")
-	format := fl.str("format")
-	out := fl.str("output")
 	stats := fl.bool("stats")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
-
-	if fs.NArg() > 1 {
-		return usageError(e, name, "run takes at most one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
-	}
-	tf, code := readTrialFlags(e, name, fs)
+	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
 		return code
 	}
-	sh, sharded, code := chooseShard(e, name, fs)
+	tf, out := a.trials, a.out
+	sh, sharded, code := chooseShard(e, fs)
 	if code != exitOK {
 		return code
 	}
 	if sharded {
-		if format != "" && format != "json" {
-			return usageError(e, name, "a sharded run writes a part file (JSON), not --format %s; 'domino merge' turns parts into results", format)
+		if a.format != "" && a.format != "json" {
+			return usageError(e, name, "a sharded run writes a part file (JSON), not --format %s; 'domino merge' turns parts into results", a.format)
 		}
-		format = "json"
-	} else if format = chooseFormat(e, name, format, out, "table", output.ResultsFormats, output.ResultsFormatFor); format == "" {
+		a.format = "json"
+	} else if !a.resultsFormat(e) {
 		return exitUsage
 	}
+	format := a.format
 
-	c, err := loadScenario(fs.Arg(0), scenario)
+	c, err := loadScenario(a.file, a.scenario)
 	if err != nil {
 		return inputError(e, err)
 	}
-	trials := tf.trials
-	if trials == 0 {
-		trials = c.Scenario.Trials
-	}
+	trials := a.trialCount(c)
 	from, to := 0, trials
 	if sharded {
 		from, to = sim.TrialRange(sh.index, sh.count, trials)
@@ -112,7 +102,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	}
 	var write func(io.Writer) error
 	if sharded {
-		part, err := newPart(fs.Arg(0), agg, sh, tf.seed, trials, from, to)
+		part, err := newPart(a.file, agg, sh, tf.seed, trials, from, to)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -141,11 +131,11 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 // even inside a job array: a variable left in a shell, or a job that runs
 // domino whole, must not turn a run into a slice of it. code is not exitOK
 // after an error was printed.
-func chooseShard(e *env, name string, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
+func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	fl := readFlags(fs)
 	v := fl.str("shard")
 	if fl.err != nil {
-		return sh, false, flagBug(e, name, fl.err)
+		return sh, false, flagBug(e, e.cmd, fl.err)
 	}
 	if !fs.Changed("shard") {
 		if name := arrayVar(e.getenv); name != "" {
@@ -156,7 +146,7 @@ func chooseShard(e *env, name string, fs *pflag.FlagSet) (sh shard, sharded bool
 	if v != "auto" {
 		sh, err := parseShard(v)
 		if err != nil {
-			return sh, true, usageError(e, name, "%v", err)
+			return sh, true, usageError(e, e.cmd, "%v", err)
 		}
 		return sh, true, exitOK
 	}
@@ -165,7 +155,7 @@ func chooseShard(e *env, name string, fs *pflag.FlagSet) (sh shard, sharded bool
 		return sh, true, inputError(e, fmt.Errorf("--shard auto: %w", err))
 	}
 	if !sharded {
-		return sh, true, usageError(e, name, "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
+		return sh, true, usageError(e, e.cmd, "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
 	}
 	fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
 	return sh, true, exitOK
@@ -179,11 +169,7 @@ func runTrials(e *env, c *graph.Compiled, opt sim.Options) (*sim.Aggregator, err
 		// would mean the scenario's count.
 		return sim.NewAggregator(c, sim.Grid(c.Horizon, sim.GridPoints)), nil
 	}
-	bar := newProgress(e.stderr, opt.Trials, c.Scenario.ID)
-	if bar != nil {
-		opt.Progress = func(n int) { bar.Add(n) }
-		defer bar.Clear()
-	}
+	defer e.progress(opt.Trials, c.Scenario.ID, &opt.Progress)()
 	return sim.RunAggregate(e.ctx, c, opt)
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -16,44 +15,6 @@ import (
 
 	"github.com/dominosim/domino/sim"
 )
-
-// fireYAML is a scenario whose results are known in closed form: site a
-// loses power for exactly 10h, db lives only there and restarts in no time
-// once powered (automated, no tooling), and web, served from b too, is
-// down exactly as long as its hard dependency db.
-const fireYAML = `version: 1
-platform:
-  name: two-sites
-  currency: EUR
-  sites: [{id: a}, {id: b}]
-  services:
-    - {id: db, placement: {a: 4}, rto: 1h}
-    - {id: web, users: 1000, cost_per_hour: 10, placement: {a: 2, b: 2}, depends_on: [db]}
-scenarios:
-  - id: a-burns
-    description: site a dark for 10h
-    trials: 50
-    events: [{kind: site-outage, cause: fire, site: a, duration: 10h}]
-  - id: nothing
-    events: [{kind: site-outage, site: a, probability: 0}]
-`
-
-func writeFire(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "fire.yaml")
-	if err := os.WriteFile(path, []byte(fireYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// runCLI runs domino in-process and returns its exit status and streams.
-func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
 
 func TestRun(t *testing.T) {
 	fire := writeFire(t)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
@@ -32,9 +30,5 @@ func runSchema(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() != 0 {
 		return usageError(e, name, "schema takes no arguments, got %q", fs.Args())
 	}
-	b := graph.Schema()
-	return writeOut(e, "schema", out, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	return writeBytes(e, out, graph.Schema())
 }

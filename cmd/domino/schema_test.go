@@ -2,33 +2,32 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
 func TestSchemaCommand(t *testing.T) {
-	code, out, errOut := runGenCLI(t, "schema")
+	code, out, errOut := runCLI(t, context.Background(), "schema")
 	if code != exitOK || errOut != "" {
 		t.Fatalf("status %d, stderr %q; want %d and nothing on stderr", code, errOut, exitOK)
 	}
 	checked, err := os.ReadFile(filepath.Join("..", "..", "docs", "platform.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if out != string(checked) {
 		t.Errorf("domino schema differs from docs/platform.schema.json (go test ./graph -run TestSchemaGolden -update)")
 	}
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "platform.schema.json")
-	if err := os.WriteFile(path, []byte("old content"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, out, errOut = runGenCLI(t, "schema", "-o", path)
+	require.NoError(t, os.WriteFile(path, []byte("old content"), 0o644))
+	code, out, errOut = runCLI(t, context.Background(), "schema", "-o", path)
 	if code != exitOK || out != "" || errOut != "" {
 		t.Fatalf("-o: status %d, stdout %q, stderr %q; want %d and no output", code, out, errOut, exitOK)
 	}
@@ -52,7 +51,7 @@ func TestSchemaCommandErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errOut := runGenCLI(t, tt.args...)
+			code, _, errOut := runCLI(t, context.Background(), tt.args...)
 			if code != tt.status || !strings.Contains(errOut, tt.wantErr) {
 				t.Errorf("got status %d, stderr %q; want %d and %q", code, errOut, tt.status, tt.wantErr)
 			}

@@ -89,10 +89,7 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	write := func(w io.Writer) error {
 		return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})
 	}
-	if code := writeOut(e, "trace", out, write); code != exitOK {
-		return code
-	}
-	return exitOK
+	return writeOut(e, name, out, write)
 }
 
 // parseTrial reads --trial: a trial index, or "median" or "worst" (then

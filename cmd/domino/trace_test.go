@@ -96,9 +96,7 @@ func TestTrace(t *testing.T) {
 			t.Fatalf("exit %d, stderr %s", code, errs)
 		}
 		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if !strings.Contains(string(data), "<svg") || !strings.Contains(string(data), "a loses power") {
 			t.Errorf("%s is not the cascade as SVG:\n%.300s", path, data)
 		}
@@ -162,14 +160,10 @@ func TestTraceErrors(t *testing.T) {
 // index).
 func TestTraceSelect(t *testing.T) {
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(scenarios.Default))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, scenario := range []string{"pangyo-fire", "ops-and-failover"} {
 		c, err := graph.Compile(f.Scenario(scenario))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, n := range []int{1, 2, 101, 200} {
 			uh := make([]int64, n)
 			tr := sim.NewTrial(c, nil)
@@ -204,13 +198,9 @@ func TestTraceSelect(t *testing.T) {
 // K's Outcome.Downtime, whatever the seed.
 func TestTraceReplaysTrial(t *testing.T) {
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(scenarios.Default))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := graph.Compile(f.Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, k := range []int{0, 5, 777} {
 		o := sim.NewTrial(c, nil).Run(42, k)
 		doc := traceJSON(t, "kakao-pangyo-2022", "--trial", strconv.Itoa(k), "--seed", "42")

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // goldenCases are the fixtures under testdata/import, each with its golden
@@ -29,9 +31,7 @@ func TestImportGolden(t *testing.T) {
 	for _, tt := range goldenCases {
 		t.Run(tt.name, func(t *testing.T) {
 			g, err := Import(tt.format, readCase(t, tt.dir), tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			got := render(t, g)
 			mustRun(t, got, tt.name)
 			golden(t, filepath.Join(testdata, tt.format, tt.name+".golden.yaml"), got)
@@ -47,18 +47,14 @@ func TestImportOrder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ins := readCase(t, tt.dir)
 			g, err := Import(tt.format, ins, tt.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want := render(t, g)
 			r := rand.New(rand.NewPCG(1, uint64(len(tt.name))))
 			for i := range shuffles {
 				shuffled := slices.Clone(ins)
 				r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
 				g, err := Import(tt.format, shuffled, tt.opt)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				if got := render(t, g); !bytes.Equal(got, want) {
 					t.Fatalf("shuffle %d: got\n%s\nwant\n%s", i, got, want)
 				}
@@ -76,13 +72,9 @@ func TestImportJaegerLineOrder(t *testing.T) {
 	var outs []string
 	for _, s := range []string{fwd, rev} {
 		g, err := Import("jaeger", []Input{{Name: "deps.json", Data: []byte(s)}}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var b bytes.Buffer
-		if err := g.WriteYAML(&b); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, g.WriteYAML(&b))
 		outs = append(outs, b.String())
 		if !hasWarning(g, `names "B" and "b" both normalise to id "b": the second is "b-2"`) {
 			t.Errorf("got warnings %q, want the b/B collision", g.Warnings)
@@ -121,9 +113,7 @@ func TestImportErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Import(tt.format, []Input{{Name: "in", Data: []byte(tt.data)}}, Options{})
-			if err == nil {
-				t.Fatalf("got no error, want %q", tt.want)
-			}
+			require.Error(t, err, "got no error, want %q", tt.want)
 			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "in") {
 				t.Errorf("got %q, want it to start with the file name and contain %q", err, tt.want)
 			}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -96,18 +98,12 @@ func TestMerge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := graph.Load(strings.NewReader(tt.into), "into.yaml")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			g, err := Import("jaeger", []Input{{Name: "deps.json", Data: []byte(deps)}}, Options{Sites: tt.sites})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var out bytes.Buffer
 			changes, err := Merge(&out, []byte(tt.into), f.Platform, g)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			for _, w := range tt.want {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("merged file lacks %q; got:\n%s", w, out.String())
@@ -157,22 +153,16 @@ func checkKept(t *testing.T, old, merged *graph.Platform) {
 // TestMergeIdempotent merges the same import twice: the second adds nothing.
 func TestMergeIdempotent(t *testing.T) {
 	f, err := graph.Load(strings.NewReader(intoBlock), "into.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	g, err := Import("dot", []Input{{Name: "g.dot", Data: []byte(`digraph { frontend -> search -> redis [style=dashed] }`)}}, Options{Sites: []string{"dc2"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var once, twice bytes.Buffer
 	if _, err := Merge(&once, []byte(intoBlock), f.Platform, g); err != nil {
 		t.Fatal(err)
 	}
 	f2 := mustRun(t, once.Bytes(), "once.yaml")
 	changes, err := Merge(&twice, once.Bytes(), f2.Platform, g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if !bytes.Equal(once.Bytes(), twice.Bytes()) || !slices.Equal(changes, []string{"nothing to add"}) {
 		t.Errorf("second merge changed the file (%q):\n%s", changes, twice.String())
 	}
@@ -181,13 +171,9 @@ func TestMergeIdempotent(t *testing.T) {
 func TestMergeRefused(t *testing.T) {
 	into := "version: 1\nx-svcs: &svcs [{id: a, placement: {s: 1}}]\nplatform:\n  sites: [{id: s}]\n  services: *svcs\n"
 	f, err := graph.Load(strings.NewReader(into), "into.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	g, err := Import("dot", []Input{{Name: "g.dot", Data: []byte(`digraph { a -> b }`)}}, Options{Sites: []string{"s"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out bytes.Buffer
 	if _, err := Merge(&out, []byte(into), f.Platform, g); err == nil || !strings.Contains(err.Error(), "not a plain list") {
 		t.Errorf("got %v, want a refusal to merge into an alias", err)

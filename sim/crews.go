@@ -1,0 +1,124 @@
+package sim
+
+import "github.com/dominosim/domino/graph"
+
+// Crews and restarts: starting a replica that passed its gate, automated
+// or by hand, the crews held and freed, and handing free crews to queued
+// jobs (docs/model.md §6.8). Crew jobs are numbered and decoded by graph
+// (graph.JobRepair, JobRestart, JobFailover, Compiled.JobSiteRepair and
+// Compiled.Job).
+
+// proceed starts a replica that has passed its start gate: automated when
+// all of its service's tooling is up, else queued for a crew.
+func (t *Trial) proceed(r int32) {
+	s := t.c.Replicas[r].Service
+	t.nStart[r]++
+	if t.toolsUp(s) {
+		t.startRestart(r, false)
+		return
+	}
+	t.phase[r] = phCrew
+	t.queue.push(graph.JobRestart(r))
+}
+
+// manualTimesAuto is how many times its automated draw a manual restart or
+// failover takes when the file gives no manual time (docs/model.md §6.10).
+const manualTimesAuto = 10
+
+// recoveryTime draws the n-th duration of a restart or failover: rc's
+// automated time, or its manual one, which without a manual distribution is
+// manualTimesAuto × the automated draw of that same occurrence.
+func (t *Trial) recoveryTime(rc *graph.Recovery, manual bool, key, pAuto, pManual, n uint64) int64 {
+	switch {
+	case !manual:
+		return t.draw(&rc.Auto, key, pAuto, n)
+	case rc.Manual != nil:
+		return t.draw(rc.Manual, key, pManual, n)
+	}
+	return manualTimesAuto * t.draw(&rc.Auto, key, pAuto, n)
+}
+
+// startRestart begins a restart; a manual one already holds its crew.
+func (t *Trial) startRestart(r int32, manual bool) {
+	c := t.c
+	rep := &c.Replicas[r]
+	rs := &c.Services[rep.Service].Restart
+	n := uint64(t.nStart[r] - 1)
+	d := t.recoveryTime(rs, manual, rep.Key, pRestartAuto, pRestartManual, n)
+	t.phase[r] = phRestart
+	t.manual[r] = manual
+	t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
+	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
+}
+
+// toolsUp reports whether all of s's tooling is up.
+func (t *Trial) toolsUp(s int32) bool { return t.toolsDown[s] == 0 }
+
+// firstMissingNeed returns the first start need of s that is down, or -1.
+func (t *Trial) firstMissingNeed(s int32) int32 {
+	c := t.c
+	if t.lists[s]&hasStart == 0 {
+		return -1
+	}
+	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+		if !t.up[u] {
+			return u
+		}
+	}
+	return -1
+}
+
+// hold records that job took a crew now.
+func (t *Trial) hold(job int32) {
+	t.free--
+	t.holdStart[job] = t.now
+	t.holdPos[job] = int32(len(t.held))
+	t.held = append(t.held, job)
+}
+
+// release frees the crew job held, counting its crew-hours.
+func (t *Trial) release(job int32) {
+	i := t.holdPos[job]
+	if i < 0 {
+		return
+	}
+	t.free++
+	t.out.CrewMs += t.now - t.holdStart[job]
+	last := t.held[len(t.held)-1]
+	t.held[i] = last
+	t.holdPos[last] = i
+	t.held = t.held[:len(t.held)-1]
+	t.holdPos[job] = -1
+}
+
+// assignCrews gives free crews to queued jobs in queue order, once the
+// instant has settled (docs/model.md §6.8). It inlines: most instants have no
+// crew free or no job queued.
+func (t *Trial) assignCrews() {
+	for t.free > 0 && t.queue.n > 0 {
+		t.assignCrew()
+	}
+}
+
+// assignCrew gives a crew to the first job of the queue and starts it.
+func (t *Trial) assignCrew() {
+	c := t.c
+	job := t.queue.popMin()
+	t.hold(job)
+	switch kind, x := c.Job(job); kind {
+	case graph.JobKindSiteRepair:
+		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
+		t.siteGen[x]++
+		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
+		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
+	case graph.JobKindRepair:
+		rep := &c.Replicas[x]
+		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[x]))
+		t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
+	case graph.JobKindRestart:
+		t.startRestart(x, true)
+	case graph.JobKindFailover:
+		t.startFailover(c.Replicas[x].Service, x, true)
+	}
+}

@@ -1,0 +1,106 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// TestNormalSameAsStdlib checks the inlined ziggurat against
+// math/rand/v2's NormFloat64 from the same stream state, draw by draw, and
+// that both leave the stream in the same state. A million draws reach
+// every strip of the ziggurat and its slow paths (about 1% of draws), so a
+// mistyped table entry would show.
+func TestNormalSameAsStdlib(t *testing.T) {
+	const draws = 1_000_000
+	slow := 0
+	for k := range uint64(draws) {
+		s := key(trialKey(1, int(k)), 7, pRestartAuto, k)
+		fast, ref := stream{s}, stream{s}
+		got := fast.normal()
+		want := rand.New(&ref).NormFloat64()
+		if got != want || fast.s != ref.s {
+			t.Fatalf("key %#x: got %v (state %#x), want %v (state %#x)", s, got, fast.s, want, ref.s)
+		}
+		if ref.s != s+0x9e3779b97f4a7c15 {
+			slow++
+		}
+	}
+	assert.Greater(t, slow, draws/1000, "the slow path was hardly taken: the test proves little")
+}
+
+// TestSampleSameAsDist checks Trial.sample against graph.Dist.Sample on
+// the keyed stream, for every family, including the rounding and clamping
+// at both ends.
+func TestSampleSameAsDist(t *testing.T) {
+	must := func(d graph.Dist, err error) graph.Dist {
+		require.NoError(t, err)
+		return d
+	}
+	dists := map[string]graph.Dist{
+		"fixed":             graph.NewFixed(90 * graph.Minute),
+		"fixed-0":           graph.NewFixed(0),
+		"uniform":           must(graph.NewUniform(graph.Hour, 3*graph.Hour)),
+		"triangular":        must(graph.NewTriangular(0, graph.Hour, 5*graph.Hour)),
+		"exponential":       must(graph.NewExponential(5 * graph.Hour)),
+		"lognormal":         must(graph.NewLogNormalQuantiles(6*graph.Hour, 24*graph.Hour)),
+		"lognormal-tiny":    must(graph.NewLogNormalQuantiles(1, 3)), // rounds to 0 often
+		"lognormal-huge":    must(graph.NewLogNormal(40, 30)),        // clamps at the longest duration
+		"lognormal-ln-hour": must(graph.NewLogNormal(0.5, 1.5)),      // the mu, sigma form
+		"weibull":           must(graph.NewWeibull(1.5, 4*graph.Hour)),
+		"gamma":             must(graph.NewGamma(0.7, 2*graph.Hour)),
+		"empirical":         must(graph.NewEmpirical([]int64{5, 0, 7_000})),
+	}
+	tr := &Trial{}
+	for name, d := range dists {
+		t.Run(name, func(t *testing.T) {
+			for k := range uint64(20000) {
+				tr.key = trialKey(3, int(k))
+				got := tr.sample(&d, 11, pTTR, k)
+				want := d.Sample(&stream{key(tr.key, 11, pTTR, k)})
+				if got != want {
+					t.Fatalf("draw %d: got %d, want %d", k, got, want)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDraw times one keyed draw per family, the engine's way.
+func BenchmarkDraw(b *testing.B) {
+	ln, err := graph.NewLogNormalQuantiles(6*graph.Hour, 24*graph.Hour)
+	require.NoError(b, err)
+	for _, tc := range []struct {
+		name string
+		d    graph.Dist
+	}{{"fixed", graph.NewFixed(graph.Hour)}, {"lognormal", ln}} {
+		b.Run(tc.name, func(b *testing.B) {
+			tr := &Trial{key: 1}
+			var sum int64
+			for i := 0; i < b.N; i++ {
+				sum += tr.draw(&tc.d, 5, pRestartAuto, uint64(i))
+			}
+			sinkInt = sum
+		})
+	}
+}
+
+var sinkInt int64
+
+// BenchmarkDrawDist times the same draws through graph.Dist.Sample, the
+// engine's way before sample.
+func BenchmarkDrawDist(b *testing.B) {
+	ln, err := graph.NewLogNormalQuantiles(6*graph.Hour, 24*graph.Hour)
+	require.NoError(b, err)
+	var src stream
+	var sum int64
+	for i := 0; i < b.N; i++ {
+		src.s = key(1, 5, pRestartAuto, uint64(i))
+		sum += ln.Sample(&src)
+	}
+	sinkInt = sum
+}
