@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -247,9 +248,7 @@ func TestLoadJSONMistakes(t *testing.T) {
 			if fast != slow {
 				t.Errorf("parseJSON:\n%s\ngoccy:\n%s", fast, slow)
 			}
-			if !strings.Contains(fast, tt.want) {
-				t.Errorf("got\n%s\nwant a line\n%s", fast, tt.want)
-			}
+			assert.Contains(t, fast, tt.want, "got\n%s\nwant a line\n%s", fast, tt.want)
 		})
 	}
 }

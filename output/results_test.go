@@ -202,9 +202,7 @@ func TestResultsMarkdownEscapes(t *testing.T) {
 	require.NoError(t, ResultsMarkdown(&b, fixtureResults()))
 	out := b.String()
 	for _, want := range []string{`UPS fire \| whole site`, `\*stages\*`, "| dns_b "} {
-		if !strings.Contains(out, want) {
-			t.Errorf("Markdown lacks %q", want)
-		}
+		assert.Contains(t, out, want, "Markdown lacks %q", want)
 	}
 }
 

@@ -79,7 +79,7 @@ func BenchmarkDraw(b *testing.B) {
 		d    graph.Dist
 	}{{"fixed", graph.NewFixed(graph.Hour)}, {"lognormal", ln}} {
 		b.Run(tc.name, func(b *testing.B) {
-			tr := &Trial{key: 1}
+			tr := &Trial{clock: clock{key: 1}}
 			var sum int64
 			for i := 0; i < b.N; i++ {
 				sum += tr.draw(&tc.d, 5, pRestartAuto, uint64(i))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -332,9 +331,7 @@ func TestUnrelatedServiceKeepsDraws(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(more.Services[len(more.Services)-1].ID, "unrelated") {
-		t.Fatal("extra service not compiled")
-	}
+	require.Contains(t, more.Services[len(more.Services)-1].ID, "unrelated", "extra service not compiled")
 }
 
 func TestDividerExact(t *testing.T) {

@@ -96,9 +96,7 @@ func TestMergedFileIsAResultsFile(t *testing.T) {
 	}
 	svg := filepath.Join(dir, "rec.svg")
 	mustRun(t, "plot", merged, "-o", svg)
-	if !strings.Contains(readFile(t, svg), "<svg") {
-		t.Errorf("plot of the merged file wrote no SVG")
-	}
+	assert.Contains(t, readFile(t, svg), "<svg", "plot of the merged file wrote no SVG")
 	if out := mustRun(t, "merge", "--format", "table", parts[0], parts[1]); !strings.Contains(out, "Trials") {
 		t.Errorf("merge --format table gave no results table:\n%s", out)
 	}

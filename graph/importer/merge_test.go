@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -105,9 +106,7 @@ func TestMerge(t *testing.T) {
 			changes, err := Merge(&out, []byte(tt.into), f.Platform, g)
 			require.NoError(t, err)
 			for _, w := range tt.want {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("merged file lacks %q; got:\n%s", w, out.String())
-				}
+				assert.Contains(t, out.String(), w, "merged file lacks %q; got:\n%s", w, out.String())
 			}
 			for _, c := range tt.changes {
 				if !slices.Contains(changes, c) {
