@@ -90,7 +90,12 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 		if ew.err != nil {
 			return ew.err
 		}
-		return riskBody(w, rr, false)
+		if err := riskBody(w, rr, false); err != nil {
+			return err
+		}
+	}
+	if r.Uncertainty != nil && ew.err == nil {
+		return uncertaintyTables(ew, r, false)
 	}
 	return ew.err
 }
@@ -126,7 +131,12 @@ func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 		if ew.err != nil {
 			return ew.err
 		}
-		return riskBody(w, rr, true)
+		if err := riskBody(w, rr, true); err != nil {
+			return err
+		}
+	}
+	if r.Uncertainty != nil && ew.err == nil {
+		return uncertaintyTables(ew, r, true)
 	}
 	return ew.err
 }
@@ -196,7 +206,14 @@ var csvPlatformColumns = func() []string {
 // fractions. A column that does not apply to a row's scope is empty.
 func ResultsCSV(w io.Writer, r *sim.Results) error {
 	cw := newCSVWriter(w)
-	if err := cw.Write(append(slices.Clone(csvHeader), csvPlatformColumns...)); err != nil {
+	header := append(slices.Clone(csvHeader), csvPlatformColumns...)
+	var uempty []string // an uncertainty run's columns, on a service row
+	if u := r.Uncertainty; u != nil {
+		ucols := uncertaintyCSVColumns(r)
+		header = append(header, ucols...)
+		uempty = make([]string, len(ucols))
+	}
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	p := &r.Summary
@@ -227,6 +244,9 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		num(fr.Censored), censoredFrom(fr), num(p.PUnrestored))
 	platform = append(platform, strconv.FormatInt(int64(r.Trials), 10), strconv.FormatBool(r.Partial), strconv.FormatInt(int64(requested), 10))
 	platform = append(platform, make([]string, len(riskCSVColumns))...)
+	if r.Uncertainty != nil {
+		platform = append(platform, uncertaintyPlatformCells(r.Uncertainty)...)
+	}
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -246,16 +266,27 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99),
 			num(s.Restored.Censored), censoredFrom(s.Restored), num(s.PUnrestored),
 		}
-		if err := cw.Write(append(row, empty...)); err != nil {
+		if err := cw.Write(append(append(row, empty...), uempty...)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
 	}
 	if r.Risk != nil {
 		width := len(csvHeader) + len(csvPlatformColumns)
 		for _, fig := range riskCSVRows(r.Risk) {
-			row := make([]string, width-len(fig), width)
+			row := make([]string, width-len(fig), width+len(uempty))
 			row[0], row[1] = "risk", r.Scenario
-			if err := cw.Write(append(row, fig[:]...)); err != nil {
+			row = append(row, fig[:]...)
+			if err := cw.Write(append(row, uempty...)); err != nil {
+				return fmt.Errorf("write csv: %w", err)
+			}
+		}
+	}
+	if u := r.Uncertainty; u != nil {
+		// One row of scope "input" per uncertain input.
+		for _, in := range u.Inputs {
+			row := make([]string, len(csvHeader)+len(csvPlatformColumns))
+			row[0], row[1] = "input", r.Scenario
+			if err := cw.Write(append(row, uncertaintyInputCells(u, in)...)); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}
 		}

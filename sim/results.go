@@ -35,6 +35,9 @@ type Results struct {
 	// sampled plainly, when some event has a rate; absent otherwise
 	// (docs/model.md §13).
 	Risk *RiskFigures `json:"risk,omitempty"`
+	// Uncertainty is the spread of the headline figures over draws of the
+	// file's uncertain inputs (run --uncertainty N), absent otherwise.
+	Uncertainty *Uncertainty `json:"uncertainty,omitempty"`
 }
 
 // ServiceResult is one service's statistics over the trials.

@@ -233,6 +233,7 @@ func TestRunResultsSchema(t *testing.T) {
 		{"run", "--trials", "200", "--format", "json"},
 		{"run", writeFire(t), "--format", "json"},
 		{"run", writeFire(t), "--scenario", "nothing", "--trials", "10", "--format", "json"},
+		{"run", writeTemp(t, "closed.yaml", closedFormYAML), "--uncertainty", "5", "--trials", "3", "--format", "json"},
 	} {
 		code, out, errOut := runCLI(t, context.Background(), args...)
 		if code != exitOK {
