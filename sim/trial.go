@@ -227,6 +227,12 @@ type Trial struct {
 	personMs      wide
 	peakDownUsers int64
 
+	// toolSvcDown counts the services down that are tooling of some
+	// service: none, and every restart and failover is automated.
+	toolSvcDown int32
+	// tail finishes a trial once nothing can queue any more (tail.go).
+	tail tailState
+
 	out  Outcome
 	init initial
 
@@ -254,6 +260,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	// nothing.
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
+	t.tail = newTailState(c)
 	t.prepareSnapshot()
 	return t
 }
@@ -297,6 +304,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
 				ev := t.events.pop()
+				t.tail.unsupported -= tailUnsupported(ev.kind)
 				t.apply(&ev)
 			}
 			t.settle()
@@ -317,6 +325,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		t.peakDownUsers = max(t.peakDownUsers, t.downUsers)
 		if t.Trace != nil {
 			t.traceInstant()
+		}
+		if t.tailReady() && t.tryTail() {
+			break
 		}
 	}
 	t.recordGrid(math.MaxInt64)
