@@ -104,8 +104,8 @@ type tailState struct {
 	foMan      []bool
 	foAt       []when
 	foN        []uint32
-	deadlock bool
-	bad      bool // a round count overflowed: give up
+	deadlock   bool
+	bad        bool // a round count overflowed: give up
 }
 
 type tailStage struct {
@@ -271,6 +271,7 @@ func (t *Trial) tryTail() bool {
 		if t.fault[s] > 0 {
 			return false
 		}
+		tl.foDoneAt[s] = never // unless tailEvents finds it pending
 	}
 	tl.deadlock, tl.bad = false, false
 	tl.releases, tl.stages = tl.releases[:0], tl.stages[:0]

@@ -65,7 +65,7 @@ func TestTailSameAsEvents(t *testing.T) {
 // checks that the tail takes over most fire trials (or the speed-up is
 // silently gone).
 func TestTailGenerated(t *testing.T) {
-	sizes := []struct{ services, sites, trials int }{{200, 3, 40}, {1000, 6, 12}, {10000, 12, 2}}
+	sizes := []struct{ services, sites, trials int }{{200, 3, 400}, {1000, 6, 40}, {10000, 12, 2}}
 	if testing.Short() {
 		sizes = sizes[:1]
 	}
