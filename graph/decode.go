@@ -261,6 +261,16 @@ type decoder struct {
 	yamlOnly bool
 	// values counts the values DecodeYAML made; valueBudget bounds them.
 	values, valueBudget int
+	// parsed holds the files parsed (File.With decodes them again).
+	parsed *parsed
+	// uncertains are the uncertain inputs decoded, once per path
+	// (uncertainSeen); uvals are the values File.With gives them;
+	// lastUncertain is the input the latest value decoded came from, or
+	// nil, for callers whose limits are stricter than its kind's.
+	uncertains    []Uncertain
+	uncertainSeen map[string]bool
+	uvals         map[string]float64
+	lastUncertain *Uncertain
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and

@@ -260,7 +260,7 @@ func (d *decoder) zoneMap(nd node, allowed bool) ([]kv, bool) {
 		return nil, false
 	}
 	for _, e := range kvs {
-		if slices.Contains(distNames, e.key()) {
+		if slices.Contains(distNames, e.key()) || e.key() == "uncertain" {
 			return nil, false
 		}
 	}

@@ -2,14 +2,30 @@ package graph
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
 
 const wantDuration = "a duration like 2h30m"
 
-// duration decodes a duration (docs/model.md §3): a string with units, or 0.
+// duration decodes a duration (docs/model.md §3): a string with units, or 0,
+// or an uncertain range of them (§3.1).
 func (d *decoder) duration(nd node) (int64, bool) {
+	d.lastUncertain = nil
+	r, ok := d.resolve(nd)
+	if !ok {
+		return 0, false
+	}
+	if kvs, isU := d.uncertainMapping(r); isU {
+		v, ok := d.uncertain(nd, kvs, UncertainDuration)
+		return int64(math.Round(v)), ok
+	}
+	return d.plainDuration(r)
+}
+
+// plainDuration decodes a duration written as one.
+func (d *decoder) plainDuration(nd node) (int64, bool) {
 	r, ok := d.resolve(nd)
 	if !ok {
 		return 0, false
@@ -41,6 +57,10 @@ func (d *decoder) duration(nd node) (int64, bool) {
 // positiveDuration decodes a duration that must be > 0.
 func (d *decoder) positiveDuration(nd node) (int64, bool) {
 	ms, ok := d.duration(nd)
+	if u := d.lastUncertain; ok && u != nil && u.Low <= 0 {
+		d.errorf(nd, "want durations > 0, got the range [%s, %s]", u.Format(u.Low), u.Format(u.High))
+		return ms, false
+	}
 	if ok && ms <= 0 {
 		d.errorf(nd, "want a duration > 0, got %s", FormatDuration(ms))
 		return ms, false
@@ -89,6 +109,11 @@ func (d *decoder) dist(nd node) (Dist, bool) {
 	kvs, ok := d.mapping(nd, "a distribution")
 	if !ok {
 		return Dist{}, false
+	}
+	if isUncertain(kvs) {
+		// A fixed duration within a range (docs/model.md §3.1).
+		v, ok := d.uncertain(nd, kvs, UncertainDuration)
+		return NewFixed(int64(math.Round(v))), ok
 	}
 	if len(kvs) != 1 {
 		keys := make([]string, len(kvs))

@@ -112,13 +112,39 @@ func (d *decoder) load(data []byte, name string, open opener) (*File, error) {
 		}
 		return b, refName, err
 	}
-	lf := d.file(data, name, readRef, 0)
+	f, err := d.decodeAll(data, name, readRef)
+	if err != nil {
+		return nil, err
+	}
+	f.Digest = hex.EncodeToString(h.Sum(nil))
+	return f, nil
+}
+
+// parsed is what a load parsed, kept for File.With to decode again
+// without parsing: the root of each file read and the platform file a
+// reference named.
+type parsed struct {
+	roots      map[string]node   // file name → its first document
+	refs       map[string]string // platform: reference → the file name read
+	maxAliases int
+}
+
+// decodeAll decodes the file name (data, unless d.parsed holds it parsed
+// already) and collects its errors.
+func (d *decoder) decodeAll(data []byte, name string, open opener) (*File, error) {
+	if d.parsed == nil {
+		d.parsed = &parsed{roots: map[string]node{}, refs: map[string]string{}}
+	}
+	lf := d.file(data, name, open, 0)
 	errs := dedupe(d.errs)
 	if len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
 	}
-	lf.f.Digest = hex.EncodeToString(h.Sum(nil))
+	d.parsed.maxAliases = d.maxAliases
+	lf.f.parsed = d.parsed
+	sortUncertain(d.uncertains)
+	lf.f.uncertain = d.uncertains
 	return lf.f, nil
 }
 
@@ -153,9 +179,17 @@ var fileKeys = fileObject.keys()
 func (d *decoder) file(data []byte, name string, open opener, depth int) *loadedFile {
 	lf := &loadedFile{f: &File{Name: name}}
 	src := &source{name: name}
-	docs, ok := d.parse(data, src)
-	if !ok {
-		return lf
+	var docs []*tnode
+	if root, again := d.parsed.roots[name]; again {
+		docs, src = []*tnode{root.n}, root.src
+	} else {
+		var ok bool
+		if docs, ok = d.parse(data, src); !ok {
+			return lf
+		}
+		if len(docs) > 0 {
+			d.parsed.roots[name] = node{n: docs[0], src: src}
+		}
 	}
 	if len(docs) == 0 {
 		d.errs.Add(Pos{File: name, Line: 1, Col: 1}, "", "empty file: want a mapping with version: 1 and a platform")
@@ -210,6 +244,7 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 			d.errorf(pv.val(), "cannot read platform file %q: %v", ref, boundedio.WithoutPath(err))
 			return lf
 		}
+		d.parsed.refs[ref] = refName
 		sub := d.file(b, refName, open, depth+1)
 		lf.platform, base = sub.platform, sub.f.Platform
 	} else {

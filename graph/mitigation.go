@@ -82,7 +82,7 @@ func (f *File) Apply(ms ...*Mitigation) (*Platform, error) {
 	if len(ms) == 0 {
 		return f.Platform, nil
 	}
-	d := &decoder{}
+	d := &decoder{uvals: f.uvals}
 	ps := f.src
 	for _, m := range ms {
 		if m == nil || m.patch.n == nil {

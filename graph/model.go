@@ -23,6 +23,12 @@ type File struct {
 
 	// src is the platform before decoding, which mitigation patches apply to.
 	src *platformSrc
+	// parsed is the parsed file, which With decodes again; uncertain
+	// lists the file's uncertain inputs; uvals are the values With gave
+	// them, which Apply decodes the platform with.
+	parsed    *parsed
+	uncertain []Uncertain
+	uvals     map[string]float64
 }
 
 // Mitigation is a candidate change to the platform (docs/model.md §10). Apply

@@ -396,3 +396,17 @@ func anyList(l []string) []any {
 	}
 	return out
 }
+
+// uncertainObject is the range under an uncertain key (docs/model.md §3.1),
+// written where a duration, probability, fraction, count or rate goes:
+// {uncertain: {low: 30m, high: 4h}}.
+var uncertainObject = &object{
+	name: "uncertainRange",
+	doc:  "A range of values an input may take, for domino sensitivity and --uncertainty; a plain run uses its nominal value: the mode of a triangular range, the midpoint of a uniform one, the geometric mean of a loguniform one.",
+	fields: []field{
+		{key: "low", doc: "The lowest value, written as the value itself would be (30m, 0.2, 3, 0.5/y).", required: true},
+		{key: "high", doc: "The highest value, at least low.", required: true},
+		{key: "dist", doc: "How the values spread over [low, high]: uniform (the default), triangular (needs mode) or loguniform (needs low > 0).", val: jsonSchema{"enum": []any{"uniform", "triangular", "loguniform"}}},
+		{key: "mode", doc: "The most likely value of a triangular range, in [low, high]; a plain run uses it."},
+	},
+}

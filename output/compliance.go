@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,7 +44,7 @@ func WriteCompliance(w io.Writer, r *sim.Results, format string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(complianceFile{Schema: ComplianceSchema, Scenario: r.Scenario, Seed: r.Seed, Trials: r.Trials, Compliance: c})
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := newCSVWriter(w)
 		cw.Write([]string{"scenario", "priority", "service", "target", "target_ms", "breaches", "trials", "p_breach", "ci95_lo", "ci95_hi", "measured", "p90_ms", "verdict", "lower_bound", "confidence"})
 		for _, x := range c.Rows {
 			cw.Write([]string{r.Scenario, strconv.Itoa(x.Priority), x.Service, x.Target, strconv.FormatInt(x.TargetMs, 10),
@@ -113,4 +112,67 @@ func ComplianceNote(c *sim.Compliance, trials int) string {
 		"p90 measured: the 90th percentile over trials of the service's downtime (at least its longest outage) or data lost; "+
 		"≥: a service still down at the horizon, so breaches are a lower bound.",
 		Percent(c.Confidence), Percent(allowed), Count(float64(trials)), Percent(allowed))
+}
+
+// ComplianceChange is a service target whose verdict is not the same in
+// every compared results file.
+type ComplianceChange struct {
+	Service  string `json:"service"`
+	Target   string `json:"target"`
+	TargetMs int64  `json:"target_ms"`
+	// Verdicts are each file's, "" where the file has no such target.
+	Verdicts []string `json:"verdicts"`
+}
+
+// ComplianceChanges returns the service targets whose verdict differs
+// between the results files, in the order they first appear.
+func ComplianceChanges(rs []*sim.Results) []ComplianceChange {
+	type key struct {
+		svc, target string
+		ms          int64
+	}
+	var order []key
+	got := map[key][]string{}
+	for i, r := range rs {
+		if r.Compliance == nil {
+			continue
+		}
+		for _, x := range r.Compliance.Rows {
+			k := key{x.Service, x.Target, x.TargetMs}
+			if got[k] == nil {
+				got[k] = make([]string, len(rs))
+				order = append(order, k)
+			}
+			got[k][i] = x.Verdict
+		}
+	}
+	var out []ComplianceChange
+	for _, k := range order {
+		v := got[k]
+		same := true
+		for _, x := range v[1:] {
+			same = same && x == v[0]
+		}
+		if !same {
+			out = append(out, ComplianceChange{Service: k.svc, Target: k.target, TargetMs: k.ms, Verdicts: v})
+		}
+	}
+	return out
+}
+
+// VerdictChanges returns ComplianceChanges as table rows: service, target,
+// then each file's verdict (Dash where it has no such target).
+func VerdictChanges(rs []*sim.Results) [][]string {
+	var rows [][]string
+	for _, c := range ComplianceChanges(rs) {
+		row := []string{c.Service, strings.ToUpper(c.Target) + " " + Duration(float64(c.TargetMs))}
+		for _, v := range c.Verdicts {
+			if v == "" {
+				v = Dash
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

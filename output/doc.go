@@ -1,5 +1,8 @@
-// Package output renders domino's platforms and results: tables, Graphviz
-// diagrams, plots.
+// Package output renders domino's results as text: tables (fitted to the
+// terminal), Markdown, CSV and JSON of results, comparisons, compliance,
+// rank, advice, annual risk and traces, and the number formats they share.
+// Figures are drawn by the subpackage chart and the HTML report is written
+// by report; both build on the rows and formats here.
 //
 // Diagrams are written as Graphviz DOT text by DOT (no Graphviz needed) and
 // laid out by Graphviz 12 compiled to WebAssembly (github.com/goccy/go-graphviz,

@@ -73,8 +73,27 @@ var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "`", "\\`"
 
 // CSVText returns s for a CSV field: non-printable characters as in
 // TermText, since a spreadsheet or a terminal shows a field as it is;
-// encoding/csv quotes commas and quotes.
-func CSVText(s string) string { return TermText(s) }
+// encoding/csv quotes commas and quotes. A text a spreadsheet would run
+// as a formula (it starts with =, +, -, @) gets a leading apostrophe,
+// the spreadsheets' own mark for "this is text": a scenario description
+// "=HYPERLINK(…)" must not become a link when an analyst opens the CSV.
+// Numbers ("-1.5", "+3") are left as they are.
+func CSVText(s string) string {
+	s = TermText(s)
+	if formulaLike(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// formulaLike reports whether a spreadsheet would read s as a formula.
+func formulaLike(s string) bool {
+	if s == "" || !strings.ContainsRune("=+-@", rune(s[0])) {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err != nil
+}
 
 func printableText(s string) bool {
 	for _, r := range s {
@@ -94,7 +113,7 @@ func newCSVWriter(w io.Writer) csvWriter { return csvWriter{csv.NewWriter(w)} }
 func (c csvWriter) Write(row []string) error {
 	esc := row
 	for i, f := range row {
-		if !printableText(f) {
+		if !printableText(f) || formulaLike(f) {
 			if &esc[0] == &row[0] {
 				esc = append([]string(nil), row...)
 			}

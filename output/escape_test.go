@@ -75,3 +75,37 @@ func TestResultsEscapeText(t *testing.T) {
 		})
 	}
 }
+
+// TestCSVFormulas: a text field a spreadsheet would run as a formula is
+// marked as text with a leading apostrophe; numbers, negative ones
+// included, are left alone.
+func TestCSVFormulas(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=HYPERLINK(\"http://x\",\"click\")", "'=HYPERLINK(\"http://x\",\"click\")"},
+		{"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"-1.5", "-1.5"},
+		{"+3", "+3"},
+		{"-", "'-"},
+		{"talk", "talk"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, CSVText(tt.in), "CSVText(%q)", tt.in)
+	}
+	// A results file read back (compare, plot) can hold any text, even
+	// where domino's own files only have ids.
+	r := fixtureResults()
+	r.Services[0].ID = "=1+1"
+	var b bytes.Buffer
+	require.NoError(t, WriteResults(&b, r, "csv"))
+	rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	require.NoError(t, err)
+	var fields []string
+	for _, row := range rows {
+		fields = append(fields, row...)
+	}
+	assert.NotContains(t, fields, "=1+1")
+	assert.Contains(t, fields, "'=1+1", "the service is in the CSV, marked as text")
+}

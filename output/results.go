@@ -70,21 +70,21 @@ func ResultsJSON(w io.Writer, r *sim.Results) error {
 // ordered by expected user-hours lost (most first).
 func ResultsTable(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
-	for _, kv := range headerBlock(r) {
+	for _, kv := range HeaderBlock(r) {
 		fmt.Fprintln(ew, fitText(w, fmt.Sprintf("%-9s %s", kv[0]+":", TermText(kv[1])), 10))
 	}
 	fmt.Fprintln(ew)
-	if err := renderTable(ew, platformHeader, platformRows(r), nil, false); err != nil {
+	if err := renderTable(ew, PlatformHeader, PlatformRows(r), nil, false); err != nil {
 		return err
 	}
-	if note := censoredNote(r); note != "" {
+	if note := CensoredNote(r); note != "" {
 		fmt.Fprintln(ew, note)
 	}
 	fmt.Fprintln(ew)
-	if err := renderTable(ew, serviceHeader, serviceRows(r), serviceAlign, false); err != nil {
+	if err := renderTable(ew, ServiceHeader, ServiceRows(r), serviceAlign, false); err != nil {
 		return err
 	}
-	fmt.Fprintln(ew, fitText(w, serviceNoteFor(r), 0))
+	fmt.Fprintln(ew, fitText(w, ServiceNote(r), 0))
 	return ew.err
 }
 
@@ -93,7 +93,7 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "## Scenario `%s`\n\n", mdEscape(r.Scenario))
-	for _, kv := range headerBlock(r) {
+	for _, kv := range HeaderBlock(r) {
 		if kv[0] == "Scenario" {
 			if r.Description != "" {
 				fmt.Fprintf(ew, "%s\n\n", mdEscape(r.Description))
@@ -103,17 +103,17 @@ func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 		fmt.Fprintf(ew, "- **%s:** %s\n", kv[0], mdEscape(kv[1]))
 	}
 	fmt.Fprintf(ew, "\n### Platform\n\n")
-	if err := renderTable(ew, platformHeader, mdEscapeRows(platformRows(r)), nil, true); err != nil {
+	if err := renderTable(ew, PlatformHeader, mdEscapeRows(PlatformRows(r)), nil, true); err != nil {
 		return err
 	}
-	if note := censoredNote(r); note != "" {
+	if note := CensoredNote(r); note != "" {
 		fmt.Fprintf(ew, "\n%s\n", mdEscape(note))
 	}
 	fmt.Fprintf(ew, "\n### Services\n\n")
-	if err := renderTable(ew, serviceHeader, mdEscapeRows(serviceRows(r)), serviceAlign, true); err != nil {
+	if err := renderTable(ew, ServiceHeader, mdEscapeRows(ServiceRows(r)), serviceAlign, true); err != nil {
 		return err
 	}
-	fmt.Fprintf(ew, "\n%s\n", serviceNoteFor(r))
+	fmt.Fprintf(ew, "\n%s\n", ServiceNote(r))
 	return ew.err
 }
 
@@ -209,7 +209,7 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	empty := make([]string, len(csvPlatformColumns))
-	for _, s := range sortedServices(r) {
+	for _, s := range SortedServices(r) {
 		row := []string{
 			"service", r.Scenario, s.ID, strconv.FormatInt(s.Users, 10), strconv.Itoa(s.Priority),
 			num(s.UserHours), num(s.PAffected),
@@ -257,8 +257,8 @@ func ciNum(noCI bool, x float64) string {
 // an exponent (a spreadsheet reads "12000000", not always "1.2e+07").
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// headerBlock is the scenario's identification as label/value pairs.
-func headerBlock(r *sim.Results) [][2]string {
+// HeaderBlock is the scenario's identification as label/value pairs.
+func HeaderBlock(r *sim.Results) [][2]string {
 	scenario := r.Scenario
 	if r.Description != "" {
 		scenario += " — " + r.Description
@@ -280,11 +280,13 @@ func headerBlock(r *sim.Results) [][2]string {
 	}
 }
 
-var platformHeader = []string{"Platform", "Mean", "95% CI", "p50", "p90", "p99"}
+// PlatformHeader is the header of the platform table: one row per
+// headline figure (PlatformRows).
+var PlatformHeader = []string{"Platform", "Mean", "95% CI", "p50", "p90", "p99"}
 
-// platformRows are the per-trial platform figures; a cell that does not
+// PlatformRows are the per-trial platform figures; a cell that does not
 // apply is Dash.
-func platformRows(r *sim.Results) [][]string {
+func PlatformRows(r *sim.Results) [][]string {
 	p := &r.Summary
 	ci := func(s sim.Summary, f func(float64) string) string {
 		if s.NoCI {
@@ -309,9 +311,9 @@ func platformRows(r *sim.Results) [][]string {
 	}
 	rows := [][]string{
 		{"Time to full recovery", censoredMean(full), fullCI,
-			censoredQuantile(full, full.P50), censoredQuantile(full, full.P90), censoredQuantile(full, full.P99)},
+			CensoredQuantile(full, full.P50), CensoredQuantile(full, full.P90), CensoredQuantile(full, full.P99)},
 		{"Time to everything back to normal", censoredMean(fr), frCI,
-			censoredQuantile(fr, fr.P50), censoredQuantile(fr, fr.P90), censoredQuantile(fr, fr.P99)},
+			CensoredQuantile(fr, fr.P50), CensoredQuantile(fr, fr.P90), CensoredQuantile(fr, fr.P99)},
 		{"User-hours lost (summed over services)", Count(p.UserHours.Mean), ci(p.UserHours, Count),
 			Count(p.UserHours.P50), Count(p.UserHours.P90), Count(p.UserHours.P99)},
 	}
@@ -359,7 +361,8 @@ func rpoBreaches(r *sim.Results) float64 {
 	return n
 }
 
-var serviceHeader = []string{
+// ServiceHeader is the header of the per-service table (ServiceRows).
+var ServiceHeader = []string{
 	"Service", "User-hours", "P(affected)", "Down mean", "p50", "p90", "p99", "Back to normal p50", "Shed mean",
 	"P(unrecovered)", "Data lost", "P(RTO breach)", "P(RPO breach)", "Top cause",
 }
@@ -376,7 +379,7 @@ func backToNormal(s sim.Summary) string {
 	if s.P99 == 0 {
 		return Dash
 	}
-	return censoredQuantile(s, s.P50)
+	return CensoredQuantile(s, s.P50)
 }
 
 // censoredMean formats a time's mean: "> 30d (100% of trials)" when
@@ -388,18 +391,18 @@ func censoredMean(s sim.Summary) string {
 	return "> " + Duration(s.Mean) + " (" + Percent(s.Censored) + " of trials)"
 }
 
-// censoredQuantile formats a quantile of a time: "> 30d" when it is only a
+// CensoredQuantile formats a quantile of a time: "> 30d" when it is only a
 // lower bound (some trial at or below it was cut by the horizon).
-func censoredQuantile(s sim.Summary, v float64) string {
+func CensoredQuantile(s sim.Summary, v float64) string {
 	if s.LowerBound(v) {
 		return "> " + Duration(v)
 	}
 	return Duration(v)
 }
 
-// censoredNote explains "> " in the platform table, or is "" when nothing
+// CensoredNote explains "> " in the platform table, or is "" when nothing
 // was cut by the horizon.
-func censoredNote(r *sim.Results) string {
+func CensoredNote(r *sim.Results) string {
 	p := r.Summary.FullRecovery
 	if p.Censored == 0 {
 		return ""
@@ -409,19 +412,19 @@ func censoredNote(r *sim.Results) string {
 		graph.FormatDuration(r.HorizonMs))
 }
 
-// serviceNoteFor is serviceNote, with a first line explaining "> X" when
+// ServiceNote is serviceColumnsNote, with a first line explaining "> X" when
 // some service was still down at the horizon.
-func serviceNoteFor(r *sim.Results) string {
+func ServiceNote(r *sim.Results) string {
 	for _, s := range r.Services {
 		if s.Downtime.Censored > 0 {
-			return "> X: the service was still down at the horizon in some trials (P(unrecovered)): its downtime is at least X.\n" + serviceNote
+			return "> X: the service was still down at the horizon in some trials (P(unrecovered)): its downtime is at least X.\n" + serviceColumnsNote
 		}
 	}
-	return serviceNote
+	return serviceColumnsNote
 }
 
-// serviceNote explains the columns that need it.
-const serviceNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
+// serviceColumnsNote explains the columns that need it.
+const serviceColumnsNote = `User-hours: this service's users × its time down (plus shed and degraded parts); the platform's
 user-hours are these summed over services, so a person cut off from three services counts three times.
 Down mean, p50, p90, p99: a service's downtime within the horizon, over all trials.
 Back to normal p50: median time from the first outage until the service is up, carries its whole load and is
@@ -431,9 +434,10 @@ P(unrecovered): still down at the horizon. Data lost: mean loss when finite (wit
 P(RTO breach), P(RPO breach): an outage longer than the service's rto; data lost beyond its rpo, all data lost included.
 Top cause: the commonest cause of the service's first outage, with its share of the trials it went down in.`
 
-func serviceRows(r *sim.Results) [][]string {
+// ServiceRows are the per-service figures, in SortedServices order.
+func ServiceRows(r *sim.Results) [][]string {
 	var rows [][]string
-	for _, s := range sortedServices(r) {
+	for _, s := range SortedServices(r) {
 		lost := Duration(s.DataLoss.Mean)
 		if s.PAllDataLost > 0 {
 			lost += " (all: " + Percent(s.PAllDataLost) + ")"
@@ -453,7 +457,7 @@ func serviceRows(r *sim.Results) [][]string {
 		}
 		rows = append(rows, []string{
 			s.ID, Count(s.UserHours), Percent(s.PAffected),
-			mean, censoredQuantile(d, d.P50), censoredQuantile(d, d.P90), censoredQuantile(d, d.P99),
+			mean, CensoredQuantile(d, d.P50), CensoredQuantile(d, d.P90), CensoredQuantile(d, d.P99),
 			backToNormal(s.Restored), shed,
 			Percent(s.PUnrecovered), lost, Percent(s.PRTOBreach), Percent(s.PRPOBreach), cause,
 		})
@@ -461,9 +465,9 @@ func serviceRows(r *sim.Results) [][]string {
 	return rows
 }
 
-// sortedServices returns the services by expected user-hours lost, most
+// SortedServices returns the services by expected user-hours lost, most
 // first, then by id.
-func sortedServices(r *sim.Results) []*sim.ServiceResult {
+func SortedServices(r *sim.Results) []*sim.ServiceResult {
 	out := make([]*sim.ServiceResult, len(r.Services))
 	for i := range r.Services {
 		out[i] = &r.Services[i]

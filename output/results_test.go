@@ -117,7 +117,7 @@ func TestResultsGolden(t *testing.T) {
 
 func TestResultsServiceOrder(t *testing.T) {
 	var got []string
-	for _, s := range sortedServices(fixtureResults()) {
+	for _, s := range SortedServices(fixtureResults()) {
 		got = append(got, s.ID)
 	}
 	// By user-hours, most first; the three services without users by id.

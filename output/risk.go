@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -71,8 +70,8 @@ func Availability(a float64, nines *float64) string {
 	return strconv.FormatFloat(100*a, 'f', d, 64) + "%"
 }
 
-// horizonText says what one trial covers: "year" for 365 days.
-func horizonText(ms int64) string {
+// HorizonText says what one trial covers: "year" for 365 days.
+func HorizonText(ms int64) string {
 	if ms == graph.Year {
 		return "year"
 	}
@@ -137,7 +136,7 @@ func estimateText(unit string, e sim.Estimate) string {
 
 func riskTables(w io.Writer, r *sim.RiskResults, markdown bool) error {
 	ew := &errWriter{w: w}
-	per := horizonText(r.HorizonMs)
+	per := HorizonText(r.HorizonMs)
 	intro := fmt.Sprintf("Risk over one %s of scenario %s (platform %s): %s trials of one %s each (seed %d), %s.\n"+
 		"Expected loss per %s with its 95%% CI; P(loss > 0); the loss exceeded once in 10, 100 and 1,000 %ss (return levels) with 95%% CIs; "+
 		"speed-up: how many times more trials plain sampling would need for the same CI.\n",
@@ -243,7 +242,7 @@ func ninesOf(a float64) *float64 {
 // p_loss, exceedance, return_level, availability), x (the loss of an
 // exceedance point, the years of a return level), value and its CI.
 func riskCSV(w io.Writer, r *sim.RiskResults) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write([]string{"scenario", "trials", "seed", "horizon_ms", "sampling", "metric", "unit", "figure", "x", "value", "ci95_lo", "ci95_hi"})
 	head := []string{r.Scenario, strconv.FormatInt(r.Trials, 10), strconv.FormatUint(r.Seed, 10), strconv.FormatInt(r.HorizonMs, 10), r.Sampling}
 	row := func(metric, unit, figure, x string, v, lo, hi string) {

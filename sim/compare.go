@@ -418,7 +418,15 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			row.Currencies = slices.Clone(cmp.Currencies)
 		}
 		for i := range cs {
-			v := total.vals[i*nm+m].summary(metric.scale)
+			st := &total.vals[i*nm+m]
+			v := st.summary(metric.scale)
+			if metric.Unit == "probability" && !v.NoCI {
+				// Student's t around a proportion near 0 or 1 runs past
+				// [0, 1] (P(deadlock) 0.2% ± 0.4%); the exact binomial
+				// interval cannot. st.sumLo is the count of trials with
+				// the event: every value is 0 or 1.
+				v.CI95 = ClopperPearson(int64(st.sumLo), st.n)
+			}
 			if metric.ID == "full_recovery_ms" {
 				v = v.censor(total.cens[i], int64(trials), total.censMin[i], metric.scale)
 			}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -129,4 +130,34 @@ func TestCompareDataLostLikeForLike(t *testing.T) {
 	assert.Nil(t, loss.Diffs[1])
 	assert.Equal(t, []float64{0, 1}, loss.TotalLossChanged)
 	assert.Equal(t, []bool{true, false}, cmp.Paired)
+}
+
+// TestCompareProbabilityCI: a probability's interval is the exact binomial
+// one, inside [0, 1], where Student's t around a rare event (P(deadlock)
+// 0.2% in 500 trials) ran below 0.
+func TestCompareProbabilityCI(t *testing.T) {
+	f := kakao(t)
+	var cs []*graph.Compiled
+	for _, id := range []string{"pangyo-fire", "ops-tools-3dc"} {
+		c, err := graph.Compile(f.Scenario(id))
+		require.NoError(t, err)
+		cs = append(cs, c)
+	}
+	const n = 500
+	cmp, err := Compare(context.Background(), cs, n, 1, 2, nil)
+	require.NoError(t, err)
+	rare := false
+	for _, row := range cmp.Metrics {
+		if row.Unit != "probability" {
+			continue
+		}
+		for i, v := range row.Values {
+			k := int64(math.Round(v.Mean * n))
+			assert.Equal(t, ClopperPearson(k, n), v.CI95, "%s of %s", row.ID, cmp.Scenarios[i])
+			assert.True(t, 0 <= v.CI95[0] && v.CI95[0] <= v.Mean && v.Mean <= v.CI95[1] && v.CI95[1] <= 1,
+				"%s of %s: %v outside [0, 1] or not around %v", row.ID, cmp.Scenarios[i], v.CI95, v.Mean)
+			rare = rare || (k > 0 && k < 5)
+		}
+	}
+	require.True(t, rare, "the case must have a rare event for the test to mean something")
 }

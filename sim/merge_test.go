@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/boundedio"
 )
 
 // smallStochastic has random failures and repairs with a shared crew, a
@@ -322,4 +323,26 @@ func TestMergeAllowPartial(t *testing.T) {
 	want := a.Results(7)
 	assert.Equal(t, want.Summary, r.Summary)
 	assert.Equal(t, want.Services, r.Services)
+}
+
+// endless reads spaces for ever, like /dev/zero behind a pipe.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestReadPartBounded: a part is read up to graph.MaxFileSize bytes and
+// no further, so an endless stream is refused instead of filling memory.
+func TestReadPartBounded(t *testing.T) {
+	r := &endless{}
+	_, err := ReadPart(r, "p.json")
+	var tooLarge *boundedio.TooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	assert.Equal(t, "read p.json: file is larger than 64 MiB", err.Error())
+	assert.LessOrEqual(t, r.n, int64(graph.MaxFileSize)+64<<10, "read little past the cap")
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/boundedio"
 )
 
 // PartSchema names the version of the part file format: the aggregate of
@@ -343,9 +344,10 @@ func (p *Part) bodySHA256() (string, error) {
 }
 
 // ReadPart reads a part file; name is used in errors. Unknown fields are
-// errors: a part is only ever written by domino.
+// errors: a part is only ever written by domino. Like every input, it
+// reads at most graph.MaxFileSize bytes: memory is bounded by the input.
 func ReadPart(r io.Reader, name string) (*Part, error) {
-	data, err := io.ReadAll(r)
+	data, err := boundedio.ReadLimited(r, graph.MaxFileSize, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}

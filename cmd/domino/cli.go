@@ -17,7 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
-	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/internal/atomicfile"
 	"github.com/dominosim/domino/scenarios"
 )
 
@@ -47,7 +47,7 @@ type env struct {
 	cmd string
 	// pending holds the command's atomic writes, so that an interrupted
 	// command leaves no temporary file (dispatch).
-	pending *output.Pending
+	pending *atomicfile.Pending
 	// watching is set while the command watches ctx itself (see watch).
 	watching atomic.Bool
 }

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"unicode/utf8"
 
@@ -176,9 +175,7 @@ func (tc errorCase) setUp(t *testing.T, dir string) {
 		}
 	}
 	if tc.fifo != "" {
-		if err := syscall.Mkfifo(dir+"/"+tc.fifo, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		mkfifo(t, dir+"/"+tc.fifo)
 	}
 	if tc.link[0] != "" {
 		if err := os.Symlink(tc.link[1], dir+"/"+tc.link[0]); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/internal/atomicfile"
 	"github.com/dominosim/domino/output"
 )
 
@@ -20,7 +21,7 @@ import (
 // partial results): dispatch then waits for it instead of abandoning it.
 func (e *env) watch() { e.watching.Store(true) }
 
-// writeFile writes path atomically (output.Pending.WriteFile); it fails
+// writeFile writes path atomically (atomicfile.Pending.WriteFile); it fails
 // with ctx's error once the command is interrupted, leaving nothing.
 func (e *env) writeFile(path string, write func(io.Writer) error) error {
 	return e.pending.WriteFile(e.ctx, path, write)
@@ -50,7 +51,7 @@ func (e *env) writeOutput(out string, write func(io.Writer) error) error {
 }
 
 func isFileOrCtxError(err error) bool {
-	var fe *output.FileError
+	var fe *atomicfile.FileError
 	return errors.As(err, &fe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
@@ -130,10 +131,10 @@ func fail(e *env, err error) int {
 // file or laying out a graph cannot be stopped half-way ('graph' of a
 // 1,000-service platform ran 213 s more after Ctrl-C), and need not be.
 func dispatch(e *env, c *command, fs *pflag.FlagSet) int {
-	e.cmd, e.pending = c.name, &output.Pending{}
+	e.cmd, e.pending = c.name, &atomicfile.Pending{}
 	// An -o that cannot be written is said before the work, not after.
 	if out, err := fs.GetString("output"); err == nil && out != "" && out != "-" {
-		if err := output.CheckTarget(out); err != nil {
+		if err := atomicfile.CheckTarget(out); err != nil {
 			return fail(e, err)
 		}
 	}

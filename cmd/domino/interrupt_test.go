@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -108,7 +107,7 @@ func TestEveryCommandInterruptible(t *testing.T) {
 func TestOutputErrorsExit1(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "pipe.json")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	mkfifo(t, fifo)
 	for _, tt := range []struct{ out, want string }{
 		{filepath.Join(dir, "missing", "x.json"), "no such file or directory"},
 		{fifo, "is a named pipe, not a regular file"},

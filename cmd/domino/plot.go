@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/chart"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -55,7 +55,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if out == "" || out == "-" && format == "" {
 		return usageError(e, name, "give the image to write with -o FILE.svg or -o FILE.png (or --format svg|png -o - for stdout)")
 	}
-	if format = chooseFormat(e, name, format, out, "", output.PlotFormats, output.PlotFormatFor); format == "" {
+	if format = chooseFormat(e, name, format, out, "", chart.Formats, chart.FormatFor); format == "" {
 		return exitUsage
 	}
 
@@ -70,7 +70,7 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 		}
 		rs[i] = r
 	}
-	opt := output.PlotOptions{Format: format, Title: title, Labels: plotLabels(rs, fs.Args())}
+	opt := chart.Options{Format: format, Title: title, Labels: plotLabels(rs, fs.Args())}
 
 	// Draw into memory first: an input problem found while drawing must
 	// not leave a half-written image behind, nor count as an I/O error.
@@ -78,11 +78,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	var err error
 	switch {
 	case kind == "recovery":
-		err = output.PlotRecovery(&img, rs, opt)
+		err = chart.Recovery(&img, rs, opt)
 	case service != "":
-		err = output.PlotServiceDowntime(&img, rs, service, opt)
+		err = chart.ServiceDowntime(&img, rs, service, opt)
 	default:
-		err = output.PlotDowntime(&img, rs, opt)
+		err = chart.Downtime(&img, rs, opt)
 	}
 	if err != nil {
 		return inputError(e, err)
@@ -106,9 +106,9 @@ func plotExceedance(e *env, fs *pflag.FlagSet, format, title, out string) int {
 		}
 		rs[i], ids[i] = r, r.Scenario
 	}
-	opt := output.PlotOptions{Format: format, Title: title, Labels: labelsFor(ids, fs.Args())}
+	opt := chart.Options{Format: format, Title: title, Labels: labelsFor(ids, fs.Args())}
 	var img bytes.Buffer
-	if err := output.PlotExceedance(&img, rs, metric, opt); err != nil {
+	if err := chart.Exceedance(&img, rs, metric, opt); err != nil {
 		return inputError(e, err)
 	}
 	return writeBytes(e, out, img.Bytes())

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,12 +19,12 @@ import (
 func TestEveryReaderRefusesPipesAndDevices(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "in.json")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	mkfifo(t, fifo)
 	// An import directory with a pipe named like a source file.
 	dotDir := filepath.Join(dir, "dots")
 	require.NoError(t, os.Mkdir(dotDir, 0o755))
 	writeFile(t, dotDir, "a.dot", "digraph { a -> b }\n")
-	require.NoError(t, syscall.Mkfifo(filepath.Join(dotDir, "b.dot"), 0o644))
+	mkfifo(t, filepath.Join(dotDir, "b.dot"))
 	platform := writeFile(t, dir, "p.yaml", "version: 1\nplatform:\n  sites: [{id: a}]\n  services: [{id: x, placement: {a: 1}}]\n")
 
 	for _, in := range []struct{ path, says string }{

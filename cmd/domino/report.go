@@ -9,6 +9,7 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/report"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -64,7 +65,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 	if code != exitOK {
 		return code
 	}
-	rep := &output.Report{File: f.Name, Version: dominoVersion(), Results: res}
+	rep := &report.Report{File: f.Name, Version: dominoVersion(), Results: res}
 
 	if !noCompare {
 		for _, o := range f.Scenarios {
@@ -137,7 +138,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 		rep.Sections = append(rep.Sections, *sec)
 	}
 
-	write := func(w io.Writer) error { return output.WriteReport(w, rep) }
+	write := func(w io.Writer) error { return report.Write(w, rep) }
 	if out == "-" {
 		return writeOut(e, name, "", write)
 	}
@@ -146,7 +147,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 
 // reportRisk is the report's annual-risk section, as 'domino risk' over a
 // 1-year horizon: nil when no event of the scenario has a rate.
-func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*output.ReportSection, int) {
+func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*report.Section, int) {
 	rated := false
 	for _, ev := range sc.Events {
 		rated = rated || ev.Rate > 0
@@ -162,7 +163,7 @@ func reportRisk(e *env, arg string, sc *graph.Scenario, tf trialFlags) (*output.
 	if err != nil {
 		return nil, simError(e, "report", err)
 	}
-	sec, err := output.RiskSection(r)
+	sec, err := report.RiskSection(r)
 	if err != nil {
 		return nil, simError(e, "report", err)
 	}

@@ -19,18 +19,33 @@ const module = "github.com/dominosim/domino/"
 // may import (docs/architecture.md). A package missing here fails the test,
 // so a new package has to be placed in the map on purpose.
 var allowed = map[string][]string{
-	"internal/slab":      nil,
-	"internal/boundedio": nil,
-	"internal/fuzzguard": nil,
-	"internal/layering":  nil,
-	"graph":              {"internal/slab", "internal/boundedio"},
-	"graph/importer":     {"graph", "internal/slab"},
-	"sim":                {"graph", "internal/slab"},
-	"scenarios":          nil,
-	"synth":              nil,
-	"deploy":             nil,
-	"output":             {"graph", "sim", "internal/slab", "internal/boundedio"},
-	"cmd/domino":         {"graph", "graph/importer", "sim", "output", "scenarios", "synth", "internal/slab", "internal/boundedio"},
+	"internal/slab":       nil,
+	"internal/boundedio":  nil,
+	"internal/fuzzguard":  nil,
+	"internal/fifo":       nil,
+	"internal/atomicfile": {"internal/boundedio"},
+	"internal/layering":   nil,
+	"graph":               {"internal/slab", "internal/boundedio"},
+	"graph/importer":      {"graph", "internal/slab"},
+	"sim":                 {"graph", "internal/slab", "internal/boundedio"},
+	"scenarios":           nil,
+	"synth":               nil,
+	"deploy":              nil,
+	"output":              {"graph", "sim", "internal/slab", "internal/boundedio"},
+	"output/chart":        {"graph", "sim", "output"},
+	"output/report":       {"sim", "output", "output/chart"},
+	"cmd/domino":          {"graph", "graph/importer", "sim", "output", "output/chart", "output/report", "scenarios", "synth", "internal/slab", "internal/boundedio", "internal/atomicfile"},
+}
+
+// renderers maps the libraries that draw or lay out output to the one
+// package each belongs to (docs/architecture.md): text tables to output,
+// figures to output/chart, Graphviz to the diagrams. Any other package
+// that imports one of them does a job that is not its own.
+var renderers = map[string]string{
+	"github.com/olekukonko/tablewriter": "output",
+	"gonum.org/v1/plot":                 "output/chart",
+	"github.com/goccy/go-graphviz":      "output",
+	"git.sr.ht/~sbinet/gg":              "output",
 }
 
 func TestDependenciesFlowOneWay(t *testing.T) {
@@ -66,11 +81,16 @@ func TestDependenciesFlowOneWay(t *testing.T) {
 			if dep, ok2 := strings.CutPrefix(p, module); ok2 {
 				assert.Contains(t, ok, dep, "%s imports %s, against the one-way flow", filepath.ToSlash(path[len(root)+1:]), dep)
 			}
+			for lib, owner := range renderers {
+				if p == lib || strings.HasPrefix(p, lib+"/") {
+					assert.Equal(t, owner, rel, "%s imports %s, which only %s may use", filepath.ToSlash(path[len(root)+1:]), p, owner)
+				}
+			}
 		}
 		return nil
 	})
 	require.NoError(t, err)
-	for _, p := range []string{"graph", "sim", "output", "cmd/domino"} {
+	for _, p := range []string{"graph", "sim", "output", "output/chart", "output/report", "cmd/domino"} {
 		assert.True(t, seen[p], "walked no files of %s: the test checks nothing", p)
 	}
 }

@@ -1,4 +1,4 @@
-package output
+package chart
 
 import (
 	"bytes"
@@ -23,16 +23,17 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
 
-// PlotFormats lists the image formats of the plots: SVG (drawn by gonum's
+// Formats lists the image formats of the plots: SVG (drawn by gonum's
 // vgsvg) and PNG (rasterised by vgimg).
-var PlotFormats = []string{"svg", "png"}
+var Formats = []string{"svg", "png"}
 
-// PlotFormatFor returns the plot format a file name's extension implies
+// FormatFor returns the plot format a file name's extension implies
 // (".svg" or ".png", any case), or "" when it implies none.
-func PlotFormatFor(path string) string {
+func FormatFor(path string) string {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".svg":
 		return "svg"
@@ -42,9 +43,9 @@ func PlotFormatFor(path string) string {
 	return ""
 }
 
-// PlotOptions sets what every plot shares.
-type PlotOptions struct {
-	// Format is one of PlotFormats.
+// Options sets what every plot shares.
+type Options struct {
+	// Format is one of Formats.
 	Format string
 	// Title replaces the plot's default title when not "".
 	Title string
@@ -262,7 +263,7 @@ func (f *figure) write(w io.Writer, format string) error {
 		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 		return err
 	}
-	return fmt.Errorf("unknown plot format %q (want %s)", format, strings.Join(PlotFormats, " or "))
+	return fmt.Errorf("unknown plot format %q (want %s)", format, strings.Join(Formats, " or "))
 }
 
 const svgFontFamily = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
@@ -278,7 +279,7 @@ func newLegend() *plot.Legend {
 
 // seriesLabels returns the names of the series: opt.Labels, else the
 // scenario ids, shortened to fit the legend.
-func seriesLabels(rs []*sim.Results, opt PlotOptions) []string {
+func seriesLabels(rs []*sim.Results, opt Options) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		s := r.Scenario
@@ -311,11 +312,11 @@ func platformSuffix(rs []*sim.Results) string {
 	return " — " + name
 }
 
-// PlotRecovery draws the recovery curves of docs/model.md §8: for each results,
+// Recovery draws the recovery curves of docs/model.md §8: for each results,
 // the mean share of users served (top panel) and of services up (bottom
 // panel) over time, each with its 10th–90th percentile band shaded. Time is
 // in hours, or in days when the longest horizon exceeds three days.
-func PlotRecovery(w io.Writer, rs []*sim.Results, opt PlotOptions) error {
+func Recovery(w io.Writer, rs []*sim.Results, opt Options) error {
 	if len(rs) == 0 {
 		return fmt.Errorf("plot recovery: no results")
 	}
@@ -656,16 +657,16 @@ func trimFloat(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
 }
 
-// DowntimeTop is how many services PlotDowntime shows at most.
+// DowntimeTop is how many services Downtime shows at most.
 const DowntimeTop = 20
 
-// PlotDowntime draws, for the services that cost the most (sorted by the
+// Downtime draws, for the services that cost the most (sorted by the
 // first results' expected user-hours lost, then by mean downtime, at most
 // DowntimeTop of them, leaving out services never down), a horizontal bar
 // of the mean downtime in hours and a whisker from its median to its 99th
 // percentile with a mark at the 90th. Several results give grouped bars,
 // one colour per results.
-func PlotDowntime(w io.Writer, rs []*sim.Results, opt PlotOptions) error {
+func Downtime(w io.Writer, rs []*sim.Results, opt Options) error {
 	if len(rs) == 0 {
 		return fmt.Errorf("plot downtime: no results")
 	}
@@ -912,13 +913,13 @@ func (e *UnknownServiceError) Error() string {
 	return fmt.Sprintf("%s: unknown service %q%s", e.Results, e.ID, graph.Suggest(e.ID, e.Known))
 }
 
-// PlotServiceDowntime draws the distribution of one service's downtime
+// ServiceDowntime draws the distribution of one service's downtime
 // within the horizon, from the results' downtime histograms: the share of
 // trials in each bin, x in hours, one outlined, lightly filled step series
 // per results with a dashed line at its mean. The first bin holds the trials
 // in which the service was never down. A results without the service gives
 // an *UnknownServiceError.
-func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOptions) error {
+func ServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt Options) error {
 	if len(rs) == 0 {
 		return fmt.Errorf("plot downtime: no results")
 	}
@@ -959,7 +960,7 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 
 	legend := newLegend()
 	bins := map[int64]bool{}
-	var outlines []plotter.XYs // for coincide, as in PlotRecovery
+	var outlines []plotter.XYs // for coincide, as in Recovery
 	anyShared := false
 	for i, s := range svcs {
 		col := seriesColor(i)
@@ -992,7 +993,7 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 		if err != nil {
 			panic("output: histogram outline: " + err.Error())
 		}
-		// Earlier series get wider outlines (see PlotRecovery).
+		// Earlier series get wider outlines (see Recovery).
 		outline.Color, outline.Dashes = col, seriesDashes(i)
 		outline.Width = vg.Points(lineWidth + 0.5*float64(min(len(rs)-1-i, 3)))
 
@@ -1013,9 +1014,9 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 		p.Add(area)
 		p.Add(meanLines(outline, shared, i)...)
 		p.Add(meanLine)
-		label := fmt.Sprintf("%s (mean %s", labels[i], Duration(s.Downtime.Mean))
+		label := fmt.Sprintf("%s (mean %s", labels[i], output.Duration(s.Downtime.Mean))
 		if s.PAffected < 1 {
-			label += ", down in " + Percent(s.PAffected)
+			label += ", down in " + output.Percent(s.PAffected)
 		}
 		if whole >= 0 {
 			label += "; same as " + labels[whole]
@@ -1028,7 +1029,7 @@ func PlotServiceDowntime(w io.Writer, rs []*sim.Results, id string, opt PlotOpti
 
 	binNote := "bins of "
 	if len(bins) == 1 {
-		binNote += Duration(float64(svcs[0].DowntimeHist.BinMs))
+		binNote += output.Duration(float64(svcs[0].DowntimeHist.BinMs))
 	} else {
 		binNote = "bins differ by results"
 	}

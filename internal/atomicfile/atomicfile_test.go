@@ -1,4 +1,4 @@
-package output
+package atomicfile
 
 import (
 	"context"
@@ -6,52 +6,37 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/internal/fifo"
 )
 
-func TestWriteFileAtomic(t *testing.T) {
+// TestWrite: a complete write replaces the file with mode 0644; a failing
+// writer leaves the old content and no temporary file; a missing directory
+// is an error.
+func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.txt")
-	if err := WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, "first")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	// A failing writer leaves the old content and no temporary file.
+	require.NoError(t, Write(path, writeString("first")))
 	boom := errors.New("boom")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
+	err := Write(path, func(w io.Writer) error {
 		io.WriteString(w, "partial")
 		return boom
 	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("got %v, want boom", err)
-	}
+	assert.ErrorIs(t, err, boom)
 	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != "first" {
-		t.Errorf("got %q, want %q", got, "first")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("got %d files in the directory, want 1 (temporary file left behind?)", len(entries))
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "first", string(got))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "temporary file left behind?")
 	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Mode().Perm() != 0o644 {
-		t.Errorf("got mode %v, want 0644", info.Mode().Perm())
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
-		t.Error("got no error writing into a missing directory")
-	}
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
+	assert.Error(t, Write(filepath.Join(dir, "missing", "x"), func(io.Writer) error { return nil }))
 }
 
 func writeString(s string) func(io.Writer) error {
@@ -61,17 +46,21 @@ func writeString(s string) func(io.Writer) error {
 	}
 }
 
-// TestWriteFileAtomicTargets: only a regular file, a new path or a link to
+// TestWriteTargets: only a regular file, a new path or a link to
 // a regular file is written; a device node, a named pipe, a directory or
 // a dangling link is refused with a *FileError and left as it was.
-func TestWriteFileAtomicTargets(t *testing.T) {
+func TestWriteTargets(t *testing.T) {
 	dir := t.TempDir()
 	regular := filepath.Join(dir, "secret.json")
 	require.NoError(t, os.WriteFile(regular, []byte("old"), 0o600))
 	link := filepath.Join(dir, "link.json")
 	require.NoError(t, os.Symlink("secret.json", link))
-	fifo := filepath.Join(dir, "fifo.json")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	pipe := filepath.Join(dir, "fifo.json")
+	if err := fifo.Make(pipe); errors.Is(err, errors.ErrUnsupported) {
+		t.Skip("no named pipes on this system")
+	} else {
+		require.NoError(t, err)
+	}
 	sub := filepath.Join(dir, "sub")
 	require.NoError(t, os.Mkdir(sub, 0o755))
 	dangling := filepath.Join(dir, "dangling.json")
@@ -80,13 +69,13 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	require.NoError(t, os.Symlink("sub", toDir))
 
 	// A regular file keeps its mode (0600 here, not 0644).
-	require.NoError(t, WriteFileAtomic(regular, writeString("new")))
+	require.NoError(t, Write(regular, writeString("new")))
 	fi, err := os.Stat(regular)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
 	// A link to a regular file: the file is replaced, the link stays.
-	require.NoError(t, WriteFileAtomic(link, writeString("via link")))
+	require.NoError(t, Write(link, writeString("via link")))
 	lfi, err := os.Lstat(link)
 	require.NoError(t, err)
 	assert.NotZero(t, lfi.Mode()&os.ModeSymlink, "the link is still a link")
@@ -98,7 +87,7 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
 	refused := []struct{ name, path, want string }{
-		{"named pipe", fifo, "is a named pipe, not a regular file"},
+		{"named pipe", pipe, "is a named pipe, not a regular file"},
 		{"directory", sub, "is a directory"},
 		{"dangling link", dangling, "is a symbolic link that does not resolve to a file"},
 		{"link to a directory", toDir, "(a directory), not a regular file: not replaced"},
@@ -108,7 +97,7 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := os.Lstat(tt.path)
-			err := WriteFileAtomic(tt.path, writeString("x"))
+			err := Write(tt.path, writeString("x"))
 			var fe *FileError
 			require.ErrorAs(t, err, &fe)
 			assert.Contains(t, err.Error(), "write "+tt.path+": ")
@@ -124,9 +113,9 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	assert.Len(t, entries, 6, "no temporary file left")
 }
 
-// TestWriteFileAtomicFullDisk: a write error of the file is a *FileError
+// TestWriteFullDisk: a write error of the file is a *FileError
 // (exit status 1), whatever the writer wrapped it in.
-func TestWriteFileAtomicFullDisk(t *testing.T) {
+func TestWriteFullDisk(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full")
 	}

@@ -1,4 +1,4 @@
-package output
+package report
 
 import (
 	"bytes"
@@ -8,15 +8,16 @@ import (
 	"html/template"
 	"io"
 	"sort"
-	"strings"
 
+	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/chart"
 	"github.com/dominosim/domino/sim"
 )
 
-// ReportCSP is the Content-Security-Policy of a report: nothing may be
+// CSP is the Content-Security-Policy of a report: nothing may be
 // fetched, styles are inline and images are data: URLs. A browser that
 // opens the file thus makes no request, whatever the file holds.
-const ReportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 // Report is what `domino report` puts on one self-contained HTML page.
 type Report struct {
@@ -35,19 +36,19 @@ type Report struct {
 	Advice  *sim.Advice
 	// Sections are extra sections (such as the annual risk) placed after
 	// the scenario's own; none when empty.
-	Sections []ReportSection
+	Sections []Section
 }
 
-// ReportSection is one titled section of a report: tables and images.
-type ReportSection struct {
+// Section is one titled section of a report: tables and images.
+type Section struct {
 	ID, Title string
 	Intro     string
-	Tables    []ReportTable
-	Images    []ReportImage
+	Tables    []Table
+	Images    []Image
 }
 
-// ReportTable is a table of a report; Note is printed under it.
-type ReportTable struct {
+// Table is a table of a report; Note is printed under it.
+type Table struct {
 	Caption string
 	Header  []string
 	Rows    [][]string
@@ -59,101 +60,101 @@ type ReportTable struct {
 	Left int
 }
 
-// ReportImage is an SVG image of a report.
-type ReportImage struct {
+// Image is an SVG image of a report.
+type Image struct {
 	Alt string
 	SVG []byte
 }
 
-// SrcAttr is the image's src attribute: a data: URL, which ReportCSP
+// SrcAttr is the image's src attribute: a data: URL, which CSP
 // allows. It is built here rather than escaped by the template, which
 // would write each + of the base64 as &#43;; the base64 alphabet cannot
 // end the quoted value.
-func (i ReportImage) SrcAttr() template.HTMLAttr {
+func (i Image) SrcAttr() template.HTMLAttr {
 	return template.HTMLAttr(`src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(i.SVG) + `"`)
 }
 
-// WriteReport writes rep as one HTML page that needs nothing but itself.
-func WriteReport(w io.Writer, rep *Report) error {
+// Write writes rep as one HTML page that needs nothing but itself.
+func Write(w io.Writer, rep *Report) error {
 	r := rep.Results
-	var secs []ReportSection
+	var secs []Section
 
-	head := ReportSection{ID: "headline", Title: "Headline figures", Tables: []ReportTable{{
-		Header: platformHeader, Rows: platformRows(r), Note: censoredNote(r), Verdict: -1,
+	head := Section{ID: "headline", Title: "Headline figures", Tables: []Table{{
+		Header: output.PlatformHeader, Rows: output.PlatformRows(r), Note: output.CensoredNote(r), Verdict: -1,
 	}}}
 	secs = append(secs, head)
 
 	if c := r.Compliance; c != nil {
-		secs = append(secs, ReportSection{ID: "compliance", Title: "RTO and RPO compliance", Tables: []ReportTable{{
-			Header: ComplianceHeader, Rows: ComplianceRows(c), Note: ComplianceNote(c, r.Trials), Verdict: len(ComplianceHeader) - 1, Left: 3,
+		secs = append(secs, Section{ID: "compliance", Title: "RTO and RPO compliance", Tables: []Table{{
+			Header: output.ComplianceHeader, Rows: output.ComplianceRows(c), Note: output.ComplianceNote(c, r.Trials), Verdict: len(output.ComplianceHeader) - 1, Left: 3,
 		}}})
 	}
 
 	all := append([]*sim.Results{r}, rep.Others...)
 	var rec bytes.Buffer
-	if err := PlotRecovery(&rec, all[:1], PlotOptions{Format: "svg"}); err != nil {
+	if err := chart.Recovery(&rec, all[:1], chart.Options{Format: "svg"}); err != nil {
 		return fmt.Errorf("report: recovery curve: %w", err)
 	}
-	secs = append(secs, ReportSection{ID: "recovery", Title: "Recovery curve",
+	secs = append(secs, Section{ID: "recovery", Title: "Recovery curve",
 		Intro:  "Users served and services up over time after the disruption: the mean, with the band from the 10th to the 90th percentile of the trials.",
-		Images: []ReportImage{{Alt: "Recovery curve of " + r.Scenario, SVG: rec.Bytes()}}})
+		Images: []Image{{Alt: "Recovery curve of " + r.Scenario, SVG: rec.Bytes()}}})
 
 	var down bytes.Buffer
-	if err := PlotDowntime(&down, []*sim.Results{r}, PlotOptions{Format: "svg"}); err != nil {
+	if err := chart.Downtime(&down, []*sim.Results{r}, chart.Options{Format: "svg"}); err != nil {
 		return fmt.Errorf("report: downtime: %w", err)
 	}
-	secs = append(secs, ReportSection{ID: "downtime", Title: "Downtime by service",
-		Images: []ReportImage{{Alt: "Downtime by service of " + r.Scenario, SVG: down.Bytes()}},
-		Tables: []ReportTable{{Header: serviceHeader, Rows: serviceRows(r), Note: serviceNoteFor(r), Verdict: -1}}})
+	secs = append(secs, Section{ID: "downtime", Title: "Downtime by service",
+		Images: []Image{{Alt: "Downtime by service of " + r.Scenario, SVG: down.Bytes()}},
+		Tables: []Table{{Header: output.ServiceHeader, Rows: output.ServiceRows(r), Note: output.ServiceNote(r), Verdict: -1}}})
 	secs[len(secs)-1].Tables[0].Left = 1
 
-	secs = append(secs, ReportSection{ID: "causes", Title: "Top causes",
+	secs = append(secs, Section{ID: "causes", Title: "Top causes",
 		Intro:  "What first took each service down, over the trials in which it went down; the services that lose the most user-hours first.",
-		Tables: []ReportTable{causeTable(r)}})
+		Tables: []Table{causeTable(r)}})
 
 	if rep.Cascade != nil {
-		secs = append(secs, ReportSection{ID: "cascade", Title: "Cascade of the median trial",
+		secs = append(secs, Section{ID: "cascade", Title: "Cascade of the median trial",
 			Intro: fmt.Sprintf("Trial %d, the median of the %s trials by user-hours lost: what went down, and what took it down (as domino trace --trial median --format svg).",
-				rep.CascadeTrial, Count(float64(r.Trials))),
-			Images: []ReportImage{{Alt: "Cascade diagram of trial " + fmt.Sprint(rep.CascadeTrial), SVG: rep.Cascade}}})
+				rep.CascadeTrial, output.Count(float64(r.Trials))),
+			Images: []Image{{Alt: "Cascade diagram of trial " + fmt.Sprint(rep.CascadeTrial), SVG: rep.Cascade}}})
 	}
 
 	if len(rep.Others) > 0 {
 		var cmp bytes.Buffer
-		if err := PlotRecovery(&cmp, all, PlotOptions{Format: "svg"}); err != nil {
+		if err := chart.Recovery(&cmp, all, chart.Options{Format: "svg"}); err != nil {
 			return fmt.Errorf("report: recovery curves compared: %w", err)
 		}
 		sec := comparisonSection(all)
-		sec.Images = []ReportImage{{Alt: "Recovery curves of the scenarios", SVG: cmp.Bytes()}}
+		sec.Images = []Image{{Alt: "Recovery curves of the scenarios", SVG: cmp.Bytes()}}
 		secs = append(secs, sec)
 	}
 	if rep.Ranking != nil {
-		t, err := csvTable(func(w io.Writer) error { return WriteRanking(w, rep.Ranking, r.Currency, "csv") })
+		t, err := csvTable(func(w io.Writer) error { return output.WriteRanking(w, rep.Ranking, r.Currency, "csv") })
 		if err != nil {
 			return err
 		}
-		secs = append(secs, ReportSection{ID: "rank", Title: "What carries the risk (domino rank)",
+		secs = append(secs, Section{ID: "rank", Title: "What carries the risk (domino rank)",
 			Intro:  "Each item failed for the whole horizon and each item perfect, over the baseline's trials (paired); see docs/decisions.md.",
-			Tables: []ReportTable{t}})
+			Tables: []Table{t}})
 	}
 	if rep.Advice != nil {
-		t, err := csvTable(func(w io.Writer) error { return WriteAdvice(w, rep.Advice, r.Currency, "csv") })
+		t, err := csvTable(func(w io.Writer) error { return output.WriteAdvice(w, rep.Advice, r.Currency, "csv") })
 		if err != nil {
 			return err
 		}
-		secs = append(secs, ReportSection{ID: "advise", Title: "Mitigations worth buying (domino advise)", Tables: []ReportTable{t}})
+		secs = append(secs, Section{ID: "advise", Title: "Mitigations worth buying (domino advise)", Tables: []Table{t}})
 	}
 	secs = append(secs, rep.Sections...)
 
 	prov := [][2]string{{"File", rep.File}}
-	prov = append(prov, headerBlock(r)...)
+	prov = append(prov, output.HeaderBlock(r)...)
 	prov = append(prov, [2]string{"domino", rep.Version})
 	data := struct {
 		Title      string
 		CSP        string
 		Provenance [][2]string
-		Sections   []ReportSection
-	}{Title: "domino report: " + r.Scenario, CSP: ReportCSP, Provenance: prov, Sections: secs}
+		Sections   []Section
+	}{Title: "domino report: " + r.Scenario, CSP: CSP, Provenance: prov, Sections: secs}
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, data); err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -163,10 +164,10 @@ func WriteReport(w io.Writer, rep *Report) error {
 }
 
 // causeTable lists the top three causes of the services most at stake.
-func causeTable(r *sim.Results) ReportTable {
-	t := ReportTable{Header: []string{"Service", "User-hours", "P(affected)", "Cause", "Share of its outages"}, Verdict: -1, Left: 1,
+func causeTable(r *sim.Results) Table {
+	t := Table{Header: []string{"Service", "User-hours", "P(affected)", "Cause", "Share of its outages"}, Verdict: -1, Left: 1,
 		Note: "Share: of the trials in which the service went down, those whose first outage had this cause."}
-	for _, s := range sortedServices(r) {
+	for _, s := range output.SortedServices(r) {
 		if s.PAffected == 0 {
 			continue
 		}
@@ -190,9 +191,9 @@ func causeTable(r *sim.Results) ReportTable {
 			}
 			id, uh, pa := "", "", ""
 			if i == 0 {
-				id, uh, pa = s.ID, Count(s.UserHours), Percent(s.PAffected)
+				id, uh, pa = s.ID, output.Count(s.UserHours), output.Percent(s.PAffected)
 			}
-			t.Rows = append(t.Rows, []string{id, uh, pa, c.k, Percent(c.v)})
+			t.Rows = append(t.Rows, []string{id, uh, pa, c.k, output.Percent(c.v)})
 		}
 		if len(t.Rows) >= 45 {
 			break
@@ -203,16 +204,16 @@ func causeTable(r *sim.Results) ReportTable {
 
 // comparisonSection compares the scenarios' headline figures and shows the
 // compliance verdicts that differ between them.
-func comparisonSection(rs []*sim.Results) ReportSection {
-	t := ReportTable{Header: []string{"Scenario", "User-hours lost (mean, 95% CI)", "Full recovery p50", "p90", "Money lost (mean)", "P(not recovered)", "Targets met / missed / cannot tell"}, Verdict: -1}
+func comparisonSection(rs []*sim.Results) Section {
+	t := Table{Header: []string{"Scenario", "User-hours lost (mean, 95% CI)", "Full recovery p50", "p90", "Money lost (mean)", "P(not recovered)", "Targets met / missed / cannot tell"}, Verdict: -1}
 	for _, r := range rs {
 		u := r.Summary.UserHours
-		uh := Count(u.Mean)
+		uh := output.Count(u.Mean)
 		if !u.NoCI {
-			uh += " (" + Count(u.CI95[0]) + " – " + Count(u.CI95[1]) + ")"
+			uh += " (" + output.Count(u.CI95[0]) + " – " + output.Count(u.CI95[1]) + ")"
 		}
 		f := r.Summary.FullRecovery
-		verdicts := Dash
+		verdicts := output.Dash
 		if r.Compliance != nil {
 			n := map[string]int{}
 			for _, x := range r.Compliance.Rows {
@@ -220,97 +221,34 @@ func comparisonSection(rs []*sim.Results) ReportSection {
 			}
 			verdicts = fmt.Sprintf("%d / %d / %d", n[sim.Meets], n[sim.Misses], n[sim.CannotTell])
 		}
-		t.Rows = append(t.Rows, []string{r.Scenario, uh, censoredQuantile(f, f.P50), censoredQuantile(f, f.P90),
-			Money(r.Summary.Cost.Mean, r.Currency), Percent(r.Summary.PUnrecovered), verdicts})
+		t.Rows = append(t.Rows, []string{r.Scenario, uh, output.CensoredQuantile(f, f.P50), output.CensoredQuantile(f, f.P90),
+			output.Money(r.Summary.Cost.Mean, r.Currency), output.Percent(r.Summary.PUnrecovered), verdicts})
 	}
-	sec := ReportSection{ID: "comparison", Title: "Scenarios compared",
+	sec := Section{ID: "comparison", Title: "Scenarios compared",
 		Intro:  "The file's scenarios side by side, each over its own trials with the same seed.",
-		Tables: []ReportTable{t}}
+		Tables: []Table{t}}
 	labels := make([]string, len(rs))
 	for i, r := range rs {
 		labels[i] = r.Scenario
 	}
-	if ch := VerdictChanges(rs); len(ch) > 0 {
-		sec.Tables = append(sec.Tables, ReportTable{Caption: "Compliance verdicts that change between scenarios",
+	if ch := output.VerdictChanges(rs); len(ch) > 0 {
+		sec.Tables = append(sec.Tables, Table{Caption: "Compliance verdicts that change between scenarios",
 			Header: append([]string{"Service", "Target"}, labels...), Rows: ch, Verdict: -1, Left: 2})
 	}
 	return sec
 }
 
-// ComplianceChange is a service target whose verdict is not the same in
-// every compared results file.
-type ComplianceChange struct {
-	Service  string `json:"service"`
-	Target   string `json:"target"`
-	TargetMs int64  `json:"target_ms"`
-	// Verdicts are each file's, "" where the file has no such target.
-	Verdicts []string `json:"verdicts"`
-}
-
-// ComplianceChanges returns the service targets whose verdict differs
-// between the results files, in the order they first appear.
-func ComplianceChanges(rs []*sim.Results) []ComplianceChange {
-	type key struct {
-		svc, target string
-		ms          int64
-	}
-	var order []key
-	got := map[key][]string{}
-	for i, r := range rs {
-		if r.Compliance == nil {
-			continue
-		}
-		for _, x := range r.Compliance.Rows {
-			k := key{x.Service, x.Target, x.TargetMs}
-			if got[k] == nil {
-				got[k] = make([]string, len(rs))
-				order = append(order, k)
-			}
-			got[k][i] = x.Verdict
-		}
-	}
-	var out []ComplianceChange
-	for _, k := range order {
-		v := got[k]
-		same := true
-		for _, x := range v[1:] {
-			same = same && x == v[0]
-		}
-		if !same {
-			out = append(out, ComplianceChange{Service: k.svc, Target: k.target, TargetMs: k.ms, Verdicts: v})
-		}
-	}
-	return out
-}
-
-// VerdictChanges returns ComplianceChanges as table rows: service, target,
-// then each file's verdict (Dash where it has no such target).
-func VerdictChanges(rs []*sim.Results) [][]string {
-	var rows [][]string
-	for _, c := range ComplianceChanges(rs) {
-		row := []string{c.Service, strings.ToUpper(c.Target) + " " + Duration(float64(c.TargetMs))}
-		for _, v := range c.Verdicts {
-			if v == "" {
-				v = Dash
-			}
-			row = append(row, v)
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
 // csvTable runs a CSV writer and returns its output as a table.
-func csvTable(write func(io.Writer) error) (ReportTable, error) {
+func csvTable(write func(io.Writer) error) (Table, error) {
 	var b bytes.Buffer
 	if err := write(&b); err != nil {
-		return ReportTable{}, err
+		return Table{}, err
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
 	if err != nil || len(recs) == 0 {
-		return ReportTable{}, fmt.Errorf("report: read table: %v", err)
+		return Table{}, fmt.Errorf("report: read table: %v", err)
 	}
-	return ReportTable{Header: recs[0], Rows: recs[1:], Verdict: -1}, nil
+	return Table{Header: recs[0], Rows: recs[1:], Verdict: -1}, nil
 }
 
 // verdictClass is the CSS class of a verdict cell.
@@ -400,17 +338,17 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
 
 // RiskSection is a report's annual-risk section: the tables of 'domino
 // risk' and the loss-exceedance curve of user-hours.
-func RiskSection(r *sim.RiskResults) (*ReportSection, error) {
-	t, err := csvTable(func(w io.Writer) error { return WriteRisk(w, r, "csv") })
+func RiskSection(r *sim.RiskResults) (*Section, error) {
+	t, err := csvTable(func(w io.Writer) error { return output.WriteRisk(w, r, "csv") })
 	if err != nil {
 		return nil, err
 	}
 	var img bytes.Buffer
-	if err := PlotExceedance(&img, []*sim.RiskResults{r}, "user_hours", PlotOptions{Format: "svg"}); err != nil {
+	if err := chart.Exceedance(&img, []*sim.RiskResults{r}, "user_hours", chart.Options{Format: "svg"}); err != nil {
 		return nil, fmt.Errorf("report: loss exceedance: %w", err)
 	}
-	return &ReportSection{ID: "risk", Title: "Annual risk",
+	return &Section{ID: "risk", Title: "Annual risk",
 		Intro:  "Each trial is one year of the scenario's random disruptions (as domino risk): expected annual loss with its 95% CI, return levels, availability, and the probability that a year's loss exceeds each amount.",
-		Images: []ReportImage{{Alt: "Loss exceedance of user-hours", SVG: img.Bytes()}},
-		Tables: []ReportTable{t}}, nil
+		Images: []Image{{Alt: "Loss exceedance of user-hours", SVG: img.Bytes()}},
+		Tables: []Table{t}}, nil
 }

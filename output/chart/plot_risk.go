@@ -1,4 +1,4 @@
-package output
+package chart
 
 import (
 	"cmp"
@@ -12,17 +12,18 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
 
-// PlotExceedance draws the loss-exceedance curves of risk results
+// Exceedance draws the loss-exceedance curves of risk results
 // (docs/model.md §13): P(loss > x) per horizon against x for one metric,
 // with its 95% band, the probability on a log scale so that the 1-in-1,000
 // tail is as readable as the common years, and dotted lines at the
 // return periods' 1/10, 1/100 and 1/1,000. The loss axis is logarithmic too
 // when the losses span more than two decades. Points of probability 0
 // cannot be drawn on a log scale: a curve ends at its largest loss.
-func PlotExceedance(w io.Writer, rs []*sim.RiskResults, metric string, opt PlotOptions) error {
+func Exceedance(w io.Writer, rs []*sim.RiskResults, metric string, opt Options) error {
 	if len(rs) == 0 {
 		return fmt.Errorf("plot exceedance: no risk results")
 	}
@@ -63,8 +64,8 @@ func PlotExceedance(w io.Writer, rs []*sim.RiskResults, metric string, opt PlotO
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = probTicks{}
 	p.Y.Min, p.Y.Max = plo, 1
-	p.Y.Label.Text = "P(loss > x) per " + horizonText(rs[0].HorizonMs)
-	p.X.Label.Text = RiskMetricTitle(metric, rs[0].Currency)
+	p.Y.Label.Text = "P(loss > x) per " + output.HorizonText(rs[0].HorizonMs)
+	p.X.Label.Text = output.RiskMetricTitle(metric, rs[0].Currency)
 	if logX {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = decadeTicks{}
@@ -81,7 +82,7 @@ func PlotExceedance(w io.Writer, rs []*sim.RiskResults, metric string, opt PlotO
 		ref, _ := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: y}, {X: p.X.Max, Y: y}})
 		ref.LineStyle = draw.LineStyle{Color: subColor, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(3)}}
 		p.Add(ref)
-		lab, _ := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: p.X.Min, Y: y}}, Labels: []string{" 1 in " + Count(float64(years))}})
+		lab, _ := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: p.X.Min, Y: y}}, Labels: []string{" 1 in " + output.Count(float64(years))}})
 		lab.TextStyle[0] = textStyle(sansFont, tickSize, subColor)
 		lab.TextStyle[0].YAlign = draw.YBottom
 		p.Add(lab)
@@ -128,7 +129,7 @@ func PlotExceedance(w io.Writer, rs []*sim.RiskResults, metric string, opt PlotO
 		legend.Add(labels[i], band, l)
 	}
 	r0 := rs[0]
-	sub := fmt.Sprintf("%s trials of one %s (%s sampling); shaded: 95%% CI; dotted: the return periods", Count(float64(r0.Trials)), horizonText(r0.HorizonMs), r0.Sampling)
+	sub := fmt.Sprintf("%s trials of one %s (%s sampling); shaded: 95%% CI; dotted: the return periods", output.Count(float64(r0.Trials)), output.HorizonText(r0.HorizonMs), r0.Sampling)
 	f := &figure{
 		title:        cmp.Or(opt.Title, "Loss exceedance"+riskPlatformSuffix(rs)),
 		subtitle:     sub,
@@ -154,7 +155,7 @@ func riskPlatformSuffix(rs []*sim.RiskResults) string {
 	return " — " + rs[0].Platform
 }
 
-func labelAt(opt PlotOptions, i int) string {
+func labelAt(opt Options, i int) string {
 	if i < len(opt.Labels) {
 		return opt.Labels[i]
 	}

@@ -1,4 +1,4 @@
-package output
+package atomicfile
 
 import (
 	"bufio"
@@ -31,10 +31,10 @@ func (e *FileError) Unwrap() error { return e.Err }
 // meant to be shared.
 const newFileMode = 0o644
 
-// WriteFileAtomic writes a file through write, so that path holds either its
+// Write writes a file through write, so that path holds either its
 // old content or the complete new one, never a torn file: Pending.WriteFile
 // with a context that is never cancelled and no Pending set.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
+func Write(path string, write func(io.Writer) error) error {
 	return (*Pending)(nil).WriteFile(context.Background(), path, write)
 }
 

@@ -1,4 +1,4 @@
-package output
+package chart
 
 import (
 	"bytes"
@@ -33,10 +33,10 @@ func TestPlotKeepsCoincidingSeriesVisible(t *testing.T) {
 		draw func(w *bytes.Buffer, rs []*sim.Results) error
 	}{
 		{"recovery", []*sim.Results{same, again, apart}, func(w *bytes.Buffer, rs []*sim.Results) error {
-			return PlotRecovery(w, rs, PlotOptions{Format: "svg"})
+			return Recovery(w, rs, Options{Format: "svg"})
 		}},
 		{"service downtime", []*sim.Results{same, again, apart}, func(w *bytes.Buffer, rs []*sim.Results) error {
-			return PlotServiceDowntime(w, rs, "talk-messaging", PlotOptions{Format: "svg"})
+			return ServiceDowntime(w, rs, "talk-messaging", Options{Format: "svg"})
 		}},
 	}
 	for _, tt := range tests {
@@ -61,7 +61,7 @@ func TestPlotKeepsCoincidingSeriesVisible(t *testing.T) {
 		}
 	}
 	var b bytes.Buffer
-	require.NoError(t, PlotRecovery(&b, []*sim.Results{plotFixture("a", 30), lower}, PlotOptions{Format: "svg"}))
+	require.NoError(t, Recovery(&b, []*sim.Results{plotFixture("a", 30), lower}, Options{Format: "svg"}))
 	assert.Zero(t, dashedStrokes(b.String(), vermillion)+dashedStrokes(b.String(), green))
 	assert.NotContains(t, b.String(), "same as")
 	assert.NotContains(t, b.String(), "dashed where")

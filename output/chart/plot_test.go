@@ -1,4 +1,4 @@
-package output
+package chart
 
 import (
 	"bytes"
@@ -56,12 +56,12 @@ func plotFixtures() []*sim.Results {
 // plotKinds are the three plots, each drawn by one function.
 var plotKinds = []struct {
 	name string
-	draw func(w io.Writer, rs []*sim.Results, opt PlotOptions) error
+	draw func(w io.Writer, rs []*sim.Results, opt Options) error
 }{
-	{"recovery", PlotRecovery},
-	{"downtime", PlotDowntime},
-	{"service", func(w io.Writer, rs []*sim.Results, opt PlotOptions) error {
-		return PlotServiceDowntime(w, rs, "talk-messaging", opt)
+	{"recovery", Recovery},
+	{"downtime", Downtime},
+	{"service", func(w io.Writer, rs []*sim.Results, opt Options) error {
+		return ServiceDowntime(w, rs, "talk-messaging", opt)
 	}},
 }
 
@@ -70,7 +70,7 @@ func TestPlotSVG(t *testing.T) {
 	for _, k := range plotKinds {
 		t.Run(k.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := k.draw(&buf, rs, PlotOptions{Format: "svg", Title: "A <title> & more"}); err != nil {
+			if err := k.draw(&buf, rs, Options{Format: "svg", Title: "A <title> & more"}); err != nil {
 				t.Fatal(err)
 			}
 			// Well-formed XML: decode every token to the end.
@@ -112,7 +112,7 @@ func TestPlotPNG(t *testing.T) {
 	for _, k := range plotKinds {
 		t.Run(k.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := k.draw(&buf, rs, PlotOptions{Format: "png"}); err != nil {
+			if err := k.draw(&buf, rs, Options{Format: "png"}); err != nil {
 				t.Fatal(err)
 			}
 			img, err := png.Decode(&buf)
@@ -168,7 +168,7 @@ func inkIn(img image.Image, r image.Rectangle) (float64, int) {
 }
 
 func TestPlotUnknownService(t *testing.T) {
-	err := PlotServiceDowntime(io.Discard, plotFixtures(), "talk-mesaging", PlotOptions{Format: "svg", Labels: []string{"base.json"}})
+	err := ServiceDowntime(io.Discard, plotFixtures(), "talk-mesaging", Options{Format: "svg", Labels: []string{"base.json"}})
 	var unknown *UnknownServiceError
 	if !errors.As(err, &unknown) {
 		t.Fatalf("got %v, want an *UnknownServiceError", err)
@@ -191,11 +191,11 @@ func TestPlotErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"no results", PlotRecovery(io.Discard, nil, PlotOptions{Format: "svg"}), "no results"},
-		{"no curve", PlotRecovery(io.Discard, []*sim.Results{noCurve}, PlotOptions{Format: "svg"}), "flat has no recovery curve"},
-		{"never down", PlotDowntime(io.Discard, []*sim.Results{neverDown}, PlotOptions{Format: "png"}), "no service was ever down in calm"},
-		{"no histogram", PlotServiceDowntime(io.Discard, []*sim.Results{noHist}, "talk-messaging", PlotOptions{Format: "svg"}), "no downtime histogram"},
-		{"bad format", PlotRecovery(io.Discard, plotFixtures(), PlotOptions{Format: "pdf"}), `unknown plot format "pdf"`},
+		{"no results", Recovery(io.Discard, nil, Options{Format: "svg"}), "no results"},
+		{"no curve", Recovery(io.Discard, []*sim.Results{noCurve}, Options{Format: "svg"}), "flat has no recovery curve"},
+		{"never down", Downtime(io.Discard, []*sim.Results{neverDown}, Options{Format: "png"}), "no service was ever down in calm"},
+		{"no histogram", ServiceDowntime(io.Discard, []*sim.Results{noHist}, "talk-messaging", Options{Format: "svg"}), "no downtime histogram"},
+		{"bad format", Recovery(io.Discard, plotFixtures(), Options{Format: "pdf"}), `unknown plot format "pdf"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,8 +214,8 @@ func TestPlotFormatFor(t *testing.T) {
 		{"svg", ""},
 	}
 	for _, tt := range tests {
-		if got := PlotFormatFor(tt.path); got != tt.want {
-			t.Errorf("PlotFormatFor(%q): got %q, want %q", tt.path, got, tt.want)
+		if got := FormatFor(tt.path); got != tt.want {
+			t.Errorf("FormatFor(%q): got %q, want %q", tt.path, got, tt.want)
 		}
 	}
 }
