@@ -67,6 +67,9 @@ type tailPlan struct {
 	// summed in the order of the instants, which the tail does not
 	// replay).
 	off bool
+	// faults is set when the scenario has service faults: a service
+	// faulted for good keeps the trial on the events.
+	faults bool
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -93,11 +96,15 @@ type tailState struct {
 	releases []tailRelease
 	changes  []tailChange
 	quorum   []when
-	events   []tailEvent
-	powered  []int32
-	wait     []bool // by replica: waiting at its gate, in tailCycle
-	inCycle  []bool // by service: in the component tailCycle steps through
-	cand     []bool // by service: may be up, in tailRaise
+	// Changes of the services down, their users and the users
+	// degraded, by the curve point they first count at.
+	gDown        []int32
+	gUsers, gDeg []int64
+	events       []tailEvent
+	powered      []int32
+	wait         []bool // by replica: waiting at its gate, in tailCycle
+	inCycle      []bool // by service: in the component tailCycle steps through
+	cand         []bool // by service: may be up, in tailRaise
 	// An active-standby member's failover, in tailCycle, by service.
 	act, foTgt []int32
 	foRun      []bool
@@ -118,20 +125,34 @@ type tailRelease struct {
 	job int32
 }
 
-// tailChange is a change of the users down or degraded at time t.
+// tailChange is a change of the users down at time t.
 type tailChange struct {
-	t                int64
-	down, users, deg int64
+	t, users int64
 }
 
-func newTailState(c *graph.Compiled) tailState {
+func newTailState(c *graph.Compiled, points int) tailState {
 	nr, ns := len(c.Replicas), len(c.Services)
-	return tailState{
+	tl := tailState{
 		serveAt: make([]when, nr), doneAt: make([]when, nr), gateAt: make([]when, nr), onAt: make([]when, nr),
 		upAt: make([]when, ns), foDoneAt: make([]when, ns),
 		wait: make([]bool, nr), inCycle: make([]bool, ns), cand: make([]bool, ns),
 		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
 		foAt: make([]when, ns), foN: make([]uint32, ns),
+		gDown: make([]int32, points+1), gUsers: make([]int64, points+1), gDeg: make([]int64, points+1),
+	}
+	tl.clean(c)
+	return tl
+}
+
+// clean puts never in the times that tailEvents and tailPower find, which
+// the tail puts back to never as it reads them; after a tail that gave up
+// midway, clean does it for all.
+func (tl *tailState) clean(c *graph.Compiled) {
+	for r := range c.Replicas {
+		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+	}
+	for s := range c.Services {
+		tl.foDoneAt[s] = never
 	}
 }
 
@@ -144,6 +165,11 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	for s := range c.Services {
 		if c.Services[s].Load > 0 {
 			p.off = true
+		}
+	}
+	for i := range c.Events {
+		if c.Events[i].Kind == graph.ServiceFault {
+			p.faults = true
 		}
 	}
 	// Edges s → d: d must be known before s.
@@ -267,19 +293,27 @@ func (t *Trial) tryTail() bool {
 		return false
 	}
 	c := t.c
-	for s := range c.Services {
-		if t.fault[s] > 0 {
-			return false
+	if tl.plan.faults {
+		for s := range c.Services {
+			if t.fault[s] > 0 {
+				return false
+			}
 		}
-		tl.foDoneAt[s] = never // unless tailEvents finds it pending
 	}
+	if !t.tailTimes() {
+		tl.clean(c)
+		return false
+	}
+	t.tailCommit()
+	tl.taken = true
+	return true
+}
+
+// tailTimes finds when every service comes up, in the plan's order.
+func (t *Trial) tailTimes() bool {
+	tl := &t.tail
 	tl.deadlock, tl.bad = false, false
 	tl.releases, tl.stages = tl.releases[:0], tl.stages[:0]
-	for r, ph := range t.phase {
-		if ph != phRunning {
-			tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
-		}
-	}
 	if !t.tailEvents() {
 		return false
 	}
@@ -287,22 +321,28 @@ func (t *Trial) tryTail() bool {
 	p := tl.plan
 	for i := range len(p.comps) - 1 {
 		comp := p.order[p.comps[i]:p.comps[i+1]]
-		if p.cyclic[comp[0]] {
-			if !t.tailCycle(comp) {
+		if !p.cyclic[comp[0]] {
+			if !t.tailService(comp[0]) {
 				return false
 			}
 			continue
 		}
-		if !t.tailService(comp[0]) {
+		steady := true
+		for _, s := range comp {
+			tl.upAt[s] = already
+			steady = steady && t.steady(s)
+		}
+		if !steady && !t.tailCycle(comp) {
 			return false
 		}
 	}
-	if tl.bad {
-		return false
-	}
-	t.tailCommit()
-	tl.taken = true
-	return true
+	return !tl.bad
+}
+
+// steady reports that s is up with every replica serving: nothing of it
+// changes in the tail.
+func (t *Trial) steady(s int32) bool {
+	return t.up[s] && t.servingCnt[s] == t.c.RepOff[s+1]-t.c.RepOff[s]
 }
 
 // tailEvents reads the pending events: when each restart, failover and
@@ -405,18 +445,25 @@ func (t *Trial) serveTime(r int32) when {
 func (t *Trial) tailService(s int32) bool {
 	c := t.c
 	tl := &t.tail
+	if t.steady(s) {
+		tl.upAt[s] = already
+		return true
+	}
 	needs := already
 	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
 		needs = max(needs, tl.upAt[u])
 	}
 	cs := &c.Services[s]
 	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if t.phase[r] == phRunning {
+			continue
+		}
+		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
+		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
 		var run when
 		switch t.phase[r] {
-		case phRunning:
-			continue
 		case phRestart:
-			run = tl.doneAt[r]
+			run = done
 			if t.manual[r] && run != never {
 				tl.releases = append(tl.releases, tailRelease{run >> roundBits, graph.JobRestart(r)})
 			}
@@ -424,9 +471,8 @@ func (t *Trial) tailService(s int32) bool {
 			if !t.gateWaiting[r] {
 				return false // an inert service's replica: the world's
 			}
-			run = t.tailProceed(r, cs, tl.gateAt[r], needs)
+			run = t.tailProceed(r, cs, gate, needs)
 		case phOff:
-			on := tl.onAt[r]
 			switch {
 			case on == never:
 				run = never
@@ -460,11 +506,17 @@ func (t *Trial) tailService(s int32) bool {
 			return false
 		}
 	default:
+		base = never
+		if cs.Quorum == 1 {
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				base = min(base, t.serveTime(r))
+			}
+			break
+		}
 		q := tl.quorum[:0]
 		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
 			q = append(q, t.serveTime(r))
 		}
-		base = never
 		if int(cs.Quorum) <= len(q) {
 			slices.Sort(q)
 			base = q[cs.Quorum-1]
@@ -486,6 +538,14 @@ func (t *Trial) tailService(s int32) bool {
 // tailGroup is when any-group g has need members up.
 func (t *Trial) tailGroup(g *graph.CDep) when {
 	tl := &t.tail
+	members := t.c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen]
+	if g.Need == 1 {
+		w := never
+		for _, m := range members {
+			w = min(w, tl.upAt[m])
+		}
+		return w
+	}
 	q := tl.quorum[:0]
 	for _, m := range t.c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen] {
 		q = append(q, tl.upAt[m])
@@ -537,6 +597,7 @@ func (t *Trial) tailFailover(s int32) (when, bool) {
 	}
 	running := t.foState[s] == foRunning
 	target, done, manual := t.foTarget[s], tl.foDoneAt[s], t.foManual[s]
+	tl.foDoneAt[s] = never
 	if t.foState[s] == foCrew {
 		return never, false
 	}
@@ -635,7 +696,7 @@ func (t *Trial) tailSoft(s int32) when {
 // tailCommit writes what the instants of the tail would have written: the
 // services that come up, the degraded spells that end, the crews
 // released, the curve and the integral of people cut off, leaving the
-// state at the last change for finish.
+// state at H for finish.
 func (t *Trial) tailCommit() {
 	c := t.c
 	tl := &t.tail
@@ -643,25 +704,53 @@ func (t *Trial) tailCommit() {
 	if tl.deadlock {
 		o.Deadlock = true
 	}
-	now := t.now
+	t0 := t.now
 	for _, rl := range tl.releases {
 		t.now = rl.t
 		t.release(rl.job)
 	}
-	t.now = now
+	t.now = t0
+	// Each change counts at the first curve point at or after it
+	// (recordGrid records a point once the instants up to it are done).
+	g0, grid := t.nextGrid, t.grid
+	for g := g0; g <= len(grid); g++ {
+		tl.gDown[g], tl.gUsers[g], tl.gDeg[g] = 0, 0, 0
+	}
+	// While no more than people are cut off, min(people, users down) is
+	// users down, and its integral is a sum over the services; beyond,
+	// the changes are put in time order.
+	ordered := t.people > 0 && t.downUsers > t.people
 	ch := tl.changes[:0]
+	change := func(ms int64, down int32, users, deg int64) {
+		lo, hi := g0, len(grid) // the first point at or after ms
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if grid[m] < ms {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		tl.gDown[lo] += down
+		tl.gUsers[lo] += users
+		tl.gDeg[lo] += deg
+		if ordered {
+			ch = append(ch, tailChange{t: ms, users: users})
+		}
+	}
 	n := len(c.Services)
 	up, degraded, lists := t.up[:n], t.degraded[:n], t.lists[:n]
+	downCount, downUsers, degUsers := t.downCount, t.downUsers, t.degUsers
 	for s := range int32(n) {
 		wasUp := up[s]
 		at := already
+		cs := &c.Services[s]
 		if !wasUp {
 			at = tl.upAt[s]
 			if at == never {
 				continue
 			}
 			ms := at >> roundBits
-			cs := &c.Services[s]
 			d := ms - t.downSince[s]
 			o.Downtime[s] += d
 			if cs.RTO >= 0 && d > cs.RTO {
@@ -669,22 +758,26 @@ func (t *Trial) tailCommit() {
 			}
 			o.LastUp[s], o.Restored[s] = ms, ms
 			up[s] = true
-			ch = append(ch, tailChange{t: ms, down: -1, users: -cs.Users})
+			downCount--
+			downUsers -= cs.Users
+			change(ms, -1, -cs.Users, 0)
+			if t.people > 0 && !ordered {
+				t.personMs.addMul(cs.Users, ms-t0)
+			}
 		}
-		if lists[s]&hasSoftDep == 0 {
+		if lists[s]&hasSoftDep == 0 || wasUp && !degraded[s] {
 			continue
 		}
 		soft := t.tailSoft(s)
-		u := c.Services[s].Users
+		u := cs.Users
 		if !wasUp {
 			if soft <= at {
 				continue // up with its soft dependencies
 			}
 			degraded[s] = true
 			t.degSince[s] = at >> roundBits
-			ch = append(ch, tailChange{t: at >> roundBits, deg: u})
-		} else if !degraded[s] {
-			continue
+			degUsers += u
+			change(at>>roundBits, 0, 0, u)
 		}
 		if soft == never {
 			continue // degraded at H: finish closes the spell
@@ -696,26 +789,42 @@ func (t *Trial) tailCommit() {
 		if d > 0 {
 			o.Restored[s] = ms
 		}
-		ch = append(ch, tailChange{t: ms, deg: -u})
+		degUsers -= u
+		change(ms, 0, 0, -u)
 	}
-	slices.SortFunc(ch, func(a, b tailChange) int { return cmp.Compare(a.t, b.t) })
-	tl.changes = ch
-	// The instants in time order: record the curve and the people cut off
-	// before each, as Run's loop does, then apply its changes.
-	for i := 0; i < len(ch); {
-		at := ch[i].t
-		t.recordGrid(at)
-		if t.people > 0 {
-			t.personMs.addMul(min(t.people, t.downUsers), at-t.now)
+	// The curve, point by point, from the state at each.
+	for g := g0; g < len(grid) && grid[g] <= t.H; g++ {
+		t.downCount += tl.gDown[g]
+		t.downUsers += tl.gUsers[g]
+		t.degUsers += tl.gDeg[g]
+		o.CurveUp[g] = int32(n) - t.downCount
+		o.CurveUsers[g] = t.usersServedPPB()
+		t.nextGrid = g + 1
+	}
+	t.downCount, t.downUsers, t.degUsers = downCount, downUsers, degUsers
+	// finish adds the users still down from t.now to H.
+	if ordered {
+		slices.SortFunc(ch, func(a, b tailChange) int { return cmp.Compare(a.t, b.t) })
+		users := downUsers - sumUsers(ch)
+		for i := 0; i < len(ch); {
+			at := ch[i].t
+			t.personMs.addMul(min(t.people, users), at-t.now)
+			t.now = at
+			for ; i < len(ch) && ch[i].t == at; i++ {
+				users += ch[i].users
+			}
 		}
-		t.now = at
-		for ; i < len(ch) && ch[i].t == at; i++ {
-			t.downCount += int32(ch[i].down)
-			t.downUsers += ch[i].users
-			t.degUsers += ch[i].deg
-		}
+		tl.changes = ch
 	}
 	t.events.reset()
+}
+
+func sumUsers(ch []tailChange) int64 {
+	var s int64
+	for _, x := range ch {
+		s += x.users
+	}
+	return s
 }
 
 // A tailEvent is a happening of a cycle's replicas in tailCycle.
@@ -761,7 +870,7 @@ func (t *Trial) tailCycle(members []int32) bool {
 				return false
 			}
 			tl.act[s], tl.foRun[s], tl.foTgt[s], tl.foMan[s], tl.foN[s] = t.active[s], t.foState[s] == foRunning, t.foTarget[s], t.foManual[s], t.nFailover[s]
-			tl.foAt[s] = tl.foDoneAt[s]
+			tl.foAt[s], tl.foDoneAt[s] = tl.foDoneAt[s], never
 			if tl.foRun[s] {
 				push(tl.foAt[s], s, tailFoDone)
 			}
@@ -775,22 +884,25 @@ func (t *Trial) tailCycle(members []int32) bool {
 	for _, s := range members {
 		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
 			tl.wait[r] = false
-			switch t.phase[r] {
-			case phRunning:
+			if t.phase[r] == phRunning {
 				continue
+			}
+			done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
+			tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+			switch t.phase[r] {
 			case phRestart:
-				push(tl.doneAt[r], r, tailRun)
-				if t.manual[r] && tl.doneAt[r] != never {
-					tl.releases = append(tl.releases, tailRelease{tl.doneAt[r] >> roundBits, graph.JobRestart(r)})
+				push(done, r, tailRun)
+				if t.manual[r] && done != never {
+					tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
 				}
 			case phGate:
 				if !t.gateWaiting[r] {
 					return false
 				}
 				tl.wait[r] = true
-				push(tl.gateAt[r], r, tailDeadline)
+				push(gate, r, tailDeadline)
 			case phOff:
-				push(tl.onAt[r], r, tailOn)
+				push(on, r, tailOn)
 			default:
 				return false
 			}

@@ -260,7 +260,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	// nothing.
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
-	t.tail = newTailState(c)
+	t.tail = newTailState(c, len(grid))
 	t.prepareSnapshot()
 	return t
 }
