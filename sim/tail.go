@@ -60,6 +60,12 @@ type tailPlan struct {
 	// comps are the strongly connected components of those edges, in
 	// that order: component i is order[comps[i]:comps[i+1]].
 	comps []int32
+	// steps walks the components in order: a service alone, or -1-i for
+	// component i when it is cyclic.
+	steps []int32
+	// uniform is set when the curve's grid is Grid(H, points): the first
+	// point at or after a time is then a division away.
+	uniform bool
 	// cyclic marks the services in a cycle of those edges (or needing
 	// themselves), whose times tailCycle finds instant by instant.
 	cyclic []bool
@@ -250,6 +256,13 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 		}
 	}
 	p.comps = append(p.comps, int32(len(p.order)))
+	for i := range len(p.comps) - 1 {
+		if comp := p.order[p.comps[i]:p.comps[i+1]]; p.cyclic[comp[0]] {
+			p.steps = append(p.steps, int32(-1-i))
+		} else {
+			p.steps = append(p.steps, comp[0])
+		}
+	}
 	return p
 }
 
@@ -288,6 +301,7 @@ func (t *Trial) tryTail() bool {
 	tl.tried = true
 	if tl.plan == nil {
 		tl.plan = newTailPlan(t.c, t.hardOff, t.hard)
+		tl.plan.uniform = len(t.grid) > 1 && slices.Equal(t.grid, Grid(t.H, len(t.grid)-1))
 	}
 	if tl.plan.off || t.worldKind.Kind != 0 {
 		return false
@@ -319,14 +333,18 @@ func (t *Trial) tailTimes() bool {
 	}
 	t.tailPower()
 	p := tl.plan
-	for i := range len(p.comps) - 1 {
-		comp := p.order[p.comps[i]:p.comps[i+1]]
-		if !p.cyclic[comp[0]] {
-			if !t.tailService(comp[0]) {
+	for _, x := range p.steps {
+		if x >= 0 {
+			if t.steady(x) {
+				tl.upAt[x] = already
+				continue
+			}
+			if !t.tailService(x) {
 				return false
 			}
 			continue
 		}
+		comp := p.order[p.comps[-1-x]:p.comps[-x]]
 		steady := true
 		for _, s := range comp {
 			tl.upAt[s] = already
@@ -445,14 +463,7 @@ func (t *Trial) serveTime(r int32) when {
 func (t *Trial) tailService(s int32) bool {
 	c := t.c
 	tl := &t.tail
-	if t.steady(s) {
-		tl.upAt[s] = already
-		return true
-	}
-	needs := already
-	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
-		needs = max(needs, tl.upAt[u])
-	}
+	needs, known := already, false
 	cs := &c.Services[s]
 	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
 		if t.phase[r] == phRunning {
@@ -460,8 +471,15 @@ func (t *Trial) tailService(s int32) bool {
 		}
 		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
 		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+		ph := t.phase[r]
+		if !known && (ph == phGate || ph == phOff) {
+			for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+				needs = max(needs, tl.upAt[u])
+			}
+			known = true
+		}
 		var run when
-		switch t.phase[r] {
+		switch ph {
 		case phRestart:
 			run = done
 			if t.manual[r] && run != never {
@@ -721,8 +739,14 @@ func (t *Trial) tailCommit() {
 	// the changes are put in time order.
 	ordered := t.people > 0 && t.downUsers > t.people
 	ch := tl.changes[:0]
+	points, H := int64(len(grid)-1), t.H
 	change := func(ms int64, down int32, users, deg int64) {
 		lo, hi := g0, len(grid) // the first point at or after ms
+		if tl.plan.uniform {
+			// grid[k] = ⌊k·H/points⌋ ≥ ms ⟺ k ≥ ms·points/H.
+			lo = max(lo, int((ms*points+H-1)/H))
+			hi = lo
+		}
 		for lo < hi {
 			m := int(uint(lo+hi) >> 1)
 			if grid[m] < ms {
