@@ -70,17 +70,13 @@ scenarios:
 func compileYAML(t *testing.T, src, scenario string) *graph.Compiled {
 	t.Helper()
 	f, err := graph.Load(strings.NewReader(src), "trace.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sc := f.Scenario(scenario)
 	if sc == nil {
 		t.Fatalf("no scenario %q", scenario)
 	}
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -109,9 +105,7 @@ func TestTraceGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTrace(&buf, r, tt.format, tt.opt); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, WriteTrace(&buf, r, tt.format, tt.opt))
 			golden(t, tt.name, buf.Bytes())
 		})
 	}
@@ -151,13 +145,9 @@ func TestTraceSmall(t *testing.T) {
 func loadKakao(t testing.TB) *graph.Compiled {
 	t.Helper()
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(scenarios.Default))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := graph.Compile(f.Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -198,9 +188,7 @@ func TestTraceSumsToRun(t *testing.T) {
 	)
 	c := loadKakao(t)
 	res, err := sim.Run(context.Background(), c, sim.Options{Trials: n, Seed: 1, Workers: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sum := make([]int64, len(c.Services))
 	for k := range n {
 		r, _ := traceOf(c, 1, k)
@@ -220,9 +208,7 @@ func TestTraceJSONNames(t *testing.T) {
 	c := loadKakao(t)
 	r, o := traceOf(c, 1, 0)
 	var buf bytes.Buffer
-	if err := TraceJSON(&buf, r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, TraceJSON(&buf, r))
 	var doc struct {
 		Schema    string  `json:"schema"`
 		UserHours float64 `json:"user_hours"`
@@ -236,9 +222,7 @@ func TestTraceJSONNames(t *testing.T) {
 			Cause   string `json:"cause"`
 		} `json:"records"`
 	}
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
 	if doc.Schema != TraceSchema || len(doc.Records) != len(r.Records) || len(doc.Services) != len(c.Services) {
 		t.Fatalf("got schema %q, %d records, %d services; want %q, %d, %d",
 			doc.Schema, len(doc.Records), len(doc.Services), TraceSchema, len(r.Records), len(c.Services))
@@ -265,9 +249,7 @@ func TestTraceDOTRenders(t *testing.T) {
 	c := loadKakao(t)
 	r, _ := traceOf(c, 1, 0)
 	var svg bytes.Buffer
-	if err := WriteTrace(&svg, r, "svg", TraceOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteTrace(&svg, r, "svg", TraceOptions{}))
 	if !bytes.Contains(svg.Bytes(), []byte("<svg")) || !bytes.Contains(svg.Bytes(), []byte("loses power")) {
 		t.Errorf("SVG lacks the root event:\n%.400s", svg.String())
 	}
