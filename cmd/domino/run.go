@@ -75,7 +75,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	var c *graph.Compiled
 	var err error
 	if draws > 0 {
-		if u, err = loadUncertain(a.file, a.scenario); u != nil {
+		if u, err = loadUncertain(a.file, a.scenario, ""); u != nil {
 			c = u.base
 		}
 	} else {

@@ -249,3 +249,31 @@ func embeddedScenarioIDs(t *testing.T, name string) []string {
 	}
 	return ids
 }
+
+// --versus measures the scenario minus another, both built with the same
+// input values: one blink against two costs one restart less.
+func TestSensitivityVersus(t *testing.T) {
+	path := writeTemp(t, "closed.yaml", closedFormYAML+`  - id: twice
+    horizon: 1d
+    events:
+      - {kind: site-outage, site: a, duration: 0s}
+      - {kind: site-outage, site: a, at: 12h, duration: 0s}
+`)
+	var s sim.Sensitivity
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "sensitivity", path, "--versus", "twice", "--metric", "downtime:x", "--trials", "5", "--format", "json")), &s))
+	assert.Equal(t, "twice", s.Versus)
+	assert.Equal(t, -2.0, s.Baseline.Mean)
+	require.Len(t, s.Inputs, 1)
+	assert.Equal(t, -1.0, s.Inputs[0].Low.Mean)
+	assert.Equal(t, -3.0, s.Inputs[0].High.Mean)
+	assert.Equal(t, 2.0, s.Inputs[0].Swing)
+	table := mustRun(t, "sensitivity", path, "--versus", "twice", "--metric", "downtime:x", "--trials", "5")
+	assert.Contains(t, table, "of scenario stop minus scenario twice, trial by trial; baseline (every input nominal) -2.0")
+
+	code, _, errOut := runCLI(t, context.Background(), "sensitivity", path, "--versus", "stop")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--versus stop is the scenario itself")
+	code, _, errOut = runCLI(t, context.Background(), "sensitivity", path, "--versus", "twise")
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, `unknown scenario "twise" (did you mean "twice"?)`)
+}

@@ -64,12 +64,16 @@ func Tornado(w io.Writer, s *sim.Sensitivity, opt Options) error {
 	legend.Add("baseline (all nominal)", baselineKey{})
 	legend.Add("95% CI of the mean", ciKey{})
 
+	title := s.Scenario
+	if s.Versus != "" {
+		title += " minus " + s.Versus
+	}
 	more := ""
 	if len(s.Inputs) > n {
 		more = fmt.Sprintf(" (the %d largest of %d)", n, len(s.Inputs))
 	}
 	f := &figure{
-		title: cmp.Or(opt.Title, "What the result depends on — "+s.Scenario),
+		title: cmp.Or(opt.Title, "What the result depends on — "+title),
 		subtitle: fmt.Sprintf("each uncertain input%s at its low and its high, the others nominal; %s trials each, paired (seed %d); baseline %s",
 			more, output.Count(float64(s.Trials)), s.Seed, output.MetricValue(s.Unit, s.Baseline.Mean)),
 		panels: []*plot.Plot{p},
