@@ -1,6 +1,7 @@
 package output
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -67,7 +68,7 @@ func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 	rows := make([][]string, 0, len(s.Inputs))
 	for i, in := range s.Inputs {
 		rows = append(rows, []string{
-			strconv.Itoa(i + 1), in.Path, fmt.Sprintf("%d:%d", in.Line, in.Col),
+			strconv.Itoa(i + 1), cmp.Or(in.Label, in.Path), fmt.Sprintf("%d:%d", in.Line, in.Col),
 			in.Low.Text, in.Nominal.Text, in.High.Text,
 			withCI(s.Unit, diffOf(in.Low.Mean, in.Low.CI95)), withCI(s.Unit, diffOf(in.High.Mean, in.High.CI95)),
 			magnitude(s.Unit, in.Swing), savingText(s.Unit, diffOf(in.Difference.Mean, in.Difference.CI95)),
@@ -87,7 +88,7 @@ func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
 	cw := newCSVWriter(w)
 	cw.Write([]string{"scenario", "versus", "metric", "unit", "trials", "seed", "baseline", "baseline_lo", "baseline_hi",
-		"rank", "path", "line", "col", "kind", "dist", "nominal", "nominal_text",
+		"rank", "path", "label", "line", "col", "kind", "dist", "nominal", "nominal_text",
 		"low", "low_text", "low_mean", "low_lo", "low_hi", "high", "high_text", "high_mean", "high_lo", "high_hi",
 		"swing", "difference", "difference_lo", "difference_hi"})
 	ci := func(c *[2]float64, i int) string {
@@ -99,7 +100,7 @@ func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
 	for i, in := range s.Inputs {
 		cw.Write([]string{s.Scenario, s.Versus, s.Metric, csvUnit(s.Unit), strconv.Itoa(s.Trials), strconv.FormatUint(s.Seed, 10),
 			num(s.Baseline.Mean), ci(s.Baseline.CI95, 0), ci(s.Baseline.CI95, 1),
-			strconv.Itoa(i + 1), in.Path, strconv.Itoa(in.Line), strconv.Itoa(in.Col), in.Kind, in.Dist,
+			strconv.Itoa(i + 1), in.Path, in.Label, strconv.Itoa(in.Line), strconv.Itoa(in.Col), in.Kind, in.Dist,
 			num(in.Nominal.Value), in.Nominal.Text,
 			num(in.Low.Value), in.Low.Text, num(in.Low.Mean), ci(in.Low.CI95, 0), ci(in.Low.CI95, 1),
 			num(in.High.Value), in.High.Text, num(in.High.Mean), ci(in.High.CI95, 0), ci(in.High.CI95, 1),

@@ -52,7 +52,10 @@ type Sensitivity struct {
 type SensitivityInput struct {
 	// Path is the input's key path in the file, Line and Col where its
 	// {uncertain: …} mapping is.
-	Path    string  `json:"path"`
+	Path string `json:"path"`
+	// Label names the input for people ("talk-db: restart.manual.median"),
+	// when the caller knows better than the path.
+	Label   string  `json:"label,omitempty"`
 	Line    int     `json:"line"`
 	Col     int     `json:"col"`
 	Kind    string  `json:"kind"` // duration, probability, fraction, count or rate

@@ -84,6 +84,9 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	if err != nil {
 		return simError(e, name, err)
 	}
+	for i := range s.Inputs {
+		s.Inputs[i].Label = u.label(s.Inputs[i].Path)
+	}
 	if a.format == "svg" || a.format == "png" {
 		var img bytes.Buffer
 		if err := chart.Tornado(&img, s, chart.Options{Format: a.format}); err != nil {

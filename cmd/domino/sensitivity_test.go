@@ -56,6 +56,7 @@ func TestSensitivityClosedForm(t *testing.T) {
 	require.Len(t, s.Inputs, 1)
 	in := s.Inputs[0]
 	assert.Equal(t, "platform.services[0].restart.auto", in.Path)
+	assert.Equal(t, "x: restart.auto", in.Label)
 	assert.Equal(t, 1.0, in.Low.Mean)
 	assert.Equal(t, 3.0, in.High.Mean)
 	assert.Equal(t, 2.0, in.Swing)
@@ -66,9 +67,9 @@ func TestSensitivityClosedForm(t *testing.T) {
 
 	table := mustRun(t, "sensitivity", path, "--metric", "downtime:x", "--trials", "20")
 	assert.Contains(t, table, "baseline (every input nominal) 2.0 [2.0, 2.0]")
-	assert.Regexp(t, `│ 1 │ platform\.services\[0\]\.restart\.auto +│ +6:\d+ │ +1h │ +2h │ +3h │ +1\.0 \[1\.0, 1\.0\] │ +3\.0 \[3\.0, 3\.0\] │ +2\.0 │ +\+2\.0 \[\+2\.0, \+2\.0\] │`, table)
+	assert.Regexp(t, `│ 1 │ x: restart\.auto +│ +6:\d+ │ +1h │ +2h │ +3h │ +1\.0 \[1\.0, 1\.0\] │ +3\.0 \[3\.0, 3\.0\] │ +2\.0 │ +\+2\.0 \[\+2\.0, \+2\.0\] │`, table)
 	md := mustRun(t, "sensitivity", path, "--metric", "downtime:x", "--trials", "20", "--format", "markdown")
-	assert.Regexp(t, `\| 1 +\| platform\.services\[0\]\.restart\.auto +\| +6:\d+ \| +1h \|`, md)
+	assert.Regexp(t, `\| 1 +\| x: restart\.auto +\| +6:\d+ \| +1h \|`, md)
 	rows, err := csv.NewReader(strings.NewReader(mustRun(t, "sensitivity", path, "--metric", "downtime:x", "--trials", "20", "--format", "csv"))).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 2)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dominosim/domino/graph"
@@ -13,6 +15,7 @@ import (
 // that bear on it and the Build that compiles it with some of them set;
 // with versus, the same for the scenario it is measured against.
 type uncertainRun struct {
+	file   *graph.File
 	worlds sim.Worlds
 	base   *graph.Compiled // every input nominal
 	inputs []graph.Uncertain
@@ -34,7 +37,7 @@ func loadUncertain(arg, id, versus string) (*uncertainRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &uncertainRun{base: base, build: buildWith(f, sc.ID)}
+	u := &uncertainRun{file: f, base: base, build: buildWith(f, sc.ID)}
 	u.worlds = sim.Worlds{Base: base, Build: u.build}
 	own := []string{scenarioPrefix(f, sc)}
 	if versus != "" {
@@ -79,4 +82,41 @@ func buildWith(f *graph.File, id string) sim.Build {
 		}
 		return graph.Compile(g.Scenario(id))
 	}
+}
+
+// inputPath matches the key path of an input of a service, a site or a
+// scenario, by its position in the file.
+var inputPath = regexp.MustCompile(`^(platform\.services|platform\.sites|scenarios)\[(\d+)\]\.(.*)$`)
+
+// label names an input for people: its path with the service, site or
+// scenario named by its id instead of its position in the file
+// ("talk-db: redundancy.failover.manual.lognormal.median").
+func (u *uncertainRun) label(path string) string {
+	m := inputPath.FindStringSubmatch(path)
+	if m == nil {
+		return path
+	}
+	i, err := strconv.Atoi(m[2])
+	if err != nil {
+		return path
+	}
+	p := u.file.Platform
+	switch {
+	case m[1] == "platform.services" && p != nil && i < len(p.Services):
+		return p.Services[i].ID + ": " + m[3]
+	case m[1] == "platform.sites" && p != nil && i < len(p.Sites):
+		return "site " + p.Sites[i].ID + ": " + m[3]
+	case m[1] == "scenarios" && i < len(u.file.Scenarios):
+		return "scenario " + u.file.Scenarios[i].ID + ": " + m[3]
+	}
+	return path
+}
+
+// described describes the inputs for the results, with their labels.
+func (u *uncertainRun) described() []sim.UncertainInput {
+	in := sim.UncertainInputs(u.inputs)
+	for i := range in {
+		in[i].Label = u.label(in[i].Path)
+	}
+	return in
 }
