@@ -225,6 +225,10 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 	}
 	a := NewAggregator(c, grid)
 	a.trials = int64(p.TrialsDone)
+	if x := p.Meta.Occurrences; x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil, fmt.Errorf("bad part: occurrences %v, want a number ≥ 0", x)
+	}
+	a.lambda = p.Meta.Occurrences
 	codes := causeCodes(c)
 	for s := range a.svc {
 		if err := a.svc[s].load(&st.Services[s], codes); err != nil {

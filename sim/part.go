@@ -90,6 +90,10 @@ type PartMeta struct {
 	// Compliance is the platform's required confidence for its targets,
 	// absent for the default.
 	Compliance float64 `json:"compliance,omitempty"`
+	// Occurrences is Λ, the expected rate-event occurrences over the
+	// horizon; absent without rate events, else the results carry the
+	// risk of a horizon.
+	Occurrences float64 `json:"occurrences,omitempty"`
 }
 
 // PartService is what a results file shows of one compiled service.
@@ -199,6 +203,7 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 		p.Meta.Services = append(p.Meta.Services, ps)
 	}
 	p.Meta.Compliance = c.Platform.Compliance
+	p.Meta.Occurrences = a.lambda
 	st := &p.State
 	for s := range a.svc {
 		ss, err := a.svc[s].state(c)

@@ -183,7 +183,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	fl := readFlags(fs)
 	v := fl.str("shard")
 	if fl.err != nil {
-		return sh, false, flagBug(e, "run", fl.err)
+		return sh, false, flagBug(e, e.cmd, fl.err)
 	}
 	if !fs.Changed("shard") {
 		if name := arrayVar(e.getenv); name != "" {
@@ -194,7 +194,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	if v != "auto" {
 		sh, err := parseShard(v)
 		if err != nil {
-			return sh, true, usageError(e, "run", "%v", err)
+			return sh, true, usageError(e, e.cmd, "%v", err)
 		}
 		return sh, true, exitOK
 	}
@@ -203,7 +203,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 		return sh, true, inputError(e, fmt.Errorf("--shard auto: %w", err))
 	}
 	if !sharded {
-		return sh, true, usageError(e, "run", "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
+		return sh, true, usageError(e, e.cmd, "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
 	}
 	fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
 	return sh, true, exitOK
