@@ -340,9 +340,7 @@ func TestDividerExact(t *testing.T) {
 			if n < 0 {
 				return
 			}
-			if got, want := v.div(n), n/d; got != want {
-				t.Fatalf("%d / %d: got %d, want %d", n, d, got, want)
-			}
+			require.Equal(t, n/d, v.div(n), "%d / %d", n, d)
 		}
 		for k := int64(0); k < 1000; k++ {
 			// k·d may overflow for large d: check skips what turns negative.
