@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // job is what the test reads of a Kubernetes Job.
@@ -53,12 +55,8 @@ type container struct {
 func readYAML(t *testing.T, file string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(b, v), "%s", file)
 }
 
 // claimDir returns the directory at which c mounts the volume of j that is
@@ -156,9 +154,7 @@ func TestKubernetesRecipe(t *testing.T) {
 func sbatch(t *testing.T, file string) (opts map[string]string, body string) {
 	t.Helper()
 	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	opts = map[string]string{}
 	var lines []string
 	for _, line := range strings.Split(string(b), "\n") {
@@ -187,9 +183,7 @@ func TestSlurmRecipe(t *testing.T) {
 	if run == nil || !regexp.MustCompile(`domino run .*--shard auto\b`).MatchString(strings.ReplaceAll(shardBody, "\\\n", " ")) {
 		t.Fatalf("shards.sbatch: want 'domino run ... --shard auto ... -o PART', so that the shard comes from the array (without it every task runs all the trials)")
 	}
-	if !strings.Contains(run[1], "${SLURM_ARRAY_TASK_ID}") {
-		t.Errorf("shards.sbatch: -o %s: want one file per task, named by ${SLURM_ARRAY_TASK_ID}", run[1])
-	}
+	assert.Contains(t, run[1], "${SLURM_ARRAY_TASK_ID}", "shards.sbatch: -o %s: want one file per task, named by ${SLURM_ARRAY_TASK_ID}", run[1])
 
 	_, mergeBody := sbatch(t, "slurm/merge.sbatch")
 	mm := regexp.MustCompile(`domino merge (\S+) -o (\S+)`).FindStringSubmatch(mergeBody)
@@ -204,9 +198,7 @@ func TestSlurmRecipe(t *testing.T) {
 	}
 
 	submit, err := os.ReadFile("slurm/submit.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sm := regexp.MustCompile(`(\w+)=\$\(sbatch --parsable shards\.sbatch\)\s+sbatch --dependency=afterok:"?\$\{(\w+)\}"? merge\.sbatch`).FindStringSubmatch(string(submit))
 	if sm == nil || sm[1] != sm[2] {
 		t.Errorf("submit.sh: want the array's job id from 'sbatch --parsable shards.sbatch' and the merge submitted with --dependency=afterok on it")

@@ -1,11 +1,13 @@
 package graph
 
 import (
-	"github.com/stretchr/testify/assert"
 	"hash/fnv"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const compileYAML = `
@@ -31,13 +33,9 @@ scenarios:
 func compileTest(t *testing.T) *Compiled {
 	t.Helper()
 	f, err := Load(strings.NewReader(compileYAML), "c.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := Compile(f.Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 	"github.com/dominosim/domino/synth"
@@ -59,14 +62,10 @@ func TestCompiledGolden(t *testing.T) {
 	var got strings.Builder
 	for _, in := range inputs {
 		f, err := in.load()
-		if err != nil {
-			t.Fatalf("%s: %v", in.name, err)
-		}
+		require.NoError(t, err, "%s", in.name)
 		for _, sc := range f.Scenarios {
 			c, err := graph.Compile(sc)
-			if err != nil {
-				t.Fatalf("%s: scenario %s: %v", in.name, sc.ID, err)
-			}
+			require.NoError(t, err, "%s: scenario %s", in.name, sc.ID)
 			enc := encodeCompiled(t, c)
 			sum := sha256.Sum256(enc)
 			line := fmt.Sprintf("%s %s %d %s\n", in.name, sc.ID, len(enc), hex.EncodeToString(sum[:]))
@@ -75,9 +74,7 @@ func TestCompiledGolden(t *testing.T) {
 				// Kept after the test (not t.TempDir), to be diffed against
 				// the encoding the unchanged code writes.
 				dump, err := os.CreateTemp("", "compiled-"+in.name+"-"+sc.ID+"-*.json")
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				dump.Write(enc)
 				dump.Close()
 				t.Errorf("%s: scenario %s: compiled form differs from testdata/compiled.golden; got %s(encoding in %s)", in.name, sc.ID, line, dump.Name())
@@ -86,22 +83,16 @@ func TestCompiledGolden(t *testing.T) {
 	}
 	const golden = "testdata/compiled.golden"
 	if *updateCompiled {
-		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(golden, []byte(got.String()), 0o644))
 		return
 	}
-	if want := readGolden(t); got.String() != want {
-		t.Errorf("compiled golden: got\n%s\nwant\n%s", got.String(), want)
-	}
+	assert.Equal(t, readGolden(t), got.String(), "compiled golden")
 }
 
 func readGolden(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/compiled.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return string(b)
 }
 
@@ -118,8 +109,6 @@ func encodeCompiled(t *testing.T, c *graph.Compiled) []byte {
 		Scenario *graph.Scenario
 		Platform *graph.Platform
 	}{&cc, &sc, c.Platform})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }

@@ -504,6 +504,10 @@ func (d *decoder) fields(kvs []kv, what string, known ...string) fieldSet {
 		out := append(fieldSet(nil), kvs[:i]...)
 		for _, e := range kvs[i:] {
 			if !slices.Contains(known, e.key()) {
+				if e.key() == "uncertain" {
+					d.errorf(e.knd(), "unknown key \"uncertain\" in %s: it cannot be uncertain as a whole; write uncertain ranges for the values inside it (docs/model.md §3.1)", what)
+					continue
+				}
 				d.errorf(e.knd(), "unknown key %q in %s%s", e.key(), what, Suggest(e.key(), known))
 				continue
 			}
@@ -541,7 +545,9 @@ func (d *decoder) str(nd node) (string, bool) {
 	if r.n.is(kindString, kindLiteral, kindInt, kindFloat, kindBool) {
 		return scalarText(r.n), true
 	}
-	d.errorf(nd, "want a string, got %s", describe(r))
+	if !d.cannotBeUncertain(nd, r) {
+		d.errorf(nd, "want a string, got %s", describe(r))
+	}
 	return "", false
 }
 
@@ -595,14 +601,27 @@ func numberText(n *tnode) (string, bool) {
 const maxInt = 1 << 62
 
 // int decodes an integer; integral floats like 1e3 are accepted.
-func (d *decoder) int(nd node) (int64, bool) {
+func (d *decoder) int(nd node) (int64, bool) { return d.integer(nd, false) }
+
+// count decodes an integer that may be an uncertain count (docs/model.md
+// §3.1), like crews or servers.
+func (d *decoder) count(nd node) (int64, bool) { return d.integer(nd, true) }
+
+func (d *decoder) integer(nd node, uncertain bool) (int64, bool) {
+	d.lastUncertain = nil
 	r, ok := d.resolve(nd)
 	if !ok {
 		return 0, false
 	}
 	text, ok := numberText(r.n)
 	if !ok {
-		d.errorf(nd, "want an integer, got %s", describe(r))
+		if kvs, isU := d.uncertainMapping(r); isU && uncertain {
+			v, ok := d.uncertain(nd, kvs, UncertainCount)
+			return int64(v), ok
+		}
+		if !d.cannotBeUncertain(nd, r) {
+			d.errorf(nd, "want an integer, got %s", describe(r))
+		}
 		return 0, false
 	}
 	if v, ok := parseInt(text); ok && v > -maxInt && v < maxInt {
@@ -652,13 +671,29 @@ func parseInt(text string) (int64, bool) {
 }
 
 // float decodes a finite number.
-func (d *decoder) float(nd node) (float64, bool) {
+func (d *decoder) float(nd node) (float64, bool) { return d.number(nd, noUncertain) }
+
+// share decodes a number in [0, 1] that may be uncertain, of kind k
+// (UncertainProbability or UncertainFraction); the caller checks the
+// range of a plain one.
+func (d *decoder) share(nd node, k UncertainKind) (float64, bool) { return d.number(nd, k) }
+
+// number decodes a finite number, which may be uncertain of kind k unless
+// k is noUncertain.
+func (d *decoder) number(nd node, k UncertainKind) (float64, bool) {
+	d.lastUncertain = nil
 	r, ok := d.resolve(nd)
 	if !ok {
 		return 0, false
 	}
 	text, ok := numberText(r.n)
 	if !ok {
+		if kvs, isU := d.uncertainMapping(r); isU && k != noUncertain {
+			return d.uncertain(nd, kvs, k)
+		}
+		if d.cannotBeUncertain(nd, r) {
+			return 0, false
+		}
 		if r.n.is(kindInf, kindNaN) {
 			d.errorf(nd, "want a finite number, got %s", scalarText(r.n))
 		} else {
@@ -688,6 +723,9 @@ func (d *decoder) bool(nd node) (bool, bool) {
 	}
 	if r.n.is(kindBool) {
 		return r.n.flag, true
+	}
+	if d.cannotBeUncertain(nd, r) {
+		return false, false
 	}
 	d.errorf(nd, "want true or false, got %s", describe(r))
 	return false, false

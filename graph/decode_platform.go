@@ -144,7 +144,7 @@ func (d *decoder) buildPlatform(ps *platformSrc) *Platform {
 	var peopleNd *node
 	if e, ok := ps.kvs.get("people"); ok {
 		nd := e.val()
-		if n, ok := d.int(nd); ok {
+		if n, ok := d.count(nd); ok && d.rangeAtLeast(nd, 1, false, "people") {
 			if n < 1 {
 				d.errorf(nd, "want people ≥ 1 (distinct users of the platform), got %d", n)
 			} else {
@@ -407,7 +407,7 @@ func (d *decoder) site(e entrySrc) (*Site, *node, node) {
 	}
 	var serversNd *node
 	if v, ok := f.get("servers"); ok {
-		n, ok := d.int(v.val())
+		n, ok := d.count(v.val())
 		if ok && n < 0 {
 			d.errorf(v.val(), "want servers ≥ 0, got %d", n)
 		} else if ok {
@@ -520,9 +520,17 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	// Users and cost are bounded so that no figure a trial counts can
 	// overflow (TrialTotals checks their sums against the horizon).
 	if v, ok := f.get("users"); ok {
-		if n := d.nonNegInt(v.val(), "users"); n > MaxUsers {
+		n, good := d.count(v.val())
+		if u := d.lastUncertain; u != nil && u.High > MaxUsers {
+			n = int64(u.High)
+		}
+		switch {
+		case !good:
+		case n < 0:
+			d.errorf(v.val(), "want users ≥ 0, got %d", n)
+		case n > MaxUsers:
 			d.errorf(v.val(), "want users ≤ %d, got %d", int64(MaxUsers), n)
-		} else {
+		default:
 			s.Users = n
 		}
 	}
@@ -538,15 +546,17 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	}
 	if v, ok := f.get("load"); ok {
 		// A load of 0 would mean "no servers needed": write nothing instead.
-		if n, ok := d.int(v.val()); ok && n < 1 {
+		if n, ok := d.count(v.val()); ok && n < 1 {
 			d.errorf(v.val(), "want load ≥ 1 (servers needed for the full traffic), got %d", n)
-		} else {
+		} else if d.rangeAtLeast(v.val(), 1, false, "load") {
 			s.Load = n
 		}
 	}
 	if v, ok := f.get("collapse_below"); ok {
-		if x, ok := d.float(v.val()); ok && !(x >= 0 && x < 1) {
+		if x, ok := d.share(v.val(), UncertainFraction); ok && !(x >= 0 && x < 1) {
 			d.errorf(v.val(), "want collapse_below in [0, 1), got %v", x)
+		} else if u := d.lastUncertain; u != nil && u.High >= 1 {
+			d.errorf(v.val(), "want collapse_below in [0, 1), got the range [%s, %s]", u.Format(u.Low), u.Format(u.High))
 		} else {
 			s.CollapseBelow = x
 		}
@@ -633,11 +643,12 @@ func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
 			continue
 		}
 		*refs = append(*refs, ref{kind: "site", id: e.key(), nd: e.knd()})
-		n, good := d.int(e.val())
+		n, good := d.count(e.val())
 		if good && n < 1 {
 			d.errorf(e.val(), "want at least 1 server on site %q, got %d", e.key(), n)
 			good = false
 		}
+		good = good && d.rangeAtLeast(e.val(), 1, false, "servers on site "+strconv.Quote(e.key()))
 		ok = ok && good
 		s.Placement = append(s.Placement, Placement{Site: e.key(), Servers: n})
 	}

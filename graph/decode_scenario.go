@@ -67,7 +67,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 		}
 	}
 	if v, ok := f.get("crews"); ok {
-		if n, ok := d.int(v.val()); ok {
+		if n, ok := d.count(v.val()); ok {
 			if n < 0 {
 				d.errorf(v.val(), "want crews ≥ 0 (omit for unlimited), got %d", n)
 			} else {
@@ -81,7 +81,7 @@ func (d *decoder) scenario(nd node, refs *[]ref) (*Scenario, *kv, node) {
 		}
 	}
 	if v, ok := f.get("soft_weight"); ok {
-		if x, ok := d.float(v.val()); ok {
+		if x, ok := d.share(v.val(), UncertainFraction); ok {
 			if !(x >= 0 && x <= 1) {
 				d.errorf(v.val(), "want soft_weight in [0, 1], got %v", x)
 			} else {
@@ -156,9 +156,13 @@ func (d *decoder) event(nd node, refs *[]ref, horizon int64) (Event, bool) {
 		ev.Rate, _ = d.rate(rv.val())
 		// Every occurrence is drawn and scheduled up front: bound them
 		// before a trial tries to hold 10^13 of them.
-		if n := ev.Rate * float64(horizon) / float64(Year); n > MaxOccurrences {
+		text, most := scalarText(rv.val().n), ev.Rate
+		if u := d.lastUncertain; u != nil {
+			text, most = u.Format(u.High), u.High
+		}
+		if n := most * float64(horizon) / float64(Year); n > MaxOccurrences {
 			d.errorf(rv.val(), "rate %s over the %s horizon means about %.2g occurrences per trial: at most %d",
-				scalarText(rv.val().n), FormatDuration(horizon), n, MaxOccurrences)
+				text, FormatDuration(horizon), n, MaxOccurrences)
 			ok = false
 		}
 	}
@@ -368,7 +372,7 @@ func (d *decoder) stages(nd node) []Stage {
 			continue
 		}
 		fr, good := d.fraction(v.val())
-		if !good {
+		if !good || !d.rangeAtLeast(v.val(), 0, true, "fractions") {
 			allOK = false
 			continue
 		}

@@ -285,11 +285,22 @@ func allDigits(s string) bool {
 	return true
 }
 
-// fraction decodes a power-restore fraction from the number's literal text.
+// fraction decodes a power-restore fraction from the number's literal
+// text, or an uncertain one (docs/model.md §3.1), whose value becomes the
+// decimal of at most 9 digits nearest to it.
 func (d *decoder) fraction(nd node) (Fraction, bool) {
+	d.lastUncertain = nil
 	r, ok := d.resolve(nd)
 	if !ok {
 		return Fraction{}, false
+	}
+	if kvs, isU := d.uncertainMapping(r); isU {
+		v, ok := d.uncertain(nd, kvs, UncertainFraction)
+		if !ok {
+			return Fraction{}, false
+		}
+		f, err := ParseFraction(strconv.FormatFloat(v, 'f', maxFractionDigits, 64))
+		return f, err == nil
 	}
 	text, ok := numberText(r.n)
 	if !ok {
@@ -330,11 +341,21 @@ func ParseRate(s string) (float64, error) {
 	return n * per, nil
 }
 
+// rate decodes a rate, or an uncertain one (docs/model.md §3.1).
 func (d *decoder) rate(nd node) (float64, bool) {
+	d.lastUncertain = nil
 	r, ok := d.resolve(nd)
 	if !ok {
 		return 0, false
 	}
+	if kvs, isU := d.uncertainMapping(r); isU {
+		return d.uncertain(nd, kvs, UncertainRate)
+	}
+	return d.plainRate(nd, r)
+}
+
+// plainRate decodes a rate written as one at nd, resolved to r.
+func (d *decoder) plainRate(nd, r node) (float64, bool) {
 	if !r.n.is(kindString) {
 		d.errorf(nd, "want a rate like 2/y, got %s", describe(r))
 		return 0, false
@@ -347,9 +368,9 @@ func (d *decoder) rate(nd node) (float64, bool) {
 	return v, true
 }
 
-// probability decodes a number in [0, 1].
+// probability decodes a number in [0, 1], or an uncertain one.
 func (d *decoder) probability(nd node) (float64, bool) {
-	p, ok := d.float(nd)
+	p, ok := d.share(nd, UncertainProbability)
 	if ok && !(p >= 0 && p <= 1) {
 		d.errorf(nd, "want a probability in [0, 1], got %v", p)
 		return 0, false

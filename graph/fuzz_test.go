@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/internal/fuzzguard"
 )
 
@@ -128,9 +130,7 @@ func FuzzDuration(f *testing.F) {
 			}
 			text := FormatDuration(ms)
 			back, err := ParseDuration(text)
-			if err != nil {
-				t.Fatalf("ParseDuration(FormatDuration(%d) = %q): %v", ms, text, err)
-			}
+			require.NoError(t, err, "ParseDuration(FormatDuration(%d) = %q)", ms, text)
 			if d := back - ms; d < -roundingOf(ms) || d > roundingOf(ms) {
 				t.Fatalf("%q: %d ms formats as %q, which reads back as %d", s, ms, text, back)
 			}

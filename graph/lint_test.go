@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
 )
@@ -437,9 +438,7 @@ platform:
 
 func TestLintLoaded(t *testing.T) {
 	f, err := graph.Load(strings.NewReader(lintYAML), "tiny.yaml")
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
+	require.NoError(t, err, "Load")
 	var got []string
 	for _, w := range graph.Lint(f) {
 		got = append(got, w.Rule+": "+w.Msg)

@@ -36,9 +36,9 @@ func (d *decoder) mitigations(nd node, lf *loadedFile, baseErrs map[errKey]bool)
 		}
 		crewsNd, hasCrews := f.get("add_crews")
 		if v, ok := crewsNd, hasCrews; ok {
-			if n, ok := d.int(v.val()); ok && (n < 1 || n > 1<<20) {
+			if n, ok := d.count(v.val()); ok && (n < 1 || n > 1<<20) {
 				d.errorf(v.val(), "want add_crews ≥ 1, got %d", n)
-			} else {
+			} else if d.rangeAtLeast(v.val(), 1, false, "add_crews") {
 				m.AddCrews = int(n)
 			}
 		}

@@ -37,24 +37,32 @@ func Schema() []byte {
 				jsonSchema{"type": "integer", "minimum": 0},
 			},
 		},
-		"duration": jsonSchema{
+		"plainDuration": jsonSchema{
 			"description": "A duration with units ms, s, m, h, d, w, combinable (2h30m, 1d12h, 1.5h), or 0.",
 			"anyOf": []any{
 				jsonSchema{"type": "string", "pattern": durationPattern},
 				jsonSchema{"const": 0},
 			},
 		},
-		"rate": jsonSchema{
+		"duration": jsonSchema{
+			"description": "A duration with units ms, s, m, h, d, w, combinable (2h30m, 1d12h, 1.5h), or 0; or an uncertain range of them, like {uncertain: {low: 30m, high: 4h}}.",
+			"anyOf":       []any{defRef("plainDuration"), defRef("uncertainDuration")},
+		},
+		"plainRate": jsonSchema{
 			"description": "Occurrences per period: N/y, N/w or N/d, like 2/y (a year is 365 days).",
 			"type":        "string",
 			"pattern":     ratePattern,
+		},
+		"rate": jsonSchema{
+			"description": "Occurrences per period: N/y, N/w or N/d, like 2/y (a year is 365 days); or an uncertain range of them, like {uncertain: {low: 0.1/y, high: 1/y}}.",
+			"anyOf":       []any{defRef("plainRate"), defRef("uncertainRate")},
 		},
 		"placement": jsonSchema{
 			"description":          "Servers per site (≥1 each), like {pangyo: 2400, gasan: 600}.",
 			"type":                 "object",
 			"minProperties":        1,
 			"propertyNames":        jsonSchema{"pattern": idPattern},
-			"additionalProperties": intMin(1),
+			"additionalProperties": orUncertain(intMin(1), "Count"),
 		},
 		"dependency": jsonSchema{
 			"description": "A runtime dependency: a service id (hard), {service: ID, soft: true}, or a group of alternatives {any: [a, b, c], need: k}.",
@@ -63,6 +71,26 @@ func Schema() []byte {
 		"distribution": distributionSchema(),
 		"servicePatch": patchEntrySchema(serviceObject),
 		"sitePatch":    patchEntrySchema(siteObject),
+	}
+	// An uncertain value of each kind (docs/model.md §3.1): the mapping
+	// {uncertain: RANGE}, and the range, whose bounds are plain values.
+	for _, k := range []struct {
+		name, rng, what string
+		plain           jsonSchema
+	}{
+		{"uncertainDuration", "durationRange", "duration", defRef("plainDuration")},
+		{"uncertainRate", "rateRange", "rate", defRef("plainRate")},
+		{"uncertainCount", "countRange", "count", intMin(0)},
+		{"uncertainProbability", "probabilityRange", "probability or fraction", vProb},
+	} {
+		defs[k.name] = jsonSchema{
+			"description":          "An uncertain " + k.what + ": {uncertain: {low, high, dist, mode}}, a range for domino sensitivity and --uncertainty; a plain run uses its nominal value.",
+			"type":                 "object",
+			"properties":           jsonSchema{"uncertain": defRef(k.rng)},
+			"required":             []any{"uncertain"},
+			"additionalProperties": false,
+		}
+		defs[k.rng] = uncertainRange(k.plain)
 	}
 	for _, o := range objects() {
 		if o != fileObject {
@@ -216,6 +244,26 @@ func distributionSchema() jsonSchema {
 			},
 		},
 	}
+}
+
+// uncertainRange is the range under uncertain, with bounds of the schema
+// plain (docs/model.md §3.1).
+func uncertainRange(plain jsonSchema) jsonSchema {
+	rng := objectSchema(uncertainObject)
+	props := rng["properties"].(jsonSchema)
+	for _, k := range []string{"low", "high", "mode"} {
+		props[k] = describeVal(plain, props[k].(jsonSchema)["description"].(string))
+	}
+	rng["if"] = jsonSchema{"properties": jsonSchema{"dist": jsonSchema{"const": "triangular"}}, "required": []any{"dist"}}
+	rng["then"] = jsonSchema{"required": []any{"mode"}}
+	rng["else"] = jsonSchema{"properties": jsonSchema{"mode": false}}
+	return rng
+}
+
+// orUncertain accepts plain or an uncertain range of kind ("Count",
+// "Probability").
+func orUncertain(plain jsonSchema, kind string) jsonSchema {
+	return jsonSchema{"anyOf": []any{plain, defRef("uncertain" + kind)}}
 }
 
 // describeVal returns a copy of val with a description, leaving the shared

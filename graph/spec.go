@@ -106,7 +106,7 @@ var platformObject = &object{
 	fields: []field{
 		{key: "name", doc: "Display name of the platform.", val: vText},
 		{key: "currency", doc: "Currency of cost_per_hour, shown in reports.", val: vText},
-		{key: "people", doc: "Distinct people who use the platform (each counted once, however many of its services they use); at least the users of any one service. Optional: with it, results add the people cut off at the peak and person-hours, which, unlike user-hours, are not summed over services.", val: intMin(1)},
+		{key: "people", doc: "Distinct people who use the platform (each counted once, however many of its services they use); at least the users of any one service. Optional: with it, results add the people cut off at the peak and person-hours, which, unlike user-hours, are not summed over services.", val: orUncertain(intMin(1), "Count")},
 		{key: "compliance", doc: "Share of disruptions in which every rto and rpo target must hold, in (0, 1) (default 0.95): a target is met when the 95% interval of P(breach) lies at or below 1 − compliance.", val: jsonSchema{"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}},
 		{key: "targets", doc: "RTO and RPO per priority tier, like [{priority: 1, rto: 1h, rpo: 5m}]: a service of that priority without its own rto (rpo) takes its tier's.", val: listOf(defRef("target"))},
 		{key: "sites", doc: "Data centers.", val: jsonSchema{"type": "array", "items": defRef("site"), "minItems": 1}, required: true},
@@ -131,7 +131,7 @@ var siteObject = &object{
 		{key: "id", doc: "Unique site id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "name", doc: "Display name.", val: vText},
 		{key: "region", doc: "Region the site is in; a region-outage takes down every site of its region at once.", val: vText},
-		{key: "servers", doc: "Servers at the site (descriptive); defaults to the sum placed there and may not be smaller.", val: intMin(0)},
+		{key: "servers", doc: "Servers at the site (descriptive); defaults to the sum placed there and may not be smaller.", val: orUncertain(intMin(0), "Count")},
 		{key: "mtbf", doc: "Site-wide mean time between failures, used by random-failures.", val: vDist},
 		{key: "mttr", doc: "Site-wide repair time, used by random-failures; without it a failure is permanent.", val: vDist},
 		{key: "building", doc: "The building this site is a zone of (a hall, floor or power zone behind the same walls as the building's other zones): a site-outage may name the building to hit all its zones at once, and lint counts the building as one site. An id that is no site's; all zones of a building are in one region.", val: vID},
@@ -145,7 +145,7 @@ var serviceObject = &object{
 		{key: "id", doc: "Unique service id: [a-z0-9][a-z0-9._-]*.", val: vID, required: true},
 		{key: "name", doc: "Display name.", val: vText},
 		{key: "users", doc: "People who lose the service while it is down (at most 10^12).",
-			val: jsonSchema{"type": "integer", "minimum": 0, "maximum": int64(MaxUsers)}},
+			val: orUncertain(jsonSchema{"type": "integer", "minimum": 0, "maximum": int64(MaxUsers)}, "Count")},
 		{key: "cost_per_hour", doc: "Money lost per hour down (optional, at most 1e15).",
 			val: jsonSchema{"type": "number", "minimum": 0, "maximum": MaxCostPerHour}},
 		{key: "priority", doc: "Lower = powered, restarted and crewed first (default 5).", val: intMin(0)},
@@ -160,8 +160,8 @@ var serviceObject = &object{
 		{key: "rpo", doc: "Recovery point objective: breached when more data than this is lost.", val: vDur},
 		{key: "mtbf", doc: "Per-replica mean time between failures, used by random-failures.", val: vDist},
 		{key: "mttr", doc: "Per-replica repair time, used by random-failures; without it a failure is permanent.", val: vDist},
-		{key: "load", doc: "Servers needed to carry the service's full traffic (≥ 1); without it any serving placement carries all of it.", val: intMin(1)},
-		{key: "collapse_below", doc: "In [0, 1): while the served fraction is below it, the service is overloaded and down. Default 0.", val: jsonSchema{"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
+		{key: "load", doc: "Servers needed to carry the service's full traffic (≥ 1); without it any serving placement carries all of it.", val: orUncertain(intMin(1), "Count")},
+		{key: "collapse_below", doc: "In [0, 1): while the served fraction is below it, the service is overloaded and down. Default 0.", val: orUncertain(jsonSchema{"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "Probability")},
 	},
 }
 
@@ -238,9 +238,9 @@ var scenarioObject = &object{
 		{key: "description", doc: "What the scenario is, shown in reports.", val: vText},
 		{key: "horizon", doc: "Simulated time of one trial (> 0, at most 36500d, default 7d).", val: vDur},
 		{key: "trials", doc: "Trials to run (default 10000); the CLI's --trials overrides.", val: intMin(1)},
-		{key: "crews", doc: "Manual recoveries in parallel (default: unlimited).", val: intMin(0)},
+		{key: "crews", doc: "Manual recoveries in parallel (default: unlimited).", val: orUncertain(intMin(0), "Count")},
 		{key: "break_glass", doc: "Time to bypass a blocked start, sampled per wait (default 12h fixed).", val: vDist},
-		{key: "soft_weight", doc: "Weight of degraded time in user impact, in [0, 1] (default 0.5).", val: vProb},
+		{key: "soft_weight", doc: "Weight of degraded time in user impact, in [0, 1] (default 0.5).", val: orUncertain(vProb, "Probability")},
 		{key: "events", doc: "What happens in each trial.", val: listOf(defRef("event"))},
 		{key: "patch", doc: "Overlay on the platform for this scenario only (mitigations): a given field replaces the whole field; an unknown id adds the entry.", val: defRef("patch")},
 	},
@@ -267,7 +267,7 @@ var (
 			{key: "kind", doc: enumDoc("Event kind", eventKinds), val: jsonSchema{"enum": anyList(names(eventKinds))}, required: true},
 			{key: "cause", doc: "A free label shown in reports, like fire.", val: vText},
 			{key: "at", doc: "When the event starts (default 0).", val: vDist},
-			{key: "probability", doc: "Chance the event happens in a trial, in [0, 1] (default 1).", val: vProb},
+			{key: "probability", doc: "Chance the event happens in a trial, in [0, 1] (default 1).", val: orUncertain(vProb, "Probability")},
 			{key: "rate", doc: "Instead of probability: Poisson occurrences over the horizon at uniform times, like 2/y (also N/w, N/d; a year is 365 days).", val: defRef("rate")},
 			{key: "power_restore", doc: "Cumulative fractions of the site's servers powered again, non-decreasing, the last 1.0; without it or duration power never comes back. For a building, one list for every zone or a mapping zone → list that names every zone.",
 				val: jsonSchema{"anyOf": []any{
@@ -281,7 +281,7 @@ var (
 					jsonSchema{"type": "object", "minProperties": 1, "propertyNames": jsonSchema{"pattern": idPattern}, "additionalProperties": vDist,
 						"description": "A building's zones, each with its own duration: {hall-a: 20h, hall-b: 3d}."},
 				}}, kinds: []EventKind{SiteOutage, RegionOutage, Isolate, ServiceFault}, requiredFor: []EventKind{Isolate, ServiceFault}},
-			{key: "destroys_data", doc: "Chance the site's stored data is lost for good, in [0, 1].", val: vProb, kinds: outageKinds},
+			{key: "destroys_data", doc: "Chance the site's stored data is lost for good, in [0, 1].", val: orUncertain(vProb, "Probability"), kinds: outageKinds},
 			{key: "building", doc: "Instead of site: the building whose zones all lose power at the same instant; the event's draws (whether, when, destroys_data) are shared by its zones.", val: vID, kinds: []EventKind{SiteOutage}, insteadOf: "site"},
 		},
 		exclusive: [][2]string{{"probability", "rate"}, {"power_restore", "duration"}},
@@ -293,7 +293,7 @@ var stageObject = &object{
 	doc:  "A power-restore stage, like {after: 20h, fraction: 0.35}.",
 	fields: []field{
 		{key: "after", doc: "Time from the outage start.", val: vDist, required: true},
-		{key: "fraction", doc: "Cumulative fraction of the site's servers powered again, in (0, 1], compared exactly as the decimal written (at most 9 decimals).", val: jsonSchema{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, required: true},
+		{key: "fraction", doc: "Cumulative fraction of the site's servers powered again, in (0, 1], compared exactly as the decimal written (at most 9 decimals).", val: orUncertain(jsonSchema{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, "Probability"), required: true},
 	},
 }
 
@@ -314,7 +314,7 @@ var mitigationObject = &object{
 		{key: "description", doc: "What the mitigation buys.", val: vText},
 		{key: "cost", doc: "Cost in any unit, the same as --budget's (servers or money).", val: jsonSchema{"type": "number", "minimum": 0}},
 		{key: "patch", doc: "The change to the platform, as a scenario patch.", val: defRef("patch")},
-		{key: "add_crews", doc: "Crews it adds to the scenario's (more crews on call), instead of a patch.", val: jsonSchema{"type": "integer", "minimum": 1}},
+		{key: "add_crews", doc: "Crews it adds to the scenario's (more crews on call), instead of a patch.", val: orUncertain(jsonSchema{"type": "integer", "minimum": 1}, "Count")},
 	},
 	oneOf: [][]string{{"patch"}, {"add_crews"}},
 }
@@ -404,9 +404,9 @@ var uncertainObject = &object{
 	name: "uncertainRange",
 	doc:  "A range of values an input may take, for domino sensitivity and --uncertainty; a plain run uses its nominal value: the mode of a triangular range, the midpoint of a uniform one, the geometric mean of a loguniform one.",
 	fields: []field{
-		{key: "low", doc: "The lowest value, written as the value itself would be (30m, 0.2, 3, 0.5/y).", required: true},
-		{key: "high", doc: "The highest value, at least low.", required: true},
+		{key: "low", doc: "The lowest value, written as the value itself would be (30m, 0.2, 3, 0.5/y).", val: jsonSchema{}, required: true},
+		{key: "high", doc: "The highest value, at least low.", val: jsonSchema{}, required: true},
 		{key: "dist", doc: "How the values spread over [low, high]: uniform (the default), triangular (needs mode) or loguniform (needs low > 0).", val: jsonSchema{"enum": []any{"uniform", "triangular", "loguniform"}}},
-		{key: "mode", doc: "The most likely value of a triangular range, in [low, high]; a plain run uses it."},
+		{key: "mode", doc: "The most likely value of a triangular range, in [low, high]; a plain run uses it.", val: jsonSchema{}},
 	},
 }

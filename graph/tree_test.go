@@ -3,6 +3,9 @@ package graph
 import (
 	"os"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestYAMLNodesKeepTheirOrigin checks that every tnode converted from YAML
@@ -10,16 +13,13 @@ import (
 // document, as advised.go and describe need.
 func TestYAMLNodesKeepTheirOrigin(t *testing.T) {
 	data, err := os.ReadFile("testdata/valid/model-example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	data = append(data, "\n---\nsecond: [a, {b: c}]\n"...)
 	d := &decoder{}
 	src := &source{name: "x.yaml"}
 	docs, ok := d.parse(data, src)
-	if !ok || len(docs) != 2 {
-		t.Fatalf("got %d documents, ok %v; want 2, true", len(docs), ok)
-	}
+	require.True(t, ok)
+	require.Len(t, docs, 2)
 	var n int
 	var walk func(tn *tnode)
 	walk = func(tn *tnode) {
@@ -28,12 +28,9 @@ func TestYAMLNodesKeepTheirOrigin(t *testing.T) {
 		}
 		n++
 		o := src.orig(tn)
-		if o == nil {
-			t.Fatalf("node %q at %d:%d: no goccy node", tn.text, tn.line, tn.col)
-		}
-		if line, col := nodeLineCol(o, 0); line != int(tn.line) || col != int(tn.col) {
-			t.Errorf("node %q at %d:%d: goccy node at %d:%d", tn.text, tn.line, tn.col, line, col)
-		}
+		require.NotNil(t, o, "node %q at %d:%d: no goccy node", tn.text, tn.line, tn.col)
+		line, col := nodeLineCol(o, 0)
+		assert.Equal(t, [2]int{int(tn.line), int(tn.col)}, [2]int{line, col}, "node %q: line and column of its goccy node", tn.text)
 		for _, k := range tn.kids() {
 			walk(k)
 		}
@@ -41,7 +38,5 @@ func TestYAMLNodesKeepTheirOrigin(t *testing.T) {
 	for _, doc := range docs {
 		walk(doc)
 	}
-	if n < 100 {
-		t.Errorf("walked %d nodes, want at least 100", n)
-	}
+	assert.GreaterOrEqual(t, n, 100, "nodes walked")
 }

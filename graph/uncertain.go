@@ -90,7 +90,7 @@ func nominal(kind UncertainKind, dist UncertainDist, low, mode, high float64) fl
 	case LogUniformRange:
 		v = math.Sqrt(low) * math.Sqrt(high)
 	default:
-		v = low + (high-low)/2
+		v = (low + high) / 2
 	}
 	return roundKind(kind, v, low, high)
 }
@@ -285,15 +285,20 @@ func (d *decoder) uncertainMapping(r node) ([]kv, bool) {
 // nominal one.
 func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) {
 	d.lastUncertain = nil
-	if len(kvs) != 1 {
-		keys := make([]string, len(kvs))
-		for i, e := range kvs {
-			keys[i] = e.key()
+	var inner node
+	for _, e := range kvs {
+		if e.key() == "uncertain" {
+			inner = e.val()
 		}
-		d.errorf(nd, "uncertain must be the only key of its mapping, got %s: write {uncertain: {low: ..., high: ...}}", strings.Join(keys, ", "))
+	}
+	if len(kvs) != 1 {
+		for _, e := range kvs {
+			if e.key() != "uncertain" {
+				d.errorf(e.knd(), "unknown key %q beside uncertain: an uncertain input is a mapping with the one key uncertain, like {uncertain: {low: 30m, high: 4h}}", e.key())
+			}
+		}
 		return 0, false
 	}
-	inner := kvs[0].val()
 	ikvs, ok := d.mapping(inner, "a range like {low: 30m, high: 4h}")
 	if !ok {
 		return 0, false
@@ -410,7 +415,7 @@ func (d *decoder) bound(nd node, k UncertainKind) (float64, bool) {
 		}
 		return float64(n), ok
 	case UncertainRate:
-		return d.rate(nd)
+		return d.plainRate(nd, r)
 	}
 	x, ok := d.float(nd)
 	if ok && !(x >= 0 && x <= 1) {
@@ -435,17 +440,39 @@ func sortUncertain(us []Uncertain) {
 	})
 }
 
-// cannotBeUncertain reports an uncertain input where the value cannot be
-// one (an id, a name, a reference, a structural number like a quorum); it
-// returns true when nd is such a mapping.
-func (d *decoder) cannotBeUncertain(nd node, what string) bool {
-	r, ok := d.resolveQuiet(nd)
-	if !ok || !r.n.is(kindMap) {
-		return false
-	}
+// noUncertain is the kind of a number that cannot be uncertain.
+const noUncertain UncertainKind = 255
+
+// cannotBeUncertain reports an uncertain input at nd, resolved to r, where
+// the value cannot be one (an id, a name, a reference, a switch, a number
+// that shapes the model like a quorum); it returns whether it did.
+func (d *decoder) cannotBeUncertain(nd, r node) bool {
 	if _, isU := d.uncertainMapping(r); !isU {
 		return false
 	}
-	d.errorf(nd, "%s cannot be uncertain: uncertain ranges are for durations, probabilities, fractions, counts and rates (docs/model.md §3.1)", what)
+	what := "this value"
+	switch p := nd.path; {
+	case p != nil && p.key != "":
+		what = p.key
+	case p != nil && p.parent != nil && p.parent.key != "":
+		what = "an entry of " + p.parent.key
+	}
+	d.errorf(nd, "%s cannot be uncertain: uncertain ranges are for durations, probabilities, fractions, counts (crews, load, servers, users) and rates (docs/model.md §3.1)", what)
 	return true
+}
+
+// rangeAtLeast reports the uncertain input the latest value came from when
+// its low is below least, for values whose limit is stricter than their
+// kind's (a load ≥ 1, a fraction > 0); it returns false when it did.
+func (d *decoder) rangeAtLeast(nd node, least float64, strict bool, what string) bool {
+	u := d.lastUncertain
+	if u == nil || u.Low > least || !strict && u.Low == least {
+		return true
+	}
+	op := "≥"
+	if strict {
+		op = ">"
+	}
+	d.errorf(nd, "want %s %s %s, got the range [%s, %s]", what, op, u.Format(least), u.Format(u.Low), u.Format(u.High))
+	return false
 }

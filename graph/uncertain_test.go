@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -190,6 +191,217 @@ func TestUncertainFormat(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, int64(tt.v), ms, "reads back")
 			}
+		})
+	}
+}
+
+func TestUncertainKinds(t *testing.T) {
+	f, err := LoadFile("testdata/valid/uncertain.yaml")
+	require.NoError(t, err)
+	type row struct {
+		path    string
+		kind    UncertainKind
+		dist    UncertainDist
+		nominal float64
+	}
+	var got []row
+	for _, u := range f.Uncertain() {
+		got = append(got, row{u.Path, u.Kind, u.Dist, u.Nominal})
+	}
+	want := []row{
+		{"platform.people", UncertainCount, UniformRange, 2000},
+		{"platform.sites[0].servers", UncertainCount, UniformRange, 15},
+		{"platform.services[0].users", UncertainCount, TriangularRange, 500},
+		{"platform.services[0].load", UncertainCount, UniformRange, 3}, // 2.5 rounds up
+		{"platform.services[0].collapse_below", UncertainFraction, UniformRange, 0.3},
+		{"platform.services[0].placement.a", UncertainCount, LogUniformRange, 4},
+		{"scenarios[0].crews", UncertainCount, TriangularRange, 2},
+		{"scenarios[0].soft_weight", UncertainFraction, UniformRange, 0.4},
+		{"scenarios[0].events[0].probability", UncertainProbability, UniformRange, 0.2},
+		{"scenarios[0].events[0].destroys_data", UncertainProbability, TriangularRange, 0.02},
+		{"scenarios[0].events[1].rate", UncertainRate, LogUniformRange, 0.4},
+		{"scenarios[0].events[2].power_restore.b[0].fraction", UncertainFraction, UniformRange, 0.4},
+		{"mitigations[0].add_crews", UncertainCount, UniformRange, 2},
+	}
+	require.Len(t, got, len(want))
+	for i := range want {
+		assert.Equal(t, want[i].path, got[i].path)
+		assert.Equal(t, want[i].kind, got[i].kind, want[i].path)
+		assert.Equal(t, want[i].dist, got[i].dist, want[i].path)
+		assert.InDelta(t, want[i].nominal, got[i].nominal, 1e-15, want[i].path)
+	}
+
+	// The plain load uses the nominal values.
+	p, sc := f.Platform, f.Scenarios[0]
+	assert.Equal(t, int64(2000), p.People)
+	assert.Equal(t, int64(15), p.Sites[0].Servers)
+	db := p.Service("db")
+	assert.Equal(t, int64(500), db.Users)
+	assert.Equal(t, int64(3), db.Load)
+	assert.Equal(t, 0.3, db.CollapseBelow)
+	assert.Equal(t, []Placement{{Site: "a", Servers: 4}, {Site: "b", Servers: 2}}, db.Placement)
+	assert.Equal(t, 2, sc.Crews)
+	assert.Equal(t, 0.4, sc.SoftWeight)
+	assert.Equal(t, 0.2, sc.Events[0].Probability)
+	assert.Equal(t, 0.02, sc.Events[0].DestroysData)
+	assert.InDelta(t, 0.4, sc.Events[1].Rate, 1e-15)
+	assert.Equal(t, Fraction{Num: 4, Den: 10}, sc.Events[2].Zones[0].PowerRestore[0].Fraction)
+	assert.Equal(t, 2, f.Mitigations[0].AddCrews)
+
+	// With, at each low and then at each high.
+	for _, end := range []string{"low", "high"} {
+		values := map[string]float64{}
+		for _, u := range f.Uncertain() {
+			values[u.Path] = map[string]float64{"low": u.Low, "high": u.High}[end]
+		}
+		g, err := f.With(values)
+		require.NoError(t, err, end)
+		p, sc := g.Platform, g.Scenarios[0]
+		db := p.Service("db")
+		if end == "low" {
+			assert.Equal(t, int64(1000), p.People)
+			assert.Equal(t, int64(10), p.Sites[0].Servers)
+			assert.Equal(t, int64(100), db.Users)
+			assert.Equal(t, int64(1), db.Load)
+			assert.Equal(t, 0.1, db.CollapseBelow)
+			assert.Equal(t, int64(2), db.Placement[0].Servers)
+			assert.Equal(t, 1, sc.Crews)
+			assert.Equal(t, 0.2, sc.SoftWeight)
+			assert.Equal(t, 0.1, sc.Events[0].Probability)
+			assert.Equal(t, 0.0, sc.Events[0].DestroysData)
+			assert.Equal(t, 0.1, sc.Events[1].Rate)
+			assert.Equal(t, Fraction{Num: 2, Den: 10}, sc.Events[2].Zones[0].PowerRestore[0].Fraction)
+			assert.Equal(t, 1, g.Mitigations[0].AddCrews)
+		} else {
+			assert.Equal(t, int64(3000), p.People)
+			assert.Equal(t, int64(20), p.Sites[0].Servers)
+			assert.Equal(t, int64(1000), db.Users)
+			assert.Equal(t, int64(4), db.Load)
+			assert.Equal(t, 0.5, db.CollapseBelow)
+			assert.Equal(t, int64(8), db.Placement[0].Servers)
+			assert.Equal(t, 6, sc.Crews)
+			assert.Equal(t, 0.6, sc.SoftWeight)
+			assert.Equal(t, 0.3, sc.Events[0].Probability)
+			assert.Equal(t, 0.1, sc.Events[0].DestroysData)
+			assert.Equal(t, 1.6, sc.Events[1].Rate)
+			assert.Equal(t, Fraction{Num: 6, Den: 10}, sc.Events[2].Zones[0].PowerRestore[0].Fraction)
+			assert.Equal(t, 3, g.Mitigations[0].AddCrews)
+		}
+	}
+
+	// A count must be whole; a value the rest of the file refuses is an
+	// error of With, at the input.
+	_, err = f.With(map[string]float64{"scenarios[0].crews": 2.5})
+	require.Error(t, err)
+	assert.Equal(t, "testdata/valid/uncertain.yaml:16:13: scenarios[0].crews: value 2.5 is not a whole number: want a count", err.Error())
+	_, err = f.With(map[string]float64{"platform.sites[0].servers": 10, "platform.services[0].placement.a": 8})
+	require.NoError(t, err, "8 + 0 placed on a ≤ 10")
+}
+
+// TestUncertainWithApply checks that With and Apply compose: a mitigation
+// applied to a file decoded With a value keeps that value where the
+// patch does not replace it.
+func TestUncertainWithApply(t *testing.T) {
+	f := mustLoad(t, `version: 1
+platform:
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, placement: {a: 2}, restart: {auto: {uncertain: {low: 1h, high: 3h}}}}
+    - {id: web, placement: {a: 2}, depends_on: [db], restart: {auto: {uncertain: {low: 1m, high: 9m}}}}
+mitigations:
+  - id: web-2dc
+    patch: {services: [{id: web, placement: {a: 2, b: 2}}]}
+  - id: db-fast
+    patch: {services: [{id: db, restart: {auto: {uncertain: {low: 10m, high: 30m}}}}]}
+`)
+	paths := make([]string, 0, 3)
+	for _, u := range f.Uncertain() {
+		paths = append(paths, u.Path)
+	}
+	assert.Equal(t, []string{"platform.services[0].restart.auto", "platform.services[1].restart.auto", "mitigations[1].patch.services[0].restart.auto"}, paths)
+
+	g, err := f.With(map[string]float64{"platform.services[1].restart.auto": float64(9 * Minute), "mitigations[1].patch.services[0].restart.auto": float64(10 * Minute)})
+	require.NoError(t, err)
+	p, err := g.Apply(g.Mitigations...)
+	require.NoError(t, err)
+	assert.Equal(t, NewFixed(9*Minute), p.Service("web").Restart.Auto, "the base platform's value given")
+	assert.Equal(t, NewFixed(10*Minute), p.Service("db").Restart.Auto, "the patch's value given")
+	assert.Equal(t, []string{"a", "b"}, p.Service("web").Sites())
+	// The mitigations of f, applied to g, take g's values too.
+	p, err = g.Apply(f.Mitigations[0])
+	require.NoError(t, err)
+	assert.Equal(t, NewFixed(9*Minute), p.Service("web").Restart.Auto)
+	assert.Equal(t, NewFixed(2*Hour), p.Service("db").Restart.Auto)
+	// And f's own Apply stays nominal.
+	p, err = f.Apply(f.Mitigations...)
+	require.NoError(t, err)
+	assert.Equal(t, NewFixed(5*Minute), p.Service("web").Restart.Auto)
+	assert.Equal(t, NewFixed(20*Minute), p.Service("db").Restart.Auto)
+}
+
+func TestUncertainErrors(t *testing.T) {
+	const head = "version: 1\nplatform:\n  sites: [{id: a}]\n  services:\n"
+	tests := []struct {
+		name, services, scenarios, want string
+	}{
+		{"low above high", `    - {id: x, placement: {a: 1}, restart: {auto: {uncertain: {low: 3h, high: 1h}}}}`, "",
+			"test.yaml:5:78: platform.services[0].restart.auto.uncertain.high: uncertain: low 3h is above high 1h"},
+		{"mode outside", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, dist: triangular, mode: 3h}}}`, "",
+			"test.yaml:5:95: platform.services[0].rto.uncertain.mode: uncertain: mode 3h is outside [1h, 2h]"},
+		{"mode missing", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, dist: triangular}}}`, "",
+			"test.yaml:5:52: platform.services[0].rto.uncertain: uncertain: a triangular range needs a mode (its most likely value)"},
+		{"mode without triangular", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, mode: 1h}}}`, "",
+			"test.yaml:5:71: platform.services[0].rto.uncertain.mode: mode applies to dist: triangular, not to uniform"},
+		{"negative duration", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: -1h, high: 2h}}}`, "",
+			`test.yaml:5:57: platform.services[0].rto.uncertain.low: negative duration "-1h": want a duration like 2h30m`},
+		{"probability above 1", `    - {id: x, placement: {a: 1}}`, `[{kind: site-outage, site: a, probability: {uncertain: {low: 0.5, high: 1.5}}}]`,
+			"test.yaml:6:101: scenarios[0].events[0].probability.uncertain.high: want a probability in [0, 1], got 1.5"},
+		{"fraction below 0", `    - {id: x, placement: {a: 1}, collapse_below: {uncertain: {low: -0.1, high: 0.5}}}`, "",
+			"test.yaml:5:68: platform.services[0].collapse_below.uncertain.low: want a fraction in [0, 1], got -0.1"},
+		{"loguniform from 0", `    - {id: x, placement: {a: 1}, restart: {manual: {uncertain: {low: 0, high: 2h, dist: loguniform}}}}`, "",
+			"test.yaml:5:70: platform.services[0].restart.manual.uncertain.low: uncertain: a loguniform range needs low > 0, got 0"},
+		{"count not whole", `    - {id: x, placement: {a: 1}, load: {uncertain: {low: 1, high: 2.5}}}`, "",
+			"test.yaml:5:67: platform.services[0].load.uncertain.high: want an integer, got 2.5"},
+		{"unknown key", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, hihg: 2h}}}`, "",
+			"test.yaml:5:52: platform.services[0].rto.uncertain: uncertain: missing high\n" +
+				`test.yaml:5:61: platform.services[0].rto.uncertain.hihg: unknown key "hihg" in uncertain (did you mean "high"?)`},
+		{"unknown dist", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, dist: logunifrom}}}`, "",
+			`test.yaml:5:77: platform.services[0].rto.uncertain.dist: unknown dist "logunifrom" (did you mean "loguniform"?) (want uniform, triangular or loguniform)`},
+		{"another key beside", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h}, fixed: 1h}}`, "",
+			`test.yaml:5:72: platform.services[0].rto.fixed: unknown key "fixed" beside uncertain: an uncertain input is a mapping with the one key uncertain, like {uncertain: {low: 30m, high: 4h}}`},
+		{"nested", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: {uncertain: {low: 1h, high: 2h}}}}}`, "",
+			"test.yaml:5:68: platform.services[0].rto.uncertain.high: an uncertain range cannot have uncertain bounds: want a plain duration"},
+		{"load below 1", `    - {id: x, placement: {a: 1}, load: {uncertain: {low: 0, high: 2}}}`, "",
+			"test.yaml:5:41: platform.services[0].load: want load ≥ 1, got the range [0, 2]"},
+		{"servers below 1", `    - {id: x, placement: {a: {uncertain: {low: 0, high: 2}}}}`, "",
+			`test.yaml:5:31: platform.services[0].placement.a: want servers on site "a" ≥ 1, got the range [0, 2]`},
+		{"power fraction from 0", `    - {id: x, placement: {a: 1}}`, `[{kind: site-outage, site: a, power_restore: [{after: 1h, fraction: {uncertain: {low: 0, high: 0.5}}}, {after: 2h, fraction: 1}]}]`,
+			"test.yaml:6:98: scenarios[0].events[0].power_restore[0].fraction: want fractions > 0, got the range [0, 0.5]"},
+		{"backup every from 0", `    - {id: x, placement: {a: 1}, data: {backup: {every: {uncertain: {low: 0, high: 2h}}}}}`, "",
+			"test.yaml:5:58: platform.services[0].data.backup.every: want durations > 0, got the range [0, 2h]"},
+		{"an id", `    - {id: {uncertain: {low: 1, high: 2}}, placement: {a: 1}}`, "",
+			"test.yaml:5:13: platform.services[0].id: id cannot be uncertain: uncertain ranges are for durations, probabilities, fractions, counts (crews, load, servers, users) and rates (docs/model.md §3.1)"},
+		{"a name", `    - {id: x, name: {uncertain: {low: 1, high: 2}}, placement: {a: 1}}`, "",
+			"test.yaml:5:22: platform.services[0].name: name cannot be uncertain: uncertain ranges are for durations, probabilities, fractions, counts (crews, load, servers, users) and rates (docs/model.md §3.1)"},
+		{"a reference", `    - {id: x, placement: {a: 1}, depends_on: [{uncertain: {low: 1, high: 2}}]}`, "",
+			"test.yaml:5:48: platform.services[0].depends_on[0]: want a service id, {service: ID, soft: true} or {any: [A, B], need: K}\n" +
+				`test.yaml:5:48: platform.services[0].depends_on[0].uncertain: unknown key "uncertain" in depends_on entry: it cannot be uncertain as a whole; write uncertain ranges for the values inside it (docs/model.md §3.1)`},
+		{"a quorum", `    - {id: x, placement: {a: 1}, redundancy: {quorum: {uncertain: {low: 1, high: 2}}}}`, "",
+			"test.yaml:5:56: platform.services[0].redundancy.quorum: quorum cannot be uncertain: uncertain ranges are for durations, probabilities, fractions, counts (crews, load, servers, users) and rates (docs/model.md §3.1)"},
+		{"a whole restart", `    - {id: x, placement: {a: 1}, restart: {uncertain: {low: 1h, high: 2h}}}`, "",
+			`test.yaml:5:44: platform.services[0].restart.uncertain: unknown key "uncertain" in restart: it cannot be uncertain as a whole; write uncertain ranges for the values inside it (docs/model.md §3.1)`},
+		{"malformed rate bound", `    - {id: x, placement: {a: 1}}`, `[{kind: site-outage, site: a, rate: {uncertain: {low: 1/y, high: 1/s}}}]`,
+			`test.yaml:6:94: scenarios[0].events[0].rate.uncertain.high: malformed rate "1/s": want occurrences per period like 2/y (or N/w, N/d)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := head + tt.services + "\n"
+			if tt.scenarios != "" {
+				text += "scenarios: [{id: s, events: " + tt.scenarios + "}]\n"
+			}
+			_, err := Load(strings.NewReader(text), "test.yaml")
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
 		})
 	}
 }

@@ -67,15 +67,11 @@ scenarios:
 func shopCompiled(t *testing.T) []*graph.Compiled {
 	t.Helper()
 	f, err := graph.Load(strings.NewReader(shopYAML), "shop.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var cs []*graph.Compiled
 	for _, sc := range f.Scenarios {
 		c, err := graph.Compile(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		cs = append(cs, c)
 	}
 	return cs
@@ -84,9 +80,7 @@ func shopCompiled(t *testing.T) []*graph.Compiled {
 func shopComparison(t *testing.T) *sim.Comparison {
 	t.Helper()
 	cmp, err := sim.Compare(context.Background(), shopCompiled(t), 0, 1, 2, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return cmp
 }
 
@@ -95,15 +89,11 @@ func shopResultsComparison(t *testing.T) *ResultsComparison {
 	var rs []*sim.Results
 	for _, c := range shopCompiled(t) {
 		r, err := sim.Run(context.Background(), c, sim.Options{Seed: 1, Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rs = append(rs, r)
 	}
 	c, err := CompareResults(rs, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -114,16 +104,12 @@ func TestComparisonGolden(t *testing.T) {
 		ext := map[string]string{"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}[format]
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteComparison(&b, cmp, format); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, WriteComparison(&b, cmp, format))
 			golden(t, "compare."+ext, b.Bytes())
 		})
 		t.Run("results/"+format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteResultsComparison(&b, res, format); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, WriteResultsComparison(&b, res, format))
 			golden(t, "compare.results."+ext, b.Bytes())
 		})
 	}
@@ -132,15 +118,11 @@ func TestComparisonGolden(t *testing.T) {
 func TestComparisonCSVShape(t *testing.T) {
 	cmp := shopComparison(t)
 	var b bytes.Buffer
-	if err := WriteComparison(&b, cmp, "csv"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteComparison(&b, cmp, "csv"))
 	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatalf("output is not CSV: %v", err)
-	}
-	if got, want := len(rows), 1+len(sim.CompareMetrics)*len(cmp.Scenarios); got != want {
-		t.Fatalf("got %d rows, want %d (a header and one per metric and scenario)", got, want)
+	require.NoError(t, err, "output is not CSV")
+	if got, want := len(rows), 1+(len(sim.CompareMetrics)+len(cmp.ComplianceChanges))*len(cmp.Scenarios); got != want {
+		t.Fatalf("got %d rows, want %d (a header and one per metric, or verdict that changes, and scenario)", got, want)
 	}
 	col := map[string]int{}
 	for i, name := range rows[0] {
@@ -172,13 +154,9 @@ func TestComparisonCSVShape(t *testing.T) {
 func TestComparisonJSONIsSimComparison(t *testing.T) {
 	cmp := shopComparison(t)
 	var b bytes.Buffer
-	if err := WriteComparison(&b, cmp, "json"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteComparison(&b, cmp, "json"))
 	var back sim.Comparison
-	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
 	if back.Schema != sim.CompareSchema || len(back.Metrics) != len(cmp.Metrics) {
 		t.Errorf("got schema %q with %d metrics, want %q with %d", back.Schema, len(back.Metrics), sim.CompareSchema, len(cmp.Metrics))
 	}
@@ -201,9 +179,7 @@ func TestCompareResultsFigures(t *testing.T) {
 		Summary: sim.PlatformResult{UserHours: sim.Summary{Mean: 60, CI95: [2]float64{56, 64}}},
 	}
 	c, err := CompareResults([]*sim.Results{r1, r2}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if c.Paired || c.Schema != ResultsCompareSchema {
 		t.Errorf("got paired %v schema %q, want unpaired %q", c.Paired, c.Schema, ResultsCompareSchema)
 	}

@@ -49,6 +49,8 @@ func MetricTitle(id, unit, currency string) string {
 		return "money lost"
 	case "full-recovery":
 		return "hours to full recovery"
+	case "full-restored":
+		return "hours until everything is back to normal"
 	case "crew-hours":
 		return "crew-hours of manual work"
 	case "downtime":

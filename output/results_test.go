@@ -106,9 +106,7 @@ func TestResultsGolden(t *testing.T) {
 	for _, format := range ResultsFormats {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteResults(&b, fixtureResults(), format); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, WriteResults(&b, fixtureResults(), format))
 			ext := map[string]string{"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}[format]
 			golden(t, "run."+ext, b.Bytes())
 		})
@@ -130,13 +128,9 @@ func TestResultsServiceOrder(t *testing.T) {
 func TestResultsCSV(t *testing.T) {
 	var b bytes.Buffer
 	r := fixtureResults()
-	if err := ResultsCSV(&b, r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, ResultsCSV(&b, r))
 	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatalf("output is not CSV: %v", err)
-	}
+	require.NoError(t, err, "output is not CSV")
 	if got, want := len(rows), 2+len(r.Services); got != want {
 		t.Fatalf("got %d rows, want %d (a header, the platform and one per service)", got, want)
 	}
@@ -195,13 +189,9 @@ func TestResultsCSV(t *testing.T) {
 func TestResultsJSONRoundTrip(t *testing.T) {
 	var b bytes.Buffer
 	r := fixtureResults()
-	if err := ResultsJSON(&b, r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, ResultsJSON(&b, r))
 	var back sim.Results
-	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
 	if !reflect.DeepEqual(&back, r) {
 		t.Errorf("results changed in a JSON round trip:\ngot  %+v\nwant %+v", back, *r)
 	}
@@ -209,14 +199,10 @@ func TestResultsJSONRoundTrip(t *testing.T) {
 
 func TestResultsMarkdownEscapes(t *testing.T) {
 	var b bytes.Buffer
-	if err := ResultsMarkdown(&b, fixtureResults()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, ResultsMarkdown(&b, fixtureResults()))
 	out := b.String()
 	for _, want := range []string{`UPS fire \| whole site`, `\*stages\*`, "| dns_b "} {
-		if !strings.Contains(out, want) {
-			t.Errorf("Markdown lacks %q", want)
-		}
+		assert.Contains(t, out, want, "Markdown lacks %q", want)
 	}
 }
 
@@ -245,9 +231,7 @@ func TestResultsPartialSaysSo(t *testing.T) {
 	r.Partial, r.TrialsDone, r.TrialsRequested = true, r.Trials, 10_000
 	for _, format := range []string{"table", "markdown"} {
 		var b bytes.Buffer
-		if err := WriteResults(&b, r, format); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, WriteResults(&b, r, format))
 		if want := "PARTIAL: interrupted after 2,000 of the 10,000 trials asked for"; !strings.Contains(b.String(), want) {
 			t.Errorf("%s: no %q in\n%s", format, want, b.String())
 		}
@@ -270,11 +254,11 @@ func TestResultsCSVPartial(t *testing.T) {
 		rows, err := csv.NewReader(&b).ReadAll()
 		require.NoError(t, err)
 		header, platform := rows[0], rows[1]
-		n := len(header)
-		assert.Equal(t, []string{"platform_trials", "platform_partial", "platform_trials_requested"}, header[n-3:])
-		assert.Equal(t, want, platform[n-3:], "partial %v", partial)
+		n := len(header) - len(riskCSVColumns) // the risk columns come last
+		assert.Equal(t, []string{"platform_trials", "platform_partial", "platform_trials_requested"}, header[n-3:n])
+		assert.Equal(t, want, platform[n-3:n], "partial %v", partial)
 		for _, row := range rows[2:] {
-			assert.Equal(t, []string{"", "", ""}, row[n-3:], "service rows leave the platform columns empty")
+			assert.Equal(t, []string{"", "", ""}, row[n-3:n], "service rows leave the platform columns empty")
 		}
 	}
 }

@@ -151,6 +151,34 @@ func riskTables(w io.Writer, r *sim.RiskResults, markdown bool) error {
 	if ew.err != nil {
 		return ew.err
 	}
+	return riskBody(w, r, markdown)
+}
+
+// RunRisk returns the risk figures of a results file as the RiskResults
+// of its run, nil when it has none.
+func RunRisk(r *sim.Results) *sim.RiskResults {
+	if r.Risk == nil {
+		return nil
+	}
+	return &sim.RiskResults{Platform: r.Platform, Scenario: r.Scenario, Currency: r.Currency, Seed: r.Seed,
+		Trials: int64(r.Trials), HorizonMs: r.HorizonMs, RiskFigures: *r.Risk}
+}
+
+// runRiskIntro says what the risk figures of a results file are: its own
+// trials, each one horizon, sampled plainly.
+func runRiskIntro(r *sim.RiskResults) string {
+	per := HorizonText(r.HorizonMs)
+	return fmt.Sprintf("Risk per %s, from these %s trials of one %s each: %s. "+
+		"Expected loss per %s with its 95%% CI (normal); P(loss > 0); the loss exceeded once in 10, 100 and 1,000 %ss (return levels) with 95%% CIs. "+
+		"For rare events, 'domino risk' stratifies the trials on the number of occurrences (docs/model.md §13).",
+		per, Count(float64(r.Trials)), per, samplingText(r), per, per)
+}
+
+// riskBody writes the tables of riskTables: the platform metrics, the
+// services' availability and the user-hours exceedance curve.
+func riskBody(w io.Writer, r *sim.RiskResults, markdown bool) error {
+	ew := &errWriter{w: w}
+	per := HorizonText(r.HorizonMs)
 	header := []string{"Loss per " + per, "Expected [95% CI]", "P(loss > 0)"}
 	for _, y := range sim.ReturnPeriods {
 		header = append(header, "1 in "+Count(float64(y))+" [95% CI]")
@@ -245,8 +273,21 @@ func riskCSV(w io.Writer, r *sim.RiskResults) error {
 	cw := newCSVWriter(w)
 	cw.Write([]string{"scenario", "trials", "seed", "horizon_ms", "sampling", "metric", "unit", "figure", "x", "value", "ci95_lo", "ci95_hi"})
 	head := []string{r.Scenario, strconv.FormatInt(r.Trials, 10), strconv.FormatUint(r.Seed, 10), strconv.FormatInt(r.HorizonMs, 10), r.Sampling}
+	for _, row := range riskCSVRows(&r.RiskFigures) {
+		cw.Write(append(append([]string{}, head...), row[:]...))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// riskCSVColumns names the cells of riskCSVRows.
+var riskCSVColumns = []string{"metric", "unit", "figure", "x", "value", "ci95_lo", "ci95_hi"}
+
+// riskCSVRows returns the risk figures one per row, as riskCSVColumns.
+func riskCSVRows(r *sim.RiskFigures) [][7]string {
+	var rows [][7]string
 	row := func(metric, unit, figure, x string, v, lo, hi string) {
-		cw.Write(append(append([]string{}, head...), metric, unit, figure, x, v, lo, hi))
+		rows = append(rows, [7]string{metric, unit, figure, x, v, lo, hi})
 	}
 	opt := func(x *float64) string {
 		if x == nil {
@@ -270,6 +311,5 @@ func riskCSV(w io.Writer, r *sim.RiskResults) error {
 		row("availability:"+s.ID, "probability", "availability", "", num(s.Availability.Mean), num(s.Availability.CI95[0]), num(s.Availability.CI95[1]))
 		row("availability:"+s.ID, "nines", "nines", "", opt(s.Nines), "", "")
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows
 }

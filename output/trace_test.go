@@ -39,17 +39,13 @@ func readTestdata(name string) string {
 func compileYAML(t *testing.T, src, scenario string) *graph.Compiled {
 	t.Helper()
 	f, err := graph.Load(strings.NewReader(src), "trace.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sc := f.Scenario(scenario)
 	if sc == nil {
 		t.Fatalf("no scenario %q", scenario)
 	}
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -77,9 +73,7 @@ func TestTraceGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTrace(&buf, r, tt.format, tt.opt); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, WriteTrace(&buf, r, tt.format, tt.opt))
 			golden(t, tt.name, buf.Bytes())
 		})
 	}
@@ -119,13 +113,9 @@ func TestTraceSmall(t *testing.T) {
 func loadKakao(t testing.TB) *graph.Compiled {
 	t.Helper()
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(scenarios.Default))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := graph.Compile(f.Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -166,9 +156,7 @@ func TestTraceSumsToRun(t *testing.T) {
 	)
 	c := loadKakao(t)
 	res, err := sim.Run(context.Background(), c, sim.Options{Trials: n, Seed: 1, Workers: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sum := make([]int64, len(c.Services))
 	for k := range n {
 		r, _ := traceOf(c, 1, k)
@@ -188,9 +176,7 @@ func TestTraceJSONNames(t *testing.T) {
 	c := loadKakao(t)
 	r, o := traceOf(c, 1, 0)
 	var buf bytes.Buffer
-	if err := TraceJSON(&buf, r); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, TraceJSON(&buf, r))
 	var doc struct {
 		Schema    string  `json:"schema"`
 		UserHours float64 `json:"user_hours"`
@@ -204,9 +190,7 @@ func TestTraceJSONNames(t *testing.T) {
 			Cause   string `json:"cause"`
 		} `json:"records"`
 	}
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
 	if doc.Schema != TraceSchema || len(doc.Records) != len(r.Records) || len(doc.Services) != len(c.Services) {
 		t.Fatalf("got schema %q, %d records, %d services; want %q, %d, %d",
 			doc.Schema, len(doc.Records), len(doc.Services), TraceSchema, len(r.Records), len(c.Services))

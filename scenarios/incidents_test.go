@@ -3,8 +3,11 @@ package scenarios_test
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
@@ -38,13 +41,9 @@ func trials() int {
 func compile(t *testing.T, f *graph.File, id string) *graph.Compiled {
 	t.Helper()
 	sc := f.Scenario(id)
-	if sc == nil {
-		t.Fatalf("%s: no scenario %q", f.Name, id)
-	}
+	require.NotNil(t, sc, "%s: no scenario %q", f.Name, id)
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatalf("compile %s: %v", id, err)
-	}
+	require.NoError(t, err, "compile %s", id)
 	return c
 }
 
@@ -52,9 +51,7 @@ func compile(t *testing.T, f *graph.File, id string) *graph.Compiled {
 func run(t *testing.T, name, id string) *sim.Results {
 	t.Helper()
 	r, err := sim.Run(context.Background(), compile(t, load(t, name), id), sim.Options{Trials: trials(), Seed: incidentSeed})
-	if err != nil {
-		t.Fatalf("run %s/%s: %v", name, id, err)
-	}
+	require.NoError(t, err, "run %s/%s", name, id)
 	return r
 }
 
@@ -73,34 +70,24 @@ func compare(t *testing.T, name string, ids ...string) *sim.Comparison {
 func compareCompiled(t *testing.T, cs ...*graph.Compiled) *sim.Comparison {
 	t.Helper()
 	cmp, err := sim.Compare(context.Background(), cs, trials(), incidentSeed, 0, nil)
-	if err != nil {
-		t.Fatalf("compare: %v", err)
-	}
+	require.NoError(t, err, "compare")
 	return cmp
 }
 
 // metric returns the row id of a comparison.
 func metric(t *testing.T, cmp *sim.Comparison, id string) sim.ComparedMetric {
 	t.Helper()
-	for _, m := range cmp.Metrics {
-		if m.ID == id {
-			return m
-		}
-	}
-	t.Fatalf("comparison has no metric %q", id)
-	return sim.ComparedMetric{}
+	i := slices.IndexFunc(cmp.Metrics, func(m sim.ComparedMetric) bool { return m.ID == id })
+	require.GreaterOrEqual(t, i, 0, "comparison has no metric %q", id)
+	return cmp.Metrics[i]
 }
 
 // service returns the results of service id.
 func service(t *testing.T, r *sim.Results, id string) *sim.ServiceResult {
 	t.Helper()
-	for i := range r.Services {
-		if r.Services[i].ID == id {
-			return &r.Services[i]
-		}
-	}
-	t.Fatalf("%s: no service %q in results", r.Scenario, id)
-	return nil
+	i := slices.IndexFunc(r.Services, func(s sim.ServiceResult) bool { return s.ID == id })
+	require.GreaterOrEqual(t, i, 0, "%s: no service %q in results", r.Scenario, id)
+	return &r.Services[i]
 }
 
 // propCI is the 95% normal interval of a proportion p over n trials, the
@@ -121,9 +108,7 @@ func TestEmbeddedScenariosRun(t *testing.T) {
 			t.Run(name+"/"+sc.ID, func(t *testing.T) {
 				n := trials()
 				r, err := sim.Run(context.Background(), compile(t, f, sc.ID), sim.Options{Trials: n, Seed: incidentSeed})
-				if err != nil {
-					t.Fatalf("run: %v", err)
-				}
+				require.NoError(t, err, "run")
 				if r.Trials != n {
 					t.Errorf("got %d trials, want %d", r.Trials, n)
 				}
@@ -237,9 +222,7 @@ func TestKakaoMitigations(t *testing.T) {
 // loss nearly vanishes.
 func TestKakaoWhatIfs(t *testing.T) {
 	whatIf, err := graph.LoadFile("testdata/kakao-what-if.yaml")
-	if err != nil {
-		t.Fatalf("load what-ifs: %v", err)
-	}
+	require.NoError(t, err, "load what-ifs")
 	kakao := load(t, "kakao-pangyo-2022")
 	ids := []string{"ops-and-failover", "ops-and-standby", "ops-and-storage", "ops-storage-standby"}
 	cs := []*graph.Compiled{compile(t, kakao, "pangyo-fire"), compile(t, kakao, "ops-and-failover")}

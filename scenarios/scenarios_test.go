@@ -16,9 +16,7 @@ import (
 func load(t *testing.T, name string) *graph.File {
 	t.Helper()
 	f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
-	if err != nil {
-		t.Fatalf("load %s: %v", scenarios.Path(name), err)
-	}
+	require.NoError(t, err, "load %s", scenarios.Path(name))
 	return f
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -44,18 +46,12 @@ scenarios:
 
 func TestAdviseGreedyBudgetAndCIRule(t *testing.T) {
 	f, err := graph.Load(strings.NewReader(adviseFile), "advise.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	m, err := ParseMeasure("user-hours", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	in := AdviseInput{File: f, Scenario: f.Scenarios[0], Candidates: f.Mitigations, Budget: 40}
 	a, chosen, err := Advise(context.Background(), in, m, Options{Trials: 50, Seed: 1, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if a.Baseline.Mean != 4500 {
 		t.Errorf("baseline: got %v, want 4,500 user-hours (450 users × 10h)", a.Baseline.Mean)
 	}
@@ -80,9 +76,7 @@ func TestAdviseGreedyBudgetAndCIRule(t *testing.T) {
 	// With room for everything, m3 comes third and m0 never.
 	in.Budget = 1000
 	a, _, err = Advise(context.Background(), in, m, Options{Trials: 50, Seed: 1, Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var steps []string
 	for _, s := range a.Steps {
 		steps = append(steps, s.Mitigation)
@@ -94,20 +88,14 @@ func TestAdviseGreedyBudgetAndCIRule(t *testing.T) {
 
 func TestReplicateCandidates(t *testing.T) {
 	f, err := graph.Load(strings.NewReader(adviseFile), "advise.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ms, err := ReplicateCandidates(f.Platform, []string{"s2"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(ms) != 1 || ms[0].ID != "replicate s2@b" || ms[0].Cost != 1 {
 		t.Fatalf("got %+v, want one candidate replicate s2@b costing 1", ms)
 	}
 	p, err := f.Apply(ms[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := p.Service("s2")
 	if got := strings.Join(s.Sites(), ","); got != "a,b" || s.Redundancy.Mode != graph.ActiveActive {
 		t.Errorf("got sites %s mode %v, want a,b active-active", got, s.Redundancy.Mode)
@@ -137,9 +125,7 @@ scenarios:
 	const n = 2000
 	perfect := Variant{C: c, World: World{Kind: ServicePerfect, Index: int32(svc(t, c, "db"))}}
 	base, ps, err := RunPaired(context.Background(), c, []Variant{perfect}, m, Options{Trials: n, Seed: 1, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// The same world alone with another seed: independent of the baseline.
 	other := NewTrial(c, nil)
 	other.SetWorld(perfect.World)

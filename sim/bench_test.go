@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -19,9 +21,7 @@ func generated(b *testing.B, services, sites int) *graph.Compiled {
 		b.Fatal("generated file has no fire scenario")
 	}
 	c, err := graph.Compile(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	return c
 }
 
@@ -31,9 +31,7 @@ var benchCases = []struct {
 }{
 	{"kakao", func(b *testing.B) *graph.Compiled {
 		c, err := graph.Compile(kakao(b).Scenarios[0])
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		return c
 	}},
 	{"gen-1000", func(b *testing.B) *graph.Compiled { return generated(b, 1000, 6) }},

@@ -16,20 +16,14 @@ func TestComparePairedNarrowerThanIndependent(t *testing.T) {
 	var cs []*graph.Compiled
 	for _, id := range []string{"pangyo-fire", "ops-tools-3dc"} {
 		c, err := graph.Compile(f.Scenario(id))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		cs = append(cs, c)
 	}
 	const n = 400
 	paired, err := Compare(context.Background(), cs, n, 1, 2, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	indep, err := Compare(context.Background(), cs, n, 1, 2, []uint64{1, 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for m, row := range paired.Metrics {
 		if row.ID != "user_hours" {
 			continue

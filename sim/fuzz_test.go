@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/internal/fuzzguard"
 )
@@ -183,9 +185,7 @@ func FuzzRun(f *testing.F) {
 				t.Fatalf("trial 0 gave a different outcome when run again\n%s", text)
 			}
 			res, err := Run(context.Background(), c, Options{Trials: trials, Seed: 1, Workers: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			checkProbabilities(t, res, text)
 		})
 	})

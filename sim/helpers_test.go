@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/synth"
@@ -16,13 +19,9 @@ import (
 func genFile(t testing.TB, services, sites int, seed uint64) *graph.File {
 	t.Helper()
 	y, err := synth.Generate(synth.Options{Services: services, Sites: sites, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f, err := graph.Load(bytes.NewReader(y), "gen.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return f
 }
 
@@ -31,9 +30,7 @@ func compileAll(t testing.TB, cases map[string]*graph.Compiled, prefix string, f
 	t.Helper()
 	for _, sc := range f.Scenarios {
 		c, err := graph.Compile(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err, "compile %s", sc.ID)
 		cases[prefix+"/"+sc.ID] = c
 	}
 }
@@ -43,20 +40,15 @@ func compileAll(t testing.TB, cases map[string]*graph.Compiled, prefix string, f
 func compile(t testing.TB, yaml, id string) *graph.Compiled {
 	t.Helper()
 	f, err := graph.Load(strings.NewReader(yaml), "test.yaml")
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
+	require.NoError(t, err, "load")
+	require.NotEmpty(t, f.Scenarios, "no scenario")
 	sc := f.Scenarios[0]
 	if id != "" {
 		sc = f.Scenario(id)
-		if sc == nil {
-			t.Fatalf("no scenario %q", id)
-		}
+		require.NotNil(t, sc, "no scenario %q", id)
 	}
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
+	require.NoError(t, err, "compile")
 	return c
 }
 
@@ -69,30 +61,22 @@ func one(t testing.TB, c *graph.Compiled, seed uint64, trial int) (*Outcome, *Tr
 	fast := cloneOutcome(tr.Run(seed, trial))
 	tr.Trace = &Trace{}
 	o := tr.Run(seed, trial)
-	if !reflect.DeepEqual(cloneOutcome(o), fast) {
-		t.Fatalf("trial %d: the outcome from the first instant's snapshot differs from the plain replay", trial)
-	}
+	require.Equal(t, fast, cloneOutcome(o), "trial %d: the outcome from the first instant's snapshot differs from the plain replay", trial)
 	return o, tr.Trace
 }
 
 // svc returns the index of service id.
 func svc(t testing.TB, c *graph.Compiled, id string) int {
 	t.Helper()
-	for i, s := range c.Services {
-		if s.ID == id {
-			return i
-		}
-	}
-	t.Fatalf("no service %q", id)
-	return -1
+	i := slices.IndexFunc(c.Services, func(s graph.CService) bool { return s.ID == id })
+	require.GreaterOrEqual(t, i, 0, "no service %q", id)
+	return i
 }
 
 func runAll(t testing.TB, c *graph.Compiled, trials, workers int) *Results {
 	t.Helper()
 	r, err := Run(context.Background(), c, Options{Trials: trials, Seed: 1, Workers: workers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }
 
@@ -111,8 +95,6 @@ func sqrt(x float64) float64 { return math.Sqrt(x) }
 func checkDowntimes(t *testing.T, c *graph.Compiled, o *Outcome, want map[string]int64) {
 	t.Helper()
 	for id, w := range want {
-		if got := o.Downtime[svc(t, c, id)]; got != w {
-			t.Errorf("%s downtime: got %d, want %d", id, got, w)
-		}
+		assert.Equal(t, w, o.Downtime[svc(t, c, id)], "%s downtime", id)
 	}
 }

@@ -50,38 +50,26 @@ func runParts(t *testing.T, c *graph.Compiled, n, k int) *Results {
 	for i := range k {
 		from, to := i*n/k, (i+1)*n/k
 		agg, err := RunAggregate(context.Background(), c, Options{First: from, Trials: to - from, Seed: 7, Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p, err := agg.Part(7)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p.Trials, p.Shard, p.Shards, p.From, p.To = n, i, k, from, to
 		var buf bytes.Buffer
-		if err := WritePart(&buf, p); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, WritePart(&buf, p))
 		back, err := ReadPart(&buf, fmt.Sprintf("part%d.json", i))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		parts = append(parts, back)
 	}
 	// Merge must not depend on the order the parts are given in.
 	parts[0], parts[k-1] = parts[k-1], parts[0]
 	r, err := MergeParts(parts, MergeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }
 
 func TestMergedPartsEqualOneRun(t *testing.T) {
 	kakaoC, err := graph.Compile(kakao(t).Scenarios[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		name   string
 		c      *graph.Compiled
@@ -93,9 +81,7 @@ func TestMergedPartsEqualOneRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			one, err := Run(context.Background(), tt.c, Options{Trials: tt.trials, Seed: 7, Workers: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			want, _ := json.Marshal(one)
 			for _, k := range []int{1, 3, 7} {
 				got, _ := json.Marshal(runParts(t, tt.c, tt.trials, k))
@@ -121,13 +107,9 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 	c := compile(t, smallStochastic, "")
 	part := func(name string, from, to int, edit func(*Part)) *Part {
 		agg, err := RunAggregate(context.Background(), c, Options{First: from, Trials: to - from, Seed: 7, Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p, err := agg.Part(7)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p.Name, p.Trials, p.From, p.To, p.DominoVersion, p.ScenarioSHA256 = name, 30, from, to, "v1", "abc"
 		if edit != nil {
 			edit(p)
@@ -162,9 +144,8 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := MergeParts(tt.parts, MergeOptions{})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got error %v, want one containing %q", err, tt.want)
-			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
@@ -172,18 +153,12 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 func TestReadPartRefusesCorruptParts(t *testing.T) {
 	c := compile(t, smallStochastic, "")
 	agg, err := RunAggregate(context.Background(), c, Options{Trials: 50, Seed: 7, Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p, err := agg.Part(7)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p.Trials, p.To = 50, 50
 	var buf bytes.Buffer
-	if err := WritePart(&buf, p); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WritePart(&buf, p))
 	good := buf.String()
 	tests := []struct {
 		name, from, to, want string

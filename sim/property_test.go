@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -51,9 +53,7 @@ func addReplica(s *graph.Service, x string) {
 func mustCompile(t *testing.T, sc *graph.Scenario) *graph.Compiled {
 	t.Helper()
 	c, err := graph.Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -74,9 +74,7 @@ func pairedTrials(t *testing.T, a, b *graph.Compiled, check func(seed uint64, k 
 func propScenarios(t *testing.T) []*graph.Scenario {
 	f := kakao(t)
 	small, err := graph.Load(strings.NewReader(smallStochastic), "small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return append(slices.Clone(f.Scenarios), small.Scenarios...)
 }
 

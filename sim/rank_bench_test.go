@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -71,9 +73,7 @@ func BenchmarkRank(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			c := tc.c(b)
 			items, err := ParseItems(c, "")
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			m, _ := ParseMeasure("user-hours", nil)
 			const trials = 100
 			for i := 0; i < b.N; i++ {

@@ -4,7 +4,11 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // rankOf ranks every item of c on metric spec with n trials.
@@ -12,33 +16,23 @@ func rankOf(t *testing.T, yaml, spec string, n, workers int) *Ranking {
 	t.Helper()
 	c := compile(t, yaml, "")
 	items, err := ParseItems(c, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var ids []string
 	for _, s := range c.Services {
 		ids = append(ids, s.ID)
 	}
 	m, err := ParseMeasure(spec, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r, err := Rank(context.Background(), c, items, m, Options{Trials: n, Seed: 1, Workers: workers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return r
 }
 
 func item(t *testing.T, r *Ranking, kind, id string) RankItem {
 	t.Helper()
-	for _, it := range r.Items {
-		if it.Kind == kind && it.ID == id {
-			return it
-		}
-	}
-	t.Fatalf("no %s %q in the ranking", kind, id)
-	return RankItem{}
+	i := slices.IndexFunc(r.Items, func(it RankItem) bool { return it.Kind == kind && it.ID == id })
+	require.GreaterOrEqual(t, i, 0, "no %s %q in the ranking", kind, id)
+	return r.Items[i]
 }
 
 // A static fault tree: each component is a service that a service-fault
@@ -72,9 +66,7 @@ scenarios:
 func within(t *testing.T, what string, got, want, se float64) {
 	t.Helper()
 	const k = 4
-	if math.Abs(got-want) > k*se {
-		t.Errorf("%s: got %.4f, want %.4f ± %.4f (%d standard errors)", what, got, want, k*se, k)
-	}
+	assert.InDelta(t, want, got, k*se, "%s: want within %d standard errors (± %.4f)", what, k, k*se)
 }
 
 // checkMeasures compares an item's measures with textbook values. P0, P1

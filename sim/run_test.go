@@ -3,9 +3,11 @@ package sim
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // cancelAfter is a context whose Err reports cancellation from its
@@ -31,21 +33,15 @@ func TestCancelledRunKeepsAPrefix(t *testing.T) {
 		ctx := &cancelAfter{Context: context.Background()}
 		ctx.left.Store(checks)
 		agg, err := RunAggregate(ctx, c, Options{First: 100, Trials: 5000, Seed: 3, Workers: 3})
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("got error %v, want context.Canceled", err)
-		}
+		require.ErrorIs(t, err, context.Canceled)
 		k := agg.Trials()
 		if k == 0 || k%chunk != 0 || k > checks*chunk {
 			t.Fatalf("%d checks: %d trials done, want a positive multiple of %d up to %d", checks, k, chunk, checks*chunk)
 		}
 		whole, err := Run(context.Background(), c, Options{First: 100, Trials: int(k), Seed: 3, Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		got, _ := json.Marshal(agg.Results(3))
 		want, _ := json.Marshal(whole)
-		if string(got) != string(want) {
-			t.Errorf("%d checks: the %d trials done are not trials [100, %d)", checks, k, 100+k)
-		}
+		assert.Equal(t, string(want), string(got), "%d checks: the %d trials done are not trials [100, %d)", checks, k, 100+k)
 	}
 }

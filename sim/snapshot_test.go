@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/scenarios"
 )
@@ -24,9 +27,7 @@ func snapshotCases(t *testing.T) map[string]*graph.Compiled {
 	}
 	for _, name := range scenarios.Names() {
 		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		compileAll(t, cases, name, f)
 	}
 	for name, yaml := range map[string]string{
@@ -127,9 +128,7 @@ func TestSnapshotUsedForFire(t *testing.T) {
 	// The generated fire is at t = 0 for sure: every trial must start from
 	// the snapshot (or the optimisation is silently off).
 	c, err := graph.Compile(genFile(t, 60, 3, 1).Scenario("fire"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tr := NewTrial(c, nil)
 	for k := range 20 {
 		if !tr.startFromSnapshot(1, k) {
@@ -176,31 +175,37 @@ func TestRestoreCopiesEverything(t *testing.T) {
 }
 
 // compareTrials reports every field of a that differs from b's, except
-// those in skip and outSkip (fields of out).
+// those in skip and outSkip (fields of out). The fields of Trial's
+// embedded groups are compared by their own names, as the engine reads
+// them.
 func compareTrials(t *testing.T, what string, x, y *Trial, skip, outSkip map[string]string) {
 	t.Helper()
-	a, b := reflect.ValueOf(x).Elem(), reflect.ValueOf(y).Elem()
-	for i := range a.NumField() {
-		f := a.Type().Field(i).Name
-		if _, ok := skip[f]; ok {
-			continue
-		}
-		if f == "out" {
-			for j := range a.Field(i).NumField() {
-				g := a.Field(i).Type().Field(j).Name
-				if _, ok := outSkip[g]; ok {
-					continue
-				}
-				if !sameState(a.Field(i).Field(j), b.Field(i).Field(j), g == "Touched") {
-					t.Errorf("%s: out.%s differs", what, g)
-				}
+	var walk func(a, b reflect.Value)
+	walk = func(a, b reflect.Value) {
+		for i := range a.NumField() {
+			sf := a.Type().Field(i)
+			if sf.Anonymous {
+				walk(a.Field(i), b.Field(i))
+				continue
 			}
-			continue
-		}
-		if !sameState(a.Field(i), b.Field(i), false) {
-			t.Errorf("%s: %s differs", what, f)
+			f := sf.Name
+			if _, ok := skip[f]; ok {
+				continue
+			}
+			if f == "out" {
+				for j := range a.Field(i).NumField() {
+					g := a.Field(i).Type().Field(j).Name
+					if _, ok := outSkip[g]; ok {
+						continue
+					}
+					assert.Truef(t, sameState(a.Field(i).Field(j), b.Field(i).Field(j), g == "Touched"), "%s: out.%s differs", what, g)
+				}
+				continue
+			}
+			assert.Truef(t, sameState(a.Field(i), b.Field(i), false), "%s: %s differs", what, f)
 		}
 	}
+	walk(reflect.ValueOf(x).Elem(), reflect.ValueOf(y).Elem())
 }
 
 // sameState compares two values of trial state: nil and empty slices are

@@ -31,9 +31,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 func generate(t testing.TB, opt Options) []byte {
 	t.Helper()
 	b, err := Generate(opt)
-	if err != nil {
-		t.Fatalf("Generate(%+v): %v", opt, err)
-	}
+	require.NoError(t, err, "Generate(%+v)", opt)
 	return b
 }
 
@@ -368,9 +366,7 @@ func BenchmarkLoadValidateCompile(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					f, err := graph.Load(bytes.NewReader(text), "gen."+format)
-					if err != nil {
-						b.Fatal(err)
-					}
+					require.NoError(b, err)
 					graph.Lint(f)
 					for _, sc := range f.Scenarios {
 						if compiledSink, err = graph.Compile(sc); err != nil {

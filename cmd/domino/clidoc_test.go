@@ -9,6 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // cliDoc is the command reference generated from domino's own help.
@@ -36,9 +39,8 @@ func renderCLIDoc(t *testing.T) []byte {
 	t.Helper()
 	help := func(args ...string) string {
 		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), append([]string{"help"}, args...), strings.NewReader(""), &stdout, &stderr); code != exitOK {
-			t.Fatalf("domino help %s: status %d, stderr:\n%s", strings.Join(args, " "), code, stderr.String())
-		}
+		code := run(context.Background(), append([]string{"help"}, args...), strings.NewReader(""), &stdout, &stderr)
+		require.Equal(t, exitOK, code, "domino help %s: stderr:\n%s", strings.Join(args, " "), stderr.String())
 		return workersDefault.ReplaceAllString(stdout.String(), "${1}(default: the number of CPUs)")
 	}
 	var b bytes.Buffer
@@ -72,20 +74,12 @@ func renderCLIDoc(t *testing.T) []byte {
 func TestCLIDoc(t *testing.T) {
 	got := renderCLIDoc(t)
 	if updating() {
-		if err := os.WriteFile(cliDoc, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(cliDoc, got, 0o644))
 		return
 	}
 	want, err := os.ReadFile(cliDoc)
-	if err != nil {
-		t.Fatalf("%v (generate it: go test ./cmd/domino -run TestCLIDoc -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("docs/cli.md is stale: regenerate it with go test ./cmd/domino -run TestCLIDoc -update")
-	}
+	require.NoError(t, err, "generate it: go test ./cmd/domino -run TestCLIDoc -update")
+	assert.Equal(t, string(want), string(got), "docs/cli.md is stale: regenerate it with go test ./cmd/domino -run TestCLIDoc -update")
 	// Idempotence: rendering twice gives the same bytes.
-	if again := renderCLIDoc(t); !bytes.Equal(again, got) {
-		t.Errorf("rendering docs/cli.md twice differs")
-	}
+	assert.Equal(t, string(got), string(renderCLIDoc(t)), "rendering docs/cli.md twice differs")
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/synth"
 )
@@ -63,9 +65,7 @@ const tinyPlatform = "version: 1\nplatform:\n  sites: [{id: a}]\n  services: [{i
 
 func errorCases(t *testing.T) []errorCase {
 	big, err := synth.Generate(synth.Options{Services: 2000, Sites: 4, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return []errorCase{
 		{name: "empty-file", files: map[string]string{"empty.yaml": ""}, args: []string{"validate", "empty.yaml"}, code: exitInput},
 		{name: "not-utf8", files: map[string]string{"latin1.yaml": "version: 1\nplatform:\n  name: caf\xe9\n"},
@@ -170,17 +170,13 @@ func (tc errorCase) setUp(t *testing.T, dir string) {
 		} else {
 			err = os.WriteFile(path, []byte(text), 0o644)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 	if tc.fifo != "" {
 		mkfifo(t, dir+"/"+tc.fifo)
 	}
 	if tc.link[0] != "" {
-		if err := os.Symlink(tc.link[1], dir+"/"+tc.link[0]); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Symlink(tc.link[1], dir+"/"+tc.link[0]))
 	}
 }
 
@@ -208,22 +204,16 @@ var docBlock = regexp.MustCompile("(?s)<!-- case: ([a-z0-9-]+) -->\n```console\n
 // domino printed. With -update it rewrites the doc's blocks.
 func TestErrorCatalogue(t *testing.T) {
 	docPath, err := filepath.Abs(errorsDoc) // the cases change directory
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	doc, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	t.Chdir(dir)
 	got := map[string]string{}
 	for _, tc := range errorCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			sub := dir + "/" + tc.name
-			if err := os.Mkdir(sub, 0o755); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.Mkdir(sub, 0o755))
 			tc.setUp(t, sub)
 			t.Chdir(sub)
 			var stdout, stderr bytes.Buffer
@@ -268,8 +258,6 @@ func TestErrorCatalogue(t *testing.T) {
 		}
 	}
 	if updating() && updated != string(doc) {
-		if err := os.WriteFile(docPath, []byte(updated), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(docPath, []byte(updated), 0o644))
 	}
 }

@@ -69,6 +69,12 @@ func (r *recordingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// usageErr is a problem with how a command was called rather than with
+// what a file holds (exit status 2).
+type usageErr string
+
+func (u usageErr) Error() string { return string(u) }
+
 // internalError marks a failure that is a bug in domino, not in its input
 // (exit status 3).
 type internalError struct{ err error }

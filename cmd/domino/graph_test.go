@@ -35,35 +35,18 @@ scenarios:
         - {id: deploy, placement: {a: 1, b: 1}}
 `
 
-// runGraphCLI runs domino with args and returns its status, stdout and stderr.
-func runGraphCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	status := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
-	return status, stdout.String(), stderr.String()
-}
-
-func writeTestFile(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestGraph(t *testing.T) {
 	dir := t.TempDir()
-	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
-	results := writeTestFile(t, dir, "r.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
+	file := writeFile(t, dir, "two.yaml", graphTestFile)
+	results := writeFile(t, dir, "r.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
 		"services": [{"id": "web", "p_affected": 0.75, "downtime_ms": {"mean": 5400000}},
 		{"id": "db", "p_affected": 1, "downtime_ms": {"mean": 3600000}, "shed_ms": {"mean": 2700000}}]}`)
-	badResults := writeTestFile(t, dir, "bad.json", `{"schema": "domino.rank/v1"}`)
-	otherResults := writeTestFile(t, dir, "other.json", `{"schema": "domino.results/v1", "scenario": "sbg-fire",
+	badResults := writeFile(t, dir, "bad.json", `{"schema": "domino.rank/v1"}`)
+	otherResults := writeFile(t, dir, "other.json", `{"schema": "domino.results/v1", "scenario": "sbg-fire",
 		"platform_name": "ovh-sbg", "services": [{"id": "vps", "p_affected": 1}]}`)
-	someResults := writeTestFile(t, dir, "some.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
+	someResults := writeFile(t, dir, "some.json", `{"schema": "domino.results/v1", "scenario": "a-burns",
 		"services": [{"id": "web", "p_affected": 1}, {"id": "gone", "p_affected": 1}]}`)
-	otherRank := writeTestFile(t, dir, "rank.json", `{"schema": "domino.rank/v1", "scenario": "sbg-fire",
+	otherRank := writeFile(t, dir, "rank.json", `{"schema": "domino.rank/v1", "scenario": "sbg-fire",
 		"items": [{"kind": "service", "id": "vps"}]}`)
 
 	tests := []struct {
@@ -170,24 +153,16 @@ func TestGraph(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, out, errOut := runGraphCLI(t, tt.args...)
-			if status != tt.wantStatus {
-				t.Fatalf("got status %d, want %d; stderr:\n%s", status, tt.wantStatus, errOut)
-			}
+			status, out, errOut := runCLI(t, context.Background(), tt.args...)
+			require.Equal(t, tt.wantStatus, status, "got status %d, want %d; stderr:\n%s", status, tt.wantStatus, errOut)
 			for _, s := range tt.wantOut {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
+				assert.Contains(t, out, s, "stdout lacks %q:\n%s", s, out)
 			}
 			for _, s := range tt.notOut {
-				if strings.Contains(out, s) {
-					t.Errorf("stdout has %q", s)
-				}
+				assert.NotContains(t, out, s, "stdout has %q", s)
 			}
 			for _, s := range tt.wantErr {
-				if !strings.Contains(errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errOut)
-				}
+				assert.Contains(t, errOut, s, "stderr lacks %q:\n%s", s, errOut)
 			}
 		})
 	}
@@ -195,26 +170,18 @@ func TestGraph(t *testing.T) {
 
 func TestGraphFiles(t *testing.T) {
 	dir := t.TempDir()
-	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
+	file := writeFile(t, dir, "two.yaml", graphTestFile)
 	for _, ext := range []string{"dot", "svg", "png"} {
 		t.Run(ext, func(t *testing.T) {
 			out := filepath.Join(dir, "g."+ext)
-			status, stdout, errOut := runGraphCLI(t, "graph", file, "-o", out)
-			if status != exitOK {
-				t.Fatalf("got status %d; stderr:\n%s", status, errOut)
-			}
-			if stdout != "" {
-				t.Errorf("got stdout %q, want nothing with -o", stdout)
-			}
+			status, stdout, errOut := runCLI(t, context.Background(), "graph", file, "-o", out)
+			require.Equal(t, exitOK, status, "got status %d; stderr:\n%s", status, errOut)
+			assert.Empty(t, stdout, "got stdout %q, want nothing with -o", stdout)
 			data, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			switch ext {
 			case "dot":
-				if !bytes.HasPrefix(data, []byte("digraph ")) {
-					t.Errorf("not DOT: %.40q", data)
-				}
+				assert.True(t, bytes.HasPrefix(data, []byte("digraph ")), "not DOT: %.40q", data)
 			case "svg":
 				dec := xml.NewDecoder(bytes.NewReader(data))
 				for {
@@ -222,47 +189,35 @@ func TestGraphFiles(t *testing.T) {
 					if errors.Is(err, io.EOF) {
 						break
 					}
-					if err != nil {
-						t.Fatalf("not XML: %v", err)
-					}
+					require.NoError(t, err, "not XML")
 				}
 				for _, id := range []string{"web", "db", "cache", "config", "deploy"} {
-					if !bytes.Contains(data, []byte("<title>"+id+"</title>")) {
-						t.Errorf("SVG lacks node %q", id)
-					}
+					assert.Contains(t, string(data), "<title>"+id+"</title>", "SVG lacks node %q", id)
 				}
 			case "png":
-				if _, err := png.Decode(bytes.NewReader(data)); err != nil {
-					t.Errorf("not a PNG: %v", err)
-				}
+				_, err := png.Decode(bytes.NewReader(data))
+				assert.NoError(t, err, "not a PNG")
 			}
 		})
 	}
 	// --format wins over the extension.
 	out := filepath.Join(dir, "graph.txt")
-	if status, _, errOut := runGraphCLI(t, "graph", file, "--format", "svg", "-o", out); status != exitOK {
-		t.Fatalf("got status %d; stderr:\n%s", status, errOut)
-	}
-	if data, _ := os.ReadFile(out); !bytes.Contains(data, []byte("<svg")) {
-		t.Error("--format svg -o graph.txt did not write SVG")
-	}
+	status, _, errOut := runCLI(t, context.Background(), "graph", file, "--format", "svg", "-o", out)
+	require.Equal(t, exitOK, status, "stderr:\n%s", errOut)
+	assert.Contains(t, readFile(t, out), "<svg", "--format svg -o graph.txt did not write SVG")
 }
 
 func TestGraphEmbedded(t *testing.T) {
-	status, out, errOut := runGraphCLI(t, "graph", "kakao-pangyo-2022", "--focus", "talk-messaging", "--depth", "1")
-	if status != exitOK {
-		t.Fatalf("got status %d; stderr:\n%s", status, errOut)
-	}
-	if !strings.Contains(out, `"talk-messaging" [`) {
-		t.Error("focus service not drawn")
-	}
+	status, out, errOut := runCLI(t, context.Background(), "graph", "kakao-pangyo-2022", "--focus", "talk-messaging", "--depth", "1")
+	require.Equal(t, exitOK, status, "got status %d; stderr:\n%s", status, errOut)
+	assert.Contains(t, out, `"talk-messaging" [`, "focus service not drawn")
 }
 
 // genPlatform writes 'domino gen --services n --sites 6 --seed 1' to dir.
 func genPlatform(t *testing.T, dir string, n int) string {
 	t.Helper()
 	path := filepath.Join(dir, "gen.yaml")
-	status, _, errOut := runGraphCLI(t, "gen", "--services", strconv.Itoa(n), "--sites", "6", "--seed", "1", "-o", path)
+	status, _, errOut := runCLI(t, context.Background(), "gen", "--services", strconv.Itoa(n), "--sites", "6", "--seed", "1", "-o", path)
 	require.Equal(t, exitOK, status, errOut)
 	return path
 }
@@ -274,7 +229,7 @@ func TestGraphCollapses(t *testing.T) {
 	dir := t.TempDir()
 	gen := genPlatform(t, dir, 1000)
 
-	status, out, errOut := runGraphCLI(t, "graph", gen)
+	status, out, errOut := runCLI(t, context.Background(), "graph", gen)
 	require.Equal(t, exitOK, status, errOut)
 	assert.Contains(t, out, `"site:site-0" [`)
 	assert.NotContains(t, out, `"db-3" [`)
@@ -282,29 +237,29 @@ func TestGraphCollapses(t *testing.T) {
 	assert.Equal(t, "graph: 1,000 services to draw, more than 150: collapsed into one node per site; --full draws every service "+
 		"(slow: Graphviz takes minutes on a thousand), --focus ID --depth 1 one service's neighbourhood\n", errOut)
 
-	status, out, errOut = runGraphCLI(t, "graph", gen, "--full")
+	status, out, errOut = runCLI(t, context.Background(), "graph", gen, "--full")
 	require.Equal(t, exitOK, status, errOut)
 	assert.Contains(t, out, `"db-3" [`)
 	assert.Empty(t, errOut)
 
 	// db-3's neighbourhood at depth 1 (124 services) is drawn in full; at
 	// depth 2 it is collapsed.
-	status, out, errOut = runGraphCLI(t, "graph", gen, "--focus", "db-3", "--depth", "1")
+	status, out, errOut = runCLI(t, context.Background(), "graph", gen, "--focus", "db-3", "--depth", "1")
 	require.Equal(t, exitOK, status, errOut)
 	assert.Contains(t, out, `"db-3" [`)
 	assert.Empty(t, errOut)
-	status, out, errOut = runGraphCLI(t, "graph", gen, "--focus", "db-3")
+	status, out, errOut = runCLI(t, context.Background(), "graph", gen, "--focus", "db-3")
 	require.Equal(t, exitOK, status, errOut)
 	assert.Contains(t, out, "focus: db-3")
 	assert.Contains(t, errOut, "services to draw, more than 150: collapsed into one node per site; --full draws every one")
 
-	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
-	status, out, errOut = runGraphCLI(t, "graph", file, "--collapse")
+	file := writeFile(t, dir, "two.yaml", graphTestFile)
+	status, out, errOut = runCLI(t, context.Background(), "graph", file, "--collapse")
 	require.Equal(t, exitOK, status, errOut)
 	assert.Contains(t, out, `"site:a" [`)
 	assert.Contains(t, out, `5 services collapsed by site`)
 
-	status, _, errOut = runGraphCLI(t, "graph", file, "--collapse", "--full")
+	status, _, errOut = runCLI(t, context.Background(), "graph", file, "--collapse", "--full")
 	assert.Equal(t, exitUsage, status)
 	assert.Contains(t, errOut, "give --full or --collapse, not both")
 }
@@ -313,7 +268,7 @@ func TestGraphCollapses(t *testing.T) {
 // 130 and leaves no file behind.
 func TestGraphInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	file := writeTestFile(t, dir, "two.yaml", graphTestFile)
+	file := writeFile(t, dir, "two.yaml", graphTestFile)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	out := filepath.Join(dir, "g.svg")

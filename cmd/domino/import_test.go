@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -16,9 +19,7 @@ func TestImport(t *testing.T) {
 	write := func(name, text string) string {
 		t.Helper()
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
 		return p
 	}
 	deps := write("deps.json", `{"data": [{"parent": "web", "child": "api", "callCount": 50},
@@ -32,9 +33,7 @@ platform:
 `)
 	out := filepath.Join(dir, "out.yaml")
 	empty := filepath.Join(dir, "empty")
-	if err := os.Mkdir(empty, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(empty, 0o755))
 	tests := []struct {
 		name       string
 		args       []string
@@ -133,32 +132,21 @@ platform:
 			os.Remove(out)
 			var stdout, stderr bytes.Buffer
 			got := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
-			if got != tt.wantStatus {
-				t.Fatalf("got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
-			}
+			require.Equal(t, tt.wantStatus, got, "got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
 			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout lacks %q; got:\n%s", w, stdout.String())
-				}
+				assert.Contains(t, stdout.String(), w, "stdout lacks %q; got:\n%s", w, stdout.String())
 			}
 			for _, w := range tt.wantErr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr lacks %q; got:\n%s", w, stderr.String())
-				}
+				assert.Contains(t, stderr.String(), w, "stderr lacks %q; got:\n%s", w, stderr.String())
 			}
 			if len(tt.wantFile) > 0 {
 				b, err := os.ReadFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				for _, w := range tt.wantFile {
-					if !strings.Contains(string(b), w) {
-						t.Errorf("%s lacks %q; got:\n%s", out, w, b)
-					}
+					assert.Contains(t, string(b), w, "%s lacks %q; got:\n%s", out, w, b)
 				}
-				if _, err := graph.Load(bytes.NewReader(b), out); err != nil {
-					t.Errorf("output does not load: %v", err)
-				}
+				_, err = graph.Load(bytes.NewReader(b), out)
+				assert.NoError(t, err, "output does not load")
 			}
 		})
 	}
@@ -168,11 +156,9 @@ platform:
 func TestImportThenRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "shop.yaml")
 	var stdout, stderr bytes.Buffer
-	if got := run(context.Background(), []string{"import", "--from", "dot", "-o", out, "../../testdata/import/dot/shop"}, strings.NewReader(""), &stdout, &stderr); got != exitOK {
-		t.Fatalf("import: status %d\n%s", got, stderr.String())
-	}
+	got := run(context.Background(), []string{"import", "--from", "dot", "-o", out, "../../testdata/import/dot/shop"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, got, "import: %s", stderr.String())
 	stderr.Reset()
-	if got := run(context.Background(), []string{"run", out, "--trials", "20", "--workers", "1"}, strings.NewReader(""), &stdout, &stderr); got != exitOK {
-		t.Fatalf("run: status %d\n%s", got, stderr.String())
-	}
+	got = run(context.Background(), []string{"run", out, "--trials", "20", "--workers", "1"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, got, "run: %s", stderr.String())
 }

@@ -41,34 +41,13 @@ scenarios:
       - {kind: site-outage, site: a, probability: 0.3, destroys_data: 0.5, duration: {lognormal: {median: 10h, p95: 30h}}}
 `
 
-// mustRun runs domino in-process and fails the test unless it exits 0.
-func mustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	code, out, errOut := runCLI(t, context.Background(), args...)
-	if code != exitOK {
-		t.Fatalf("domino %s: status %d\nstderr:\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return out
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // TestMergeEqualsOneRun checks the scale-out contract: the parts of n
 // shards, merged, are byte for byte the results file of one run with the
 // same trials and seed, whatever n and the worker count.
 func TestMergeEqualsOneRun(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.yaml")
-	if err := os.WriteFile(small, []byte(stochasticYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(small, []byte(stochasticYAML), 0o644))
 	tests := []struct {
 		name, file, trials string
 	}{
@@ -117,9 +96,7 @@ func TestMergedFileIsAResultsFile(t *testing.T) {
 	}
 	svg := filepath.Join(dir, "rec.svg")
 	mustRun(t, "plot", merged, "-o", svg)
-	if !strings.Contains(readFile(t, svg), "<svg") {
-		t.Errorf("plot of the merged file wrote no SVG")
-	}
+	assert.Contains(t, readFile(t, svg), "<svg", "plot of the merged file wrote no SVG")
 	if out := mustRun(t, "merge", "--format", "table", parts[0], parts[1]); !strings.Contains(out, "Trials") {
 		t.Errorf("merge --format table gave no results table:\n%s", out)
 	}

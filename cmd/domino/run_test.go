@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -12,47 +11,10 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/sim"
 )
-
-// fireYAML is a scenario whose results are known in closed form: site a
-// loses power for exactly 10h, db lives only there and restarts in no time
-// once powered (automated, no tooling), and web, served from b too, is
-// down exactly as long as its hard dependency db.
-const fireYAML = `version: 1
-platform:
-  name: two-sites
-  currency: EUR
-  sites: [{id: a}, {id: b}]
-  services:
-    - {id: db, placement: {a: 4}, rto: 1h}
-    - {id: web, users: 1000, cost_per_hour: 10, placement: {a: 2, b: 2}, depends_on: [db]}
-scenarios:
-  - id: a-burns
-    description: site a dark for 10h
-    trials: 50
-    events: [{kind: site-outage, cause: fire, site: a, duration: 10h}]
-  - id: nothing
-    events: [{kind: site-outage, site: a, probability: 0}]
-`
-
-func writeFire(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "fire.yaml")
-	if err := os.WriteFile(path, []byte(fireYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// runCLI runs domino in-process and returns its exit status and streams.
-func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
 
 func TestRun(t *testing.T) {
 	fire := writeFire(t)
@@ -252,20 +214,18 @@ func TestRunWorkersDoNotMatter(t *testing.T) {
 
 func TestRunResultsSchema(t *testing.T) {
 	schemaPath := filepath.Join("..", "..", "docs", "results.schema.json")
-	f, err := os.Open(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatalf("%s: %v", schemaPath, err)
-	}
+	// The published schemas, as they are (open: readers ignore fields a
+	// later version adds); TestSchemasDescribeEveryField closes them.
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("results.schema.json", doc); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"results.schema.json", "risk.schema.json"} {
+		f, err := os.Open(filepath.Join("..", "..", "docs", name))
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(f)
+		f.Close()
+		require.NoError(t, err, name)
+		require.NoError(t, c.AddResource(schemaBase+name, doc))
 	}
-	schema, err := c.Compile("results.schema.json")
+	schema, err := c.Compile(schemaBase + "results.schema.json")
 	if err != nil {
 		t.Fatalf("compile %s: %v", schemaPath, err)
 	}
@@ -273,6 +233,7 @@ func TestRunResultsSchema(t *testing.T) {
 		{"run", "--trials", "200", "--format", "json"},
 		{"run", writeFire(t), "--format", "json"},
 		{"run", writeFire(t), "--scenario", "nothing", "--trials", "10", "--format", "json"},
+		{"run", writeTemp(t, "closed.yaml", closedFormYAML), "--uncertainty", "5", "--trials", "3", "--format", "json"},
 	} {
 		code, out, errOut := runCLI(t, context.Background(), args...)
 		if code != exitOK {

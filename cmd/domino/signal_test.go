@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // asMain makes the test binary act as domino itself when set, so that a
@@ -67,13 +69,9 @@ func signalRun(t *testing.T, sig syscall.Signal, wait time.Duration, out string)
 	cmd.Env = append(os.Environ(), asMain+"=1", "JOB_COMPLETION_INDEX=", "SLURM_ARRAY_TASK_ID=")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cmd.Start())
 	time.Sleep(wait)
-	if err := cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, cmd.Process.Signal(sig))
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {

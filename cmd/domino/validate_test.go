@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestValidate(t *testing.T) {
@@ -15,9 +18,7 @@ func TestValidate(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	write := func(name, text string) {
 		t.Helper()
-		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(name, []byte(text), 0o644))
 	}
 	write(good, `version: 1
 platform:
@@ -88,18 +89,12 @@ platform:
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			got := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
-			if got != tt.wantStatus {
-				t.Errorf("got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
-			}
+			assert.Equal(t, tt.wantStatus, got, "status\nstdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout lacks %q; got:\n%s", w, stdout.String())
-				}
+				assert.Contains(t, stdout.String(), w, "stdout")
 			}
 			for _, w := range tt.wantErr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr lacks %q; got:\n%s", w, stderr.String())
-				}
+				assert.Contains(t, stderr.String(), w, "stderr")
 			}
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -48,20 +50,14 @@ func BenchmarkImportJaeger(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				g, err := Import("jaeger", in, Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				if len(g.Services) != n {
 					b.Fatalf("got %d services, want %d", len(g.Services), n)
 				}
 				var out bytes.Buffer
-				if err := g.WriteYAML(&out); err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, g.WriteYAML(&out))
 				f, err := graph.Load(&out, "import.yaml")
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				if sinkCompiled, err = graph.Compile(f.Scenarios[0]); err != nil {
 					b.Fatal(err)
 				}

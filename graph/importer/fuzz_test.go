@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/internal/fuzzguard"
 )
@@ -38,17 +40,12 @@ func fuzzImport(f *testing.F, format string, opt Options) {
 				return
 			}
 			var b bytes.Buffer
-			if err := g.WriteYAML(&b); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, g.WriteYAML(&b))
 			file, err := graph.Load(bytes.NewReader(b.Bytes()), "fuzz.yaml")
-			if err != nil {
-				t.Fatalf("import output does not load: %v\n%s", err, b.Bytes())
-			}
+			require.NoError(t, err, "import output does not load:\n%s", b.Bytes())
 			for _, sc := range file.Scenarios {
-				if _, err := graph.Compile(sc); err != nil {
-					t.Fatalf("import output does not compile: %v", err)
-				}
+				_, err := graph.Compile(sc)
+				require.NoError(t, err, "import output does not compile")
 			}
 		})
 	})

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -36,12 +39,8 @@ func readCase(t testing.TB, dir string) []Input {
 		ins = append(ins, Input{Name: filepath.ToSlash(rel), Data: b})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ins) == 0 {
-		t.Fatalf("no files under %s", root)
-	}
+	require.NoError(t, err)
+	require.NotEmpty(t, ins, "no files under %s", root)
 	return ins
 }
 
@@ -50,9 +49,7 @@ func readCase(t testing.TB, dir string) []Input {
 func render(t testing.TB, g *Graph) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := g.WriteYAML(&b); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, g.WriteYAML(&b))
 	if len(g.Warnings) > 0 {
 		b.WriteString("# Warnings:\n")
 		for _, w := range g.Warnings {
@@ -67,16 +64,11 @@ func render(t testing.TB, g *Graph) []byte {
 func mustRun(t testing.TB, data []byte, name string) *graph.File {
 	t.Helper()
 	f, err := graph.Load(bytes.NewReader(data), name)
-	if err != nil {
-		t.Fatalf("%s does not load:\n%v\n%s", name, err, data)
-	}
-	if len(f.Scenarios) == 0 {
-		t.Fatalf("%s has no scenario", name)
-	}
+	require.NoError(t, err, "%s does not load:\n%s", name, data)
+	require.NotEmpty(t, f.Scenarios, "%s has no scenario", name)
 	for _, sc := range f.Scenarios {
-		if _, err := graph.Compile(sc); err != nil {
-			t.Fatalf("%s: scenario %s does not compile: %v", name, sc.ID, err)
-		}
+		_, err := graph.Compile(sc)
+		require.NoError(t, err, "%s: scenario %s does not compile", name, sc.ID)
 	}
 	return f
 }
@@ -85,18 +77,12 @@ func mustRun(t testing.TB, data []byte, name string) *graph.File {
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
 	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, got, 0o644))
 		return
 	}
 	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./graph/importer -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs; got:\n%s\nwant:\n%s", path, got, want)
-	}
+	require.NoError(t, err, "run go test ./graph/importer -update")
+	assert.Equal(t, string(want), string(got), "%s differs", path)
 }
 
 func serviceIDs(g *Graph) []string {
