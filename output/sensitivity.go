@@ -1,6 +1,7 @@
 package output
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,6 +26,15 @@ func WriteSensitivity(w io.Writer, s *sim.Sensitivity, format string) error {
 	return fmt.Errorf("unknown sensitivity format %q (want %s)", format, strings.Join(ResultsFormats, ", "))
 }
 
+// SensitivityOf says what a sensitivity result measures the metric of:
+// "scenario X", or "scenario X minus scenario Y, trial by trial".
+func SensitivityOf(s *sim.Sensitivity) string {
+	if s.Versus != "" {
+		return "scenario " + s.Scenario + " minus scenario " + s.Versus + ", trial by trial"
+	}
+	return "scenario " + s.Scenario
+}
+
 // diffOf turns a mean with an optional CI into a Diff for withCI.
 func diffOf(mean float64, ci *[2]float64) sim.Diff {
 	if ci == nil {
@@ -35,8 +45,8 @@ func diffOf(mean float64, ci *[2]float64) sim.Diff {
 
 func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 	ew := &errWriter{w: w}
-	intro := fmt.Sprintf("Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline (every input nominal) %s.\n",
-		MetricTitle(s.Metric, s.Unit, s.Currency), Count(float64(s.Trials)), s.Seed, s.Scenario,
+	intro := fmt.Sprintf("Metric: %s, mean over %s trials (seed %d) of %s; baseline (every input nominal) %s.\n",
+		MetricTitle(s.Metric, s.Unit, s.Currency), Count(float64(s.Trials)), s.Seed, SensitivityOf(s),
 		withCI(s.Unit, diffOf(s.Baseline.Mean, s.Baseline.CI95))) +
 		"Each uncertain input at its low and at its high, every other at its nominal value, over the same trials. " +
 		"Swing = |at high − at low|; high − low is paired, trial by trial, with its 95% CI. Largest swing first.\n"
@@ -58,7 +68,7 @@ func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 	rows := make([][]string, 0, len(s.Inputs))
 	for i, in := range s.Inputs {
 		rows = append(rows, []string{
-			strconv.Itoa(i + 1), in.Path, fmt.Sprintf("%d:%d", in.Line, in.Col),
+			strconv.Itoa(i + 1), cmp.Or(in.Label, in.Path), fmt.Sprintf("%d:%d", in.Line, in.Col),
 			in.Low.Text, in.Nominal.Text, in.High.Text,
 			withCI(s.Unit, diffOf(in.Low.Mean, in.Low.CI95)), withCI(s.Unit, diffOf(in.High.Mean, in.High.CI95)),
 			magnitude(s.Unit, in.Swing), savingText(s.Unit, diffOf(in.Difference.Mean, in.Difference.CI95)),
@@ -77,8 +87,8 @@ func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 
 func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
 	cw := newCSVWriter(w)
-	cw.Write([]string{"scenario", "metric", "unit", "trials", "seed", "baseline", "baseline_lo", "baseline_hi",
-		"rank", "path", "line", "col", "kind", "dist", "nominal", "nominal_text",
+	cw.Write([]string{"scenario", "versus", "metric", "unit", "trials", "seed", "baseline", "baseline_lo", "baseline_hi",
+		"rank", "path", "label", "line", "col", "kind", "dist", "nominal", "nominal_text",
 		"low", "low_text", "low_mean", "low_lo", "low_hi", "high", "high_text", "high_mean", "high_lo", "high_hi",
 		"swing", "difference", "difference_lo", "difference_hi"})
 	ci := func(c *[2]float64, i int) string {
@@ -88,9 +98,9 @@ func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
 		return num(c[i])
 	}
 	for i, in := range s.Inputs {
-		cw.Write([]string{s.Scenario, s.Metric, csvUnit(s.Unit), strconv.Itoa(s.Trials), strconv.FormatUint(s.Seed, 10),
+		cw.Write([]string{s.Scenario, s.Versus, s.Metric, csvUnit(s.Unit), strconv.Itoa(s.Trials), strconv.FormatUint(s.Seed, 10),
 			num(s.Baseline.Mean), ci(s.Baseline.CI95, 0), ci(s.Baseline.CI95, 1),
-			strconv.Itoa(i + 1), in.Path, strconv.Itoa(in.Line), strconv.Itoa(in.Col), in.Kind, in.Dist,
+			strconv.Itoa(i + 1), in.Path, in.Label, strconv.Itoa(in.Line), strconv.Itoa(in.Col), in.Kind, in.Dist,
 			num(in.Nominal.Value), in.Nominal.Text,
 			num(in.Low.Value), in.Low.Text, num(in.Low.Mean), ci(in.Low.CI95, 0), ci(in.Low.CI95, 1),
 			num(in.High.Value), in.High.Text, num(in.High.Mean), ci(in.High.CI95, 0), ci(in.High.CI95, 1),

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -84,7 +85,7 @@ func inputsRows(u *sim.Uncertainty) [][]string {
 		if in.Mode != nil {
 			dist += " (mode " + formatInput(in, *in.Mode) + ")"
 		}
-		rows[i] = []string{in.Path, in.Kind, dist, in.Text, formatInput(in, in.Nominal)}
+		rows[i] = []string{cmp.Or(in.Label, in.Path), in.Kind, dist, in.Text, formatInput(in, in.Nominal)}
 	}
 	return rows
 }
@@ -157,7 +158,7 @@ func uncertaintyCSVColumns(r *sim.Results) []string {
 		}
 		cols = append(cols, "uncertainty_"+f.csv+"_censored")
 	}
-	return append(cols, "input_path", "input_kind", "input_dist", "input_low", "input_mode", "input_high", "input_nominal")
+	return append(cols, "input_path", "input_label", "input_kind", "input_dist", "input_low", "input_mode", "input_high", "input_nominal")
 }
 
 // uncertaintyPlatformCells are the platform row's cells of the columns
@@ -167,16 +168,16 @@ func uncertaintyPlatformCells(u *sim.Uncertainty) []string {
 	for _, s := range u.Metrics {
 		cells = append(cells, num(s.Mean), num(s.P5), num(s.P95), num(s.Min), num(s.Max), num(s.Censored))
 	}
-	return append(cells, "", "", "", "", "", "", "")
+	return append(cells, "", "", "", "", "", "", "", "")
 }
 
 // uncertaintyInputCells are the cells of an input's row in the columns of
 // uncertaintyCSVColumns.
 func uncertaintyInputCells(u *sim.Uncertainty, in sim.UncertainInput) []string {
-	cells := make([]string, 2+6*len(u.Metrics), 2+6*len(u.Metrics)+7)
+	cells := make([]string, 2+6*len(u.Metrics), 2+6*len(u.Metrics)+8)
 	mode := ""
 	if in.Mode != nil {
 		mode = num(*in.Mode)
 	}
-	return append(cells, in.Path, in.Kind, in.Dist, num(in.Low), mode, num(in.High), num(in.Nominal))
+	return append(cells, in.Path, in.Label, in.Kind, in.Dist, num(in.Low), mode, num(in.High), num(in.Nominal))
 }

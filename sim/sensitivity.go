@@ -33,8 +33,11 @@ func (e *BuildError) Unwrap() error { return e.Err }
 // high, everything else nominal, over the baseline's trials; inputs sorted
 // by swing, largest first.
 type Sensitivity struct {
-	Schema   string             `json:"schema"`
-	Scenario string             `json:"scenario"`
+	Schema   string `json:"schema"`
+	Scenario string `json:"scenario"`
+	// Versus, when set, is the scenario the metric is measured against:
+	// every figure is the scenario's value minus Versus's, trial by trial.
+	Versus   string             `json:"versus,omitempty"`
 	Platform string             `json:"platform_name,omitempty"`
 	Currency string             `json:"currency,omitempty"`
 	Metric   string             `json:"metric"`
@@ -49,7 +52,10 @@ type Sensitivity struct {
 type SensitivityInput struct {
 	// Path is the input's key path in the file, Line and Col where its
 	// {uncertain: …} mapping is.
-	Path    string  `json:"path"`
+	Path string `json:"path"`
+	// Label names the input for people ("talk-db: restart.manual.median"),
+	// when the caller knows better than the path.
+	Label   string  `json:"label,omitempty"`
 	Line    int     `json:"line"`
 	Col     int     `json:"col"`
 	Kind    string  `json:"kind"` // duration, probability, fraction, count or rate
@@ -95,13 +101,30 @@ func meanOf(d Diff) Mean {
 	return e
 }
 
-// RunSensitivity runs base (every input nominal) and, for each input, the
-// scenario with that input at its low and at its high (build), all over the
-// same trial keys (opt.Seed, trials 0..n−1; docs/model.md §7), so that every
-// difference is taken trial by trial (common random numbers). opt.Progress
-// counts trials of every run: (1 + 2·len(inputs)) × trials in all. The
-// results do not depend on opt.Workers: sums are exact integers.
-func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Uncertain, build Build, m Measure, opt Options) (*Sensitivity, error) {
+// Worlds are what a sensitivity run varies: the scenario with every input
+// nominal and its Build; and, to measure a difference, the scenario it is
+// measured against, built with the same values.
+type Worlds struct {
+	Base  *graph.Compiled
+	Build Build
+	// Versus, when set, makes the metric the scenario's value minus
+	// Versus's in the same trial (a mitigation's saving, when the
+	// scenario is the baseline and Versus the mitigated one).
+	Versus      *graph.Compiled
+	VersusBuild Build
+}
+
+// RunSensitivity runs w.Base (every input nominal) and, for each input,
+// the scenario with that input at its low and at its high (w.Build), all
+// over the same trial keys (opt.Seed, trials 0..n−1; docs/model.md §7), so
+// that every difference is taken trial by trial (common random numbers).
+// With w.Versus, each world's value in a trial is its scenario's minus
+// Versus's, built with the same input values. opt.Progress counts the
+// trials of every run: (1 + 2·len(inputs)) × trials in all, twice that
+// with Versus. The results do not depend on opt.Workers: sums are exact
+// integers.
+func RunSensitivity(ctx context.Context, w Worlds, inputs []graph.Uncertain, m Measure, opt Options) (*Sensitivity, error) {
+	base := w.Base
 	trials := opt.Trials
 	if trials <= 0 {
 		trials = base.Scenario.Trials
@@ -111,25 +134,37 @@ func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Un
 		workers = runtime.NumCPU()
 	}
 	// runs[0] is the baseline, runs[1+2i] input i at its low, runs[2+2i]
-	// at its high.
-	runs := make([]*graph.Compiled, 1, 1+2*len(inputs))
-	runs[0] = base
+	// at its high; each with the scenario it is measured against, or nil.
+	runs := make([][2]*graph.Compiled, 1, 1+2*len(inputs))
+	runs[0] = [2]*graph.Compiled{base, w.Versus}
 	for _, in := range inputs {
 		for _, v := range []float64{in.Low, in.High} {
-			c, err := build(map[string]float64{in.Path: v})
+			values := map[string]float64{in.Path: v}
+			c, err := w.Build(values)
 			if err != nil {
 				return nil, &BuildError{fmt.Errorf("%s at %s: %w", in.Path, in.Format(v), err)}
 			}
-			runs = append(runs, c)
+			var vs *graph.Compiled
+			if w.Versus != nil {
+				if vs, err = w.VersusBuild(values); err != nil {
+					return nil, &BuildError{fmt.Errorf("%s at %s: %w", in.Path, in.Format(v), err)}
+				}
+			}
+			runs = append(runs, [2]*graph.Compiled{c, vs})
 		}
 	}
-	value := make([]func(*Outcome) int64, len(runs))
-	for i, c := range runs {
-		f, err := m.bind(c)
-		if err != nil {
-			return nil, err
+	value := make([][2]func(*Outcome) int64, len(runs))
+	for i, r := range runs {
+		for j, c := range r {
+			if c == nil {
+				continue
+			}
+			f, err := m.bind(c)
+			if err != nil {
+				return nil, &BuildError{err}
+			}
+			value[i][j] = f
 		}
-		value[i] = f
 	}
 
 	// Each job is a chunk of trials run in every world in turn, so that
@@ -141,16 +176,20 @@ func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Un
 	nChunks := (trials + chunk - 1) / chunk
 	workers = min(workers, max(nChunks, 1))
 	accs := make([]acc, workers)
+	perRun := 1 // trials run per world and trial
+	if w.Versus != nil {
+		perRun = 2
+	}
 	var next atomic.Int64
 	var overflow atomic.Bool
 	var wg sync.WaitGroup
-	for w := range workers {
-		a := &accs[w]
+	for wk := range workers {
+		a := &accs[wk]
 		a.vals, a.diff = make([]diffStat, len(runs)), make([]diffStat, len(inputs))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			trs := make([]*Trial, len(runs))
+			trs := make([][2]*Trial, len(runs))
 			x := make([]int64, len(runs))
 			for ctx.Err() == nil && !overflow.Load() {
 				j := int(next.Add(1)) - 1
@@ -160,14 +199,24 @@ func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Un
 				lo := j * chunk
 				hi := min(lo+chunk, trials)
 				for k := lo; k < hi; k++ {
-					for r, c := range runs {
-						if trs[r] == nil {
-							trs[r] = NewTrial(c, nil)
-						}
-						x[r] = value[r](trs[r].Run(opt.Seed, k))
-						if trs[r].overflow {
-							overflow.Store(true)
-							return
+					for r, pair := range runs {
+						for j, c := range pair {
+							if c == nil {
+								continue
+							}
+							if trs[r][j] == nil {
+								trs[r][j] = NewTrial(c, nil)
+							}
+							v := value[r][j](trs[r][j].Run(opt.Seed, k))
+							if trs[r][j].overflow {
+								overflow.Store(true)
+								return
+							}
+							if j == 0 {
+								x[r] = v
+							} else {
+								x[r] -= v
+							}
 						}
 						a.vals[r].add(x[r])
 					}
@@ -176,7 +225,7 @@ func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Un
 					}
 				}
 				if opt.Progress != nil {
-					opt.Progress((hi - lo) * len(runs))
+					opt.Progress((hi - lo) * len(runs) * perRun)
 				}
 			}
 		}()
@@ -201,6 +250,9 @@ func RunSensitivity(ctx context.Context, base *graph.Compiled, inputs []graph.Un
 	s := &Sensitivity{Schema: SensitivitySchema, Scenario: base.Scenario.ID, Platform: base.Platform.Name,
 		Currency: base.Platform.Currency, Metric: m.ID, Unit: m.Unit, Seed: opt.Seed, Trials: trials,
 		Baseline: meanOf(total.vals[0].diff(m.scale)), Inputs: make([]SensitivityInput, len(inputs))}
+	if w.Versus != nil {
+		s.Versus = w.Versus.Scenario.ID
+	}
 	end := func(in graph.Uncertain, v float64, r int) End {
 		d := meanOf(total.vals[r].diff(m.scale))
 		return End{Value: v, Text: in.Format(v), Mean: d.Mean, CI95: d.CI95}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,7 +68,7 @@ func TestSensitivityClosedForm(t *testing.T) {
 	m, err := ParseMeasure("downtime:x", []string{"x", "y"})
 	require.NoError(t, err)
 	for _, workers := range []int{1, 3} {
-		s, err := RunSensitivity(context.Background(), base, closedInputs, build, m, Options{Trials: 100, Seed: 7, Workers: workers})
+		s, err := RunSensitivity(context.Background(), Worlds{Base: base, Build: build}, closedInputs, m, Options{Trials: 100, Seed: 7, Workers: workers})
 		require.NoError(t, err)
 		assert.Equal(t, SensitivitySchema, s.Schema)
 		assert.Equal(t, 2.0, s.Baseline.Mean)
@@ -109,7 +110,7 @@ func TestSensitivityIsPaired(t *testing.T) {
 	require.NoError(t, err)
 	m, err := ParseMeasure("downtime:x", []string{"x", "y"})
 	require.NoError(t, err)
-	s, err := RunSensitivity(context.Background(), base, closedInputs[:1], build, m, Options{Trials: 400, Seed: 1})
+	s, err := RunSensitivity(context.Background(), Worlds{Base: base, Build: build}, closedInputs[:1], m, Options{Trials: 400, Seed: 1})
 	require.NoError(t, err)
 	x := s.Inputs[0]
 	require.NotNil(t, x.Low.CI95)
@@ -118,4 +119,51 @@ func TestSensitivityIsPaired(t *testing.T) {
 	paired := x.Difference.CI95[1] - x.Difference.Mean
 	assert.Less(t, paired, unpaired/2, "paired half-width %g, unpaired %g", paired, unpaired)
 	assert.InDelta(t, x.High.Mean-x.Low.Mean, x.Difference.Mean, 1e-9)
+}
+
+// With Versus, every figure is a difference of two scenarios built with
+// the same input values, trial by trial: one blink at t = 0 against two
+// (at 0 and at 12h) costs one restart less, so x's downtime difference is
+// −1h at the restart's low and −3h at its high.
+func TestSensitivityVersus(t *testing.T) {
+	twice := closedForm + `  - id: twice
+    horizon: 1d
+    trials: 10
+    events:
+      - {kind: site-outage, site: a, duration: 0s}
+      - {kind: site-outage, site: a, at: 12h, duration: 0s}
+`
+	buildOf := func(id string) Build {
+		return func(values map[string]float64) (*graph.Compiled, error) {
+			ms := make([]string, len(closedInputs))
+			for i, in := range closedInputs {
+				v, ok := values[in.Path]
+				if !ok {
+					v = in.Nominal
+				}
+				ms[i] = fmt.Sprintf("%dms", int64(v))
+			}
+			return compile(t, fmt.Sprintf(twice, ms[0], ms[1]), id), nil
+		}
+	}
+	w := Worlds{Build: buildOf("stop"), VersusBuild: buildOf("twice")}
+	var err error
+	w.Base, err = w.Build(nil)
+	require.NoError(t, err)
+	w.Versus, err = w.VersusBuild(nil)
+	require.NoError(t, err)
+	m, err := ParseMeasure("downtime:x", []string{"x", "y"})
+	require.NoError(t, err)
+	var done atomic.Int64
+	s, err := RunSensitivity(context.Background(), w, closedInputs, m, Options{Trials: 50, Seed: 1, Workers: 2, Progress: func(n int) { done.Add(int64(n)) }})
+	require.NoError(t, err)
+	assert.Equal(t, "twice", s.Versus)
+	assert.Equal(t, -2.0, s.Baseline.Mean)
+	x := s.Inputs[0]
+	assert.Equal(t, -1.0, x.Low.Mean)
+	assert.Equal(t, -3.0, x.High.Mean)
+	assert.Equal(t, 2.0, x.Swing)
+	assert.Equal(t, -2.0, x.Difference.Mean)
+	assert.Equal(t, 0.0, s.Inputs[1].Swing)
+	assert.Equal(t, int64(2*(1+2*len(closedInputs))*50), done.Load(), "progress counts the trials of both scenarios")
 }

@@ -29,6 +29,7 @@ type Uncertainty struct {
 // range in the model's units (milliseconds for durations).
 type UncertainInput struct {
 	Path    string   `json:"path"`
+	Label   string   `json:"label,omitempty"` // as SensitivityInput's
 	Kind    string   `json:"kind"`
 	Dist    string   `json:"dist"`
 	Low     float64  `json:"low"`

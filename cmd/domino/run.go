@@ -75,7 +75,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	var c *graph.Compiled
 	var err error
 	if draws > 0 {
-		if u, err = loadUncertain(a.file, a.scenario); u != nil {
+		if u, err = loadUncertain(a.file, a.scenario, ""); u != nil {
 			c = u.base
 		}
 	} else {
@@ -147,7 +147,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		part.Partial = interrupted
 		if u != nil {
 			part.Uncertainty = &sim.PartUncertainty{Draws: draws, TrialsPerDraw: trials, From: dfrom, To: dto,
-				Inputs: sim.UncertainInputs(u.inputs), Results: outer}
+				Inputs: u.described(), Results: outer}
 		}
 		write = func(w io.Writer) error { return sim.WritePart(w, part) }
 	} else {
@@ -156,7 +156,7 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 			res.Partial, res.TrialsDone, res.TrialsRequested = true, done, trials
 		}
 		if u != nil {
-			res.Uncertainty = sim.Summarise(sim.UncertainInputs(u.inputs), outer, draws, trials, res.People > 0)
+			res.Uncertainty = sim.Summarise(u.described(), outer, draws, trials, res.People > 0)
 		}
 		write = func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	}

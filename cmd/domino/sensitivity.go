@@ -22,13 +22,16 @@ func init() {
 	register(&command{
 		name: "sensitivity", order: 72,
 		summary: "Which assumptions matter: each uncertain input at its low and its high, ranked by swing (a tornado)",
-		usage: "domino sensitivity [FILE|NAME] [--scenario ID] [--metric M] [--trials N] [--seed S] [--format table|markdown|csv|json|svg|png] [-o FILE]\n" +
+		usage: "domino sensitivity [FILE|NAME] [--scenario ID] [--versus ID] [--metric M] [--trials N] [--seed S] [--format table|markdown|csv|json|svg|png] [-o FILE]\n" +
 			"One at a time, each input written {uncertain: {low: …, high: …}} is set to its low and to its high, every other at its\n" +
 			"nominal value, over the baseline's trials (common random numbers): swing = |at high − at low|, with the paired 95% CI\n" +
 			"of high − low. Metrics: user-hours (default), cost, full-recovery, full-restored, crew-hours, downtime:ID, affected:ID.\n" +
+			"--versus ID measures the scenario minus scenario ID of the same file, trial by trial, both built with the same input values:\n" +
+			"with the baseline as --scenario and a mitigation as --versus, what the mitigation saves, and which guesses that depends on.\n" +
 			"-o FILE.svg or .png draws the tornado chart ('domino plot --kind tornado' draws it from the JSON). See docs/model.md §14.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
+			fs.String("versus", "", "measure the scenario's metric minus this scenario's, trial by trial (what a mitigation saves)")
 			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, full-restored, crew-hours, downtime:ID or affected:ID")
 			addTrialFlags(fs, fmt.Sprintf("trials per run (default %d)", sensitivityTrials))
 			fs.String("format", "", "table, markdown, csv, json, svg or png (default: from -o's extension, else table)")
@@ -43,6 +46,7 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	const name = "sensitivity"
 	fl := readFlags(fs)
 	metric := fl.str("metric")
+	versus := fl.str("versus")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
 	}
@@ -58,7 +62,7 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	if a.format = chooseFormat(e, name, a.format, a.out, "table", formats, formatFor); a.format == "" {
 		return exitUsage
 	}
-	u, err := loadUncertain(a.file, a.scenario)
+	u, err := loadUncertain(a.file, a.scenario, versus)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -69,12 +73,19 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 
 	tf := a.trials
 	opt := sim.Options{Trials: tf.trials, Seed: tf.seed, Workers: tf.workers}
-	stopBar := e.progress((1+2*len(u.inputs))*tf.trials, "sensitivity "+u.base.Scenario.ID, &opt.Progress)
+	runs := (1 + 2*len(u.inputs)) * tf.trials
+	if u.worlds.Versus != nil {
+		runs *= 2
+	}
+	stopBar := e.progress(runs, "sensitivity "+u.base.Scenario.ID, &opt.Progress)
 	e.watch()
-	s, err := sim.RunSensitivity(e.ctx, u.base, u.inputs, u.build, m, opt)
+	s, err := sim.RunSensitivity(e.ctx, u.worlds, u.inputs, m, opt)
 	stopBar()
 	if err != nil {
 		return simError(e, name, err)
+	}
+	for i := range s.Inputs {
+		s.Inputs[i].Label = u.label(s.Inputs[i].Path)
 	}
 	if a.format == "svg" || a.format == "png" {
 		var img bytes.Buffer

@@ -56,6 +56,7 @@ func TestSensitivityClosedForm(t *testing.T) {
 	require.Len(t, s.Inputs, 1)
 	in := s.Inputs[0]
 	assert.Equal(t, "platform.services[0].restart.auto", in.Path)
+	assert.Equal(t, "x: restart.auto", in.Label)
 	assert.Equal(t, 1.0, in.Low.Mean)
 	assert.Equal(t, 3.0, in.High.Mean)
 	assert.Equal(t, 2.0, in.Swing)
@@ -66,9 +67,9 @@ func TestSensitivityClosedForm(t *testing.T) {
 
 	table := mustRun(t, "sensitivity", path, "--metric", "downtime:x", "--trials", "20")
 	assert.Contains(t, table, "baseline (every input nominal) 2.0 [2.0, 2.0]")
-	assert.Regexp(t, `│ 1 │ platform\.services\[0\]\.restart\.auto +│ +6:\d+ │ +1h │ +2h │ +3h │ +1\.0 \[1\.0, 1\.0\] │ +3\.0 \[3\.0, 3\.0\] │ +2\.0 │ +\+2\.0 \[\+2\.0, \+2\.0\] │`, table)
+	assert.Regexp(t, `│ 1 │ x: restart\.auto +│ +6:\d+ │ +1h │ +2h │ +3h │ +1\.0 \[1\.0, 1\.0\] │ +3\.0 \[3\.0, 3\.0\] │ +2\.0 │ +\+2\.0 \[\+2\.0, \+2\.0\] │`, table)
 	md := mustRun(t, "sensitivity", path, "--metric", "downtime:x", "--trials", "20", "--format", "markdown")
-	assert.Regexp(t, `\| 1 +\| platform\.services\[0\]\.restart\.auto +\| +6:\d+ \| +1h \|`, md)
+	assert.Regexp(t, `\| 1 +\| x: restart\.auto +\| +6:\d+ \| +1h \|`, md)
 	rows, err := csv.NewReader(strings.NewReader(mustRun(t, "sensitivity", path, "--metric", "downtime:x", "--trials", "20", "--format", "csv"))).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
@@ -248,4 +249,32 @@ func embeddedScenarioIDs(t *testing.T, name string) []string {
 		ids[i] = sc.ID
 	}
 	return ids
+}
+
+// --versus measures the scenario minus another, both built with the same
+// input values: one blink against two costs one restart less.
+func TestSensitivityVersus(t *testing.T) {
+	path := writeTemp(t, "closed.yaml", closedFormYAML+`  - id: twice
+    horizon: 1d
+    events:
+      - {kind: site-outage, site: a, duration: 0s}
+      - {kind: site-outage, site: a, at: 12h, duration: 0s}
+`)
+	var s sim.Sensitivity
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "sensitivity", path, "--versus", "twice", "--metric", "downtime:x", "--trials", "5", "--format", "json")), &s))
+	assert.Equal(t, "twice", s.Versus)
+	assert.Equal(t, -2.0, s.Baseline.Mean)
+	require.Len(t, s.Inputs, 1)
+	assert.Equal(t, -1.0, s.Inputs[0].Low.Mean)
+	assert.Equal(t, -3.0, s.Inputs[0].High.Mean)
+	assert.Equal(t, 2.0, s.Inputs[0].Swing)
+	table := mustRun(t, "sensitivity", path, "--versus", "twice", "--metric", "downtime:x", "--trials", "5")
+	assert.Contains(t, table, "of scenario stop minus scenario twice, trial by trial; baseline (every input nominal) -2.0")
+
+	code, _, errOut := runCLI(t, context.Background(), "sensitivity", path, "--versus", "stop")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--versus stop is the scenario itself")
+	code, _, errOut = runCLI(t, context.Background(), "sensitivity", path, "--versus", "twise")
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, `unknown scenario "twise" (did you mean "twice"?)`)
 }

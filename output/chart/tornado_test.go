@@ -41,7 +41,15 @@ func TestTornado(t *testing.T) {
 	svg.Reset()
 	require.NoError(t, Tornado(&svg, tornadoFixture(TornadoTop+5), Options{Format: "svg", Title: "T"}))
 	assert.Equal(t, TornadoTop, strings.Count(svg.String(), ">platform.services["))
-	assert.Contains(t, svg.String(), "the 25 largest of 30")
+	assert.Contains(t, svg.String(), "not shown: 5 more with smaller swings")
+
+	// Inputs that change nothing get no row, and are counted.
+	still := tornadoFixture(3)
+	still.Inputs[2].Swing = 0
+	svg.Reset()
+	require.NoError(t, Tornado(&svg, still, Options{Format: "svg"}))
+	assert.Equal(t, 2, strings.Count(svg.String(), ">platform.services["))
+	assert.Contains(t, svg.String(), "not shown: 1 that change nothing")
 
 	var img bytes.Buffer
 	require.NoError(t, Tornado(&img, tornadoFixture(3), Options{Format: "png"}))
@@ -50,6 +58,8 @@ func TestTornado(t *testing.T) {
 
 	err = Tornado(&img, &sim.Sensitivity{Scenario: "none"}, Options{Format: "svg"})
 	assert.ErrorContains(t, err, "no uncertain inputs")
+	still.Inputs = still.Inputs[2:]
+	assert.ErrorContains(t, Tornado(&img, still, Options{Format: "svg"}), "changes")
 }
 
 // One results file of run --uncertainty: the recovery plot shades the
