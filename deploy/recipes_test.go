@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -182,9 +183,7 @@ func TestSlurmRecipe(t *testing.T) {
 	if run == nil || !regexp.MustCompile(`domino run .*--shard auto\b`).MatchString(strings.ReplaceAll(shardBody, "\\\n", " ")) {
 		t.Fatalf("shards.sbatch: want 'domino run ... --shard auto ... -o PART', so that the shard comes from the array (without it every task runs all the trials)")
 	}
-	if !strings.Contains(run[1], "${SLURM_ARRAY_TASK_ID}") {
-		t.Errorf("shards.sbatch: -o %s: want one file per task, named by ${SLURM_ARRAY_TASK_ID}", run[1])
-	}
+	assert.Contains(t, run[1], "${SLURM_ARRAY_TASK_ID}", "shards.sbatch: -o %s: want one file per task, named by ${SLURM_ARRAY_TASK_ID}", run[1])
 
 	_, mergeBody := sbatch(t, "slurm/merge.sbatch")
 	mm := regexp.MustCompile(`domino merge (\S+) -o (\S+)`).FindStringSubmatch(mergeBody)

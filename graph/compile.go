@@ -150,11 +150,19 @@ func (e *CEvent) StagesOf(i int32) []Stage {
 	return e.Stages
 }
 
-// Job numbering helpers; see Compiled.JobRank.
-func JobRepair(r int32) int32                   { return 3 * r }
-func JobRestart(r int32) int32                  { return 3*r + 1 }
-func JobFailover(r int32) int32                 { return 3*r + 2 }
-func (c *Compiled) JobSiteRepair(x int32) int32 { return 3*int32(len(c.Replicas)) + x }
+// JobsPerReplica is the number of crew jobs of a replica: its repair,
+// its restart by hand and its failover by hand. The site repairs come
+// after every replica's jobs.
+const JobsPerReplica = 3
+
+// Job numbering helpers, the one encoder of crew jobs (Job decodes); see
+// Compiled.JobRank.
+func JobRepair(r int32) int32   { return JobsPerReplica*r + int32(JobKindRepair) }
+func JobRestart(r int32) int32  { return JobsPerReplica*r + int32(JobKindRestart) }
+func JobFailover(r int32) int32 { return JobsPerReplica*r + int32(JobKindFailover) }
+func (c *Compiled) JobSiteRepair(x int32) int32 {
+	return JobsPerReplica*int32(len(c.Replicas)) + x
+}
 
 // JobKind is what a crew job does.
 type JobKind uint8
@@ -171,14 +179,14 @@ const (
 // site, for a site repair): the inverse of JobRepair, JobRestart,
 // JobFailover and JobSiteRepair.
 func (c *Compiled) Job(job int32) (JobKind, int32) {
-	if n := 3 * int32(len(c.Replicas)); job >= n {
+	if n := JobsPerReplica * int32(len(c.Replicas)); job >= n {
 		return JobKindSiteRepair, job - n
 	}
-	return JobKind(job % 3), job / 3
+	return JobKind(job % JobsPerReplica), job / JobsPerReplica
 }
 
 // NumJobs is the number of distinct crew jobs.
-func (c *Compiled) NumJobs() int { return 3*len(c.Replicas) + len(c.Sites) }
+func (c *Compiled) NumJobs() int { return JobsPerReplica*len(c.Replicas) + len(c.Sites) }
 
 // Key hashes the parts of an entity name into a stable 64-bit key; the same
 // names give the same key in every platform, which is what keeps random

@@ -94,7 +94,7 @@ func TrialTotals(p *Platform, horizon int64) string {
 		replicas += float64(len(s.Placement))
 	}
 	hours := float64(horizon) / float64(Hour)
-	jobs := 3*replicas + float64(len(p.Sites))
+	jobs := JobsPerReplica*replicas + float64(len(p.Sites))
 	const limit = float64(MaxTrialTotal)
 	h := FormatDuration(horizon)
 	switch {

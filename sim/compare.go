@@ -21,14 +21,19 @@ type Metric struct {
 	Unit  string // "ms", "user-hours", "currency", "hours", "probability", "count"
 	scale float64
 	value func(c *graph.Compiled, o *Outcome) int64
+	// censored, for a time, says the trial's value was cut by the horizon
+	// (a lower bound); nil for the others.
+	censored func(o *Outcome) bool
 }
 
 // CompareMetrics are the rows of a comparison, in order.
 var CompareMetrics = []Metric{
 	{ID: "full_recovery_ms", Name: "Time to full recovery", Unit: "ms", scale: 1,
-		value: func(c *graph.Compiled, o *Outcome) int64 { return o.FullRecovery }},
+		value:    func(c *graph.Compiled, o *Outcome) int64 { return o.FullRecovery },
+		censored: func(o *Outcome) bool { return o.Unrecovered }},
 	{ID: "full_restored_ms", Name: "Time to everything back to normal", Unit: "ms", scale: 1,
-		value: func(c *graph.Compiled, o *Outcome) int64 { return o.FullRestored }},
+		value:    func(c *graph.Compiled, o *Outcome) int64 { return o.FullRestored },
+		censored: func(o *Outcome) bool { return o.Unrestored }},
 	{ID: "user_hours", Name: "User-hours lost (summed over services)", Unit: "user-hours", scale: 1000,
 		value: func(c *graph.Compiled, o *Outcome) int64 { return o.UserMilliHours }},
 	{ID: "cost", Name: "Money lost", Unit: "currency", scale: 1,
@@ -176,6 +181,10 @@ type Comparison struct {
 	// read (other platforms, other currencies).
 	Warnings []string         `json:"warnings,omitempty"`
 	Metrics  []ComparedMetric `json:"metrics"`
+	// ComplianceChanges are the RTO and RPO targets whose verdict (meets,
+	// misses, cannot tell) is not the same in every scenario, each
+	// verdict as `run` of that scenario gives it over the same trials.
+	ComplianceChanges []ComplianceChange `json:"compliance_changes,omitempty"`
 }
 
 // ComparedMetric is one row of a comparison.
@@ -312,18 +321,33 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		vals    []stat     // [scenario*nm + metric]
 		diffs   []diffStat // same index; scenario 0 unused
 		changed []int64    // per scenario: services whose loss is total in one of it and the first, not both
-		// Per scenario, the trials still unrecovered at the horizon and
-		// their smallest full recovery: that time is censored.
+		// Per scenario and metric (same index as vals), the trials whose
+		// time was cut by the horizon and the smallest such time.
 		cens, censMin []int64
+		// Per scenario, as `run` aggregates it, when some scenario has
+		// an RTO or RPO target: its compliance verdicts come from it.
+		aggs []*Aggregator
+	}
+	targets := false
+	for _, c := range cs {
+		for s := range c.Services {
+			targets = targets || c.Services[s].RTO >= 0 || c.Services[s].RPO >= 0
+		}
 	}
 	newAcc := func() *acc {
 		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns),
-			cens: make([]int64, ns), censMin: make([]int64, ns)}
+			cens: make([]int64, ns*nm), censMin: make([]int64, ns*nm)}
 		for i := range a.censMin {
 			a.censMin[i] = math.MaxInt64
 		}
 		for i := range a.vals {
 			a.vals[i] = newStat(math.MaxInt64 / 4)
+		}
+		if targets {
+			for _, c := range cs {
+				// No grid: the trials record no curve (Compare needs none).
+				a.aggs = append(a.aggs, NewAggregator(c, nil))
+			}
 		}
 		return a
 	}
@@ -358,16 +382,19 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 							overflow.Store(true)
 							return
 						}
-						if o.Unrecovered {
-							a.cens[i]++
-							a.censMin[i] = min(a.censMin[i], o.FullRecovery)
-						}
 						if i == 0 {
 							o0 = o
+						}
+						if a.aggs != nil {
+							a.aggs[i].Add(o)
 						}
 						for m, metric := range CompareMetrics {
 							v := metric.value(c, o)
 							a.vals[i*nm+m].add(v, nil)
+							if metric.censored != nil && metric.censored(o) {
+								a.cens[i*nm+m]++
+								a.censMin[i*nm+m] = min(a.censMin[i*nm+m], v)
+							}
 							switch {
 							case i == 0:
 								first[m] = v
@@ -404,6 +431,9 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			total.cens[i] += a.cens[i]
 			total.censMin[i] = min(total.censMin[i], a.censMin[i])
 		}
+		for i := range total.aggs {
+			total.aggs[i].Merge(a.aggs[i])
+		}
 	}
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
 	for _, c := range cs {
@@ -427,8 +457,8 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 				// the event: every value is 0 or 1.
 				v.CI95 = ClopperPearson(int64(st.sumLo), st.n)
 			}
-			if metric.ID == "full_recovery_ms" {
-				v = v.censor(total.cens[i], int64(trials), total.censMin[i], metric.scale)
+			if metric.censored != nil {
+				v = v.censor(total.cens[i*nm+m], int64(trials), total.censMin[i*nm+m], metric.scale)
 			}
 			row.Values = append(row.Values, v)
 			if i == 0 {
@@ -445,6 +475,13 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			}
 		}
 		cmp.Metrics = append(cmp.Metrics, row)
+	}
+	if targets {
+		var comps []*Compliance
+		for _, a := range total.aggs {
+			comps = append(comps, a.Results(seed).Compliance)
+		}
+		cmp.ComplianceChanges = ComplianceChanges(comps)
 	}
 	return cmp, nil
 }

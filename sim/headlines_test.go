@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/graph"
 )
 
 // Times to recovery count from the trial's first disruption, not from
@@ -197,4 +199,43 @@ scenarios:
 	require.NoError(t, err)
 	assert.NotContains(t, string(js), "person_hours")
 	assert.NotContains(t, string(js), `"people"`)
+}
+
+// TestCompareCensorsEveryTime: compare marks each time cut by the horizon
+// as run does, the time to everything back to normal as well as the time
+// to full recovery (it marked only the latter, so "back to normal" read as
+// an exact 23h where run said "> 23h").
+func TestCompareCensorsEveryTime(t *testing.T) {
+	c := compile(t, `
+version: 1
+platform:
+  name: t
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, placement: {a: 10}}
+    - {id: web, placement: {b: 1}}
+scenarios:
+  - id: forever
+    horizon: 1d
+    events:
+      - {kind: site-outage, site: a, at: 1h}
+`, "")
+	r, err := Run(context.Background(), c, Options{Trials: 4, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	cmp, err := Compare(context.Background(), []*graph.Compiled{c, c}, 4, 1, 1, nil)
+	require.NoError(t, err)
+	want := map[string]Summary{"full_recovery_ms": r.Summary.FullRecovery, "full_restored_ms": r.Summary.FullRestored}
+	for _, row := range cmp.Metrics {
+		w, ok := want[row.ID]
+		if !ok {
+			continue
+		}
+		delete(want, row.ID)
+		for i, v := range row.Values {
+			assert.Equal(t, 1.0, v.Censored, "%s of scenario %d", row.ID, i)
+			assert.Equal(t, w.Censored, v.Censored, "%s: as run says", row.ID)
+			assert.Equal(t, w.CensoredFrom, v.CensoredFrom, "%s: as run says", row.ID)
+		}
+	}
+	assert.Empty(t, want, "compare has every time")
 }

@@ -87,6 +87,12 @@ type Outcome struct {
 // Trial simulates trials of one compiled scenario. It holds all per-trial
 // state in flat slices, reused, so that a steady-state trial allocates
 // nothing. A Trial is not safe for concurrent use: give each worker its own.
+//
+// The state is grouped by concern into the embedded structs below, each
+// saying what it holds and who resets it; their fields are promoted, so
+// the engine reads t.phase rather than t.replicaState.phase. Between
+// trials, reset (reset.go) puts everything per-trial back as at t = 0,
+// and restore (snapshot.go) puts it back as after the first instant.
 type Trial struct {
 	c    *graph.Compiled
 	H    int64
@@ -95,6 +101,35 @@ type Trial struct {
 	// Trace, when not nil, receives the trial's happenings in time order.
 	Trace *Trace
 
+	clock
+	crewState
+	replicaState
+	siteState
+	serviceState
+	failoverState
+	impactState
+	tables
+	marks
+	settleScratch
+
+	// tail finishes a trial once nothing can queue any more (tail.go).
+	tail tailState
+
+	out  Outcome
+	init initial
+
+	// world is the what-if override of SetWorld (docs/model.md §10).
+	world     worldState
+	worldKind World
+
+	firstInstant
+}
+
+// clock is the trial's key, its random stream, the current instant and
+// the event queue. reset and restore start it anew for every trial; plan
+// and stratum are set by the stratified runs (strata.go, risk.go), and
+// occN is drawn by scheduleEvents in every trial.
+type clock struct {
 	// plan, when not nil, draws the rate events' occurrences conditioned
 	// on the trial's stratum (strata.go); occN holds them, by event.
 	plan    *riskPlan
@@ -110,10 +145,25 @@ type Trial struct {
 	overflow bool
 
 	events eventHeap
-	queue  rankQueue
-	free   int // crews free; math.MaxInt when unlimited
+}
 
-	// replicas
+// crewState is the crews: the jobs queued for one, how many are free, and
+// when each job held took its crew. reset and restore put it back; hold
+// and release (crews.go) keep free, holdStart, holdPos and held in step.
+type crewState struct {
+	queue rankQueue
+	free  int // crews free; math.MaxInt when unlimited
+
+	// hold start per job, each held job's index in held (-1 when not
+	// held), and the list of jobs held
+	holdStart []int64
+	holdPos   []int32
+	held      []int32
+}
+
+// replicaState is each replica's life, by replica (docs/model.md §6.3).
+// reset and restore put it back.
+type replicaState struct {
 	phase       []phase
 	gen         []uint32
 	powered     []bool
@@ -126,39 +176,54 @@ type Trial struct {
 	nFail       []uint32
 	nOn         []uint32 // power-ons, numbering break_glass draws
 	gateWaiting []bool
+}
 
-	// sites
-	prefix     []int32 // replicas powered, in power-on order
-	siteOut    [][]int32
+// siteState is the sites' power and isolation, by site, and the outage
+// records of the trial (docs/model.md §6.2). reset and restore put it
+// back.
+type siteState struct {
+	prefix     []int32   // replicas powered, in power-on order
+	siteOut    [][]int32 // the site's outage records still below full power
 	isolated   []int32
 	siteFailed []bool
 	nSiteFail  []uint32
 	siteGen    []uint32
 	outages    []outage
+}
 
-	// services
+// serviceState is each service's state, by service: faults, serving
+// replicas and capacity, up and degraded, the cause of its outage and its
+// tooling down. reset and restore put it back.
+type serviceState struct {
 	fault      []int32
 	active     []int32 // active replica (active-standby)
 	servingCnt []int32
 	baseOK     []bool
 	up         []bool
 	degraded   []bool
-	foState    []foState
-	foTarget   []int32
-	foManual   []bool
-	foGen      []uint32
-	nFailover  []uint32
 	curCause   []int32
-	foBack     []bool  // the failover under way is a fail-back to the primary
 	servedCap  []int64 // servers of the serving replicas (active-active)
-	// Copies of the services' load and mode, flat because the capacity
-	// checks run on every change of every loaded service. load is 0 for
-	// the world's perfect service, which never lacks capacity.
-	load []int64
-	mode []graph.Mode
-	// loaded lists the services with a load: only they can shed.
-	loaded []int32
+	toolsDown  []int32 // tooling services of s that are down
+	// toolSvcDown counts the services down that are tooling of some
+	// service: none, and every restart and failover is automated.
+	toolSvcDown int32
+}
 
+// failoverState is each active-standby service's failover, by service
+// (docs/model.md §6.4). reset and restore put it back.
+type failoverState struct {
+	foState   []foState
+	foTarget  []int32
+	foManual  []bool
+	foGen     []uint32
+	nFailover []uint32
+	foBack    []bool // the failover under way is a fail-back to the primary
+}
+
+// impactState is what the outcome integrates over time: each service's
+// impact segment and down and degraded times, and the platform's running
+// totals. reset and restore put it back; finish closes it at H.
+type impactState struct {
 	// The impact segment of each service since segSince: capacity lacking
 	// (load − c, when up) and degraded. Integrals of lack are kept in
 	// server-ms and divided by load once (docs/model.md §11).
@@ -167,11 +232,34 @@ type Trial struct {
 	segSince   []int64
 	shedNum    []wide
 	degShedNum []wide
-	segMark    []bool
-	segDirty   []int32
 	shedLost   float64 // Σ users × (1 − φ) × (1 − soft_weight × degraded) over up services
 	downSince  []int64
 	degSince   []int64
+
+	downCount int32
+	downUsers int64
+	degUsers  int64
+	nextGrid  int // the next point of the recovery curve to record
+	// The people cut off at an instant are min(people, downUsers);
+	// personMs is their integral so far, peakDownUsers their maximum's
+	// bound, the most users down at once in a settled state
+	// (docs/model.md §8.1).
+	personMs      wide
+	peakDownUsers int64
+}
+
+// tables are read-only copies and digests of the compiled scenario, laid
+// out for the engine's inner loops. newTrial makes them; nothing resets
+// them.
+type tables struct {
+	// Copies of the services' load and mode, flat because the capacity
+	// checks run on every change of every loaded service. load is 0 for
+	// the world's perfect service, which never lacks capacity (SetWorld
+	// changes it).
+	load []int64
+	mode []graph.Mode
+	// loaded lists the services with a load: only they can shed.
+	loaded []int32
 
 	// hard lists each service's hard dependencies, hard[hardOff[s]:
 	// hardOff[s+1]]: the services, then -1-i for each hard any-group
@@ -184,57 +272,55 @@ type Trial struct {
 	// is to slice, for every service that changes.
 	lists []uint8
 
-	// crews: hold start per job and the list of jobs held
-	holdStart []int64
-	holdPos   []int32
-	held      []int32
+	totalUsers int64
+	// people is the platform's distinct users (0: not declared).
+	people int64
+}
 
-	// scratch
+// marks are the lists of what this instant changed, each entry once (its
+// mark set while listed), for settle and decide to look at. Whoever
+// consumes a list empties it and clears its marks: settle the dirty
+// replicas, services and segments, decide the gates, failovers and the
+// services that went up or down. restore copies what the snapshot's first
+// instant left for its decisions; outcomeMark, the marks of out.Touched,
+// is cleared by reset and restore.
+type marks struct {
 	dirtyRep    []int32
 	repMark     []bool
 	dirtySvc    []int32
 	svcMark     []bool
+	segDirty    []int32
+	segMark     []bool
 	gateList    []int32
 	foCheck     []int32
 	foMark      []bool
-	ups         []int32
-	work        []int32
-	region      []int32
-	inRegion    []bool
-	cycTry      []int32
-	cycMark     []bool
-	touched     []int32
-	prevUp      []bool
-	settleMark  []bool // s is in touched: this instant's settle looks at it
 	wentUp      []int32
 	wentDown    []int32
-	pending     []int32
-	wave        []int32
-	degMark     []uint32
-	toolsDown   []int32 // tooling services of s that are down
-	outcomeMark []bool  // s is in out.Touched: the trial changed something of s
-	degStamp    uint32
-	downCount   int32
-	downUsers   int64
-	degUsers    int64
-	totalUsers  int64
-	nextGrid    int
-	// people is the platform's distinct users (0: not declared). The
-	// people cut off at an instant are min(people, downUsers); personMs
-	// is their integral so far, peakDown their maximum's bound, the most
-	// users down at once in a settled state (docs/model.md §8.1).
-	people        int64
-	personMs      wide
-	peakDownUsers int64
+	outcomeMark []bool // s is in out.Touched: the trial changed something of s
+}
 
-	out  Outcome
-	init initial
+// settleScratch is working memory of one settle (settle.go): every call
+// leaves it as it found it, so nothing resets it.
+type settleScratch struct {
+	ups        []int32
+	work       []int32
+	region     []int32
+	inRegion   []bool
+	cycTry     []int32
+	cycMark    []bool
+	touched    []int32
+	prevUp     []bool
+	settleMark []bool // s is in touched: this instant's settle looks at it
+	pending    []int32
+	wave       []int32
+	degMark    []uint32
+	degStamp   uint32
+}
 
-	// world is the what-if override of SetWorld (docs/model.md §10).
-	world     worldState
-	worldKind World
-
-	// The first instant, computed once (snapshot.go).
+// firstInstant is the first instant, computed once (snapshot.go):
+// prepareSnapshot makes it, takeSnapshot brings snap up to date when the
+// world changes, and startFromSnapshot starts a trial from it.
+type firstInstant struct {
 	atZero     []bool  // by event: every trial applies it at t = 0
 	zeroEvents []int32 // those events, in file order
 	snap       *Trial  // the state after them, settled; nil when there are none
@@ -254,6 +340,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	// nothing.
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
+	t.tail = newTailState(c, len(grid))
 	t.prepareSnapshot()
 	return t
 }
@@ -297,6 +384,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
 				ev := t.events.pop()
+				t.tail.unsupported -= tailUnsupported(ev.kind)
 				t.apply(&ev)
 			}
 			t.settle()
@@ -317,6 +405,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		t.peakDownUsers = max(t.peakDownUsers, t.downUsers)
 		if t.Trace != nil {
 			t.traceInstant()
+		}
+		if t.tailReady() && t.tryTail() {
+			break
 		}
 	}
 	t.recordGrid(math.MaxInt64)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -131,30 +132,21 @@ platform:
 			os.Remove(out)
 			var stdout, stderr bytes.Buffer
 			got := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
-			if got != tt.wantStatus {
-				t.Fatalf("got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
-			}
+			require.Equal(t, tt.wantStatus, got, "got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
 			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout lacks %q; got:\n%s", w, stdout.String())
-				}
+				assert.Contains(t, stdout.String(), w, "stdout lacks %q; got:\n%s", w, stdout.String())
 			}
 			for _, w := range tt.wantErr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr lacks %q; got:\n%s", w, stderr.String())
-				}
+				assert.Contains(t, stderr.String(), w, "stderr lacks %q; got:\n%s", w, stderr.String())
 			}
 			if len(tt.wantFile) > 0 {
 				b, err := os.ReadFile(out)
 				require.NoError(t, err)
 				for _, w := range tt.wantFile {
-					if !strings.Contains(string(b), w) {
-						t.Errorf("%s lacks %q; got:\n%s", out, w, b)
-					}
+					assert.Contains(t, string(b), w, "%s lacks %q; got:\n%s", out, w, b)
 				}
-				if _, err := graph.Load(bytes.NewReader(b), out); err != nil {
-					t.Errorf("output does not load: %v", err)
-				}
+				_, err = graph.Load(bytes.NewReader(b), out)
+				assert.NoError(t, err, "output does not load")
 			}
 		})
 	}
@@ -164,11 +156,9 @@ platform:
 func TestImportThenRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "shop.yaml")
 	var stdout, stderr bytes.Buffer
-	if got := run(context.Background(), []string{"import", "--from", "dot", "-o", out, "../../testdata/import/dot/shop"}, strings.NewReader(""), &stdout, &stderr); got != exitOK {
-		t.Fatalf("import: status %d\n%s", got, stderr.String())
-	}
+	got := run(context.Background(), []string{"import", "--from", "dot", "-o", out, "../../testdata/import/dot/shop"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, got, "import: %s", stderr.String())
 	stderr.Reset()
-	if got := run(context.Background(), []string{"run", out, "--trials", "20", "--workers", "1"}, strings.NewReader(""), &stdout, &stderr); got != exitOK {
-		t.Fatalf("run: status %d\n%s", got, stderr.String())
-	}
+	got = run(context.Background(), []string{"run", out, "--trials", "20", "--workers", "1"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, got, "run: %s", stderr.String())
 }

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -15,28 +14,25 @@ import (
 
 func TestSchemaCommand(t *testing.T) {
 	code, out, errOut := runCLI(t, context.Background(), "schema")
-	if code != exitOK || errOut != "" {
-		t.Fatalf("status %d, stderr %q; want %d and nothing on stderr", code, errOut, exitOK)
-	}
+	require.Equal(t, exitOK, code)
+	require.Empty(t, errOut, "stderr")
 	checked, err := os.ReadFile(filepath.Join("..", "..", "docs", "platform.schema.json"))
 	require.NoError(t, err)
-	if out != string(checked) {
-		t.Errorf("domino schema differs from docs/platform.schema.json (go test ./graph -run TestSchemaGolden -update)")
-	}
+	assert.Equal(t, string(checked), out, "domino schema differs from docs/platform.schema.json (go test ./graph -run TestSchemaGolden -update)")
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "platform.schema.json")
 	require.NoError(t, os.WriteFile(path, []byte("old content"), 0o644))
 	code, out, errOut = runCLI(t, context.Background(), "schema", "-o", path)
-	if code != exitOK || out != "" || errOut != "" {
-		t.Fatalf("-o: status %d, stdout %q, stderr %q; want %d and no output", code, out, errOut, exitOK)
-	}
-	if got, _ := os.ReadFile(path); !bytes.Equal(got, graph.Schema()) {
-		t.Errorf("-o wrote something else than the schema")
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("directory holds %d entries, want only the schema (no temporary files left)", len(entries))
-	}
+	require.Equal(t, exitOK, code, "-o")
+	require.Empty(t, out, "-o: stdout")
+	require.Empty(t, errOut, "-o: stderr")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(graph.Schema()), string(got), "-o wrote something else than the schema")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "only the schema (no temporary files left)")
 }
 
 func TestSchemaCommandErrors(t *testing.T) {
@@ -52,9 +48,8 @@ func TestSchemaCommandErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, context.Background(), tt.args...)
-			if code != tt.status || !strings.Contains(errOut, tt.wantErr) {
-				t.Errorf("got status %d, stderr %q; want %d and %q", code, errOut, tt.status, tt.wantErr)
-			}
+			assert.Equal(t, tt.status, code, "status")
+			assert.Contains(t, errOut, tt.wantErr, "stderr")
 		})
 	}
 }
