@@ -222,7 +222,7 @@ func genPlatform(t *testing.T, dir string, n int) string {
 	return path
 }
 
-// TestGraphCollapses: above output.CollapseAbove services the diagram is
+// TestGraphCollapses: above diagram.CollapseAbove services the diagram is
 // collapsed by site, says so in its title and on stderr, and names --full;
 // --full and --collapse override the choice, not together.
 func TestGraphCollapses(t *testing.T) {

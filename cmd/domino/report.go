@@ -9,6 +9,7 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/diagram"
 	"github.com/dominosim/domino/output/report"
 	"github.com/dominosim/domino/sim"
 )
@@ -76,6 +77,13 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 			if err != nil {
 				return inputError(e, err)
 			}
+			if oc.Horizon != c.Horizon {
+				// A year of random disruptions and one incident: their
+				// per-trial figures and curves are not alike.
+				rep.Uncompared = append(rep.Uncompared, fmt.Sprintf("%s (horizon %s, not %s)", o.ID,
+					graph.FormatDuration(oc.Horizon), graph.FormatDuration(c.Horizon)))
+				continue
+			}
 			r, code := simulate(e, oc, tf.trials, tf)
 			if code != exitOK {
 				return code
@@ -94,10 +102,10 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 	info := output.NewTraceInfo(c, tf.seed, o)
 	info.SelectedBy, info.Trials = "median", tf.trials
 	var dot, svg bytes.Buffer
-	if err := output.TraceDOT(&dot, output.NewTraceReport(c, info, o, tr.Trace)); err != nil {
+	if err := diagram.Cascade(&dot, output.NewTraceReport(c, info, o, tr.Trace)); err != nil {
 		return simError(e, name, err)
 	}
-	if err := output.RenderSVG(dot.Bytes(), &svg); err != nil {
+	if err := diagram.RenderSVG(dot.Bytes(), &svg); err != nil {
 		return simError(e, name, err)
 	}
 	rep.Cascade, rep.CascadeTrial = svg.Bytes(), trial

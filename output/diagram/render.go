@@ -1,10 +1,12 @@
-package output
+package diagram
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/goccy/go-graphviz"
@@ -89,4 +91,35 @@ func RenderSVG(dot []byte, w io.Writer) error {
 // ctx's error and writing nothing.
 func RenderSVGContext(ctx context.Context, dot []byte, w io.Writer) error {
 	return layout(ctx, dot, graphviz.SVG, w)
+}
+
+// Formats lists the formats a diagram is written in: DOT text as it is,
+// or laid out by Graphviz as SVG or PNG.
+var Formats = []string{"dot", "svg", "png"}
+
+// FormatFor returns the diagram format a file name's extension implies
+// (".dot" or ".gv", ".svg", ".png", any case), or "" when it implies none.
+func FormatFor(path string) string {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".dot", ".gv":
+		return "dot"
+	case ".svg", ".png":
+		return ext[1:]
+	}
+	return ""
+}
+
+// Write writes the DOT text dot to w in one of Formats: as it is, or laid
+// out as SVG (RenderSVGContext) or PNG (RenderPNGContext).
+func Write(ctx context.Context, w io.Writer, dot []byte, format string) error {
+	switch format {
+	case "dot":
+		_, err := w.Write(dot)
+		return err
+	case "svg":
+		return RenderSVGContext(ctx, dot, w)
+	case "png":
+		return RenderPNGContext(ctx, dot, w)
+	}
+	return fmt.Errorf("unknown diagram format %q (want %s)", format, strings.Join(Formats, ", "))
 }
