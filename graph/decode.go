@@ -269,6 +269,8 @@ type decoder struct {
 	// nil, for callers whose limits are stricter than its kind's.
 	uncertains    []Uncertain
 	uncertainSeen map[string]bool
+	// uncertainNodes maps each range's node to its input, for aliases.
+	uncertainNodes map[*tnode]Uncertain
 	uvals         map[string]float64
 	lastUncertain *Uncertain
 }
