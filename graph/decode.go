@@ -271,8 +271,8 @@ type decoder struct {
 	uncertainSeen map[string]bool
 	// uncertainNodes maps each range's node to its input, for aliases.
 	uncertainNodes map[*tnode]Uncertain
-	uvals         map[string]float64
-	lastUncertain *Uncertain
+	uvals          map[string]float64
+	lastUncertain  *Uncertain
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and
