@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -218,12 +219,9 @@ func TestErrorCatalogue(t *testing.T) {
 			t.Chdir(sub)
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tc.args, strings.NewReader(""), &stdout, &stderr)
-			if code != tc.code {
-				t.Errorf("exit status: got %d, want %d\nstderr:\n%s", code, tc.code, stderr.String())
-			}
-			if strings.Contains(stderr.String(), "panic") || strings.Contains(stderr.String(), "goroutine") {
-				t.Errorf("stderr looks like a crash:\n%s", stderr.String())
-			}
+			assert.Equal(t, tc.code, code, "exit status\nstderr:\n%s", stderr.String())
+			assert.NotContains(t, stderr.String(), "panic", "stderr looks like a crash")
+			assert.NotContains(t, stderr.String(), "goroutine", "stderr looks like a crash")
 			out := stdout.String()
 			switch {
 			case tc.code != exitOK:
