@@ -98,7 +98,7 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 	if err := diagram.Cascade(&dot, output.NewTraceReport(c, info, o, tr.Trace)); err != nil {
 		return simError(e, name, err)
 	}
-	if err := diagram.RenderSVG(dot.Bytes(), &svg); err != nil {
+	if err := e.renderer().SVG(e.ctx, dot.Bytes(), &svg); err != nil {
 		return simError(e, name, err)
 	}
 	rep.Cascade, rep.CascadeTrial = svg.Bytes(), trial
