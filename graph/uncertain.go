@@ -338,14 +338,14 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 		has bool
 	}{{"low", hasLow}, {"high", hasHigh}} {
 		if _, given := f.get(m.key); !given {
-			d.errorf(inner, "uncertain: missing %s", m.key)
+			d.errorf(inner, "missing %s: want a range like {low: 30m, high: 4h}", m.key)
 			ok = false
 		}
 	}
 	modeKV, hasMode := f.get("mode")
 	switch {
 	case u.Dist == TriangularRange && !hasMode:
-		d.errorf(inner, "uncertain: a triangular range needs a mode (its most likely value)")
+		d.errorf(inner, "a triangular range needs a mode (its most likely value)")
 		ok = false
 	case u.Dist != TriangularRange && hasMode:
 		d.errorf(modeKV.knd(), "mode applies to dist: triangular, not to %s", u.Dist)
@@ -359,15 +359,15 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 		return 0, false
 	}
 	if u.Low > u.High {
-		d.errorf(highNd, "uncertain: low %s is above high %s", u.Format(u.Low), u.Format(u.High))
+		d.errorf(highNd, "low %s is above high %s", u.Format(u.Low), u.Format(u.High))
 		return 0, false
 	}
 	if u.Dist == LogUniformRange && u.Low <= 0 {
-		d.errorf(lowNd, "uncertain: a loguniform range needs low > 0, got %s", u.Format(u.Low))
+		d.errorf(lowNd, "a loguniform range needs low > 0, got %s", u.Format(u.Low))
 		return 0, false
 	}
 	if hasMode && !(u.Mode >= u.Low && u.Mode <= u.High) {
-		d.errorf(modeKV.val(), "uncertain: mode %s is outside [%s, %s]", u.Format(u.Mode), u.Format(u.Low), u.Format(u.High))
+		d.errorf(modeKV.val(), "mode %s is outside [%s, %s]", u.Format(u.Mode), u.Format(u.Low), u.Format(u.High))
 		return 0, false
 	}
 	u.Path = nd.path.String()

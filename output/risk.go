@@ -176,15 +176,15 @@ func runRiskIntro(r *sim.RiskResults) string {
 
 // riskBody writes the tables of riskTables: the platform metrics, the
 // services' availability and the user-hours exceedance curve.
-func riskBody(w io.Writer, r *sim.RiskResults, markdown bool) error {
-	ew := &errWriter{w: w}
+// RiskLossRows returns the table of the platform metrics' risk: expected
+// loss per horizon, P(loss > 0), return levels and speed-up.
+func RiskLossRows(r *sim.RiskResults) (header []string, rows [][]string) {
 	per := HorizonText(r.HorizonMs)
-	header := []string{"Loss per " + per, "Expected [95% CI]", "P(loss > 0)"}
+	header = []string{"Loss per " + per, "Expected [95% CI]", "P(loss > 0)"}
 	for _, y := range sim.ReturnPeriods {
 		header = append(header, "1 in "+Count(float64(y))+" [95% CI]")
 	}
 	header = append(header, "Speed-up")
-	var rows [][]string
 	for _, key := range []string{sim.RiskUserHours, sim.RiskMoney, sim.RiskCrewHours} {
 		m, ok := r.Metrics[key]
 		if !ok {
@@ -196,25 +196,16 @@ func riskBody(w io.Writer, r *sim.RiskResults, markdown bool) error {
 		}
 		rows = append(rows, append(row, speedText(m.SpeedUp)))
 	}
-	if markdown {
-		rows = mdEscapeRows(rows)
-	}
-	if err := renderTable(w, header, rows, nil, markdown); err != nil {
-		return err
-	}
+	return header, rows
+}
 
-	fmt.Fprintf(ew, "\nAvailability per service over the %s: 1 − expected downtime / horizon; nines = −log10(1 − availability).\n", per)
-	if markdown {
-		fmt.Fprintln(ew)
-	}
-	if ew.err != nil {
-		return ew.err
-	}
+// RiskAvailabilityRows returns the table of the services' availability
+// over the horizon, with their nines and downtime.
+func RiskAvailabilityRows(r *sim.RiskResults) (header []string, rows [][]string) {
 	header = []string{"Service", "Availability [95% CI]", "Nines", "Hours down [95% CI]", "P(down)"}
 	for _, y := range sim.ReturnPeriods[1:] {
 		header = append(header, "Hours down, 1 in "+Count(float64(y)))
 	}
-	rows = rows[:0]
 	for _, s := range r.Services {
 		m := r.Metrics["downtime:"+s.ID]
 		nines := "∞"
@@ -229,6 +220,28 @@ func riskBody(w io.Writer, r *sim.RiskResults, markdown bool) error {
 		}
 		rows = append(rows, row)
 	}
+	return header, rows
+}
+
+func riskBody(w io.Writer, r *sim.RiskResults, markdown bool) error {
+	ew := &errWriter{w: w}
+	per := HorizonText(r.HorizonMs)
+	header, rows := RiskLossRows(r)
+	if markdown {
+		rows = mdEscapeRows(rows)
+	}
+	if err := renderTable(w, header, rows, nil, markdown); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(ew, "\nAvailability per service over the %s: 1 − expected downtime / horizon; nines = −log10(1 − availability).\n", per)
+	if markdown {
+		fmt.Fprintln(ew)
+	}
+	if ew.err != nil {
+		return ew.err
+	}
+	header, rows = RiskAvailabilityRows(r)
 	if markdown {
 		rows = mdEscapeRows(rows)
 	}

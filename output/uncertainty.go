@@ -63,15 +63,17 @@ func uncertaintyRows(r *sim.Results) (rows [][]string, note string) {
 				ci = f.format(sum.CI95[0]) + " – " + f.format(sum.CI95[1])
 			}
 		}
-		mean := f.format(s.Mean)
+		// A draw's mean cut by the horizon is a lower bound, and so is any
+		// figure over the draws that one of them enters.
+		bound := func(x float64) string { return f.format(x) }
 		if s.Censored > 0 {
-			mean = "> " + mean
+			bound = func(x float64) string { return "> " + f.format(x) }
 			note += fmt.Sprintf(" %s: %s of the draws.", f.label, Percent(s.Censored))
 		}
-		rows = append(rows, []string{f.label, nominal, ci, mean, f.format(s.P5), f.format(s.P95), f.format(s.Min), f.format(s.Max)})
+		rows = append(rows, []string{f.label, nominal, ci, bound(s.Mean), bound(s.P5), bound(s.P95), bound(s.Min), bound(s.Max)})
 	}
 	if note != "" {
-		note = "> : a lower bound, some trials of some draws being cut by the horizon (docs/model.md §8.1)." + note
+		note = "> : a lower bound, some trials of some draws being cut by the horizon (docs/model.md §8.1); the share of draws so cut:" + note
 	}
 	return rows, note
 }

@@ -36,6 +36,13 @@ var benchCases = []struct {
 		return c
 	}},
 	{"gen-1000", func(b *testing.B) *graph.Compiled { return generated(b, 1000, 6) }},
+	{"gen-1000-random", func(b *testing.B) *graph.Compiled {
+		c, err := graph.Compile(genFile(b, 1000, 6, 1).Scenario("random"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}},
 	{"gen-1000-load", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6), false) }},
 	{"gen-1000-load-carried", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6), true) }},
 	{"gen-10000", func(b *testing.B) *graph.Compiled { return generated(b, 10000, 12) }},

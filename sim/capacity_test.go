@@ -148,9 +148,7 @@ scenarios:
 		t.Errorf("s: got down %d degraded %d shed %d degraded-shed %d, want 0 %d %d %d",
 			o.Downtime[s], o.Degraded[s], o.Shed[s], o.DegradedShed[s], 10*h, 5*h, 5*h)
 	}
-	if o.Downtime[d] != 10*h {
-		t.Errorf("d downtime: got %d, want %d", o.Downtime[d], 10*h)
-	}
+	assert.Equal(t, 10*h, o.Downtime[d], "d downtime")
 	assert.Equal(t, int64(7_250_000), o.UserMilliHours, "user-milli-hours")
 	assert.Equal(t, int64(500), o.Cost, "cost")
 }

@@ -223,9 +223,7 @@ scenarios:
 `, "")
 	o, tr := one(t, c, 1, 0)
 	s := int32(svc(t, c, "s"))
-	if o.Downtime[s] != 2*h {
-		t.Errorf("s downtime: got %d, want %d", o.Downtime[s], 2*h)
-	}
+	assert.Equal(t, 2*h, o.Downtime[s], "s downtime")
 	var targets []string
 	for _, r := range tr.Records {
 		if r.Service == s && r.Kind == RecFailover {

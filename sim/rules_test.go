@@ -203,9 +203,7 @@ scenarios:
 `, "")
 	o, _ := one(t, c, 1, 0)
 	checkDowntimes(t, c, o, map[string]int64{"tool": 12 * h, "p1": 15 * h, "p2": 13 * h})
-	if o.CrewMs != 5*h {
-		t.Errorf("crew time: got %d, want %d", o.CrewMs, 5*h)
-	}
+	assert.Equal(t, 5*h, o.CrewMs, "crew time")
 }
 
 func TestCrewQueueOrder(t *testing.T) {

@@ -39,7 +39,7 @@ func (e *env) writeOutput(out string, write func(io.Writer) error) error {
 		return err
 	}
 	w := &recordingWriter{w: e.stdout}
-	// Tables fit the terminal (tablesOut); the width rides on the
+	// Tables fit the terminal (output.FitWidth); the width rides on the
 	// outermost writer, where the table writers look for it.
 	if err := write(output.FitWidth(w, e.width)); err != nil {
 		if w.err != nil {

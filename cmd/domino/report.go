@@ -77,6 +77,13 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 			if err != nil {
 				return inputError(e, err)
 			}
+			if oc.Horizon != c.Horizon {
+				// A year of random disruptions and one incident: their
+				// per-trial figures and curves are not alike.
+				rep.Uncompared = append(rep.Uncompared, fmt.Sprintf("%s (horizon %s, not %s)", o.ID,
+					graph.FormatDuration(oc.Horizon), graph.FormatDuration(c.Horizon)))
+				continue
+			}
 			r, code := simulate(e, oc, tf.trials, tf)
 			if code != exitOK {
 				return code

@@ -156,6 +156,8 @@ var uncertainStochasticYAML = strings.NewReplacer(
 	"manual: {lognormal: {median: 2h, p95: 6h}}", "manual: {lognormal: {median: {uncertain: {low: 1h, high: 3h}}, p95: 6h}}",
 	"mttr: {exponential: {mean: 4h}}", "mttr: {exponential: {mean: {uncertain: {low: 2h, high: 8h, dist: loguniform}}}}",
 	"duration: {lognormal: {median: 10h, p95: 30h}}", "duration: {lognormal: {median: {uncertain: {low: 5h, high: 15h, dist: triangular, mode: 10h}}, p95: 30h}}",
+	"crews: 1", "crews: {uncertain: {low: 1, high: 3}}",
+	"probability: 0.3", "probability: {uncertain: {low: 0.1, high: 0.5}}",
 ).Replace(stochasticYAML)
 
 // Shards of an uncertainty run, merged, are byte for byte the one run,
@@ -168,7 +170,7 @@ func TestUncertaintyShardsMerge(t *testing.T) {
 	var r sim.Results
 	require.NoError(t, json.Unmarshal([]byte(one), &r))
 	require.NotNil(t, r.Uncertainty)
-	require.Len(t, r.Uncertainty.Inputs, 3, "the test needs its inputs to be uncertain")
+	require.Len(t, r.Uncertainty.Inputs, 5, "the test needs its inputs to be uncertain")
 	for _, shards := range []int{2, 3, 9} {
 		dir := t.TempDir()
 		var parts []string
