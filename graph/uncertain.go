@@ -183,8 +183,9 @@ func exactDuration(ms int64) string {
 }
 
 // Uncertain lists the file's uncertain inputs: those of the platform first,
-// then the rest in the order they are written. An input inside a YAML
-// anchor that is aliased twice is two inputs, one per path.
+// then the rest in the order they are written. A range written under a
+// YAML anchor and used through aliases is one input, named by the path
+// where the loader first reads it.
 func (f *File) Uncertain() []Uncertain {
 	return slices.Clone(f.uncertain)
 }
@@ -372,12 +373,61 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 	}
 	u.Path = nd.path.String()
 	u.Nominal = nominal(k, u.Dist, u.Low, u.Mode, u.High)
+	// A range written once under a YAML anchor and used through aliases
+	// is one input, named by the path where it is first read: one
+	// assumption shared by many services varies as one.
+	if r, good := d.resolveQuiet(nd); good {
+		if first, seen := d.uncertainNodes[r.n]; seen {
+			u = first
+		} else {
+			pos := r.pos()
+			u.Line, u.Col = pos.Line, pos.Col
+			if p, ok := d.xRanges[r.n]; ok {
+				u.Path = p
+			}
+			if d.uncertainNodes == nil {
+				d.uncertainNodes = map[*tnode]Uncertain{}
+			}
+			d.uncertainNodes[r.n] = u
+		}
+	}
 	d.record(u)
 	d.lastUncertain = &u
 	if v, given := d.uvals[u.Path]; given {
 		return v, true
 	}
 	return u.Nominal, true
+}
+
+// anchoredRanges notes the path of every {uncertain: ...} written under a
+// top-level x- key (a place for anchors), which names the input wherever
+// it is aliased: x-assumptions.app-restart reads better in a tornado than
+// the first service that uses it. The x- keys are otherwise not checked,
+// so nothing is reported here.
+func (d *decoder) anchoredRanges(nd node, depth int) {
+	if depth > 8 {
+		return
+	}
+	saved, aliases := len(d.errs), d.aliases
+	defer func() { d.errs, d.aliases = d.errs[:saved], aliases }()
+	r, ok := d.resolve(nd)
+	if !ok || !r.n.is(kindMap) || nd.n.is(kindAlias) {
+		return
+	}
+	kvs, ok := d.mapping(r, "")
+	if !ok {
+		return
+	}
+	if isUncertain(kvs) {
+		if d.xRanges == nil {
+			d.xRanges = map[*tnode]string{}
+		}
+		d.xRanges[r.n] = nd.path.String()
+		return
+	}
+	for _, e := range kvs {
+		d.anchoredRanges(e.val(), depth+1)
+	}
 }
 
 // record adds u to the file's uncertain inputs, once per path: a platform

@@ -29,13 +29,14 @@ var allowed = map[string][]string{
 	"graph/importer":      {"graph", "internal/slab"},
 	"sim":                 {"graph", "internal/slab", "internal/boundedio"},
 	"scenarios":           nil,
+	"docs":                nil,
 	"synth":               nil,
 	"deploy":              nil,
 	"output":              {"graph", "sim", "internal/slab", "internal/boundedio"},
 	"output/chart":        {"graph", "sim", "output"},
 	"output/diagram":      {"graph", "sim", "output"},
 	"output/report":       {"sim", "output", "output/chart"},
-	"cmd/domino":          {"graph", "graph/importer", "sim", "output", "output/chart", "output/diagram", "output/report", "scenarios", "synth", "internal/slab", "internal/boundedio", "internal/atomicfile"},
+	"cmd/domino":          {"graph", "graph/importer", "sim", "output", "output/chart", "output/diagram", "output/report", "scenarios", "docs", "synth", "internal/slab", "internal/boundedio", "internal/atomicfile"},
 }
 
 // renderers maps the libraries that draw or lay out output to the one

@@ -223,7 +223,7 @@ func causeTable(r *sim.Results) Table {
 // comparisonSection compares the scenarios' headline figures and shows the
 // compliance verdicts that differ between them.
 func comparisonSection(rs []*sim.Results) Section {
-	t := Table{Header: []string{"Scenario", "User-hours lost (mean, 95% CI)", "Full recovery p50", "p90", "Money lost (mean)", "P(not recovered)", "Targets met / missed / cannot tell"}, Verdict: -1, Wrap: true}
+	t := Table{Header: []string{"Scenario", "User-hours lost\n(mean, 95% CI)", "Full recovery\np50", "p90", "Money lost\n(mean)", "P(not\nrecovered)", "Targets met /\nmissed / cannot tell"}, Verdict: -1, Wrap: true}
 	for _, r := range rs {
 		u := r.Summary.UserHours
 		uh := output.Count(u.Mean)
