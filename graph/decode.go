@@ -269,8 +269,10 @@ type decoder struct {
 	// nil, for callers whose limits are stricter than its kind's.
 	uncertains    []Uncertain
 	uncertainSeen map[string]bool
-	uvals         map[string]float64
-	lastUncertain *Uncertain
+	// uncertainNodes maps each range's node to its input, for aliases.
+	uncertainNodes map[*tnode]Uncertain
+	uvals          map[string]float64
+	lastUncertain  *Uncertain
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and

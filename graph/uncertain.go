@@ -183,8 +183,9 @@ func exactDuration(ms int64) string {
 }
 
 // Uncertain lists the file's uncertain inputs: those of the platform first,
-// then the rest in the order they are written. An input inside a YAML
-// anchor that is aliased twice is two inputs, one per path.
+// then the rest in the order they are written. A range written under a
+// YAML anchor and used through aliases is one input, named by the path
+// where the loader first reads it.
 func (f *File) Uncertain() []Uncertain {
 	return slices.Clone(f.uncertain)
 }
@@ -372,6 +373,21 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 	}
 	u.Path = nd.path.String()
 	u.Nominal = nominal(k, u.Dist, u.Low, u.Mode, u.High)
+	// A range written once under a YAML anchor and used through aliases
+	// is one input, named by the path where it is first read: one
+	// assumption shared by many services varies as one.
+	if r, good := d.resolveQuiet(nd); good {
+		if first, seen := d.uncertainNodes[r.n]; seen {
+			u = first
+		} else {
+			pos := r.pos()
+			u.Line, u.Col = pos.Line, pos.Col
+			if d.uncertainNodes == nil {
+				d.uncertainNodes = map[*tnode]Uncertain{}
+			}
+			d.uncertainNodes[r.n] = u
+		}
+	}
 	d.record(u)
 	d.lastUncertain = &u
 	if v, given := d.uvals[u.Path]; given {

@@ -473,3 +473,27 @@ func zeroPos(v reflect.Value, seen map[uintptr]bool) {
 		}
 	}
 }
+
+// TestUncertainAlias checks that a range under an anchor is one input
+// wherever it is aliased, and that With sets every use.
+func TestUncertainAlias(t *testing.T) {
+	f := mustLoad(t, `version: 1
+x-restart: &restart {uncertain: {low: 1h, high: 3h}}
+platform:
+  sites: [{id: a}]
+  services:
+    - {id: db, placement: {a: 1}, restart: {auto: 5m, manual: {lognormal: {median: *restart, p95: 8h}}}}
+    - {id: web, placement: {a: 1}, restart: {auto: *restart}}
+`)
+	us := f.Uncertain()
+	require.Len(t, us, 1)
+	assert.Equal(t, "platform.services[0].restart.manual.lognormal.median", us[0].Path)
+	assert.Equal(t, 2, us[0].Line, "where the range is written")
+	g, err := f.With(map[string]float64{us[0].Path: float64(3 * Hour)})
+	require.NoError(t, err)
+	median, err := NewLogNormalQuantiles(3*Hour, 8*Hour)
+	require.NoError(t, err)
+	assert.Equal(t, median, *g.Platform.Service("db").Restart.Manual)
+	assert.Equal(t, NewFixed(3*Hour), g.Platform.Service("web").Restart.Auto)
+	assert.Equal(t, NewFixed(2*Hour), f.Platform.Service("web").Restart.Auto)
+}
