@@ -271,8 +271,10 @@ type decoder struct {
 	uncertainSeen map[string]bool
 	// uncertainNodes maps each range's node to its input, for aliases.
 	uncertainNodes map[*tnode]Uncertain
-	uvals          map[string]float64
-	lastUncertain  *Uncertain
+	// xRanges are the paths of the ranges written under top-level x- keys.
+	xRanges       map[*tnode]string
+	uvals         map[string]float64
+	lastUncertain *Uncertain
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and

@@ -382,6 +382,9 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 		} else {
 			pos := r.pos()
 			u.Line, u.Col = pos.Line, pos.Col
+			if p, ok := d.xRanges[r.n]; ok {
+				u.Path = p
+			}
 			if d.uncertainNodes == nil {
 				d.uncertainNodes = map[*tnode]Uncertain{}
 			}
@@ -394,6 +397,37 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 		return v, true
 	}
 	return u.Nominal, true
+}
+
+// anchoredRanges notes the path of every {uncertain: ...} written under a
+// top-level x- key (a place for anchors), which names the input wherever
+// it is aliased: x-assumptions.app-restart reads better in a tornado than
+// the first service that uses it. The x- keys are otherwise not checked,
+// so nothing is reported here.
+func (d *decoder) anchoredRanges(nd node, depth int) {
+	if depth > 8 {
+		return
+	}
+	saved, aliases := len(d.errs), d.aliases
+	defer func() { d.errs, d.aliases = d.errs[:saved], aliases }()
+	r, ok := d.resolve(nd)
+	if !ok || !r.n.is(kindMap) || nd.n.is(kindAlias) {
+		return
+	}
+	kvs, ok := d.mapping(r, "")
+	if !ok {
+		return
+	}
+	if isUncertain(kvs) {
+		if d.xRanges == nil {
+			d.xRanges = map[*tnode]string{}
+		}
+		d.xRanges[r.n] = nd.path.String()
+		return
+	}
+	for _, e := range kvs {
+		d.anchoredRanges(e.val(), depth+1)
+	}
 }
 
 // record adds u to the file's uncertain inputs, once per path: a platform

@@ -487,8 +487,8 @@ platform:
 `)
 	us := f.Uncertain()
 	require.Len(t, us, 1)
-	assert.Equal(t, "platform.services[0].restart.manual.lognormal.median", us[0].Path)
-	assert.Equal(t, 2, us[0].Line, "where the range is written")
+	assert.Equal(t, "x-restart", us[0].Path, "named where it is written")
+	assert.Equal(t, 2, us[0].Line)
 	g, err := f.With(map[string]float64{us[0].Path: float64(3 * Hour)})
 	require.NoError(t, err)
 	median, err := NewLogNormalQuantiles(3*Hour, 8*Hour)
@@ -496,4 +496,16 @@ platform:
 	assert.Equal(t, median, *g.Platform.Service("db").Restart.Manual)
 	assert.Equal(t, NewFixed(3*Hour), g.Platform.Service("web").Restart.Auto)
 	assert.Equal(t, NewFixed(2*Hour), f.Platform.Service("web").Restart.Auto)
+
+	// Outside x- keys, the path where it is first read names it.
+	f = mustLoad(t, `version: 1
+platform:
+  sites: [{id: a}]
+  services:
+    - {id: db, placement: {a: 1}, restart: {auto: &r {uncertain: {low: 1h, high: 3h}}}}
+    - {id: web, placement: {a: 1}, restart: {auto: *r}}
+`)
+	us = f.Uncertain()
+	require.Len(t, us, 1)
+	assert.Equal(t, "platform.services[0].restart.auto", us[0].Path)
 }
