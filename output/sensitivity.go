@@ -82,7 +82,18 @@ func sensitivityTable(w io.Writer, s *sim.Sensitivity, markdown bool) error {
 		align[i] = tw.AlignRight
 	}
 	align[1] = tw.AlignLeft
-	return renderTable(w, header, rows, align, markdown)
+	if err := renderTable(w, header, rows, align, markdown); err != nil {
+		return err
+	}
+	if s.Omitted > 0 {
+		note := fmt.Sprintf("%d more inputs with smaller swings are left out (--top %d).", s.Omitted, len(s.Inputs))
+		if markdown {
+			note = "\n" + note
+		}
+		_, err := fmt.Fprintln(w, note)
+		return err
+	}
+	return nil
 }
 
 func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
@@ -90,7 +101,7 @@ func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
 	cw.Write([]string{"scenario", "versus", "metric", "unit", "trials", "seed", "baseline", "baseline_lo", "baseline_hi",
 		"rank", "path", "label", "line", "col", "kind", "dist", "nominal", "nominal_text",
 		"low", "low_text", "low_mean", "low_lo", "low_hi", "high", "high_text", "high_mean", "high_lo", "high_hi",
-		"swing", "difference", "difference_lo", "difference_hi"})
+		"swing", "difference", "difference_lo", "difference_hi", "omitted"})
 	ci := func(c *[2]float64, i int) string {
 		if c == nil {
 			return ""
@@ -104,7 +115,7 @@ func sensitivityCSV(w io.Writer, s *sim.Sensitivity) error {
 			num(in.Nominal.Value), in.Nominal.Text,
 			num(in.Low.Value), in.Low.Text, num(in.Low.Mean), ci(in.Low.CI95, 0), ci(in.Low.CI95, 1),
 			num(in.High.Value), in.High.Text, num(in.High.Mean), ci(in.High.CI95, 0), ci(in.High.CI95, 1),
-			num(in.Swing), num(in.Difference.Mean), ci(in.Difference.CI95, 0), ci(in.Difference.CI95, 1)})
+			num(in.Swing), num(in.Difference.Mean), ci(in.Difference.CI95, 0), ci(in.Difference.CI95, 1), strconv.Itoa(s.Omitted)})
 	}
 	cw.Flush()
 	return cw.Error()

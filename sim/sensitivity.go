@@ -46,6 +46,18 @@ type Sensitivity struct {
 	Trials   int                `json:"trials"`
 	Baseline Mean               `json:"baseline"`
 	Inputs   []SensitivityInput `json:"inputs"`
+	// Omitted is the number of inputs with smaller swings left out of
+	// Inputs (domino sensitivity --top).
+	Omitted int `json:"omitted,omitempty"`
+}
+
+// Top keeps the n inputs with the largest swings (n > 0), counting the
+// others in Omitted.
+func (s *Sensitivity) Top(n int) {
+	if n > 0 && n < len(s.Inputs) {
+		s.Omitted += len(s.Inputs) - n
+		s.Inputs = s.Inputs[:n]
+	}
 }
 
 // SensitivityInput is one uncertain input's row of the tornado.

@@ -132,17 +132,36 @@ func UncertainInputs(inputs []graph.Uncertain) []UncertainInput {
 // are paired at random. The same seed, n and path give the same values
 // whatever the other inputs and whichever shard asks.
 func LatinHypercube(inputs []graph.Uncertain, seed uint64, n, j int) []float64 {
-	if j < 0 || j >= n {
-		panic(fmt.Sprintf("sim: draw %d of %d", j, n))
-	}
-	root := mix(mix(seed + 0x3c6ef372fe94f82b))
-	vals := make([]float64, len(inputs))
+	return newHypercube(inputs, seed, n).draw(j)
+}
+
+// hypercube holds the permutations of a Latin hypercube, drawn once for
+// all its draws: O(n) per input, not per draw.
+type hypercube struct {
+	inputs []graph.Uncertain
+	root   uint64
+	n      int
+	perms  [][]int32
+}
+
+func newHypercube(inputs []graph.Uncertain, seed uint64, n int) *hypercube {
+	h := &hypercube{inputs: inputs, root: mix(mix(seed + 0x3c6ef372fe94f82b)), n: n, perms: make([][]int32, len(inputs))}
 	for k, in := range inputs {
-		entity := graph.Key("uncertain", in.Path)
-		g := stream{key(root, entity, pLHSPerm, 0)}
-		perm := permutation(&g, n)
-		u := stream{key(root, entity, pLHSJitter, uint64(j))}
-		p := (float64(perm[j]) + u.unit()) / float64(n)
+		g := stream{key(h.root, graph.Key("uncertain", in.Path), pLHSPerm, 0)}
+		h.perms[k] = permutation(&g, n)
+	}
+	return h
+}
+
+// draw returns the inputs' values in draw j.
+func (h *hypercube) draw(j int) []float64 {
+	if j < 0 || j >= h.n {
+		panic(fmt.Sprintf("sim: draw %d of %d", j, h.n))
+	}
+	vals := make([]float64, len(h.inputs))
+	for k, in := range h.inputs {
+		u := stream{key(h.root, graph.Key("uncertain", in.Path), pLHSJitter, uint64(j))}
+		p := (float64(h.perms[k][j]) + u.unit()) / float64(h.n)
 		vals[k] = in.Quantile(p)
 	}
 	return vals
@@ -169,8 +188,9 @@ func permutation(g *stream, n int) []int32 {
 // draw. On cancellation it returns ctx's error and no draws.
 func RunDraws(ctx context.Context, inputs []graph.Uncertain, build Build, n, first, count int, opt Options) ([]Draw, error) {
 	draws := make([]Draw, 0, count)
+	h := newHypercube(inputs, opt.Seed, n)
 	for j := first; j < first+count; j++ {
-		vals := LatinHypercube(inputs, opt.Seed, n, j)
+		vals := h.draw(j)
 		values := make(map[string]float64, len(inputs))
 		for k, in := range inputs {
 			values[in.Path] = vals[k]

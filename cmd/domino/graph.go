@@ -170,9 +170,9 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		sp := newSpinner(e.stderr, "graph: laying out "+what+" with Graphviz")
 		defer sp.stop()
 		if format == "svg" {
-			return diagram.RenderSVGContext(e.ctx, dot.Bytes(), w)
+			return e.renderer().SVG(e.ctx, dot.Bytes(), w)
 		}
-		return diagram.RenderPNGContext(e.ctx, dot.Bytes(), w)
+		return e.renderer().PNG(e.ctx, dot.Bytes(), w)
 	}
 	if format != "dot" {
 		// The render returns at once on Ctrl-C, clearing its spinner

@@ -350,7 +350,7 @@ func TestReportInChromium(t *testing.T) {
 	out = filepath.Join(dir, "yearly.html")
 	code, _, errOut = runCLI(t, context.Background(), "report", yearly, "--rank", "--advise", "-o", out)
 	require.Equal(t, exitOK, code, errOut)
-	ids = []string{"provenance", "headline", "compliance", "recovery", "downtime", "causes", "cascade", "rank", "advise", "risk"}
+	ids = []string{"provenance", "headline", "compliance", "recovery", "downtime", "causes", "cascade", "comparison", "rank", "advise", "risk"}
 	got = checkPage(t, c, out, ids)
 	assert.Empty(t, got.problems, "the report must log no error and request nothing")
 	for _, id := range ids {

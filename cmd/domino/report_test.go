@@ -60,7 +60,8 @@ mitigations:
 
 // TestReportRankAdviseRisk: with --rank and --advise on a yearly scenario,
 // the report holds the rank, advise and annual-risk sections as the
-// commands print them (formatted figures with CIs, not raw CSV columns).
+// commands print them (formatted figures with CIs, not raw CSV columns),
+// and compares the scenario with the file's mitigation applied.
 func TestReportRankAdviseRisk(t *testing.T) {
 	dir := t.TempDir()
 	file := writeFile(t, dir, "yearly.yaml", yearlyYAML)
@@ -70,9 +71,13 @@ func TestReportRankAdviseRisk(t *testing.T) {
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	html := string(b)
-	for _, id := range []string{"rank", "advise", "risk"} {
+	for _, id := range []string{"rank", "advise", "risk", "comparison"} {
 		assert.Contains(t, html, `<section id="`+id+`">`, "section %s", id)
 	}
+	// The file's one scenario is compared with its mitigation applied:
+	// db in both sites, web never down, every target met.
+	assert.True(t, regexp.MustCompile(`>fires with db-in-b</td><td class="">0\n\(0 – 0\)</td>`).MatchString(html),
+		"the comparison has a row for the scenario with db-in-b, with no user-hours lost")
 	for _, s := range []string{"Saving [95% CI]", "Birnbaum", "Saving per unit cost", "Expected loss and return levels", "Availability per service", "1 in 1,000"} {
 		assert.Contains(t, html, s)
 	}

@@ -22,7 +22,7 @@ func init() {
 	register(&command{
 		name: "sensitivity", order: 72,
 		summary: "Which assumptions matter: each uncertain input at its low and its high, ranked by swing (a tornado)",
-		usage: "domino sensitivity [FILE|NAME] [--scenario ID] [--versus ID] [--metric M] [--trials N] [--seed S] [--format table|markdown|csv|json|svg|png] [-o FILE]\n" +
+		usage: "domino sensitivity [FILE|NAME] [--scenario ID] [--versus ID] [--metric M] [--top N] [--trials N] [--seed S] [--format table|markdown|csv|json|svg|png] [-o FILE]\n" +
 			"One at a time, each input written {uncertain: {low: …, high: …}} is set to its low and to its high, every other at its\n" +
 			"nominal value, over the baseline's trials (common random numbers): swing = |at high − at low|, with the paired 95% CI\n" +
 			"of high − low. Metrics: user-hours (default), cost, full-recovery, full-restored, crew-hours, downtime:ID, affected:ID.\n" +
@@ -31,6 +31,7 @@ func init() {
 			"-o FILE.svg or .png draws the tornado chart ('domino plot --kind tornado' draws it from the JSON). See docs/model.md §14.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
+			fs.Int("top", 0, "keep the N inputs with the largest swings (default: all)")
 			fs.String("versus", "", "measure the scenario's metric minus this scenario's, trial by trial (what a mitigation saves)")
 			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, full-restored, crew-hours, downtime:ID or affected:ID")
 			addTrialFlags(fs, fmt.Sprintf("trials per run (default %d)", sensitivityTrials))
@@ -47,8 +48,12 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	fl := readFlags(fs)
 	metric := fl.str("metric")
 	versus := fl.str("versus")
+	top := fl.int("top")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
+	}
+	if top < 0 {
+		return usageError(e, name, "--top %d: want a number of inputs, or 0 for all", top)
 	}
 	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
@@ -87,6 +92,7 @@ func runSensitivity(e *env, fs *pflag.FlagSet) int {
 	for i := range s.Inputs {
 		s.Inputs[i].Label = u.label(s.Inputs[i].Path)
 	}
+	s.Top(top)
 	if a.format == "svg" || a.format == "png" {
 		var img bytes.Buffer
 		if err := chart.Tornado(&img, s, chart.Options{Format: a.format}); err != nil {

@@ -280,3 +280,19 @@ func TestSensitivityVersus(t *testing.T) {
 	assert.Equal(t, exitInput, code)
 	assert.Contains(t, errOut, `unknown scenario "twise" (did you mean "twice"?)`)
 }
+
+// --top keeps the inputs with the largest swings and says how many it
+// left out, in every format.
+func TestSensitivityTop(t *testing.T) {
+	path := writeTemp(t, "small.yaml", uncertainStochasticYAML)
+	var all, top sim.Sensitivity
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "sensitivity", path, "--trials", "30", "--format", "json")), &all))
+	require.NoError(t, json.Unmarshal([]byte(mustRun(t, "sensitivity", path, "--trials", "30", "--top", "2", "--format", "json")), &top))
+	require.Len(t, all.Inputs, 5)
+	assert.Equal(t, all.Inputs[:2], top.Inputs)
+	assert.Equal(t, 3, top.Omitted)
+	assert.Contains(t, mustRun(t, "sensitivity", path, "--trials", "30", "--top", "2"), "3 more inputs with smaller swings are left out (--top 2).")
+	code, _, errOut := runCLI(t, context.Background(), "sensitivity", path, "--top", "-1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--top -1")
+}

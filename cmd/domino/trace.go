@@ -101,7 +101,7 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 		if err := diagram.Cascade(&dot, rep); err != nil {
 			return err
 		}
-		return diagram.Write(e.ctx, w, dot.Bytes(), format)
+		return e.renderer().Write(e.ctx, w, dot.Bytes(), format)
 	}
 	return writeOut(e, name, out, write)
 }

@@ -73,8 +73,8 @@ func Tornado(w io.Writer, s *sim.Sensitivity, opt Options) error {
 		title += " minus " + s.Versus
 	}
 	var left []string
-	if len(moving) > n {
-		left = append(left, fmt.Sprintf("%d more with smaller swings", len(moving)-n))
+	if k := len(moving) - n + s.Omitted; k > 0 {
+		left = append(left, fmt.Sprintf("%d more with smaller swings", k))
 	}
 	if k := len(s.Inputs) - len(moving); k > 0 {
 		left = append(left, fmt.Sprintf("%d that change nothing", k))

@@ -243,7 +243,7 @@ func comparisonSection(rs []*sim.Results) Section {
 			output.Money(r.Summary.Cost.Mean, r.Currency), output.Percent(r.Summary.PUnrecovered), verdicts})
 	}
 	sec := Section{ID: "comparison", Title: "Scenarios compared",
-		Intro:  "The file's scenarios side by side, each over its own trials with the same seed.",
+		Intro:  "The file's other scenarios, and each of its mitigations alone on this scenario (\"with\"), side by side, each over its own trials with the same seed.",
 		Tables: []Table{t}}
 	labels := make([]string, len(rs))
 	for i, r := range rs {
