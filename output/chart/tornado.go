@@ -114,12 +114,18 @@ func (t *tornado) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	for _, r := range t.rows {
 		y0, y1, y := trY(r.y-tornadoHalf), trY(r.y+tornadoHalf), trY(r.y)
-		for _, e := range []struct {
+		ends := []struct {
 			end sim.End
 			col color.NRGBA
-		}{{r.low, lowColor}, {r.high, highColor}} {
+		}{{r.low, lowColor}, {r.high, highColor}}
+		// Both ends on one side of the baseline: the longer bar first, the
+		// shorter over it, so that each shows in its own colour.
+		if math.Abs(r.low.Mean-t.base) < math.Abs(r.high.Mean-t.base) {
+			ends[0], ends[1] = ends[1], ends[0]
+		}
+		for _, e := range ends {
 			x0, x1 := trX(t.base), trX(e.end.Mean)
-			c.FillPolygon(withAlpha(e.col, 0.55), c.ClipPolygonXY([]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}))
+			c.FillPolygon(onWhite(e.col, 0.7), c.ClipPolygonXY([]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}))
 		}
 		// The paired CI of high − low, drawn from the low end: where the
 		// high end lies, the runs' shared noise taken out.
@@ -182,4 +188,11 @@ func (tt tornadoTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 		return compact(v)
 	})
+}
+
+// onWhite is col at opacity a over white, as an opaque colour: a bar drawn
+// over another hides it instead of mixing with it.
+func onWhite(col color.NRGBA, a float64) color.NRGBA {
+	mixed := func(v uint8) uint8 { return uint8(math.Round(255*(1-a) + float64(v)*a)) }
+	return color.NRGBA{mixed(col.R), mixed(col.G), mixed(col.B), 0xff}
 }
