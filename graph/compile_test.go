@@ -2,7 +2,6 @@ package graph
 
 import (
 	"hash/fnv"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -71,18 +70,15 @@ func TestCompileAdjacency(t *testing.T) {
 		{"tool users of ops", rev(c.RevToolOff, c.RevTool, "ops"), []string{"web"}},
 	}
 	for _, tt := range tests {
-		if !reflect.DeepEqual(tt.got, tt.want) {
-			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.got, tt.name)
 	}
 	// api and db depend on each other: one cyclic component.
-	if c.SCC[svc["api"]] < 0 || c.SCC[svc["api"]] != c.SCC[svc["db"]] || c.SCC[svc["web"]] != -1 {
-		t.Errorf("SCC: got %v", c.SCC)
-	}
+	assert.GreaterOrEqual(t, c.SCC[svc["api"]], int32(0), "api's SCC: %v", c.SCC)
+	assert.Equal(t, c.SCC[svc["api"]], c.SCC[svc["db"]], "api and db in one SCC: %v", c.SCC)
+	assert.Equal(t, int32(-1), c.SCC[svc["web"]], "web in no SCC: %v", c.SCC)
 	// db's primary is its replica on y, the second in placement order.
-	if r := c.Services[svc["db"]].Primary; c.Sites[c.Replicas[r].Site].ID != "y" {
-		t.Errorf("db primary on %s, want y", c.Sites[c.Replicas[r].Site].ID)
-	}
+	r := c.Services[svc["db"]].Primary
+	assert.Equal(t, "y", c.Sites[c.Replicas[r].Site].ID, "db primary's site")
 }
 
 func TestCompileSitePowerOrder(t *testing.T) {
@@ -96,15 +92,10 @@ func TestCompileSitePowerOrder(t *testing.T) {
 		order = append(order, c.Services[c.Replicas[c.SiteReps[i]].Service].ID)
 		cum = append(cum, c.SiteCum[i])
 	}
-	if want := []string{"api", "ops", "web", "c1", "db"}; !reflect.DeepEqual(order, want) {
-		t.Errorf("order: got %v, want %v", order, want)
-	}
-	if want := []int64{10, 12, 17, 18, 38}; !reflect.DeepEqual(cum, want) {
-		t.Errorf("cumulative servers: got %v, want %v", cum, want)
-	}
-	if c.Sites[0].Placed != 38 || c.Sites[0].BestPriority != 1 {
-		t.Errorf("site x: placed %d best priority %d, want 38 and 1", c.Sites[0].Placed, c.Sites[0].BestPriority)
-	}
+	assert.Equal(t, []string{"api", "ops", "web", "c1", "db"}, order, "order")
+	assert.Equal(t, []int64{10, 12, 17, 18, 38}, cum, "cumulative servers")
+	assert.EqualValues(t, 38, c.Sites[0].Placed, "site x: placed")
+	assert.EqualValues(t, 1, c.Sites[0].BestPriority, "site x: best priority")
 }
 
 func TestCompileJobRanks(t *testing.T) {
@@ -127,13 +118,9 @@ func TestCompileJobRanks(t *testing.T) {
 		"repair api@x", "restart api@x", "failover api@x",
 		"repair ops@x", "restart ops@x", "failover ops@x",
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("first jobs: got %v, want %v", got, want)
-	}
+	assert.Equal(t, want, got, "first jobs")
 	for job, rank := range c.JobRank {
-		if c.RankJob[rank] != int32(job) {
-			t.Fatalf("JobRank and RankJob are not inverse at job %d", job)
-		}
+		require.Equal(t, int32(job), c.RankJob[rank], "JobRank and RankJob are not inverse at job %d", job)
 	}
 }
 
@@ -141,9 +128,9 @@ func TestCompileDurationStage(t *testing.T) {
 	// An outage with a duration compiles to one stage of fraction 1.
 	c := compileTest(t)
 	st := c.Events[0].Stages
-	if len(st) != 1 || st[0].Fraction != (Fraction{1, 1}) || st[0].After.Sample(nil) != 2*Hour {
-		t.Errorf("stages: got %+v", st)
-	}
+	require.Len(t, st, 1, "stages")
+	assert.Equal(t, Fraction{1, 1}, st[0].Fraction, "stage fraction")
+	assert.EqualValues(t, 2*Hour, st[0].After.Sample(nil), "stage delay")
 }
 
 // TestKeyIsFNV1a holds Key to 64-bit FNV-1a as hash/fnv computes it, each
@@ -164,14 +151,10 @@ func TestKeyIsFNV1a(t *testing.T) {
 			h.Write([]byte(p))
 			h.Write([]byte{0})
 		}
-		if got, want := Key(parts...), h.Sum64(); got != want {
-			t.Errorf("Key(%q) = %#x, want %#x", parts, got, want)
-		}
+		assert.Equal(t, h.Sum64(), Key(parts...), "Key(%q)", parts)
 	}
 	// A pinned value, from hash/fnv, in case it ever changed.
-	if got, want := Key("site", "pangyo"), uint64(0xed957f72a2029ed6); got != want {
-		t.Errorf(`Key("site", "pangyo") = %#x, want %#x`, got, want)
-	}
+	assert.Equal(t, uint64(0xed957f72a2029ed6), Key("site", "pangyo"), `Key("site", "pangyo")`)
 }
 
 // TestJobNumbersRoundTrip checks that Job decodes what JobRepair,

@@ -269,6 +269,10 @@ type decoder struct {
 	// nil, for callers whose limits are stricter than its kind's.
 	uncertains    []Uncertain
 	uncertainSeen map[string]bool
+	// uncertainNodes maps each range's node to its input, for aliases.
+	uncertainNodes map[*tnode]Uncertain
+	// xRanges are the paths of the ranges written under top-level x- keys.
+	xRanges       map[*tnode]string
 	uvals         map[string]float64
 	lastUncertain *Uncertain
 }

@@ -648,7 +648,12 @@ func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
 			d.errorf(e.val(), "want at least 1 server on site %q, got %d", e.key(), n)
 			good = false
 		}
-		good = good && d.rangeAtLeast(e.val(), 1, false, "servers on site "+strconv.Quote(e.key()))
+		if good && d.lastUncertain != nil {
+			// The message is made only for a range: a placement entry is
+			// read for every service, and making it always cost an
+			// allocation each.
+			good = d.rangeAtLeast(e.val(), 1, false, "servers on site "+strconv.Quote(e.key()))
+		}
 		ok = ok && good
 		s.Placement = append(s.Placement, Placement{Site: e.key(), Servers: n})
 	}

@@ -21,9 +21,7 @@ func goccyTree(t testing.TB, data []byte) *tnode {
 	t.Helper()
 	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	require.NoError(t, err, "goccy")
-	if len(f.Docs) != 1 {
-		t.Fatalf("goccy: got %d documents, want 1", len(f.Docs))
-	}
+	require.Len(t, f.Docs, 1, "goccy: documents")
 	c := &converter{anchors: map[string]anchorDef{}}
 	return c.fromAST(f.Docs[0].Body, 0)
 }
@@ -75,12 +73,8 @@ func TestParseJSONMatchesGoccy(t *testing.T) {
 	for i, text := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			got, ok := parseJSON([]byte(text))
-			if !ok {
-				t.Fatalf("parseJSON refused %q", text)
-			}
-			if d := diffTree(got, goccyTree(t, []byte(text)), "$"); d != "" {
-				t.Errorf("%s\nin %q", d, text)
-			}
+			require.True(t, ok, "parseJSON refused %q", text)
+			assert.Empty(t, diffTree(got, goccyTree(t, []byte(text)), "$"), "in %q", text)
 		})
 	}
 }
@@ -112,15 +106,13 @@ func TestParseJSONRefuses(t *testing.T) {
 		`{"a": ` + strings.Repeat(`[`, MaxDepth) + strings.Repeat(`]`, MaxDepth) + `}`,
 	}
 	for _, text := range tests {
-		if _, ok := parseJSON([]byte(text)); ok {
-			t.Errorf("parseJSON took %q", text)
-		}
+		_, ok := parseJSON([]byte(text))
+		assert.False(t, ok, "parseJSON took %q", text)
 	}
 	// Just within the limit is read.
 	deep := `{"a": ` + strings.Repeat(`[`, MaxDepth-1) + strings.Repeat(`]`, MaxDepth-1) + `}`
-	if _, ok := parseJSON([]byte(deep)); !ok {
-		t.Errorf("parseJSON refused %d levels", MaxDepth)
-	}
+	_, ok := parseJSON([]byte(deep))
+	assert.True(t, ok, "parseJSON refused %d levels", MaxDepth)
 }
 
 // testdataAsJSON returns every testdata YAML file that has no YAML-only
@@ -183,16 +175,10 @@ func TestLoadJSONErrorsMatchGoccy(t *testing.T) {
 		}
 		n++
 		fast, slow := loadBoth(j, strings.TrimSuffix(name, ".yaml")+".json")
-		if fast != slow {
-			t.Errorf("%s as JSON:\nparseJSON:\n%s\ngoccy:\n%s", name, fast, slow)
-		}
-		if fast == "" {
-			t.Errorf("%s as JSON: loaded without errors", name)
-		}
+		assert.Equal(t, slow, fast, "%s as JSON: parseJSON's errors (actual) against goccy's (expected)", name)
+		assert.NotEmpty(t, fast, "%s as JSON: loaded without errors", name)
 	}
-	if n < 20 {
-		t.Errorf("only %d invalid files could be written as JSON", n)
-	}
+	assert.GreaterOrEqual(t, n, 20, "invalid files that could be written as JSON")
 }
 
 // loadBoth loads text through parseJSON and through goccy alone, and
@@ -245,9 +231,7 @@ func TestLoadJSONMistakes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			text := fmt.Sprintf(base, tt.entry)
 			fast, slow := loadBoth(text, "m.json")
-			if fast != slow {
-				t.Errorf("parseJSON:\n%s\ngoccy:\n%s", fast, slow)
-			}
+			assert.Equal(t, slow, fast, "parseJSON's errors (actual) against goccy's (expected)")
 			assert.Contains(t, fast, tt.want, "got\n%s\nwant a line\n%s", fast, tt.want)
 		})
 	}

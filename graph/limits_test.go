@@ -61,13 +61,11 @@ func TestHostileInputsBounded(t *testing.T) {
 			runtime.ReadMemStats(&before)
 			_, err := Load(strings.NewReader(tt.input), "hostile.yaml")
 			runtime.ReadMemStats(&after)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("got %v, want an error containing %q", err, tt.want)
-			}
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tt.want)
 			limit := uint64(hostileAllocBase + hostileAllocPerByte*len(tt.input))
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > limit {
-				t.Errorf("allocated %d MB for %d bytes, want at most %d MB", alloc>>20, len(tt.input), limit>>20)
-			}
+			alloc := after.TotalAlloc - before.TotalAlloc
+			assert.LessOrEqual(t, alloc, limit, "allocated %d MB for %d bytes, want at most %d MB", alloc>>20, len(tt.input), limit>>20)
 		})
 	}
 }
@@ -132,14 +130,13 @@ func blockNest(n int) string {
 func TestNestingWithinLimit(t *testing.T) {
 	ok := "version: 1\nx-deep: " + strings.Repeat("[", MaxDepth-1) + strings.Repeat("]", MaxDepth-1) + "\n" +
 		"platform:\n  sites: [{id: a}]\n  services: [{id: x, placement: {a: 1}}]\n"
-	if _, err := Load(strings.NewReader(ok), "ok.yaml"); err != nil {
-		t.Fatalf("nesting %d deep: %v", MaxDepth, err)
-	}
+	_, err := Load(strings.NewReader(ok), "ok.yaml")
+	require.NoError(t, err, "nesting %d deep", MaxDepth)
 	tooDeep := strings.Replace(ok, "[", "[[", 1)
 	tooDeep = strings.Replace(tooDeep, "]", "]]", 1)
-	if _, err := Load(strings.NewReader(tooDeep), "deep.yaml"); err == nil || !strings.Contains(err.Error(), "deeper than") {
-		t.Fatalf("nesting %d deep: got %v, want an error", MaxDepth+1, err)
-	}
+	_, err = Load(strings.NewReader(tooDeep), "deep.yaml")
+	require.Error(t, err, "nesting %d deep", MaxDepth+1)
+	require.Contains(t, err.Error(), "deeper than")
 }
 
 // TestLoadFileUnreadable checks the wording for a file that exists but
@@ -151,9 +148,7 @@ func TestLoadFileUnreadable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "secret.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("version: 1\n"), 0o000))
 	_, err := LoadFile(path)
-	if want := "read " + path + ": permission denied"; err == nil || err.Error() != want {
-		t.Fatalf("got %v, want %q", err, want)
-	}
+	require.EqualError(t, err, "read "+path+": permission denied")
 }
 
 // TestTrialTotals checks each bound TrialTotals puts on what one trial

@@ -288,9 +288,7 @@ func TestLintRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := lintMessages(tt.p, tt.rule)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
+			assert.True(t, slices.Equal(got, tt.want), "got %q, want %q", got, tt.want)
 		})
 	}
 }
@@ -303,9 +301,7 @@ func TestLintSiteLossListsAtMostSix(t *testing.T) {
 	svcs = append(svcs, lintSvc("other", 1, "gasan"))
 	got := lintMessages(lintPlat([]string{"pangyo", "gasan"}, svcs...), graph.RuleSiteLossMajority)
 	want := []string{"losing pangyo takes down 8 services with 99% of users, which no automated failover brings back (s7, s6, s5, s4, s3, s2 and 2 more)"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
+	assert.Equal(t, want, got)
 }
 
 func TestWarningString(t *testing.T) {
@@ -318,9 +314,7 @@ func TestWarningString(t *testing.T) {
 		{graph.Warning{Rule: "r", Msg: "m"}, "warning: m [r]"},
 	}
 	for _, tt := range tests {
-		if got := tt.w.String(); got != tt.want {
-			t.Errorf("got %q, want %q", got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.w.String())
 	}
 }
 
@@ -352,20 +346,14 @@ func TestLintDeterministic(t *testing.T) {
 		graph.RuleColdStartCycle,   // auth, line 45 (first member by id)
 		graph.RuleWeakestLink,      // talk's dependency on storage, line 50
 	}
-	if !slices.Equal(rules, wantRules) {
-		t.Fatalf("got rules %q, want %q", rules, wantRules)
-	}
+	require.Equal(t, wantRules, rules, "rules")
 	for range 50 {
-		if got := graph.Lint(f); !slices.Equal(got, first) {
-			t.Fatalf("Lint is not deterministic:\ngot  %v\nwant %v", got, first)
-		}
+		require.Equal(t, first, graph.Lint(f), "Lint is not deterministic")
 	}
 	// The order does not depend on the order of services in the file.
 	p := lintKakao()
 	slices.Reverse(p.Services)
-	if got := graph.Lint(&graph.File{Name: "lint.yaml", Version: 1, Platform: p}); !slices.Equal(got, first) {
-		t.Errorf("reversed services:\ngot  %v\nwant %v", got, first)
-	}
+	assert.Equal(t, first, graph.Lint(&graph.File{Name: "lint.yaml", Version: 1, Platform: p}), "reversed services")
 }
 
 func TestLintScenarios(t *testing.T) {
@@ -396,9 +384,7 @@ func TestLintScenarios(t *testing.T) {
 		"lint.yaml:70:1: warning: scenario mitigated-again: deploy runs only in gasan, where both services that need it also run (talk and map) [tooling-colocated]",
 		"lint.yaml:70:1: warning: scenario mitigated: deploy runs only in gasan, where both services that need it also run (talk and map) [tooling-colocated]",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 func TestLintScenarioFileWithoutPlatform(t *testing.T) {
@@ -406,14 +392,8 @@ func TestLintScenarioFileWithoutPlatform(t *testing.T) {
 	f := &graph.File{Name: "s.yaml", Version: 1, Scenarios: []*graph.Scenario{
 		{ID: "a", Platform: base}, {ID: "b", Platform: base},
 	}}
-	got := graph.Lint(f)
-	want := graph.Lint(&graph.File{Name: "s.yaml", Version: 1, Platform: base})
-	if !slices.Equal(got, want) {
-		t.Errorf("got %v, want %v", got, want)
-	}
-	if got := graph.Lint(&graph.File{}); len(got) != 0 {
-		t.Errorf("empty file: got %v, want none", got)
-	}
+	assert.Equal(t, graph.Lint(&graph.File{Name: "s.yaml", Version: 1, Platform: base}), graph.Lint(f))
+	assert.Empty(t, graph.Lint(&graph.File{}), "empty file")
 }
 
 const lintYAML = `version: 1
@@ -442,9 +422,8 @@ func TestLintLoaded(t *testing.T) {
 	var got []string
 	for _, w := range graph.Lint(f) {
 		got = append(got, w.Rule+": "+w.Msg)
-		if w.Pos.File != "tiny.yaml" || w.Pos.Line == 0 {
-			t.Errorf("%s: position not set", w)
-		}
+		assert.Equal(t, "tiny.yaml", w.Pos.File, "%s: position not set", w)
+		assert.NotZero(t, w.Pos.Line, "%s: position not set", w)
 	}
 	want := []string{
 		"site-loss-majority: losing pangyo takes down 3 services with 100% of users, which no automated failover brings back (talk, deploy and storage)",
@@ -452,9 +431,7 @@ func TestLintLoaded(t *testing.T) {
 		"backup-single-site: storage keeps its data only in pangyo and has no backup: one site loss destroys every copy",
 		"weakest-link: talk runs in pangyo and gasan but depends on storage, which runs only in pangyo",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 // TestLintSiteLossHugeUsers sums users that overflow int64 together: three

@@ -209,6 +209,8 @@ func (d *decoder) file(data []byte, name string, open opener, depth int) *loaded
 	for _, e := range kvs {
 		if !strings.HasPrefix(e.key(), "x-") {
 			own = append(own, e)
+		} else {
+			d.anchoredRanges(e.val(), 0)
 		}
 	}
 	f := d.fields(own, "the file", fileKeys...)

@@ -1,14 +1,13 @@
 package graph
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,9 +19,7 @@ func inputFiles(t *testing.T, dir string) []string {
 		require.NoError(t, err)
 		files = append(files, m...)
 	}
-	if len(files) == 0 {
-		t.Fatalf("no files in testdata/%s", dir)
-	}
+	require.NotEmpty(t, files, "no files in testdata/%s", dir)
 	return files
 }
 
@@ -31,13 +28,11 @@ func TestLoadValid(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			f, err := LoadFile(path)
 			require.NoError(t, err, "got error")
-			if f.Version != 1 || f.Platform == nil || len(f.Platform.Services) == 0 {
-				t.Fatalf("got version %d, platform %v", f.Version, f.Platform)
-			}
+			require.Equal(t, 1, f.Version)
+			require.NotNil(t, f.Platform)
+			require.NotEmpty(t, f.Platform.Services)
 			for _, sc := range f.Scenarios {
-				if sc.Platform == nil {
-					t.Errorf("scenario %s has no platform", sc.ID)
-				}
+				assert.NotNil(t, sc.Platform, "scenario %s has no platform", sc.ID)
 			}
 		})
 	}
@@ -53,13 +48,11 @@ func TestLoadInvalid(t *testing.T) {
 				require.Failf(t, "got no error", "want some (file has %d scenarios)", len(f.Scenarios))
 			}
 			var list ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("got %T %v, want an ErrorList", err, err)
-			}
+			require.ErrorAs(t, err, &list)
 			for _, e := range list {
-				if e.Pos.File == "" || e.Pos.Line < 1 || e.Pos.Col < 1 {
-					t.Errorf("error without a position: %v", e)
-				}
+				assert.NotEmpty(t, e.Pos.File, "error without a file: %v", e)
+				assert.GreaterOrEqual(t, e.Pos.Line, 1, "error without a line: %v", e)
+				assert.GreaterOrEqual(t, e.Pos.Col, 1, "error without a column: %v", e)
 			}
 			got := err.Error() + "\n"
 			golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
@@ -68,12 +61,8 @@ func TestLoadInvalid(t *testing.T) {
 				return
 			}
 			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./graph -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			require.NoError(t, err, "run go test ./graph -update")
+			assert.Equal(t, string(want), got, "errors differ from %s", golden)
 		})
 	}
 }
@@ -99,8 +88,8 @@ func TestLoadDefaults(t *testing.T) {
 	web, api := p.Service("web"), p.Service("api")
 	dc1, dc2 := p.Site("dc1"), p.Site("dc2")
 	sc := f.Scenario("dc1-down")
-	if web == nil || api == nil || dc1 == nil || dc2 == nil || sc == nil {
-		t.Fatalf("missing entities in %+v", f)
+	for _, x := range []any{web, api, dc1, dc2, sc} {
+		require.NotNil(t, x, "missing entities in %+v", f)
 	}
 	checks := []struct {
 		name      string
@@ -132,9 +121,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"scenario platform shared", sc.Platform == p, true},
 	}
 	for _, c := range checks {
-		if !reflect.DeepEqual(c.got, c.want) {
-			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
-		}
+		assert.Equal(t, c.want, c.got, c.name)
 	}
 }
 
@@ -171,53 +158,40 @@ func TestLoadModelExample(t *testing.T) {
 		{"any group", strings.Join(f.Platform.Service("auth").DependsOn[0].Any, ","), "dns-a,dns-b"},
 	}
 	for _, c := range checks {
-		if !reflect.DeepEqual(c.got, c.want) {
-			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
-		}
+		assert.Equal(t, c.want, c.got, c.name)
 	}
 	ev := f.Scenario("pangyo-fire").Events[0]
 	wantFr := []Fraction{{35, 100}, {7, 10}, {1, 1}}
+	require.Len(t, ev.PowerRestore, len(wantFr))
 	for i, st := range ev.PowerRestore {
-		if st.Fraction != wantFr[i] {
-			t.Errorf("stage %d: got fraction %v, want %v", i, st.Fraction, wantFr[i])
-		}
+		assert.Equal(t, wantFr[i], st.Fraction, "stage %d: fraction", i)
 	}
-	if ev.DestroysData != 0.05 || ev.Cause != "fire" || ev.Site != "pangyo" {
-		t.Errorf("got event %+v", ev)
-	}
-	if ev.Pos.Line != 44 || ev.Pos.Col != 9 {
-		t.Errorf("got event position %v, want line 44 col 9", ev.Pos)
-	}
+	assert.Equal(t, 0.05, ev.DestroysData)
+	assert.Equal(t, "fire", ev.Cause)
+	assert.Equal(t, "pangyo", ev.Site)
+	assert.Equal(t, [2]int{44, 9}, [2]int{ev.Pos.Line, ev.Pos.Col}, "event position: line, column")
 }
 
 func TestLoadJSONMatchesYAML(t *testing.T) {
 	f, err := LoadFile("testdata/valid/minimal.json")
 	require.NoError(t, err)
 	web := f.Platform.Service("web")
-	if web.Redundancy.Mode != ActiveStandby || web.Redundancy.Primary != "dc2" || !web.DependsOn[1].Soft {
-		t.Errorf("got web %+v", web)
-	}
-	if got := f.Platform.Site("dc1").Servers; got != 10 {
-		t.Errorf("got dc1 servers %d, want 10", got)
-	}
+	assert.Equal(t, ActiveStandby, web.Redundancy.Mode)
+	assert.Equal(t, "dc2", web.Redundancy.Primary)
+	assert.True(t, web.DependsOn[1].Soft, "web's second dependency is soft")
+	assert.EqualValues(t, 10, f.Platform.Site("dc1").Servers, "dc1 servers")
 	sc := f.Scenarios[0]
-	if sc.Horizon != 3*Day || sc.Trials != 500 {
-		t.Errorf("got horizon %d trials %d", sc.Horizon, sc.Trials)
-	}
-	if got := sc.Events[0].PowerRestore[1].Fraction; got != (Fraction{1, 1}) {
-		t.Errorf("got fraction %v, want 1/1", got)
-	}
+	assert.EqualValues(t, 3*Day, sc.Horizon)
+	assert.Equal(t, 500, sc.Trials)
+	assert.Equal(t, Fraction{1, 1}, sc.Events[0].PowerRestore[1].Fraction)
 }
 
 func TestLoadPlatformReference(t *testing.T) {
 	f, err := LoadFile("testdata/valid/scenario-ref.yaml")
 	require.NoError(t, err)
-	if f.Platform == nil || f.Platform.Name != "shared" {
-		t.Fatalf("got platform %+v", f.Platform)
-	}
-	if got := f.Platform.Service("dns").Pos.File; got != filepath.Join("testdata", "valid", "platform-only.yaml") {
-		t.Errorf("got dns position file %q", got)
-	}
+	require.NotNil(t, f.Platform)
+	require.Equal(t, "shared", f.Platform.Name)
+	assert.Equal(t, filepath.Join("testdata", "valid", "platform-only.yaml"), f.Platform.Service("dns").Pos.File, "dns position file")
 	// The same through an fs.FS, with paths joined inside it.
 	fsys := fstest.MapFS{}
 	for _, name := range []string{"scenario-ref.yaml", "platform-only.yaml"} {
@@ -227,38 +201,33 @@ func TestLoadPlatformReference(t *testing.T) {
 	}
 	g, err := LoadFS(fsys, "dir/scenario-ref.yaml")
 	require.NoError(t, err)
-	if got := g.Platform.Service("dns").Pos.File; got != "dir/platform-only.yaml" {
-		t.Errorf("LoadFS: got dns position file %q", got)
-	}
+	assert.Equal(t, "dir/platform-only.yaml", g.Platform.Service("dns").Pos.File, "LoadFS: dns position file")
 	// The digest covers the platform file: any edit there alone changes it,
 	// even one no summary of the platform would show.
-	if g.Digest != f.Digest || len(g.Digest) != 64 {
-		t.Errorf("digests of the same bytes: %q and %q", f.Digest, g.Digest)
-	}
+	assert.Equal(t, f.Digest, g.Digest, "digests of the same bytes")
+	assert.Len(t, g.Digest, 64)
 	plat := fsys["dir/platform-only.yaml"].Data
 	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: append(append([]byte{}, plat...), "\n# edited\n"...)}
-	if h, err := LoadFS(fsys, "dir/scenario-ref.yaml"); err != nil || h.Digest == g.Digest {
-		t.Errorf("editing the platform file left the digest %q unchanged (err %v)", g.Digest, err)
-	}
+	h, err := LoadFS(fsys, "dir/scenario-ref.yaml")
+	require.NoError(t, err)
+	assert.NotEqual(t, g.Digest, h.Digest, "editing the platform file left the digest unchanged")
 	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: plat}
 	// Errors in the platform file carry its name.
 	fsys["dir/platform-only.yaml"] = &fstest.MapFile{Data: []byte("version: 1\nplatform: {sites: [{id: a}], services: [{id: x, placement: {b: 1}}]}\n")}
 	_, err = LoadFS(fsys, "dir/scenario-ref.yaml")
-	if err == nil || !strings.Contains(err.Error(), `dir/platform-only.yaml:2:`) {
-		t.Errorf("got %v, want an error in dir/platform-only.yaml", err)
-	}
+	require.Error(t, err, "want an error in dir/platform-only.yaml")
+	assert.Contains(t, err.Error(), `dir/platform-only.yaml:2:`)
 }
 
 func TestLoadAnchors(t *testing.T) {
 	f, err := LoadFile("testdata/valid/anchors.yaml")
 	require.NoError(t, err)
 	one, two := f.Platform.Service("one"), f.Platform.Service("two")
-	if one.Priority != 2 || two.Priority != 3 {
-		t.Errorf("got priorities %d, %d, want 2, 3 (explicit keys win over merged)", one.Priority, two.Priority)
-	}
-	if !reflect.DeepEqual(one.Restart.Auto, NewFixed(10*Minute)) || len(two.Placement) != 2 {
-		t.Errorf("got one %+v two %+v", one, two)
-	}
+	// Explicit keys win over merged ones.
+	assert.Equal(t, 2, one.Priority, "one's priority")
+	assert.Equal(t, 3, two.Priority, "two's priority")
+	assert.Equal(t, NewFixed(10*Minute), one.Restart.Auto, "one's automatic restart")
+	assert.Len(t, two.Placement, 2, "two's placement")
 }
 
 func TestLoadErrorsAreComplete(t *testing.T) {
@@ -272,9 +241,7 @@ platform:
 `)
 	want := `test.yaml:5:47: platform.services[0].depends_on[0]: unknown service "y" (did you mean "x"?)
 test.yaml:6:30: platform.services[1].placement.a: want at least 1 server on site "a", got 0`
-	if msg != want {
-		t.Errorf("got\n%s\nwant\n%s", msg, want)
-	}
+	assert.Equal(t, want, msg)
 }
 
 func TestLoadTopLevel(t *testing.T) {
@@ -291,9 +258,7 @@ func TestLoadTopLevel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := loadErr(t, tt.text); !strings.Contains(got, tt.want) {
-				t.Errorf("got %q, want it to contain %q", got, tt.want)
-			}
+			assert.Contains(t, loadErr(t, tt.text), tt.want)
 		})
 	}
 }

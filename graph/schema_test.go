@@ -23,19 +23,13 @@ const schemaFile = "../docs/platform.schema.json"
 
 func TestSchemaGolden(t *testing.T) {
 	got := Schema()
-	if !bytes.Equal(got, Schema()) {
-		t.Fatal("two calls of Schema gave different bytes")
-	}
+	require.Equal(t, string(got), string(Schema()), "two calls of Schema gave different bytes")
 	if *update {
 		require.NoError(t, os.WriteFile(schemaFile, got, 0o644))
 	}
 	want, err := os.ReadFile(schemaFile)
-	if err != nil {
-		t.Fatalf("%v (run go test ./graph -run TestSchemaGolden -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date: run go test ./graph -run TestSchemaGolden -update", schemaFile)
-	}
+	require.NoError(t, err, "run go test ./graph -run TestSchemaGolden -update")
+	assert.Equal(t, string(want), string(got), "%s is out of date: run go test ./graph -run TestSchemaGolden -update", schemaFile)
 }
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
@@ -73,9 +67,7 @@ func shippedExamples(t *testing.T) map[string][]byte {
 	for _, pat := range []string{"testdata/valid/*.yaml", "testdata/valid/*.json", "../scenarios/*.yaml", "../scenarios/testdata/*.yaml"} {
 		m, err := filepath.Glob(pat)
 		require.NoError(t, err)
-		if len(m) == 0 {
-			t.Fatalf("no files match %s", pat)
-		}
+		require.NotEmpty(t, m, "no files match %s", pat)
 		paths = append(paths, m...)
 	}
 	// Examples the docs keep as files, when there are any, and the
@@ -86,9 +78,8 @@ func shippedExamples(t *testing.T) map[string][]byte {
 		paths = append(paths, more...)
 	}
 	for _, p := range paths {
-		if _, err := LoadFile(p); err != nil {
-			t.Fatalf("%s does not load, so it is no valid example:\n%v", p, err)
-		}
+		_, err := LoadFile(p)
+		require.NoError(t, err, "%s does not load, so it is no valid example", p)
 		b, err := os.ReadFile(p)
 		require.NoError(t, err)
 		out[p] = b
@@ -101,9 +92,8 @@ func shippedExamples(t *testing.T) map[string][]byte {
 		require.NoError(t, err)
 		for i, m := range block.FindAllSubmatch(b, -1) {
 			name := fmt.Sprintf("%s#%d", p, i+1)
-			if _, err := Load(bytes.NewReader(m[1]), name); err != nil {
-				t.Fatalf("%s does not load:\n%v", name, err)
-			}
+			_, err := Load(bytes.NewReader(m[1]), name)
+			require.NoError(t, err, "%s does not load", name)
 			out[name] = m[1]
 		}
 	}
@@ -131,25 +121,19 @@ func TestSchemaAcceptsShippedFiles(t *testing.T) {
 func TestSchemaRejects(t *testing.T) {
 	s := compileSchema(t)
 	files, err := filepath.Glob("testdata/schema-invalid/*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no files in testdata/schema-invalid (%v)", err)
-	}
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no files in testdata/schema-invalid")
 	for _, p := range files {
 		t.Run(filepath.Base(p), func(t *testing.T) {
 			b, err := os.ReadFile(p)
 			require.NoError(t, err)
-			if _, err := Load(bytes.NewReader(b), p); err == nil {
-				t.Errorf("Load accepts it")
-			}
+			_, err = Load(bytes.NewReader(b), p)
+			assert.Error(t, err, "Load accepts it")
 			m := regexp.MustCompile(`(?m)^# schema error at: (\S+)$`).FindSubmatch(b)
-			if m == nil {
-				t.Fatalf("no line '# schema error at: /json/pointer' says where the schema must object")
-			}
+			require.NotNil(t, m, "no line '# schema error at: /json/pointer' says where the schema must object")
 			err = s.Validate(instance(t, p, b))
 			require.Error(t, err, "the schema accepts it")
-			if want := fmt.Sprintf("at '%s'", m[1]); !strings.Contains(err.Error(), want) {
-				t.Errorf("the schema objects, but not %s:\n%v", want, err)
-			}
+			assert.Contains(t, err.Error(), fmt.Sprintf("at '%s'", m[1]), "the schema objects, but not there")
 		})
 	}
 }
@@ -282,9 +266,7 @@ func (p *probe) get(path ...string) map[string]any {
 		}
 	}
 	m, ok := v.(map[string]any)
-	if !ok {
-		p.t.Fatalf("schema has no object at %v", path)
-	}
+	require.True(p.t, ok, "schema has no object at %v", path)
 	return m
 }
 
@@ -316,14 +298,10 @@ func stringsOf(l any) []string {
 // load loads probeBase after edit changed it, returning the error text.
 func (p *probe) load(edit func(root map[string]any)) string {
 	var root map[string]any
-	if err := json.Unmarshal([]byte(probeBase), &root); err != nil {
-		p.t.Fatal(err)
-	}
+	require.NoError(p.t, json.Unmarshal([]byte(probeBase), &root))
 	edit(root)
 	b, err := json.Marshal(root)
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	require.NoError(p.t, err)
 	if _, err := Load(bytes.NewReader(b), "probe.json"); err != nil {
 		return err.Error()
 	}
@@ -350,9 +328,7 @@ func at(root map[string]any, path string) map[string]any {
 
 func TestSchemaKeysMatchLoader(t *testing.T) {
 	p := newProbe(t)
-	if errs := p.load(func(map[string]any) {}); errs != "" {
-		t.Fatalf("the probe's base file does not load:\n%s", errs)
-	}
+	require.Empty(t, p.load(func(map[string]any) {}), "the probe's base file does not load")
 	var defs []string
 	for name := range p.def("")["$defs"].(map[string]any) {
 		if p.def(name)["additionalProperties"] == false && name != "event" {
@@ -425,9 +401,7 @@ func TestSchemaEventKeysMatchLoader(t *testing.T) {
 			perKind[k] = r["then"].(map[string]any)
 		}
 	}
-	if !slices.Equal(kinds, EventKinds) {
-		t.Errorf("event kinds: schema %v, loader %v", kinds, EventKinds)
-	}
+	assert.Equal(t, EventKinds, kinds, "event kinds: the loader's (expected) and the schema's")
 	for _, w := range p.vocab {
 		errs := p.load(func(root map[string]any) {
 			at(root, "scenarios.0.events.0")["kind"] = w
@@ -476,9 +450,7 @@ func TestSchemaEventKeysMatchLoader(t *testing.T) {
 			at(root, "scenarios.0")["events"] = []any{e}
 			return e
 		}
-		if errs := p.load(func(root map[string]any) { event(root) }); errs != "" {
-			t.Fatalf("minimal %s event does not load:\n%s", kind, errs)
-		}
+		require.Empty(t, p.load(func(root map[string]any) { event(root) }), "minimal %s event does not load", kind)
 		for _, w := range p.vocab {
 			if w == "kind" {
 				continue
@@ -512,9 +484,7 @@ func TestSchemaEventKeysMatchLoader(t *testing.T) {
 func TestSchemaDistributionsMatchLoader(t *testing.T) {
 	p := newProbe(t)
 	fams := p.get("$defs", "distribution", "anyOf", "1", "properties")
-	if got := keysOf(fams); !slices.Equal(got, slices.Sorted(slices.Values(DistNames()))) {
-		t.Errorf("distribution families: schema %v, loader %v", got, DistNames())
-	}
+	assert.Equal(t, slices.Sorted(slices.Values(DistNames())), keysOf(fams), "distribution families: the loader's (expected) and the schema's")
 	set := func(v any) func(root map[string]any) {
 		return func(root map[string]any) { at(root, "platform.services.0")["mtbf"] = v }
 	}

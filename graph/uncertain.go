@@ -183,8 +183,9 @@ func exactDuration(ms int64) string {
 }
 
 // Uncertain lists the file's uncertain inputs: those of the platform first,
-// then the rest in the order they are written. An input inside a YAML
-// anchor that is aliased twice is two inputs, one per path.
+// then the rest in the order they are written. A range written under a
+// YAML anchor and used through aliases is one input, named by the path
+// where the loader first reads it.
 func (f *File) Uncertain() []Uncertain {
 	return slices.Clone(f.uncertain)
 }
@@ -338,14 +339,14 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 		has bool
 	}{{"low", hasLow}, {"high", hasHigh}} {
 		if _, given := f.get(m.key); !given {
-			d.errorf(inner, "uncertain: missing %s", m.key)
+			d.errorf(inner, "missing %s: want a range like {low: 30m, high: 4h}", m.key)
 			ok = false
 		}
 	}
 	modeKV, hasMode := f.get("mode")
 	switch {
 	case u.Dist == TriangularRange && !hasMode:
-		d.errorf(inner, "uncertain: a triangular range needs a mode (its most likely value)")
+		d.errorf(inner, "a triangular range needs a mode (its most likely value)")
 		ok = false
 	case u.Dist != TriangularRange && hasMode:
 		d.errorf(modeKV.knd(), "mode applies to dist: triangular, not to %s", u.Dist)
@@ -359,25 +360,74 @@ func (d *decoder) uncertain(nd node, kvs []kv, k UncertainKind) (float64, bool) 
 		return 0, false
 	}
 	if u.Low > u.High {
-		d.errorf(highNd, "uncertain: low %s is above high %s", u.Format(u.Low), u.Format(u.High))
+		d.errorf(highNd, "low %s is above high %s", u.Format(u.Low), u.Format(u.High))
 		return 0, false
 	}
 	if u.Dist == LogUniformRange && u.Low <= 0 {
-		d.errorf(lowNd, "uncertain: a loguniform range needs low > 0, got %s", u.Format(u.Low))
+		d.errorf(lowNd, "a loguniform range needs low > 0, got %s", u.Format(u.Low))
 		return 0, false
 	}
 	if hasMode && !(u.Mode >= u.Low && u.Mode <= u.High) {
-		d.errorf(modeKV.val(), "uncertain: mode %s is outside [%s, %s]", u.Format(u.Mode), u.Format(u.Low), u.Format(u.High))
+		d.errorf(modeKV.val(), "mode %s is outside [%s, %s]", u.Format(u.Mode), u.Format(u.Low), u.Format(u.High))
 		return 0, false
 	}
 	u.Path = nd.path.String()
 	u.Nominal = nominal(k, u.Dist, u.Low, u.Mode, u.High)
+	// A range written once under a YAML anchor and used through aliases
+	// is one input, named by the path where it is first read: one
+	// assumption shared by many services varies as one.
+	if r, good := d.resolveQuiet(nd); good {
+		if first, seen := d.uncertainNodes[r.n]; seen {
+			u = first
+		} else {
+			pos := r.pos()
+			u.Line, u.Col = pos.Line, pos.Col
+			if p, ok := d.xRanges[r.n]; ok {
+				u.Path = p
+			}
+			if d.uncertainNodes == nil {
+				d.uncertainNodes = map[*tnode]Uncertain{}
+			}
+			d.uncertainNodes[r.n] = u
+		}
+	}
 	d.record(u)
 	d.lastUncertain = &u
 	if v, given := d.uvals[u.Path]; given {
 		return v, true
 	}
 	return u.Nominal, true
+}
+
+// anchoredRanges notes the path of every {uncertain: ...} written under a
+// top-level x- key (a place for anchors), which names the input wherever
+// it is aliased: x-assumptions.app-restart reads better in a tornado than
+// the first service that uses it. The x- keys are otherwise not checked,
+// so nothing is reported here.
+func (d *decoder) anchoredRanges(nd node, depth int) {
+	if depth > 8 {
+		return
+	}
+	saved, aliases := len(d.errs), d.aliases
+	defer func() { d.errs, d.aliases = d.errs[:saved], aliases }()
+	r, ok := d.resolve(nd)
+	if !ok || !r.n.is(kindMap) || nd.n.is(kindAlias) {
+		return
+	}
+	kvs, ok := d.mapping(r, "")
+	if !ok {
+		return
+	}
+	if isUncertain(kvs) {
+		if d.xRanges == nil {
+			d.xRanges = map[*tnode]string{}
+		}
+		d.xRanges[r.n] = nd.path.String()
+		return
+	}
+	for _, e := range kvs {
+		d.anchoredRanges(e.val(), depth+1)
+	}
 }
 
 // record adds u to the file's uncertain inputs, once per path: a platform

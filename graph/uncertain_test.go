@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"bytes"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -345,11 +348,11 @@ func TestUncertainErrors(t *testing.T) {
 		name, services, scenarios, want string
 	}{
 		{"low above high", `    - {id: x, placement: {a: 1}, restart: {auto: {uncertain: {low: 3h, high: 1h}}}}`, "",
-			"test.yaml:5:78: platform.services[0].restart.auto.uncertain.high: uncertain: low 3h is above high 1h"},
+			"test.yaml:5:78: platform.services[0].restart.auto.uncertain.high: low 3h is above high 1h"},
 		{"mode outside", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, dist: triangular, mode: 3h}}}`, "",
-			"test.yaml:5:95: platform.services[0].rto.uncertain.mode: uncertain: mode 3h is outside [1h, 2h]"},
+			"test.yaml:5:95: platform.services[0].rto.uncertain.mode: mode 3h is outside [1h, 2h]"},
 		{"mode missing", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, dist: triangular}}}`, "",
-			"test.yaml:5:52: platform.services[0].rto.uncertain: uncertain: a triangular range needs a mode (its most likely value)"},
+			"test.yaml:5:52: platform.services[0].rto.uncertain: a triangular range needs a mode (its most likely value)"},
 		{"mode without triangular", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, mode: 1h}}}`, "",
 			"test.yaml:5:71: platform.services[0].rto.uncertain.mode: mode applies to dist: triangular, not to uniform"},
 		{"negative duration", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: -1h, high: 2h}}}`, "",
@@ -359,11 +362,11 @@ func TestUncertainErrors(t *testing.T) {
 		{"fraction below 0", `    - {id: x, placement: {a: 1}, collapse_below: {uncertain: {low: -0.1, high: 0.5}}}`, "",
 			"test.yaml:5:68: platform.services[0].collapse_below.uncertain.low: want a fraction in [0, 1], got -0.1"},
 		{"loguniform from 0", `    - {id: x, placement: {a: 1}, restart: {manual: {uncertain: {low: 0, high: 2h, dist: loguniform}}}}`, "",
-			"test.yaml:5:70: platform.services[0].restart.manual.uncertain.low: uncertain: a loguniform range needs low > 0, got 0"},
+			"test.yaml:5:70: platform.services[0].restart.manual.uncertain.low: a loguniform range needs low > 0, got 0"},
 		{"count not whole", `    - {id: x, placement: {a: 1}, load: {uncertain: {low: 1, high: 2.5}}}`, "",
 			"test.yaml:5:67: platform.services[0].load.uncertain.high: want an integer, got 2.5"},
 		{"unknown key", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, hihg: 2h}}}`, "",
-			"test.yaml:5:52: platform.services[0].rto.uncertain: uncertain: missing high\n" +
+			"test.yaml:5:52: platform.services[0].rto.uncertain: missing high: want a range like {low: 30m, high: 4h}\n" +
 				`test.yaml:5:61: platform.services[0].rto.uncertain.hihg: unknown key "hihg" in uncertain (did you mean "high"?)`},
 		{"unknown dist", `    - {id: x, placement: {a: 1}, rto: {uncertain: {low: 1h, high: 2h, dist: logunifrom}}}`, "",
 			`test.yaml:5:77: platform.services[0].rto.uncertain.dist: unknown dist "logunifrom" (did you mean "loguniform"?) (want uniform, triangular or loguniform)`},
@@ -404,4 +407,105 @@ func TestUncertainErrors(t *testing.T) {
 			assert.Equal(t, tt.want, err.Error())
 		})
 	}
+}
+
+// TestUncertainNominalIsPlain checks docs/model.md §3.1's promise: a file
+// with ranges decodes as the same file with each range replaced by its
+// nominal value written plainly (positions aside).
+func TestUncertainNominalIsPlain(t *testing.T) {
+	data, err := os.ReadFile("testdata/valid/uncertain.yaml")
+	require.NoError(t, err)
+	f, err := Load(bytes.NewReader(data), "u.yaml")
+	require.NoError(t, err)
+	plain := string(data)
+	us := f.Uncertain()
+	require.NotEmpty(t, us)
+	for i := len(us) - 1; i >= 0; i-- { // from the end: earlier offsets stay put
+		u := us[i]
+		start := lineOffset(plain, u.Line) + u.Col - 1
+		require.True(t, strings.HasPrefix(plain[start:], "uncertain:"), u.Path)
+		open := strings.LastIndex(plain[:start], "{")
+		end := start + strings.Index(plain[start:], "}}") + 2
+		plain = plain[:open] + u.Format(u.Nominal) + plain[end:]
+	}
+	require.NotContains(t, plain, "uncertain")
+	g, err := Load(strings.NewReader(plain), "u.yaml")
+	require.NoError(t, err, plain)
+	zeroPos(reflect.ValueOf(f), map[uintptr]bool{})
+	zeroPos(reflect.ValueOf(g), map[uintptr]bool{})
+	assert.Equal(t, g.Platform, f.Platform)
+	assert.Equal(t, g.Scenarios[0].Events, f.Scenarios[0].Events)
+	assert.Equal(t, g.Scenarios[0].Crews, f.Scenarios[0].Crews)
+	assert.Equal(t, g.Scenarios[0].SoftWeight, f.Scenarios[0].SoftWeight)
+	assert.Equal(t, g.Mitigations[0].AddCrews, f.Mitigations[0].AddCrews)
+}
+
+func lineOffset(s string, line int) int {
+	off := 0
+	for range line - 1 {
+		off += strings.IndexByte(s[off:], '\n') + 1
+	}
+	return off
+}
+
+// zeroPos zeroes every Pos reachable from v.
+func zeroPos(v reflect.Value, seen map[uintptr]bool) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] {
+			return
+		}
+		seen[v.Pointer()] = true
+		zeroPos(v.Elem(), seen)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(Pos{}) {
+			v.Set(reflect.Zero(v.Type()))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				zeroPos(v.Field(i), seen)
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			zeroPos(v.Index(i), seen)
+		}
+	}
+}
+
+// TestUncertainAlias checks that a range under an anchor is one input
+// wherever it is aliased, and that With sets every use.
+func TestUncertainAlias(t *testing.T) {
+	f := mustLoad(t, `version: 1
+x-restart: &restart {uncertain: {low: 1h, high: 3h}}
+platform:
+  sites: [{id: a}]
+  services:
+    - {id: db, placement: {a: 1}, restart: {auto: 5m, manual: {lognormal: {median: *restart, p95: 8h}}}}
+    - {id: web, placement: {a: 1}, restart: {auto: *restart}}
+`)
+	us := f.Uncertain()
+	require.Len(t, us, 1)
+	assert.Equal(t, "x-restart", us[0].Path, "named where it is written")
+	assert.Equal(t, 2, us[0].Line)
+	g, err := f.With(map[string]float64{us[0].Path: float64(3 * Hour)})
+	require.NoError(t, err)
+	median, err := NewLogNormalQuantiles(3*Hour, 8*Hour)
+	require.NoError(t, err)
+	assert.Equal(t, median, *g.Platform.Service("db").Restart.Manual)
+	assert.Equal(t, NewFixed(3*Hour), g.Platform.Service("web").Restart.Auto)
+	assert.Equal(t, NewFixed(2*Hour), f.Platform.Service("web").Restart.Auto)
+
+	// Outside x- keys, the path where it is first read names it.
+	f = mustLoad(t, `version: 1
+platform:
+  sites: [{id: a}]
+  services:
+    - {id: db, placement: {a: 1}, restart: {auto: &r {uncertain: {low: 1h, high: 3h}}}}
+    - {id: web, placement: {a: 1}, restart: {auto: *r}}
+`)
+	us = f.Uncertain()
+	require.Len(t, us, 1)
+	assert.Equal(t, "platform.services[0].restart.auto", us[0].Path)
 }

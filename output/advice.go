@@ -43,12 +43,8 @@ func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) err
 		if ew.err != nil {
 			return ew.err
 		}
-		var rows [][]string
-		for i, s := range a.Steps {
-			rows = append(rows, []string{strconv.Itoa(i + 1), s.Mitigation, Decimal(s.Cost, -1), Decimal(s.CumulativeCost, -1),
-				withCI(a.Unit, s.Metric), savingText(a.Unit, s.Saving)})
-		}
-		if err := adviceRender(w, []string{"Step", "Mitigation", "Cost", "Total cost", "Metric after [95% CI]", "Saving [95% CI]"}, rows, markdown); err != nil {
+		header, rows := AdviceStepRows(a)
+		if err := adviceRender(w, header, rows, markdown); err != nil {
 			return err
 		}
 		if markdown {
@@ -59,7 +55,23 @@ func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) err
 	if ew.err != nil {
 		return ew.err
 	}
-	var rows [][]string
+	header, rows := AdviceCandidateRows(a)
+	return adviceRender(w, header, rows, markdown)
+}
+
+// AdviceStepRows returns the table of the mitigations advise chose, in
+// order, as 'domino advise' prints it.
+func AdviceStepRows(a *sim.Advice) (header []string, rows [][]string) {
+	for i, s := range a.Steps {
+		rows = append(rows, []string{strconv.Itoa(i + 1), s.Mitigation, Decimal(s.Cost, -1), Decimal(s.CumulativeCost, -1),
+			withCI(a.Unit, s.Metric), savingText(a.Unit, s.Saving)})
+	}
+	return []string{"Step", "Mitigation", "Cost", "Total cost", "Metric after [95% CI]", "Saving [95% CI]"}, rows
+}
+
+// AdviceCandidateRows returns the table of every candidate alone at the
+// first step, as 'domino advise' prints it.
+func AdviceCandidateRows(a *sim.Advice) (header []string, rows [][]string) {
 	for _, c := range a.Candidates {
 		saving, per := savingText(a.Unit, c.Saving), Dash
 		if c.Error != "" {
@@ -69,7 +81,7 @@ func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) err
 		}
 		rows = append(rows, []string{c.Mitigation, Decimal(c.Cost, -1), saving, per})
 	}
-	return adviceRender(w, []string{"Mitigation", "Cost", "Saving [95% CI]", "Saving per unit cost"}, rows, markdown)
+	return []string{"Mitigation", "Cost", "Saving [95% CI]", "Saving per unit cost"}, rows
 }
 
 func adviceRender(w io.Writer, header []string, rows [][]string, markdown bool) error {

@@ -483,6 +483,7 @@ type compareView struct {
 func pairedView(c *sim.Comparison) *compareView {
 	v := &compareView{
 		scenarios: c.Scenarios, paired: c.Paired, platforms: c.Platforms, rates: c.Rates, warnings: c.Warnings,
+		verdicts: c.ComplianceChanges,
 	}
 	if len(v.paired) < len(v.scenarios) { // a Comparison built by hand
 		v.paired = make([]bool, len(v.scenarios))
@@ -863,11 +864,14 @@ func mdEscapeCells(cells []string) []string {
 // says why a row's difference is missing or compares different systems,
 // and total_loss_changed, on the data lost's rows, counts the services
 // whose total loss came or went (then the diff is like for like, without a
-// relative change: sim.ComparedMetric.TotalLossChanged).
+// relative change: sim.ComparedMetric.TotalLossChanged). After the
+// metrics, each compliance target whose verdict changes has one row per
+// scenario, metric compliance:SERVICE:rto or :rpo, unit verdict, its
+// target in target_ms and the scenario's verdict in verdict.
 var compareCSVHeader = []string{
 	"metric", "unit", "scenario", "mean", "ci95_low", "ci95_high", "p50", "p90", "p99",
 	"diff_mean", "diff_ci95_low", "diff_ci95_high", "diff_relative", "paired", "platform", "currency", "warning",
-	"total_loss_changed",
+	"total_loss_changed", "target_ms", "verdict",
 }
 
 // csv writes one row per metric × scenario with machine-readable numbers;
@@ -927,7 +931,28 @@ func (v *compareView) csv(w io.Writer) error {
 			if i < len(m.TotalLossChanged) {
 				changed = num(m.TotalLossChanged[i])
 			}
-			row = append(row, strconv.FormatBool(paired), platform, currency, v.csvWarning(m, i), changed)
+			row = append(row, strconv.FormatBool(paired), platform, currency, v.csvWarning(m, i), changed, "", "")
+			if err := cw.Write(row); err != nil {
+				return fmt.Errorf("write csv: %w", err)
+			}
+		}
+	}
+	// The compliance verdicts that change: one row per target and
+	// scenario, metric compliance:SERVICE:rto (or rpo), the verdict ("" where
+	// the scenario has no such target) in its own column.
+	for _, c := range v.verdicts {
+		for i, s := range v.scenarios {
+			verdict := ""
+			if i < len(c.Verdicts) {
+				verdict = c.Verdicts[i]
+			}
+			platform := ""
+			if i < len(v.platforms) {
+				platform = v.platforms[i]
+			}
+			paired := !v.fromResults && (i == 0 || v.paired[i])
+			row := []string{"compliance:" + c.Service + ":" + c.Target, "verdict", s, "", "", "", "", "", "",
+				"", "", "", "", strconv.FormatBool(paired), platform, "", "", "", strconv.FormatInt(c.TargetMs, 10), verdict}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}

@@ -121,8 +121,8 @@ func TestComparisonCSVShape(t *testing.T) {
 	require.NoError(t, WriteComparison(&b, cmp, "csv"))
 	rows, err := csv.NewReader(&b).ReadAll()
 	require.NoError(t, err, "output is not CSV")
-	if got, want := len(rows), 1+len(sim.CompareMetrics)*len(cmp.Scenarios); got != want {
-		t.Fatalf("got %d rows, want %d (a header and one per metric and scenario)", got, want)
+	if got, want := len(rows), 1+(len(sim.CompareMetrics)+len(cmp.ComplianceChanges))*len(cmp.Scenarios); got != want {
+		t.Fatalf("got %d rows, want %d (a header and one per metric, or verdict that changes, and scenario)", got, want)
 	}
 	col := map[string]int{}
 	for i, name := range rows[0] {

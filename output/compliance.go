@@ -115,49 +115,17 @@ func ComplianceNote(c *sim.Compliance, trials int) string {
 }
 
 // ComplianceChange is a service target whose verdict is not the same in
-// every compared results file.
-type ComplianceChange struct {
-	Service  string `json:"service"`
-	Target   string `json:"target"`
-	TargetMs int64  `json:"target_ms"`
-	// Verdicts are each file's, "" where the file has no such target.
-	Verdicts []string `json:"verdicts"`
-}
+// every compared scenario or results file.
+type ComplianceChange = sim.ComplianceChange
 
 // ComplianceChanges returns the service targets whose verdict differs
-// between the results files, in the order they first appear.
+// between the results files rs.
 func ComplianceChanges(rs []*sim.Results) []ComplianceChange {
-	type key struct {
-		svc, target string
-		ms          int64
-	}
-	var order []key
-	got := map[key][]string{}
+	cs := make([]*sim.Compliance, len(rs))
 	for i, r := range rs {
-		if r.Compliance == nil {
-			continue
-		}
-		for _, x := range r.Compliance.Rows {
-			k := key{x.Service, x.Target, x.TargetMs}
-			if got[k] == nil {
-				got[k] = make([]string, len(rs))
-				order = append(order, k)
-			}
-			got[k][i] = x.Verdict
-		}
+		cs[i] = r.Compliance
 	}
-	var out []ComplianceChange
-	for _, k := range order {
-		v := got[k]
-		same := true
-		for _, x := range v[1:] {
-			same = same && x == v[0]
-		}
-		if !same {
-			out = append(out, ComplianceChange{Service: k.svc, Target: k.target, TargetMs: k.ms, Verdicts: v})
-		}
-	}
-	return out
+	return sim.ComplianceChanges(cs)
 }
 
 // VerdictChanges returns ComplianceChanges as table rows: service, target,

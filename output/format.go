@@ -104,3 +104,11 @@ func Percent(p float64) string {
 	}
 	return strconv.FormatFloat(100*p, 'f', 1, 64) + "%"
 }
+
+// Plural is the suffix "s" of a noun counted n times, "" for one.
+func Plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

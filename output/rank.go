@@ -49,6 +49,8 @@ func MetricTitle(id, unit, currency string) string {
 		return "money lost"
 	case "full-recovery":
 		return "hours to full recovery"
+	case "full-restored":
+		return "hours until everything is back to normal"
 	case "crew-hours":
 		return "crew-hours of manual work"
 	case "downtime":
@@ -97,11 +99,31 @@ func ratioText(x *float64) string {
 	return Decimal(*x, 3)
 }
 
-func rankTable(w io.Writer, r *sim.Ranking, currency string, markdown bool) error {
-	ew := &errWriter{w: w}
-	intro := fmt.Sprintf("Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline %s.\n",
+// RankIntro says what a ranking's table holds: the metric, the trials, the
+// baseline and what each column means.
+func RankIntro(r *sim.Ranking, currency string) string {
+	return fmt.Sprintf("Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline %s.\n",
 		MetricTitle(r.Metric, r.Unit, currency), Count(float64(r.Trials)), r.Seed, r.Scenario, withCI(r.Unit, r.Baseline)) +
 		"Saving = baseline − the item perfect, per trial (paired), with its 95% CI. Failed/perfect: the metric with the item down/up all the time.\n"
+}
+
+// RankRows returns the table of a ranking, as 'domino rank' prints it.
+func RankRows(r *sim.Ranking) (header []string, rows [][]string) {
+	header = []string{"#", "Item", "Saving [95% CI]", "Failed", "Perfect", "Birnbaum", "RAW", "RRW", "FV"}
+	for i, it := range r.Items {
+		rows = append(rows, []string{
+			strconv.Itoa(i + 1), it.Kind + " " + it.ID, savingText(r.Unit, it.Saving),
+			metricFigure(r.Unit, it.Failed.Mean), metricFigure(r.Unit, it.Perfect.Mean),
+			Signed(it.Birnbaum, func(x float64) string { return magnitude(r.Unit, x) }),
+			ratioText(it.RAW), ratioText(it.RRW), ratioText(it.FV),
+		})
+	}
+	return header, rows
+}
+
+func rankTable(w io.Writer, r *sim.Ranking, currency string, markdown bool) error {
+	ew := &errWriter{w: w}
+	intro := RankIntro(r, currency)
 	if !markdown {
 		intro = fitText(w, intro, 0)
 	}
@@ -112,16 +134,7 @@ func rankTable(w io.Writer, r *sim.Ranking, currency string, markdown bool) erro
 	if ew.err != nil {
 		return ew.err
 	}
-	header := []string{"#", "Item", "Saving [95% CI]", "Failed", "Perfect", "Birnbaum", "RAW", "RRW", "FV"}
-	var rows [][]string
-	for i, it := range r.Items {
-		rows = append(rows, []string{
-			strconv.Itoa(i + 1), it.Kind + " " + it.ID, savingText(r.Unit, it.Saving),
-			metricFigure(r.Unit, it.Failed.Mean), metricFigure(r.Unit, it.Perfect.Mean),
-			Signed(it.Birnbaum, func(x float64) string { return magnitude(r.Unit, x) }),
-			ratioText(it.RAW), ratioText(it.RRW), ratioText(it.FV),
-		})
-	}
+	header, rows := RankRows(r)
 	if markdown {
 		rows = mdEscapeRows(rows)
 	}

@@ -85,6 +85,18 @@ func ResultsTable(w io.Writer, r *sim.Results) error {
 		return err
 	}
 	fmt.Fprintln(ew, fitText(w, ServiceNote(r), 0))
+	if rr := RunRisk(r); rr != nil && ew.err == nil {
+		fmt.Fprintf(ew, "\n%s\n", fitText(w, runRiskIntro(rr), 0))
+		if ew.err != nil {
+			return ew.err
+		}
+		if err := riskBody(w, rr, false); err != nil {
+			return err
+		}
+	}
+	if r.Uncertainty != nil && ew.err == nil {
+		return uncertaintyTables(ew, r, false)
+	}
 	return ew.err
 }
 
@@ -114,13 +126,26 @@ func ResultsMarkdown(w io.Writer, r *sim.Results) error {
 		return err
 	}
 	fmt.Fprintf(ew, "\n%s\n", ServiceNote(r))
+	if rr := RunRisk(r); rr != nil && ew.err == nil {
+		fmt.Fprintf(ew, "\n### Annual risk\n\n%s\n\n", mdEscape(runRiskIntro(rr)))
+		if ew.err != nil {
+			return ew.err
+		}
+		if err := riskBody(w, rr, true); err != nil {
+			return err
+		}
+	}
+	if r.Uncertainty != nil && ew.err == nil {
+		return uncertaintyTables(ew, r, true)
+	}
 	return ew.err
 }
 
 // csvHeader names the CSV columns. The first row after the header is the
 // platform's (scope "platform"), then one row per service (scope
 // "service"): the service columns are empty on the platform row, the
-// platform_* columns empty on service rows. Times are in milliseconds,
+// platform_* columns empty on service rows; then, when some event has a
+// rate, one row per risk figure (scope "risk", only the risk_* columns). Times are in milliseconds,
 // probabilities in [0, 1], user-hours in hours, money in currency units.
 var csvHeader = []string{
 	"scope", "scenario", "service", "users", "priority", "user_hours", "p_affected",
@@ -165,8 +190,14 @@ var csvPlatformColumns = func() []string {
 	for _, stat := range []string{"mean", "ci95_low", "ci95_high", "p50", "p90", "p99"} {
 		cols = append(cols, "platform_full_restored_"+stat+"_ms")
 	}
-	return append(cols, "platform_full_restored_censored", "platform_full_restored_censored_from_ms", "platform_p_unrestored",
+	cols = append(cols, "platform_full_restored_censored", "platform_full_restored_censored_from_ms", "platform_p_unrestored",
 		"platform_trials", "platform_partial", "platform_trials_requested")
+	// The risk of a horizon, when some event has a rate: rows of scope
+	// risk, one a figure, as 'domino risk --format csv' writes them.
+	for _, c := range riskCSVColumns {
+		cols = append(cols, "risk_"+c)
+	}
+	return cols
 }()
 
 // ResultsCSV writes one header row, the platform's row and one row per
@@ -175,7 +206,14 @@ var csvPlatformColumns = func() []string {
 // fractions. A column that does not apply to a row's scope is empty.
 func ResultsCSV(w io.Writer, r *sim.Results) error {
 	cw := newCSVWriter(w)
-	if err := cw.Write(append(slices.Clone(csvHeader), csvPlatformColumns...)); err != nil {
+	header := append(slices.Clone(csvHeader), csvPlatformColumns...)
+	var uempty []string // an uncertainty run's columns, on a service row
+	if u := r.Uncertainty; u != nil {
+		ucols := uncertaintyCSVColumns(r)
+		header = append(header, ucols...)
+		uempty = make([]string, len(ucols))
+	}
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	p := &r.Summary
@@ -205,6 +243,10 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 	platform = append(platform, num(fr.Mean), ciNum(fr.NoCI, fr.CI95[0]), ciNum(fr.NoCI, fr.CI95[1]), num(fr.P50), num(fr.P90), num(fr.P99),
 		num(fr.Censored), censoredFrom(fr), num(p.PUnrestored))
 	platform = append(platform, strconv.FormatInt(int64(r.Trials), 10), strconv.FormatBool(r.Partial), strconv.FormatInt(int64(requested), 10))
+	platform = append(platform, make([]string, len(riskCSVColumns))...)
+	if r.Uncertainty != nil {
+		platform = append(platform, uncertaintyPlatformCells(r.Uncertainty)...)
+	}
 	if err := cw.Write(platform); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -224,8 +266,29 @@ func ResultsCSV(w io.Writer, r *sim.Results) error {
 			num(s.Restored.Mean), num(s.Restored.P50), num(s.Restored.P90), num(s.Restored.P99),
 			num(s.Restored.Censored), censoredFrom(s.Restored), num(s.PUnrestored),
 		}
-		if err := cw.Write(append(row, empty...)); err != nil {
+		if err := cw.Write(append(append(row, empty...), uempty...)); err != nil {
 			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	if r.Risk != nil {
+		width := len(csvHeader) + len(csvPlatformColumns)
+		for _, fig := range riskCSVRows(r.Risk) {
+			row := make([]string, width-len(fig), width+len(uempty))
+			row[0], row[1] = "risk", r.Scenario
+			row = append(row, fig[:]...)
+			if err := cw.Write(append(row, uempty...)); err != nil {
+				return fmt.Errorf("write csv: %w", err)
+			}
+		}
+	}
+	if u := r.Uncertainty; u != nil {
+		// One row of scope "input" per uncertain input.
+		for _, in := range u.Inputs {
+			row := make([]string, len(csvHeader)+len(csvPlatformColumns))
+			row[0], row[1] = "input", r.Scenario
+			if err := cw.Write(append(row, uncertaintyInputCells(u, in)...)); err != nil {
+				return fmt.Errorf("write csv: %w", err)
+			}
 		}
 	}
 	cw.Flush()

@@ -151,12 +151,40 @@ func riskTables(w io.Writer, r *sim.RiskResults, markdown bool) error {
 	if ew.err != nil {
 		return ew.err
 	}
-	header := []string{"Loss per " + per, "Expected [95% CI]", "P(loss > 0)"}
+	return riskBody(w, r, markdown)
+}
+
+// RunRisk returns the risk figures of a results file as the RiskResults
+// of its run, nil when it has none.
+func RunRisk(r *sim.Results) *sim.RiskResults {
+	if r.Risk == nil {
+		return nil
+	}
+	return &sim.RiskResults{Platform: r.Platform, Scenario: r.Scenario, Currency: r.Currency, Seed: r.Seed,
+		Trials: int64(r.Trials), HorizonMs: r.HorizonMs, RiskFigures: *r.Risk}
+}
+
+// runRiskIntro says what the risk figures of a results file are: its own
+// trials, each one horizon, sampled plainly.
+func runRiskIntro(r *sim.RiskResults) string {
+	per := HorizonText(r.HorizonMs)
+	return fmt.Sprintf("Risk per %s, from these %s trials of one %s each: %s. "+
+		"Expected loss per %s with its 95%% CI (normal); P(loss > 0); the loss exceeded once in 10, 100 and 1,000 %ss (return levels) with 95%% CIs. "+
+		"For rare events, 'domino risk' stratifies the trials on the number of occurrences (docs/model.md §13).",
+		per, Count(float64(r.Trials)), per, samplingText(r), per, per)
+}
+
+// riskBody writes the tables of riskTables: the platform metrics, the
+// services' availability and the user-hours exceedance curve.
+// RiskLossRows returns the table of the platform metrics' risk: expected
+// loss per horizon, P(loss > 0), return levels and speed-up.
+func RiskLossRows(r *sim.RiskResults) (header []string, rows [][]string) {
+	per := HorizonText(r.HorizonMs)
+	header = []string{"Loss per " + per, "Expected [95% CI]", "P(loss > 0)"}
 	for _, y := range sim.ReturnPeriods {
 		header = append(header, "1 in "+Count(float64(y))+" [95% CI]")
 	}
 	header = append(header, "Speed-up")
-	var rows [][]string
 	for _, key := range []string{sim.RiskUserHours, sim.RiskMoney, sim.RiskCrewHours} {
 		m, ok := r.Metrics[key]
 		if !ok {
@@ -168,25 +196,16 @@ func riskTables(w io.Writer, r *sim.RiskResults, markdown bool) error {
 		}
 		rows = append(rows, append(row, speedText(m.SpeedUp)))
 	}
-	if markdown {
-		rows = mdEscapeRows(rows)
-	}
-	if err := renderTable(w, header, rows, nil, markdown); err != nil {
-		return err
-	}
+	return header, rows
+}
 
-	fmt.Fprintf(ew, "\nAvailability per service over the %s: 1 − expected downtime / horizon; nines = −log10(1 − availability).\n", per)
-	if markdown {
-		fmt.Fprintln(ew)
-	}
-	if ew.err != nil {
-		return ew.err
-	}
+// RiskAvailabilityRows returns the table of the services' availability
+// over the horizon, with their nines and downtime.
+func RiskAvailabilityRows(r *sim.RiskResults) (header []string, rows [][]string) {
 	header = []string{"Service", "Availability [95% CI]", "Nines", "Hours down [95% CI]", "P(down)"}
 	for _, y := range sim.ReturnPeriods[1:] {
 		header = append(header, "Hours down, 1 in "+Count(float64(y)))
 	}
-	rows = rows[:0]
 	for _, s := range r.Services {
 		m := r.Metrics["downtime:"+s.ID]
 		nines := "∞"
@@ -201,6 +220,28 @@ func riskTables(w io.Writer, r *sim.RiskResults, markdown bool) error {
 		}
 		rows = append(rows, row)
 	}
+	return header, rows
+}
+
+func riskBody(w io.Writer, r *sim.RiskResults, markdown bool) error {
+	ew := &errWriter{w: w}
+	per := HorizonText(r.HorizonMs)
+	header, rows := RiskLossRows(r)
+	if markdown {
+		rows = mdEscapeRows(rows)
+	}
+	if err := renderTable(w, header, rows, nil, markdown); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(ew, "\nAvailability per service over the %s: 1 − expected downtime / horizon; nines = −log10(1 − availability).\n", per)
+	if markdown {
+		fmt.Fprintln(ew)
+	}
+	if ew.err != nil {
+		return ew.err
+	}
+	header, rows = RiskAvailabilityRows(r)
 	if markdown {
 		rows = mdEscapeRows(rows)
 	}
@@ -245,8 +286,21 @@ func riskCSV(w io.Writer, r *sim.RiskResults) error {
 	cw := newCSVWriter(w)
 	cw.Write([]string{"scenario", "trials", "seed", "horizon_ms", "sampling", "metric", "unit", "figure", "x", "value", "ci95_lo", "ci95_hi"})
 	head := []string{r.Scenario, strconv.FormatInt(r.Trials, 10), strconv.FormatUint(r.Seed, 10), strconv.FormatInt(r.HorizonMs, 10), r.Sampling}
+	for _, row := range riskCSVRows(&r.RiskFigures) {
+		cw.Write(append(append([]string{}, head...), row[:]...))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// riskCSVColumns names the cells of riskCSVRows.
+var riskCSVColumns = []string{"metric", "unit", "figure", "x", "value", "ci95_lo", "ci95_hi"}
+
+// riskCSVRows returns the risk figures one per row, as riskCSVColumns.
+func riskCSVRows(r *sim.RiskFigures) [][7]string {
+	var rows [][7]string
 	row := func(metric, unit, figure, x string, v, lo, hi string) {
-		cw.Write(append(append([]string{}, head...), metric, unit, figure, x, v, lo, hi))
+		rows = append(rows, [7]string{metric, unit, figure, x, v, lo, hi})
 	}
 	opt := func(x *float64) string {
 		if x == nil {
@@ -270,6 +324,5 @@ func riskCSV(w io.Writer, r *sim.RiskResults) error {
 		row("availability:"+s.ID, "probability", "availability", "", num(s.Availability.Mean), num(s.Availability.CI95[0]), num(s.Availability.CI95[1]))
 		row("availability:"+s.ID, "nines", "nines", "", opt(s.Nines), "", "")
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows
 }

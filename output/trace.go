@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,12 +11,12 @@ import (
 	"github.com/dominosim/domino/sim"
 )
 
-// TraceFormats lists the formats WriteTrace accepts.
-var TraceFormats = []string{"table", "json", "dot", "svg", "png"}
+// TraceFormats lists the formats WriteTrace accepts. The trace's cascade
+// diagram (dot, svg, png) is drawn by the package output/diagram.
+var TraceFormats = []string{"table", "json"}
 
 // TraceFormatFor returns the trace format a file name's extension implies
-// (".txt", ".json", ".dot" or ".gv", ".svg", ".png"), or "" when it implies
-// none.
+// (".txt" or ".json"), or "" when it implies none.
 func TraceFormatFor(path string) string {
 	name := strings.ToLower(path)
 	switch {
@@ -25,12 +24,6 @@ func TraceFormatFor(path string) string {
 		return "table"
 	case strings.HasSuffix(name, ".json"):
 		return "json"
-	case strings.HasSuffix(name, ".dot"), strings.HasSuffix(name, ".gv"):
-		return "dot"
-	case strings.HasSuffix(name, ".svg"):
-		return "svg"
-	case strings.HasSuffix(name, ".png"):
-		return "png"
 	}
 	return ""
 }
@@ -170,9 +163,9 @@ func (r *TraceReport) endedBy(code int32) string {
 	return ""
 }
 
-// label is the cause label of the scenario event behind a power cut,
+// Label is the cause label of the scenario event behind a power cut,
 // isolation or fault record i; "" for any other record.
-func (r *TraceReport) label(i int) string {
+func (r *TraceReport) Label(i int) string {
 	rec := &r.Records[i]
 	switch {
 	case rec.Kind == sim.RecPower && rec.Value == 0,
@@ -214,18 +207,6 @@ func WriteTrace(w io.Writer, r *TraceReport, format string, opt TraceOptions) er
 		return TraceTable(w, r, opt)
 	case "json":
 		return TraceJSON(w, r)
-	case "dot":
-		return TraceDOT(w, r)
-	case "svg", "png":
-		// The cascade diagram, laid out by Graphviz like graph's.
-		var dot bytes.Buffer
-		if err := TraceDOT(&dot, r); err != nil {
-			return err
-		}
-		if format == "png" {
-			return RenderPNG(dot.Bytes(), w)
-		}
-		return RenderSVG(dot.Bytes(), w)
 	}
 	return fmt.Errorf("unknown trace format %q (want %s)", format, strings.Join(TraceFormats, ", "))
 }
@@ -382,15 +363,15 @@ func (r *TraceReport) recordJSON(i int) traceRecordJSON {
 	case sim.RecPower:
 		j.Site = c.Sites[rec.Site].ID
 		j.Fraction = ptr(float64(rec.Value) / float64(rec.Value2))
-		j.Label = r.label(i)
+		j.Label = r.Label(i)
 	case sim.RecIsolate:
 		j.Site = c.Sites[rec.Site].ID
 		j.On = ptr(rec.Value > 0)
-		j.Label = r.label(i)
+		j.Label = r.Label(i)
 	case sim.RecFault:
 		j.Service = c.Services[rec.Service].ID
 		j.On = ptr(rec.Value > 0)
-		j.Label = r.label(i)
+		j.Label = r.Label(i)
 	case sim.RecUnpowered:
 		replica()
 		j.Cause = sim.CauseString(c, rec.Cause)

@@ -37,13 +37,13 @@ func TraceTable(w io.Writer, r *TraceReport, opt TraceOptions) error {
 	}
 	width := 0
 	for _, l := range lines {
-		width = max(width, len(timeLabel(l.t)))
+		width = max(width, len(TimeLabel(l.t)))
 	}
 	for _, l := range lines {
 		for i, part := range wrap(l.text, timelineWidth-width-4) {
 			label := ""
 			if i == 0 {
-				label = timeLabel(l.t)
+				label = TimeLabel(l.t)
 			}
 			fmt.Fprintf(ew, "  %-*s  %s\n", width, label, part)
 		}
@@ -66,8 +66,8 @@ func TraceTable(w io.Writer, r *TraceReport, opt TraceOptions) error {
 	return ew.err
 }
 
-// timeLabel writes a time from the start of the trial: "+0", "+22h21m".
-func timeLabel(t int64) string {
+// TimeLabel writes a time from the start of the trial: "+0", "+22h21m".
+func TimeLabel(t int64) string {
 	return "+" + graph.FormatDuration(t)
 }
 
@@ -217,10 +217,10 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 	replicaCounts := func(on, off int) string {
 		var parts []string
 		if off > 0 {
-			parts = append(parts, fmt.Sprintf("%d replica%s lose%s power", off, plural(off), verbS(off)))
+			parts = append(parts, fmt.Sprintf("%d replica%s lose%s power", off, Plural(off), verbS(off)))
 		}
 		if on > 0 {
-			parts = append(parts, fmt.Sprintf("%d replica%s powered", on, plural(on)))
+			parts = append(parts, fmt.Sprintf("%d replica%s powered", on, Plural(on)))
 		}
 		if len(parts) == 0 {
 			return ""
@@ -360,7 +360,7 @@ func (r *TraceReport) entry(i int) (tlEntry, int) {
 		e.name = svc
 		e.group = func(names []string) string { return what + ": " + strings.Join(names, ", ") }
 	case sim.RecFault:
-		label := r.label(i)
+		label := r.Label(i)
 		e.key = fmt.Sprintf("fault|%d|%s", rec.Value, label)
 		e.name = svc
 		e.group = func(names []string) string {
@@ -450,7 +450,7 @@ func (r *TraceReport) describe(i int) string {
 	case sim.RecPower:
 		switch {
 		case rec.Value == 0:
-			return site() + " loses power" + paren(r.label(i))
+			return site() + " loses power" + paren(r.Label(i))
 		case rec.Value >= rec.Value2:
 			return site() + " fully powered again"
 		}
@@ -458,12 +458,12 @@ func (r *TraceReport) describe(i int) string {
 		return fmt.Sprintf("%s powered to %s%%", site(), pct)
 	case sim.RecIsolate:
 		if rec.Value > 0 {
-			return site() + " isolated" + paren(r.label(i))
+			return site() + " isolated" + paren(r.Label(i))
 		}
 		return site() + " reconnected"
 	case sim.RecFault:
 		if rec.Value > 0 {
-			return "fault in " + svc() + paren(r.label(i))
+			return "fault in " + svc() + paren(r.Label(i))
 		}
 		return "fault in " + svc() + " fixed"
 	case sim.RecUnpowered:
@@ -701,8 +701,8 @@ func (r *TraceReport) summaryRows() (rows [][]string, header []string, align []t
 		ts := &r.Services[s]
 		first, back, cause, ended := Dash, Dash, Dash, Dash
 		if ts.FirstDown >= 0 {
-			first = timeLabel(ts.FirstDown)
-			back = timeLabel(ts.LastUp)
+			first = TimeLabel(ts.FirstDown)
+			back = TimeLabel(ts.LastUp)
 			if ts.DownAtEnd {
 				back = "still down"
 			} else if ts.EndedBy != "" {

@@ -3,6 +3,8 @@ package scenarios_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dominosim/domino/scenarios"
 )
 
@@ -20,9 +22,7 @@ func TestHeaderTitle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := scenarios.HeaderTitle([]byte(tt.data)); got != tt.want {
-				t.Errorf("HeaderTitle(%q) = %q, want %q", tt.data, got, tt.want)
-			}
+			assert.Equal(t, tt.want, scenarios.HeaderTitle([]byte(tt.data)), "HeaderTitle(%q)", tt.data)
 		})
 	}
 }
@@ -33,14 +33,8 @@ func TestEmbeddedTitles(t *testing.T) {
 	const maxLen = 100 // a title is a line in a listing, not a paragraph
 	for _, name := range scenarios.Names() {
 		got := scenarios.Title(name)
-		if got == "" {
-			t.Errorf("%s: no title comment", name)
-		}
-		if len(got) > maxLen {
-			t.Errorf("%s: title is %d bytes, want at most %d: %q", name, len(got), maxLen, got)
-		}
+		assert.NotEmpty(t, got, "%s: no title comment", name)
+		assert.LessOrEqual(t, len(got), maxLen, "%s: title %q is too long (bytes)", name, got)
 	}
-	if got := scenarios.Title("no-such-file"); got != "" {
-		t.Errorf(`Title("no-such-file") = %q, want ""`, got)
-	}
+	assert.Empty(t, scenarios.Title("no-such-file"), `Title("no-such-file")`)
 }

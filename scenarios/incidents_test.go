@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,9 +41,7 @@ func trials() int {
 func compile(t *testing.T, f *graph.File, id string) *graph.Compiled {
 	t.Helper()
 	sc := f.Scenario(id)
-	if sc == nil {
-		t.Fatalf("%s: no scenario %q", f.Name, id)
-	}
+	require.NotNil(t, sc, "%s: no scenario %q", f.Name, id)
 	c, err := graph.Compile(sc)
 	require.NoError(t, err, "compile %s", id)
 	return c
@@ -78,25 +77,17 @@ func compareCompiled(t *testing.T, cs ...*graph.Compiled) *sim.Comparison {
 // metric returns the row id of a comparison.
 func metric(t *testing.T, cmp *sim.Comparison, id string) sim.ComparedMetric {
 	t.Helper()
-	for _, m := range cmp.Metrics {
-		if m.ID == id {
-			return m
-		}
-	}
-	t.Fatalf("comparison has no metric %q", id)
-	return sim.ComparedMetric{}
+	i := slices.IndexFunc(cmp.Metrics, func(m sim.ComparedMetric) bool { return m.ID == id })
+	require.GreaterOrEqual(t, i, 0, "comparison has no metric %q", id)
+	return cmp.Metrics[i]
 }
 
 // service returns the results of service id.
 func service(t *testing.T, r *sim.Results, id string) *sim.ServiceResult {
 	t.Helper()
-	for i := range r.Services {
-		if r.Services[i].ID == id {
-			return &r.Services[i]
-		}
-	}
-	t.Fatalf("%s: no service %q in results", r.Scenario, id)
-	return nil
+	i := slices.IndexFunc(r.Services, func(s sim.ServiceResult) bool { return s.ID == id })
+	require.GreaterOrEqual(t, i, 0, "%s: no service %q in results", r.Scenario, id)
+	return &r.Services[i]
 }
 
 // propCI is the 95% normal interval of a proportion p over n trials, the

@@ -46,6 +46,12 @@ domino plot "$tmp/pangyo-fire.json" "$tmp/ops-and-failover.json" --kind downtime
 domino plot "${results[@]}" --kind downtime --service talk-messaging \
 	--title "Kakao, Pangyo fire: downtime of KakaoTalk messaging" -o "$out/kakao-talk-messaging-downtime.png"
 
+echo "sensitivity, uncertainty" >&2
+domino sensitivity "$file" --scenario pangyo-fire --versus ops-and-failover --trials "$trials" -o "$out/kakao-tornado.png"
+domino run "$file" --scenario pangyo-fire --trials 500 --uncertainty 40 -o "$tmp/kakao-uncertainty.json"
+domino plot "$tmp/kakao-uncertainty.json" --kind recovery \
+	--title "Kakao, Pangyo fire: recovery, with the spread over 40 draws of the assumptions" -o "$out/kakao-uncertainty-recovery.png"
+
 echo "risk, loss exceedance" >&2
 domino risk ovh-sbg-2021 --scenario sbg-yearly -o "$tmp/ovh-risk.json"
 domino risk aws-us-east-1-2021 --scenario yearly-disruptions -o "$tmp/aws-risk.json"

@@ -3,10 +3,10 @@ package sim
 import (
 	"context"
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -52,26 +52,18 @@ func TestAdviseGreedyBudgetAndCIRule(t *testing.T) {
 	in := AdviseInput{File: f, Scenario: f.Scenarios[0], Candidates: f.Mitigations, Budget: 40}
 	a, chosen, err := Advise(context.Background(), in, m, Options{Trials: 50, Seed: 1, Workers: 2})
 	require.NoError(t, err)
-	if a.Baseline.Mean != 4500 {
-		t.Errorf("baseline: got %v, want 4,500 user-hours (450 users × 10h)", a.Baseline.Mean)
-	}
+	assert.Equal(t, 4500.0, a.Baseline.Mean, "baseline: 450 users × 10h")
 	want := []AdviceStep{
 		{Mitigation: "m2", Cost: 20, CumulativeCost: 20, Metric: Diff{Mean: 1500, CI95: [2]float64{1500, 1500}}, Saving: Diff{Mean: 3000, CI95: [2]float64{3000, 3000}}},
 		{Mitigation: "m1", Cost: 10, CumulativeCost: 30, Metric: Diff{Mean: 500, CI95: [2]float64{500, 500}}, Saving: Diff{Mean: 1000, CI95: [2]float64{1000, 1000}}},
 	}
-	if !reflect.DeepEqual(a.Steps, want) {
-		t.Errorf("steps:\ngot  %+v\nwant %+v", a.Steps, want)
-	}
-	if len(chosen) != 2 || chosen[0].ID != "m2" || chosen[1].ID != "m1" {
-		t.Errorf("chosen: got %v, want m2, m1", ids(chosen))
-	}
+	assert.Equal(t, want, a.Steps, "steps")
+	assert.Equal(t, "m2, m1", ids(chosen), "chosen")
 	var got []string
 	for _, c := range a.Candidates {
 		got = append(got, c.Mitigation)
 	}
-	if want := []string{"m2", "m1", "m3", "m0"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("first-step candidates: got %v, want %v (by saving)", got, want)
-	}
+	assert.Equal(t, []string{"m2", "m1", "m3", "m0"}, got, "first-step candidates, by saving")
 
 	// With room for everything, m3 comes third and m0 never.
 	in.Budget = 1000
@@ -81,9 +73,7 @@ func TestAdviseGreedyBudgetAndCIRule(t *testing.T) {
 	for _, s := range a.Steps {
 		steps = append(steps, s.Mitigation)
 	}
-	if want := []string{"m2", "m1", "m3"}; !reflect.DeepEqual(steps, want) {
-		t.Errorf("unlimited budget: got steps %v, want %v", steps, want)
-	}
+	assert.Equal(t, []string{"m2", "m1", "m3"}, steps, "unlimited budget: steps")
 }
 
 func TestReplicateCandidates(t *testing.T) {
@@ -91,15 +81,14 @@ func TestReplicateCandidates(t *testing.T) {
 	require.NoError(t, err)
 	ms, err := ReplicateCandidates(f.Platform, []string{"s2"})
 	require.NoError(t, err)
-	if len(ms) != 1 || ms[0].ID != "replicate s2@b" || ms[0].Cost != 1 {
-		t.Fatalf("got %+v, want one candidate replicate s2@b costing 1", ms)
-	}
+	require.Len(t, ms, 1, "one candidate")
+	require.Equal(t, "replicate s2@b", ms[0].ID)
+	require.Equal(t, 1.0, ms[0].Cost)
 	p, err := f.Apply(ms[0])
 	require.NoError(t, err)
 	s := p.Service("s2")
-	if got := strings.Join(s.Sites(), ","); got != "a,b" || s.Redundancy.Mode != graph.ActiveActive {
-		t.Errorf("got sites %s mode %v, want a,b active-active", got, s.Redundancy.Mode)
-	}
+	assert.Equal(t, []string{"a", "b"}, s.Sites())
+	assert.Equal(t, graph.ActiveActive, s.Redundancy.Mode)
 }
 
 func TestPairedNarrowerThanUnpaired(t *testing.T) {
@@ -140,10 +129,6 @@ scenarios:
 	// it. With this seed the ratio is about 0.65; 0.8 leaves room for a
 	// change of the engine's draws without letting equal widths pass.
 	const maxRatio = 0.8
-	if !(paired < maxRatio*unpaired) {
-		t.Errorf("paired half-width %v, unpaired %v: want the paired one under %v of the unpaired", paired, unpaired, maxRatio)
-	}
-	if paired == 0 {
-		t.Error("paired half-width 0: the case is not stochastic")
-	}
+	assert.Less(t, paired, maxRatio*unpaired, "paired half-width against %v of the unpaired", maxRatio)
+	assert.NotZero(t, paired, "paired half-width 0: the case is not stochastic")
 }

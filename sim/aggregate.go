@@ -70,6 +70,10 @@ type Aggregator struct {
 	curveUsersSum []int64
 	curveUpBins   [][curveBins]int64
 	curveUserBins [][curveBins]int64
+
+	// lambda is Λ, the expected rate-event occurrences over the horizon:
+	// above 0, the results carry the risk of a horizon (Aggregator.risk).
+	lambda float64
 }
 
 // NewAggregator returns an empty aggregator for c's outcomes on grid.
@@ -112,6 +116,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	a.curveUsersSum = make([]int64, len(grid))
 	a.curveUpBins = make([][curveBins]int64, len(grid))
 	a.curveUserBins = make([][curveBins]int64, len(grid))
+	a.lambda = rateOccurrences(c)
 	return a
 }
 
@@ -444,6 +449,7 @@ func (a *Aggregator) Results(seed uint64) *Results {
 	}
 	r.Curve = a.curve()
 	r.Compliance = ComplianceOf(r, c.Platform.Compliance)
+	r.Risk = a.risk(seed)
 	return r
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,10 +36,40 @@ var benchCases = []struct {
 		return c
 	}},
 	{"gen-1000", func(b *testing.B) *graph.Compiled { return generated(b, 1000, 6) }},
+	{"gen-1000-random", func(b *testing.B) *graph.Compiled {
+		c, err := graph.Compile(genFile(b, 1000, 6, 1).Scenario("random"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}},
 	{"gen-1000-load", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6), false) }},
 	{"gen-1000-load-carried", func(b *testing.B) *graph.Compiled { return withLoads(generated(b, 1000, 6), true) }},
 	{"gen-10000", func(b *testing.B) *graph.Compiled { return generated(b, 10000, 12) }},
+	{"sp-20", func(b *testing.B) *graph.Compiled { return compile(b, seriesParallel20, "") }},
 }
+
+// seriesParallel20 is a small reliability system: 20 repairable units
+// (exponential failures at 0.2/h, repairs at 1/h, unlimited crews, so each
+// has its own) in 10 parallel pairs in series, over 10 hours.
+var seriesParallel20 = func() string {
+	var w strings.Builder
+	w.WriteString("version: 1\nplatform:\n  name: sp20\n  sites:\n")
+	for i := range 20 {
+		fmt.Fprintf(&w, "    - {id: x%d}\n", i)
+	}
+	w.WriteString("    - {id: z}\n  services:\n")
+	var groups []string
+	for i := range 20 {
+		fmt.Fprintf(&w, "    - {id: u%d, users: 1, placement: {x%d: 1}, mtbf: {exponential: {mean: 5h}}, mttr: {exponential: {mean: 1h}}}\n", i, i)
+		if i%2 == 1 {
+			groups = append(groups, fmt.Sprintf("{any: [u%d, u%d]}", i-1, i))
+		}
+	}
+	fmt.Fprintf(&w, "    - {id: system, users: 1, placement: {z: 1}, depends_on: [%s]}\n", strings.Join(groups, ", "))
+	w.WriteString("scenarios:\n  - id: random\n    horizon: 10h\n    events:\n      - {kind: random-failures}\n")
+	return w.String()
+}()
 
 // withLoads gives every service placed on more than one site a load
 // (docs/model.md §11), for comparison with the same platform without loads.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -34,31 +35,21 @@ scenarios:
 `
 	c := compile(t, strings.Replace(yaml, "%s", "", 1), "")
 	o, _ := one(t, c, 1, 0)
-	if got, want := o.Shed[0], int64(12_000_000); got != want {
-		t.Errorf("shed: got %d, want %d", got, want)
-	}
+	assert.Equal(t, int64(12_000_000), o.Shed[0], "shed")
 	if o.Downtime[0] != 0 || !o.Partial[0] {
 		t.Errorf("got downtime %d partial %v, want 0 true", o.Downtime[0], o.Partial[0])
 	}
 	// 3000 users × 1/3 × 10h = 10,000 user-hours.
-	if got, want := o.UserMilliHours, int64(10_000_000); got != want {
-		t.Errorf("user-milli-hours: got %d, want %d", got, want)
-	}
+	assert.Equal(t, int64(10_000_000), o.UserMilliHours, "user-milli-hours")
 
 	c = compile(t, strings.Replace(yaml, "%s", ", collapse_below: 0.7", 1), "")
 	o, _ = one(t, c, 1, 0)
-	if got, want := o.Downtime[0], 10*h; got != want {
-		t.Errorf("collapse: downtime got %d, want %d", got, want)
-	}
+	assert.Equal(t, 10*h, o.Downtime[0], "collapse: downtime")
 	if o.Shed[0] != 0 || o.Partial[0] {
 		t.Errorf("collapse: got shed %d partial %v, want 0 false", o.Shed[0], o.Partial[0])
 	}
-	if got, want := CauseString(c, o.Cause[0]), "overload"; got != want {
-		t.Errorf("collapse cause: got %q, want %q", got, want)
-	}
-	if got, want := o.UserMilliHours, int64(30_000_000); got != want {
-		t.Errorf("collapse user-milli-hours: got %d, want %d", got, want)
-	}
+	assert.Equal(t, "overload", CauseString(c, o.Cause[0]), "collapse cause")
+	assert.Equal(t, int64(30_000_000), o.UserMilliHours, "collapse user-milli-hours")
 }
 
 func TestShedActiveStandbyFailBack(t *testing.T) {
@@ -82,12 +73,8 @@ scenarios:
       - {kind: site-outage, site: a, duration: 10h}
 `, "")
 	o, tr := one(t, c, 1, 0)
-	if got, want := o.Downtime[0], 5*graph.Minute; got != want {
-		t.Errorf("downtime: got %d, want %d", got, want)
-	}
-	if got, want := o.Shed[0], int64(27_000_000); got != want {
-		t.Errorf("shed: got %d, want %d", got, want)
-	}
+	assert.Equal(t, 5*graph.Minute, o.Downtime[0], "downtime")
+	assert.Equal(t, int64(27_000_000), o.Shed[0], "shed")
 	if !o.Partial[0] || o.LastUp[0] != 5*graph.Minute {
 		t.Errorf("got partial %v last up %d, want true %d", o.Partial[0], o.LastUp[0], 5*graph.Minute)
 	}
@@ -120,12 +107,8 @@ scenarios:
       - {kind: site-outage, site: a, at: 10h30m, duration: 2h}
 `, "")
 	o, tr := one(t, c, 1, 0)
-	if got, want := o.Downtime[0], h; got != want {
-		t.Errorf("downtime: got %d, want %d", got, want)
-	}
-	if got, want := o.Shed[0], int64(33_750_000); got != want {
-		t.Errorf("shed: got %d, want %d", got, want)
-	}
+	assert.Equal(t, h, o.Downtime[0], "downtime")
+	assert.Equal(t, int64(33_750_000), o.Shed[0], "shed")
 	if n := failBacks(c, tr, 0); n != 2 {
 		t.Errorf("fail-backs started: got %d, want 2 (the first cancelled)", n)
 	}
@@ -165,15 +148,9 @@ scenarios:
 		t.Errorf("s: got down %d degraded %d shed %d degraded-shed %d, want 0 %d %d %d",
 			o.Downtime[s], o.Degraded[s], o.Shed[s], o.DegradedShed[s], 10*h, 5*h, 5*h)
 	}
-	if o.Downtime[d] != 10*h {
-		t.Errorf("d downtime: got %d, want %d", o.Downtime[d], 10*h)
-	}
-	if got, want := o.UserMilliHours, int64(7_250_000); got != want {
-		t.Errorf("user-milli-hours: got %d, want %d", got, want)
-	}
-	if got, want := o.Cost, int64(500); got != want {
-		t.Errorf("cost: got %d, want %d", got, want)
-	}
+	assert.Equal(t, 10*h, o.Downtime[d], "d downtime")
+	assert.Equal(t, int64(7_250_000), o.UserMilliHours, "user-milli-hours")
+	assert.Equal(t, int64(500), o.Cost, "cost")
 }
 
 func TestManualFailBackHoldsCrew(t *testing.T) {
@@ -208,12 +185,8 @@ scenarios:
 `, "")
 	o, tr := one(t, c, 1, 0)
 	checkDowntimes(t, c, o, map[string]int64{"s": 2 * h, "x": 13 * h, "ops": 24 * h})
-	if got, want := o.Shed[svc(t, c, "s")], int64(27_000_000); got != want {
-		t.Errorf("shed: got %d, want %d", got, want)
-	}
-	if got, want := o.CrewMs, 5*h; got != want {
-		t.Errorf("crew time: got %d, want %d", got, want)
-	}
+	assert.Equal(t, int64(27_000_000), o.Shed[svc(t, c, "s")], "shed")
+	assert.Equal(t, 5*h, o.CrewMs, "crew time")
 	if n := failBacks(c, tr, svc(t, c, "s")); n != 1 {
 		t.Errorf("fail-backs started: got %d, want 1", n)
 	}

@@ -181,6 +181,10 @@ type Comparison struct {
 	// read (other platforms, other currencies).
 	Warnings []string         `json:"warnings,omitempty"`
 	Metrics  []ComparedMetric `json:"metrics"`
+	// ComplianceChanges are the RTO and RPO targets whose verdict (meets,
+	// misses, cannot tell) is not the same in every scenario, each
+	// verdict as `run` of that scenario gives it over the same trials.
+	ComplianceChanges []ComplianceChange `json:"compliance_changes,omitempty"`
 }
 
 // ComparedMetric is one row of a comparison.
@@ -320,6 +324,15 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		// Per scenario and metric (same index as vals), the trials whose
 		// time was cut by the horizon and the smallest such time.
 		cens, censMin []int64
+		// Per scenario, as `run` aggregates it, when some scenario has
+		// an RTO or RPO target: its compliance verdicts come from it.
+		aggs []*Aggregator
+	}
+	targets := false
+	for _, c := range cs {
+		for s := range c.Services {
+			targets = targets || c.Services[s].RTO >= 0 || c.Services[s].RPO >= 0
+		}
 	}
 	newAcc := func() *acc {
 		a := &acc{vals: make([]stat, ns*nm), diffs: make([]diffStat, ns*nm), changed: make([]int64, ns),
@@ -329,6 +342,12 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 		}
 		for i := range a.vals {
 			a.vals[i] = newStat(math.MaxInt64 / 4)
+		}
+		if targets {
+			for _, c := range cs {
+				// No grid: the trials record no curve (Compare needs none).
+				a.aggs = append(a.aggs, NewAggregator(c, nil))
+			}
 		}
 		return a
 	}
@@ -365,6 +384,9 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 						}
 						if i == 0 {
 							o0 = o
+						}
+						if a.aggs != nil {
+							a.aggs[i].Add(o)
 						}
 						for m, metric := range CompareMetrics {
 							v := metric.value(c, o)
@@ -409,6 +431,9 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			total.cens[i] += a.cens[i]
 			total.censMin[i] = min(total.censMin[i], a.censMin[i])
 		}
+		for i := range total.aggs {
+			total.aggs[i].Merge(a.aggs[i])
+		}
 	}
 	cmp := &Comparison{Schema: CompareSchema, Seed: seed, Trials: trials}
 	for _, c := range cs {
@@ -450,6 +475,13 @@ func Compare(ctx context.Context, cs []*graph.Compiled, trials int, seed uint64,
 			}
 		}
 		cmp.Metrics = append(cmp.Metrics, row)
+	}
+	if targets {
+		var comps []*Compliance
+		for _, a := range total.aggs {
+			comps = append(comps, a.Results(seed).Compliance)
+		}
+		cmp.ComplianceChanges = ComplianceChanges(comps)
 	}
 	return cmp, nil
 }

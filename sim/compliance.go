@@ -134,3 +134,50 @@ func ComplianceOf(r *Results, conf float64) *Compliance {
 	})
 	return c
 }
+
+// ComplianceChange is a service target whose verdict is not the same in
+// every compared scenario or results file.
+type ComplianceChange struct {
+	Service  string `json:"service"`
+	Target   string `json:"target"`
+	TargetMs int64  `json:"target_ms"`
+	// Verdicts are each scenario's, "" where it has no such target.
+	Verdicts []string `json:"verdicts"`
+}
+
+// ComplianceChanges returns the service targets (service, rto or rpo,
+// value) whose verdict differs between cs, in the order they first
+// appear; a nil entry of cs has no target.
+func ComplianceChanges(cs []*Compliance) []ComplianceChange {
+	type key struct {
+		svc, target string
+		ms          int64
+	}
+	var order []key
+	got := map[key][]string{}
+	for i, c := range cs {
+		if c == nil {
+			continue
+		}
+		for _, x := range c.Rows {
+			k := key{x.Service, x.Target, x.TargetMs}
+			if got[k] == nil {
+				got[k] = make([]string, len(cs))
+				order = append(order, k)
+			}
+			got[k][i] = x.Verdict
+		}
+	}
+	var out []ComplianceChange
+	for _, k := range order {
+		v := got[k]
+		same := true
+		for _, x := range v[1:] {
+			same = same && x == v[0]
+		}
+		if !same {
+			out = append(out, ComplianceChange{Service: k.svc, Target: k.target, TargetMs: k.ms, Verdicts: v})
+		}
+	}
+	return out
+}

@@ -23,9 +23,8 @@ func TestNormalSameAsStdlib(t *testing.T) {
 		fast, ref := stream{s}, stream{s}
 		got := fast.normal()
 		want := rand.New(&ref).NormFloat64()
-		if got != want || fast.s != ref.s {
-			t.Fatalf("key %#x: got %v (state %#x), want %v (state %#x)", s, got, fast.s, want, ref.s)
-		}
+		require.Equal(t, want, got, "key %#x", s)
+		require.Equal(t, ref.s, fast.s, "key %#x: state", s)
 		if ref.s != s+0x9e3779b97f4a7c15 {
 			slow++
 		}
@@ -62,9 +61,7 @@ func TestSampleSameAsDist(t *testing.T) {
 				tr.key = trialKey(3, int(k))
 				got := tr.sample(&d, 11, pTTR, k)
 				want := d.Sample(&stream{key(tr.key, 11, pTTR, k)})
-				if got != want {
-					t.Fatalf("draw %d: got %d, want %d", k, got, want)
-				}
+				require.Equal(t, want, got, "draw %d", k)
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
 	if t.numberEvent(at) {
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
+		t.tail.unsupported += tailUnsupported(kind)
 	}
 }
 

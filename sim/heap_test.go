@@ -6,6 +6,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEventHeapOrder(t *testing.T) {
@@ -47,17 +50,13 @@ func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
 			ref = slices.Insert(ref, i, e)
 		default:
 			e := h.pop()
-			if want := ref[0]; e != want {
-				t.Fatalf("H %d, seed %d, step %d: popped %+v, want %+v", H, seed, step, e, want)
-			}
+			require.Equal(t, ref[0], e, "H %d, seed %d, step %d: popped", H, seed, step)
 			ref = ref[1:]
 			now = e.t
 		}
-		if h.len() != len(ref) {
-			t.Fatalf("H %d, seed %d, step %d: len %d, want %d", H, seed, step, h.len(), len(ref))
-		}
-		if len(ref) > 0 && h.minT() != ref[0].t {
-			t.Fatalf("H %d, seed %d, step %d: minT %d, want %d", H, seed, step, h.minT(), ref[0].t)
+		require.Equal(t, len(ref), h.len(), "H %d, seed %d, step %d: len", H, seed, step)
+		if len(ref) > 0 {
+			require.Equal(t, ref[0].t, h.minT(), "H %d, seed %d, step %d: minT", H, seed, step)
 		}
 	}
 }
@@ -102,12 +101,7 @@ func TestEventHeapRefusesPastEvent(t *testing.T) {
 	h.push(event{t: 10, seq: 1})
 	h.push(event{t: 20, seq: 2})
 	h.pop()
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no panic for an event before the last popped")
-		}
-	}()
-	h.push(event{t: 9, seq: 3})
+	assert.Panics(t, func() { h.push(event{t: 9, seq: 3}) }, "no panic for an event before the last popped")
 }
 
 func TestRankQueue(t *testing.T) {
@@ -129,19 +123,10 @@ func TestRankQueue(t *testing.T) {
 	for q.n > 0 {
 		got = append(got, q.popMin())
 	}
-	want := []int32{129, 65, 64, 2, 0}
-	if len(got) != len(want) {
-		t.Fatalf("got %v, want %v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("got %v, want %v", got, want)
-		}
-	}
+	require.Equal(t, []int32{129, 65, 64, 2, 0}, got)
 	q.push(3)
-	if q.popMin() != 3 || q.n != 0 {
-		t.Fatal("queue does not restart after emptying")
-	}
+	assert.Equal(t, int32(3), q.popMin(), "queue does not restart after emptying")
+	assert.Zero(t, q.n, "queue does not restart after emptying")
 }
 
 // push is pushAt of an event, for the tests.

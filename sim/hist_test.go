@@ -1,10 +1,8 @@
 package sim
 
 import (
-	"bytes"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -14,9 +12,7 @@ import (
 // TestHistSameAsHdrHistogram checks that hist records, merges, answers
 // quantiles and encodes exactly as an HdrHistogram of the same geometry.
 func TestHistSameAsHdrHistogram(t *testing.T) {
-	if want := int(math.Ceil(math.Log2(2 * math.Pow10(histDigits)))); subMag != want {
-		t.Fatalf("subMag is %d, HdrHistogram's for %d digits is %d", subMag, histDigits, want)
-	}
+	require.Equal(t, int(math.Ceil(math.Log2(2*math.Pow10(histDigits)))), subMag, "subMag against HdrHistogram's for %d digits", histDigits)
 	highs := []int64{2, 12, 1002, 604_800_000, 30 * 24 * 3_600_000, math.MaxInt64 / 4}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, high := range highs {
@@ -46,29 +42,24 @@ func TestHistSameAsHdrHistogram(t *testing.T) {
 			}
 			a.add(&b, nil)
 			la.Merge(lb)
-			if !slices.Equal(a.flat(), la.Export().Counts) || a.total != la.TotalCount() {
-				t.Fatalf("high %d, round %d: counts differ from HdrHistogram's", high, round)
-			}
+			require.Equal(t, la.Export().Counts, a.flat(), "high %d, round %d: counts differ from HdrHistogram's", high, round)
+			require.Equal(t, la.TotalCount(), a.total, "high %d, round %d: total differs from HdrHistogram's", high, round)
 			ps := []float64{0, 1e-9, 0.5, 1, 10, 50, 90, 99, 99.9, 100, 101, -1}
 			for range 50 {
 				ps = append(ps, 100*rng.Float64())
 			}
 			for _, p := range ps {
-				if got, want := a.quantile(p), la.ValueAtQuantile(p); got != want {
-					t.Fatalf("high %d, round %d: quantile %v: got %d, want %d", high, round, p, got, want)
-				}
+				require.Equal(t, la.ValueAtQuantile(p), a.quantile(p), "high %d, round %d: quantile %v", high, round, p)
 			}
 			got, err := a.encode(high)
 			require.NoError(t, err)
 			want, err := la.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
 			require.NoError(t, err)
-			if !bytes.Equal(got, want) {
-				t.Fatalf("high %d, round %d: encoding differs from HdrHistogram's", high, round)
-			}
+			require.Equal(t, want, got, "high %d, round %d: encoding differs from HdrHistogram's", high, round)
 			back, err := decodeHist(got, high)
-			if err != nil || !slices.Equal(back.flat(), a.flat()) || back.total != a.total {
-				t.Fatalf("high %d, round %d: decoding gives other counts (%v)", high, round, err)
-			}
+			require.NoError(t, err, "high %d, round %d: decoding", high, round)
+			require.Equal(t, a.flat(), back.flat(), "high %d, round %d: decoding gives other counts", high, round)
+			require.Equal(t, a.total, back.total, "high %d, round %d: decoding gives another total", high, round)
 		}
 	}
 }

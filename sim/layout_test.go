@@ -3,6 +3,8 @@ package sim
 import (
 	"testing"
 	"unsafe"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestAccumulatorLayout holds svcAcc and stat to the cache-line layout
@@ -24,8 +26,6 @@ func TestAccumulatorLayout(t *testing.T) {
 		{"recovery offset mod 64", unsafe.Offsetof(acc.recovery) % 64, 0},
 	}
 	for _, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("%s: got %d, want %d", tt.name, tt.got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.got, tt.name)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // Measure is the per-trial value that domino rank and advise average over
 // trials (docs/model.md §10): user-hours (the default), cost, full-recovery,
-// crew-hours, downtime:ID or affected:ID.
+// full-restored, crew-hours, downtime:ID or affected:ID.
 type Measure struct {
 	ID      string // as written: "user-hours", "downtime:talk-messaging"
 	Unit    string // "user-hours", "currency", "hours" or "probability"
@@ -24,13 +24,14 @@ const (
 	mUserHours measureKind = iota
 	mCost
 	mFullRecovery
+	mFullRestored
 	mCrewHours
 	mDowntime
 	mAffected
 )
 
 // MeasureNames lists the metrics, as --metric spells them.
-var MeasureNames = []string{"user-hours", "cost", "full-recovery", "crew-hours", "downtime:ID", "affected:ID"}
+var MeasureNames = []string{"user-hours", "cost", "full-recovery", "full-restored", "crew-hours", "downtime:ID", "affected:ID"}
 
 // ParseMeasure reads a --metric value; services are the ids downtime: and
 // affected: may name. Errors say what was expected and suggest the nearest
@@ -45,6 +46,8 @@ func ParseMeasure(spec string, services []string) (Measure, error) {
 		m.kind, m.Unit, m.scale = mCost, "currency", 1
 	case "full-recovery":
 		m.kind, m.Unit, m.scale = mFullRecovery, "hours", float64(graph.Hour)
+	case "full-restored":
+		m.kind, m.Unit, m.scale = mFullRestored, "hours", float64(graph.Hour)
 	case "crew-hours":
 		m.kind, m.Unit, m.scale = mCrewHours, "hours", float64(graph.Hour)
 	case "downtime":
@@ -52,7 +55,7 @@ func ParseMeasure(spec string, services []string) (Measure, error) {
 	case "affected":
 		m.kind, m.Unit, m.scale = mAffected, "probability", 1
 	default:
-		known := []string{"user-hours", "cost", "full-recovery", "crew-hours", "downtime", "affected"}
+		known := []string{"user-hours", "cost", "full-recovery", "full-restored", "crew-hours", "downtime", "affected"}
 		return m, fmt.Errorf("unknown metric %q%s: want one of %s", spec, graph.Suggest(name, known), strings.Join(MeasureNames, ", "))
 	}
 	perService := m.kind == mDowntime || m.kind == mAffected
@@ -93,6 +96,8 @@ func (m Measure) bind(c *graph.Compiled) (func(o *Outcome) int64, error) {
 		return func(o *Outcome) int64 { return o.Cost }, nil
 	case mFullRecovery:
 		return func(o *Outcome) int64 { return o.FullRecovery }, nil
+	case mFullRestored:
+		return func(o *Outcome) int64 { return o.FullRestored }, nil
 	case mCrewHours:
 		return func(o *Outcome) int64 { return o.CrewMs }, nil
 	}

@@ -64,7 +64,59 @@ func MergeParts(parts []*Part, opt MergeOptions) (*Results, error) {
 	if partial {
 		r.Partial, r.TrialsDone, r.TrialsRequested = true, int(total.Trials()), ps[0].Trials
 	}
+	if ps[0].Uncertainty != nil {
+		u, err := mergeUncertainty(ps)
+		if err != nil {
+			return nil, err
+		}
+		r.Uncertainty = u
+	}
 	return r, nil
+}
+
+// mergeUncertainty gathers the outer draws of the parts of an uncertainty
+// run, after checking that they are draws of one run, hold every draw once,
+// and have the shape the summary reads.
+func mergeUncertainty(ps []*Part) (*Uncertainty, error) {
+	u0 := ps[0].Uncertainty
+	figures := len(headline)
+	if ps[0].Meta.People == 0 {
+		figures -= 2
+	}
+	us := make([]*PartUncertainty, len(ps))
+	for i, p := range ps {
+		u := p.Uncertainty
+		switch {
+		case u == nil:
+			return nil, fmt.Errorf("%s and %s are parts of different runs: one has outer draws of uncertain inputs (--uncertainty), the other not", ps[0].Name, p.Name)
+		case u.Draws != u0.Draws || u.TrialsPerDraw != u0.TrialsPerDraw:
+			return nil, fmt.Errorf("%s and %s are parts of different runs: %d outer draws of %d trials and %d of %d",
+				ps[0].Name, p.Name, u0.Draws, u0.TrialsPerDraw, u.Draws, u.TrialsPerDraw)
+		case !reflect.DeepEqual(u.Inputs, u0.Inputs):
+			return nil, fmt.Errorf("%s and %s are parts of different runs: their uncertain inputs differ", ps[0].Name, p.Name)
+		case u.From < 0 || u.From > u.To || u.To > u.Draws || len(u.Results) != u.To-u.From:
+			return nil, fmt.Errorf("%s: outer draws [%d, %d) of %d with %d results is not a range of the run", p.Name, u.From, u.To, u.Draws, len(u.Results))
+		}
+		for k, d := range u.Results {
+			if d.Index != u.From+k || len(d.Values) != len(u.Inputs) || len(d.Means) != figures || len(d.Censored) != figures ||
+				len(d.ServicesUp) != len(p.Meta.GridMs) || len(d.UsersServed) != len(p.Meta.GridMs) {
+				return nil, fmt.Errorf("%s: outer draw %d is not a draw of this run (its index or the number of its values is wrong)", p.Name, u.From+k)
+			}
+		}
+		us[i] = u
+	}
+	slices.SortStableFunc(us, func(a, b *PartUncertainty) int { return a.From - b.From })
+	var draws []Draw
+	for i, u := range us {
+		if i > 0 && u.From != us[i-1].To || i == 0 && u.From != 0 {
+			return nil, fmt.Errorf("the parts' outer draws do not tile [0, %d): a part starts at draw %d", u0.Draws, u.From)
+		}
+		draws = append(draws, u.Results...)
+	}
+	if len(draws) != u0.Draws {
+		return nil, fmt.Errorf("the parts hold %d of the run's %d outer draws", len(draws), u0.Draws)
+	}
+	return Summarise(u0.Inputs, draws, u0.Draws, u0.TrialsPerDraw, ps[0].Meta.People > 0), nil
 }
 
 func (p *Part) checkRange(allowPartial bool) error {
@@ -173,6 +225,10 @@ func (p *Part) aggregator(c *graph.Compiled) (*Aggregator, error) {
 	}
 	a := NewAggregator(c, grid)
 	a.trials = int64(p.TrialsDone)
+	if x := p.Meta.Occurrences; x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil, fmt.Errorf("bad part: occurrences %v, want a number ≥ 0", x)
+	}
+	a.lambda = p.Meta.Occurrences
 	codes := causeCodes(c)
 	for s := range a.svc {
 		if err := a.svc[s].load(&st.Services[s], codes); err != nil {

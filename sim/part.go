@@ -51,6 +51,9 @@ type Part struct {
 	Partial    bool      `json:"partial,omitempty"`
 	Meta       PartMeta  `json:"meta"`
 	State      PartState `json:"state"`
+	// Uncertainty holds the outer draws this shard ran of an uncertainty
+	// run (run --uncertainty N), absent in a plain run.
+	Uncertainty *PartUncertainty `json:"uncertainty,omitempty"`
 	// BodySHA256 is the SHA-256 of the part as WritePart encodes it with
 	// this field empty: a part edited or damaged after it was written is
 	// refused. It guards against accidents, not forgery, which checkCounts
@@ -59,6 +62,18 @@ type Part struct {
 
 	// Name is where the part was read from, for error messages.
 	Name string `json:"-"`
+}
+
+// PartUncertainty is a shard's share of an uncertainty run: outer draws
+// [From, To) of Draws, each over TrialsPerDraw trials. A shard holds whole
+// draws, so merging only gathers them.
+type PartUncertainty struct {
+	Draws         int              `json:"draws"`
+	TrialsPerDraw int              `json:"trials_per_draw"`
+	From          int              `json:"from"`
+	To            int              `json:"to"`
+	Inputs        []UncertainInput `json:"inputs"`
+	Results       []Draw           `json:"results"`
 }
 
 // PartMeta is what a results file shows of the compiled scenario.
@@ -75,6 +90,10 @@ type PartMeta struct {
 	// Compliance is the platform's required confidence for its targets,
 	// absent for the default.
 	Compliance float64 `json:"compliance,omitempty"`
+	// Occurrences is Λ, the expected rate-event occurrences over the
+	// horizon; absent without rate events, else the results carry the
+	// risk of a horizon.
+	Occurrences float64 `json:"occurrences,omitempty"`
 }
 
 // PartService is what a results file shows of one compiled service.
@@ -184,6 +203,7 @@ func (a *Aggregator) Part(seed uint64) (*Part, error) {
 		p.Meta.Services = append(p.Meta.Services, ps)
 	}
 	p.Meta.Compliance = c.Platform.Compliance
+	p.Meta.Occurrences = a.lambda
 	st := &p.State
 	for s := range a.svc {
 		ss, err := a.svc[s].state(c)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,13 +30,9 @@ func rankOf(t *testing.T, yaml, spec string, n, workers int) *Ranking {
 
 func item(t *testing.T, r *Ranking, kind, id string) RankItem {
 	t.Helper()
-	for _, it := range r.Items {
-		if it.Kind == kind && it.ID == id {
-			return it
-		}
-	}
-	t.Fatalf("no %s %q in the ranking", kind, id)
-	return RankItem{}
+	i := slices.IndexFunc(r.Items, func(it RankItem) bool { return it.Kind == kind && it.ID == id })
+	require.GreaterOrEqual(t, i, 0, "no %s %q in the ranking", kind, id)
+	return r.Items[i]
 }
 
 // A static fault tree: each component is a service that a service-fault
@@ -68,9 +66,7 @@ scenarios:
 func within(t *testing.T, what string, got, want, se float64) {
 	t.Helper()
 	const k = 4
-	if math.Abs(got-want) > k*se {
-		t.Errorf("%s: got %.4f, want %.4f ± %.4f (%d standard errors)", what, got, want, k*se, k)
-	}
+	assert.InDelta(t, want, got, k*se, "%s: want within %d standard errors (± %.4f)", what, k, k*se)
 }
 
 // checkMeasures compares an item's measures with textbook values. P0, P1

@@ -208,6 +208,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
+	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, 0
 	if t.Trace != nil {
 		t.Trace.reset(len(c.Services))
 	}

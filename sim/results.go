@@ -31,6 +31,13 @@ type Results struct {
 	// Compliance is the verdict on each service's RTO and RPO targets,
 	// absent when no service has one.
 	Compliance *Compliance `json:"compliance,omitempty"`
+	// Risk is the risk of one horizon from these trials, each one horizon
+	// sampled plainly, when some event has a rate; absent otherwise
+	// (docs/model.md §13).
+	Risk *RiskFigures `json:"risk,omitempty"`
+	// Uncertainty is the spread of the headline figures over draws of the
+	// file's uncertain inputs (run --uncertainty N), absent otherwise.
+	Uncertainty *Uncertainty `json:"uncertainty,omitempty"`
 }
 
 // ServiceResult is one service's statistics over the trials.

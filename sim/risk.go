@@ -108,6 +108,13 @@ type RiskResults struct {
 	Seed      uint64 `json:"seed"`
 	Trials    int64  `json:"trials"`
 	HorizonMs int64  `json:"horizon_ms"`
+	RiskFigures
+}
+
+// RiskFigures are the figures of a risk run: the whole of RiskResults but
+// its provenance, and the "risk" of a results file whose scenario has
+// rate events (docs/model.md §13).
+type RiskFigures struct {
 	// Sampling is "stratified" or "plain".
 	Sampling string `json:"sampling"`
 	// Occurrences is Λ, the expected number of rate-event occurrences
@@ -146,14 +153,54 @@ type RiskAggregator struct {
 func newRiskAggregator(c *graph.Compiled, plan *riskPlan) *RiskAggregator {
 	a := &RiskAggregator{c: c, plan: plan, acc: make([]riskAcc, len(plan.strata)), rows: rowSlab{Chunk: rowChunk}}
 	for i := range a.acc {
-		r := &a.acc[i]
-		r.user, r.cost, r.crew = newStat(math.MaxInt64/4), newStat(math.MaxInt64/4), newStat(c.Horizon)
-		r.down = make([]stat, len(c.Services))
-		for s := range r.down {
-			r.down[s] = newStat(c.Horizon)
-		}
+		a.acc[i] = newRiskAcc(c)
 	}
 	return a
+}
+
+// newRiskAcc returns an empty stratum whose stats have the geometry of an
+// Aggregator's (NewAggregator): a run's own trials then give the very
+// figures of a plain risk run (Aggregator.risk).
+func newRiskAcc(c *graph.Compiled) riskAcc {
+	H := c.Horizon
+	var users, cost float64
+	for _, s := range c.Services {
+		users += float64(s.Users)
+		cost += s.CostPerHour
+	}
+	hours := float64(H) / float64(graph.Hour)
+	r := riskAcc{
+		user: newStat(int64(min(users*hours*1000, 1e18)) + 2),
+		cost: newStat(int64(min(cost*hours, 1e18)) + 2),
+		crew: newStat(math.MaxInt64 / 4),
+		down: make([]stat, len(c.Services)),
+	}
+	for s := range r.down {
+		r.down[s] = newStat(H)
+	}
+	return r
+}
+
+// risk returns the annual-risk figures of the run's own trials, nil when
+// no event of the scenario has a rate: the trials sample the horizons
+// plainly, as `domino risk --plain` over the scenario's horizon does, and
+// the figures are that command's to the byte (docs/model.md §13).
+func (a *Aggregator) risk(seed uint64) *RiskFigures {
+	if !(a.lambda > 0) || a.trials == 0 {
+		return nil
+	}
+	plan := plainPlan(a.lambda, int(a.trials))
+	r := &RiskAggregator{c: a.c, plan: plan, acc: []riskAcc{newRiskAcc(a.c)}}
+	acc := &r.acc[0]
+	acc.n = a.trials
+	// Copies: summarising counts zeros into the stats.
+	acc.user.merge(&a.userMilliHours)
+	acc.cost.merge(&a.cost)
+	acc.crew.merge(&a.crew)
+	for s := range acc.down {
+		acc.down[s].merge(&a.svc[s].down)
+	}
+	return &r.Results(seed).RiskFigures
 }
 
 // add records one trial of stratum s.
@@ -192,6 +239,21 @@ func RunRisk(ctx context.Context, c *graph.Compiled, opt RiskOptions) (*RiskResu
 		return nil, err
 	}
 	return a.Results(opt.Seed), nil
+}
+
+// NewRiskAggregator returns the empty aggregate of a risk run of
+// opt.Trials trials (the scenario's when 0): the part of a shard without
+// trials.
+func NewRiskAggregator(c *graph.Compiled, opt RiskOptions) (*RiskAggregator, error) {
+	trials := opt.Trials
+	if trials <= 0 {
+		trials = c.Scenario.Trials
+	}
+	plan, err := newRiskPlan(c, trials, opt.Plain)
+	if err != nil {
+		return nil, err
+	}
+	return newRiskAggregator(c, plan), nil
 }
 
 // RunRiskAggregate runs trials [First, First+Count) of a risk run of
@@ -505,7 +567,7 @@ func (a *RiskAggregator) Results(seed uint64) *RiskResults {
 	c, plan := a.c, a.plan
 	r := &RiskResults{
 		Schema: RiskSchema, Scenario: c.Scenario.ID, Seed: seed, HorizonMs: c.Horizon,
-		Sampling: "stratified", Occurrences: plan.lambda, Metrics: map[string]RiskMetric{},
+		RiskFigures: RiskFigures{Sampling: "stratified", Occurrences: plan.lambda, Metrics: map[string]RiskMetric{}},
 	}
 	if c.Platform != nil {
 		r.Platform, r.Currency = c.Platform.Name, c.Platform.Currency

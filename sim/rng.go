@@ -35,6 +35,10 @@ const (
 	pBackup
 	pTTF
 	pTTR
+	// The Latin hypercube of uncertain inputs (domino run --uncertainty):
+	// an input's permutation of the slices, and its draw within a slice.
+	pLHSPerm
+	pLHSJitter
 )
 
 // key derives the stream state for one draw.

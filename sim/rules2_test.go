@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // More rules of docs/model.md §6, each with an exact or closed-form result.
@@ -63,9 +65,7 @@ scenarios:
 `, "")
 	o, tr := one(t, c, 1, 0)
 	s := int32(svc(t, c, "s"))
-	if got, want := o.Downtime[s], h+5*60*1000; got != want {
-		t.Errorf("s downtime: got %d, want %d", got, want)
-	}
+	assert.Equal(t, h+5*60*1000, o.Downtime[s], "s downtime")
 	var queued, auto bool
 	for _, r := range tr.Records {
 		if r.Service == s && r.Kind == RecFailoverQueued {
@@ -192,9 +192,7 @@ scenarios:
           - {after: 2h, fraction: 1}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	if got, want := o.Downtime[svc(t, c, "b")], 2*h; got != want {
-		t.Errorf("b downtime: got %d, want %d", got, want)
-	}
+	assert.Equal(t, 2*h, o.Downtime[svc(t, c, "b")], "b downtime")
 	if a := svc(t, c, "a"); !o.DownAtEnd[a] || o.FirstDown[a] != 30*60*1000 {
 		t.Errorf("a: down at end %v, first down %d; want true and 30m", o.DownAtEnd[a], o.FirstDown[a])
 	}
@@ -225,9 +223,7 @@ scenarios:
 `, "")
 	o, tr := one(t, c, 1, 0)
 	s := int32(svc(t, c, "s"))
-	if o.Downtime[s] != 2*h {
-		t.Errorf("s downtime: got %d, want %d", o.Downtime[s], 2*h)
-	}
+	assert.Equal(t, 2*h, o.Downtime[s], "s downtime")
 	var targets []string
 	for _, r := range tr.Records {
 		if r.Service == s && r.Kind == RecFailover {

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // Deterministic rules: every duration is fixed, so each trial is exact and
@@ -26,18 +28,10 @@ scenarios:
 `, "")
 	o, _ := one(t, c, 1, 0)
 	db, app := svc(t, c, "db"), svc(t, c, "app")
-	if got, want := o.Downtime[db], 11*h; got != want {
-		t.Errorf("db downtime: got %d, want %d", got, want)
-	}
-	if got, want := o.Downtime[app], 11*h; got != want {
-		t.Errorf("app downtime: got %d, want %d", got, want)
-	}
-	if got, want := CauseString(c, o.Cause[db]), "site a"; got != want {
-		t.Errorf("db cause: got %q, want %q", got, want)
-	}
-	if got, want := CauseString(c, o.Cause[app]), "dependency db"; got != want {
-		t.Errorf("app cause: got %q, want %q", got, want)
-	}
+	assert.Equal(t, 11*h, o.Downtime[db], "db downtime")
+	assert.Equal(t, 11*h, o.Downtime[app], "app downtime")
+	assert.Equal(t, "site a", CauseString(c, o.Cause[db]), "db cause")
+	assert.Equal(t, "dependency db", CauseString(c, o.Cause[app]), "app cause")
 	if o.FullRecovery != 11*h || o.Unrecovered || o.PeakDown != 2 {
 		t.Errorf("platform: got full recovery %d unrecovered %v peak %d, want %d false 2", o.FullRecovery, o.Unrecovered, o.PeakDown, 11*h)
 	}
@@ -122,9 +116,7 @@ scenarios:
 	if got, want := o.Downtime[0], 10*60*1000; got != int64(want) {
 		t.Errorf("downtime: got %d, want %d", got, want)
 	}
-	if got, want := CauseString(c, o.Cause[0]), "isolated a"; got != want {
-		t.Errorf("cause: got %q, want %q", got, want)
-	}
+	assert.Equal(t, "isolated a", CauseString(c, o.Cause[0]), "cause")
 	cancelled := false
 	for _, r := range tr.Records {
 		cancelled = cancelled || r.Kind == RecFailoverCancelled
@@ -157,9 +149,7 @@ scenarios:
 `, "")
 	o, _ := one(t, c, 1, 0)
 	for s := range 2 {
-		if got, want := o.Downtime[s], 23*h; got != want {
-			t.Errorf("%s downtime: got %d, want %d", c.Services[s].ID, got, want)
-		}
+		assert.Equal(t, 23*h, o.Downtime[s], "%s downtime", c.Services[s].ID)
 	}
 	if !o.Deadlock {
 		t.Error("deadlock not reported")
@@ -183,9 +173,7 @@ scenarios:
       - {kind: site-outage, site: x, duration: 10h}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	if got, want := o.Downtime[svc(t, c, "app")], 14*h; got != want {
-		t.Errorf("app downtime: got %d, want %d", got, want)
-	}
+	assert.Equal(t, 14*h, o.Downtime[svc(t, c, "app")], "app downtime")
 	if o.Deadlock {
 		t.Error("deadlock reported without break-glass")
 	}
@@ -215,9 +203,7 @@ scenarios:
 `, "")
 	o, _ := one(t, c, 1, 0)
 	checkDowntimes(t, c, o, map[string]int64{"tool": 12 * h, "p1": 15 * h, "p2": 13 * h})
-	if o.CrewMs != 5*h {
-		t.Errorf("crew time: got %d, want %d", o.CrewMs, 5*h)
-	}
+	assert.Equal(t, 5*h, o.CrewMs, "crew time")
 }
 
 func TestCrewQueueOrder(t *testing.T) {
@@ -315,9 +301,7 @@ scenarios:
       - {kind: site-outage, site: x, at: 1h, duration: 5h}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	if got, want := o.Downtime[0], 6*h; got != want {
-		t.Errorf("downtime: got %d, want %d", got, want)
-	}
+	assert.Equal(t, 6*h, o.Downtime[0], "downtime")
 }
 
 func TestIsolationAndFault(t *testing.T) {
@@ -377,9 +361,7 @@ scenarios:
 	if o.Downtime[app] != 0 || o.Degraded[app] != 10*h {
 		t.Errorf("app: got down %d degraded %d, want 0 and %d", o.Downtime[app], o.Degraded[app], 10*h)
 	}
-	if got, want := o.UserMilliHours, int64((1000*0.5*10+10*10)*1000); got != want {
-		t.Errorf("user milli-hours: got %d, want %d", got, want)
-	}
+	assert.Equal(t, int64((1000*0.5*10+10*10)*1000), o.UserMilliHours, "user milli-hours")
 }
 
 func TestGreatestFixedPointCycles(t *testing.T) {
@@ -406,12 +388,8 @@ scenarios:
 			t.Errorf("%s downtime: got %d, want %d", id, got, h)
 		}
 	}
-	if got, want := CauseString(c, o.Cause[svc(t, c, "a")]), "dependency c"; got != want {
-		t.Errorf("a cause: got %q, want %q", got, want)
-	}
-	if got, want := CauseString(c, o.Cause[svc(t, c, "b")]), "dependency a"; got != want {
-		t.Errorf("b cause: got %q, want %q", got, want)
-	}
+	assert.Equal(t, "dependency c", CauseString(c, o.Cause[svc(t, c, "a")]), "a cause")
+	assert.Equal(t, "dependency a", CauseString(c, o.Cause[svc(t, c, "b")]), "b cause")
 }
 
 func TestAnyGroupNeed(t *testing.T) {
@@ -434,12 +412,8 @@ scenarios:
       - {kind: site-outage, site: b, at: 1h, duration: 1h}
 `, "")
 	o, _ := one(t, c, 1, 0)
-	if got, want := o.Downtime[svc(t, c, "dns")], h; got != want {
-		t.Errorf("dns downtime: got %d, want %d", got, want)
-	}
-	if got, want := CauseString(c, o.Cause[svc(t, c, "dns")]), "dependency p1"; got != want {
-		t.Errorf("dns cause: got %q, want %q", got, want)
-	}
+	assert.Equal(t, h, o.Downtime[svc(t, c, "dns")], "dns downtime")
+	assert.Equal(t, "dependency p1", CauseString(c, o.Cause[svc(t, c, "dns")]), "dns cause")
 }
 
 func TestDataLossModes(t *testing.T) {

@@ -363,6 +363,7 @@ func (t *Trial) account() {
 			delta = -1
 		}
 		if lists[s]&hasRevTool != 0 {
+			t.toolSvcDown += delta
 			toolsDown := t.toolsDown
 			for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
 				toolsDown[d] += delta

@@ -124,6 +124,7 @@ func (t *Trial) restore(seed uint64, trial int) {
 	s := t.snap
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
+	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, s.toolSvcDown
 	t.events.reset()
 	copy(t.queue.bits, s.queue.bits)
 	t.queue.low, t.queue.n = s.queue.low, s.queue.n

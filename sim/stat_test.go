@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,17 +56,17 @@ func TestStatBatchesExact(t *testing.T) {
 			sq.Add(sq, x.Mul(x, x))
 		}
 		s.flush(nil)
-		if s.n != n || s.zeros() != zeros {
-			t.Fatalf("round %d: n %d, zeros %d; want %d, %d", round, s.n, s.zeros(), n, zeros)
+		require.Equal(t, n, s.n, "round %d: n", round)
+		require.Equal(t, zeros, s.zeros(), "round %d: zeros", round)
+		require.Zero(t, u128(s.sumHi, s.sumLo).Cmp(sum), "round %d: sums differ", round)
+		require.Zero(t, u192(s.sqTop, s.sqHi, s.sqLo).Cmp(sq), "round %d: sums of squares differ", round)
+		if n > 0 {
+			require.Equal(t, lo, s.min, "round %d: min", round)
+			require.Equal(t, hi, s.max, "round %d: max", round)
 		}
-		if u128(s.sumHi, s.sumLo).Cmp(sum) != 0 || u192(s.sqTop, s.sqHi, s.sqLo).Cmp(sq) != 0 {
-			t.Fatalf("round %d: sums differ", round)
-		}
-		if n > 0 && (s.min != lo || s.max != hi) {
-			t.Fatalf("round %d: min, max %d, %d; want %d, %d", round, s.min, s.max, lo, hi)
-		}
-		if n > zeros && (!slices.Equal(s.hist.flat(), want.flat()) || s.hist.total != want.total) {
-			t.Fatalf("round %d: histogram differs", round)
+		if n > zeros {
+			require.Equal(t, want.flat(), s.hist.flat(), "round %d: histogram differs", round)
+			require.Equal(t, want.total, s.hist.total, "round %d: histogram total differs", round)
 		}
 	}
 }

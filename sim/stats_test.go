@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -28,9 +29,7 @@ func statTrials(full, short int) int {
 func checkMean(t *testing.T, name string, got Summary, want float64) {
 	t.Helper()
 	se := (got.CI95[1] - got.CI95[0]) / (2 * 1.96)
-	if d := math.Abs(got.Mean - want); d > kSE*se+1 {
-		t.Errorf("%s: mean %.1f, want %.1f ± %.1f (%d SE)", name, got.Mean, want, kSE*se, kSE)
-	}
+	assert.InDelta(t, want, got.Mean, kSE*se+1, "%s: mean, want within %d SE (± %.1f)", name, kSE, kSE*se)
 }
 
 // checkP fails unless an estimated probability is within kSE binomial
@@ -38,9 +37,7 @@ func checkMean(t *testing.T, name string, got Summary, want float64) {
 func checkP(t *testing.T, name string, got, p float64, n int) {
 	t.Helper()
 	se := math.Sqrt(p * (1 - p) / float64(n))
-	if math.Abs(got-p) > kSE*se {
-		t.Errorf("%s: got %.4f, want %.4f ± %.4f (%d SE, n=%d)", name, got, p, kSE*se, kSE, n)
-	}
+	assert.InDelta(t, p, got, kSE*se, "%s: want within %d SE (± %.4f, n=%d)", name, kSE, kSE*se, n)
 }
 
 func result(r *Results, id string) *ServiceResult {
@@ -343,9 +340,7 @@ func TestDividerExact(t *testing.T) {
 			if n < 0 {
 				return
 			}
-			if got, want := v.div(n), n/d; got != want {
-				t.Fatalf("%d / %d: got %d, want %d", n, d, got, want)
-			}
+			require.Equal(t, n/d, v.div(n), "%d / %d", n, d)
 		}
 		for k := int64(0); k < 1000; k++ {
 			// k·d may overflow for large d: check skips what turns negative.

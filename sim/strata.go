@@ -71,9 +71,19 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		}
 	}
 	if plain || p.lambda == 0 || math.IsInf(p.lambda, 0) {
-		p.strata = []stratum{{lo: 0, hi: -1, p: 1, mean: p.lambda, trials: trials}}
-		return p, nil
+		pl := plainPlan(p.lambda, trials)
+		pl.events, pl.cum = p.events, p.cum
+		return pl, nil
 	}
+	return p, p.stratify(onlyRates)
+}
+
+// stratify cuts N into strata and allocates p.trials among them; with
+// onlyRates, a year without occurrences is one where nothing happens. It
+// depends on p.lambda and p.trials alone, so merging a risk run's parts
+// rebuilds the plan its shards ran (MergeRiskParts).
+func (p *riskPlan) stratify(onlyRates bool) error {
+	trials := p.trials
 	lam := p.lambda
 	pmf := func(n int) float64 {
 		lg, _ := math.Lgamma(float64(n) + 1)
@@ -141,7 +151,7 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		need += st.trials
 	}
 	if trials < need {
-		return nil, &TooFewTrialsError{Need: need, Strata: len(p.strata), Got: trials}
+		return &TooFewTrialsError{Need: need, Strata: len(p.strata), Got: trials}
 	}
 	rest := trials - need
 	type share struct {
@@ -172,7 +182,26 @@ func newRiskPlan(c *graph.Compiled, trials int, plain bool) (*riskPlan, error) {
 		p.strata[i].off = off
 		off += p.strata[i].trials
 	}
-	return p, nil
+	return nil
+}
+
+// plainPlan is the plan of plain sampling: one stratum, every value of N,
+// drawn as `run` draws it.
+func plainPlan(lambda float64, trials int) *riskPlan {
+	return &riskPlan{lambda: lambda, trials: trials, strata: []stratum{{lo: 0, hi: -1, p: 1, mean: lambda, trials: trials}}}
+}
+
+// rateOccurrences returns Λ, the expected number of rate-event
+// occurrences over c's horizon, summed in the events' order as
+// newRiskPlan sums it.
+func rateOccurrences(c *graph.Compiled) float64 {
+	var lambda float64
+	for i := range c.Events {
+		if e := &c.Events[i]; e.Rate > 0 {
+			lambda += e.Rate * float64(c.Horizon) / float64(graph.Year)
+		}
+	}
+	return lambda
 }
 
 // TooFewTrialsError says that a risk run has fewer trials than its strata

@@ -1,6 +1,10 @@
 package sim
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestSplitCause(t *testing.T) {
 	tests := []struct {
@@ -19,8 +23,7 @@ func TestSplitCause(t *testing.T) {
 	}
 	for _, tt := range tests {
 		kind, arg := SplitCause(tt.code)
-		if kind != tt.kind || arg != tt.arg {
-			t.Errorf("SplitCause(%#x) = %d, %d; want %d, %d", tt.code, kind, arg, tt.kind, tt.arg)
-		}
+		assert.Equal(t, tt.kind, kind, "SplitCause(%#x): kind", tt.code)
+		assert.Equal(t, tt.arg, arg, "SplitCause(%#x): arg", tt.code)
 	}
 }

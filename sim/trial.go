@@ -112,6 +112,9 @@ type Trial struct {
 	marks
 	settleScratch
 
+	// tail finishes a trial once nothing can queue any more (tail.go).
+	tail tailState
+
 	out  Outcome
 	init initial
 
@@ -201,6 +204,9 @@ type serviceState struct {
 	curCause   []int32
 	servedCap  []int64 // servers of the serving replicas (active-active)
 	toolsDown  []int32 // tooling services of s that are down
+	// toolSvcDown counts the services down that are tooling of some
+	// service: none, and every restart and failover is automated.
+	toolSvcDown int32
 }
 
 // failoverState is each active-standby service's failover, by service
@@ -334,6 +340,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	// nothing.
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
+	t.tail = newTailState(c, len(grid))
 	t.prepareSnapshot()
 	return t
 }
@@ -377,6 +384,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
 				ev := t.events.pop()
+				t.tail.unsupported -= tailUnsupported(ev.kind)
 				t.apply(&ev)
 			}
 			t.settle()
@@ -397,6 +405,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		t.peakDownUsers = max(t.peakDownUsers, t.downUsers)
 		if t.Trace != nil {
 			t.traceInstant()
+		}
+		if t.tailReady() && t.tryTail() {
+			break
 		}
 	}
 	t.recordGrid(math.MaxInt64)

@@ -3,6 +3,9 @@ package sim
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dominosim/domino/graph"
 )
 
@@ -22,9 +25,7 @@ func inWorld(t *testing.T, c *graph.Compiled, w World) *Outcome {
 	fresh.SetWorld(w)
 	want := fresh.Run(1, 0)
 	for s := range want.Downtime {
-		if got.Downtime[s] != want.Downtime[s] {
-			t.Fatalf("%v: a reused trial gives downtime %d for service %d, a fresh one %d", w, got.Downtime[s], s, want.Downtime[s])
-		}
+		require.Equal(t, want.Downtime[s], got.Downtime[s], "%v: service %d: downtime of a reused trial (actual) against a fresh one (expected)", w, s)
 	}
 	return want
 }
@@ -78,12 +79,8 @@ scenarios:
 		t.Run(tt.name, func(t *testing.T) {
 			o := inWorld(t, c, tt.w)
 			checkDowntimes(t, c, o, tt.want)
-			if o.AllLost[db] != tt.allLost {
-				t.Errorf("db all data lost: got %v, want %v", o.AllLost[db], tt.allLost)
-			}
-			if o.Degraded[app] != tt.appDeg {
-				t.Errorf("app degraded: got %d, want %d", o.Degraded[app], tt.appDeg)
-			}
+			assert.Equal(t, tt.allLost, o.AllLost[db], "db all data lost")
+			assert.Equal(t, tt.appDeg, o.Degraded[app], "app degraded")
 		})
 	}
 }
@@ -113,9 +110,7 @@ scenarios:
 	checkDowntimes(t, c, o, map[string]int64{"tool": 11 * h, "x": 13 * h, "y": 12 * h})
 	o = inWorld(t, c, World{Kind: ServiceFailed, Index: int32(svc(t, c, "x"))})
 	checkDowntimes(t, c, o, map[string]int64{"tool": 11 * h, "x": c.Horizon, "y": 13 * h})
-	if o.CrewMs != 3*h {
-		t.Errorf("crew time: got %d, want %d (y's manual restart only)", o.CrewMs, 3*h)
-	}
+	assert.EqualValues(t, 3*h, o.CrewMs, "crew time: y's manual restart only")
 	// A failed tool: every restart is manual, one at a time.
 	o = inWorld(t, c, World{Kind: ServiceFailed, Index: int32(svc(t, c, "tool"))})
 	checkDowntimes(t, c, o, map[string]int64{"x": 13 * h, "y": 16 * h})
@@ -153,14 +148,11 @@ scenarios:
 		}
 		return ts
 	}
-	if n := len(times(base.Trace, RecSiteFail)); n == 0 {
-		t.Fatal("the baseline has no site failure: the test shows nothing")
-	}
-	if got := times(perfect.Trace, RecSiteFail); len(got) != 0 {
-		t.Errorf("perfect site failed at %v", got)
-	}
+	require.NotEmpty(t, times(base.Trace, RecSiteFail), "the baseline has no site failure: the test shows nothing")
+	assert.Empty(t, times(perfect.Trace, RecSiteFail), "perfect site failed")
 	bf, pf := times(base.Trace, RecFail), times(perfect.Trace, RecFail)
-	if len(pf) == 0 || pf[0] != bf[0] {
-		t.Errorf("replica failures: got %v, want the first at %v as in the baseline", pf, bf)
+	require.NotEmpty(t, bf, "the baseline has no replica failure")
+	if assert.NotEmpty(t, pf, "replica failures: want the first at %v as in the baseline", bf) {
+		assert.Equal(t, bf[0], pf[0], "replica failures: want the first as in the baseline")
 	}
 }

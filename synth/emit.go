@@ -24,8 +24,9 @@ type emitter struct {
 
 // frame is an open collection.
 type frame struct {
-	list, flow bool
-	n          int // entries written so far
+	kind   collKind
+	layout layout
+	n      int // entries written so far
 	// indent is, in YAML, the column of a block collection's keys or
 	// dashes; in JSON, the depth of a block collection.
 	indent int
@@ -34,10 +35,24 @@ type frame struct {
 	dashed bool
 }
 
+// layout is how a collection is written.
+type layout uint8
+
 const (
-	block = false
-	flow  = true
+	block layout = iota // one entry a line
+	flow                // on one line, in brackets
 )
+
+// collKind says whether a collection is a mapping or a list.
+type collKind uint8
+
+const (
+	mapping collKind = iota
+	list
+)
+
+// brackets are a collection's opening and closing brackets, by kind.
+var brackets = [...][2]byte{mapping: {'{', '}'}, list: {'[', ']'}}
 
 // comment writes a comment line (YAML only: JSON has none).
 func (e *emitter) comment(s string) {
@@ -59,7 +74,7 @@ func (e *emitter) top() *frame {
 func (e *emitter) key(k string) {
 	f := e.top()
 	switch {
-	case e.json && f.flow:
+	case e.json && f.layout == flow:
 		if f.n > 0 {
 			e.b = append(e.b, ", "...)
 		}
@@ -70,7 +85,7 @@ func (e *emitter) key(k string) {
 		}
 		e.newline(f.indent + 1)
 		e.b = strconv.AppendQuote(e.b, k)
-	case f.flow:
+	case f.layout == flow:
 		if f.n > 0 {
 			e.b = append(e.b, ", "...)
 		}
@@ -86,24 +101,24 @@ func (e *emitter) key(k string) {
 }
 
 // open starts a collection as the next value.
-func (e *emitter) open(list, style bool) {
+func (e *emitter) open(k collKind, l layout) {
 	parent := e.top()
-	next := frame{list: list, flow: style}
-	e.startValue(style == block)
+	next := frame{kind: k, layout: l}
+	e.startValue(l == block)
 	switch {
 	case parent == nil:
 	case e.json:
 		next.indent = parent.indent + 1
-	case parent.list:
+	case parent.kind == list:
 		next.indent, next.dashed = parent.indent+2, true
-		if list && style == block {
+		if k == list && l == block {
 			panic("synth: a block list as an item of a block list")
 		}
 	default:
 		next.indent = parent.indent + 2
 	}
-	if e.json || style == flow {
-		e.b = append(e.b, "{["[b2i(list)])
+	if e.json || l == flow {
+		e.b = append(e.b, brackets[k][0])
 	}
 	e.stack = append(e.stack, next)
 }
@@ -112,13 +127,13 @@ func (e *emitter) open(list, style bool) {
 func (e *emitter) close() {
 	f := e.top()
 	e.stack = e.stack[:len(e.stack)-1]
-	if e.json && f.flow == block {
+	if e.json && f.layout == block {
 		e.newline(f.indent)
 	}
-	if e.json || f.flow {
-		e.b = append(e.b, "}]"[b2i(f.list)])
+	if e.json || f.layout == flow {
+		e.b = append(e.b, brackets[f.kind][1])
 	}
-	e.endValue(f.flow)
+	e.endValue(f.layout)
 	if e.json && len(e.stack) == 0 {
 		e.b = append(e.b, '\n')
 	}
@@ -131,19 +146,19 @@ func (e *emitter) startValue(isBlock bool) {
 	f := e.top()
 	switch {
 	case f == nil:
-	case !f.list:
+	case f.kind == mapping:
 		if !e.json && isBlock {
 			e.b = append(e.b, '\n')
 		} else {
 			e.b = append(e.b, ' ')
 		}
-	case e.json && f.flow == block:
+	case e.json && f.layout == block:
 		if f.n > 0 {
 			e.b = append(e.b, ',')
 		}
 		e.newline(f.indent + 1)
 		f.n++
-	case f.flow:
+	case f.layout == flow:
 		if f.n > 0 {
 			e.b = append(e.b, ", "...)
 		}
@@ -157,8 +172,8 @@ func (e *emitter) startValue(isBlock bool) {
 
 // endValue ends the line of a scalar or flow value in a YAML block
 // collection.
-func (e *emitter) endValue(isFlow bool) {
-	if f := e.top(); !e.json && isFlow && f != nil && f.flow == block {
+func (e *emitter) endValue(l layout) {
+	if f := e.top(); !e.json && l == flow && f != nil && f.layout == block {
 		e.b = append(e.b, '\n')
 	}
 }
@@ -202,13 +217,6 @@ func (e *emitter) spaces(n int) {
 	e.b = append(e.b, strings.Repeat(" ", n)...)
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // jsonNumber reports whether s is a number as JSON writes it.
 func jsonNumber(s string) bool {
 	s = strings.TrimPrefix(s, "-")
@@ -227,12 +235,6 @@ func digits(s string) bool {
 	}
 	return true
 }
-
-// Collection kinds, for open.
-const (
-	mapping = false
-	list    = true
-)
 
 // lognorm writes {lognormal: {median: M, p95: P}}.
 func (e *emitter) lognorm(l lognorm) { e.lognormal(dur(l.median), dur(l.p95)) }

@@ -25,7 +25,7 @@ func init() {
 			"-o writes a scenario file with the chosen patches combined, which 'domino run' accepts. See docs/decisions.md.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario); it must have no patch of its own")
-			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, crew-hours, downtime:ID or affected:ID")
+			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, full-restored, crew-hours, downtime:ID or affected:ID")
 			fs.Float64("budget", 0, "what may be spent, in the unit of the mitigations' costs (default: no limit)")
 			fs.Bool("auto", false, "add generated \"replicate SERVICE@SITE\" candidates")
 			addTrialFlags(fs, fmt.Sprintf("trials per evaluation (default %d)", rankTrials))

@@ -160,10 +160,10 @@ func unknownCommand(e *env, name string) int {
 	return exitUsage
 }
 
-// usageError prints a usage problem with a hint and returns exitUsage.
+// usageError prints a usage problem of command c with a hint (fail) and
+// returns exitUsage.
 func usageError(e *env, c string, format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "Error: %s\nTry: domino help %s\n", fmt.Sprintf(format, args...), c)
-	return exitUsage
+	return fail(&env{cmd: c, stderr: e.stderr}, usageErr(fmt.Sprintf(format, args...)))
 }
 
 // inputError prints a bad-input error (or whatever err is: see exitCode)

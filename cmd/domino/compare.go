@@ -187,12 +187,6 @@ func parseRates(args []string) (map[string]float64, error) {
 	return rates, nil
 }
 
-// usageErr is a problem with how compare was called rather than with what
-// a file holds.
-type usageErr string
-
-func (u usageErr) Error() string { return string(u) }
-
 // compileScenarios resolves the scenario arguments: one FILE with ids (a
 // comma-separated list, "" for all of its scenarios), or several FILE[:ID],
 // each its first scenario unless an id is given. It returns the compiled

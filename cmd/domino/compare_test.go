@@ -245,7 +245,10 @@ func TestCompareResultsJSONAndOutputFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("-o cmp.csv is not CSV: %v", err)
 	}
-	if got, want := len(rows), 1+2*len(sim.CompareMetrics); got != want {
+	// A header, one row per metric and file, and per compliance target
+	// whose verdict changes (db's RTO: misses when it burns, meets when
+	// mitigated).
+	if got, want := len(rows), 1+2*(len(sim.CompareMetrics)+1); got != want {
 		t.Errorf("got %d CSV rows, want %d", got, want)
 	}
 }
@@ -464,4 +467,58 @@ func TestCompareOffsiteBackupsIsNotMoreDataLost(t *testing.T) {
 	assert.NotContains(t, lost, "+")
 	assert.True(t, strings.HasPrefix(strings.TrimSpace(cells(all)[5]), output.Minus), "services losing all data go down: %s", all)
 	assert.Contains(t, out, "Services breaching their RPO")
+}
+
+// TestCompareScenariosShowsVerdictChanges compares fireYAML's two
+// scenarios, paired: db's 1h RTO is breached in every trial of a-burns
+// (10h dark: misses) and in none of nothing's (100 trials put the
+// Clopper–Pearson upper bound of P(breach), 1 − 0.025^(1/100) = 3.6%, below
+// the 5% allowed: meets). Every format shows the change, each verdict
+// being the one `run` gives that scenario.
+func TestCompareScenariosShowsVerdictChanges(t *testing.T) {
+	ctx := context.Background()
+	fire := writeFire(t)
+	args := []string{"compare", fire, "--trials", "100"}
+	want := []string{sim.Misses, sim.Meets}
+	for i, id := range []string{"a-burns", "nothing"} {
+		code, out, errOut := runCLI(t, ctx, "run", fire, "--scenario", id, "--trials", "100", "--format", "json")
+		require.Equal(t, exitOK, code, errOut)
+		var r sim.Results
+		require.NoError(t, json.Unmarshal([]byte(out), &r))
+		require.NotNil(t, r.Compliance)
+		require.Len(t, r.Compliance.Rows, 1)
+		assert.Equal(t, want[i], r.Compliance.Rows[0].Verdict, "run %s", id)
+	}
+
+	var c sim.Comparison
+	compareJSON(t, &c, args[1:]...)
+	assert.Equal(t, []sim.ComplianceChange{{Service: "db", Target: "rto", TargetMs: graph.Hour, Verdicts: want}}, c.ComplianceChanges)
+
+	for _, format := range []string{"table", "markdown"} {
+		code, out, errOut := runCLI(t, ctx, append(args, "--format", format)...)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Contains(t, out, "Compliance verdicts that change", format)
+		assert.Regexp(t, `db\s*[│|]\s*RTO 1h\s*[│|]\s*misses\s*[│|]\s*meets\s*[│|]`, out, format)
+	}
+
+	code, out, errOut := runCLI(t, ctx, append(args, "--format", "csv")...)
+	require.Equal(t, exitOK, code, errOut)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var got [][3]string
+	for _, r := range recs[1:] {
+		if r[col["unit"]] == "verdict" {
+			got = append(got, [3]string{r[col["metric"]], r[col["scenario"]], r[col["verdict"]] + " " + r[col["target_ms"]]})
+		}
+	}
+	assert.Equal(t, [][3]string{{"compliance:db:rto", "a-burns", "misses 3600000"}, {"compliance:db:rto", "nothing", "meets 3600000"}}, got)
+
+	// A scenario compared with itself changes no verdict.
+	code, out, errOut = runCLI(t, ctx, "compare", fire+":a-burns", fire+":a-burns", "--trials", "100")
+	require.Equal(t, exitOK, code, errOut)
+	assert.NotContains(t, out, "Compliance verdicts that change")
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dominosim/domino/graph"
@@ -93,6 +94,19 @@ func errorCases(t *testing.T) []errorCase {
 		{name: "alias-bomb", files: map[string]string{"lol.yaml": billionLaughs()}, args: []string{"validate", "lol.yaml"}, code: exitInput},
 		{name: "deep-nesting", files: map[string]string{"deep.yaml": "version: 1\nplatform: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"},
 			args: []string{"validate", "deep.yaml"}, code: exitInput, hide: true},
+		{name: "uncertain-ranges", files: map[string]string{"ranges.yaml": "version: 1\nplatform:\n  sites: [{id: a}]\n  services:\n" +
+			"    - id: db\n      placement: {a: 2}\n      load: {uncertain: {low: 1, high: 2.5}}\n" +
+			"      restart: {auto: {uncertain: {low: 3h, high: 1h}}, manual: {uncertain: {low: -1h, high: 2h}}}\n" +
+			"      rto: {uncertain: {low: 1h, high: 2h, dist: triangular, mode: 3h}}\n" +
+			"      rpo: {uncertain: {low: 0, high: 1h, dist: loguniform}}\n" +
+			"      collapse_below: {uncertain: {low: 0.2, hihg: 0.5}}\n" +
+			"scenarios: [{id: s, events: [{kind: site-outage, site: a, probability: {uncertain: {low: 0.5, high: 1.5}}}]}]\n"},
+			args: []string{"validate", "ranges.yaml"}, code: exitInput},
+		{name: "uncertain-not-here", files: map[string]string{"where.yaml": "version: 1\nplatform:\n  name: {uncertain: {low: 1, high: 2}}\n  sites: [{id: a}]\n  services:\n" +
+			"    - {id: {uncertain: {low: 1, high: 2}}, placement: {a: 1}}\n" +
+			"    - {id: x, placement: {a: 1}, redundancy: {quorum: {uncertain: {low: 1, high: 2}}}, restart: {uncertain: {low: 1h, high: 2h}}}\n" +
+			"scenarios: [{id: s, events: [{kind: site-outage, site: {uncertain: {low: 1, high: 2}}}]}]\n"},
+			args: []string{"validate", "where.yaml"}, code: exitInput},
 		{name: "huge-numbers", files: map[string]string{"numbers.yaml": "version: 1\nplatform:\n  sites: [{id: a, servers: 1e30}]\n" +
 			"  services: [{id: x, users: 99999999999999999999, cost_per_hour: 1e400, placement: {a: 1}}]\n"},
 			args: []string{"validate", "numbers.yaml"}, code: exitInput},
@@ -218,12 +232,9 @@ func TestErrorCatalogue(t *testing.T) {
 			t.Chdir(sub)
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tc.args, strings.NewReader(""), &stdout, &stderr)
-			if code != tc.code {
-				t.Errorf("exit status: got %d, want %d\nstderr:\n%s", code, tc.code, stderr.String())
-			}
-			if strings.Contains(stderr.String(), "panic") || strings.Contains(stderr.String(), "goroutine") {
-				t.Errorf("stderr looks like a crash:\n%s", stderr.String())
-			}
+			assert.Equal(t, tc.code, code, "exit status\nstderr:\n%s", stderr.String())
+			assert.NotContains(t, stderr.String(), "panic", "stderr looks like a crash")
+			assert.NotContains(t, stderr.String(), "goroutine", "stderr looks like a crash")
 			out := stdout.String()
 			switch {
 			case tc.code != exitOK:

@@ -15,9 +15,7 @@ func TestExamples(t *testing.T) {
 	code, out, errOut := runCLI(t, context.Background(), "examples")
 	require.Equal(t, exitOK, code, "got status %d, want %d\nstderr:\n%s", code, exitOK, errOut)
 	lines := strings.Split(out, "\n")
-	if !strings.HasPrefix(lines[0], "NAME") {
-		t.Errorf("first line %q, want the NAME header", lines[0])
-	}
+	assert.True(t, strings.HasPrefix(lines[0], "NAME"), "first line %q, want the NAME header", lines[0])
 	// One line per embedded file, in Names() order, with its title and ids.
 	want := map[string][]string{
 		"kakao-pangyo-2022":  {"Kakao and the SK C&C Pangyo data center fire", "pangyo-fire, ops-tools-3dc, failover-everywhere, ops-and-failover"},
@@ -28,9 +26,7 @@ func TestExamples(t *testing.T) {
 		"gcp-paris-2023":     {"Google Cloud europe-west9 (Paris)", "paris-building-fire, multi-region"},
 	}
 	names := scenarios.Names()
-	if len(lines) < len(names)+1 {
-		t.Fatalf("got %d lines, want a header and %d files:\n%s", len(lines), len(names), out)
-	}
+	require.GreaterOrEqual(t, len(lines), len(names)+1, "a header and %d files:\n%s", len(names), out)
 	for i, name := range names {
 		line := lines[i+1]
 		if !strings.HasPrefix(line, name+" ") {
@@ -48,9 +44,8 @@ func TestExamples(t *testing.T) {
 	assert.Contains(t, out, "domino run NAME", "stdout lacks the hint 'domino run NAME':\n%s", out)
 
 	code, _, errOut = runCLI(t, context.Background(), "examples", "kakao")
-	if code != exitUsage || !strings.Contains(errOut, "Try: domino help examples") {
-		t.Errorf("examples with an argument: got status %d, stderr %q; want %d and a hint", code, errOut, exitUsage)
-	}
+	assert.Equal(t, exitUsage, code, "examples with an argument")
+	assert.Contains(t, errOut, "Try: domino help examples", "examples with an argument: a hint")
 }
 
 // Every command that takes a FILE takes the name of an embedded example
@@ -100,9 +95,7 @@ func TestEmbeddedNames(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, context.Background(), tt.args...)
-			if code != tt.wantStatus {
-				t.Errorf("got status %d, want %d\nstderr:\n%s", code, tt.wantStatus, errOut)
-			}
+			assert.Equal(t, tt.wantStatus, code, "got status %d, want %d\nstderr:\n%s", code, tt.wantStatus, errOut)
 			for _, w := range tt.wantOut {
 				assert.Contains(t, out, w, "stdout lacks %q:\n%s", w, out)
 			}

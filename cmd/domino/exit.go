@@ -39,7 +39,7 @@ func (e *env) writeOutput(out string, write func(io.Writer) error) error {
 		return err
 	}
 	w := &recordingWriter{w: e.stdout}
-	// Tables fit the terminal (tablesOut); the width rides on the
+	// Tables fit the terminal (output.FitWidth); the width rides on the
 	// outermost writer, where the table writers look for it.
 	if err := write(output.FitWidth(w, e.width)); err != nil {
 		if w.err != nil {
@@ -68,6 +68,12 @@ func (r *recordingWriter) Write(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// usageErr is a problem with how a command was called rather than with
+// what a file holds (exit status 2).
+type usageErr string
+
+func (u usageErr) Error() string { return string(u) }
 
 // internalError marks a failure that is a bug in domino, not in its input
 // (exit status 3).

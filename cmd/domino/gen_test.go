@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,27 +19,18 @@ func TestGenStdout(t *testing.T) {
 	require.Equal(t, exitOK, code, "status %d, want %d; stderr:\n%s", code, exitOK, errOut)
 	f, err := graph.Load(strings.NewReader(out), "gen.yaml")
 	require.NoError(t, err, "graph.Load")
-	if got, want := len(f.Platform.Services), 200; got != want {
-		t.Errorf("got %d services, want %d (the default)", got, want)
-	}
-	if got, want := len(f.Platform.Sites), 4; got != want {
-		t.Errorf("got %d sites, want %d (the default)", got, want)
-	}
-	if f.Scenario("fire") == nil || f.Scenario("random") == nil {
-		t.Errorf("want scenarios fire and random")
-	}
+	assert.Len(t, f.Platform.Services, 200, "services (the default)")
+	assert.Len(t, f.Platform.Sites, 4, "sites (the default)")
+	assert.NotNil(t, f.Scenario("fire"), "scenario fire")
+	assert.NotNil(t, f.Scenario("random"), "scenario random")
 }
 
 func TestGenSeed(t *testing.T) {
 	_, a, _ := runCLI(t, context.Background(), "gen", "--services", "50", "--sites", "3", "--seed", "7")
 	_, b, _ := runCLI(t, context.Background(), "gen", "--services", "50", "--sites", "3", "--seed", "7")
 	_, c, _ := runCLI(t, context.Background(), "gen", "--services", "50", "--sites", "3", "--seed", "8")
-	if a != b {
-		t.Errorf("the same seed gave different output")
-	}
-	if a == c {
-		t.Errorf("seeds 7 and 8 gave the same output")
-	}
+	assert.Equal(t, a, b, "the same seed gave different output")
+	assert.NotEqual(t, a, c, "seeds 7 and 8 gave the same output")
 }
 
 func TestGenFile(t *testing.T) {
@@ -47,26 +39,22 @@ func TestGenFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("old content"), 0o644))
 	args := []string{"gen", "--services", "30", "--sites", "2", "--seed", "3"}
 	code, out, errOut := runCLI(t, context.Background(), append(args, "-o", path)...)
-	if code != exitOK || out != "" {
-		t.Fatalf("status %d, stdout %q, stderr %q; want %d and nothing on stdout", code, out, errOut, exitOK)
-	}
+	require.Equal(t, exitOK, code, "stderr %q", errOut)
+	require.Empty(t, out, "stdout")
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
-	if _, want, _ := runCLI(t, context.Background(), args...); string(got) != want {
-		t.Errorf("-o wrote something else than stdout gets")
+	_, want, _ := runCLI(t, context.Background(), args...)
+	assert.Equal(t, want, string(got), "-o wrote something else than stdout gets")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("directory holds %q, want only synth.yaml (no temporary files left)", names)
-	}
+	assert.Equal(t, []string{"synth.yaml"}, names, "no temporary files left")
 	// The file is a valid input for the rest of domino.
-	if code, _, errOut := runCLI(t, context.Background(), "validate", path); code != exitOK {
-		t.Errorf("validate: status %d, want %d; stderr:\n%s", code, exitOK, errOut)
-	}
+	code, _, errOut = runCLI(t, context.Background(), "validate", path)
+	assert.Equal(t, exitOK, code, "validate: stderr:\n%s", errOut)
 }
 
 func TestGenErrors(t *testing.T) {
@@ -87,15 +75,11 @@ func TestGenErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, context.Background(), tt.args...)
-			if code != tt.wantStatus {
-				t.Errorf("status %d, want %d", code, tt.wantStatus)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
-			assert.Contains(t, errOut, tt.wantErr, "stderr %q, want it to contain %q", errOut, tt.wantErr)
-			if tt.wantStatus == exitUsage && !strings.Contains(errOut, "Try: domino help gen") {
-				t.Errorf("stderr %q, want a Try: hint", errOut)
+			assert.Equal(t, tt.wantStatus, code, "status")
+			assert.Empty(t, out, "stdout")
+			assert.Contains(t, errOut, tt.wantErr, "stderr")
+			if tt.wantStatus == exitUsage {
+				assert.Contains(t, errOut, "Try: domino help gen", "a usage error has a Try: hint")
 			}
 		})
 	}
@@ -104,21 +88,17 @@ func TestGenErrors(t *testing.T) {
 func TestGenJSON(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "synth.json")
-	if code, _, errOut := runCLI(t, context.Background(), "gen", "--services", "40", "-o", path); code != exitOK {
-		t.Fatalf("-o x.json: status %d; stderr:\n%s", code, errOut)
-	}
+	code, _, errOut := runCLI(t, context.Background(), "gen", "--services", "40", "-o", path)
+	require.Equal(t, exitOK, code, "-o x.json: stderr:\n%s", errOut)
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	_, out, _ := runCLI(t, context.Background(), "gen", "--services", "40", "--format", "json")
-	if out != string(b) || !strings.HasPrefix(out, "{") {
-		t.Errorf("-o x.json and --format json differ, or are not JSON:\n%.200s", out)
-	}
+	assert.Equal(t, string(b), out, "-o x.json and --format json differ")
+	assert.True(t, json.Valid(b), "not JSON:\n%.200s", b)
 	f, err := graph.Load(strings.NewReader(out), "gen.json")
 	require.NoError(t, err, "graph.Load")
-	if got := len(f.Platform.Services); got != 40 {
-		t.Errorf("got %d services, want 40", got)
-	}
-	if code, _, errOut := runCLI(t, context.Background(), "gen", "--format", "toml"); code != exitUsage || !strings.Contains(errOut, `unknown format "toml"`) {
-		t.Errorf("--format toml: status %d, stderr:\n%s", code, errOut)
-	}
+	assert.Len(t, f.Platform.Services, 40)
+	code, _, errOut = runCLI(t, context.Background(), "gen", "--format", "toml")
+	assert.Equal(t, exitUsage, code, "--format toml")
+	assert.Contains(t, errOut, `unknown format "toml"`)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/diagram"
 	"github.com/dominosim/domino/scenarios"
 	"github.com/dominosim/domino/sim"
 )
@@ -30,7 +30,7 @@ func init() {
 			fs.String("color", "affected", "with --results: colour by P(affected) ('affected'), mean downtime ('downtime') or mean shed time, the load short of capacity ('shed')")
 			fs.String("focus", "", "draw only this service and its neighbours")
 			fs.Int("depth", 2, "with --focus: how many hops of neighbours to draw")
-			fs.Bool("full", false, fmt.Sprintf("draw every service even when there are more than %d (by default they are collapsed into one node per site)", output.CollapseAbove))
+			fs.Bool("full", false, fmt.Sprintf("draw every service even when there are more than %d (by default they are collapsed into one node per site)", diagram.CollapseAbove))
 			fs.Bool("collapse", false, "draw one node per site, with edges counting the links between their services, however few services there are")
 			fs.String("rankdir", "LR", "layout direction: LR (left to right) or TB (top to bottom)")
 			fs.String("format", "", "dot, svg or png (default: from -o's extension, else dot)")
@@ -56,7 +56,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() != 1 {
 		return usageError(e, name, "graph takes one FILE or embedded scenario NAME, got %d arguments", fs.NArg())
 	}
-	if format = chooseFormat(e, name, format, out, "dot", graphFormats, graphFormatFor); format == "" {
+	if format = chooseFormat(e, name, format, out, "dot", diagram.Formats, diagram.FormatFor); format == "" {
 		return exitUsage
 	}
 	if resultsPath != "" && rankPath != "" {
@@ -123,7 +123,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		return inputError(e, fmt.Errorf("--focus: unknown service %q%s", focus, graph.Suggest(focus, ids)))
 	}
 
-	opt := output.DOTOptions{Focus: focus, Depth: depth, RankDir: rankdir}
+	opt := diagram.Options{Focus: focus, Depth: depth, RankDir: rankdir}
 	if res != nil {
 		if err := checkResults(resultsPath, res, p); err != nil {
 			return inputError(e, err)
@@ -140,22 +140,22 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		}
 		applyRanking(&opt, rk, p.Currency)
 	}
-	drawn, err := output.DrawnServices(p, opt)
+	drawn, err := diagram.DrawnServices(p, opt)
 	if err != nil {
 		return inputError(e, err)
 	}
 	opt.Collapse = collapse
-	if drawn > output.CollapseAbove && !full && !collapse {
+	if drawn > diagram.CollapseAbove && !full && !collapse {
 		opt.Collapse = true
 		what := "every service"
 		if focus != "" {
 			what = "every one"
 		}
 		fmt.Fprintf(e.stderr, "graph: %s services to draw, more than %d: collapsed into one node per site; --full draws %s (slow: Graphviz takes minutes on a thousand), --focus ID --depth 1 one service's neighbourhood\n",
-			output.Decimal(float64(drawn), 0), output.CollapseAbove, what)
+			output.Decimal(float64(drawn), 0), diagram.CollapseAbove, what)
 	}
 	var dot bytes.Buffer
-	if err := output.DOT(&dot, p, opt); err != nil {
+	if err := diagram.DOT(&dot, p, opt); err != nil {
 		return inputError(e, err)
 	}
 	write := func(w io.Writer) error {
@@ -170,9 +170,9 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		sp := newSpinner(e.stderr, "graph: laying out "+what+" with Graphviz")
 		defer sp.stop()
 		if format == "svg" {
-			return output.RenderSVGContext(e.ctx, dot.Bytes(), w)
+			return e.renderer().SVG(e.ctx, dot.Bytes(), w)
 		}
-		return output.RenderPNGContext(e.ctx, dot.Bytes(), w)
+		return e.renderer().PNG(e.ctx, dot.Bytes(), w)
 	}
 	if format != "dot" {
 		// The render returns at once on Ctrl-C, clearing its spinner
@@ -180,7 +180,7 @@ func runGraph(e *env, fs *pflag.FlagSet) int {
 		e.watch()
 	}
 	err = e.writeOutput(out, write)
-	if tooLarge := (*output.TooLargeError)(nil); errors.As(err, &tooLarge) {
+	if tooLarge := (*diagram.TooLargeError)(nil); errors.As(err, &tooLarge) {
 		hint := "draw it as SVG (-o FILE.svg), which any browser zooms into"
 		switch {
 		case !opt.Collapse && focus == "":
@@ -279,7 +279,7 @@ func embeddedWithPlatform(platform string) string {
 
 // applyResults sets opt's heat colours from the results: P(affected) on a
 // fixed 0–1 scale, or mean downtime or shed time scaled to the largest one.
-func applyResults(opt *output.DOTOptions, r *sim.Results, by string) {
+func applyResults(opt *diagram.Options, r *sim.Results, by string) {
 	opt.Heat = make(map[string]float64, len(r.Services))
 	for _, s := range r.Services {
 		switch by {
@@ -306,23 +306,10 @@ func applyResults(opt *output.DOTOptions, r *sim.Results, by string) {
 	}
 }
 
-var graphFormats = []string{"dot", "svg", "png"}
-
-// graphFormatFor names the format of an output path by its extension.
-func graphFormatFor(path string) string {
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".dot", ".gv":
-		return "dot"
-	case ".svg", ".png":
-		return ext[1:]
-	}
-	return ""
-}
-
 // applyRanking colours services by their saving, scaled to the largest
 // saving of a service (a site's, often the largest, would wash every
 // service out; sites are clusters, not coloured nodes).
-func applyRanking(opt *output.DOTOptions, r *sim.Ranking, currency string) {
+func applyRanking(opt *diagram.Options, r *sim.Ranking, currency string) {
 	opt.Heat = make(map[string]float64, len(r.Items))
 	for _, it := range r.Items {
 		if it.Kind == "service" {

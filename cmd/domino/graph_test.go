@@ -154,9 +154,7 @@ func TestGraph(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, out, errOut := runCLI(t, context.Background(), tt.args...)
-			if status != tt.wantStatus {
-				t.Fatalf("got status %d, want %d; stderr:\n%s", status, tt.wantStatus, errOut)
-			}
+			require.Equal(t, tt.wantStatus, status, "got status %d, want %d; stderr:\n%s", status, tt.wantStatus, errOut)
 			for _, s := range tt.wantOut {
 				assert.Contains(t, out, s, "stdout lacks %q:\n%s", s, out)
 			}
@@ -178,16 +176,12 @@ func TestGraphFiles(t *testing.T) {
 			out := filepath.Join(dir, "g."+ext)
 			status, stdout, errOut := runCLI(t, context.Background(), "graph", file, "-o", out)
 			require.Equal(t, exitOK, status, "got status %d; stderr:\n%s", status, errOut)
-			if stdout != "" {
-				t.Errorf("got stdout %q, want nothing with -o", stdout)
-			}
+			assert.Empty(t, stdout, "got stdout %q, want nothing with -o", stdout)
 			data, err := os.ReadFile(out)
 			require.NoError(t, err)
 			switch ext {
 			case "dot":
-				if !bytes.HasPrefix(data, []byte("digraph ")) {
-					t.Errorf("not DOT: %.40q", data)
-				}
+				assert.True(t, bytes.HasPrefix(data, []byte("digraph ")), "not DOT: %.40q", data)
 			case "svg":
 				dec := xml.NewDecoder(bytes.NewReader(data))
 				for {
@@ -198,25 +192,19 @@ func TestGraphFiles(t *testing.T) {
 					require.NoError(t, err, "not XML")
 				}
 				for _, id := range []string{"web", "db", "cache", "config", "deploy"} {
-					if !bytes.Contains(data, []byte("<title>"+id+"</title>")) {
-						t.Errorf("SVG lacks node %q", id)
-					}
+					assert.Contains(t, string(data), "<title>"+id+"</title>", "SVG lacks node %q", id)
 				}
 			case "png":
-				if _, err := png.Decode(bytes.NewReader(data)); err != nil {
-					t.Errorf("not a PNG: %v", err)
-				}
+				_, err := png.Decode(bytes.NewReader(data))
+				assert.NoError(t, err, "not a PNG")
 			}
 		})
 	}
 	// --format wins over the extension.
 	out := filepath.Join(dir, "graph.txt")
-	if status, _, errOut := runCLI(t, context.Background(), "graph", file, "--format", "svg", "-o", out); status != exitOK {
-		t.Fatalf("got status %d; stderr:\n%s", status, errOut)
-	}
-	if data, _ := os.ReadFile(out); !bytes.Contains(data, []byte("<svg")) {
-		t.Error("--format svg -o graph.txt did not write SVG")
-	}
+	status, _, errOut := runCLI(t, context.Background(), "graph", file, "--format", "svg", "-o", out)
+	require.Equal(t, exitOK, status, "stderr:\n%s", errOut)
+	assert.Contains(t, readFile(t, out), "<svg", "--format svg -o graph.txt did not write SVG")
 }
 
 func TestGraphEmbedded(t *testing.T) {
@@ -234,7 +222,7 @@ func genPlatform(t *testing.T, dir string, n int) string {
 	return path
 }
 
-// TestGraphCollapses: above output.CollapseAbove services the diagram is
+// TestGraphCollapses: above diagram.CollapseAbove services the diagram is
 // collapsed by site, says so in its title and on stderr, and names --full;
 // --full and --collapse override the choice, not together.
 func TestGraphCollapses(t *testing.T) {

@@ -132,9 +132,7 @@ platform:
 			os.Remove(out)
 			var stdout, stderr bytes.Buffer
 			got := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
-			if got != tt.wantStatus {
-				t.Fatalf("got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
-			}
+			require.Equal(t, tt.wantStatus, got, "got status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.wantStatus, stdout.String(), stderr.String())
 			for _, w := range tt.wantOut {
 				assert.Contains(t, stdout.String(), w, "stdout lacks %q; got:\n%s", w, stdout.String())
 			}
@@ -147,9 +145,8 @@ platform:
 				for _, w := range tt.wantFile {
 					assert.Contains(t, string(b), w, "%s lacks %q; got:\n%s", out, w, b)
 				}
-				if _, err := graph.Load(bytes.NewReader(b), out); err != nil {
-					t.Errorf("output does not load: %v", err)
-				}
+				_, err = graph.Load(bytes.NewReader(b), out)
+				assert.NoError(t, err, "output does not load")
 			}
 		})
 	}
@@ -159,11 +156,9 @@ platform:
 func TestImportThenRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "shop.yaml")
 	var stdout, stderr bytes.Buffer
-	if got := run(context.Background(), []string{"import", "--from", "dot", "-o", out, "../../testdata/import/dot/shop"}, strings.NewReader(""), &stdout, &stderr); got != exitOK {
-		t.Fatalf("import: status %d\n%s", got, stderr.String())
-	}
+	got := run(context.Background(), []string{"import", "--from", "dot", "-o", out, "../../testdata/import/dot/shop"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, got, "import: %s", stderr.String())
 	stderr.Reset()
-	if got := run(context.Background(), []string{"run", out, "--trials", "20", "--workers", "1"}, strings.NewReader(""), &stdout, &stderr); got != exitOK {
-		t.Fatalf("run: status %d\n%s", got, stderr.String())
-	}
+	got = run(context.Background(), []string{"run", out, "--trials", "20", "--workers", "1"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, got, "run: %s", stderr.String())
 }

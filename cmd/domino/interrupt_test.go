@@ -44,6 +44,7 @@ func TestEveryCommandInterruptible(t *testing.T) {
 	midPath := filepath.Join(in, "mid.yaml")
 	require.NoError(t, os.WriteFile(midPath, mid, 0o644))
 	dot := writeFile(t, in, "a.dot", "digraph { a -> b }\n")
+	uncertain := writeFile(t, in, "uncertain.yaml", uncertainStochasticYAML)
 
 	tests := []struct {
 		name string
@@ -60,6 +61,15 @@ func TestEveryCommandInterruptible(t *testing.T) {
 		{"run while loading", func(out string) []string { return []string{"run", bigPath, "-o", filepath.Join(out, "r.json")} }},
 		{"rank", func(out string) []string {
 			return []string{"rank", "--trials", "1000000", "-o", filepath.Join(out, "r.json")}
+		}},
+		{"sensitivity", func(out string) []string {
+			return []string{"sensitivity", uncertain, "--trials", "10000000", "-o", filepath.Join(out, "s.json")}
+		}},
+		{"run --uncertainty", func(out string) []string {
+			return []string{"run", uncertain, "--uncertainty", "10", "--trials", "10000000", "-o", filepath.Join(out, "u.json")}
+		}},
+		{"run --uncertainty, in the draws", func(out string) []string {
+			return []string{"run", uncertain, "--uncertainty", "1000", "--trials", "2000", "-o", filepath.Join(out, "u.json")}
 		}},
 		{"compare", func(out string) []string {
 			return []string{"compare", "--trials", "100000000", "-o", filepath.Join(out, "c.json")}

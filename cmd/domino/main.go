@@ -10,6 +10,9 @@ import (
 )
 
 func main() {
+	if format := os.Getenv(graphvizChild); format != "" {
+		os.Exit(serveGraphviz(format))
+	}
 	// SIGTERM is how Kubernetes and Slurm stop a job: treat it as Ctrl-C,
 	// so a stopped run still writes what it has done.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

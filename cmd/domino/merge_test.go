@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,9 +67,7 @@ func TestMergeEqualsOneRun(t *testing.T) {
 				}
 				merged := filepath.Join(dir, fmt.Sprintf("%s-merged-%d.json", tt.name, n))
 				mustRun(t, append([]string{"merge", "-o", merged}, parts...)...)
-				if got := readFile(t, merged); got != want {
-					t.Errorf("%d shards: the merged file differs from one run's", n)
-				}
+				assert.Equal(t, want, readFile(t, merged), "%d shards: the merged file differs from one run's", n)
 			}
 		})
 	}
@@ -88,18 +85,12 @@ func TestMergedFileIsAResultsFile(t *testing.T) {
 	}
 	merged := filepath.Join(dir, "merged.json")
 	mustRun(t, append([]string{"merge", "-o", merged}, parts...)...)
-	if out := mustRun(t, "compare", merged, merged); !strings.Contains(out, "pangyo-fire") {
-		t.Errorf("compare of the merged file does not name its scenario:\n%s", out)
-	}
-	if out := mustRun(t, "graph", "kakao-pangyo-2022", "--results", merged, "--format", "dot"); !strings.Contains(out, "digraph") {
-		t.Errorf("graph --results with the merged file gave no DOT:\n%.200s", out)
-	}
+	assert.Contains(t, mustRun(t, "compare", merged, merged), "pangyo-fire", "compare of the merged file does not name its scenario")
+	assert.Contains(t, mustRun(t, "graph", "kakao-pangyo-2022", "--results", merged, "--format", "dot"), "digraph", "graph --results with the merged file gave no DOT")
 	svg := filepath.Join(dir, "rec.svg")
 	mustRun(t, "plot", merged, "-o", svg)
 	assert.Contains(t, readFile(t, svg), "<svg", "plot of the merged file wrote no SVG")
-	if out := mustRun(t, "merge", "--format", "table", parts[0], parts[1]); !strings.Contains(out, "Trials") {
-		t.Errorf("merge --format table gave no results table:\n%s", out)
-	}
+	assert.Contains(t, mustRun(t, "merge", "--format", "table", parts[0], parts[1]), "Trials", "merge --format table gave no results table")
 }
 
 func TestMergeErrors(t *testing.T) {
@@ -129,9 +120,9 @@ func TestMergeErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, context.Background(), append([]string{"merge"}, tt.args...)...)
-			if code != tt.code || out != "" || !strings.Contains(errOut, tt.want) {
-				t.Errorf("got status %d, stdout %q, stderr %q; want status %d and stderr containing %q", code, out, errOut, tt.code, tt.want)
-			}
+			assert.Equal(t, tt.code, code, "status")
+			assert.Empty(t, out, "stdout")
+			assert.Contains(t, errOut, tt.want, "stderr")
 		})
 	}
 }
@@ -226,9 +217,9 @@ func TestRunShardErrors(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			code, out, errOut := runCLI(t, context.Background(), append([]string{"run", "--trials", "10"}, tt.args...)...)
-			if code != tt.code || out != "" || !strings.Contains(errOut, tt.want) {
-				t.Errorf("got status %d, stdout %.40q, stderr %q; want status %d and stderr containing %q", code, out, errOut, tt.code, tt.want)
-			}
+			assert.Equal(t, tt.code, code, "status")
+			assert.Empty(t, out, "stdout")
+			assert.Contains(t, errOut, tt.want, "stderr")
 		})
 	}
 }
@@ -248,13 +239,14 @@ func TestShardFromSlurmEnv(t *testing.T) {
 		env := map[string]string{"SLURM_ARRAY_TASK_ID": tt.id, "SLURM_ARRAY_TASK_COUNT": tt.count,
 			"SLURM_ARRAY_TASK_MIN": tt.lo, "SLURM_ARRAY_TASK_MAX": tt.hi, "SLURM_ARRAY_TASK_STEP": tt.step}
 		sh, ok, err := shardFromEnv(func(k string) string { return env[k] })
-		if !ok || err != nil || sh.index != tt.want || sh.count != 4 {
-			t.Errorf("%v: got shard %d of %d (ok %v, err %v), want %d of 4", env, sh.index, sh.count, ok, err, tt.want)
+		assert.True(t, ok, "%v", env)
+		if assert.NoError(t, err, "%v", env) {
+			assert.Equal(t, [2]int{tt.want, 4}, [2]int{sh.index, sh.count}, "%v: shard i of n", env)
 		}
 	}
-	if _, ok, err := shardFromEnv(func(string) string { return "" }); ok || err != nil {
-		t.Errorf("no variables: got ok %v, err %v; want no shard", ok, err)
-	}
+	_, ok, err := shardFromEnv(func(string) string { return "" })
+	assert.False(t, ok, "no variables: want no shard")
+	assert.NoError(t, err, "no variables")
 }
 
 // TestMergeChecksParts runs merge on parts changed after they were

@@ -14,13 +14,15 @@ import (
 func init() {
 	register(&command{
 		name: "plot", order: 70,
-		summary: "Plot results files: recovery curves, downtime by service, loss exceedance (SVG or PNG)",
-		usage: "domino plot R.json... [--kind recovery|downtime|exceedance] [--service ID] [--metric M] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
-			"  recovery: users served and services up over time, mean with p10-p90 band, one colour per file\n" +
+		summary: "Plot results files: recovery curves, downtime by service, loss exceedance, tornado (SVG or PNG)",
+		usage: "domino plot R.json... [--kind recovery|downtime|exceedance|tornado] [--service ID] [--metric M] [--title T] [--format svg|png] -o FILE.svg|FILE.png\n" +
+			"  recovery: users served and services up over time, mean with p10-p90 band, one colour per file; with a single file of\n" +
+			"    'domino run --uncertainty N', the 5-95% band of the mean curve over the draws of the uncertain inputs instead\n" +
 			"  downtime: the top services by user-hours lost (mean, p50, p90, p99), or with --service one service's downtime distribution\n" +
-			"  exceedance: from 'domino risk --format json' files, P(loss > x) per horizon of --metric on a log scale, with its 95% band",
+			"  exceedance: from 'domino risk --format json' files, P(loss > x) per horizon of --metric on a log scale, with its 95% band\n" +
+			"  tornado: from one 'domino sensitivity --format json' file, each uncertain input's swing around the baseline",
 		flags: func(fs *pflag.FlagSet) {
-			fs.String("kind", "recovery", "recovery, downtime or exceedance")
+			fs.String("kind", "recovery", "recovery, downtime, exceedance or tornado")
 			fs.String("metric", "user_hours", "with --kind exceedance: user_hours, money, crew_hours or downtime:ID")
 			fs.String("service", "", "with --kind downtime: plot this service's downtime distribution")
 			fs.String("title", "", "title of the plot (default: from the kind and the platform)")
@@ -43,8 +45,11 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 	if fs.NArg() == 0 {
 		return usageError(e, name, "plot needs at least one results file (written by 'domino run --format json -o R.json')")
 	}
-	if kind != "recovery" && kind != "downtime" && kind != "exceedance" {
-		return usageError(e, name, "unknown --kind %q: want recovery, downtime or exceedance", kind)
+	if kind != "recovery" && kind != "downtime" && kind != "exceedance" && kind != "tornado" {
+		return usageError(e, name, "unknown --kind %q: want recovery, downtime, exceedance or tornado", kind)
+	}
+	if kind == "tornado" && fs.NArg() != 1 {
+		return usageError(e, name, "--kind tornado draws one sensitivity file (written by 'domino sensitivity --format json'), got %d", fs.NArg())
 	}
 	if fs.Changed("metric") && kind != "exceedance" {
 		return usageError(e, name, "--metric goes with --kind exceedance")
@@ -59,8 +64,19 @@ func runPlot(e *env, fs *pflag.FlagSet) int {
 		return exitUsage
 	}
 
-	if kind == "exceedance" {
+	switch kind {
+	case "exceedance":
 		return plotExceedance(e, fs, format, title, out)
+	case "tornado":
+		s, err := sim.ReadSensitivityFile(fs.Arg(0))
+		if err != nil {
+			return inputError(e, err)
+		}
+		var img bytes.Buffer
+		if err := chart.Tornado(&img, s, chart.Options{Format: format, Title: title}); err != nil {
+			return inputError(e, err)
+		}
+		return writeBytes(e, out, img.Bytes())
 	}
 	rs := make([]*sim.Results, fs.NArg())
 	for i, path := range fs.Args() {

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"image/png"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,9 +26,8 @@ func writePlotResults(t *testing.T) (burns, nothing string) {
 	dir := t.TempDir()
 	burns, nothing = filepath.Join(dir, "burns.json"), filepath.Join(dir, "nothing.json")
 	for _, x := range []struct{ scenario, path string }{{"a-burns", burns}, {"nothing", nothing}} {
-		if code, _, stderr := runCLI(t, context.Background(), "run", fire, "--scenario", x.scenario, "--trials", "20", "-o", x.path); code != exitOK {
-			t.Fatalf("run %s: status %d, stderr:\n%s", x.scenario, code, stderr)
-		}
+		code, _, stderr := runCLI(t, context.Background(), "run", fire, "--scenario", x.scenario, "--trials", "20", "-o", x.path)
+		require.Equal(t, exitOK, code, "run %s: stderr:\n%s", x.scenario, stderr)
 	}
 	return burns, nothing
 }
@@ -58,32 +58,28 @@ func TestPlot(t *testing.T) {
 			args := append([]string{"plot", "-o", out}, tt.args...)
 			code, stdout, stderr := runCLI(t, context.Background(), args...)
 			require.Equal(t, exitOK, code, "status %d, want %d; stderr:\n%s", code, exitOK, stderr)
-			if stdout != "" || stderr != "" {
-				t.Errorf("got stdout %q, stderr %q, want both empty", stdout, stderr)
-			}
+			assert.Empty(t, stdout, "stdout")
+			assert.Empty(t, stderr, "stderr")
 			data, err := os.ReadFile(out)
 			require.NoError(t, err)
 			if ext == ".png" {
-				if _, err := png.Decode(bytes.NewReader(data)); err != nil {
-					t.Errorf("PNG does not decode: %v", err)
-				}
+				_, err := png.Decode(bytes.NewReader(data))
+				assert.NoError(t, err, "PNG does not decode")
 				return
 			}
 			dec := xml.NewDecoder(bytes.NewReader(data))
 			for {
 				if _, err := dec.Token(); err == io.EOF {
 					break
-				} else if err != nil {
-					t.Fatalf("SVG is not well-formed XML: %v", err)
+				} else {
+					require.NoError(t, err, "SVG is not well-formed XML")
 				}
 			}
 			for _, id := range tt.ids {
-				if !bytes.Contains(data, []byte(id)) {
-					t.Errorf("SVG does not mention %q", id)
-				}
+				assert.Contains(t, string(data), id, "SVG does not mention %q", id)
 			}
-			if tt.title != "" && !bytes.Contains(data, []byte(tt.title)) {
-				t.Errorf("SVG lacks the title %q", tt.title)
+			if tt.title != "" {
+				assert.Contains(t, string(data), tt.title, "SVG lacks the title")
 			}
 		})
 	}
@@ -126,18 +122,13 @@ func TestPlotErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, context.Background(), append([]string{"plot"}, tt.args...)...)
-			if code != tt.code {
-				t.Errorf("status %d, want %d; stderr:\n%s", code, tt.code, stderr)
-			}
-			if stdout != "" {
-				t.Errorf("stdout %q, want empty", stdout)
-			}
+			assert.Equal(t, tt.code, code, "status %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			assert.Empty(t, stdout, "stdout %q, want empty", stdout)
 			for _, w := range tt.want {
 				assert.Contains(t, stderr, w, "stderr lacks %q:\n%s", w, stderr)
 			}
-			if _, err := os.Stat(out); !os.IsNotExist(err) {
-				t.Errorf("a failed plot left %s behind (stat: %v)", out, err)
-			}
+			_, err := os.Stat(out)
+			assert.ErrorIs(t, err, fs.ErrNotExist, "a failed plot left %s behind", out)
 		})
 	}
 }
@@ -145,19 +136,13 @@ func TestPlotErrors(t *testing.T) {
 func TestPlotLabels(t *testing.T) {
 	rs := []*sim.Results{{Scenario: "fire"}, {Scenario: "fire"}, {Scenario: "calm"}, {}}
 	got := plotLabels(rs, []string{"a/seed1.json", "b/seed2.json", "c.json", "d/anon.json"})
-	want := []string{"fire (seed1)", "fire (seed2)", "calm", "(anon)"}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("label %d: got %q, want %q", i, got[i], want[i])
-		}
-	}
+	assert.Equal(t, []string{"fire (seed1)", "fire (seed2)", "calm", "(anon)"}, got)
 }
 
 func TestPlotToStdout(t *testing.T) {
 	burns, _ := writePlotResults(t)
 	code, stdout, stderr := runCLI(t, context.Background(), "plot", burns, "--format", "svg", "-o", "-")
 	require.Equal(t, exitOK, code, "status %d; stderr:\n%s", code, stderr)
-	if !strings.HasPrefix(stdout, "<?xml") || !strings.Contains(stdout, "a-burns") {
-		t.Errorf("stdout is not the SVG naming the scenario: %.80q", stdout)
-	}
+	assert.True(t, strings.HasPrefix(stdout, "<?xml"), "stdout is not SVG: %.80q", stdout)
+	assert.Contains(t, stdout, "a-burns", "the SVG names the scenario")
 }

@@ -24,11 +24,11 @@ func init() {
 		usage: "domino rank [FILE|NAME] [--scenario ID] [--metric M] [--items services|sites|ID,...] [--trials N] [--seed S] [--format table|markdown|csv|json] [-o FILE]\n" +
 			"For every item two what-if worlds run over the baseline's trials: the item failed for the whole horizon, and\n" +
 			"the item perfect. saving = baseline − perfect (paired 95% CI), birnbaum = failed − perfect, raw = failed/baseline,\n" +
-			"rrw = baseline/perfect, fv = saving/baseline. Metrics: user-hours (default), cost, full-recovery, crew-hours,\n" +
-			"downtime:ID, affected:ID. See docs/decisions.md.",
+			"rrw = baseline/perfect, fv = saving/baseline. Metrics: user-hours (default), cost, full-recovery, full-restored,\n" +
+			"crew-hours, downtime:ID, affected:ID. See docs/decisions.md.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
-			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, crew-hours, downtime:ID or affected:ID")
+			fs.String("metric", "user-hours", "user-hours, cost, full-recovery, full-restored, crew-hours, downtime:ID or affected:ID")
 			fs.String("items", "", "services, sites, or comma-separated ids (default: every service and site)")
 			addTrialFlags(fs, fmt.Sprintf("trials per world (default %d)", rankTrials))
 			addResultsOutputFlags(fs)
@@ -90,10 +90,12 @@ func serviceIDs(c *graph.Compiled) []string {
 	return ids
 }
 
-// simError reports a failed simulation: an interruption (130) and a
-// scenario that asks for too many events (1) are not bugs; anything else is.
+// simError reports a failed simulation: an interruption (130), a scenario
+// that asks for too many events and one that cannot be built with its
+// uncertain inputs at some values (1) are not bugs; anything else is.
 func simError(e *env, cmd string, err error) int {
-	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, sim.ErrTooManyEvents) {
+	var be *sim.BuildError
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, sim.ErrTooManyEvents) && !errors.As(err, &be) {
 		err = internal(err)
 	}
 	return fail(e, fmt.Errorf("%s: %w", cmd, err))

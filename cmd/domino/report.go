@@ -9,6 +9,7 @@ import (
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/diagram"
 	"github.com/dominosim/domino/output/report"
 	"github.com/dominosim/domino/sim"
 )
@@ -20,14 +21,14 @@ func init() {
 		usage: "domino report [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--rank] [--advise] [--no-compare] -o REPORT.html\n" +
 			"One HTML file that loads nothing from outside (inline CSS, images as data: URLs, a Content-Security-Policy that forbids " +
 			"any request): headline figures with 95% CIs, RTO/RPO compliance, the recovery curve with its p10-p90 band, downtime " +
-			"and top causes by service, the cascade diagram of the median trial, and, when the file has other scenarios, their " +
-			"comparison. --rank and --advise add those commands' results (at their default trials). Prints well (A4).",
+			"and top causes by service, the cascade diagram of the median trial, and, when the file has other scenarios or mitigations, " +
+			"their comparison (each mitigation alone on the scenario). --rank and --advise add those commands' results (at their default trials). Prints well (A4).",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
 			fs.Bool("rank", false, "add 'domino rank' of every service and site (user-hours)")
 			fs.Bool("advise", false, "add 'domino advise' over the file's mitigations (user-hours)")
-			fs.Bool("no-compare", false, "leave out the comparison with the file's other scenarios (each is run with the same trials)")
+			fs.Bool("no-compare", false, "leave out the comparison with the file's other scenarios and mitigations (each is run with the same trials)")
 			fs.StringP("output", "o", "", "the HTML file to write (atomically), or - for stdout")
 		},
 		run: runReport,
@@ -76,11 +77,44 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 			if err != nil {
 				return inputError(e, err)
 			}
+			if oc.Horizon != c.Horizon {
+				// A year of random disruptions and one incident: their
+				// per-trial figures and curves are not alike.
+				rep.Uncompared = append(rep.Uncompared, fmt.Sprintf("%s (horizon %s, not %s)", o.ID,
+					graph.FormatDuration(oc.Horizon), graph.FormatDuration(c.Horizon)))
+				continue
+			}
 			r, code := simulate(e, oc, tf.trials, tf)
 			if code != exitOK {
 				return code
 			}
 			rep.Others = append(rep.Others, r)
+		}
+		// The file's mitigations, each alone on this scenario, when it
+		// runs on the file's platform: what each one buys, beside the
+		// scenarios. One the file already has as a scenario of the same
+		// id (a mitigated copy of the incident) is compared as that.
+		if sc.Platform == f.Platform {
+			for _, m := range f.Mitigations {
+				if f.Scenario(m.ID) != nil {
+					continue
+				}
+				mitigated := *sc
+				mitigated.Platform = m.Platform
+				if mitigated.Crews > 0 {
+					mitigated.Crews += m.AddCrews
+				}
+				mc, err := graph.Compile(&mitigated)
+				if err != nil {
+					return inputError(e, fmt.Errorf("%s: mitigation %s on scenario %s: %w", f.Name, m.ID, sc.ID, err))
+				}
+				r, code := simulate(e, mc, tf.trials, tf)
+				if code != exitOK {
+					return code
+				}
+				r.Scenario = sc.ID + " with " + m.ID
+				rep.Others = append(rep.Others, r)
+			}
 		}
 	}
 
@@ -94,10 +128,10 @@ func runReport(e *env, fs *pflag.FlagSet) int {
 	info := output.NewTraceInfo(c, tf.seed, o)
 	info.SelectedBy, info.Trials = "median", tf.trials
 	var dot, svg bytes.Buffer
-	if err := output.TraceDOT(&dot, output.NewTraceReport(c, info, o, tr.Trace)); err != nil {
+	if err := diagram.Cascade(&dot, output.NewTraceReport(c, info, o, tr.Trace)); err != nil {
 		return simError(e, name, err)
 	}
-	if err := output.RenderSVG(dot.Bytes(), &svg); err != nil {
+	if err := e.renderer().SVG(e.ctx, dot.Bytes(), &svg); err != nil {
 		return simError(e, name, err)
 	}
 	rep.Cascade, rep.CascadeTrial = svg.Bytes(), trial

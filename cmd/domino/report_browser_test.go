@@ -342,4 +342,18 @@ func TestReportInChromium(t *testing.T) {
 	assert.NotEmpty(t, got.problems, "an outside image must show as a problem")
 	assert.Equal(t, "hidden by CSS", got.sections["causes"])
 	t.Logf("control page problems: %q", got.problems)
+
+	// A yearly scenario with mitigations, --rank and --advise: the annual
+	// risk with its loss-exceedance curve, rank and advise are visible
+	// too, and their tables are the commands' own, not raw CSV.
+	yearly := writeFile(t, dir, "yearly.yaml", yearlyYAML)
+	out = filepath.Join(dir, "yearly.html")
+	code, _, errOut = runCLI(t, context.Background(), "report", yearly, "--rank", "--advise", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	ids = []string{"provenance", "headline", "compliance", "recovery", "downtime", "causes", "cascade", "comparison", "rank", "advise", "risk"}
+	got = checkPage(t, c, out, ids)
+	assert.Empty(t, got.problems, "the report must log no error and request nothing")
+	for _, id := range ids {
+		assert.Equal(t, "", got.sections[id], "section %s must be visible", id)
+	}
 }

@@ -12,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/scenarios"
 )
 
 // targetsYAML: site a is dark for exactly 10h in every trial, so db and
@@ -36,6 +39,52 @@ scenarios:
     trials: 100
     events: [{kind: site-outage, cause: fire, site: a, duration: 12h}]
 `
+
+// yearlyYAML: site a burns twice a year on average, 10h each time; a
+// mitigation puts a copy of db in b.
+const yearlyYAML = `version: 1
+platform:
+  name: yearly
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, priority: 1, users: 10, rto: 1h, placement: {a: 1}}
+    - {id: web, priority: 2, users: 1000, rto: 1h, placement: {a: 1, b: 1}, depends_on: [db]}
+scenarios:
+  - id: fires
+    horizon: 365d
+    trials: 200
+    events: [{kind: site-outage, cause: fire, site: a, rate: 2/y, duration: 10h}]
+mitigations:
+  - {id: db-in-b, cost: 10, patch: {services: [{id: db, placement: {a: 1, b: 1}}]}}
+`
+
+// TestReportRankAdviseRisk: with --rank and --advise on a yearly scenario,
+// the report holds the rank, advise and annual-risk sections as the
+// commands print them (formatted figures with CIs, not raw CSV columns),
+// and compares the scenario with the file's mitigation applied.
+func TestReportRankAdviseRisk(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "yearly.yaml", yearlyYAML)
+	out := filepath.Join(dir, "r.html")
+	code, _, errOut := runCLI(t, context.Background(), "report", file, "--rank", "--advise", "-o", out)
+	require.Equal(t, exitOK, code, errOut)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	html := string(b)
+	for _, id := range []string{"rank", "advise", "risk", "comparison"} {
+		assert.Contains(t, html, `<section id="`+id+`">`, "section %s", id)
+	}
+	// The file's one scenario is compared with its mitigation applied:
+	// db in both sites, web never down, every target met.
+	assert.True(t, regexp.MustCompile(`>fires with db-in-b</td><td class="">0\n\(0 – 0\)</td>`).MatchString(html),
+		"the comparison has a row for the scenario with db-in-b, with no user-hours lost")
+	for _, s := range []string{"Saving [95% CI]", "Birnbaum", "Saving per unit cost", "Expected loss and return levels", "Availability per service", "1 in 1,000"} {
+		assert.Contains(t, html, s)
+	}
+	for _, raw := range []string{"saving_lo", "ci95_lo", "cumulative_cost"} {
+		assert.NotContains(t, html, raw, "raw CSV columns")
+	}
+}
 
 func writeTargets(t *testing.T) string {
 	t.Helper()
@@ -197,4 +246,83 @@ func TestReportAnnualRisk(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), `id="risk"`, "without rates, no risk section")
 	assert.NotContains(t, string(b), `id="comparison"`, "--no-compare")
+}
+
+// TestReportEveryEmbeddedScenario writes the report of every scenario of
+// every embedded file and checks that it holds exactly the sections issue
+// 20 asks for: provenance (file, scenario, seed, trials, version),
+// headline figures, recovery curve, downtime, causes and the cascade of
+// the median trial always; compliance when a service has a target; the
+// annual risk and its exceedance curve when an event has a rate; the
+// comparison when the file has other scenarios of the same horizon (a
+// year of random disruptions is not compared with one incident: the
+// provenance names those left out).
+func TestReportEveryEmbeddedScenario(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reports every embedded scenario")
+	}
+	dir := t.TempDir()
+	sectionRE := regexp.MustCompile(`<section id="([^"]+)">`)
+	for _, name := range scenarios.Names() {
+		f, err := graph.LoadFS(scenarios.FS, scenarios.Path(name))
+		require.NoError(t, err)
+		for _, sc := range f.Scenarios {
+			t.Run(name+":"+sc.ID, func(t *testing.T) {
+				c, err := graph.Compile(sc)
+				require.NoError(t, err)
+				want := []string{"headline"}
+				targets, rates := false, false
+				for _, s := range c.Services {
+					targets = targets || s.RTO >= 0 || s.RPO >= 0
+				}
+				for _, ev := range c.Events {
+					rates = rates || ev.Rate > 0
+				}
+				if targets {
+					want = append(want, "compliance")
+				}
+				want = append(want, "recovery", "downtime", "causes", "cascade")
+				alike, other := false, false
+				for _, o := range f.Scenarios {
+					if o == sc {
+						continue
+					}
+					oc, err := graph.Compile(o)
+					require.NoError(t, err)
+					alike = alike || oc.Horizon == c.Horizon
+					other = other || oc.Horizon != c.Horizon
+				}
+				if alike {
+					want = append(want, "comparison")
+				}
+				if rates {
+					want = append(want, "risk")
+				}
+				out := filepath.Join(dir, name+"-"+sc.ID+".html")
+				code, _, errOut := runCLI(t, context.Background(), "report", name, "--scenario", sc.ID, "--trials", "30", "--seed", "2", "-o", out)
+				require.Equal(t, exitOK, code, errOut)
+				b, err := os.ReadFile(out)
+				require.NoError(t, err)
+				html := string(b)
+				var got []string
+				for _, m := range sectionRE.FindAllStringSubmatch(html, -1) {
+					got = append(got, m[1])
+				}
+				assert.ElementsMatch(t, want, got)
+				// Provenance: file, scenario, seed, trials, version.
+				prov := html[strings.Index(html, `id="provenance"`):]
+				prov = prov[:strings.Index(prov, "</dl>")]
+				for _, s := range []string{name, sc.ID, "<dd>30 (seed 2)</dd>", dominoVersion()} {
+					assert.Contains(t, prov, s, "provenance")
+				}
+				assert.Contains(t, html, `<img src="data:image/svg+xml;base64,`, "charts inline")
+				if other {
+					assert.Contains(t, html, "Not compared", "the scenarios of another horizon are named")
+				}
+				if rates {
+					assert.Contains(t, html, "Loss exceedance", "the risk section draws the exceedance curve")
+				}
+			})
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -107,4 +108,114 @@ func TestPlotExceedance(t *testing.T) {
 	code, _, stderr = runCLI(t, context.Background(), "plot", "--metric", "money", risk, "-o", svg)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "--metric goes with --kind exceedance")
+}
+
+// TestRunShowsRiskInEveryFormat: a run of a yearly scenario carries the
+// risk of a year from its own trials in every format, the figures of
+// `risk --plain` over the same trials and seed (docs/model.md §13).
+func TestRunShowsRiskInEveryFormat(t *testing.T) {
+	ctx := context.Background()
+	base := []string{"ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "300", "--seed", "3"}
+	get := func(cmd, format string, extra ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, ctx, append(append([]string{cmd}, base...), append(extra, "--format", format)...)...)
+		require.Equal(t, exitOK, code, errOut)
+		return out
+	}
+
+	var run sim.Results
+	require.NoError(t, json.Unmarshal([]byte(get("run", "json")), &run))
+	var risk sim.RiskResults
+	require.NoError(t, json.Unmarshal([]byte(get("risk", "json", "--plain")), &risk))
+	require.NotNil(t, run.Risk)
+	assert.Equal(t, risk.RiskFigures, *run.Risk)
+
+	// The tables' rows: each line of risk --plain's tables is in run's.
+	for _, format := range []string{"table", "markdown"} {
+		want, got := get("risk", format, "--plain"), get("run", format)
+		lines := 0
+		for _, line := range strings.Split(want, "\n") {
+			if strings.HasPrefix(line, "│ ") || strings.HasPrefix(line, "| ") {
+				assert.Contains(t, got, line, format)
+				lines++
+			}
+		}
+		assert.Greater(t, lines, 20, format)
+	}
+
+	// CSV: run's rows of scope risk hold risk --plain's rows.
+	var want []string
+	for _, line := range strings.Split(strings.TrimSpace(get("risk", "csv", "--plain")), "\n")[1:] {
+		f := strings.Split(line, ",")
+		want = append(want, strings.Join(f[5:], ","))
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(get("run", "csv")), "\n") {
+		if f := strings.Split(line, ","); f[0] == "risk" {
+			got = append(got, strings.Join(f[len(f)-7:], ","))
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+// TestRiskShardsMergeToOneRun: risk --shard i/n parts merge into the bytes
+// of a single risk run, in JSON and in a table, stratified and plain,
+// whatever the order of the parts and with more shards than trials in a
+// stratum; parts that do not make one run are refused.
+func TestRiskShardsMergeToOneRun(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		shards int
+	}{
+		{"stratified", []string{"ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "600"}, 3},
+		{"plain", []string{"aws-us-east-1-2021", "--scenario", "yearly-disruptions", "--trials", "300", "--plain"}, 2},
+		// 40 shards of 40 trials: some shards hold no trial of a stratum.
+		{"many shards", []string{"ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "40", "--seed", "9"}, 40},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var parts []string
+			for i := tt.shards - 1; i >= 0; i-- { // the order must not matter
+				p := filepath.Join(dir, tt.name+"-"+strconv.Itoa(i)+".json")
+				code, _, errOut := runCLI(t, ctx, append(append([]string{"risk"}, tt.args...), "--shard", strconv.Itoa(i)+"/"+strconv.Itoa(tt.shards), "-o", p)...)
+				require.Equal(t, exitOK, code, errOut)
+				parts = append(parts, p)
+			}
+			for _, format := range []string{"json", "table"} {
+				code, one, errOut := runCLI(t, ctx, append(append([]string{"risk"}, tt.args...), "--format", format)...)
+				require.Equal(t, exitOK, code, errOut)
+				code, merged, errOut := runCLI(t, ctx, append(append([]string{"merge"}, parts...), "--format", format)...)
+				require.Equal(t, exitOK, code, errOut)
+				assert.Equal(t, one, merged, format)
+			}
+			if tt.shards > 1 {
+				code, _, errOut := runCLI(t, ctx, append([]string{"merge"}, parts[1:]...)...)
+				assert.Equal(t, exitInput, code)
+				assert.Contains(t, errOut, "in no part")
+			}
+		})
+	}
+
+	// A run's part and a risk part do not merge; a changed part is refused.
+	runPart := filepath.Join(dir, "run.json")
+	code, _, errOut := runCLI(t, ctx, "run", "ovh-sbg-2021", "--scenario", "sbg-yearly", "--trials", "40", "--shard", "0/2", "-o", runPart)
+	require.Equal(t, exitOK, code, errOut)
+	riskPart := filepath.Join(dir, "stratified-0.json")
+	code, _, errOut = runCLI(t, ctx, "merge", riskPart, runPart)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, "cannot merge the parts of a run with those of a risk run")
+	b, err := os.ReadFile(riskPart)
+	require.NoError(t, err)
+	changed := filepath.Join(dir, "changed.json")
+	require.NoError(t, os.WriteFile(changed, []byte(strings.Replace(string(b), `"seed": 1`, `"seed": 2`, 1)), 0o644))
+	code, _, errOut = runCLI(t, ctx, "merge", changed)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errOut, "changed after domino wrote it")
+	// A sharded risk run writes a part, not a table.
+	code, _, errOut = runCLI(t, ctx, "risk", "ovh-sbg-2021", "--scenario", "sbg-yearly", "--shard", "0/2", "--format", "table")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "part file")
 }

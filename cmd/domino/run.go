@@ -25,13 +25,16 @@ func init() {
 		usage: "domino run [FILE|NAME] [--scenario ID] [--trials N] [--seed S] [--workers K] [--format table|markdown|csv|json] [-o FILE] [--shard i/n|auto]\n" +
 			"No FILE: the embedded Kakao Pangyo 2022 example. With --shard it runs one slice of the trials and writes a part file " +
 			"for 'domino merge'; --shard auto takes the slice from a Kubernetes Indexed Job or a Slurm array. Interrupted (SIGINT, SIGTERM), " +
-			"it writes the trials done so far, marked partial, and exits 130.",
+			"it writes the trials done so far, marked partial, and exits 130. With --uncertainty N it also runs N Latin-hypercube draws of the " +
+			"file's uncertain inputs, each over the same trials, and reports the mean and 5-95% band of the headline figures over the draws " +
+			"beside the Monte Carlo CI (docs/model.md §14); sharded, each shard runs its slice of the draws too.",
 		flags: func(fs *pflag.FlagSet) {
 			fs.String("scenario", "", "scenario id (default: the file's first scenario)")
 			addTrialFlags(fs, "number of trials (default: the scenario's, usually 10000)")
 			addResultsOutputFlags(fs)
 			fs.String("shard", "", "run trials [i·N/n, (i+1)·N/n) of N and write a part file (JSON) for 'domino merge'; "+
 				"auto: i/n from JOB_COMPLETION_INDEX/JOB_COMPLETIONS or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
+			fs.Int("uncertainty", 0, "also run N draws of the uncertain inputs (Latin hypercube), each over the trials, and report the spread over them")
 			fs.Bool("stats", false, "print to stderr the CPU time per trial (process user+sys, and each worker's thread) beside wall time and the machine's load")
 		},
 		run: runRun,
@@ -42,8 +45,12 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	const name = "run"
 	fl := readFlags(fs)
 	stats := fl.bool("stats")
+	draws := fl.int("uncertainty")
 	if fl.err != nil {
 		return flagBug(e, name, fl.err)
+	}
+	if draws < 0 || draws > maxDraws || fs.Changed("uncertainty") && draws == 0 {
+		return usageError(e, name, "--uncertainty %d: want a number of draws from 1 to %s", draws, output.Count(maxDraws))
 	}
 	a, code := readScenarioArgs(e, fs)
 	if code != exitOK {
@@ -64,7 +71,16 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	}
 	format := a.format
 
-	c, err := loadScenario(a.file, a.scenario)
+	var u *uncertainRun
+	var c *graph.Compiled
+	var err error
+	if draws > 0 {
+		if u, err = loadUncertain(a.file, a.scenario, ""); u != nil {
+			c = u.base
+		}
+	} else {
+		c, err = loadScenario(a.file, a.scenario)
+	}
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -95,6 +111,28 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 		return exitInterrupted
 	}
 
+	var outer []sim.Draw
+	dfrom, dto := 0, draws
+	if sharded {
+		dfrom, dto = sim.TrialRange(sh.index, sh.count, draws)
+	}
+	if u != nil && !interrupted {
+		o := sim.Options{Trials: trials, Seed: tf.seed, Workers: tf.workers}
+		stopBar := e.progress((dto-dfrom)*trials, fmt.Sprintf("%s: %d draws of the uncertain inputs", c.Scenario.ID, dto-dfrom), &o.Progress)
+		outer, err = sim.RunDraws(e.ctx, u.inputs, u.build, draws, dfrom, dto-dfrom, o)
+		stopBar()
+		interrupted = errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+		if err != nil && !interrupted {
+			return simError(e, "run "+c.Scenario.ID, err)
+		}
+	}
+	if u != nil && interrupted {
+		// Some draws of a Latin hypercube are no Latin hypercube: their
+		// spread would misstate the band.
+		fmt.Fprintf(e.stderr, "Error: run interrupted; a run with --uncertainty writes nothing until all its draws are done (--shard splits it)\n")
+		return exitInterrupted
+	}
+
 	if interrupted {
 		// What was done is written even so: that is what stopping a run
 		// asks for (a second signal does not stop the writing).
@@ -107,11 +145,18 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 			return inputError(e, err)
 		}
 		part.Partial = interrupted
+		if u != nil {
+			part.Uncertainty = &sim.PartUncertainty{Draws: draws, TrialsPerDraw: trials, From: dfrom, To: dto,
+				Inputs: u.described(), Results: outer}
+		}
 		write = func(w io.Writer) error { return sim.WritePart(w, part) }
 	} else {
 		res := agg.Results(tf.seed)
 		if interrupted {
 			res.Partial, res.TrialsDone, res.TrialsRequested = true, done, trials
+		}
+		if u != nil {
+			res.Uncertainty = sim.Summarise(u.described(), outer, draws, trials, res.People > 0)
 		}
 		write = func(w io.Writer) error { return output.WriteResults(w, res, format) }
 	}
@@ -126,6 +171,9 @@ func runRun(e *env, fs *pflag.FlagSet) int {
 	return exitOK
 }
 
+// maxDraws bounds --uncertainty: each draw is a whole Monte Carlo run.
+const maxDraws = 100_000
+
 // chooseShard returns the shard --shard names: i/n, or with "auto" the one
 // the environment of a job array gives. sharded is false without --shard,
 // even inside a job array: a variable left in a shell, or a job that runs
@@ -135,7 +183,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	fl := readFlags(fs)
 	v := fl.str("shard")
 	if fl.err != nil {
-		return sh, false, flagBug(e, "run", fl.err)
+		return sh, false, flagBug(e, e.cmd, fl.err)
 	}
 	if !fs.Changed("shard") {
 		if name := arrayVar(e.getenv); name != "" {
@@ -146,7 +194,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 	if v != "auto" {
 		sh, err := parseShard(v)
 		if err != nil {
-			return sh, true, usageError(e, "run", "%v", err)
+			return sh, true, usageError(e, e.cmd, "%v", err)
 		}
 		return sh, true, exitOK
 	}
@@ -155,7 +203,7 @@ func chooseShard(e *env, fs *pflag.FlagSet) (sh shard, sharded bool, code int) {
 		return sh, true, inputError(e, fmt.Errorf("--shard auto: %w", err))
 	}
 	if !sharded {
-		return sh, true, usageError(e, "run", "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
+		return sh, true, usageError(e, e.cmd, "--shard auto: neither JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (a Slurm array) is set; give --shard i/n")
 	}
 	fmt.Fprintf(e.stderr, "domino: shard %d of %d (from %s): writing a part file for 'domino merge'\n", sh.index, sh.count, sh.source)
 	return sh, true, exitOK

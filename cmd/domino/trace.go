@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/spf13/pflag"
 
 	"github.com/dominosim/domino/graph"
 	"github.com/dominosim/domino/output"
+	"github.com/dominosim/domino/output/diagram"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -53,7 +57,10 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	if fs.Changed("trials") && (trials < 1 || trials > graph.MaxTrials) {
 		return usageError(e, name, "--trials must be in [1, %d], got %d", graph.MaxTrials, trials)
 	}
-	if format = chooseFormat(e, name, format, out, "table", output.TraceFormats, output.TraceFormatFor); format == "" {
+	// The table and JSON are output's; dot, svg and png draw the cascade.
+	formats := slices.Concat(output.TraceFormats, diagram.Formats)
+	formatFor := func(path string) string { return cmp.Or(output.TraceFormatFor(path), diagram.FormatFor(path)) }
+	if format = chooseFormat(e, name, format, out, "table", formats, formatFor); format == "" {
 		return exitUsage
 	}
 
@@ -87,7 +94,14 @@ func runTrace(e *env, fs *pflag.FlagSet) int {
 	rep := output.NewTraceReport(c, info, o, tr.Trace)
 
 	write := func(w io.Writer) error {
-		return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})
+		if !slices.Contains(diagram.Formats, format) {
+			return output.WriteTrace(w, rep, format, output.TraceOptions{Verbose: verbose})
+		}
+		var dot bytes.Buffer
+		if err := diagram.Cascade(&dot, rep); err != nil {
+			return err
+		}
+		return e.renderer().Write(e.ctx, w, dot.Bytes(), format)
 	}
 	return writeOut(e, name, out, write)
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,9 +38,7 @@ func traceJSON(t *testing.T, args ...string) traceDoc {
 	code, out, errs := runCLI(t, context.Background(), append([]string{"trace", "--format", "json"}, args...)...)
 	require.Equal(t, exitOK, code, "trace %v: exit %d, stderr %s", args, code, errs)
 	var doc traceDoc
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("trace %v: %v\n%s", args, err, out)
-	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), "trace %v:\n%s", args, out)
 	return doc
 }
 
@@ -74,35 +71,30 @@ func TestTrace(t *testing.T) {
 
 	t.Run("json", func(t *testing.T) {
 		doc := traceJSON(t, fire, "--trial", "49")
-		if doc.Schema != "domino.trace/v1" || doc.Scenario != "a-burns" || doc.Trial != 49 {
-			t.Fatalf("got %s %s trial %d", doc.Schema, doc.Scenario, doc.Trial)
-		}
+		require.Equal(t, "domino.trace/v1", doc.Schema)
+		require.Equal(t, "a-burns", doc.Scenario)
+		require.Equal(t, 49, doc.Trial)
 		for _, s := range doc.Services {
-			if s.DowntimeMs != 10*graph.Hour {
-				t.Errorf("%s: downtime %d, want 10h", s.ID, s.DowntimeMs)
-			}
+			assert.EqualValues(t, 10*graph.Hour, s.DowntimeMs, "%s: downtime, want 10h", s.ID)
 		}
 	})
 
 	t.Run("svg file", func(t *testing.T) {
 		path := filepath.Join(dir, "cascade.svg")
-		if code, _, errs := runCLI(t, context.Background(), "trace", fire, "-o", path); code != exitOK {
-			t.Fatalf("exit %d, stderr %s", code, errs)
-		}
+		code, _, errs := runCLI(t, context.Background(), "trace", fire, "-o", path)
+		require.Equal(t, exitOK, code, "stderr %s", errs)
 		data, err := os.ReadFile(path)
 		require.NoError(t, err)
-		if !strings.Contains(string(data), "<svg") || !strings.Contains(string(data), "a loses power") {
-			t.Errorf("%s is not the cascade as SVG:\n%.300s", path, data)
-		}
+		assert.Contains(t, string(data), "<svg", "%s is not SVG", path)
+		assert.Contains(t, string(data), "a loses power", "%s is not the cascade", path)
 	})
 
 	// A PNG is the cascade laid out by Graphviz and painted like graph's:
 	// its size is the layout's at 144 dpi, wider than tall (rankdir=LR).
 	t.Run("png file", func(t *testing.T) {
 		path := filepath.Join(dir, "cascade.png")
-		if code, _, errs := runCLI(t, context.Background(), "trace", fire, "-o", path); code != exitOK {
-			t.Fatalf("exit %d, stderr %s", code, errs)
-		}
+		code, _, errs := runCLI(t, context.Background(), "trace", fire, "-o", path)
+		require.Equal(t, exitOK, code, "stderr %s", errs)
 		data, err := os.ReadFile(path)
 		require.NoError(t, err)
 		img, err := png.Decode(bytes.NewReader(data))
@@ -135,13 +127,9 @@ func TestTraceErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, context.Background(), append([]string{"trace"}, tt.args...)...)
-			if code != tt.code {
-				t.Fatalf("exit %d, want %d; stderr %s", code, tt.code, errs)
-			}
+			require.Equal(t, tt.code, code, "exit %d, want %d; stderr %s", code, tt.code, errs)
 			assert.Contains(t, errs, tt.want, "stderr lacks %q:\n%s", tt.want, errs)
-			if out != "" {
-				t.Errorf("stdout not empty on error:\n%s", out)
-			}
+			assert.Empty(t, out, "stdout not empty on error:\n%s", out)
 		})
 	}
 }
@@ -177,10 +165,9 @@ func TestTraceSelect(t *testing.T) {
 
 			for by, want := range map[string]int{"worst": worst, "median": median} {
 				doc := traceJSON(t, "kakao-pangyo-2022", "--scenario", scenario, "--trial", by, "--trials", strconv.Itoa(n))
-				if doc.Trial != want || doc.SelectedBy != by || doc.Trials != n {
-					t.Errorf("%s, %d trials, --trial %s: got trial %d (%s of %d), want %d",
-						scenario, n, by, doc.Trial, doc.SelectedBy, doc.Trials, want)
-				}
+				assert.Equal(t, want, doc.Trial, "%s, %d trials, --trial %s", scenario, n, by)
+				assert.Equal(t, by, doc.SelectedBy, "%s, %d trials, --trial %s", scenario, n, by)
+				assert.Equal(t, n, doc.Trials, "%s, %d trials, --trial %s", scenario, n, by)
 			}
 		}
 	}

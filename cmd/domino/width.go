@@ -6,8 +6,6 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
-
-	"github.com/dominosim/domino/output"
 )
 
 // terminalWidth returns the number of columns of w when it is a terminal,
@@ -27,10 +25,4 @@ func terminalWidth(w io.Writer) int {
 // addWideFlag adds --wide to a command that prints tables.
 func addWideFlag(fs *pflag.FlagSet) {
 	fs.Bool("wide", false, "print every column of the tables on stdout, however narrow the terminal")
-}
-
-// tablesOut returns where a command prints its results: stdout, through
-// which tables fit the terminal's width unless --wide was given.
-func (e *env) tablesOut() io.Writer {
-	return output.FitWidth(e.stdout, e.width)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -55,9 +56,7 @@ func TestImportOrder(t *testing.T) {
 				r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
 				g, err := Import(tt.format, shuffled, tt.opt)
 				require.NoError(t, err)
-				if got := render(t, g); !bytes.Equal(got, want) {
-					t.Fatalf("shuffle %d: got\n%s\nwant\n%s", i, got, want)
-				}
+				require.Equal(t, string(want), string(render(t, g)), "shuffle %d", i)
 			}
 		})
 	}
@@ -76,13 +75,9 @@ func TestImportJaegerLineOrder(t *testing.T) {
 		var b bytes.Buffer
 		require.NoError(t, g.WriteYAML(&b))
 		outs = append(outs, b.String())
-		if !hasWarning(g, `names "B" and "b" both normalise to id "b": the second is "b-2"`) {
-			t.Errorf("got warnings %q, want the b/B collision", g.Warnings)
-		}
+		assert.True(t, hasWarning(g, `names "B" and "b" both normalise to id "b": the second is "b-2"`), "got warnings %q, want the b/B collision", g.Warnings)
 	}
-	if outs[0] != outs[1] {
-		t.Errorf("order changed the output:\n%s\nvs\n%s", outs[0], outs[1])
-	}
+	assert.Equal(t, outs[0], outs[1], "order changed the output")
 }
 
 func TestImportErrors(t *testing.T) {
@@ -114,9 +109,8 @@ func TestImportErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Import(tt.format, []Input{{Name: "in", Data: []byte(tt.data)}}, Options{})
 			require.Error(t, err, "got no error, want %q", tt.want)
-			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "in") {
-				t.Errorf("got %q, want it to start with the file name and contain %q", err, tt.want)
-			}
+			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "in"), "%q: want it to start with the file name", err)
 		})
 	}
 }
@@ -134,14 +128,13 @@ func TestImportOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Import(tt.format, in, tt.opt); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %q", err, tt.want)
-			}
+			_, err := Import(tt.format, in, tt.opt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
-	if _, err := Import("jaeger", nil, Options{}); err == nil {
-		t.Error("got no error for no inputs")
-	}
+	_, err := Import("jaeger", nil, Options{})
+	assert.Error(t, err, "no inputs")
 }
 
 func TestNormalize(t *testing.T) {
@@ -155,9 +148,9 @@ func TestNormalize(t *testing.T) {
 		{"a.b-c", "a.b-c"},
 	}
 	for _, tt := range tests {
-		if got := Normalize(tt.in); got != tt.want || !ValidID(got) {
-			t.Errorf("Normalize(%q) = %q, want %q (a valid id)", tt.in, got, tt.want)
-		}
+		got := Normalize(tt.in)
+		assert.Equal(t, tt.want, got, "Normalize(%q)", tt.in)
+		assert.True(t, ValidID(got), "Normalize(%q) = %q: want a valid id", tt.in, got)
 	}
 }
 
@@ -168,10 +161,7 @@ func TestQualify(t *testing.T) {
 	b.node("3", []string{"db", "pay", "Component"}, "db", "")
 	b.node("4", []string{"web", "shop", "Component"}, "web", "")
 	g := b.finish()
-	want := []string{"component.pay.db", "resource.pay.db", "shop.db", "web"}
-	if got := serviceIDs(g); !slices.Equal(got, want) {
-		t.Errorf("got ids %q, want %q", got, want)
-	}
+	assert.Equal(t, []string{"component.pay.db", "resource.pay.db", "shop.db", "web"}, serviceIDs(g))
 }
 
 // TestDisplayName checks that imported names are one line of printable
@@ -184,8 +174,6 @@ func TestDisplayName(t *testing.T) {
 		{"abc\u202e", "abc"},
 	}
 	for _, tt := range tests {
-		if got := displayName(tt.in); got != tt.want {
-			t.Errorf("displayName(%q): got %q, want %q", tt.in, got, tt.want)
-		}
+		assert.Equal(t, tt.want, displayName(tt.in), "displayName(%q)", tt.in)
 	}
 }

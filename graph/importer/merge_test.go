@@ -109,15 +109,11 @@ func TestMerge(t *testing.T) {
 				assert.Contains(t, out.String(), w, "merged file lacks %q; got:\n%s", w, out.String())
 			}
 			for _, c := range tt.changes {
-				if !slices.Contains(changes, c) {
-					t.Errorf("changes lack %q; got %q", c, changes)
-				}
+				assert.Contains(t, changes, c)
 			}
 			merged := mustRun(t, out.Bytes(), "merged.yaml")
 			checkKept(t, f.Platform, merged.Platform)
-			if merged.Platform.Service("fraud") == nil {
-				t.Error("new service fraud missing")
-			}
+			assert.NotNil(t, merged.Platform.Service("fraud"), "new service fraud missing")
 		})
 	}
 }
@@ -128,24 +124,23 @@ func checkKept(t *testing.T, old, merged *graph.Platform) {
 	t.Helper()
 	for _, s := range old.Services {
 		m := merged.Service(s.ID)
-		if m == nil {
-			t.Errorf("service %s lost", s.ID)
+		if !assert.NotNil(t, m, "service %s lost", s.ID) {
 			continue
 		}
-		if !slices.EqualFunc(s.Placement, m.Placement, func(a, b graph.Placement) bool { return a == b }) ||
-			s.Redundancy.Mode != m.Redundancy.Mode || s.Users != m.Users || s.RTO != m.RTO {
-			t.Errorf("service %s changed: %+v -> %+v", s.ID, s, m)
-		}
+		assert.True(t, slices.EqualFunc(s.Placement, m.Placement, func(a, b graph.Placement) bool { return a == b }), "service %s: placement changed", s.ID)
+		assert.Equal(t, s.Redundancy.Mode, m.Redundancy.Mode, "service %s: redundancy mode", s.ID)
+		assert.Equal(t, s.Users, m.Users, "service %s: users", s.ID)
+		assert.Equal(t, s.RTO, m.RTO, "service %s: rto", s.ID)
 		for i, d := range s.DependsOn {
-			if i >= len(m.DependsOn) || m.DependsOn[i].Service != d.Service || !slices.Equal(m.DependsOn[i].Any, d.Any) {
-				t.Errorf("service %s: depends_on[%d] %+v not kept", s.ID, i, d)
+			if !assert.Less(t, i, len(m.DependsOn), "service %s: depends_on[%d] %+v not kept", s.ID, i, d) {
+				continue
 			}
+			assert.Equal(t, d.Service, m.DependsOn[i].Service, "service %s: depends_on[%d]", s.ID, i)
+			assert.True(t, slices.Equal(m.DependsOn[i].Any, d.Any), "service %s: depends_on[%d] %+v not kept", s.ID, i, d)
 		}
 	}
 	for _, s := range old.Sites {
-		if merged.Site(s.ID) == nil {
-			t.Errorf("site %s lost", s.ID)
-		}
+		assert.NotNil(t, merged.Site(s.ID), "site %s lost", s.ID)
 	}
 }
 
@@ -156,15 +151,13 @@ func TestMergeIdempotent(t *testing.T) {
 	g, err := Import("dot", []Input{{Name: "g.dot", Data: []byte(`digraph { frontend -> search -> redis [style=dashed] }`)}}, Options{Sites: []string{"dc2"}})
 	require.NoError(t, err)
 	var once, twice bytes.Buffer
-	if _, err := Merge(&once, []byte(intoBlock), f.Platform, g); err != nil {
-		t.Fatal(err)
-	}
+	_, err = Merge(&once, []byte(intoBlock), f.Platform, g)
+	require.NoError(t, err)
 	f2 := mustRun(t, once.Bytes(), "once.yaml")
 	changes, err := Merge(&twice, once.Bytes(), f2.Platform, g)
 	require.NoError(t, err)
-	if !bytes.Equal(once.Bytes(), twice.Bytes()) || !slices.Equal(changes, []string{"nothing to add"}) {
-		t.Errorf("second merge changed the file (%q):\n%s", changes, twice.String())
-	}
+	assert.Equal(t, once.String(), twice.String(), "second merge changed the file")
+	assert.Equal(t, []string{"nothing to add"}, changes)
 }
 
 func TestMergeRefused(t *testing.T) {
@@ -174,7 +167,7 @@ func TestMergeRefused(t *testing.T) {
 	g, err := Import("dot", []Input{{Name: "g.dot", Data: []byte(`digraph { a -> b }`)}}, Options{Sites: []string{"s"}})
 	require.NoError(t, err)
 	var out bytes.Buffer
-	if _, err := Merge(&out, []byte(into), f.Platform, g); err == nil || !strings.Contains(err.Error(), "not a plain list") {
-		t.Errorf("got %v, want a refusal to merge into an alias", err)
-	}
+	_, err = Merge(&out, []byte(into), f.Platform, g)
+	require.Error(t, err, "want a refusal to merge into an alias")
+	assert.Contains(t, err.Error(), "not a plain list")
 }

@@ -351,6 +351,29 @@ func Recovery(w io.Writer, rs []*sim.Results, opt Options) error {
 	}
 	users.X.Tick.Marker = blankLabels{axis}
 
+	// One results of run --uncertainty: the band is the spread of the
+	// mean curve over the draws of the uncertain inputs (docs/model.md
+	// §14), around the nominal run's mean.
+	outer := len(rs) == 1 && rs[0].Uncertainty != nil
+	bands := func(r *sim.Results) (users, services sim.Band) {
+		users, services = r.Curve.UsersServed, r.Curve.ServicesUp
+		if outer {
+			u := r.Uncertainty.Curve
+			users = sim.Band{Mean: users.Mean, P10: u.UsersServed.P5, P90: u.UsersServed.P95}
+			services = sim.Band{Mean: services.Mean, P10: u.ServicesUp.P5, P90: u.ServicesUp.P95}
+		}
+		return users, services
+	}
+	if outer {
+		u := rs[0].Uncertainty.Curve
+		n := len(rs[0].Curve.TMs)
+		for _, b := range []sim.OuterBand{u.UsersServed, u.ServicesUp} {
+			if len(b.P5) != n || len(b.P95) != n {
+				return fmt.Errorf("plot recovery: %s: the uncertainty bands have %d and %d points for %d times", labels[0], len(b.P5), len(b.P95), n)
+			}
+		}
+	}
+
 	legend := newLegend()
 	// means[p][i] is series i's mean curve on panel p, for finding where a
 	// later series runs on an earlier one: drawn over it, it would hide it.
@@ -363,10 +386,11 @@ func Recovery(w io.Writer, rs []*sim.Results, opt Options) error {
 		width := vg.Points(lineWidth + 0.5*float64(min(len(rs)-1-i, 3)))
 		var thumbs []plot.Thumbnailer
 		sameAs := -1 // an earlier series whose curves this one matches everywhere
+		ub, sb := bands(r)
 		for p, pb := range []struct {
 			p *plot.Plot
 			b sim.Band
-		}{{users, r.Curve.UsersServed}, {services, r.Curve.ServicesUp}} {
+		}{{users, ub}, {services, sb}} {
 			band, line := bandPlotters(r.Curve.TMs, pb.b, axis.unitMs, col, width, seriesDashes(i))
 			shared, whole := coincide(line.XYs, means[p])
 			means[p] = append(means[p], line.XYs)
@@ -388,6 +412,10 @@ func Recovery(w io.Writer, rs []*sim.Results, opt Options) error {
 		legend.Add(label, thumbs...)
 	}
 	subtitle := "mean over trials (line); shaded: 10th to 90th percentile across trials" + sharedNote(anyShared)
+	if outer {
+		subtitle = fmt.Sprintf("mean over trials, inputs nominal (line); shaded: 5th to 95th percentile of the mean over %s draws of %d uncertain inputs",
+			output.Count(float64(rs[0].Uncertainty.Draws)), len(rs[0].Uncertainty.Inputs))
+	}
 
 	f := &figure{
 		title:    cmp.Or(opt.Title, "Recovery"+platformSuffix(rs)),

@@ -3,11 +3,11 @@ package report
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/output/chart"
@@ -27,6 +27,10 @@ type Report struct {
 	// scenarios, compared with it when present.
 	Results *sim.Results
 	Others  []*sim.Results
+	// Uncompared names the file's other scenarios left out of the
+	// comparison, each with why (another horizon: a year of random
+	// disruptions and one incident are not alike).
+	Uncompared []string
 	// Cascade is the SVG of the cascade diagram of the median trial (by
 	// user-hours lost), CascadeTrial its index; nil without one.
 	Cascade      []byte
@@ -58,6 +62,9 @@ type Table struct {
 	// Left is the number of leading columns aligned left (text, not
 	// figures); 0 means 1.
 	Left int
+	// Wrap lets the cells break at their line breaks ("\n") and spaces,
+	// for a table too wide for a laptop screen on one line per row.
+	Wrap bool
 }
 
 // Image is an SVG image of a report.
@@ -125,29 +132,40 @@ func Write(w io.Writer, rep *Report) error {
 			return fmt.Errorf("report: recovery curves compared: %w", err)
 		}
 		sec := comparisonSection(all)
+		if len(rep.Uncompared) > 0 {
+			sec.Intro += " Not compared: " + strings.Join(rep.Uncompared, ", ") + "."
+		}
 		sec.Images = []Image{{Alt: "Recovery curves of the scenarios", SVG: cmp.Bytes()}}
 		secs = append(secs, sec)
 	}
-	if rep.Ranking != nil {
-		t, err := csvTable(func(w io.Writer) error { return output.WriteRanking(w, rep.Ranking, r.Currency, "csv") })
-		if err != nil {
-			return err
-		}
+	if rk := rep.Ranking; rk != nil {
+		h, rows := output.RankRows(rk)
 		secs = append(secs, Section{ID: "rank", Title: "What carries the risk (domino rank)",
-			Intro:  "Each item failed for the whole horizon and each item perfect, over the baseline's trials (paired); see docs/decisions.md.",
-			Tables: []Table{t}})
+			Intro: strings.ReplaceAll(strings.TrimSpace(output.RankIntro(rk, r.Currency)), "\n", " ") +
+				" Each item failed for the whole horizon and each item perfect, over the baseline's trials (paired); see docs/decisions.md.",
+			Tables: []Table{{Header: h, Rows: rows, Verdict: -1, Left: 2}}})
 	}
-	if rep.Advice != nil {
-		t, err := csvTable(func(w io.Writer) error { return output.WriteAdvice(w, rep.Advice, r.Currency, "csv") })
-		if err != nil {
-			return err
+	if a := rep.Advice; a != nil {
+		sec := Section{ID: "advise", Title: "Mitigations worth buying (domino advise)",
+			Intro: fmt.Sprintf("Metric: %s, mean over %s trials (seed %d); baseline %s; budget %s. This is a %s.",
+				output.MetricTitle(a.Metric, a.Unit, r.Currency), output.Count(float64(a.Trials)), a.Seed,
+				output.MetricValue(a.Unit, a.Baseline.Mean), output.Decimal(a.Budget, -1), a.Note)}
+		if h, rows := output.AdviceStepRows(a); len(rows) > 0 {
+			sec.Tables = append(sec.Tables, Table{Caption: "Chosen, in order (each saving over the step before, paired)", Header: h, Rows: rows, Verdict: -1, Left: 2})
+		} else {
+			sec.Intro += " No candidate fits the budget with a saving whose 95% CI lies above 0: nothing to buy."
 		}
-		secs = append(secs, Section{ID: "advise", Title: "Mitigations worth buying (domino advise)", Tables: []Table{t}})
+		h, rows := output.AdviceCandidateRows(a)
+		sec.Tables = append(sec.Tables, Table{Caption: "Every candidate alone, on the scenario as written", Header: h, Rows: rows, Verdict: -1})
+		secs = append(secs, sec)
 	}
 	secs = append(secs, rep.Sections...)
 
 	prov := [][2]string{{"File", rep.File}}
 	prov = append(prov, output.HeaderBlock(r)...)
+	if len(rep.Others) == 0 && len(rep.Uncompared) > 0 {
+		prov = append(prov, [2]string{"Not compared", strings.Join(rep.Uncompared, ", ")})
+	}
 	prov = append(prov, [2]string{"domino", rep.Version})
 	data := struct {
 		Title      string
@@ -205,12 +223,12 @@ func causeTable(r *sim.Results) Table {
 // comparisonSection compares the scenarios' headline figures and shows the
 // compliance verdicts that differ between them.
 func comparisonSection(rs []*sim.Results) Section {
-	t := Table{Header: []string{"Scenario", "User-hours lost (mean, 95% CI)", "Full recovery p50", "p90", "Money lost (mean)", "P(not recovered)", "Targets met / missed / cannot tell"}, Verdict: -1}
+	t := Table{Header: []string{"Scenario", "User-hours lost\n(mean, 95% CI)", "Full recovery\np50", "p90", "Money lost\n(mean)", "P(not\nrecovered)", "Targets met /\nmissed / cannot tell"}, Verdict: -1, Wrap: true}
 	for _, r := range rs {
 		u := r.Summary.UserHours
 		uh := output.Count(u.Mean)
 		if !u.NoCI {
-			uh += " (" + output.Count(u.CI95[0]) + " – " + output.Count(u.CI95[1]) + ")"
+			uh += "\n(" + output.Count(u.CI95[0]) + " – " + output.Count(u.CI95[1]) + ")"
 		}
 		f := r.Summary.FullRecovery
 		verdicts := output.Dash
@@ -225,7 +243,7 @@ func comparisonSection(rs []*sim.Results) Section {
 			output.Money(r.Summary.Cost.Mean, r.Currency), output.Percent(r.Summary.PUnrecovered), verdicts})
 	}
 	sec := Section{ID: "comparison", Title: "Scenarios compared",
-		Intro:  "The file's scenarios side by side, each over its own trials with the same seed.",
+		Intro:  "The file's other scenarios, and each of its mitigations alone on this scenario (\"with\"), side by side, each over its own trials with the same seed.",
 		Tables: []Table{t}}
 	labels := make([]string, len(rs))
 	for i, r := range rs {
@@ -236,19 +254,6 @@ func comparisonSection(rs []*sim.Results) Section {
 			Header: append([]string{"Service", "Target"}, labels...), Rows: ch, Verdict: -1, Left: 2})
 	}
 	return sec
-}
-
-// csvTable runs a CSV writer and returns its output as a table.
-func csvTable(write func(io.Writer) error) (Table, error) {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		return Table{}, err
-	}
-	recs, err := csv.NewReader(&b).ReadAll()
-	if err != nil || len(recs) == 0 {
-		return Table{}, fmt.Errorf("report: read table: %v", err)
-	}
-	return Table{Header: recs[0], Rows: recs[1:], Verdict: -1}, nil
 }
 
 // verdictClass is the CSS class of a verdict cell.
@@ -293,6 +298,7 @@ table { border-collapse: collapse; font-size: .85rem; margin: .4rem 0; font-vari
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { padding: .28rem .6rem; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; vertical-align: top; }
 th:first-child, td:first-child, th.l, td.l { text-align: left; }
+table.wrap th, table.wrap td { white-space: pre; }
 th { background: var(--band); font-weight: 600; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 td.meets { color: var(--meets); font-weight: 600; } td.misses { color: var(--misses); font-weight: 600; } td.unsure { color: var(--unsure); font-weight: 600; }
@@ -323,7 +329,7 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
 <h2>{{.Title}}</h2>
 {{if .Intro}}<p>{{.Intro}}</p>{{end}}
 {{range .Images}}<figure><img {{.SrcAttr}} alt="{{.Alt}}"></figure>{{end}}
-{{range .Tables}}{{$v := .Verdict}}{{$l := .Left}}<div class="scroll"><table>
+{{range .Tables}}{{$v := .Verdict}}{{$l := .Left}}<div class="scroll"><table{{if .Wrap}} class="wrap"{{end}}>
 {{if .Caption}}<caption>{{.Caption}}</caption>{{end}}
 <thead><tr>{{range $i, $h := .Header}}<th{{if lt $i $l}} class="l"{{end}}>{{$h}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{if lt $i $l}}l {{end}}{{if or (eq $i $v) (eq $c "meets" "misses" "cannot tell")}}{{verdictClass $c}}{{end}}">{{$c}}</td>{{end}}</tr>
@@ -337,18 +343,40 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .8rem; }
 `
 
 // RiskSection is a report's annual-risk section: the tables of 'domino
-// risk' and the loss-exceedance curve of user-hours.
+// risk' (platform losses with return levels, the services' availability)
+// and the loss-exceedance curve of user-hours.
 func RiskSection(r *sim.RiskResults) (*Section, error) {
-	t, err := csvTable(func(w io.Writer) error { return output.WriteRisk(w, r, "csv") })
-	if err != nil {
-		return nil, err
-	}
 	var img bytes.Buffer
 	if err := chart.Exceedance(&img, []*sim.RiskResults{r}, "user_hours", chart.Options{Format: "svg"}); err != nil {
 		return nil, fmt.Errorf("report: loss exceedance: %w", err)
 	}
+	per := output.HorizonText(r.HorizonMs)
+	lh, lr := output.RiskLossRows(r)
+	ah, ar := output.RiskAvailabilityRows(r)
+	// A figure's interval on a line of its own: the tables then fit a
+	// laptop screen.
+	for _, rows := range [][][]string{lr, ar} {
+		for _, row := range rows {
+			for i, c := range row {
+				row[i] = strings.Replace(c, " [", "\n[", 1)
+			}
+		}
+	}
+	for i, h := range lh {
+		lh[i] = strings.Replace(h, " [", "\n[", 1)
+	}
+	for i, h := range ah {
+		ah[i] = strings.Replace(h, " [", "\n[", 1)
+	}
 	return &Section{ID: "risk", Title: "Annual risk",
-		Intro:  "Each trial is one year of the scenario's random disruptions (as domino risk): expected annual loss with its 95% CI, return levels, availability, and the probability that a year's loss exceeds each amount.",
-		Images: []Image{{Alt: "Loss exceedance of user-hours", SVG: img.Bytes()}},
-		Tables: []Table{t}}, nil
+		Intro: fmt.Sprintf("Each trial is one %s of the scenario's random disruptions (as domino risk, %s trials, seed %d): "+
+			"the expected loss per %s with its 95%% CI, the share of %ss with any loss, and the loss exceeded once in 10, 100 and 1,000 %ss (return levels); "+
+			"then each service's availability, and the probability that a %s's loss exceeds each amount.", per, output.Count(float64(r.Trials)), r.Seed, per, per, per, per),
+		Tables: []Table{
+			{Caption: "Expected loss and return levels", Header: lh, Rows: lr, Verdict: -1, Wrap: true,
+				Note: "Speed-up: how many times more trials plain sampling would need for the same CI (the trials are stratified on the number of rate-event occurrences)."},
+			{Caption: "Availability per service", Header: ah, Rows: ar, Verdict: -1, Wrap: true,
+				Note: "Availability = 1 − expected downtime / horizon; nines = −log10(1 − availability)."},
+		},
+		Images: []Image{{Alt: "Loss exceedance of user-hours", SVG: img.Bytes()}}}, nil
 }

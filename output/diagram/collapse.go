@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
 )
 
 // CollapseAbove is the number of services above which a diagram is
@@ -68,7 +69,7 @@ func (l *Links) add(kind string) {
 
 // DrawnServices returns how many of p's services a diagram drawn with
 // opt shows: all of them, or those within opt.Depth hops of opt.Focus.
-func DrawnServices(p *graph.Platform, opt DOTOptions) (int, error) {
+func DrawnServices(p *graph.Platform, opt Options) (int, error) {
 	visible, err := neighbourhood(p, opt.Focus, opt.Depth)
 	if err != nil {
 		return 0, err
@@ -231,7 +232,7 @@ func (d *dotWriter) collapsedTitle() string {
 	if title == "" {
 		title = d.p.Name
 		if d.opt.Focus != "" {
-			title = fmt.Sprintf("%s: %s and its neighbours within %d hop%s", d.p.Name, d.opt.Focus, d.opt.Depth, plural(d.opt.Depth))
+			title = fmt.Sprintf("%s: %s and its neighbours within %d hop%s", d.p.Name, d.opt.Focus, d.opt.Depth, output.Plural(d.opt.Depth))
 		}
 	}
 	more := ""
@@ -302,7 +303,7 @@ func (d *dotWriter) siteNode(indent string, g *siteGroup) {
 			replicated++
 		}
 	}
-	line := fmt.Sprintf("<b>%s service%s</b>", thousands(int64(len(g.services))), plural(len(g.services)))
+	line := fmt.Sprintf("<b>%s service%s</b>", thousands(int64(len(g.services))), output.Plural(len(g.services)))
 	if replicated > 0 {
 		line += fmt.Sprintf(" (%s also placed elsewhere)", thousands(int64(replicated)))
 	}

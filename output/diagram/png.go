@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bytes"
@@ -72,12 +72,36 @@ func RenderPNG(dot []byte, w io.Writer) error {
 // RenderPNGContext is RenderPNG that gives up when ctx is done, returning
 // ctx's error and writing nothing.
 func RenderPNGContext(ctx context.Context, dot []byte, w io.Writer) error {
+	return Renderer{}.PNG(ctx, dot, w)
+}
+
+// PNG is RenderPNGContext, laid out where r says. The painting is done in
+// this process, in a goroutine abandoned when ctx is done: a large diagram
+// takes seconds to paint and encode.
+func (r Renderer) PNG(ctx context.Context, dot []byte, w io.Writer) error {
 	var js bytes.Buffer
-	if err := layout(ctx, dot, graphviz.Format("json"), &js); err != nil {
+	if err := r.layout(ctx, dot, graphviz.Format("json"), &js); err != nil {
 		return err
 	}
+	var png bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- paintPNG(js.Bytes(), &png) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(png.Bytes())
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// paintPNG paints Graphviz's JSON output js and encodes it as PNG to w.
+func paintPNG(js []byte, w io.Writer) error {
 	var g xdotGraph
-	if err := json.Unmarshal(js.Bytes(), &g); err != nil {
+	if err := json.Unmarshal(js, &g); err != nil {
 		return fmt.Errorf("graphviz json: %w", err)
 	}
 	dc, err := paint(&g)

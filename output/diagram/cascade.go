@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
 	"github.com/dominosim/domino/sim"
 )
 
@@ -23,6 +24,9 @@ const (
 	rootEdge   = "#990000"
 )
 
+// cascadeTrace is the traced trial whose cascade is drawn.
+type cascadeTrace struct{ *output.TraceReport }
+
 // cascadeNode is a root event or a service that went down.
 type cascadeNode struct {
 	id       string // DOT node id
@@ -36,7 +40,7 @@ type cascadeNode struct {
 	bundle   int // index of the bundle that lists it, -1 if drawn alone
 }
 
-// TraceDOT writes the cascade of r's trial as a Graphviz digraph: root
+// Cascade writes the cascade of tr's trial as a Graphviz digraph: root
 // events (power cuts, random failures, isolations, faults, overload) as red
 // boxes, services that went down as nodes filled by their downtime
 // (white→yellow→red up to the trial's longest), and an edge from each
@@ -46,7 +50,8 @@ type cascadeNode struct {
 // are left out. When bundleMin or more services share a cause they are one
 // table node, a row each (with the delay and downtime), and the edges of
 // their own dependents leave from their row.
-func TraceDOT(w io.Writer, r *TraceReport) error {
+func Cascade(w io.Writer, tr *output.TraceReport) error {
+	r := cascadeTrace{tr}
 	bw := bufio.NewWriter(w)
 	c := r.C
 	nodes, bundles := r.cascade()
@@ -64,16 +69,16 @@ func TraceDOT(w io.Writer, r *TraceReport) error {
 
 	title := fmt.Sprintf("%s · trial %d (seed %d)", r.Scenario, r.Trial, r.Seed)
 	if r.SelectedBy != "" {
-		title += fmt.Sprintf(", the %s of %s", r.SelectedBy, Count(float64(r.Trials)))
+		title += fmt.Sprintf(", the %s of %s", r.SelectedBy, output.Count(float64(r.Trials)))
 	}
 	recovery := "full recovery " + graph.FormatDuration(r.FullRecovery)
 	if r.Start > 0 {
-		recovery += " after the first outage at " + timeLabel(r.Start)
+		recovery += " after the first outage at " + output.TimeLabel(r.Start)
 	}
 	if r.Unrecovered {
 		recovery = "not recovered by " + graph.FormatDuration(c.Horizon)
 	}
-	title += fmt.Sprintf("\nuser-hours lost (summed over services) %s · %s", Count(float64(r.UserMilliHours)/1000), recovery)
+	title += fmt.Sprintf("\nuser-hours lost (summed over services) %s · %s", output.Count(float64(r.UserMilliHours)/1000), recovery)
 
 	fmt.Fprintf(bw, "digraph %s {\n", quote("trace "+r.Scenario))
 	fmt.Fprintf(bw, "  graph [rankdir=LR, fontname=%q, fontsize=12, label=%s, labelloc=t, labeljust=l, pad=0.3, nodesep=0.25, ranksep=0.6];\n",
@@ -112,7 +117,7 @@ func TraceDOT(w io.Writer, r *TraceReport) error {
 		if n.root || n.parent < 0 || n.bundle >= 0 {
 			continue
 		}
-		fmt.Fprintf(bw, "  %s -> %s [%s];\n", ref(&nodes[n.parent]), quote(n.id), edgeAttrs(&nodes[n.parent], n, timeLabel(n.delay)))
+		fmt.Fprintf(bw, "  %s -> %s [%s];\n", ref(&nodes[n.parent]), quote(n.id), edgeAttrs(&nodes[n.parent], n, output.TimeLabel(n.delay)))
 	}
 	for b, members := range bundles {
 		first := &nodes[members[0]]
@@ -122,7 +127,7 @@ func TraceDOT(w io.Writer, r *TraceReport) error {
 			same = same && nodes[m].delay == first.delay
 		}
 		if same {
-			label = timeLabel(first.delay)
+			label = output.TimeLabel(first.delay)
 		}
 		fmt.Fprintf(bw, "  %s -> %s [%s];\n", ref(&nodes[first.parent]), quote(fmt.Sprintf("bundle#%d", b+1)),
 			edgeAttrs(&nodes[first.parent], first, label))
@@ -147,7 +152,7 @@ func edgeAttrs(parent, child *cascadeNode, label string) string {
 // its downtime and what ended its outage, and the delay from the shared
 // cause when it differs between rows. The last cell of each row is the
 // service's port, where the edges to its dependents start.
-func (r *TraceReport) bundleTable(nodes []cascadeNode, members []int, heat func(int32) string) string {
+func (r cascadeTrace) bundleTable(nodes []cascadeNode, members []int, heat func(int32) string) string {
 	delays := false
 	for _, m := range members {
 		delays = delays || nodes[m].delay != nodes[members[0]].delay
@@ -185,7 +190,7 @@ func (r *TraceReport) bundleTable(nodes []cascadeNode, members []int, heat func(
 		}
 		fmt.Fprintf(&sb, `<tr><td align="left" bgcolor="%s"><font%s>%s%s</font></td>`, fill, font, html(ts.ID), slack)
 		if delays {
-			fmt.Fprintf(&sb, `<td>%s</td>`, html(timeLabel(n.delay)))
+			fmt.Fprintf(&sb, `<td>%s</td>`, html(output.TimeLabel(n.delay)))
 		}
 		fmt.Fprintf(&sb, `<td bgcolor="%s"><font%s>%s%s</font></td><td align="left" port="%s">%s%s</td></tr>`,
 			fill, font, html(down), slack, html(ts.ID), html(until), slack)
@@ -195,7 +200,7 @@ func (r *TraceReport) bundleTable(nodes []cascadeNode, members []int, heat func(
 }
 
 // serviceLabel is a service node's label: id, downtime, outages.
-func (r *TraceReport) serviceLabel(s int32) string {
+func (r cascadeTrace) serviceLabel(s int32) string {
 	ts := &r.Services[s]
 	label := ts.ID + "\ndown " + graph.FormatDuration(ts.Downtime)
 	if ts.Outages > 1 {
@@ -212,7 +217,7 @@ func (r *TraceReport) serviceLabel(s int32) string {
 
 // cascade builds the nodes of the diagram, services in order of first
 // outage, and the bundles: lists of node indexes sharing a cause.
-func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
+func (r cascadeTrace) cascade() (nodes []cascadeNode, bundles [][]int) {
 	c := r.C
 	var order []int32
 	for s := range r.Services {
@@ -281,7 +286,7 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 			if l := r.labelAt(sim.RecPower, since, arg); l != "" {
 				label += "\n(" + l + ")"
 			}
-			parent = root(fmt.Sprintf("site-%s-%d", c.Sites[arg].ID, since), label+"\nat "+timeLabel(since))
+			parent = root(fmt.Sprintf("site-%s-%d", c.Sites[arg].ID, since), label+"\nat "+output.TimeLabel(since))
 		case sim.CauseFailure:
 			at, ok := lastBefore(t, func(rec *sim.Record) bool {
 				return rec.Kind == sim.RecSiteFail && rec.Site == arg ||
@@ -291,7 +296,7 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 				since = at
 			}
 			parent = root(fmt.Sprintf("failure-%s-%d", c.Sites[arg].ID, since),
-				"random failure at "+c.Sites[arg].ID+"\nat "+timeLabel(since))
+				"random failure at "+c.Sites[arg].ID+"\nat "+output.TimeLabel(since))
 		case sim.CauseIsolated:
 			at, ok := lastBefore(t, func(rec *sim.Record) bool {
 				return rec.Kind == sim.RecIsolate && rec.Site == arg && rec.Value > 0
@@ -303,7 +308,7 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 			if l := r.labelAt(sim.RecIsolate, since, arg); l != "" {
 				label += "\n(" + l + ")"
 			}
-			parent = root(fmt.Sprintf("isolated-%s-%d", c.Sites[arg].ID, since), label+"\nat "+timeLabel(since))
+			parent = root(fmt.Sprintf("isolated-%s-%d", c.Sites[arg].ID, since), label+"\nat "+output.TimeLabel(since))
 		case sim.CauseFault:
 			at, ok := lastBefore(t, func(rec *sim.Record) bool {
 				return rec.Kind == sim.RecFault && rec.Service == s && rec.Value > 0
@@ -313,7 +318,7 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 			}
 			parent = root(fmt.Sprintf("fault-%d", since), r.faultLabel(since))
 		case sim.CauseOverload:
-			parent = root("overload-"+c.Services[s].ID, "overload\n(too little capacity)\nat "+timeLabel(t))
+			parent = root("overload-"+c.Services[s].ID, "overload\n(too little capacity)\nat "+output.TimeLabel(t))
 		}
 		nodes[n].parent, nodes[n].delay = parent, t-since
 		if parent >= 0 {
@@ -358,12 +363,12 @@ func (r *TraceReport) cascade() (nodes []cascadeNode, bundles [][]int) {
 // labelAt returns the event labels of the power cuts (kind RecPower) or
 // isolations (RecIsolate) of site x at time t, comma-separated: two events
 // can cut one site at once.
-func (r *TraceReport) labelAt(kind sim.RecordKind, t int64, x int32) string {
+func (r cascadeTrace) labelAt(kind sim.RecordKind, t int64, x int32) string {
 	var labels []string
 	for i := range r.Records {
 		rec := &r.Records[i]
 		if rec.T == t && rec.Kind == kind && rec.Site == x {
-			if l := r.label(i); l != "" && !slices.Contains(labels, l) {
+			if l := r.Label(i); l != "" && !slices.Contains(labels, l) {
 				labels = append(labels, l)
 			}
 		}
@@ -373,13 +378,13 @@ func (r *TraceReport) labelAt(kind sim.RecordKind, t int64, x int32) string {
 
 // faultLabel names the services whose fault began at t, with the labels
 // of the events behind them.
-func (r *TraceReport) faultLabel(t int64) string {
+func (r cascadeTrace) faultLabel(t int64) string {
 	var names, labels []string
 	for i := range r.Records {
 		rec := &r.Records[i]
 		if rec.T == t && rec.Kind == sim.RecFault && rec.Value > 0 {
 			names = append(names, r.C.Services[rec.Service].ID)
-			if l := r.label(i); l != "" && !slices.Contains(labels, l) {
+			if l := r.Label(i); l != "" && !slices.Contains(labels, l) {
 				labels = append(labels, l)
 			}
 		}
@@ -388,5 +393,5 @@ func (r *TraceReport) faultLabel(t int64) string {
 	if len(labels) > 0 {
 		out += "\n(" + strings.Join(labels, ", ") + ")"
 	}
-	return out + "\nat " + timeLabel(t)
+	return out + "\nat " + output.TimeLabel(t)
 }

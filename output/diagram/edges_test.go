@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bytes"
@@ -42,9 +42,9 @@ func TestEveryEdgeRendered(t *testing.T) {
 	}
 	type view struct {
 		name string
-		opt  DOTOptions
+		opt  Options
 	}
-	views := []view{{"LR", DOTOptions{RankDir: "LR"}}, {"TB", DOTOptions{RankDir: "TB"}}, {"collapsed", DOTOptions{Collapse: true}}}
+	views := []view{{"LR", Options{RankDir: "LR"}}, {"TB", Options{RankDir: "TB"}}, {"collapsed", Options{Collapse: true}}}
 	for name, p := range platforms {
 		for _, v := range views {
 			if name == "gen-1000" && !v.opt.Collapse {

@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bytes"
@@ -85,7 +85,7 @@ func claimed(t *testing.T, dot string) Links {
 func TestCollapsed(t *testing.T) {
 	p := generated(t, 1000, 6, 1)
 	var buf bytes.Buffer
-	require.NoError(t, DOT(&buf, p, DOTOptions{Collapse: true}))
+	require.NoError(t, DOT(&buf, p, Options{Collapse: true}))
 	dot := buf.String()
 
 	var nodes []string
@@ -113,7 +113,7 @@ func TestCollapsed(t *testing.T) {
 // links between drawn services are claimed, and the focus is named.
 func TestCollapsedFocus(t *testing.T) {
 	p := fixture()
-	opt := DOTOptions{Collapse: true, Focus: "pay", Depth: 1, NoLegend: true}
+	opt := Options{Collapse: true, Focus: "pay", Depth: 1, NoLegend: true}
 	var buf bytes.Buffer
 	require.NoError(t, DOT(&buf, p, opt))
 	// pay (gasan) needs auth (pangyo) and uses monitoring and deploy
@@ -151,7 +151,7 @@ func TestFocusSize(t *testing.T) {
 			}
 		}
 	}
-	n, err := DrawnServices(p, DOTOptions{Focus: "db-3", Depth: 1})
+	n, err := DrawnServices(p, Options{Focus: "db-3", Depth: 1})
 	require.NoError(t, err)
 	assert.Equal(t, len(near), n)
 	assert.Less(t, n, len(p.Services)/5, "a neighbourhood, not the platform")

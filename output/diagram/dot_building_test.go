@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ platform:
 `), "zones.yaml")
 	require.NoError(t, err)
 	var buf bytes.Buffer
-	require.NoError(t, DOT(&buf, f.Platform, DOTOptions{NoLegend: true}))
+	require.NoError(t, DOT(&buf, f.Platform, Options{NoLegend: true}))
 	golden(t, "building.dot", buf.Bytes())
 
 	dot := buf.String()

@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bufio"
@@ -10,11 +10,12 @@ import (
 	"strings"
 
 	"github.com/dominosim/domino/graph"
+	"github.com/dominosim/domino/output"
 )
 
-// DOTOptions selects what DOT draws and how nodes are coloured. The zero
+// Options selects what DOT draws and how nodes are coloured. The zero
 // value draws the whole platform with its legend.
-type DOTOptions struct {
+type Options struct {
 	// Focus, when not empty, is the id of a service: only the services within
 	// Depth hops of it are drawn, following depends_on, start_needs and
 	// tooling links in both directions (an `any` group is one hop from its
@@ -103,7 +104,7 @@ const (
 // The output depends only on p and opt: sites, services and edges come in
 // file order, and every id is quoted. DOT returns an error when opt.Focus
 // names no service of p, and otherwise only the errors of w.
-func DOT(w io.Writer, p *graph.Platform, opt DOTOptions) error {
+func DOT(w io.Writer, p *graph.Platform, opt Options) error {
 	visible, err := neighbourhood(p, opt.Focus, opt.Depth)
 	if err != nil {
 		return err
@@ -187,7 +188,7 @@ func neighbourhood(p *graph.Platform, focus string, depth int) (map[string]bool,
 type dotWriter struct {
 	w       *bufio.Writer
 	p       *graph.Platform
-	opt     DOTOptions
+	opt     Options
 	visible map[string]bool // nil: all
 	tools   map[string]bool
 	heatMax float64
@@ -330,7 +331,7 @@ func (d *dotWriter) write() {
 	if title == "" {
 		title = d.p.Name
 		if d.opt.Focus != "" {
-			title = fmt.Sprintf("%s: %s and its neighbours within %d hop%s", d.p.Name, d.opt.Focus, d.opt.Depth, plural(d.opt.Depth))
+			title = fmt.Sprintf("%s: %s and its neighbours within %d hop%s", d.p.Name, d.opt.Focus, d.opt.Depth, output.Plural(d.opt.Depth))
 		}
 	}
 	d.header(title)
@@ -434,7 +435,7 @@ func (d *dotWriter) building(id string) {
 	if zones[0].Region != "" {
 		detail = append(detail, "region "+zones[0].Region)
 	}
-	detail = append(detail, fmt.Sprintf("%d zone%s", len(zones), plural(len(zones))), thousands(servers)+" servers")
+	detail = append(detail, fmt.Sprintf("%d zone%s", len(zones), output.Plural(len(zones))), thousands(servers)+" servers")
 	d.printf("\tsubgraph %s {\n", quote("cluster_building_"+id))
 	d.printf("\t\tgraph [label=<<b>%s</b><br/><font point-size=\"10\">%s</font>>, style=\"rounded,dashed\", color=%s, fontsize=14];\n",
 		html(id), html(strings.Join(detail, " · ")), quote(siteBorder))
@@ -868,11 +869,4 @@ func thousands(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

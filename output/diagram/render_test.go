@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func fixtureDOT(t testing.TB) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := DOT(&buf, fixture(), DOTOptions{Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}); err != nil {
+	if err := DOT(&buf, fixture(), Options{Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

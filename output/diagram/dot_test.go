@@ -1,4 +1,4 @@
-package output
+package diagram
 
 import (
 	"bytes"
@@ -11,13 +11,13 @@ import (
 func TestDOTGolden(t *testing.T) {
 	tests := []struct {
 		name string
-		opt  DOTOptions
+		opt  Options
 	}{
-		{"platform.dot", DOTOptions{}},
-		{"heat.dot", DOTOptions{Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}},
-		{"focus.dot", DOTOptions{Focus: "push", Depth: 1}},
-		{"tb-nolegend.dot", DOTOptions{RankDir: "TB", NoLegend: true, Title: "top to bottom"}},
-		{"collapsed.dot", DOTOptions{Collapse: true, Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}},
+		{"platform.dot", Options{}},
+		{"heat.dot", Options{Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}},
+		{"focus.dot", Options{Focus: "push", Depth: 1}},
+		{"tb-nolegend.dot", Options{RankDir: "TB", NoLegend: true, Title: "top to bottom"}},
+		{"collapsed.dot", Options{Collapse: true, Heat: fixtureHeat(), HeatMax: 1, HeatLabel: "P(affected)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestDOTFocus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := DOT(&buf, fixture(), DOTOptions{Focus: tt.focus, Depth: tt.depth, NoLegend: true}); err != nil {
+			if err := DOT(&buf, fixture(), Options{Focus: tt.focus, Depth: tt.depth, NoLegend: true}); err != nil {
 				t.Fatal(err)
 			}
 			ids := nodeIDs(buf.String())
@@ -115,7 +115,7 @@ func TestDOTFocus(t *testing.T) {
 }
 
 func TestDOTUnknownFocus(t *testing.T) {
-	err := DOT(io.Discard, fixture(), DOTOptions{Focus: "pushh", Depth: 1})
+	err := DOT(io.Discard, fixture(), Options{Focus: "pushh", Depth: 1})
 	if err == nil || !strings.Contains(err.Error(), `"pushh"`) {
 		t.Fatalf("got %v, want an error naming \"pushh\"", err)
 	}
@@ -125,7 +125,7 @@ func TestDOTQuoting(t *testing.T) {
 	p := fixture()
 	p.Name = `odd "name" \ here`
 	var buf bytes.Buffer
-	if err := DOT(&buf, p, DOTOptions{NoLegend: true}); err != nil {
+	if err := DOT(&buf, p, Options{NoLegend: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(buf.String(), `digraph "odd \"name\" \\ here" {`) {

@@ -1,0 +1,1142 @@
+package sim
+
+import (
+	"cmp"
+	"math"
+	"math/bits"
+	"slices"
+
+	"github.com/dominosim/domino/graph"
+)
+
+// The quiescent tail (docs/model.md §6.11). Once nothing can queue any more
+// (no job waits for a crew, every tooling service is up, and the events
+// still pending only bring things back: power stages, restarts and
+// failovers completing, break-glass deadlines), every later instant of the
+// trial only raises services, and each service's time of coming back is a
+// longest path over the dependency graph from the times of its replicas:
+// their power-on, their start gate, their restart, drawn from the same
+// keyed streams as the event engine would draw them. tryTail computes
+// those times in one pass over a precompiled topological order, then
+// writes what the instants would have written. It gives up, leaving the
+// trial to the events as it found it, whenever it cannot be sure of giving
+// the same outcome.
+//
+// Times inside the tail are superdense: an instant can take several
+// rounds when a zero duration schedules something at the instant itself
+// (Run's loop "again at t"), and the order of rounds decides ties such as a
+// break-glass deadline against a start need coming up. A when is
+// ms<<roundBits | round, round 1 being that of the events scheduled before
+// the instant.
+type when = int64
+
+const (
+	roundBits = 16
+	roundMask = 1<<roundBits - 1
+	// already is before every time of the tail: what holds at its start.
+	already when = 0
+	// never is after every time: at or after the horizon.
+	never when = math.MaxInt64
+)
+
+// Every time below the horizon has room for its rounds.
+const _ = uint(math.MaxInt64>>roundBits - graph.MaxHorizon)
+
+// tailSupported is the set of event kinds the tail can take over: those
+// that only bring things back. Any other pending event (an outage, an
+// isolation or fault starting or ending, a failure, a repair, the world's
+// change) keeps the trial on the events.
+const tailSupported = 1<<evStage | 1<<evGate | 1<<evRestartDone | 1<<evFailoverDone
+
+// tailUnsupported is 1 for an event kind the tail cannot take over.
+func tailUnsupported(k evKind) int32 { return int32(^tailSupported >> k & 1) }
+
+// tailPlan is what the tail needs of a scenario, computed once.
+type tailPlan struct {
+	// order lists the services so that each comes after its hard
+	// dependencies, the members of its hard any-groups and its start
+	// needs (dependencies first).
+	order []int32
+	// comps are the strongly connected components of those edges, in
+	// that order: component i is order[comps[i]:comps[i+1]].
+	comps []int32
+	// steps walks the components in order: a service alone, or -1-i for
+	// component i when it is cyclic.
+	steps []int32
+	// uniform is set when the curve's grid is Grid(H, points): the first
+	// point at or after a time is then a division away.
+	uniform bool
+	// cyclic marks the services in a cycle of those edges (or needing
+	// themselves), whose times tailCycle finds instant by instant.
+	cyclic []bool
+	// off is set when the scenario has loads (shed load is a float
+	// summed in the order of the instants, which the tail does not
+	// replay).
+	off bool
+	// faults is set when the scenario has service faults: a service
+	// faulted for good keeps the trial on the events.
+	faults bool
+}
+
+// tailState is a trial's tail: whether it may still be tried, and its
+// scratch, by replica and by service.
+type tailState struct {
+	plan *tailPlan
+	// unsupported counts the pending events of kinds the tail cannot take
+	// over, stale ones included.
+	unsupported int32
+	tried       bool
+	// taken says that the tail finished the last trial (for tests).
+	taken bool
+	// disabled keeps every trial on the events (tests compare both).
+	disabled bool
+
+	serveAt  []when // by replica not running: when it serves
+	doneAt   []when // by replica: its pending restart completes
+	gateAt   []when // by replica: its pending break-glass deadline
+	onAt     []when // by replica: a stage powers it
+	upAt     []when // by service: when it comes up
+	foDoneAt []when // by service: its pending failover completes
+	outages  []outage
+	stages   []tailStage
+	releases []tailRelease
+	changes  []tailChange
+	quorum   []when
+	// Changes of the services down, their users and the users
+	// degraded, by the curve point they first count at.
+	gDown        []int32
+	gUsers, gDeg []int64
+	events       []tailEvent
+	powered      []int32
+	wait         []bool // by replica: waiting at its gate, in tailCycle
+	inCycle      []bool // by service: in the component tailCycle steps through
+	cand         []bool // by service: may be up, in tailRaise
+	// An active-standby member's failover, in tailCycle, by service.
+	act, foTgt []int32
+	foRun      []bool
+	foMan      []bool
+	foAt       []when
+	foN        []uint32
+	deadlock   bool
+	bad        bool // a round count overflowed: give up
+}
+
+type tailStage struct {
+	t, site int64
+	rec, j  int32
+}
+
+type tailRelease struct {
+	t   int64
+	job int32
+}
+
+// tailChange is a change of the users down at time t.
+type tailChange struct {
+	t, users int64
+}
+
+func newTailState(c *graph.Compiled, points int) tailState {
+	nr, ns := len(c.Replicas), len(c.Services)
+	tl := tailState{
+		serveAt: make([]when, nr), doneAt: make([]when, nr), gateAt: make([]when, nr), onAt: make([]when, nr),
+		upAt: make([]when, ns), foDoneAt: make([]when, ns),
+		wait: make([]bool, nr), inCycle: make([]bool, ns), cand: make([]bool, ns),
+		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
+		foAt: make([]when, ns), foN: make([]uint32, ns),
+		gDown: make([]int32, points+1), gUsers: make([]int64, points+1), gDeg: make([]int64, points+1),
+	}
+	tl.clean(c)
+	return tl
+}
+
+// clean puts never in the times that tailEvents and tailPower find, which
+// the tail puts back to never as it reads them; after a tail that gave up
+// midway, clean does it for all.
+func (tl *tailState) clean(c *graph.Compiled) {
+	for r := range c.Replicas {
+		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+	}
+	for s := range c.Services {
+		tl.foDoneAt[s] = never
+	}
+}
+
+// newTailPlan orders the services for the tail (Tarjan's strongly
+// connected components, iteratively: a component is completed after every
+// component it reaches, so dependencies come first).
+func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
+	ns := len(c.Services)
+	p := &tailPlan{cyclic: make([]bool, ns)}
+	for s := range c.Services {
+		if c.Services[s].Load > 0 {
+			p.off = true
+		}
+	}
+	for i := range c.Events {
+		if c.Events[i].Kind == graph.ServiceFault {
+			p.faults = true
+		}
+	}
+	// Edges s → d: d must be known before s.
+	var off, edges []int32
+	off = make([]int32, ns+1)
+	for s := range ns {
+		for _, d := range hard[hardOff[s]:hardOff[s+1]] {
+			if d >= 0 {
+				edges = append(edges, d)
+				continue
+			}
+			g := &c.Deps[-1-d]
+			edges = append(edges, c.AnyMembers[g.AnyOff:g.AnyOff+g.AnyLen]...)
+		}
+		edges = append(edges, c.Start[c.StartOff[s]:c.StartOff[s+1]]...)
+		off[s+1] = int32(len(edges))
+	}
+	index, low := make([]int32, ns), make([]int32, ns)
+	onStack := make([]bool, ns)
+	for i := range index {
+		index[i] = -1
+	}
+	var stack []int32
+	type frame struct{ s, e int32 }
+	var call []frame
+	next := int32(0)
+	for root := range int32(ns) {
+		if index[root] >= 0 {
+			continue
+		}
+		call = append(call, frame{root, off[root]})
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(call) > 0 {
+			f := &call[len(call)-1]
+			s := f.s
+			if f.e < off[s+1] {
+				d := edges[f.e]
+				f.e++
+				if d == s {
+					p.cyclic[s] = true
+				}
+				if index[d] < 0 {
+					index[d], low[d] = next, next
+					next++
+					stack = append(stack, d)
+					onStack[d] = true
+					call = append(call, frame{d, off[d]})
+				} else if onStack[d] {
+					low[s] = min(low[s], index[d])
+				}
+				continue
+			}
+			call = call[:len(call)-1]
+			if len(call) > 0 {
+				parent := call[len(call)-1].s
+				low[parent] = min(low[parent], low[s])
+			}
+			if low[s] != index[s] {
+				continue
+			}
+			i := len(stack) - 1
+			for stack[i] != s {
+				i--
+			}
+			comp := stack[i:]
+			p.comps = append(p.comps, int32(len(p.order)))
+			for _, x := range comp {
+				onStack[x] = false
+				p.order = append(p.order, x)
+				if len(comp) > 1 {
+					p.cyclic[x] = true
+				}
+			}
+			stack = stack[:i]
+		}
+	}
+	p.comps = append(p.comps, int32(len(p.order)))
+	for i := range len(p.comps) - 1 {
+		if comp := p.order[p.comps[i]:p.comps[i+1]]; p.cyclic[comp[0]] {
+			p.steps = append(p.steps, int32(-1-i))
+		} else {
+			p.steps = append(p.steps, comp[0])
+		}
+	}
+	return p
+}
+
+// tailReady reports whether the tail may take over now, by the checks
+// that cost nothing: run at the end of every instant.
+func (t *Trial) tailReady() bool {
+	return t.tail.unsupported == 0 && t.queue.n == 0 && t.toolSvcDown == 0 && !t.tail.tried &&
+		!t.tail.disabled && t.Trace == nil && t.events.len() > 0 && t.tailWorthIt()
+}
+
+// tailWorth is how many services the tail's pass visits for the cost of
+// one service coming back or one pending event on the events (measured in
+// instructions with scripts/trial-instructions.sh: some 1,500 for the
+// events, some 100 a service for the pass, which visits every service).
+const tailWorth = 16
+
+// tailWorthIt reports whether the tail's pass, which costs about the same
+// whatever is left to do, is cheaper than the events still to come: a
+// trial of random failures reaches its tail near the horizon with little
+// left, where the events finish it faster.
+func (t *Trial) tailWorthIt() bool {
+	return (int(t.downCount)+t.events.len())*tailWorth >= len(t.c.Services)
+}
+
+// after is the time d after w: the next round of the same instant when d
+// is 0, never when at or after the horizon.
+func (t *Trial) after(w when, d int64) when {
+	if w == never {
+		return never
+	}
+	if d == 0 {
+		if w&roundMask == roundMask {
+			t.tail.bad = true
+			return never
+		}
+		return w + 1
+	}
+	ms := w>>roundBits + d
+	if ms >= t.H {
+		return never
+	}
+	return ms<<roundBits | 1
+}
+
+// tryTail finishes the trial's events by the tail and reports whether it
+// did; when it does not, the trial is as it was. The instant t.now is
+// settled and decided, and nothing waits for a crew.
+func (t *Trial) tryTail() bool {
+	tl := &t.tail
+	tl.tried = true
+	if tl.plan == nil {
+		tl.plan = newTailPlan(t.c, t.hardOff, t.hard)
+		tl.plan.uniform = len(t.grid) > 1 && slices.Equal(t.grid, Grid(t.H, len(t.grid)-1))
+	}
+	if tl.plan.off || t.worldKind.Kind != 0 {
+		return false
+	}
+	c := t.c
+	if tl.plan.faults {
+		for s := range c.Services {
+			if t.fault[s] > 0 {
+				return false
+			}
+		}
+	}
+	if !t.tailTimes() {
+		tl.clean(c)
+		return false
+	}
+	t.tailCommit()
+	tl.taken = true
+	return true
+}
+
+// tailTimes finds when every service comes up, in the plan's order.
+func (t *Trial) tailTimes() bool {
+	tl := &t.tail
+	tl.deadlock, tl.bad = false, false
+	tl.releases, tl.stages = tl.releases[:0], tl.stages[:0]
+	if !t.tailEvents() {
+		return false
+	}
+	t.tailPower()
+	p := tl.plan
+	for _, x := range p.steps {
+		if x >= 0 {
+			if t.steady(x) {
+				tl.upAt[x] = already
+				continue
+			}
+			if !t.tailService(x) {
+				return false
+			}
+			continue
+		}
+		comp := p.order[p.comps[-1-x]:p.comps[-x]]
+		steady := true
+		for _, s := range comp {
+			tl.upAt[s] = already
+			steady = steady && t.steady(s)
+		}
+		if !steady && !t.tailCycle(comp) {
+			return false
+		}
+	}
+	return !tl.bad
+}
+
+// steady reports that s is up with every replica serving: nothing of it
+// changes in the tail.
+func (t *Trial) steady(s int32) bool {
+	return t.up[s] && t.servingCnt[s] == t.c.RepOff[s+1]-t.c.RepOff[s]
+}
+
+// tailEvents reads the pending events: when each restart, failover and
+// break-glass deadline completes, and the power stages to come.
+func (t *Trial) tailEvents() bool {
+	tl := &t.tail
+	h := &t.events
+	for mask := h.mask; mask != 0; mask &= mask - 1 {
+		i := bits.TrailingZeros64(mask)
+		for s := h.more[i].next; ; s = h.more[s].next {
+			m := &h.more[s]
+			switch m.kind {
+			case evStage:
+				tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
+			case evRestartDone:
+				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
+					tl.doneAt[m.a] = m.t<<roundBits | 1
+				}
+			case evGate:
+				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
+					tl.gateAt[m.a] = m.t<<roundBits | 1
+				}
+			case evFailoverDone:
+				if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
+					tl.foDoneAt[m.a] = m.t<<roundBits | 1
+				}
+			default:
+				return false
+			}
+			if s == h.tails[i] {
+				break
+			}
+		}
+	}
+	return true
+}
+
+// tailPower finds when the pending stages power each replica on
+// (updatePower, reachStage): site by site, in time order, the powered
+// prefix grows to what the outages' fractions let fit.
+func (t *Trial) tailPower() {
+	tl := &t.tail
+	c := t.c
+	if len(tl.stages) == 0 {
+		return
+	}
+	slices.SortFunc(tl.stages, func(a, b tailStage) int {
+		if a.site != b.site {
+			return cmp.Compare(a.site, b.site)
+		}
+		return cmp.Compare(a.t, b.t)
+	})
+	tl.outages = append(tl.outages[:0], t.outages...)
+	for i := 0; i < len(tl.stages); {
+		x := int32(tl.stages[i].site)
+		off, n := c.SiteRepOff[x], c.SiteRepOff[x+1]-c.SiteRepOff[x]
+		p := t.prefix[x]
+		for i < len(tl.stages) && int32(tl.stages[i].site) == x {
+			now := tl.stages[i].t
+			for ; i < len(tl.stages) && int32(tl.stages[i].site) == x && tl.stages[i].t == now; i++ {
+				st := &tl.stages[i]
+				o := &tl.outages[st.rec]
+				f := c.Events[o.ev].StagesOf(o.zone)[st.j].Fraction
+				if f.Num*o.den > o.num*f.Den {
+					o.num, o.den = f.Num, f.Den
+				}
+			}
+			if t.siteFailed[x] {
+				continue
+			}
+			q := n
+			for _, rec := range t.siteOut[x] {
+				o := &tl.outages[rec]
+				q = min(q, t.fits(off, n, c.Sites[x].Placed, o.num, o.den))
+			}
+			for ; p < q; p++ {
+				if r := c.SiteReps[off+p]; !t.failed[r] {
+					tl.onAt[r] = now<<roundBits | 1
+				}
+			}
+		}
+	}
+}
+
+// serveTime is when replica r serves: already, a time of the tail, or
+// never.
+func (t *Trial) serveTime(r int32) when {
+	if t.phase[r] == phRunning {
+		if t.serving[r] {
+			return already
+		}
+		return never // isolated for good
+	}
+	return t.tail.serveAt[r]
+}
+
+// tailService computes when the replicas of s serve and when s comes up;
+// everything s waits for is known. It reports false when the tail must
+// give up.
+func (t *Trial) tailService(s int32) bool {
+	c := t.c
+	tl := &t.tail
+	needs, known := already, false
+	cs := &c.Services[s]
+	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if t.phase[r] == phRunning {
+			continue
+		}
+		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
+		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+		ph := t.phase[r]
+		if !known && (ph == phGate || ph == phOff) {
+			for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+				needs = max(needs, tl.upAt[u])
+			}
+			known = true
+		}
+		var run when
+		switch ph {
+		case phRestart:
+			run = done
+			if t.manual[r] && run != never {
+				tl.releases = append(tl.releases, tailRelease{run >> roundBits, graph.JobRestart(r)})
+			}
+		case phGate:
+			if !t.gateWaiting[r] {
+				return false // an inert service's replica: the world's
+			}
+			run = t.tailProceed(r, cs, gate, needs)
+		case phOff:
+			switch {
+			case on == never:
+				run = never
+			case needs <= on:
+				run = t.tailRestart(r, cs, on)
+			default:
+				// Powered with a need down: it waits, and draws its
+				// break_glass as decide would.
+				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
+				run = t.tailProceed(r, cs, t.after(on, bg), needs)
+			}
+		default:
+			return false // waiting for a crew: the queue is not empty
+		}
+		if t.isolated[c.Replicas[r].Site] > 0 {
+			run = never
+		}
+		tl.serveAt[r] = run
+	}
+	if t.up[s] {
+		tl.upAt[s] = already
+		return true
+	}
+	var base when
+	switch cs.Mode {
+	case graph.Single:
+		base = t.serveTime(c.RepOff[s])
+	case graph.ActiveStandby:
+		var ok bool
+		if base, ok = t.tailFailover(s); !ok {
+			return false
+		}
+	default:
+		base = never
+		if cs.Quorum == 1 {
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				base = min(base, t.serveTime(r))
+			}
+			break
+		}
+		q := tl.quorum[:0]
+		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+			q = append(q, t.serveTime(r))
+		}
+		if int(cs.Quorum) <= len(q) {
+			slices.Sort(q)
+			base = q[cs.Quorum-1]
+		}
+		tl.quorum = q
+	}
+	up := base
+	for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+		if d >= 0 {
+			up = max(up, tl.upAt[d])
+		} else {
+			up = max(up, t.tailGroup(&c.Deps[-1-d]))
+		}
+	}
+	tl.upAt[s] = up
+	return true
+}
+
+// tailGroup is when any-group g has need members up.
+func (t *Trial) tailGroup(g *graph.CDep) when {
+	tl := &t.tail
+	members := t.c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen]
+	if g.Need == 1 {
+		w := never
+		for _, m := range members {
+			w = min(w, tl.upAt[m])
+		}
+		return w
+	}
+	q := tl.quorum[:0]
+	for _, m := range t.c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen] {
+		q = append(q, tl.upAt[m])
+	}
+	tl.quorum = q
+	if int(g.Need) > len(q) {
+		return never
+	}
+	if g.Need <= 0 {
+		return already
+	}
+	slices.Sort(q)
+	return q[g.Need-1]
+}
+
+// tailProceed is when replica r, waiting at its start gate, starts
+// running: it proceeds at its break-glass deadline (a deadlock) if that
+// comes no later than its needs (evGate is applied before the instant
+// settles), else when its needs are up.
+func (t *Trial) tailProceed(r int32, cs *graph.CService, deadline, needs when) when {
+	if deadline != never && deadline <= needs {
+		t.tail.deadlock = true
+		return t.tailRestart(r, cs, deadline)
+	}
+	return t.tailRestart(r, cs, needs)
+}
+
+// tailRestart is when replica r, passing its gate at p with its tooling
+// up, is running again: its next automated restart (proceed, startRestart).
+func (t *Trial) tailRestart(r int32, cs *graph.CService, p when) when {
+	if p == never {
+		return never
+	}
+	d := t.draw(&cs.Restart.Auto, t.c.Replicas[r].Key, pRestartAuto, uint64(t.nStart[r]))
+	return t.after(p, d)
+}
+
+// tailFailover is when active-standby service s, down, has its placement
+// back: its active replica serves again, or a failover to a serving one
+// completes (checkFailover, failoverDone), with the failovers' draws and
+// crews. Without a load there is no fail-back.
+func (t *Trial) tailFailover(s int32) (when, bool) {
+	c := t.c
+	tl := &t.tail
+	cs := &c.Services[s]
+	a := t.active[s]
+	if t.serving[a] {
+		return already, true // down for a dependency
+	}
+	running := t.foState[s] == foRunning
+	target, done, manual := t.foTarget[s], tl.foDoneAt[s], t.foManual[s]
+	tl.foDoneAt[s] = never
+	if t.foState[s] == foCrew {
+		return never, false
+	}
+	n := t.nFailover[s]
+	for range 4 * (c.RepOff[s+1] - c.RepOff[s] + 1) {
+		back := t.serveTime(a)
+		if running {
+			if back < done {
+				// The active replica serves first: the failover is
+				// cancelled in that instant's decisions.
+				if manual {
+					tl.releases = append(tl.releases, tailRelease{back >> roundBits, graph.JobFailover(target)})
+				}
+				return back, true
+			}
+			if done == never {
+				return never, true // the crew, if any, is held to H
+			}
+			if manual {
+				tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobFailover(target)})
+			}
+			// failoverDone sees serving as it was before its instant
+			// settled.
+			if t.serveTime(target) < done {
+				return done, true
+			}
+			running, manual = false, false
+			if back <= done {
+				return back, true
+			}
+			// Wasted: checkFailover starts over after the instant settles.
+			if !t.tailBeginFailover(s, cs, done, &n, &target, &done) {
+				continue // nothing serves yet
+			}
+			running = true
+			continue
+		}
+		// No failover under way: the first replica to serve decides.
+		next := never
+		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+			next = min(next, t.serveTime(r))
+		}
+		if next == never {
+			return never, true
+		}
+		if next == already {
+			return never, false // a replica serves and no failover runs: not settled
+		}
+		if back <= next {
+			return back, true
+		}
+		if !t.tailBeginFailover(s, cs, next, &n, &target, &done) {
+			return never, false // cannot be: a replica serves at next
+		}
+		running = true
+	}
+	return never, false
+}
+
+// tailBeginFailover starts, at w, a failover of s toward its first replica
+// other than the active one that serves by w, automated (the tooling is
+// up), and reports whether one serves.
+func (t *Trial) tailBeginFailover(s int32, cs *graph.CService, w when, n *uint32, target *int32, done *when) bool {
+	c := t.c
+	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if r != t.active[s] && t.serveTime(r) <= w {
+			d := t.draw(&cs.Failover.Auto, cs.Key, pFailoverAuto, uint64(*n))
+			*n++
+			*target, *done = r, t.after(w, d)
+			return true
+		}
+	}
+	*done = never
+	return false
+}
+
+// tailSoft is when every soft dependency and soft any-group of s is
+// satisfied: the end of its degraded spell.
+func (t *Trial) tailSoft(s int32) when {
+	c := t.c
+	w := already
+	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+		d := &c.Deps[i]
+		if !d.Soft {
+			continue
+		}
+		if d.Service >= 0 {
+			w = max(w, t.tail.upAt[d.Service])
+		} else {
+			w = max(w, t.tailGroup(d))
+		}
+	}
+	return w
+}
+
+// tailCommit writes what the instants of the tail would have written: the
+// services that come up, the degraded spells that end, the crews
+// released, the curve and the integral of people cut off, leaving the
+// state at H for finish.
+func (t *Trial) tailCommit() {
+	c := t.c
+	tl := &t.tail
+	o := &t.out
+	if tl.deadlock {
+		o.Deadlock = true
+	}
+	t0 := t.now
+	for _, rl := range tl.releases {
+		t.now = rl.t
+		t.release(rl.job)
+	}
+	t.now = t0
+	// Each change counts at the first curve point at or after it
+	// (recordGrid records a point once the instants up to it are done).
+	g0, grid := t.nextGrid, t.grid
+	for g := g0; g <= len(grid); g++ {
+		tl.gDown[g], tl.gUsers[g], tl.gDeg[g] = 0, 0, 0
+	}
+	// While no more than people are cut off, min(people, users down) is
+	// users down, and its integral is a sum over the services; beyond,
+	// the changes are put in time order.
+	ordered := t.people > 0 && t.downUsers > t.people
+	ch := tl.changes[:0]
+	points, H := int64(len(grid)-1), t.H
+	change := func(ms int64, down int32, users, deg int64) {
+		lo, hi := g0, len(grid) // the first point at or after ms
+		if tl.plan.uniform {
+			// grid[k] = ⌊k·H/points⌋ ≥ ms ⟺ k ≥ ms·points/H.
+			lo = max(lo, int((ms*points+H-1)/H))
+			hi = lo
+		}
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if grid[m] < ms {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		tl.gDown[lo] += down
+		tl.gUsers[lo] += users
+		tl.gDeg[lo] += deg
+		if ordered {
+			ch = append(ch, tailChange{t: ms, users: users})
+		}
+	}
+	n := len(c.Services)
+	up, degraded, lists := t.up[:n], t.degraded[:n], t.lists[:n]
+	downCount, downUsers, degUsers := t.downCount, t.downUsers, t.degUsers
+	for s := range int32(n) {
+		wasUp := up[s]
+		at := already
+		cs := &c.Services[s]
+		if !wasUp {
+			at = tl.upAt[s]
+			if at == never {
+				continue
+			}
+			ms := at >> roundBits
+			d := ms - t.downSince[s]
+			o.Downtime[s] += d
+			if cs.RTO >= 0 && d > cs.RTO {
+				o.RTOBreach[s] = true
+			}
+			o.LastUp[s], o.Restored[s] = ms, ms
+			up[s] = true
+			downCount--
+			downUsers -= cs.Users
+			change(ms, -1, -cs.Users, 0)
+			if t.people > 0 && !ordered {
+				t.personMs.addMul(cs.Users, ms-t0)
+			}
+		}
+		if lists[s]&hasSoftDep == 0 || wasUp && !degraded[s] {
+			continue
+		}
+		soft := t.tailSoft(s)
+		u := cs.Users
+		if !wasUp {
+			if soft <= at {
+				continue // up with its soft dependencies
+			}
+			degraded[s] = true
+			t.degSince[s] = at >> roundBits
+			degUsers += u
+			change(at>>roundBits, 0, 0, u)
+		}
+		if soft == never {
+			continue // degraded at H: finish closes the spell
+		}
+		ms := soft >> roundBits
+		degraded[s] = false
+		d := ms - t.degSince[s]
+		o.Degraded[s] += d
+		if d > 0 {
+			o.Restored[s] = ms
+		}
+		degUsers -= u
+		change(ms, 0, 0, -u)
+	}
+	// The curve, point by point, from the state at each.
+	for g := g0; g < len(grid) && grid[g] <= t.H; g++ {
+		t.downCount += tl.gDown[g]
+		t.downUsers += tl.gUsers[g]
+		t.degUsers += tl.gDeg[g]
+		o.CurveUp[g] = int32(n) - t.downCount
+		o.CurveUsers[g] = t.usersServedPPB()
+		t.nextGrid = g + 1
+	}
+	t.downCount, t.downUsers, t.degUsers = downCount, downUsers, degUsers
+	// finish adds the users still down from t.now to H.
+	if ordered {
+		slices.SortFunc(ch, func(a, b tailChange) int { return cmp.Compare(a.t, b.t) })
+		users := downUsers - sumUsers(ch)
+		for i := 0; i < len(ch); {
+			at := ch[i].t
+			t.personMs.addMul(min(t.people, users), at-t.now)
+			t.now = at
+			for ; i < len(ch) && ch[i].t == at; i++ {
+				users += ch[i].users
+			}
+		}
+		tl.changes = ch
+	}
+	t.events.reset()
+}
+
+func sumUsers(ch []tailChange) int64 {
+	var s int64
+	for _, x := range ch {
+		s += x.users
+	}
+	return s
+}
+
+// A tailEvent is a happening of a cycle's replicas in tailCycle.
+type tailEvent struct {
+	w    when
+	r    int32
+	kind uint8
+}
+
+// Kinds of tailEvent.
+const (
+	tailRun      uint8 = iota // the replica's restart completes
+	tailOn                    // a stage powers it on
+	tailDeadline              // its break-glass deadline
+	tailTick                  // something outside the cycle comes up
+	tailFoDone                // a failover completes (r is the service)
+)
+
+// tailCycle finds the times of the services of a component whose members
+// wait on each other (hard dependencies or start needs in a cycle), by
+// stepping through its own happenings in time order as Run's loop would:
+// each step applies the happenings of one round, raises the greatest set of
+// members that can be up (settle), then lets replicas pass their start gate
+// (decide). Times outside the component are known. It gives up on an
+// active-standby member that is down.
+func (t *Trial) tailCycle(members []int32) bool {
+	c := t.c
+	tl := &t.tail
+	ev := tl.events[:0]
+	push := func(w when, r int32, kind uint8) {
+		if w != never {
+			ev = append(ev, tailEvent{w, r, kind})
+		}
+	}
+	for _, s := range members {
+		tl.upAt[s] = already
+		if !t.up[s] {
+			tl.upAt[s] = never
+		}
+		tl.inCycle[s] = true
+		if c.Services[s].Mode == graph.ActiveStandby {
+			if t.foState[s] == foCrew {
+				return false
+			}
+			tl.act[s], tl.foRun[s], tl.foTgt[s], tl.foMan[s], tl.foN[s] = t.active[s], t.foState[s] == foRunning, t.foTarget[s], t.foManual[s], t.nFailover[s]
+			tl.foAt[s], tl.foDoneAt[s] = tl.foDoneAt[s], never
+			if tl.foRun[s] {
+				push(tl.foAt[s], s, tailFoDone)
+			}
+		}
+	}
+	defer func() {
+		for _, s := range members {
+			tl.inCycle[s] = false
+		}
+	}()
+	for _, s := range members {
+		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+			tl.wait[r] = false
+			if t.phase[r] == phRunning {
+				continue
+			}
+			done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
+			tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+			switch t.phase[r] {
+			case phRestart:
+				push(done, r, tailRun)
+				if t.manual[r] && done != never {
+					tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
+				}
+			case phGate:
+				if !t.gateWaiting[r] {
+					return false
+				}
+				tl.wait[r] = true
+				push(gate, r, tailDeadline)
+			case phOff:
+				push(on, r, tailOn)
+			default:
+				return false
+			}
+			tl.serveAt[r] = never
+		}
+		tick := func(u int32) {
+			if !tl.inCycle[u] && tl.upAt[u] != already {
+				push(tl.upAt[u], -1, tailTick)
+			}
+		}
+		for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+			tick(u)
+		}
+		for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+			if d >= 0 {
+				tick(d)
+				continue
+			}
+			g := &c.Deps[-1-d]
+			for _, m := range c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen] {
+				tick(m)
+			}
+		}
+	}
+	powered := tl.powered[:0]
+	for len(ev) > 0 {
+		w := never
+		for _, e := range ev {
+			w = min(w, e.w)
+		}
+		powered = powered[:0]
+		rest := ev[:0]
+		// Apply the round's happenings; a forced start is taken when
+		// its evGate is applied, before the round settles.
+		for _, e := range ev {
+			if e.w != w {
+				rest = append(rest, e)
+				continue
+			}
+			switch e.kind {
+			case tailRun:
+				if t.isolated[c.Replicas[e.r].Site] == 0 {
+					tl.serveAt[e.r] = w
+				}
+			case tailOn:
+				powered = append(powered, e.r)
+			case tailFoDone:
+				// failoverDone, seeing serving as it was before the
+				// round settles.
+				if s := e.r; tl.foRun[s] && tl.foAt[s] == w {
+					if tl.foMan[s] {
+						tl.releases = append(tl.releases, tailRelease{w >> roundBits, graph.JobFailover(tl.foTgt[s])})
+					}
+					tl.foRun[s], tl.foMan[s] = false, false
+					if t.serveTime(tl.foTgt[s]) < w {
+						tl.act[s] = tl.foTgt[s]
+					}
+				}
+			case tailDeadline:
+				if tl.wait[e.r] {
+					tl.wait[e.r] = false
+					tl.deadlock = true
+					s := c.Replicas[e.r].Service
+					if run := t.tailRestart(e.r, &c.Services[s], w); run != never {
+						rest = append(rest, tailEvent{run, e.r, tailRun})
+					}
+				}
+			}
+		}
+		ev = rest
+		t.tailRaise(members, w)
+		// checkFailover of the active-standby members.
+		for _, s := range members {
+			if c.Services[s].Mode != graph.ActiveStandby {
+				continue
+			}
+			if t.serveTime(tl.act[s]) <= w {
+				if tl.foRun[s] {
+					if tl.foMan[s] {
+						tl.releases = append(tl.releases, tailRelease{w >> roundBits, graph.JobFailover(tl.foTgt[s])})
+					}
+					tl.foRun[s], tl.foMan[s] = false, false
+				}
+				continue
+			}
+			if tl.foRun[s] {
+				continue
+			}
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				if r != tl.act[s] && t.serveTime(r) <= w {
+					d := t.draw(&c.Services[s].Failover.Auto, c.Services[s].Key, pFailoverAuto, uint64(tl.foN[s]))
+					tl.foN[s]++
+					tl.foRun[s], tl.foTgt[s], tl.foAt[s] = true, r, t.after(w, d)
+					push(tl.foAt[s], s, tailFoDone)
+					break
+				}
+			}
+		}
+		// Decide: waiting replicas whose needs are up start; those
+		// powered now start or begin to wait.
+		for _, s := range members {
+			if !t.tailNeedsUp(s, w) {
+				continue
+			}
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				if tl.wait[r] {
+					tl.wait[r] = false
+					push(t.tailRestart(r, &c.Services[s], w), r, tailRun)
+				}
+			}
+		}
+		for _, r := range powered {
+			s := c.Replicas[r].Service
+			if t.tailNeedsUp(s, w) {
+				push(t.tailRestart(r, &c.Services[s], w), r, tailRun)
+				continue
+			}
+			tl.wait[r] = true
+			bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
+			push(t.after(w, bg), r, tailDeadline)
+		}
+	}
+	tl.events, tl.powered = ev, powered
+	return true
+}
+
+// tailNeedsUp reports whether every start need of s is up at w.
+func (t *Trial) tailNeedsUp(s int32, w when) bool {
+	c := t.c
+	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+		if t.tail.upAt[u] > w {
+			return false
+		}
+	}
+	return true
+}
+
+// tailRaise brings up at w the greatest set of the cycle's members that
+// are down, have their placement by w and whose hard dependencies are up
+// or in the set (raiseCycle).
+func (t *Trial) tailRaise(members []int32, w when) {
+	c := t.c
+	tl := &t.tail
+	for _, s := range members {
+		if tl.upAt[s] != never {
+			continue
+		}
+		cs := &c.Services[s]
+		ok := false
+		switch cs.Mode {
+		case graph.Single:
+			ok = t.serveTime(c.RepOff[s]) <= w
+		case graph.ActiveStandby:
+			ok = t.serveTime(tl.act[s]) <= w
+		default:
+			n := int32(0)
+			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+				if t.serveTime(r) <= w {
+					n++
+				}
+			}
+			ok = n >= cs.Quorum
+		}
+		tl.cand[s] = ok
+	}
+	upBy := func(x int32) bool { return tl.upAt[x] <= w || tl.inCycle[x] && tl.upAt[x] == never && tl.cand[x] }
+	for changed := true; changed; {
+		changed = false
+		for _, s := range members {
+			if tl.upAt[s] != never || !tl.cand[s] {
+				continue
+			}
+			for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+				ok := true
+				if d >= 0 {
+					ok = upBy(d)
+				} else {
+					g := &c.Deps[-1-d]
+					n := int32(0)
+					for _, m := range c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen] {
+						if upBy(m) {
+							n++
+						}
+					}
+					ok = n >= g.Need
+				}
+				if !ok {
+					tl.cand[s], changed = false, true
+					break
+				}
+			}
+		}
+	}
+	for _, s := range members {
+		if tl.upAt[s] == never && tl.cand[s] {
+			tl.upAt[s], tl.cand[s] = w, false
+		}
+	}
+}
