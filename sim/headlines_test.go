@@ -65,12 +65,9 @@ scenarios:
 	assert.Greater(t, single, 20)
 }
 
-// A quantity cut by the horizon says so: a site that never gets power back
-// (no duration) leaves db down at the horizon in every trial, so its
-// downtime, its recovery and the platform's full recovery are censored in
-// 100% of the trials, from H − 1h (the outage starts at 1h).
-func TestCensoredByTheHorizon(t *testing.T) {
-	c := compile(t, `
+// foreverYAML: site a goes dark at 1h and never gets power back; db runs
+// only there, web elsewhere.
+const foreverYAML = `
 version: 1
 platform:
   name: t
@@ -83,7 +80,14 @@ scenarios:
     horizon: 1d
     events:
       - {kind: site-outage, site: a, at: 1h}
-`, "")
+`
+
+// A quantity cut by the horizon says so: a site that never gets power back
+// (no duration) leaves db down at the horizon in every trial, so its
+// downtime, its recovery and the platform's full recovery are censored in
+// 100% of the trials, from H − 1h (the outage starts at 1h).
+func TestCensoredByTheHorizon(t *testing.T) {
+	c := compile(t, foreverYAML, "")
 	r, err := Run(context.Background(), c, Options{Trials: 4, Seed: 1, Workers: 1})
 	require.NoError(t, err)
 	full := r.Summary.FullRecovery
@@ -206,20 +210,7 @@ scenarios:
 // to full recovery (it marked only the latter, so "back to normal" read as
 // an exact 23h where run said "> 23h").
 func TestCompareCensorsEveryTime(t *testing.T) {
-	c := compile(t, `
-version: 1
-platform:
-  name: t
-  sites: [{id: a}, {id: b}]
-  services:
-    - {id: db, placement: {a: 10}}
-    - {id: web, placement: {b: 1}}
-scenarios:
-  - id: forever
-    horizon: 1d
-    events:
-      - {kind: site-outage, site: a, at: 1h}
-`, "")
+	c := compile(t, foreverYAML, "")
 	r, err := Run(context.Background(), c, Options{Trials: 4, Seed: 1, Workers: 1})
 	require.NoError(t, err)
 	cmp, err := Compare(context.Background(), []*graph.Compiled{c, c}, 4, 1, 1, nil)

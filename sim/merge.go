@@ -135,25 +135,49 @@ func (p *Part) checkRange(allowPartial bool) error {
 	return nil
 }
 
+// runIdentity is what every kind of part (run's, risk's) records of the
+// run it belongs to: parts merge only when all of it is equal.
+type runIdentity struct {
+	name                                     string // where the part was read from
+	version, build, scenarioSHA256, scenario string
+	seed                                     uint64
+	trials                                   int
+}
+
+// differ returns an error naming the first difference between the runs
+// of a and b, nil when they are the same.
+func (a runIdentity) differ(b runIdentity) error {
+	differ := func(what string, x, y any) error {
+		return fmt.Errorf("%s and %s are parts of different runs: %s %v and %v", a.name, b.name, what, x, y)
+	}
+	switch {
+	case a.version != b.version:
+		return differ("domino version", a.version, b.version)
+	case a.build != b.build:
+		return differ("build", a.build, b.build)
+	case a.scenarioSHA256 != b.scenarioSHA256:
+		return differ("scenario file sha256", a.scenarioSHA256, b.scenarioSHA256)
+	case a.scenario != b.scenario:
+		return differ("scenario", a.scenario, b.scenario)
+	case a.seed != b.seed:
+		return differ("seed", a.seed, b.seed)
+	case a.trials != b.trials:
+		return differ("trials", a.trials, b.trials)
+	}
+	return nil
+}
+
+func (p *Part) identity() runIdentity {
+	return runIdentity{p.Name, p.DominoVersion, p.Build, p.ScenarioSHA256, p.Scenario, p.Seed, p.Trials}
+}
+
 // sameRun returns an error naming the first difference between the runs
 // a and b are parts of.
 func sameRun(a, b *Part) error {
-	differ := func(what string, x, y any) error {
-		return fmt.Errorf("%s and %s are parts of different runs: %s %v and %v", a.Name, b.Name, what, x, y)
+	if err := a.identity().differ(b.identity()); err != nil {
+		return err
 	}
 	switch {
-	case a.DominoVersion != b.DominoVersion:
-		return differ("domino version", a.DominoVersion, b.DominoVersion)
-	case a.Build != b.Build:
-		return differ("build", a.Build, b.Build)
-	case a.ScenarioSHA256 != b.ScenarioSHA256:
-		return differ("scenario file sha256", a.ScenarioSHA256, b.ScenarioSHA256)
-	case a.Scenario != b.Scenario:
-		return differ("scenario", a.Scenario, b.Scenario)
-	case a.Seed != b.Seed:
-		return differ("seed", a.Seed, b.Seed)
-	case a.Trials != b.Trials:
-		return differ("trials", a.Trials, b.Trials)
 	case !reflect.DeepEqual(a.Meta, b.Meta):
 		// Same file and version, yet another platform: the file named a
 		// platform file that changed between the shards.

@@ -235,22 +235,15 @@ func cmpString(a, b string) int {
 // sameRiskRun returns an error naming the first difference between the
 // risk runs a and b are parts of.
 func sameRiskRun(a, b *RiskPart) error {
+	ida := runIdentity{a.Name, a.DominoVersion, a.Build, a.ScenarioSHA256, a.Scenario, a.Seed, a.Trials}
+	idb := runIdentity{b.Name, b.DominoVersion, b.Build, b.ScenarioSHA256, b.Scenario, b.Seed, b.Trials}
+	if err := ida.differ(idb); err != nil {
+		return err
+	}
 	differ := func(what string, x, y any) error {
 		return fmt.Errorf("%s and %s are parts of different runs: %s %v and %v", a.Name, b.Name, what, x, y)
 	}
 	switch {
-	case a.DominoVersion != b.DominoVersion:
-		return differ("domino version", a.DominoVersion, b.DominoVersion)
-	case a.Build != b.Build:
-		return differ("build", a.Build, b.Build)
-	case a.ScenarioSHA256 != b.ScenarioSHA256:
-		return differ("scenario file sha256", a.ScenarioSHA256, b.ScenarioSHA256)
-	case a.Scenario != b.Scenario:
-		return differ("scenario", a.Scenario, b.Scenario)
-	case a.Seed != b.Seed:
-		return differ("seed", a.Seed, b.Seed)
-	case a.Trials != b.Trials:
-		return differ("trials", a.Trials, b.Trials)
 	case a.Meta.HorizonMs != b.Meta.HorizonMs:
 		return differ("horizon (ms)", a.Meta.HorizonMs, b.Meta.HorizonMs)
 	case a.Meta.Plain != b.Meta.Plain:
