@@ -104,11 +104,25 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		t.hardOff[s+1] = int32(len(t.hard))
 	}
 	t.toolsDown = make([]int32, ns)
+	t.toolOf = make([][]uint64, ns)
+	words := (ns + 63) / 64
+	for u := range ns {
+		users := c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]]
+		if len(users) <= words {
+			continue
+		}
+		t.toolOf[u] = make([]uint64, words)
+		for _, s := range users {
+			t.toolOf[u][s>>6] |= 1 << (s & 63)
+		}
+	}
 	t.outcomeMark = make([]bool, ns)
 
 	nj := c.NumJobs()
 	t.holdStart = make([]int64, nj)
 	t.holdPos = make([]int32, nj)
+	t.waitN = make([]int32, ns)
+	t.waiting = make([]uint64, words)
 	for i := range t.holdPos {
 		t.holdPos[i] = -1
 	}
@@ -214,6 +228,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	}
 	t.events.reset()
 	t.queue.reset()
+	clear(t.waitN)
+	clear(t.waiting)
 	t.free = math.MaxInt
 	if c.Crews > 0 {
 		t.free = c.Crews

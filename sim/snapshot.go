@@ -129,6 +129,8 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.queue.bits, s.queue.bits)
 	t.queue.low, t.queue.n = s.queue.low, s.queue.n
 	t.free = s.free
+	copy(t.waitN, s.waitN)
+	copy(t.waiting, s.waiting)
 
 	copy(t.phase, s.phase)
 	copy(t.gen, s.gen)

@@ -159,6 +159,12 @@ type crewState struct {
 	holdStart []int64
 	holdPos   []int32
 	held      []int32
+
+	// waitN counts the restarts and failovers of each service queued for
+	// a crew, and waiting has bit s set when waitN[s] > 0, for decide to
+	// look at only those services when tooling returns.
+	waitN   []int32
+	waiting []uint64
 }
 
 // replicaState is each replica's life, by replica (docs/model.md §6.3).
@@ -275,6 +281,12 @@ type tables struct {
 	totalUsers int64
 	// people is the platform's distinct users (0: not declared).
 	people int64
+	// toolOf holds, for a tool whose list of services it is tooling of
+	// (RevTool) is longer than a bitset over services, that list as a
+	// bitset, nil for the others: decide intersects it with the waiting
+	// bits of crewState instead of walking the list. At most twice the
+	// memory of RevTool.
+	toolOf [][]uint64
 }
 
 // marks are the lists of what this instant changed, each entry once (its
