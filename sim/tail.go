@@ -162,9 +162,9 @@ func (tl *tailState) clean(c *graph.Compiled) {
 	}
 }
 
-// newTailPlan orders the services for the tail (Tarjan's strongly
-// connected components, iteratively: a component is completed after every
-// component it reaches, so dependencies come first).
+// newTailPlan orders the services for the tail by the strongly connected
+// components of the edges from a service to what it waits for, in the
+// order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
 	p := &tailPlan{cyclic: make([]bool, ns)}
@@ -193,71 +193,14 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 		edges = append(edges, c.Start[c.StartOff[s]:c.StartOff[s+1]]...)
 		off[s+1] = int32(len(edges))
 	}
-	index, low := make([]int32, ns), make([]int32, ns)
-	onStack := make([]bool, ns)
-	for i := range index {
-		index[i] = -1
-	}
-	var stack []int32
-	type frame struct{ s, e int32 }
-	var call []frame
-	next := int32(0)
-	for root := range int32(ns) {
-		if index[root] >= 0 {
-			continue
-		}
-		call = append(call, frame{root, off[root]})
-		index[root], low[root] = next, next
-		next++
-		stack = append(stack, root)
-		onStack[root] = true
-		for len(call) > 0 {
-			f := &call[len(call)-1]
-			s := f.s
-			if f.e < off[s+1] {
-				d := edges[f.e]
-				f.e++
-				if d == s {
-					p.cyclic[s] = true
-				}
-				if index[d] < 0 {
-					index[d], low[d] = next, next
-					next++
-					stack = append(stack, d)
-					onStack[d] = true
-					call = append(call, frame{d, off[d]})
-				} else if onStack[d] {
-					low[s] = min(low[s], index[d])
-				}
-				continue
-			}
-			call = call[:len(call)-1]
-			if len(call) > 0 {
-				parent := call[len(call)-1].s
-				low[parent] = min(low[parent], low[s])
-			}
-			if low[s] != index[s] {
-				continue
-			}
-			i := len(stack) - 1
-			for stack[i] != s {
-				i--
-			}
-			comp := stack[i:]
-			p.comps = append(p.comps, int32(len(p.order)))
-			for _, x := range comp {
-				onStack[x] = false
-				p.order = append(p.order, x)
-				if len(comp) > 1 {
-					p.cyclic[x] = true
-				}
-			}
-			stack = stack[:i]
-		}
-	}
-	p.comps = append(p.comps, int32(len(p.order)))
+	p.order, p.comps = graph.Components(off, edges)
 	for i := range len(p.comps) - 1 {
-		if comp := p.order[p.comps[i]:p.comps[i+1]]; p.cyclic[comp[0]] {
+		comp := p.order[p.comps[i]:p.comps[i+1]]
+		for _, s := range comp {
+			// A component of one is cyclic when the service needs itself.
+			p.cyclic[s] = len(comp) > 1 || slices.Contains(edges[off[s]:off[s+1]], s)
+		}
+		if p.cyclic[comp[0]] {
 			p.steps = append(p.steps, int32(-1-i))
 		} else {
 			p.steps = append(p.steps, comp[0])
