@@ -103,6 +103,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		}
 		t.hardOff[s+1] = int32(len(t.hard))
 	}
+	t.makeCounts()
 	t.toolsDown = make([]int32, ns)
 	t.toolOf = make([][]uint64, ns)
 	words := (ns + 63) / 64
@@ -175,6 +176,8 @@ type initial struct {
 	servedCap  []int64
 	segLack    []int64
 	minusOne   []int64
+	anyCnt     []int32
+	hardDown   []int32
 	shedLost   float64
 }
 
@@ -205,6 +208,8 @@ func (t *Trial) makeInitial() {
 		}
 		in.minusOne[s] = -1
 	}
+	in.anyCnt, in.hardDown = make([]int32, len(c.Deps)), make([]int32, ns)
+	t.countUp(in.allTrueS, in.anyCnt, in.hardDown)
 	// lack depends on the state above: compute it on that state.
 	copy(t.active, in.active)
 	copy(t.serving, in.allTrueR)
@@ -262,6 +267,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	copy(t.servingCnt, in.servingCnt)
 	copy(t.baseOK, in.allTrueS)
 	copy(t.up, in.allTrueS)
+	copy(t.anyCnt, in.anyCnt)
+	copy(t.hardDown, in.hardDown)
 	clear(t.degraded)
 	clear(t.foState)
 	clear(t.foManual)

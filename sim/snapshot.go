@@ -160,6 +160,8 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.servingCnt, s.servingCnt)
 	copy(t.baseOK, s.baseOK)
 	copy(t.up, s.up)
+	copy(t.anyCnt, s.anyCnt)
+	copy(t.hardDown, s.hardDown)
 	copy(t.degraded, s.degraded)
 	copy(t.foState, s.foState)
 	copy(t.foTarget, s.foTarget)

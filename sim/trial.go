@@ -210,6 +210,14 @@ type serviceState struct {
 	curCause   []int32
 	servedCap  []int64 // servers of the serving replicas (active-active)
 	toolsDown  []int32 // tooling services of s that are down
+	// anyCnt[i] is the members up of any-group c.Deps[i]; hardDown[s] the
+	// hard dependencies of s not met: services down and any-groups short
+	// of their need. setUp keeps both in step with up, so that satisfied
+	// reads one number instead of walking the groups' members. The tail
+	// (tail.go), which ends the trial, brings services up without them:
+	// nothing reads them after it.
+	anyCnt   []int32
+	hardDown []int32
 	// toolSvcDown counts the services down that are tooling of some
 	// service: none, and every restart and failover is automated.
 	toolSvcDown int32
@@ -272,6 +280,12 @@ type tables struct {
 	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
+	// watch lists what each service's up state counts in, watch[watchOff[x]:
+	// watchOff[x+1]]: s ≥ 0 for each entry x of hard[s], -1-i for each
+	// place of x among the members of any-group c.Deps[i]. groupOwner[i] is
+	// the service whose hard any-group c.Deps[i] is, -1 for any other
+	// dependency. setUp walks them.
+	watchOff, watch, groupOwner []int32
 	// lists says which of a service's lists of the compiled graph are
 	// not empty, and whether its dependencies include a soft one: most
 	// lists are empty, and one byte is cheaper to test than an empty list
