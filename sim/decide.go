@@ -164,15 +164,26 @@ func (t *Trial) beginFailover(s, target int32, back bool) {
 // startFailover begins a failover of s toward target; a manual one already
 // holds its crew.
 func (t *Trial) startFailover(s, target int32, manual bool) {
-	cs := &t.c.Services[s]
-	f := &cs.Failover
-	n := uint64(t.nFailover[s] - 1)
-	d := t.recoveryTime(f, manual, cs.Key, pFailoverAuto, pFailoverManual, n)
 	t.foState[s] = foRunning
 	t.foManual[s] = manual
 	t.foTarget[s] = target
 	t.foGen[s]++
-	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual, Back: t.foBack[s]})
+	if t.snapping {
+		// The snapshot's first instant: each trial draws the time
+		// (startFromSnapshot).
+		t.firstStarts = append(t.firstStarts, s)
+		return
+	}
+	t.timeFailover(s)
+}
+
+// timeFailover draws the time of the failover of s just started and
+// schedules its end.
+func (t *Trial) timeFailover(s int32) {
+	cs := &t.c.Services[s]
+	manual := t.foManual[s]
+	d := t.recoveryTime(&cs.Failover, manual, cs.Key, pFailoverAuto, pFailoverManual, uint64(t.nFailover[s]-1))
+	t.trace(Record{Kind: RecFailover, Service: s, Replica: t.foTarget[s], Value: d, Manual: manual, Back: t.foBack[s]})
 	t.schedule(t.now+d, evFailoverDone, s, 0, t.foGen[s])
 }
 

@@ -41,13 +41,8 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.baseOK = make([]bool, ns)
 	t.up = make([]bool, ns)
 	t.degraded = make([]bool, ns)
-	t.foState = make([]foState, ns)
-	t.foTarget = make([]int32, ns)
-	t.foManual = make([]bool, ns)
-	t.foGen = make([]uint32, ns)
-	t.nFailover = make([]uint32, ns)
+	t.failoverState = newFailoverState(ns)
 	t.curCause = make([]int32, ns)
-	t.foBack = make([]bool, ns)
 	t.servedCap = make([]int64, ns)
 	t.load = make([]int64, ns)
 	t.mode = make([]graph.Mode, ns)
@@ -152,6 +147,17 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	o.CurveUsers = make([]int64, len(grid))
 	t.makeInitial()
 	return t
+}
+
+func newFailoverState(ns int) failoverState {
+	return failoverState{
+		foState:   make([]foState, ns),
+		foTarget:  make([]int32, ns),
+		foManual:  make([]bool, ns),
+		foGen:     make([]uint32, ns),
+		nFailover: make([]uint32, ns),
+		foBack:    make([]bool, ns),
+	}
 }
 
 // Bits of Trial.lists: the service's list is not empty.

@@ -354,6 +354,15 @@ type firstInstant struct {
 	fromSnap   bool    // scheduling skips the events snap applied
 	snapping   bool    // applying only what those events do whatever the draws
 	plainOnly  bool    // never start from snap (tests compare both ways)
+
+	// decided is the state the first instant's decisions change, after
+	// them, when they draw nothing but the times of the failovers they
+	// start (decidedOK), which each trial draws: snap.firstStarts lists
+	// those services, in order. Most often the decisions only queue
+	// failovers for crews, the same in every trial.
+	decided     decisions
+	decidedOK   bool
+	firstStarts []int32
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
