@@ -5,17 +5,24 @@ import (
 	"slices"
 )
 
-// cycles returns the strongly connected components of two or more nodes of
-// the directed graph on nodes 0..len(off)-2 whose edges from i are
-// to[off[i]:off[i+1]]: each component's members ascending, the components
-// ordered by their first member. It is Tarjan's algorithm (Tarjan 1972)
-// with an explicit stack, so that a dependency chain of 100,000 services
-// does not recurse 100,000 deep, and on flat slices: gonum's TarjanSCC on a
-// simple.DirectedGraph spent a second in maps on such a platform.
-func cycles(off, to []int32) [][]int32 {
+// Components returns the strongly connected components of the directed
+// graph on nodes 0..len(off)-2 whose edges from i are to[off[i]:off[i+1]],
+// every one of them, single nodes included, in the order Tarjan's algorithm
+// (Tarjan 1972) completes them: a component comes after every component it
+// reaches, so along edges that point from a node to what it needs, what is
+// needed comes first. Component k is order[comps[k]:comps[k+1]], its
+// members in the order the search found them; len(comps) is one more than
+// the number of components. A single node with an edge to itself is a
+// component of one: the caller tells it by its edges.
+//
+// The search keeps an explicit stack, so that a dependency chain of 100,000
+// services does not recurse 100,000 deep, and works on flat slices:
+// gonum's TarjanSCC on a simple.DirectedGraph spent a second in maps on
+// such a platform.
+func Components(off, to []int32) (order, comps []int32) {
 	n := len(off) - 1
 	if n <= 0 {
-		return nil
+		return nil, []int32{0}
 	}
 	const unvisited = -1
 	index := make([]int32, n)
@@ -24,10 +31,10 @@ func cycles(off, to []int32) [][]int32 {
 	for i := range index {
 		index[i] = unvisited
 	}
+	order = make([]int32, 0, n)
 	var stack []int32
 	type frame struct{ v, next int32 } // next: the next edge of v to follow
 	var call []frame
-	var out [][]int32
 	var counter int32
 	for root := range int32(n) {
 		if index[root] != unvisited {
@@ -68,13 +75,26 @@ func cycles(off, to []int32) [][]int32 {
 			for stack[k] != v {
 				k--
 			}
+			comps = append(comps, int32(len(order)))
 			for _, w := range stack[k:] {
 				onStack[w] = false
-			}
-			if len(stack)-k > 1 {
-				out = append(out, slices.Sorted(slices.Values(stack[k:])))
+				order = append(order, w)
 			}
 			stack = stack[:k]
+		}
+	}
+	return order, append(comps, int32(len(order)))
+}
+
+// cycles returns the strongly connected components of two or more nodes of
+// the graph of Components: each component's members ascending, the
+// components ordered by their first member.
+func cycles(off, to []int32) [][]int32 {
+	order, comps := Components(off, to)
+	var out [][]int32
+	for k := range len(comps) - 1 {
+		if comp := order[comps[k]:comps[k+1]]; len(comp) > 1 {
+			out = append(out, slices.Sorted(slices.Values(comp)))
 		}
 	}
 	slices.SortFunc(out, func(a, b []int32) int { return cmp.Compare(a[0], b[0]) })

@@ -24,7 +24,7 @@ func TestHotHelpersInline(t *testing.T) {
 	out, err := exec.Command(goTool, "build", "-gcflags=-m", "-o", "/dev/null", ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	for _, fn := range []string{
-		"hold", "release", "toolsUp", "numberEvent", "draw",
+		"hold", "release", "toolsUp", "markWaiting", "unmarkWaiting", "mayWait", "numberEvent", "draw",
 		"markRep", "markSvc", "markTouched", "markSeg", "markFailover",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Trial\)\.` + fn + `\b`)

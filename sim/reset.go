@@ -41,13 +41,8 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.baseOK = make([]bool, ns)
 	t.up = make([]bool, ns)
 	t.degraded = make([]bool, ns)
-	t.foState = make([]foState, ns)
-	t.foTarget = make([]int32, ns)
-	t.foManual = make([]bool, ns)
-	t.foGen = make([]uint32, ns)
-	t.nFailover = make([]uint32, ns)
+	t.failoverState = newFailoverState(ns)
 	t.curCause = make([]int32, ns)
-	t.foBack = make([]bool, ns)
 	t.servedCap = make([]int64, ns)
 	t.load = make([]int64, ns)
 	t.mode = make([]graph.Mode, ns)
@@ -103,12 +98,27 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		}
 		t.hardOff[s+1] = int32(len(t.hard))
 	}
+	t.makeCounts()
 	t.toolsDown = make([]int32, ns)
+	t.toolOf = make([][]uint64, ns)
+	words := (ns + 63) / 64
+	for u := range ns {
+		users := c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]]
+		if len(users) <= words {
+			continue
+		}
+		t.toolOf[u] = make([]uint64, words)
+		for _, s := range users {
+			t.toolOf[u][s>>6] |= 1 << (s & 63)
+		}
+	}
 	t.outcomeMark = make([]bool, ns)
 
 	nj := c.NumJobs()
 	t.holdStart = make([]int64, nj)
 	t.holdPos = make([]int32, nj)
+	t.waitN = make([]int32, ns)
+	t.waiting = make([]uint64, words)
 	for i := range t.holdPos {
 		t.holdPos[i] = -1
 	}
@@ -139,6 +149,17 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	return t
 }
 
+func newFailoverState(ns int) failoverState {
+	return failoverState{
+		foState:   make([]foState, ns),
+		foTarget:  make([]int32, ns),
+		foManual:  make([]bool, ns),
+		foGen:     make([]uint32, ns),
+		nFailover: make([]uint32, ns),
+		foBack:    make([]bool, ns),
+	}
+}
+
 // Bits of Trial.lists: the service's list is not empty.
 const (
 	hasStart    uint8 = 1 << iota // Start: its start needs
@@ -161,6 +182,8 @@ type initial struct {
 	servedCap  []int64
 	segLack    []int64
 	minusOne   []int64
+	anyCnt     []int32
+	hardDown   []int32
 	shedLost   float64
 }
 
@@ -191,6 +214,8 @@ func (t *Trial) makeInitial() {
 		}
 		in.minusOne[s] = -1
 	}
+	in.anyCnt, in.hardDown = make([]int32, len(c.Deps)), make([]int32, ns)
+	t.countUp(in.allTrueS, in.anyCnt, in.hardDown)
 	// lack depends on the state above: compute it on that state.
 	copy(t.active, in.active)
 	copy(t.serving, in.allTrueR)
@@ -214,6 +239,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	}
 	t.events.reset()
 	t.queue.reset()
+	clear(t.waitN)
+	clear(t.waiting)
 	t.free = math.MaxInt
 	if c.Crews > 0 {
 		t.free = c.Crews
@@ -246,6 +273,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	copy(t.servingCnt, in.servingCnt)
 	copy(t.baseOK, in.allTrueS)
 	copy(t.up, in.allTrueS)
+	copy(t.anyCnt, in.anyCnt)
+	copy(t.hardDown, in.hardDown)
 	clear(t.degraded)
 	clear(t.foState)
 	clear(t.foManual)

@@ -170,22 +170,7 @@ func (t *Trial) placed(s int32) bool {
 // satisfied reports whether every hard dependency of s is up and every hard
 // any-group has at least need members up.
 func (t *Trial) satisfied(s int32) bool {
-	c := t.c
-	if s == t.world.svcUp {
-		return true
-	}
-	for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
-		if d >= 0 {
-			if !t.up[d] {
-				return false
-			}
-			continue
-		}
-		if g := &c.Deps[-1-d]; t.anyUp(g) < g.Need {
-			return false
-		}
-	}
-	return true
+	return t.hardDown[s] == 0 || s == t.world.svcUp
 }
 
 // softDown reports whether an up service has a soft dependency (or soft
@@ -201,21 +186,101 @@ func (t *Trial) softDown(s int32) bool {
 			if !t.up[d.Service] {
 				return true
 			}
-		} else if t.anyUp(d) < d.Need {
+		} else if t.anyCnt[i] < d.Need {
 			return true
 		}
 	}
 	return false
 }
 
-func (t *Trial) anyUp(d *graph.CDep) int32 {
-	n := int32(0)
-	for _, m := range t.c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
-		if t.up[m] {
-			n++
+// setUp changes s's up state to up, keeping anyCnt and hardDown in step.
+func (t *Trial) setUp(x int32, up bool) {
+	t.up[x] = up
+	delta := int32(1)
+	if !up {
+		delta = -1
+	}
+	for _, w := range t.watch[t.watchOff[x]:t.watchOff[x+1]] {
+		if w >= 0 {
+			t.hardDown[w] -= delta
+			continue
+		}
+		i := -1 - w
+		n := t.anyCnt[i] + delta
+		t.anyCnt[i] = n
+		// A hard group is met from need members up: its owner counts it
+		// when it crosses that line.
+		if o := t.groupOwner[i]; o >= 0 {
+			if need := t.c.Deps[i].Need; up && n == need {
+				t.hardDown[o]--
+			} else if !up && n == need-1 {
+				t.hardDown[o]++
+			}
 		}
 	}
-	return n
+}
+
+// makeCounts builds the tables setUp walks and allocates its counts.
+func (t *Trial) makeCounts() {
+	c := t.c
+	ns := len(c.Services)
+	lists := make([][]int32, ns)
+	for s := range ns {
+		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+			if x >= 0 {
+				lists[x] = append(lists[x], int32(s))
+			}
+		}
+	}
+	t.groupOwner = make([]int32, len(c.Deps))
+	for s := range ns {
+		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+			d := &c.Deps[i]
+			t.groupOwner[i] = -1
+			if d.Service >= 0 {
+				continue
+			}
+			if !d.Soft {
+				t.groupOwner[i] = int32(s)
+			}
+			for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
+				lists[m] = append(lists[m], -1-i)
+			}
+		}
+	}
+	t.watchOff = make([]int32, ns+1)
+	for x, l := range lists {
+		t.watch = append(t.watch, l...)
+		t.watchOff[x+1] = int32(len(t.watch))
+	}
+	t.anyCnt, t.hardDown = make([]int32, len(c.Deps)), make([]int32, ns)
+}
+
+// countUp computes anyCnt and hardDown from up from scratch, as satisfied
+// once did at every call: reset's template, and the reference setUp's
+// counts are tested against.
+func (t *Trial) countUp(up []bool, anyCnt, hardDown []int32) {
+	c := t.c
+	for i := range c.Deps {
+		d := &c.Deps[i]
+		anyCnt[i] = 0
+		if d.Service >= 0 {
+			continue
+		}
+		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
+			if up[m] {
+				anyCnt[i]++
+			}
+		}
+	}
+	for s := range hardDown {
+		hardDown[s] = 0
+		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+			if x >= 0 && !up[x] || x < 0 && anyCnt[-1-x] < c.Deps[-1-x].Need {
+				hardDown[s]++
+			}
+		}
+	}
 }
 
 func (t *Trial) touch(s int32) {
@@ -232,7 +297,7 @@ func (t *Trial) touch(s int32) {
 func (t *Trial) knockOut(s int32) {
 	c := t.c
 	t.touch(s)
-	t.up[s] = false
+	t.setUp(s, false)
 	t.work = append(t.work[:0], s)
 	for len(t.work) > 0 {
 		x := t.work[len(t.work)-1]
@@ -240,7 +305,7 @@ func (t *Trial) knockOut(s int32) {
 		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
 			if t.up[d] && !t.satisfied(d) {
 				t.touch(d)
-				t.up[d] = false
+				t.setUp(d, false)
 				t.work = append(t.work, d)
 			}
 		}
@@ -267,7 +332,7 @@ func (t *Trial) raise() {
 			}
 			if t.satisfied(x) {
 				t.touch(x)
-				t.up[x] = true
+				t.setUp(x, true)
 				w = t.pushDownDependents(w, x)
 			} else if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
 				t.cycMark[k] = true
@@ -308,7 +373,7 @@ func (t *Trial) raiseCycle(k int32, w []int32) []int32 {
 	for _, x := range members {
 		if !t.up[x] && t.baseOK[x] {
 			t.touch(x)
-			t.up[x] = true
+			t.setUp(x, true)
 			t.inRegion[x] = true
 			work = append(work, x)
 		}
@@ -319,7 +384,7 @@ func (t *Trial) raiseCycle(k int32, w []int32) []int32 {
 		if !t.up[x] || t.satisfied(x) {
 			continue
 		}
-		t.up[x] = false
+		t.setUp(x, false)
 		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
 			if t.inRegion[d] && t.up[d] {
 				work = append(work, d)
@@ -475,7 +540,7 @@ func (t *Trial) firstDownDep(s int32, known bool) int32 {
 			}
 			continue
 		}
-		if t.anyUp(d) >= d.Need {
+		if t.anyCnt[i] >= d.Need {
 			continue
 		}
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {

@@ -76,6 +76,9 @@ type tailPlan struct {
 	// faults is set when the scenario has service faults: a service
 	// faulted for good keeps the trial on the events.
 	faults bool
+	// soft lists the services with a soft dependency or any-group: those
+	// that can be degraded.
+	soft []int32
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -97,6 +100,9 @@ type tailState struct {
 	onAt     []when // by replica: a stage powers it
 	upAt     []when // by service: when it comes up
 	foDoneAt []when // by service: its pending failover completes
+	// down lists the services down at the start of the tail, in the
+	// plan's order: those that tailCommit may bring up.
+	down     []int32
 	outages  []outage
 	stages   []tailStage
 	releases []tailRelease
@@ -162,9 +168,9 @@ func (tl *tailState) clean(c *graph.Compiled) {
 	}
 }
 
-// newTailPlan orders the services for the tail (Tarjan's strongly
-// connected components, iteratively: a component is completed after every
-// component it reaches, so dependencies come first).
+// newTailPlan orders the services for the tail by the strongly connected
+// components of the edges from a service to what it waits for, in the
+// order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
 	p := &tailPlan{cyclic: make([]bool, ns)}
@@ -176,6 +182,14 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	for i := range c.Events {
 		if c.Events[i].Kind == graph.ServiceFault {
 			p.faults = true
+		}
+	}
+	for s := range int32(ns) {
+		for _, d := range c.Deps[c.DepOff[s]:c.DepOff[s+1]] {
+			if d.Soft {
+				p.soft = append(p.soft, s)
+				break
+			}
 		}
 	}
 	// Edges s → d: d must be known before s.
@@ -193,71 +207,14 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 		edges = append(edges, c.Start[c.StartOff[s]:c.StartOff[s+1]]...)
 		off[s+1] = int32(len(edges))
 	}
-	index, low := make([]int32, ns), make([]int32, ns)
-	onStack := make([]bool, ns)
-	for i := range index {
-		index[i] = -1
-	}
-	var stack []int32
-	type frame struct{ s, e int32 }
-	var call []frame
-	next := int32(0)
-	for root := range int32(ns) {
-		if index[root] >= 0 {
-			continue
-		}
-		call = append(call, frame{root, off[root]})
-		index[root], low[root] = next, next
-		next++
-		stack = append(stack, root)
-		onStack[root] = true
-		for len(call) > 0 {
-			f := &call[len(call)-1]
-			s := f.s
-			if f.e < off[s+1] {
-				d := edges[f.e]
-				f.e++
-				if d == s {
-					p.cyclic[s] = true
-				}
-				if index[d] < 0 {
-					index[d], low[d] = next, next
-					next++
-					stack = append(stack, d)
-					onStack[d] = true
-					call = append(call, frame{d, off[d]})
-				} else if onStack[d] {
-					low[s] = min(low[s], index[d])
-				}
-				continue
-			}
-			call = call[:len(call)-1]
-			if len(call) > 0 {
-				parent := call[len(call)-1].s
-				low[parent] = min(low[parent], low[s])
-			}
-			if low[s] != index[s] {
-				continue
-			}
-			i := len(stack) - 1
-			for stack[i] != s {
-				i--
-			}
-			comp := stack[i:]
-			p.comps = append(p.comps, int32(len(p.order)))
-			for _, x := range comp {
-				onStack[x] = false
-				p.order = append(p.order, x)
-				if len(comp) > 1 {
-					p.cyclic[x] = true
-				}
-			}
-			stack = stack[:i]
-		}
-	}
-	p.comps = append(p.comps, int32(len(p.order)))
+	p.order, p.comps = graph.Components(off, edges)
 	for i := range len(p.comps) - 1 {
-		if comp := p.order[p.comps[i]:p.comps[i+1]]; p.cyclic[comp[0]] {
+		comp := p.order[p.comps[i]:p.comps[i+1]]
+		for _, s := range comp {
+			// A component of one is cyclic when the service needs itself.
+			p.cyclic[s] = len(comp) > 1 || slices.Contains(edges[off[s]:off[s+1]], s)
+		}
+		if p.cyclic[comp[0]] {
 			p.steps = append(p.steps, int32(-1-i))
 		} else {
 			p.steps = append(p.steps, comp[0])
@@ -341,7 +298,7 @@ func (t *Trial) tryTail() bool {
 func (t *Trial) tailTimes() bool {
 	tl := &t.tail
 	tl.deadlock, tl.bad = false, false
-	tl.releases, tl.stages = tl.releases[:0], tl.stages[:0]
+	tl.releases, tl.stages, tl.down = tl.releases[:0], tl.stages[:0], tl.down[:0]
 	if !t.tailEvents() {
 		return false
 	}
@@ -353,6 +310,13 @@ func (t *Trial) tailTimes() bool {
 				tl.upAt[x] = already
 				continue
 			}
+			if t.up[x] {
+				if !t.tailUp(x) {
+					return false
+				}
+				continue
+			}
+			tl.down = append(tl.down, x)
 			if !t.tailService(x) {
 				return false
 			}
@@ -363,6 +327,9 @@ func (t *Trial) tailTimes() bool {
 		for _, s := range comp {
 			tl.upAt[s] = already
 			steady = steady && t.steady(s)
+			if !t.up[s] {
+				tl.down = append(tl.down, s)
+			}
 		}
 		if !steady && !t.tailCycle(comp) {
 			return false
@@ -471,9 +438,66 @@ func (t *Trial) serveTime(r int32) when {
 	return t.tail.serveAt[r]
 }
 
-// tailService computes when the replicas of s serve and when s comes up;
-// everything s waits for is known. It reports false when the tail must
-// give up.
+// tailUp finds what the replicas of s, up, do to the rest of the trial:
+// the crews their manual restarts release and the break-glass deadlines
+// they reach first (a deadlock). When they serve matters to nothing else,
+// as s stays up (the tail only brings things back), so their restarts are
+// not drawn. Everything s waits for is known. It reports false when the
+// tail must give up.
+func (t *Trial) tailUp(s int32) bool {
+	c := t.c
+	tl := &t.tail
+	tl.upAt[s] = already
+	needs, known := already, false
+	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		ph := t.phase[r]
+		if ph == phRunning {
+			continue
+		}
+		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
+		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+		if !known && (ph == phGate || ph == phOff) {
+			needs, known = t.tailNeeds(s), true
+		}
+		switch ph {
+		case phRestart:
+			if t.manual[r] && done != never {
+				tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
+			}
+		case phGate:
+			if !t.gateWaiting[r] {
+				return false // an inert service's replica: the world's
+			}
+			if gate != never && gate <= needs {
+				tl.deadlock = true
+			}
+		case phOff:
+			if on != never && needs > on {
+				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
+				if gate := t.after(on, bg); gate != never && gate <= needs {
+					tl.deadlock = true
+				}
+			}
+		default:
+			return false // waiting for a crew: the queue is not empty
+		}
+	}
+	return true
+}
+
+// tailNeeds is when every start need of s is up.
+func (t *Trial) tailNeeds(s int32) when {
+	c := t.c
+	needs := already
+	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
+		needs = max(needs, t.tail.upAt[u])
+	}
+	return needs
+}
+
+// tailService computes when the replicas of s, down, serve and when s
+// comes up; everything s waits for is known. It reports false when the
+// tail must give up.
 func (t *Trial) tailService(s int32) bool {
 	c := t.c
 	tl := &t.tail
@@ -487,10 +511,7 @@ func (t *Trial) tailService(s int32) bool {
 		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
 		ph := t.phase[r]
 		if !known && (ph == phGate || ph == phOff) {
-			for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
-				needs = max(needs, tl.upAt[u])
-			}
-			known = true
+			needs, known = t.tailNeeds(s), true
 		}
 		var run when
 		switch ph {
@@ -523,10 +544,6 @@ func (t *Trial) tailService(s int32) bool {
 			run = never
 		}
 		tl.serveAt[r] = run
-	}
-	if t.up[s] {
-		tl.upAt[s] = already
-		return true
 	}
 	var base when
 	switch cs.Mode {
@@ -779,46 +796,10 @@ func (t *Trial) tailCommit() {
 	n := len(c.Services)
 	up, degraded, lists := t.up[:n], t.degraded[:n], t.lists[:n]
 	downCount, downUsers, degUsers := t.downCount, t.downUsers, t.degUsers
-	for s := range int32(n) {
-		wasUp := up[s]
-		at := already
-		cs := &c.Services[s]
-		if !wasUp {
-			at = tl.upAt[s]
-			if at == never {
-				continue
-			}
-			ms := at >> roundBits
-			d := ms - t.downSince[s]
-			o.Downtime[s] += d
-			if cs.RTO >= 0 && d > cs.RTO {
-				o.RTOBreach[s] = true
-			}
-			o.LastUp[s], o.Restored[s] = ms, ms
-			up[s] = true
-			downCount--
-			downUsers -= cs.Users
-			change(ms, -1, -cs.Users, 0)
-			if t.people > 0 && !ordered {
-				t.personMs.addMul(cs.Users, ms-t0)
-			}
-		}
-		if lists[s]&hasSoftDep == 0 || wasUp && !degraded[s] {
-			continue
-		}
-		soft := t.tailSoft(s)
-		u := cs.Users
-		if !wasUp {
-			if soft <= at {
-				continue // up with its soft dependencies
-			}
-			degraded[s] = true
-			t.degSince[s] = at >> roundBits
-			degUsers += u
-			change(at>>roundBits, 0, 0, u)
-		}
+	// endSoft ends at soft the degraded spell of s.
+	endSoft := func(s int32, soft when) {
 		if soft == never {
-			continue // degraded at H: finish closes the spell
+			return // degraded at H: finish closes the spell
 		}
 		ms := soft >> roundBits
 		degraded[s] = false
@@ -827,8 +808,50 @@ func (t *Trial) tailCommit() {
 		if d > 0 {
 			o.Restored[s] = ms
 		}
+		u := c.Services[s].Users
 		degUsers -= u
 		change(ms, 0, 0, -u)
+	}
+	// The services up and degraded: their spells end. (The changes are
+	// summed in integers, in any order.)
+	for _, s := range tl.plan.soft {
+		if up[s] && degraded[s] {
+			endSoft(s, t.tailSoft(s))
+		}
+	}
+	// The services down come up, maybe degraded for a spell.
+	for _, s := range tl.down {
+		at := tl.upAt[s]
+		if at == never {
+			continue
+		}
+		cs := &c.Services[s]
+		ms := at >> roundBits
+		d := ms - t.downSince[s]
+		o.Downtime[s] += d
+		if cs.RTO >= 0 && d > cs.RTO {
+			o.RTOBreach[s] = true
+		}
+		o.LastUp[s], o.Restored[s] = ms, ms
+		up[s] = true
+		downCount--
+		downUsers -= cs.Users
+		change(ms, -1, -cs.Users, 0)
+		if t.people > 0 && !ordered {
+			t.personMs.addMul(cs.Users, ms-t0)
+		}
+		if lists[s]&hasSoftDep == 0 {
+			continue
+		}
+		soft := t.tailSoft(s)
+		if soft <= at {
+			continue // up with its soft dependencies
+		}
+		degraded[s] = true
+		t.degSince[s] = ms
+		degUsers += cs.Users
+		change(ms, 0, 0, cs.Users)
+		endSoft(s, soft)
 	}
 	// The curve, point by point, from the state at each.
 	for g := g0; g < len(grid) && grid[g] <= t.H; g++ {

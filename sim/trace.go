@@ -168,7 +168,7 @@ func (t *Trial) firstSoftDown(s int32) int32 {
 			}
 			continue
 		}
-		if t.anyUp(d) >= d.Need {
+		if t.anyCnt[i] >= d.Need {
 			continue
 		}
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {

@@ -159,6 +159,12 @@ type crewState struct {
 	holdStart []int64
 	holdPos   []int32
 	held      []int32
+
+	// waitN counts the restarts and failovers of each service queued for
+	// a crew, and waiting has bit s set when waitN[s] > 0, for decide to
+	// look at only those services when tooling returns.
+	waitN   []int32
+	waiting []uint64
 }
 
 // replicaState is each replica's life, by replica (docs/model.md §6.3).
@@ -204,6 +210,14 @@ type serviceState struct {
 	curCause   []int32
 	servedCap  []int64 // servers of the serving replicas (active-active)
 	toolsDown  []int32 // tooling services of s that are down
+	// anyCnt[i] is the members up of any-group c.Deps[i]; hardDown[s] the
+	// hard dependencies of s not met: services down and any-groups short
+	// of their need. setUp keeps both in step with up, so that satisfied
+	// reads one number instead of walking the groups' members. The tail
+	// (tail.go), which ends the trial, brings services up without them:
+	// nothing reads them after it.
+	anyCnt   []int32
+	hardDown []int32
 	// toolSvcDown counts the services down that are tooling of some
 	// service: none, and every restart and failover is automated.
 	toolSvcDown int32
@@ -266,6 +280,12 @@ type tables struct {
 	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
+	// watch lists what each service's up state counts in, watch[watchOff[x]:
+	// watchOff[x+1]]: s ≥ 0 for each entry x of hard[s], -1-i for each
+	// place of x among the members of any-group c.Deps[i]. groupOwner[i] is
+	// the service whose hard any-group c.Deps[i] is, -1 for any other
+	// dependency. setUp walks them.
+	watchOff, watch, groupOwner []int32
 	// lists says which of a service's lists of the compiled graph are
 	// not empty, and whether its dependencies include a soft one: most
 	// lists are empty, and one byte is cheaper to test than an empty list
@@ -275,6 +295,12 @@ type tables struct {
 	totalUsers int64
 	// people is the platform's distinct users (0: not declared).
 	people int64
+	// toolOf holds, for a tool whose list of services it is tooling of
+	// (RevTool) is longer than a bitset over services, that list as a
+	// bitset, nil for the others: decide intersects it with the waiting
+	// bits of crewState instead of walking the list. At most twice the
+	// memory of RevTool.
+	toolOf [][]uint64
 }
 
 // marks are the lists of what this instant changed, each entry once (its
@@ -328,6 +354,15 @@ type firstInstant struct {
 	fromSnap   bool    // scheduling skips the events snap applied
 	snapping   bool    // applying only what those events do whatever the draws
 	plainOnly  bool    // never start from snap (tests compare both ways)
+
+	// decided is the state the first instant's decisions change, after
+	// them, when they draw nothing but the times of the failovers they
+	// start (decidedOK), which each trial draws: snap.firstStarts lists
+	// those services, in order. Most often the decisions only queue
+	// failovers for crews, the same in every trial.
+	decided     decisions
+	decidedOK   bool
+	firstStarts []int32
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
