@@ -148,10 +148,13 @@ type Aggregator struct {
 	people                       int64
 	peakPeople, personMilliHours stat
 
+	// The recovery curve's sums and bins at each grid point, or while
+	// curveDiff their differences from the point before (addCurve).
 	curveUpSum    []int64
 	curveUsersSum []int64
 	curveUpBins   [][curveBins]int64
 	curveUserBins [][curveBins]int64
+	curveDiff     bool
 
 	// lambda is Λ, the expected rate-event occurrences over the horizon:
 	// above 0, the results carry the risk of a horizon (Aggregator.risk).
@@ -314,22 +317,79 @@ func (a *Aggregator) addOthers(o *Outcome) (rtoP1 bool) {
 	return rtoP1
 }
 
-// addCurve bins the trial's recovery curve. The slices resliced to the
-// grid's length need no bounds check a point.
+// addCurve bins the trial's recovery curve. A curve is flat over most of
+// the grid (gen-1000 fire: 38 runs of equal points in 201; sp-20: 52), so
+// while adding the curves are kept as differences along the grid
+// (curveDiff): a run of equal points is then added at its first point and
+// taken off after its last, two updates a run instead of one a point. The
+// slices resliced to the grid's length need no bounds check a point.
 func (a *Aggregator) addCurve(o *Outcome) {
+	if !a.curveDiff {
+		a.curveToDiffs()
+	}
 	g := len(a.grid)
 	upSum, usersSum, upBins, userBins := a.curveUpSum[:g], a.curveUsersSum[:g], a.curveUpBins[:g], a.curveUserBins[:g]
-	users := o.CurveUsers[:g]
+	ups, users := o.CurveUp[:g], o.CurveUsers[:g]
 	ns := uint64(len(a.svc))
-	for i, up := range o.CurveUp[:g] {
-		u := users[i]
+	for i := 0; i < g; {
+		up, u := ups[i], users[i]
+		end := i + 1
+		for end < g && ups[end] == up && users[end] == u {
+			end++
+		}
+		ub := min(max((u+500_000)/1_000_000, 0), 1000)
 		upSum[i] += int64(up)
 		usersSum[i] += u
-		if ns > 0 { // unsigned: up ≥ 0, and an unsigned division needs no check for −1
-			upBins[i][(uint64(up)*1000+ns/2)/ns]++
+		userBins[i][ub]++
+		if end < g {
+			upSum[end] -= int64(up)
+			usersSum[end] -= u
+			userBins[end][ub]--
 		}
-		userBins[i][min(max((u+500_000)/1_000_000, 0), 1000)]++
+		if ns > 0 { // unsigned: up ≥ 0, and an unsigned division needs no check for −1
+			b := (uint64(up)*1000 + ns/2) / ns
+			upBins[i][b]++
+			if end < g {
+				upBins[end][b]--
+			}
+		}
+		i = end
 	}
+}
+
+// curveToDiffs turns the curve's sums and bins into their differences
+// along the grid, the form addCurve adds to; curveToValues turns them
+// back, for what reads them.
+func (a *Aggregator) curveToDiffs() {
+	for i := len(a.grid) - 1; i > 0; i-- {
+		a.curveUpSum[i] -= a.curveUpSum[i-1]
+		a.curveUsersSum[i] -= a.curveUsersSum[i-1]
+		subBins(&a.curveUpBins[i], &a.curveUpBins[i-1])
+		subBins(&a.curveUserBins[i], &a.curveUserBins[i-1])
+	}
+	a.curveDiff = true
+}
+
+func (a *Aggregator) curveToValues() {
+	if !a.curveDiff {
+		return
+	}
+	for i := 1; i < len(a.grid); i++ {
+		a.curveUpSum[i] += a.curveUpSum[i-1]
+		a.curveUsersSum[i] += a.curveUsersSum[i-1]
+		addBins(&a.curveUpBins[i], &a.curveUpBins[i-1])
+		addBins(&a.curveUserBins[i], &a.curveUserBins[i-1])
+	}
+	a.curveDiff = false
+}
+
+// settle brings the aggregate to the form that is read and merged: the
+// services' joint stats added to their times, the curve as values.
+func (a *Aggregator) settle() {
+	for s := range a.svc {
+		a.svc[s].settle()
+	}
+	a.curveToValues()
 }
 
 // flush flushes the service's stats.
@@ -432,6 +492,8 @@ func (acc *svcAcc) addOtherCause(code int32) {
 // Merge adds b's trials into a. Both must aggregate the same compiled
 // scenario on the same grid.
 func (a *Aggregator) Merge(b *Aggregator) {
+	a.settle()
+	b.settle()
 	a.trials += b.trials
 	for s := range a.svc {
 		a.svc[s].merge(&b.svc[s])
@@ -503,11 +565,19 @@ func addBins(x, y *[curveBins]int64) {
 	}
 }
 
+// subBins takes y's counts off x's.
+func subBins(x, y *[curveBins]int64) {
+	for j := range x {
+		x[j] -= y[j]
+	}
+}
+
 // Trials returns the number of trials aggregated.
 func (a *Aggregator) Trials() int64 { return a.trials }
 
 // Results summarises the aggregate in the shape of docs/model.md §8.
 func (a *Aggregator) Results(seed uint64) *Results {
+	a.settle()
 	c := a.c
 	n := float64(max(a.trials, 1))
 	r := &Results{

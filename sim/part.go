@@ -181,6 +181,7 @@ type StatState struct {
 // the caller fills in what the engine cannot know (version, file digest,
 // the shard and its range).
 func (a *Aggregator) Part(seed uint64) (*Part, error) {
+	a.settle()
 	c := a.c
 	p := &Part{
 		Schema: PartSchema, Scenario: c.Scenario.ID, Seed: seed, TrialsDone: int(a.trials),

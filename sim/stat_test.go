@@ -214,3 +214,58 @@ func TestPushTimesAsSeparateStats(t *testing.T) {
 		}
 	}
 }
+
+// TestCurveRunsAsPoints checks that adding recovery curves a run of equal
+// points at a time, as differences along the grid, gives each grid
+// point's sums and bins exactly as adding them point by point: runs at
+// either end, runs of one point, a flat curve, with the aggregate read
+// (settled) and added to again, and merged with another.
+func TestCurveRunsAsPoints(t *testing.T) {
+	c := compile(t, seriesParallel20, "")
+	grid := Grid(c.Horizon, 6)
+	tr := NewTrial(c, grid)
+	ns := int32(len(c.Services))
+	curves := [][]int32{
+		{0, 0, 0, 0, 0, 0, 0}, {ns, ns, ns, ns, ns, ns, ns}, {0, 1, 2, 3, 4, 5, 6},
+		{3, 3, 1, 1, 1, 2, 2}, {1, 2, 2, 2, 2, 2, 5}, {ns, 0, ns, 0, ns, 0, ns},
+	}
+	users := [][]int64{
+		{0, 0, 0, 0, 0, 0, 0}, {1e9, 1e9, 1e9, 1e9, 1e9, 1e9, 1e9}, {0, 0, 1e9, 1e9, 2e8, 2e8, 2e8},
+		{5e8, 5e8, 5e8, 5e8, 5e8, 5e8, 499_999}, {1, 2, 3, 3, 3, 3, 3}, {1e9, 1e9, 0, 0, 0, 0, 1e9},
+	}
+	a, b := NewAggregator(c, grid), NewAggregator(c, grid)
+	upSum, usersSum := make([]int64, len(grid)), make([]int64, len(grid))
+	upBins, userBins := make([][curveBins]int64, len(grid)), make([][curveBins]int64, len(grid))
+	k := 0
+	for round := range 3 {
+		for _, up := range curves {
+			for _, us := range users {
+				o := tr.Run(1, k)
+				k++
+				copy(o.CurveUp, up)
+				copy(o.CurveUsers, us)
+				if round == 1 {
+					b.Add(o)
+				} else {
+					a.Add(o)
+				}
+				for i := range grid {
+					upSum[i] += int64(up[i])
+					usersSum[i] += us[i]
+					upBins[i][(int64(up[i])*1000+int64(ns)/2)/int64(ns)]++
+					userBins[i][min(max((us[i]+500_000)/1_000_000, 0), 1000)]++
+				}
+			}
+		}
+		if round == 1 {
+			a.Merge(b)
+		} else {
+			a.settle()
+		}
+		require.False(t, a.curveDiff, "round %d: settled", round)
+		assert.Equal(t, upSum, a.curveUpSum, "round %d: services up sums", round)
+		assert.Equal(t, usersSum, a.curveUsersSum, "round %d: users served sums", round)
+		assert.Equal(t, upBins, a.curveUpBins, "round %d: services up bins", round)
+		assert.Equal(t, userBins, a.curveUserBins, "round %d: users served bins", round)
+	}
+}
