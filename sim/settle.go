@@ -463,7 +463,8 @@ func (t *Trial) account() {
 	if len(t.wentDown) > 0 {
 		t.assignCauses()
 	}
-	if len(t.wentUp)+len(t.wentDown) > 0 {
+	// Without soft dependencies on the platform, nothing is ever degraded.
+	if len(t.wentUp)+len(t.wentDown) > 0 && len(c.RevSoft) > 0 {
 		t.updateDegraded()
 	}
 }
@@ -604,17 +605,26 @@ func (t *Trial) stopReasonOr(r, def int32) int32 {
 // updateDegraded re-evaluates degraded status for the services whose up
 // status changed and their soft dependents.
 func (t *Trial) updateDegraded() {
-	c := t.c
 	t.degStamp++
-	for _, list := range [2][]int32{t.wentUp, t.wentDown} {
-		for _, s := range list {
+	t.degradedAround(t.wentUp)
+	t.degradedAround(t.wentDown)
+}
+
+// degradedAround re-evaluates the services of list and their soft
+// dependents. Most services have neither soft dependencies nor soft
+// dependents: one byte says so.
+func (t *Trial) degradedAround(list []int32) {
+	c := t.c
+	for _, s := range list {
+		l := t.lists[s]
+		if l&hasSoftDep != 0 {
 			t.checkDegraded(s)
-			if t.lists[s]&hasRevSoft == 0 {
-				continue
-			}
-			for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
-				t.checkDegraded(d)
-			}
+		}
+		if l&hasRevSoft == 0 {
+			continue
+		}
+		for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
+			t.checkDegraded(d)
 		}
 	}
 }
