@@ -15,12 +15,17 @@ func (t *Trial) recordGrid(until int64) {
 	}
 }
 
+// recordPoints records the points before until. The state is the same at
+// all of them, so its figures are computed once.
 func (t *Trial) recordPoints(until int64) {
-	for t.nextGrid < len(t.grid) && t.grid[t.nextGrid] < until && t.grid[t.nextGrid] <= t.H {
-		t.out.CurveUp[t.nextGrid] = int32(len(t.c.Services)) - t.downCount
-		t.out.CurveUsers[t.nextGrid] = t.usersServedPPB()
-		t.nextGrid++
+	up, users := int32(len(t.c.Services))-t.downCount, t.usersServedPPB()
+	grid, k, H := t.grid, t.nextGrid, t.H
+	curveUp, curveUsers := t.out.CurveUp, t.out.CurveUsers
+	for k < len(grid) && grid[k] < until && grid[k] <= H {
+		curveUp[k], curveUsers[k] = up, users
+		k++
 	}
+	t.nextGrid = k
 }
 
 // usersServedPPB is the fraction of users served now, in parts per billion:
