@@ -19,7 +19,26 @@ func (t *Trial) proceed(r int32) {
 	}
 	t.phase[r] = phCrew
 	t.queue.push(graph.JobRestart(r))
+	t.markWaiting(s)
 }
+
+// markWaiting records that a restart or failover of s was queued for a
+// crew.
+func (t *Trial) markWaiting(s int32) {
+	t.waitN[s]++
+	t.waiting[s>>6] |= 1 << (s & 63)
+}
+
+// unmarkWaiting records that a restart or failover of s left the crew
+// queue.
+func (t *Trial) unmarkWaiting(s int32) {
+	if t.waitN[s]--; t.waitN[s] == 0 {
+		t.waiting[s>>6] &^= 1 << (s & 63)
+	}
+}
+
+// mayWait reports whether a restart or failover of s waits for a crew.
+func (t *Trial) mayWait(s int32) bool { return t.waiting[s>>6]&(1<<(s&63)) != 0 }
 
 // manualTimesAuto is how many times its automated draw a manual restart or
 // failover takes when the file gives no manual time (docs/model.md §6.10).
@@ -120,8 +139,11 @@ func (t *Trial) assignCrew() {
 		t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
 		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
 	case graph.JobKindRestart:
+		t.unmarkWaiting(c.Replicas[x].Service)
 		t.startRestart(x, true)
 	case graph.JobKindFailover:
-		t.startFailover(c.Replicas[x].Service, x, true)
+		s := c.Replicas[x].Service
+		t.unmarkWaiting(s)
+		t.startFailover(s, x, true)
 	}
 }

@@ -334,6 +334,7 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 	switch t.phase[r] {
 	case phCrew:
 		t.queue.remove(graph.JobRestart(r))
+		t.unmarkWaiting(t.c.Replicas[r].Service)
 	case phRestart:
 		if t.manual[r] {
 			t.release(graph.JobRestart(r))
