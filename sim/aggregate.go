@@ -30,9 +30,13 @@ type svcAcc struct {
 	affected, unrecovered, allLost, rto, rpo, partial int64
 	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
 	down, recovery, degraded, loss, shed              stat
-	restored                                          stat            // over the trials it left normal (Outcome.Restored)
-	causes                                            []causeCount    // few per service: a slice beats a map here
-	downBins                                          [HistBins]int64 // downtime histogram on [0, H]
+	restored                                          stat // over the trials it left normal (Outcome.Restored)
+	// joint holds the values that were two or three of an affected
+	// service's downtime, recovery and restored time at once (pushTimes),
+	// until settle adds them to each.
+	joint    [4]stat
+	causes   []causeCount    // few per service: a slice beats a map here
+	downBins [HistBins]int64 // downtime histogram on [0, H]
 	// The smallest downtime and recovery time of the trials in which the
 	// service was still down at the horizon (unrecovered of them): those
 	// values are lower bounds, censored by the horizon.
@@ -41,6 +45,84 @@ type svcAcc struct {
 	// their (censored) restored times.
 	unrestored, restCens int64
 	_                    [40]byte
+}
+
+// The times of an affected service (pushTimes), as bits of the set of
+// them a value is.
+const (
+	inDown = 1 << iota
+	inRec
+	inRest
+)
+
+// times returns the stat of the values that are the times in m, a
+// nonempty set of them: the downtime, recovery or restored stat for one,
+// a joint stat for two or three.
+func (acc *svcAcc) times(m int) *stat {
+	switch m {
+	case inDown:
+		return &acc.down
+	case inRec:
+		return &acc.recovery
+	case inRest:
+		return &acc.restored
+	}
+	return &acc.joint[m-3-m>>2] // 3, 5, 6, 7 → 0, 1, 2, 3
+}
+
+// jointAll is the joint stat of the values that are all three times.
+const jointAll = 3
+
+// pushTimes records an affected service's downtime d, recovery time rec
+// and restored time rest. They are mostly equal (down once from the
+// trial's first disruption, a service is back up and back to normal at the
+// same instant), so each distinct value is recorded once, into the stat
+// of the times it is: a third of the work, and settle makes it as if each
+// time had been recorded into its own stat. A zero downtime is not
+// recorded (fillZeros counts it), as in Add.
+func (acc *svcAcc) pushTimes(d, rec, rest int64) {
+	downLeft, restLeft := d != 0, true
+	m := inRec
+	if downLeft && d == rec {
+		m |= inDown
+		downLeft = false
+	}
+	if rest == rec {
+		m |= inRest
+		restLeft = false
+	}
+	acc.times(m).push(rec)
+	if downLeft {
+		m = inDown
+		if restLeft && rest == d {
+			m |= inRest
+			restLeft = false
+		}
+		acc.times(m).push(d)
+	}
+	if restLeft {
+		acc.restored.push(rest)
+	}
+}
+
+// settle adds each joint stat to the stats of the times it holds and
+// empties it, keeping its histogram rows. Stats merge exactly, whatever
+// the order, so the times' stats are then as if each value had been
+// recorded into each of them.
+func (acc *svcAcc) settle() {
+	for i := range acc.joint {
+		j := &acc.joint[i]
+		if j.n == 0 {
+			continue
+		}
+		m := [...]int{3, 5, 6, 7}[i] // the inverse of times
+		for _, k := range [...]int{inDown, inRec, inRest} {
+			if m&k != 0 {
+				acc.times(k).merge(j)
+			}
+		}
+		j.reset()
+	}
 }
 
 // Aggregator accumulates trial outcomes by streaming; its memory does not
@@ -76,20 +158,25 @@ type Aggregator struct {
 	lambda float64
 }
 
+// newSvcAcc returns an empty service accumulator for horizon H.
+func newSvcAcc(H int64) svcAcc {
+	acc := svcAcc{
+		down: newStat(H), recovery: newStat(H), degraded: newStat(H), loss: newStat(math.MaxInt64 / 4), shed: newStat(H),
+		restored: newStat(H), downCens: math.MaxInt64, recCens: math.MaxInt64, restCens: math.MaxInt64,
+	}
+	for j := range acc.joint {
+		acc.joint[j] = newStat(H)
+	}
+	return acc
+}
+
 // NewAggregator returns an empty aggregator for c's outcomes on grid.
 func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
 	a := &Aggregator{c: c, grid: grid, rows: rowSlab{Chunk: rowChunk}, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
 	a.bin = newDivider(a.binMs)
 	for s := range a.svc {
-		a.svc[s].down = newStat(H)
-		a.svc[s].recovery = newStat(H)
-		a.svc[s].degraded = newStat(H)
-		a.svc[s].loss = newStat(math.MaxInt64 / 4)
-		a.svc[s].shed = newStat(H)
-		a.svc[s].downCens, a.svc[s].recCens = math.MaxInt64, math.MaxInt64
-		a.svc[s].restored = newStat(H)
-		a.svc[s].restCens = math.MaxInt64
+		a.svc[s] = newSvcAcc(H)
 	}
 	a.fullCens = math.MaxInt64
 	a.fullRestored = newStat(H)
@@ -122,57 +209,13 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 
 // Add accumulates one trial's outcome.
 func (a *Aggregator) Add(o *Outcome) {
-	c := a.c
-	H := c.Horizon
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
 	// in Results from the number of trials each service was touched in.
 	// Zeros of touched services are not recorded either (most were never
 	// degraded, shed load or lost data): fillZeros counts them.
-	rtoP1 := false
-	// The figures resliced to one length, so that one comparison bounds
-	// every index below.
-	n := len(a.svc)
-	svc := a.svc[:n]
-	down, degraded, shed := o.Downtime[:n], o.Degraded[:n], o.Shed[:n]
-	first, last, atEnd, cause := o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n]
-	allLost, loss, rto, partial, restored := o.AllLost[:n], o.DataLoss[:n], o.RTOBreach[:n], o.Partial[:n], o.Restored[:n]
-	for _, s := range o.Touched {
-		acc := &svc[s] // bounds s for every slice of length n below
-		// Each of a service's stats gets at most one value a touched
-		// trial, so flushing them all every pendCap touched trials keeps
-		// their pend within pendCap.
-		if acc.touched++; acc.touched%pendCap == 0 {
-			acc.flush(&a.rows)
-		}
-		d := down[s]
-		if d != 0 {
-			acc.down.push(d)
-		}
-		acc.downBins[min(uint64(a.bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
-		// One test, one branch for the figures few services have.
-		if degraded[s]|shed[s]|loss[s] != 0 || allLost[s] || partial[s] {
-			a.addRare(acc, o, s)
-		}
-		if first[s] >= 0 {
-			acc.affected++
-			// Recovery is measured from the trial's first disruption.
-			rec := last[s] - o.Start
-			if atEnd[s] {
-				rec = H - o.Start
-				acc.unrecovered++
-				acc.recCens = min(acc.recCens, rec)
-				acc.downCens = min(acc.downCens, d)
-			}
-			acc.recovery.push(rec)
-			acc.addCause(cause[s])
-			acc.addRestored(restored[s], o.Start, H)
-		}
-		if rto[s] {
-			acc.rto++
-			rtoP1 = rtoP1 || c.Services[s].Priority == 1
-		}
-	}
+	a.addTimes(o)
+	rtoP1 := a.addOthers(o)
 	a.full.push(o.FullRecovery)
 	if o.Unrecovered {
 		a.unrecovered++
@@ -205,6 +248,72 @@ func (a *Aggregator) Add(o *Outcome) {
 	a.addCurve(o)
 }
 
+// addTimes records each touched service's downtime and, if it was
+// affected, its recovery and restored times and the cause of its first
+// outage. addOthers records the rest: two loops over o.Touched, each with
+// few enough slices that they stay in registers.
+func (a *Aggregator) addTimes(o *Outcome) {
+	H, start, bin := a.c.Horizon, o.Start, a.bin
+	// The figures resliced to one length, so that one comparison bounds
+	// every index below.
+	n := len(a.svc)
+	svc := a.svc[:n]
+	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
+	for _, s := range o.Touched {
+		acc := &svc[s] // bounds s for every slice of length n below
+		// Each of a service's stats gets at most one value a touched
+		// trial, so flushing them all every pendCap touched trials keeps
+		// their pend within pendCap.
+		if acc.touched++; acc.touched%pendCap == 0 {
+			acc.flush(&a.rows)
+		}
+		d := down[s]
+		acc.downBins[min(uint64(bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
+		if first[s] < 0 {
+			if d != 0 {
+				acc.down.push(d)
+			}
+			continue
+		}
+		acc.affected++
+		// Recovery is measured from the trial's first disruption.
+		rec := last[s] - start
+		if atEnd[s] {
+			rec = H - start
+			acc.unrecovered++
+			acc.recCens = min(acc.recCens, rec)
+			acc.downCens = min(acc.downCens, d)
+		}
+		acc.addCause(cause[s])
+		rest := acc.restoredTime(restored[s], start, H)
+		if d == rec && rest == rec && d != 0 { // most often: pushTimes inline
+			acc.joint[jointAll].push(rec)
+		} else {
+			acc.pushTimes(d, rec, rest)
+		}
+	}
+}
+
+// addOthers records what few touched services have: degraded and shed
+// time, partial capacity, data loss, RTO breaches. It reports whether a
+// service of priority 1 breached its RTO.
+func (a *Aggregator) addOthers(o *Outcome) (rtoP1 bool) {
+	n := len(a.svc)
+	svc := a.svc[:n]
+	degraded, shed, loss, allLost, partial, rto := o.Degraded[:n], o.Shed[:n], o.DataLoss[:n], o.AllLost[:n], o.Partial[:n], o.RTOBreach[:n]
+	for _, s := range o.Touched {
+		// One test, one branch for the figures few services have.
+		if degraded[s]|shed[s]|loss[s] != 0 || allLost[s] || partial[s] {
+			a.addRare(&svc[s], o, s)
+		}
+		if rto[s] {
+			svc[s].rto++
+			rtoP1 = rtoP1 || a.c.Services[s].Priority == 1
+		}
+	}
+	return rtoP1
+}
+
 // addCurve bins the trial's recovery curve. The slices resliced to the
 // grid's length need no bounds check a point.
 func (a *Aggregator) addCurve(o *Outcome) {
@@ -225,15 +334,18 @@ func (a *Aggregator) addCurve(o *Outcome) {
 
 // flush flushes the service's stats.
 func (acc *svcAcc) flush(rs *rowSlab) {
-	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed, &acc.restored} {
+	for _, st := range [...]*stat{&acc.down, &acc.recovery, &acc.degraded, &acc.loss, &acc.shed, &acc.restored,
+		&acc.joint[0], &acc.joint[1], &acc.joint[2], &acc.joint[3]} {
 		st.flush(rs)
 	}
 }
 
-// fillZeros records the zeros Add left out: every touched trial has one
-// downtime, degraded time and shed time, and one data loss unless all was
-// lost. It leaves the stats as if each zero had been added in its trial.
+// fillZeros settles the joint stats and records the zeros Add left out:
+// every touched trial has one downtime, degraded time and shed time, and
+// one data loss unless all was lost. It leaves the stats as if each zero
+// had been added in its trial.
 func (acc *svcAcc) fillZeros() {
+	acc.settle()
 	acc.down.addZeros(acc.touched - acc.down.n)
 	acc.degraded.addZeros(acc.touched - acc.degraded.n)
 	acc.shed.addZeros(acc.touched - acc.shed.n)
@@ -277,19 +389,37 @@ func (a *Aggregator) addLoss(acc *svcAcc, s int32, all bool, lost int64) {
 }
 
 // addRestored records when a service that left normal in a trial was back
+// to normal (restoredTime).
+func (acc *svcAcc) addRestored(t, start, H int64) {
+	acc.restored.push(acc.restoredTime(t, start, H))
+}
+
+// restoredTime returns when a service that left normal in a trial was back
 // to normal, measured like its recovery from the trial's start (0 when it
 // was normal again before: it shed load or was degraded only before the
-// first outage); H − start, censored, when it was not back at H.
-func (acc *svcAcc) addRestored(t, start, H int64) {
+// first outage); H − start, censored, when it was not back at H, which it
+// counts.
+func (acc *svcAcc) restoredTime(t, start, H int64) int64 {
 	v := max(0, t-start)
-	acc.restored.push(v)
 	if t == H {
 		acc.unrestored++
 		acc.restCens = min(acc.restCens, v)
 	}
+	return v
 }
 
+// addCause counts a trial whose first outage of the service had the
+// cause code. Most of a service's trials have the cause its first had:
+// that one is counted inline.
 func (acc *svcAcc) addCause(code int32) {
+	if len(acc.causes) > 0 && acc.causes[0].code == code {
+		acc.causes[0].count++
+		return
+	}
+	acc.addOtherCause(code)
+}
+
+func (acc *svcAcc) addOtherCause(code int32) {
 	for i := range acc.causes {
 		if acc.causes[i].code == code {
 			acc.causes[i].count++
@@ -304,39 +434,7 @@ func (acc *svcAcc) addCause(code int32) {
 func (a *Aggregator) Merge(b *Aggregator) {
 	a.trials += b.trials
 	for s := range a.svc {
-		x, y := &a.svc[s], &b.svc[s]
-		x.affected += y.affected
-		x.allLost += y.allLost
-		x.unrecovered += y.unrecovered
-		x.rto += y.rto
-		x.rpo += y.rpo
-		x.partial += y.partial
-		x.touched += y.touched
-		x.degShed += y.degShed
-		x.downCens, x.recCens = min(x.downCens, y.downCens), min(x.recCens, y.recCens)
-		x.unrestored += y.unrestored
-		x.restCens = min(x.restCens, y.restCens)
-		for j := range x.downBins {
-			x.downBins[j] += y.downBins[j]
-		}
-		x.shed.merge(&y.shed)
-		x.down.merge(&y.down)
-		x.recovery.merge(&y.recovery)
-		x.degraded.merge(&y.degraded)
-		x.loss.merge(&y.loss)
-		x.restored.merge(&y.restored)
-		for _, cc := range y.causes {
-			found := false
-			for i := range x.causes {
-				if x.causes[i].code == cc.code {
-					x.causes[i].count += cc.count
-					found = true
-				}
-			}
-			if !found {
-				x.causes = append(x.causes, cc)
-			}
-		}
+		a.svc[s].merge(&b.svc[s])
 	}
 	a.full.merge(&b.full)
 	a.userMilliHours.merge(&b.userMilliHours)
@@ -357,6 +455,44 @@ func (a *Aggregator) Merge(b *Aggregator) {
 		a.curveUsersSum[i] += b.curveUsersSum[i]
 		addBins(&a.curveUpBins[i], &b.curveUpBins[i])
 		addBins(&a.curveUserBins[i], &b.curveUserBins[i])
+	}
+}
+
+// merge adds y's trials into x.
+func (x *svcAcc) merge(y *svcAcc) {
+	x.settle()
+	y.settle()
+	x.affected += y.affected
+	x.allLost += y.allLost
+	x.unrecovered += y.unrecovered
+	x.rto += y.rto
+	x.rpo += y.rpo
+	x.partial += y.partial
+	x.touched += y.touched
+	x.degShed += y.degShed
+	x.downCens, x.recCens = min(x.downCens, y.downCens), min(x.recCens, y.recCens)
+	x.unrestored += y.unrestored
+	x.restCens = min(x.restCens, y.restCens)
+	for j := range x.downBins {
+		x.downBins[j] += y.downBins[j]
+	}
+	x.shed.merge(&y.shed)
+	x.down.merge(&y.down)
+	x.recovery.merge(&y.recovery)
+	x.degraded.merge(&y.degraded)
+	x.loss.merge(&y.loss)
+	x.restored.merge(&y.restored)
+	for _, cc := range y.causes {
+		found := false
+		for i := range x.causes {
+			if x.causes[i].code == cc.code {
+				x.causes[i].count += cc.count
+				found = true
+			}
+		}
+		if !found {
+			x.causes = append(x.causes, cc)
+		}
 	}
 }
 

@@ -19,7 +19,26 @@ func (t *Trial) proceed(r int32) {
 	}
 	t.phase[r] = phCrew
 	t.queue.push(graph.JobRestart(r))
+	t.markWaiting(s)
 }
+
+// markWaiting records that a restart or failover of s was queued for a
+// crew.
+func (t *Trial) markWaiting(s int32) {
+	t.waitN[s]++
+	t.waiting[s>>6] |= 1 << (s & 63)
+}
+
+// unmarkWaiting records that a restart or failover of s left the crew
+// queue.
+func (t *Trial) unmarkWaiting(s int32) {
+	if t.waitN[s]--; t.waitN[s] == 0 {
+		t.waiting[s>>6] &^= 1 << (s & 63)
+	}
+}
+
+// mayWait reports whether a restart or failover of s waits for a crew.
+func (t *Trial) mayWait(s int32) bool { return t.waiting[s>>6]&(1<<(s&63)) != 0 }
 
 // manualTimesAuto is how many times its automated draw a manual restart or
 // failover takes when the file gives no manual time (docs/model.md §6.10).
@@ -47,7 +66,9 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	d := t.recoveryTime(rs, manual, rep.Key, pRestartAuto, pRestartManual, n)
 	t.phase[r] = phRestart
 	t.manual[r] = manual
-	t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
+	}
 	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
 }
 
@@ -112,16 +133,23 @@ func (t *Trial) assignCrew() {
 	case graph.JobKindSiteRepair:
 		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
 		t.siteGen[x]++
-		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
+		}
 		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
 	case graph.JobKindRepair:
 		rep := &c.Replicas[x]
 		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[x]))
-		t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		}
 		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
 	case graph.JobKindRestart:
+		t.unmarkWaiting(c.Replicas[x].Service)
 		t.startRestart(x, true)
 	case graph.JobKindFailover:
-		t.startFailover(c.Replicas[x].Service, x, true)
+		s := c.Replicas[x].Service
+		t.unmarkWaiting(s)
+		t.startFailover(s, x, true)
 	}
 }

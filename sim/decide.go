@@ -1,6 +1,10 @@
 package sim
 
-import "github.com/dominosim/domino/graph"
+import (
+	"math/bits"
+
+	"github.com/dominosim/domino/graph"
+)
 
 // decide takes the decisions of docs/model.md §6.3–§6.4 on the settled state of
 // this instant: start gates, switches to automated restarts and failovers
@@ -43,22 +47,23 @@ func (t *Trial) decide() {
 			}
 		}
 		// Jobs waiting for a crew take the automated path once their
-		// tooling is all up.
-		for _, s := range c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]] {
-			if !t.toolsUp(s) {
-				continue
-			}
-			lo := c.RepOff[s]
-			for i, ph := range t.phase[lo:c.RepOff[s+1]] {
-				if ph == phCrew {
-					r := lo + int32(i)
-					t.queue.remove(graph.JobRestart(r))
-					t.startRestart(r, false)
+		// tooling is all up, service by service in RevTool's order, which
+		// is ascending. A tool is often tooling of most services of a
+		// platform, few of which have a job queued: the waiting bits spare
+		// the others.
+		if of := t.toolOf[u]; of != nil {
+			for w, bw := range of {
+				for m := bw & t.waiting[w]; m != 0; m &= m - 1 {
+					if s := int32(w<<6 | bits.TrailingZeros64(m)); t.toolsUp(s) {
+						t.automate(s)
+					}
 				}
 			}
-			if t.foState[s] == foCrew {
-				t.queue.remove(graph.JobFailover(t.foTarget[s]))
-				t.startFailover(s, t.foTarget[s], false)
+			continue
+		}
+		for _, s := range c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]] {
+			if t.mayWait(s) && t.toolsUp(s) {
+				t.automate(s)
 			}
 		}
 	}
@@ -70,6 +75,27 @@ func (t *Trial) decide() {
 		}
 	}
 	t.foCheck = t.foCheck[:0]
+}
+
+// automate starts by the automated path the jobs of s that wait for a
+// crew, its tooling being all up: its replicas' restarts in replica order,
+// then its failover.
+func (t *Trial) automate(s int32) {
+	c := t.c
+	t.waitN[s] = 0
+	t.waiting[s>>6] &^= 1 << (s & 63)
+	lo := c.RepOff[s]
+	for i, ph := range t.phase[lo:c.RepOff[s+1]] {
+		if ph == phCrew {
+			r := lo + int32(i)
+			t.queue.remove(graph.JobRestart(r))
+			t.startRestart(r, false)
+		}
+	}
+	if t.foState[s] == foCrew {
+		t.queue.remove(graph.JobFailover(t.foTarget[s]))
+		t.startFailover(s, t.foTarget[s], false)
+	}
 }
 
 // checkFailover starts or cancels the failover of an active-standby
@@ -130,22 +156,38 @@ func (t *Trial) beginFailover(s, target int32, back bool) {
 		return
 	}
 	t.foState[s] = foCrew
-	t.trace(Record{Kind: RecFailoverQueued, Service: s, Replica: target})
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecFailoverQueued, Service: s, Replica: target})
+	}
 	t.queue.push(graph.JobFailover(target))
+	t.markWaiting(s)
 }
 
 // startFailover begins a failover of s toward target; a manual one already
 // holds its crew.
 func (t *Trial) startFailover(s, target int32, manual bool) {
-	cs := &t.c.Services[s]
-	f := &cs.Failover
-	n := uint64(t.nFailover[s] - 1)
-	d := t.recoveryTime(f, manual, cs.Key, pFailoverAuto, pFailoverManual, n)
 	t.foState[s] = foRunning
 	t.foManual[s] = manual
 	t.foTarget[s] = target
 	t.foGen[s]++
-	t.trace(Record{Kind: RecFailover, Service: s, Replica: target, Value: d, Manual: manual, Back: t.foBack[s]})
+	if t.snapping {
+		// The snapshot's first instant: each trial draws the time
+		// (startFromSnapshot).
+		t.firstStarts = append(t.firstStarts, s)
+		return
+	}
+	t.timeFailover(s)
+}
+
+// timeFailover draws the time of the failover of s just started and
+// schedules its end.
+func (t *Trial) timeFailover(s int32) {
+	cs := &t.c.Services[s]
+	manual := t.foManual[s]
+	d := t.recoveryTime(&cs.Failover, manual, cs.Key, pFailoverAuto, pFailoverManual, uint64(t.nFailover[s]-1))
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecFailover, Service: s, Replica: t.foTarget[s], Value: d, Manual: manual, Back: t.foBack[s]})
+	}
 	t.schedule(t.now+d, evFailoverDone, s, 0, t.foGen[s])
 }
 
@@ -153,6 +195,7 @@ func (t *Trial) cancelFailover(s int32) {
 	switch t.foState[s] {
 	case foCrew:
 		t.queue.remove(graph.JobFailover(t.foTarget[s]))
+		t.unmarkWaiting(s)
 	case foRunning:
 		if t.foManual[s] {
 			t.release(graph.JobFailover(t.foTarget[s]))
@@ -178,7 +221,9 @@ func (t *Trial) failoverDone(s int32, gen uint32) {
 	t.foState[s], t.foManual[s], t.foBack[s] = foNone, false, false
 	if t.serving[target] && t.fault[s] == 0 {
 		t.active[s] = target
-		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target, Back: back})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target, Back: back})
+		}
 		t.markSvc(s)
 	}
 	t.markFailover(s)

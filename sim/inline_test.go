@@ -24,11 +24,15 @@ func TestHotHelpersInline(t *testing.T) {
 	out, err := exec.Command(goTool, "build", "-gcflags=-m", "-o", "/dev/null", ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	for _, fn := range []string{
-		"hold", "release", "toolsUp", "numberEvent", "draw",
+		"hold", "release", "toolsUp", "markWaiting", "unmarkWaiting", "mayWait", "numberEvent", "draw",
 		"markRep", "markSvc", "markTouched", "markSeg", "markFailover",
 		"satisfied", "touch", "recordGrid",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Trial\)\.` + fn + `\b`)
 		assert.Truef(t, re.Match(out), "(*Trial).%s no longer inlines (go build -gcflags=-m=2 ./sim says why)", fn)
+	}
+	// Aggregator.Add's, called for every touched service.
+	for _, fn := range []string{`\(\*stat\)\.push`, `\(\*svcAcc\)\.addCause`, `\(\*svcAcc\)\.restoredTime`, `divider\.div`} {
+		assert.Truef(t, regexp.MustCompile(`can inline `+fn+`\b`).Match(out), "%s no longer inlines", fn)
 	}
 }

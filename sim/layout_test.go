@@ -24,6 +24,7 @@ func TestAccumulatorLayout(t *testing.T) {
 		{"svcAcc size mod 64", unsafe.Sizeof(acc) % 64, 0},
 		{"svcAcc counters", unsafe.Offsetof(acc.down), 64},
 		{"recovery offset mod 64", unsafe.Offsetof(acc.recovery) % 64, 0},
+		{"joint offset mod 64", unsafe.Offsetof(acc.joint) % 64, 0},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.got, tt.name)

@@ -41,13 +41,8 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.baseOK = make([]bool, ns)
 	t.up = make([]bool, ns)
 	t.degraded = make([]bool, ns)
-	t.foState = make([]foState, ns)
-	t.foTarget = make([]int32, ns)
-	t.foManual = make([]bool, ns)
-	t.foGen = make([]uint32, ns)
-	t.nFailover = make([]uint32, ns)
+	t.failoverState = newFailoverState(ns)
 	t.curCause = make([]int32, ns)
-	t.foBack = make([]bool, ns)
 	t.servedCap = make([]int64, ns)
 	t.load = make([]int64, ns)
 	t.mode = make([]graph.Mode, ns)
@@ -105,11 +100,25 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	}
 	t.makeCounts()
 	t.toolsDown = make([]int32, ns)
+	t.toolOf = make([][]uint64, ns)
+	words := (ns + 63) / 64
+	for u := range ns {
+		users := c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]]
+		if len(users) <= words {
+			continue
+		}
+		t.toolOf[u] = make([]uint64, words)
+		for _, s := range users {
+			t.toolOf[u][s>>6] |= 1 << (s & 63)
+		}
+	}
 	t.outcomeMark = make([]bool, ns)
 
 	nj := c.NumJobs()
 	t.holdStart = make([]int64, nj)
 	t.holdPos = make([]int32, nj)
+	t.waitN = make([]int32, ns)
+	t.waiting = make([]uint64, words)
 	for i := range t.holdPos {
 		t.holdPos[i] = -1
 	}
@@ -138,6 +147,17 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	o.CurveUsers = make([]int64, len(grid))
 	t.makeInitial()
 	return t
+}
+
+func newFailoverState(ns int) failoverState {
+	return failoverState{
+		foState:   make([]foState, ns),
+		foTarget:  make([]int32, ns),
+		foManual:  make([]bool, ns),
+		foGen:     make([]uint32, ns),
+		nFailover: make([]uint32, ns),
+		foBack:    make([]bool, ns),
+	}
 }
 
 // Bits of Trial.lists: the service's list is not empty.
@@ -219,6 +239,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	}
 	t.events.reset()
 	t.queue.reset()
+	clear(t.waitN)
+	clear(t.waiting)
 	t.free = math.MaxInt
 	if c.Crews > 0 {
 		t.free = c.Crews
@@ -262,15 +284,20 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.curCause)
 	clear(t.foBack)
 	copy(t.servedCap, in.servedCap)
-	clear(t.segDeg)
-	copy(t.segLack, in.segLack)
-	clear(t.segSince)
-	clear(t.shedNum)
-	clear(t.degShedNum)
-	clear(t.toolsDown)
-	for _, s := range t.out.Touched {
-		t.outcomeMark[s] = false
+	if len(t.loaded) > 0 {
+		// Without a load nothing is shed: the impact segments and the shed
+		// figures never leave their zeros (markSeg, finish).
+		clear(t.segDeg)
+		copy(t.segLack, in.segLack)
+		clear(t.segSince)
+		clear(t.shedNum)
+		clear(t.degShedNum)
+		clear(t.out.Shed)
+		clear(t.out.Partial)
+		clear(t.out.DegradedShed)
 	}
+	clear(t.toolsDown)
+	clear(t.outcomeMark)
 	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost
 	for _, j := range t.held {
@@ -291,9 +318,6 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.AllLost)
 	clear(o.Cause)
 	clear(o.RTOBreach)
-	clear(o.Shed)
-	clear(o.Partial)
-	clear(o.DegradedShed)
 	clear(o.Restored)
 	o.FullRestored, o.Unrestored = 0, false
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false

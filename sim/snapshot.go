@@ -1,6 +1,10 @@
 package sim
 
-import "github.com/dominosim/domino/graph"
+import (
+	"slices"
+
+	"github.com/dominosim/domino/graph"
+)
 
 // The first instant of a trial is mostly the same in every trial: the
 // events that surely happen at t = 0 (a fire "at: 0, probability: 1") cut
@@ -27,7 +31,66 @@ func (t *Trial) prepareSnapshot() {
 	if len(t.zeroEvents) > 0 {
 		t.snap = newTrial(c, nil)
 		t.snap.plainOnly = true
+		t.decided = decisions{
+			failoverState: newFailoverState(len(c.Services)),
+			queue:         newRankQueue(c.JobRank, c.RankJob),
+			waitN:         make([]int32, len(c.Services)),
+			waiting:       make([]uint64, len(t.waiting)),
+		}
 	}
+}
+
+// decisions is the state that the decisions of an instant (decide)
+// change when no replica is at its start gate, no service that anything
+// waits for came up and no crew is held: failovers, and the crew queue.
+type decisions struct {
+	failoverState
+	queue   rankQueue
+	waitN   []int32
+	waiting []uint64
+}
+
+// copyFrom copies t's decisions into d.
+func (d *decisions) copyFrom(t *Trial) {
+	copyFailovers(&d.failoverState, &t.failoverState)
+	copy(d.queue.bits, t.queue.bits)
+	d.queue.low, d.queue.n = t.queue.low, t.queue.n
+	copy(d.waitN, t.waitN)
+	copy(d.waiting, t.waiting)
+}
+
+// swap exchanges d's decisions with t's.
+func (d *decisions) swap(t *Trial) {
+	d.failoverState, t.failoverState = t.failoverState, d.failoverState
+	d.queue, t.queue = t.queue, d.queue
+	d.waitN, t.waitN = t.waitN, d.waitN
+	d.waiting, t.waiting = t.waiting, d.waiting
+}
+
+func copyFailovers(dst, src *failoverState) {
+	copy(dst.foState, src.foState)
+	copy(dst.foTarget, src.foTarget)
+	copy(dst.foManual, src.foManual)
+	copy(dst.foGen, src.foGen)
+	copy(dst.nFailover, src.nFailover)
+	copy(dst.foBack, src.foBack)
+}
+
+// decisionsDrawFree reports whether this instant's decisions draw
+// nothing but the times of the failovers they start: no replica passed
+// power-on (its start gate would draw), no service came up that a start
+// or a crew job waits for, and no crew is held (a cancelled failover
+// would free it).
+func (t *Trial) decisionsDrawFree() bool {
+	if len(t.gateList) > 0 || len(t.held) > 0 {
+		return false
+	}
+	for _, u := range t.wentUp {
+		if t.lists[u]&(hasRevStart|hasRevTool) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // surelyAtZero reports whether e happens once in every trial, at t = 0,
@@ -87,6 +150,26 @@ func (t *Trial) takeSnapshot() {
 	s.snapping = false
 	s.settle()
 	t.snapValid = true
+
+	// The first instant's decisions, when they draw nothing but failover
+	// times: taken on s, whose state before them is kept, the state after
+	// them going to t.decided. startFailover leaves the times to each
+	// trial while s is snapping.
+	t.decidedOK = s.decisionsDrawFree()
+	if !t.decidedOK {
+		return
+	}
+	t.decided.copyFrom(s)
+	pending := slices.Clone(s.foCheck)
+	s.firstStarts = s.firstStarts[:0]
+	s.snapping = true
+	s.decide()
+	s.snapping = false
+	t.decided.swap(s)
+	s.foCheck = append(s.foCheck[:0], pending...)
+	for _, x := range pending {
+		s.foMark[x] = true
+	}
 }
 
 // startFromSnapshot starts trial from the snapshot and reports whether it
@@ -115,19 +198,30 @@ func (t *Trial) startFromSnapshot(seed uint64, trial int) bool {
 			first += int32(len(e.Sites))
 		}
 	}
-	return t.events.len() == 0 || t.events.minT() > 0
+	settled := t.events.len() == 0 || t.events.minT() > 0
+	// With nothing else at t = 0, the first instant's decisions are the
+	// snapshot's but for the times of the failovers they start, which the
+	// plain replay would draw and schedule now, in this order. Otherwise
+	// the trial takes them after the other events of t = 0.
+	decided := settled && t.decidedOK
+	t.restoreDecisions(decided)
+	if decided {
+		for _, s := range t.snap.firstStarts {
+			t.timeFailover(s)
+		}
+	}
+	return settled
 }
 
 // restore copies the snapshot's state into t: reset, then the first
-// instant, without replaying it.
+// instant, without replaying it, but for the state its decisions change,
+// which restoreDecisions copies.
 func (t *Trial) restore(seed uint64, trial int) {
 	s := t.snap
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, s.toolSvcDown
 	t.events.reset()
-	copy(t.queue.bits, s.queue.bits)
-	t.queue.low, t.queue.n = s.queue.low, s.queue.n
 	t.free = s.free
 
 	copy(t.phase, s.phase)
@@ -161,19 +255,20 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.anyCnt, s.anyCnt)
 	copy(t.hardDown, s.hardDown)
 	copy(t.degraded, s.degraded)
-	copy(t.foState, s.foState)
-	copy(t.foTarget, s.foTarget)
-	copy(t.foManual, s.foManual)
-	copy(t.foGen, s.foGen)
-	copy(t.nFailover, s.nFailover)
 	copy(t.curCause, s.curCause)
-	copy(t.foBack, s.foBack)
 	copy(t.servedCap, s.servedCap)
-	copy(t.segDeg, s.segDeg)
-	copy(t.segLack, s.segLack)
-	copy(t.segSince, s.segSince)
-	copy(t.shedNum, s.shedNum)
-	copy(t.degShedNum, s.degShedNum)
+	if len(t.loaded) > 0 {
+		// Without a load nothing is shed: the impact segments and the shed
+		// figures never leave their zeros (markSeg, finish).
+		copy(t.segDeg, s.segDeg)
+		copy(t.segLack, s.segLack)
+		copy(t.segSince, s.segSince)
+		copy(t.shedNum, s.shedNum)
+		copy(t.degShedNum, s.degShedNum)
+		copy(t.out.Shed, s.out.Shed)
+		copy(t.out.Partial, s.out.Partial)
+		copy(t.out.DegradedShed, s.out.DegradedShed)
+	}
 	copy(t.downSince, s.downSince)
 	copy(t.degSince, s.degSince)
 	copy(t.toolsDown, s.toolsDown)
@@ -195,16 +290,11 @@ func (t *Trial) restore(seed uint64, trial int) {
 	t.gateList = append(t.gateList[:0], s.gateList...)
 	t.wentUp = append(t.wentUp[:0], s.wentUp...)
 	t.wentDown = append(t.wentDown[:0], s.wentDown...)
-	t.foCheck = append(t.foCheck[:0], s.foCheck...)
-	copy(t.foMark, s.foMark)
+
+	// foCheck and foMark: restoreDecisions.
 
 	o, so := &t.out, &s.out
-	for _, x := range o.Touched {
-		t.outcomeMark[x] = false
-	}
-	for _, x := range so.Touched {
-		t.outcomeMark[x] = true
-	}
+	copy(t.outcomeMark, s.outcomeMark)
 	o.Touched = append(o.Touched[:0], so.Touched...)
 	o.Trial = trial
 	copy(o.Downtime, so.Downtime)
@@ -216,12 +306,34 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(o.AllLost, so.AllLost)
 	copy(o.Cause, so.Cause)
 	copy(o.RTOBreach, so.RTOBreach)
-	copy(o.Shed, so.Shed)
-	copy(o.Partial, so.Partial)
-	copy(o.DegradedShed, so.DegradedShed)
 	copy(o.Restored, so.Restored)
 	o.FullRestored, o.Unrestored = so.FullRestored, so.Unrestored
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours
 	o.Start, o.PeakPeople, o.PersonMilliHours = so.Start, so.PeakPeople, so.PersonMilliHours
 	o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = so.Cost, so.CrewMs, so.CrewWaitMs, so.Deadlock
+}
+
+// restoreDecisions copies the state the first instant's decisions change
+// from the snapshot: as after them when decided, else as before them, for
+// the trial to take them.
+func (t *Trial) restoreDecisions(decided bool) {
+	s := t.snap
+	fo, q, waitN, waiting := &s.failoverState, &s.queue, s.waitN, s.waiting
+	if decided {
+		d := &t.decided
+		fo, q, waitN, waiting = &d.failoverState, &d.queue, d.waitN, d.waiting
+	}
+	copyFailovers(&t.failoverState, fo)
+	copy(t.queue.bits, q.bits)
+	t.queue.low, t.queue.n = q.low, q.n
+	copy(t.waitN, waitN)
+	copy(t.waiting, waiting)
+	if decided {
+		// Taken: nothing is left to check.
+		t.foCheck = t.foCheck[:0]
+		clear(t.foMark)
+		return
+	}
+	t.foCheck = append(t.foCheck[:0], s.foCheck...)
+	copy(t.foMark, s.foMark)
 }

@@ -135,6 +135,11 @@ func TestSnapshotUsedForFire(t *testing.T) {
 			t.Fatalf("trial %d: did not start from the snapshot", k)
 		}
 	}
+	// Its first decisions queue failovers for crews and start others,
+	// drawing only their times: the snapshot takes them.
+	assert.True(t, tr.decidedOK, "the snapshot did not take the first instant's decisions")
+	assert.NotEmpty(t, tr.snap.firstStarts, "no failover started at the first instant")
+	assert.Positive(t, tr.decided.queue.n, "no failover queued for a crew at the first instant")
 }
 
 // TestRestoreCopiesEverything checks that restore leaves no state of the
@@ -147,6 +152,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
+		"decided": "config", "decidedOK": "config", "firstStarts": "config",
 		"key": "set from the trial", "src": "re-keyed at every draw",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"degMark": "stamps below degStamp", "degStamp": "only grows",
@@ -166,6 +172,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 			}
 			tr.takeSnapshot()
 			tr.restore(1, 0)
+			tr.restoreDecisions(false)
 			// The snapshot of a world does not depend on the worlds before it.
 			fresh := NewTrial(c, nil)
 			fresh.SetWorld(w)

@@ -148,6 +148,17 @@ func (s *stat) merge(o *stat) {
 	}
 }
 
+// reset empties s, keeping its histogram's rows (cleared) for the values
+// to come.
+func (s *stat) reset() {
+	for _, row := range s.hist.rows {
+		if row != nil {
+			*row = [subHalf]int64{}
+		}
+	}
+	*s = stat{pend: s.pend[:0], min: math.MaxInt64, high: s.high, hist: hist{rows: s.hist.rows}}
+}
+
 func u128(hi, lo uint64) *big.Int { return u192(0, hi, lo) }
 
 func u192(top, hi, lo uint64) *big.Int {

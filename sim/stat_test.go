@@ -159,3 +159,58 @@ func TestSummaryCIIsStudentsT(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"mean": 5, "ci95": null}`, string(js))
 }
+
+// TestPushTimesAsSeparateStats checks that recording an affected
+// service's downtime, recovery and restored times once per distinct value
+// (pushTimes, with Add's inline case) and settling the joint stats gives
+// each time's stat exactly what recording it on its own gives: every
+// pattern of equal and zero times, in rounds that each end with a settle
+// (joint stats emptied and reused), and after Merge.
+func TestPushTimesAsSeparateStats(t *testing.T) {
+	const H = 1000
+	vals := []int64{0, 5, 7, 900}
+	acc, other := newSvcAcc(H), newSvcAcc(H)
+	var down, rec, rest stat = newStat(H), newStat(H), newStat(H)
+	for round := range 3 {
+		for _, d := range vals {
+			for _, r := range vals {
+				for _, x := range vals {
+					a := &acc
+					if round == 1 {
+						a = &other // merged into acc below
+					}
+					if d == r && x == r && d != 0 {
+						a.joint[jointAll].push(r)
+					} else {
+						a.pushTimes(d, r, x)
+					}
+					if d != 0 {
+						down.push(d)
+					}
+					rec.push(r)
+					rest.push(x)
+				}
+			}
+		}
+		acc.settle()
+		if round == 1 {
+			acc.merge(&other)
+			for i := range other.joint {
+				require.Zero(t, other.joint[i].n, "merged joint %d not emptied", i)
+			}
+		}
+		for i := range acc.joint {
+			require.Zero(t, acc.joint[i].n, "round %d: joint %d not emptied", round, i)
+		}
+		for _, c := range []struct {
+			name      string
+			got, want *stat
+		}{{"downtime", &acc.down, &down}, {"recovery", &acc.recovery, &rec}, {"restored", &acc.restored, &rest}} {
+			g, err := c.got.state()
+			require.NoError(t, err)
+			w, err := c.want.state()
+			require.NoError(t, err)
+			assert.Equal(t, w, g, "round %d: %s", round, c.name)
+		}
+	}
+}

@@ -76,6 +76,25 @@ type tailPlan struct {
 	// faults is set when the scenario has service faults: a service
 	// faulted for good keeps the trial on the events.
 	faults bool
+	// soft lists the services with a soft dependency or any-group: those
+	// that can be degraded.
+	soft []int32
+	// svc is what the pass reads of each service.
+	svc []tailSvc
+	// softDeps lists each service's soft dependencies: a service, or
+	// -1-i for the soft any-group c.Deps[i].
+	softDeps []int32
+}
+
+// tailSvc is what the tail's pass reads of a service, gathered in one
+// place rather than read from the compiled scenario's tables one by one.
+type tailSvc struct {
+	rep0, rep1   int32 // its replicas
+	need0, need1 int32 // its start needs, in c.Start
+	hard0, hard1 int32 // its hard dependencies, in Trial.hard
+	soft0, soft1 int32 // its soft dependencies, in tailPlan.softDeps
+	quorum       int32
+	mode         graph.Mode
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -97,6 +116,9 @@ type tailState struct {
 	onAt     []when // by replica: a stage powers it
 	upAt     []when // by service: when it comes up
 	foDoneAt []when // by service: its pending failover completes
+	// down lists the services down at the start of the tail, in the
+	// plan's order: those that tailCommit may bring up.
+	down     []int32
 	outages  []outage
 	stages   []tailStage
 	releases []tailRelease
@@ -119,6 +141,9 @@ type tailState struct {
 	foN        []uint32
 	deadlock   bool
 	bad        bool // a round count overflowed: give up
+	// isolated says that some site is isolated (for good, as no
+	// isolation ends in the tail).
+	isolated bool
 }
 
 type tailStage struct {
@@ -167,9 +192,31 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns)}
-	for s := range c.Services {
-		if c.Services[s].Load > 0 {
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns)}
+	for s := range int32(ns) {
+		cs := &c.Services[s]
+		ts := &p.svc[s]
+		*ts = tailSvc{
+			rep0: c.RepOff[s], rep1: c.RepOff[s+1],
+			need0: c.StartOff[s], need1: c.StartOff[s+1],
+			hard0: hardOff[s], hard1: hardOff[s+1],
+			soft0:  int32(len(p.softDeps)),
+			quorum: cs.Quorum, mode: cs.Mode,
+		}
+		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+			switch d := &c.Deps[i]; {
+			case !d.Soft:
+			case d.Service >= 0:
+				p.softDeps = append(p.softDeps, d.Service)
+			default:
+				p.softDeps = append(p.softDeps, -1-i)
+			}
+		}
+		ts.soft1 = int32(len(p.softDeps))
+		if ts.soft1 > ts.soft0 {
+			p.soft = append(p.soft, s)
+		}
+		if cs.Load > 0 {
 			p.off = true
 		}
 	}
@@ -284,11 +331,12 @@ func (t *Trial) tryTail() bool {
 func (t *Trial) tailTimes() bool {
 	tl := &t.tail
 	tl.deadlock, tl.bad = false, false
-	tl.releases, tl.stages = tl.releases[:0], tl.stages[:0]
+	tl.releases, tl.stages, tl.down = tl.releases[:0], tl.stages[:0], tl.down[:0]
 	if !t.tailEvents() {
 		return false
 	}
 	t.tailPower()
+	tl.isolated = slices.ContainsFunc(t.isolated, func(n int32) bool { return n > 0 })
 	p := tl.plan
 	for _, x := range p.steps {
 		if x >= 0 {
@@ -296,6 +344,13 @@ func (t *Trial) tailTimes() bool {
 				tl.upAt[x] = already
 				continue
 			}
+			if t.up[x] {
+				if !t.tailUp(x) {
+					return false
+				}
+				continue
+			}
+			tl.down = append(tl.down, x)
 			if !t.tailService(x) {
 				return false
 			}
@@ -306,6 +361,9 @@ func (t *Trial) tailTimes() bool {
 		for _, s := range comp {
 			tl.upAt[s] = already
 			steady = steady && t.steady(s)
+			if !t.up[s] {
+				tl.down = append(tl.down, s)
+			}
 		}
 		if !steady && !t.tailCycle(comp) {
 			return false
@@ -317,7 +375,8 @@ func (t *Trial) tailTimes() bool {
 // steady reports that s is up with every replica serving: nothing of it
 // changes in the tail.
 func (t *Trial) steady(s int32) bool {
-	return t.up[s] && t.servingCnt[s] == t.c.RepOff[s+1]-t.c.RepOff[s]
+	ts := &t.tail.plan.svc[s]
+	return t.up[s] && t.servingCnt[s] == ts.rep1-ts.rep0
 }
 
 // tailEvents reads the pending events: when each restart, failover and
@@ -414,26 +473,83 @@ func (t *Trial) serveTime(r int32) when {
 	return t.tail.serveAt[r]
 }
 
-// tailService computes when the replicas of s serve and when s comes up;
-// everything s waits for is known. It reports false when the tail must
-// give up.
+// tailUp finds what the replicas of s, up, do to the rest of the trial:
+// the crews their manual restarts release and the break-glass deadlines
+// they reach first (a deadlock). When they serve matters to nothing else,
+// as s stays up (the tail only brings things back), so their restarts are
+// not drawn. Everything s waits for is known. It reports false when the
+// tail must give up.
+func (t *Trial) tailUp(s int32) bool {
+	c := t.c
+	tl := &t.tail
+	tl.upAt[s] = already
+	ts := &tl.plan.svc[s]
+	phase, doneAt, gateAt, onAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt
+	needs, known := already, false
+	for r := ts.rep0; r < ts.rep1; r++ {
+		ph := phase[r]
+		if ph == phRunning {
+			continue
+		}
+		done, gate, on := doneAt[r], gateAt[r], onAt[r]
+		doneAt[r], gateAt[r], onAt[r] = never, never, never
+		if !known && (ph == phGate || ph == phOff) {
+			needs, known = t.tailNeeds(ts), true
+		}
+		switch ph {
+		case phRestart:
+			if t.manual[r] && done != never {
+				tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
+			}
+		case phGate:
+			if !t.gateWaiting[r] {
+				return false // an inert service's replica: the world's
+			}
+			if gate != never && gate <= needs {
+				tl.deadlock = true
+			}
+		case phOff:
+			if on != never && needs > on {
+				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
+				if gate := t.after(on, bg); gate != never && gate <= needs {
+					tl.deadlock = true
+				}
+			}
+		default:
+			return false // waiting for a crew: the queue is not empty
+		}
+	}
+	return true
+}
+
+// tailNeeds is when every start need of the service is up.
+func (t *Trial) tailNeeds(ts *tailSvc) when {
+	needs := already
+	upAt := t.tail.upAt
+	for _, u := range t.c.Start[ts.need0:ts.need1] {
+		needs = max(needs, upAt[u])
+	}
+	return needs
+}
+
+// tailService computes when the replicas of s, down, serve and when s
+// comes up; everything s waits for is known. It reports false when the
+// tail must give up.
 func (t *Trial) tailService(s int32) bool {
 	c := t.c
 	tl := &t.tail
+	ts := &tl.plan.svc[s]
+	phase, doneAt, gateAt, onAt, serveAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt, tl.serveAt
 	needs, known := already, false
-	cs := &c.Services[s]
-	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
-		if t.phase[r] == phRunning {
+	for r := ts.rep0; r < ts.rep1; r++ {
+		ph := phase[r]
+		if ph == phRunning {
 			continue
 		}
-		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
-		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
-		ph := t.phase[r]
+		done, gate, on := doneAt[r], gateAt[r], onAt[r]
+		doneAt[r], gateAt[r], onAt[r] = never, never, never
 		if !known && (ph == phGate || ph == phOff) {
-			for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
-				needs = max(needs, tl.upAt[u])
-			}
-			known = true
+			needs, known = t.tailNeeds(ts), true
 		}
 		var run when
 		switch ph {
@@ -446,35 +562,31 @@ func (t *Trial) tailService(s int32) bool {
 			if !t.gateWaiting[r] {
 				return false // an inert service's replica: the world's
 			}
-			run = t.tailProceed(r, cs, gate, needs)
+			run = t.tailProceed(r, &c.Services[s], gate, needs)
 		case phOff:
 			switch {
 			case on == never:
 				run = never
 			case needs <= on:
-				run = t.tailRestart(r, cs, on)
+				run = t.tailRestart(r, &c.Services[s], on)
 			default:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				run = t.tailProceed(r, cs, t.after(on, bg), needs)
+				run = t.tailProceed(r, &c.Services[s], t.after(on, bg), needs)
 			}
 		default:
 			return false // waiting for a crew: the queue is not empty
 		}
-		if t.isolated[c.Replicas[r].Site] > 0 {
+		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
-		tl.serveAt[r] = run
-	}
-	if t.up[s] {
-		tl.upAt[s] = already
-		return true
+		serveAt[r] = run
 	}
 	var base when
-	switch cs.Mode {
+	switch ts.mode {
 	case graph.Single:
-		base = t.serveTime(c.RepOff[s])
+		base = t.serveTime(ts.rep0)
 	case graph.ActiveStandby:
 		var ok bool
 		if base, ok = t.tailFailover(s); !ok {
@@ -482,31 +594,31 @@ func (t *Trial) tailService(s int32) bool {
 		}
 	default:
 		base = never
-		if cs.Quorum == 1 {
-			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if ts.quorum == 1 {
+			for r := ts.rep0; r < ts.rep1; r++ {
 				base = min(base, t.serveTime(r))
 			}
 			break
 		}
 		q := tl.quorum[:0]
-		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		for r := ts.rep0; r < ts.rep1; r++ {
 			q = append(q, t.serveTime(r))
 		}
-		if int(cs.Quorum) <= len(q) {
+		if int(ts.quorum) <= len(q) {
 			slices.Sort(q)
-			base = q[cs.Quorum-1]
+			base = q[ts.quorum-1]
 		}
 		tl.quorum = q
 	}
-	up := base
-	for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+	up, upAt := base, tl.upAt
+	for _, d := range t.hard[ts.hard0:ts.hard1] {
 		if d >= 0 {
-			up = max(up, tl.upAt[d])
+			up = max(up, upAt[d])
 		} else {
 			up = max(up, t.tailGroup(&c.Deps[-1-d]))
 		}
 	}
-	tl.upAt[s] = up
+	upAt[s] = up
 	return true
 }
 
@@ -652,17 +764,14 @@ func (t *Trial) tailBeginFailover(s int32, cs *graph.CService, w when, n *uint32
 // tailSoft is when every soft dependency and soft any-group of s is
 // satisfied: the end of its degraded spell.
 func (t *Trial) tailSoft(s int32) when {
-	c := t.c
-	w := already
-	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
-		d := &c.Deps[i]
-		if !d.Soft {
-			continue
-		}
-		if d.Service >= 0 {
-			w = max(w, t.tail.upAt[d.Service])
+	p := t.tail.plan
+	ts := &p.svc[s]
+	w, upAt := already, t.tail.upAt
+	for _, d := range p.softDeps[ts.soft0:ts.soft1] {
+		if d >= 0 {
+			w = max(w, upAt[d])
 		} else {
-			w = max(w, t.tailGroup(d))
+			w = max(w, t.tailGroup(&t.c.Deps[-1-d]))
 		}
 	}
 	return w
@@ -722,46 +831,10 @@ func (t *Trial) tailCommit() {
 	n := len(c.Services)
 	up, degraded, lists := t.up[:n], t.degraded[:n], t.lists[:n]
 	downCount, downUsers, degUsers := t.downCount, t.downUsers, t.degUsers
-	for s := range int32(n) {
-		wasUp := up[s]
-		at := already
-		cs := &c.Services[s]
-		if !wasUp {
-			at = tl.upAt[s]
-			if at == never {
-				continue
-			}
-			ms := at >> roundBits
-			d := ms - t.downSince[s]
-			o.Downtime[s] += d
-			if cs.RTO >= 0 && d > cs.RTO {
-				o.RTOBreach[s] = true
-			}
-			o.LastUp[s], o.Restored[s] = ms, ms
-			up[s] = true
-			downCount--
-			downUsers -= cs.Users
-			change(ms, -1, -cs.Users, 0)
-			if t.people > 0 && !ordered {
-				t.personMs.addMul(cs.Users, ms-t0)
-			}
-		}
-		if lists[s]&hasSoftDep == 0 || wasUp && !degraded[s] {
-			continue
-		}
-		soft := t.tailSoft(s)
-		u := cs.Users
-		if !wasUp {
-			if soft <= at {
-				continue // up with its soft dependencies
-			}
-			degraded[s] = true
-			t.degSince[s] = at >> roundBits
-			degUsers += u
-			change(at>>roundBits, 0, 0, u)
-		}
+	// endSoft ends at soft the degraded spell of s.
+	endSoft := func(s int32, soft when) {
 		if soft == never {
-			continue // degraded at H: finish closes the spell
+			return // degraded at H: finish closes the spell
 		}
 		ms := soft >> roundBits
 		degraded[s] = false
@@ -770,8 +843,52 @@ func (t *Trial) tailCommit() {
 		if d > 0 {
 			o.Restored[s] = ms
 		}
+		u := c.Services[s].Users
 		degUsers -= u
 		change(ms, 0, 0, -u)
+	}
+	// The services up and degraded: their spells end. (The changes are
+	// summed in integers, in any order.)
+	for _, s := range tl.plan.soft {
+		if up[s] && degraded[s] {
+			endSoft(s, t.tailSoft(s))
+		}
+	}
+	// The services down come up, maybe degraded for a spell.
+	svcs, upAt, downSince := c.Services, tl.upAt, t.downSince
+	downtime, lastUp, restored := o.Downtime, o.LastUp, o.Restored
+	for _, s := range tl.down {
+		at := upAt[s]
+		if at == never {
+			continue
+		}
+		cs := &svcs[s]
+		ms := at >> roundBits
+		d := ms - downSince[s]
+		downtime[s] += d
+		if cs.RTO >= 0 && d > cs.RTO {
+			o.RTOBreach[s] = true
+		}
+		lastUp[s], restored[s] = ms, ms
+		up[s] = true
+		downCount--
+		downUsers -= cs.Users
+		change(ms, -1, -cs.Users, 0)
+		if t.people > 0 && !ordered {
+			t.personMs.addMul(cs.Users, ms-t0)
+		}
+		if lists[s]&hasSoftDep == 0 {
+			continue
+		}
+		soft := t.tailSoft(s)
+		if soft <= at {
+			continue // up with its soft dependencies
+		}
+		degraded[s] = true
+		t.degSince[s] = ms
+		degUsers += cs.Users
+		change(ms, 0, 0, cs.Users)
+		endSoft(s, soft)
 	}
 	// The curve, point by point, from the state at each.
 	for g := g0; g < len(grid) && grid[g] <= t.H; g++ {

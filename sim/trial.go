@@ -159,6 +159,12 @@ type crewState struct {
 	holdStart []int64
 	holdPos   []int32
 	held      []int32
+
+	// waitN counts the restarts and failovers of each service queued for
+	// a crew, and waiting has bit s set when waitN[s] > 0, for decide to
+	// look at only those services when tooling returns.
+	waitN   []int32
+	waiting []uint64
 }
 
 // replicaState is each replica's life, by replica (docs/model.md §6.3).
@@ -289,6 +295,12 @@ type tables struct {
 	totalUsers int64
 	// people is the platform's distinct users (0: not declared).
 	people int64
+	// toolOf holds, for a tool whose list of services it is tooling of
+	// (RevTool) is longer than a bitset over services, that list as a
+	// bitset, nil for the others: decide intersects it with the waiting
+	// bits of crewState instead of walking the list. At most twice the
+	// memory of RevTool.
+	toolOf [][]uint64
 }
 
 // marks are the lists of what this instant changed, each entry once (its
@@ -342,6 +354,15 @@ type firstInstant struct {
 	fromSnap   bool    // scheduling skips the events snap applied
 	snapping   bool    // applying only what those events do whatever the draws
 	plainOnly  bool    // never start from snap (tests compare both ways)
+
+	// decided is the state the first instant's decisions change, after
+	// them, when they draw nothing but the times of the failovers they
+	// start (decidedOK), which each trial draws: snap.firstStarts lists
+	// those services, in order. Most often the decisions only queue
+	// failovers for crews, the same in every trial.
+	decided     decisions
+	decidedOK   bool
+	firstStarts []int32
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
