@@ -66,7 +66,9 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	d := t.recoveryTime(rs, manual, rep.Key, pRestartAuto, pRestartManual, n)
 	t.phase[r] = phRestart
 	t.manual[r] = manual
-	t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecRestart, Replica: r, Value: d, Manual: manual})
+	}
 	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
 }
 
@@ -131,12 +133,16 @@ func (t *Trial) assignCrew() {
 	case graph.JobKindSiteRepair:
 		d := t.draw(c.Sites[x].MTTR, c.Sites[x].Key, pTTR, uint64(t.nSiteFail[x]))
 		t.siteGen[x]++
-		t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecRepair, Site: x, Replica: -1, Value: d, Manual: true})
+		}
 		t.schedule(t.now+d, evSiteRepairDone, x, 0, t.siteGen[x])
 	case graph.JobKindRepair:
 		rep := &c.Replicas[x]
 		d := t.draw(c.Services[rep.Service].MTTR, rep.Key, pTTR, uint64(t.nFail[x]))
-		t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecRepair, Replica: x, Value: d, Manual: true})
+		}
 		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
 	case graph.JobKindRestart:
 		t.unmarkWaiting(c.Replicas[x].Service)

@@ -156,7 +156,9 @@ func (t *Trial) beginFailover(s, target int32, back bool) {
 		return
 	}
 	t.foState[s] = foCrew
-	t.trace(Record{Kind: RecFailoverQueued, Service: s, Replica: target})
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecFailoverQueued, Service: s, Replica: target})
+	}
 	t.queue.push(graph.JobFailover(target))
 	t.markWaiting(s)
 }
@@ -183,7 +185,9 @@ func (t *Trial) timeFailover(s int32) {
 	cs := &t.c.Services[s]
 	manual := t.foManual[s]
 	d := t.recoveryTime(&cs.Failover, manual, cs.Key, pFailoverAuto, pFailoverManual, uint64(t.nFailover[s]-1))
-	t.trace(Record{Kind: RecFailover, Service: s, Replica: t.foTarget[s], Value: d, Manual: manual, Back: t.foBack[s]})
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecFailover, Service: s, Replica: t.foTarget[s], Value: d, Manual: manual, Back: t.foBack[s]})
+	}
 	t.schedule(t.now+d, evFailoverDone, s, 0, t.foGen[s])
 }
 
@@ -217,7 +221,9 @@ func (t *Trial) failoverDone(s int32, gen uint32) {
 	t.foState[s], t.foManual[s], t.foBack[s] = foNone, false, false
 	if t.serving[target] && t.fault[s] == 0 {
 		t.active[s] = target
-		t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target, Back: back})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecFailedOver, Service: s, Replica: target, Back: back})
+		}
 		t.markSvc(s)
 	}
 	t.markFailover(s)

@@ -151,7 +151,9 @@ func (t *Trial) apply(ev *event) {
 				t.manual[r] = false
 			}
 			t.phase[r] = phRunning
-			t.trace(Record{Kind: RecRunning, Replica: r})
+			if t.Trace != nil {
+				t.trace(Record{Kind: RecRunning, Replica: r})
+			}
 			t.markRep(r)
 		}
 	case evFailoverDone:
@@ -160,7 +162,9 @@ func (t *Trial) apply(ev *event) {
 		r := ev.a
 		t.failed[r] = true
 		t.nFail[r]++
-		t.trace(Record{Kind: RecFail, Replica: r})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecFail, Replica: r})
+		}
 		t.setPowered(r, false, causeFailure|c.Replicas[r].Site)
 		if c.Services[c.Replicas[r].Service].MTTR != nil && t.needsRepair(r) {
 			t.queue.push(graph.JobRepair(r))
@@ -172,7 +176,9 @@ func (t *Trial) apply(ev *event) {
 		}
 		t.release(graph.JobRepair(r))
 		t.failed[r] = false
-		t.trace(Record{Kind: RecRepaired, Replica: r})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecRepaired, Replica: r})
+		}
 		x := c.Replicas[r].Site
 		t.setPowered(r, c.Replicas[r].SitePos < t.prefix[x], causeNone)
 		t.schedule(t.now+t.draw(c.Services[c.Replicas[r].Service].MTBF, c.Replicas[r].Key, pTTF, uint64(t.nFail[r])), evReplicaFail, r, 0, 0)
@@ -328,7 +334,9 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 		t.gen[r]++
 		t.nOn[r]++
 		t.gateList = append(t.gateList, r)
-		t.trace(Record{Kind: RecPowered, Replica: r})
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecPowered, Replica: r})
+		}
 		return
 	}
 	switch t.phase[r] {
@@ -344,6 +352,8 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 	t.phase[r] = phOff
 	t.gen[r]++
 	t.stopReason[r] = reason
-	t.trace(Record{Kind: RecUnpowered, Replica: r, Cause: reason})
+	if t.Trace != nil {
+		t.trace(Record{Kind: RecUnpowered, Replica: r, Cause: reason})
+	}
 	t.markRep(r)
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/dominosim/domino/graph"
 )
@@ -15,12 +16,17 @@ func (t *Trial) recordGrid(until int64) {
 	}
 }
 
+// recordPoints records the points before until. The state is the same at
+// all of them, so its figures are computed once.
 func (t *Trial) recordPoints(until int64) {
-	for t.nextGrid < len(t.grid) && t.grid[t.nextGrid] < until && t.grid[t.nextGrid] <= t.H {
-		t.out.CurveUp[t.nextGrid] = int32(len(t.c.Services)) - t.downCount
-		t.out.CurveUsers[t.nextGrid] = t.usersServedPPB()
-		t.nextGrid++
+	up, users := int32(len(t.c.Services))-t.downCount, t.usersServedPPB()
+	grid, k, H := t.grid, t.nextGrid, t.H
+	curveUp, curveUsers := t.out.CurveUp, t.out.CurveUsers
+	for k < len(grid) && grid[k] < until && grid[k] <= H {
+		curveUp[k], curveUsers[k] = up, users
+		k++
 	}
+	t.nextGrid = k
 }
 
 // usersServedPPB is the fraction of users served now, in parts per billion:
@@ -65,26 +71,27 @@ func (t *Trial) finish() {
 	}
 	var userMsHi, userMsLo uint64
 	var degUserMs, cost float64
-	// Touched was listed in the order services were first touched; list
-	// it again in ascending order, on the way. An untouched service adds
-	// zeros below (it is up, not degraded, never shed): skip it.
-	o.Touched = o.Touched[:0]
 	// Every service is touched in a large outage: the loop reads the
 	// slices through locals of one length, without bounds checks nor
 	// reloads of their headers after each store.
 	svcs := c.Services
 	n := len(svcs)
-	touched, up, degraded := t.outcomeMark[:n], t.up[:n], t.degraded[:n]
+	up, degraded := t.up[:n], t.degraded[:n]
 	downtime, degTime, firstDown, lastUp, downAtEnd := o.Downtime[:n], o.Degraded[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n]
 	shedNum, segLack, restored, partial := t.shedNum[:n], t.segLack[:n], o.Restored[:n], o.Partial[:n]
 	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
 	fullRestored := o.FullRestored
+	// Only the services with a load shed (markSeg): without any, their
+	// figures are zero.
+	shedding := len(t.loaded) > 0
 	start := H // the first outage's start, H while none
-	for s := range svcs {
-		if !touched[s] {
-			continue
+	// An untouched service adds zeros below (it is up, not degraded,
+	// never shed): the loop walks the touched ones, in ascending order.
+	for _, x := range t.sortTouched() {
+		s := int(uint32(x))
+		if s >= n {
+			panic("sim: touched service out of range")
 		}
-		o.Touched = append(o.Touched, int32(s))
 		cs := &svcs[s]
 		if !up[s] {
 			d := H - t.downSince[s]
@@ -107,7 +114,7 @@ func (t *Trial) finish() {
 		}
 		// Down, degraded or shedding at H: not back to normal. The segment
 		// of a loaded service was closed at H above.
-		if !up[s] || degraded[s] || segLack[s] > 0 {
+		if !up[s] || degraded[s] || shedding && segLack[s] > 0 {
 			restored[s] = H
 		}
 		if firstDown[s] >= 0 || partial[s] || degTime[s] > 0 {
@@ -121,7 +128,7 @@ func (t *Trial) finish() {
 		// shed load counts in full (docs/model.md §11).
 		deg, shed := float64(degTime[s]), 0.0
 		// Degraded shed is part of shed: none shed, none to divide.
-		if shedNum[s] != (wide{}) {
+		if shedding && shedNum[s] != (wide{}) {
 			var degShed float64
 			o.Shed[s], shed = shedNum[s].div(cs.Load)
 			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)
@@ -148,6 +155,27 @@ func (t *Trial) finish() {
 	}
 	o.UserMilliHours = um + toTotal(degUserMs/3600)
 	o.Cost = toTotal(cost)
+}
+
+// sortTouched puts Touched, listed in the order the services were first
+// touched, each once, in ascending order: by a sort when they are few (a
+// trial of random failures), by a scan of the marks when they are many
+// (a site lost).
+func (t *Trial) sortTouched() []int32 {
+	list, marks := t.out.Touched, t.outcomeMark
+	if len(list) < len(marks)/16 {
+		slices.Sort(list)
+		return list
+	}
+	k := 0
+	for s, touched := range marks {
+		if touched {
+			list[k] = int32(s)
+			k++
+		}
+	}
+	t.out.Touched = list[:k]
+	return t.out.Touched
 }
 
 // toTotal rounds a trial's total x ≥ 0 to an int64 of at most

@@ -26,6 +26,7 @@ func TestHotHelpersInline(t *testing.T) {
 	for _, fn := range []string{
 		"hold", "release", "toolsUp", "markWaiting", "unmarkWaiting", "mayWait", "numberEvent", "draw",
 		"markRep", "markSvc", "markTouched", "markSeg", "markFailover",
+		"satisfied", "touch", "recordGrid",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Trial\)\.` + fn + `\b`)
 		assert.Truef(t, re.Match(out), "(*Trial).%s no longer inlines (go build -gcflags=-m=2 ./sim says why)", fn)

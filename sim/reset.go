@@ -284,15 +284,20 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.curCause)
 	clear(t.foBack)
 	copy(t.servedCap, in.servedCap)
-	clear(t.segDeg)
-	copy(t.segLack, in.segLack)
-	clear(t.segSince)
-	clear(t.shedNum)
-	clear(t.degShedNum)
-	clear(t.toolsDown)
-	for _, s := range t.out.Touched {
-		t.outcomeMark[s] = false
+	if len(t.loaded) > 0 {
+		// Without a load nothing is shed: the impact segments and the shed
+		// figures never leave their zeros (markSeg, finish).
+		clear(t.segDeg)
+		copy(t.segLack, in.segLack)
+		clear(t.segSince)
+		clear(t.shedNum)
+		clear(t.degShedNum)
+		clear(t.out.Shed)
+		clear(t.out.Partial)
+		clear(t.out.DegradedShed)
 	}
+	clear(t.toolsDown)
+	clear(t.outcomeMark)
 	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost
 	for _, j := range t.held {
@@ -313,9 +318,6 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(o.AllLost)
 	clear(o.Cause)
 	clear(o.RTOBreach)
-	clear(o.Shed)
-	clear(o.Partial)
-	clear(o.DegradedShed)
 	clear(o.Restored)
 	o.FullRestored, o.Unrestored = 0, false
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours, o.Cost, o.CrewMs, o.CrewWaitMs, o.Deadlock = 0, false, 0, 0, 0, 0, 0, false

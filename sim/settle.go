@@ -5,32 +5,9 @@ import "github.com/dominosim/domino/graph"
 // settle brings serving, placement and the up set in line with the events of
 // this instant, and accounts for every service that went down or up.
 func (t *Trial) settle() {
-	c := t.c
-	// Serving (docs/model.md §6.4), the replicas' slices read through locals
-	// of one length: one bounds check a replica.
-	reps := c.Replicas
-	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
-	for _, r := range t.dirtyRep {
-		repMark[r] = false
-		rep := &reps[r]
-		serves := phase[r] == phRunning && t.isolated[rep.Site] == 0
-		if serves == serving[r] {
-			continue
-		}
-		serving[r] = serves
-		s := rep.Service
-		if serves {
-			t.servingCnt[s]++
-			t.servedCap[s] += rep.Servers
-		} else {
-			t.servingCnt[s]--
-			t.servedCap[s] -= rep.Servers
-			t.lastStop[r] = t.now
-		}
-		t.markSvc(s)
-		t.markFailover(s)
+	if len(t.dirtyRep) > 0 {
+		t.serve()
 	}
-	t.dirtyRep = t.dirtyRep[:0]
 
 	// Placement and faults; services that must go down go at once, those
 	// that may come up are gathered.
@@ -61,6 +38,36 @@ func (t *Trial) settle() {
 		t.segment(s)
 	}
 	t.segDirty = t.segDirty[:0]
+}
+
+// serve brings serving in line with the replicas' phases (docs/model.md
+// §6.4), and marks the services whose serving replicas changed.
+func (t *Trial) serve() {
+	// The replicas' slices are read through locals of one length: one
+	// bounds check a replica.
+	reps := t.c.Replicas
+	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
+	for _, r := range t.dirtyRep {
+		repMark[r] = false
+		rep := &reps[r]
+		serves := phase[r] == phRunning && t.isolated[rep.Site] == 0
+		if serves == serving[r] {
+			continue
+		}
+		serving[r] = serves
+		s := rep.Service
+		if serves {
+			t.servingCnt[s]++
+			t.servedCap[s] += rep.Servers
+		} else {
+			t.servingCnt[s]--
+			t.servedCap[s] -= rep.Servers
+			t.lastStop[r] = t.now
+		}
+		t.markSvc(s)
+		t.markFailover(s)
+	}
+	t.dirtyRep = t.dirtyRep[:0]
 }
 
 // capacity returns the served capacity c of docs/model.md §11: the servers of
@@ -410,6 +417,9 @@ func (t *Trial) account() {
 	now := t.now
 	o := &t.out
 	t.wentUp, t.wentDown = t.wentUp[:0], t.wentDown[:0]
+	if len(t.touched) == 0 {
+		return // an instant that changed no service, such as a repair
+	}
 	// The slices are read through locals of one length: one bounds check a
 	// service, and no reload of their headers after each store.
 	n := len(c.Services)
@@ -463,7 +473,8 @@ func (t *Trial) account() {
 	if len(t.wentDown) > 0 {
 		t.assignCauses()
 	}
-	if len(t.wentUp)+len(t.wentDown) > 0 {
+	// Without soft dependencies on the platform, nothing is ever degraded.
+	if len(t.wentUp)+len(t.wentDown) > 0 && len(c.RevSoft) > 0 {
 		t.updateDegraded()
 	}
 }
@@ -604,17 +615,26 @@ func (t *Trial) stopReasonOr(r, def int32) int32 {
 // updateDegraded re-evaluates degraded status for the services whose up
 // status changed and their soft dependents.
 func (t *Trial) updateDegraded() {
-	c := t.c
 	t.degStamp++
-	for _, list := range [2][]int32{t.wentUp, t.wentDown} {
-		for _, s := range list {
+	t.degradedAround(t.wentUp)
+	t.degradedAround(t.wentDown)
+}
+
+// degradedAround re-evaluates the services of list and their soft
+// dependents. Most services have neither soft dependencies nor soft
+// dependents: one byte says so.
+func (t *Trial) degradedAround(list []int32) {
+	c := t.c
+	for _, s := range list {
+		l := t.lists[s]
+		if l&hasSoftDep != 0 {
 			t.checkDegraded(s)
-			if t.lists[s]&hasRevSoft == 0 {
-				continue
-			}
-			for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
-				t.checkDegraded(d)
-			}
+		}
+		if l&hasRevSoft == 0 {
+			continue
+		}
+		for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
+			t.checkDegraded(d)
 		}
 	}
 }

@@ -257,11 +257,18 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.degraded, s.degraded)
 	copy(t.curCause, s.curCause)
 	copy(t.servedCap, s.servedCap)
-	copy(t.segDeg, s.segDeg)
-	copy(t.segLack, s.segLack)
-	copy(t.segSince, s.segSince)
-	copy(t.shedNum, s.shedNum)
-	copy(t.degShedNum, s.degShedNum)
+	if len(t.loaded) > 0 {
+		// Without a load nothing is shed: the impact segments and the shed
+		// figures never leave their zeros (markSeg, finish).
+		copy(t.segDeg, s.segDeg)
+		copy(t.segLack, s.segLack)
+		copy(t.segSince, s.segSince)
+		copy(t.shedNum, s.shedNum)
+		copy(t.degShedNum, s.degShedNum)
+		copy(t.out.Shed, s.out.Shed)
+		copy(t.out.Partial, s.out.Partial)
+		copy(t.out.DegradedShed, s.out.DegradedShed)
+	}
 	copy(t.downSince, s.downSince)
 	copy(t.degSince, s.degSince)
 	copy(t.toolsDown, s.toolsDown)
@@ -287,12 +294,7 @@ func (t *Trial) restore(seed uint64, trial int) {
 	// foCheck and foMark: restoreDecisions.
 
 	o, so := &t.out, &s.out
-	for _, x := range o.Touched {
-		t.outcomeMark[x] = false
-	}
-	for _, x := range so.Touched {
-		t.outcomeMark[x] = true
-	}
+	copy(t.outcomeMark, s.outcomeMark)
 	o.Touched = append(o.Touched[:0], so.Touched...)
 	o.Trial = trial
 	copy(o.Downtime, so.Downtime)
@@ -304,9 +306,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(o.AllLost, so.AllLost)
 	copy(o.Cause, so.Cause)
 	copy(o.RTOBreach, so.RTOBreach)
-	copy(o.Shed, so.Shed)
-	copy(o.Partial, so.Partial)
-	copy(o.DegradedShed, so.DegradedShed)
 	copy(o.Restored, so.Restored)
 	o.FullRestored, o.Unrestored = so.FullRestored, so.Unrestored
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours

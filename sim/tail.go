@@ -79,6 +79,22 @@ type tailPlan struct {
 	// soft lists the services with a soft dependency or any-group: those
 	// that can be degraded.
 	soft []int32
+	// svc is what the pass reads of each service.
+	svc []tailSvc
+	// softDeps lists each service's soft dependencies: a service, or
+	// -1-i for the soft any-group c.Deps[i].
+	softDeps []int32
+}
+
+// tailSvc is what the tail's pass reads of a service, gathered in one
+// place rather than read from the compiled scenario's tables one by one.
+type tailSvc struct {
+	rep0, rep1   int32 // its replicas
+	need0, need1 int32 // its start needs, in c.Start
+	hard0, hard1 int32 // its hard dependencies, in Trial.hard
+	soft0, soft1 int32 // its soft dependencies, in tailPlan.softDeps
+	quorum       int32
+	mode         graph.Mode
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -125,6 +141,9 @@ type tailState struct {
 	foN        []uint32
 	deadlock   bool
 	bad        bool // a round count overflowed: give up
+	// isolated says that some site is isolated (for good, as no
+	// isolation ends in the tail).
+	isolated bool
 }
 
 type tailStage struct {
@@ -173,23 +192,37 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns)}
-	for s := range c.Services {
-		if c.Services[s].Load > 0 {
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns)}
+	for s := range int32(ns) {
+		cs := &c.Services[s]
+		ts := &p.svc[s]
+		*ts = tailSvc{
+			rep0: c.RepOff[s], rep1: c.RepOff[s+1],
+			need0: c.StartOff[s], need1: c.StartOff[s+1],
+			hard0: hardOff[s], hard1: hardOff[s+1],
+			soft0:  int32(len(p.softDeps)),
+			quorum: cs.Quorum, mode: cs.Mode,
+		}
+		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
+			switch d := &c.Deps[i]; {
+			case !d.Soft:
+			case d.Service >= 0:
+				p.softDeps = append(p.softDeps, d.Service)
+			default:
+				p.softDeps = append(p.softDeps, -1-i)
+			}
+		}
+		ts.soft1 = int32(len(p.softDeps))
+		if ts.soft1 > ts.soft0 {
+			p.soft = append(p.soft, s)
+		}
+		if cs.Load > 0 {
 			p.off = true
 		}
 	}
 	for i := range c.Events {
 		if c.Events[i].Kind == graph.ServiceFault {
 			p.faults = true
-		}
-	}
-	for s := range int32(ns) {
-		for _, d := range c.Deps[c.DepOff[s]:c.DepOff[s+1]] {
-			if d.Soft {
-				p.soft = append(p.soft, s)
-				break
-			}
 		}
 	}
 	// Edges s → d: d must be known before s.
@@ -303,6 +336,7 @@ func (t *Trial) tailTimes() bool {
 		return false
 	}
 	t.tailPower()
+	tl.isolated = slices.ContainsFunc(t.isolated, func(n int32) bool { return n > 0 })
 	p := tl.plan
 	for _, x := range p.steps {
 		if x >= 0 {
@@ -341,7 +375,8 @@ func (t *Trial) tailTimes() bool {
 // steady reports that s is up with every replica serving: nothing of it
 // changes in the tail.
 func (t *Trial) steady(s int32) bool {
-	return t.up[s] && t.servingCnt[s] == t.c.RepOff[s+1]-t.c.RepOff[s]
+	ts := &t.tail.plan.svc[s]
+	return t.up[s] && t.servingCnt[s] == ts.rep1-ts.rep0
 }
 
 // tailEvents reads the pending events: when each restart, failover and
@@ -448,16 +483,18 @@ func (t *Trial) tailUp(s int32) bool {
 	c := t.c
 	tl := &t.tail
 	tl.upAt[s] = already
+	ts := &tl.plan.svc[s]
+	phase, doneAt, gateAt, onAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt
 	needs, known := already, false
-	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
-		ph := t.phase[r]
+	for r := ts.rep0; r < ts.rep1; r++ {
+		ph := phase[r]
 		if ph == phRunning {
 			continue
 		}
-		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
-		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+		done, gate, on := doneAt[r], gateAt[r], onAt[r]
+		doneAt[r], gateAt[r], onAt[r] = never, never, never
 		if !known && (ph == phGate || ph == phOff) {
-			needs, known = t.tailNeeds(s), true
+			needs, known = t.tailNeeds(ts), true
 		}
 		switch ph {
 		case phRestart:
@@ -485,12 +522,12 @@ func (t *Trial) tailUp(s int32) bool {
 	return true
 }
 
-// tailNeeds is when every start need of s is up.
-func (t *Trial) tailNeeds(s int32) when {
-	c := t.c
+// tailNeeds is when every start need of the service is up.
+func (t *Trial) tailNeeds(ts *tailSvc) when {
 	needs := already
-	for _, u := range c.Start[c.StartOff[s]:c.StartOff[s+1]] {
-		needs = max(needs, t.tail.upAt[u])
+	upAt := t.tail.upAt
+	for _, u := range t.c.Start[ts.need0:ts.need1] {
+		needs = max(needs, upAt[u])
 	}
 	return needs
 }
@@ -501,17 +538,18 @@ func (t *Trial) tailNeeds(s int32) when {
 func (t *Trial) tailService(s int32) bool {
 	c := t.c
 	tl := &t.tail
+	ts := &tl.plan.svc[s]
+	phase, doneAt, gateAt, onAt, serveAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt, tl.serveAt
 	needs, known := already, false
-	cs := &c.Services[s]
-	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
-		if t.phase[r] == phRunning {
+	for r := ts.rep0; r < ts.rep1; r++ {
+		ph := phase[r]
+		if ph == phRunning {
 			continue
 		}
-		done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
-		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
-		ph := t.phase[r]
+		done, gate, on := doneAt[r], gateAt[r], onAt[r]
+		doneAt[r], gateAt[r], onAt[r] = never, never, never
 		if !known && (ph == phGate || ph == phOff) {
-			needs, known = t.tailNeeds(s), true
+			needs, known = t.tailNeeds(ts), true
 		}
 		var run when
 		switch ph {
@@ -524,31 +562,31 @@ func (t *Trial) tailService(s int32) bool {
 			if !t.gateWaiting[r] {
 				return false // an inert service's replica: the world's
 			}
-			run = t.tailProceed(r, cs, gate, needs)
+			run = t.tailProceed(r, &c.Services[s], gate, needs)
 		case phOff:
 			switch {
 			case on == never:
 				run = never
 			case needs <= on:
-				run = t.tailRestart(r, cs, on)
+				run = t.tailRestart(r, &c.Services[s], on)
 			default:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				run = t.tailProceed(r, cs, t.after(on, bg), needs)
+				run = t.tailProceed(r, &c.Services[s], t.after(on, bg), needs)
 			}
 		default:
 			return false // waiting for a crew: the queue is not empty
 		}
-		if t.isolated[c.Replicas[r].Site] > 0 {
+		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
-		tl.serveAt[r] = run
+		serveAt[r] = run
 	}
 	var base when
-	switch cs.Mode {
+	switch ts.mode {
 	case graph.Single:
-		base = t.serveTime(c.RepOff[s])
+		base = t.serveTime(ts.rep0)
 	case graph.ActiveStandby:
 		var ok bool
 		if base, ok = t.tailFailover(s); !ok {
@@ -556,31 +594,31 @@ func (t *Trial) tailService(s int32) bool {
 		}
 	default:
 		base = never
-		if cs.Quorum == 1 {
-			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		if ts.quorum == 1 {
+			for r := ts.rep0; r < ts.rep1; r++ {
 				base = min(base, t.serveTime(r))
 			}
 			break
 		}
 		q := tl.quorum[:0]
-		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		for r := ts.rep0; r < ts.rep1; r++ {
 			q = append(q, t.serveTime(r))
 		}
-		if int(cs.Quorum) <= len(q) {
+		if int(ts.quorum) <= len(q) {
 			slices.Sort(q)
-			base = q[cs.Quorum-1]
+			base = q[ts.quorum-1]
 		}
 		tl.quorum = q
 	}
-	up := base
-	for _, d := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
+	up, upAt := base, tl.upAt
+	for _, d := range t.hard[ts.hard0:ts.hard1] {
 		if d >= 0 {
-			up = max(up, tl.upAt[d])
+			up = max(up, upAt[d])
 		} else {
 			up = max(up, t.tailGroup(&c.Deps[-1-d]))
 		}
 	}
-	tl.upAt[s] = up
+	upAt[s] = up
 	return true
 }
 
@@ -726,17 +764,14 @@ func (t *Trial) tailBeginFailover(s int32, cs *graph.CService, w when, n *uint32
 // tailSoft is when every soft dependency and soft any-group of s is
 // satisfied: the end of its degraded spell.
 func (t *Trial) tailSoft(s int32) when {
-	c := t.c
-	w := already
-	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
-		d := &c.Deps[i]
-		if !d.Soft {
-			continue
-		}
-		if d.Service >= 0 {
-			w = max(w, t.tail.upAt[d.Service])
+	p := t.tail.plan
+	ts := &p.svc[s]
+	w, upAt := already, t.tail.upAt
+	for _, d := range p.softDeps[ts.soft0:ts.soft1] {
+		if d >= 0 {
+			w = max(w, upAt[d])
 		} else {
-			w = max(w, t.tailGroup(d))
+			w = max(w, t.tailGroup(&t.c.Deps[-1-d]))
 		}
 	}
 	return w
@@ -820,19 +855,21 @@ func (t *Trial) tailCommit() {
 		}
 	}
 	// The services down come up, maybe degraded for a spell.
+	svcs, upAt, downSince := c.Services, tl.upAt, t.downSince
+	downtime, lastUp, restored := o.Downtime, o.LastUp, o.Restored
 	for _, s := range tl.down {
-		at := tl.upAt[s]
+		at := upAt[s]
 		if at == never {
 			continue
 		}
-		cs := &c.Services[s]
+		cs := &svcs[s]
 		ms := at >> roundBits
-		d := ms - t.downSince[s]
-		o.Downtime[s] += d
+		d := ms - downSince[s]
+		downtime[s] += d
 		if cs.RTO >= 0 && d > cs.RTO {
 			o.RTOBreach[s] = true
 		}
-		o.LastUp[s], o.Restored[s] = ms, ms
+		lastUp[s], restored[s] = ms, ms
 		up[s] = true
 		downCount--
 		downUsers -= cs.Users

@@ -119,6 +119,9 @@ func (tr *Trace) reset(ns int) {
 	}
 }
 
+// trace records r when the trial is traced. The engine's hot paths test
+// t.Trace before calling it: the record, some seventy bytes, is otherwise
+// built in every trial before trace finds there is nothing to do.
 func (t *Trial) trace(r Record) {
 	if t.Trace == nil {
 		return
