@@ -70,8 +70,12 @@ func (acc *svcAcc) times(m int) *stat {
 	return &acc.joint[m-3-m>>2] // 3, 5, 6, 7 → 0, 1, 2, 3
 }
 
-// jointAll is the joint stat of the values that are all three times.
-const jointAll = 3
+// The joint stats of the values that are the recovery and restored time,
+// and of those that are all three times.
+const (
+	jointRecRest = 2
+	jointAll     = 3
+)
 
 // pushTimes records an affected service's downtime d, recovery time rec
 // and restored time rest. They are mostly equal (down once from the
@@ -212,6 +216,12 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 
 // Add accumulates one trial's outcome.
 func (a *Aggregator) Add(o *Outcome) {
+	// Every stat gets at most one value a trial, so flushing them all
+	// every pendCap trials keeps their pend within pendCap. All at once
+	// keeps the check out of the loops over the services.
+	if a.trials%pendCap == 0 {
+		a.flush()
+	}
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
 	// in Results from the number of trials each service was touched in.
@@ -237,11 +247,6 @@ func (a *Aggregator) Add(o *Outcome) {
 		a.peakPeople.push(o.PeakPeople)
 		a.personMilliHours.push(o.PersonMilliHours)
 	}
-	if a.trials%pendCap == 0 { // one value a stat a trial, as above
-		for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours, &a.fullRestored} {
-			st.flush(&a.rows)
-		}
-	}
 	if o.Deadlock {
 		a.deadlock++
 	}
@@ -264,12 +269,7 @@ func (a *Aggregator) addTimes(o *Outcome) {
 	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
 	for _, s := range o.Touched {
 		acc := &svc[s] // bounds s for every slice of length n below
-		// Each of a service's stats gets at most one value a touched
-		// trial, so flushing them all every pendCap touched trials keeps
-		// their pend within pendCap.
-		if acc.touched++; acc.touched%pendCap == 0 {
-			acc.flush(&a.rows)
-		}
+		acc.touched++
 		d := down[s]
 		acc.downBins[min(uint64(bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
 		if first[s] < 0 {
@@ -289,8 +289,15 @@ func (a *Aggregator) addTimes(o *Outcome) {
 		}
 		acc.addCause(cause[s])
 		rest := acc.restoredTime(restored[s], start, H)
-		if d == rec && rest == rec && d != 0 { // most often: pushTimes inline
-			acc.joint[jointAll].push(rec)
+		// pushTimes, with its two commonest cases inline: all three
+		// times equal (a fire), and downtime apart (repeated outages).
+		if rest == rec && d != 0 {
+			if d == rec {
+				acc.joint[jointAll].push(rec)
+			} else {
+				acc.joint[jointRecRest].push(rec)
+				acc.down.push(d)
+			}
 		} else {
 			acc.pushTimes(d, rec, rest)
 		}
@@ -390,6 +397,16 @@ func (a *Aggregator) settle() {
 		a.svc[s].settle()
 	}
 	a.curveToValues()
+}
+
+// flush flushes every stat.
+func (a *Aggregator) flush() {
+	for s := range a.svc {
+		a.svc[s].flush(&a.rows)
+	}
+	for _, st := range [...]*stat{&a.full, &a.userMilliHours, &a.cost, &a.peak, &a.crew, &a.peakPeople, &a.personMilliHours, &a.fullRestored} {
+		st.flush(&a.rows)
+	}
 }
 
 // flush flushes the service's stats.

@@ -79,8 +79,37 @@ func (s *stat) flush(rs *rowSlab) {
 	s.pend = s.pend[:0]
 }
 
-// fold adds vs, all above 0, to the sums and extremes.
+// fold adds vs, all above 0, to the sums and extremes. Values below
+// 2^32 (an hour is 2^21.8 ms, seven weeks 2^31.5) have squares that fit
+// 64 bits: the batch's sums then take two words and a count of carries,
+// without the 128-bit products that values from 2^32 need (foldWide).
 func (s *stat) fold(vs []int64) {
+	var sum, sq, sqCarry, or uint64
+	lo, hi := s.min, s.max
+	for _, v := range vs {
+		u := uint64(v)
+		or |= u
+		sum += u // below 2^64: fewer than 2^32 values below 2^32
+		var c uint64
+		sq, c = bits.Add64(sq, u*u, 0)
+		sqCarry += c
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if or>>32 != 0 {
+		s.foldWide(vs)
+		return
+	}
+	var c uint64
+	s.sumLo, c = bits.Add64(s.sumLo, sum, 0)
+	s.sumHi += c
+	s.sqLo, c = bits.Add64(s.sqLo, sq, 0)
+	s.sqHi, c = bits.Add64(s.sqHi, sqCarry, c)
+	s.sqTop += c
+	s.min, s.max = lo, hi
+}
+
+// foldWide is fold for values of any size.
+func (s *stat) foldWide(vs []int64) {
 	sumLo, sumHi, sqLo, sqHi, sqTop := s.sumLo, s.sumHi, s.sqLo, s.sqHi, s.sqTop
 	lo, hi := s.min, s.max
 	for _, v := range vs {

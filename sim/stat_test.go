@@ -179,9 +179,13 @@ func TestPushTimesAsSeparateStats(t *testing.T) {
 					if round == 1 {
 						a = &other // merged into acc below
 					}
-					if d == r && x == r && d != 0 {
+					switch {
+					case d == r && x == r && d != 0:
 						a.joint[jointAll].push(r)
-					} else {
+					case x == r && d != 0:
+						a.joint[jointRecRest].push(r)
+						a.down.push(d)
+					default:
 						a.pushTimes(d, r, x)
 					}
 					if d != 0 {
@@ -267,5 +271,31 @@ func TestCurveRunsAsPoints(t *testing.T) {
 		assert.Equal(t, usersSum, a.curveUsersSum, "round %d: users served sums", round)
 		assert.Equal(t, upBins, a.curveUpBins, "round %d: services up bins", round)
 		assert.Equal(t, userBins, a.curveUserBins, "round %d: users served bins", round)
+	}
+}
+
+// TestStatFoldNarrowAndWide checks fold's sums at the edge of its narrow
+// path: full batches of values just below 2^32, whose squares' sum carries
+// out of 64 bits at every value, and batches with one value of 2^32, which
+// take the wide path.
+func TestStatFoldNarrowAndWide(t *testing.T) {
+	for _, last := range []int64{1<<32 - 1, 1 << 32} {
+		s := newStat(1 << 40)
+		sum, sq := new(big.Int), new(big.Int)
+		for i := range 3 * pendCap {
+			v := int64(1<<32 - 1 - i%7)
+			if i%pendCap == pendCap-1 {
+				v = last
+			}
+			s.add(v, nil)
+			sum.Add(sum, big.NewInt(v))
+			x := big.NewInt(v)
+			sq.Add(sq, x.Mul(x, x))
+		}
+		s.flush(nil)
+		assert.Zero(t, u128(s.sumHi, s.sumLo).Cmp(sum), "last %d: sums differ", last)
+		assert.Zero(t, u192(s.sqTop, s.sqHi, s.sqLo).Cmp(sq), "last %d: sums of squares differ", last)
+		assert.Equal(t, int64(1<<32-1-6), s.min, "last %d: min", last)
+		assert.Equal(t, max(last, 1<<32-1), s.max, "last %d: max", last)
 	}
 }
