@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -104,6 +105,13 @@ func withLoads(c *graph.Compiled, carried bool) *graph.Compiled {
 func BenchmarkTrial(b *testing.B) {
 	for _, tc := range benchCases {
 		b.Run(tc.name, func(b *testing.B) {
+			// callgrind (scripts/trial-instructions.sh) switches counting
+			// on and off per thread, at Trial.Run: a goroutine that pauses
+			// inside Run and resumes on another thread leaves one thread
+			// counting and the other not, and on a busy machine the counts
+			// came out wrong by hundreds of thousands, even negative.
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			c := tc.c(b)
 			tr := NewTrial(c, Grid(c.Horizon, GridPoints))
 			for i := range 50 { // scratch slices reach their size
@@ -124,6 +132,9 @@ func BenchmarkTrial(b *testing.B) {
 func BenchmarkTrialAggregated(b *testing.B) {
 	for _, tc := range benchCases {
 		b.Run(tc.name, func(b *testing.B) {
+			// One thread, as in BenchmarkTrial.
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			c := tc.c(b)
 			grid := Grid(c.Horizon, GridPoints)
 			tr := NewTrial(c, grid)
