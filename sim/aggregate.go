@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 
 	"github.com/dominosim/domino/graph"
@@ -139,6 +140,17 @@ type Aggregator struct {
 	binMs  int64   // downtime histogram bin width
 	bin    divider // by binMs
 	svc    []svcAcc
+	// fires holds, trial-major, the values of fire trials (a service's
+	// downtime, recovery and restored time all equal) until drainFires
+	// pushes them into joint[jointAll], a service at a time: a trial writes
+	// its values into one row, a few cache lines, instead of into the
+	// pending values of each service, a cold line each. Row r, service s
+	// is fires[r*len(svc)+s]; 0 is no value (a fire's value is above 0).
+	// fireSet marks the services with a value in the rows, fireRow is the
+	// row of the trial being added.
+	fires   []int64
+	fireSet []uint64
+	fireRow int
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
@@ -182,6 +194,10 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
 	a := &Aggregator{c: c, grid: grid, rows: rowSlab{Chunk: rowChunk}, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
 	a.bin = newDivider(a.binMs)
+	// As many rows as trials between flushes, within fireBytes.
+	rows := max(1, min(pendCap, fireBytes/8/max(len(a.svc), 1)))
+	a.fires = make([]int64, rows*len(a.svc))
+	a.fireSet = make([]uint64, (len(a.svc)+63)/64)
 	for s := range a.svc {
 		a.svc[s] = newSvcAcc(H)
 	}
@@ -221,6 +237,8 @@ func (a *Aggregator) Add(o *Outcome) {
 	// keeps the check out of the loops over the services.
 	if a.trials%pendCap == 0 {
 		a.flush()
+	} else if (a.fireRow+1)*len(a.svc) > len(a.fires) {
+		a.drainFires()
 	}
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
@@ -254,6 +272,34 @@ func (a *Aggregator) Add(o *Outcome) {
 		a.rtoP1++
 	}
 	a.addCurve(o)
+	a.fireRow++
+}
+
+// fireBytes bounds the memory of an aggregator's fire rows: 2 MB holds
+// pendCap rows of 1,024 services, about what their pending values would
+// take.
+const fireBytes = 2 << 20
+
+// drainFires pushes the values of the fire rows into the services'
+// joint[jointAll] stats and empties the rows. Reading a service's values
+// down the rows reuses each line for the services it holds.
+func (a *Aggregator) drainFires() {
+	n := len(a.svc)
+	for w, set := range a.fireSet {
+		for set != 0 {
+			s := w*64 + bits.TrailingZeros64(set)
+			set &= set - 1
+			st := &a.svc[s].joint[jointAll]
+			for i := s; i < a.fireRow*n; i += n {
+				if v := a.fires[i]; v != 0 {
+					st.push(v)
+					a.fires[i] = 0
+				}
+			}
+		}
+		a.fireSet[w] = 0
+	}
+	a.fireRow = 0
 }
 
 // addTimes records each touched service's downtime and, if it was
@@ -266,6 +312,7 @@ func (a *Aggregator) addTimes(o *Outcome) {
 	// every index below.
 	n := len(a.svc)
 	svc := a.svc[:n]
+	fires, fireSet := a.fires[a.fireRow*n:][:n], a.fireSet
 	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
 	for _, s := range o.Touched {
 		acc := &svc[s] // bounds s for every slice of length n below
@@ -293,7 +340,8 @@ func (a *Aggregator) addTimes(o *Outcome) {
 		// times equal (a fire), and downtime apart (repeated outages).
 		if rest == rec && d != 0 {
 			if d == rec {
-				acc.joint[jointAll].push(rec)
+				fires[s] = rec
+				fireSet[uint32(s)/64] |= 1 << (uint32(s) % 64)
 			} else {
 				acc.joint[jointRecRest].push(rec)
 				acc.down.push(d)
@@ -393,6 +441,7 @@ func (a *Aggregator) curveToValues() {
 // settle brings the aggregate to the form that is read and merged: the
 // services' joint stats added to their times, the curve as values.
 func (a *Aggregator) settle() {
+	a.drainFires()
 	for s := range a.svc {
 		a.svc[s].settle()
 	}
@@ -401,6 +450,7 @@ func (a *Aggregator) settle() {
 
 // flush flushes every stat.
 func (a *Aggregator) flush() {
+	a.drainFires()
 	for s := range a.svc {
 		a.svc[s].flush(&a.rows)
 	}
