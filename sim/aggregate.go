@@ -22,26 +22,28 @@ type causeCount struct {
 }
 
 // svcAcc is one service's accumulator. Add touches thousands of them per
-// trial, so the counters it writes share the first cache line, the stats
-// it records into come next, each starting a line, and the size is a
-// multiple of 64 bytes, which keeps every svcAcc of a slice aligned as the
-// first is (a slice that large starts a page).
+// trial, so what it writes for every affected service (the counts and the
+// causes, whose first is counted inline) shares the first cache line, the
+// stats it records into come next, each starting a line, and the size is
+// a multiple of 64 bytes, which keeps every svcAcc of a slice aligned as
+// the first is (a slice that large starts a page).
 type svcAcc struct {
-	touched                                           int64 // trials with any nonzero figure; the others count as zeros
-	affected, unrecovered, allLost, rto, rpo, partial int64
-	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
-	down, recovery, degraded, loss, shed              stat
-	restored                                          stat // over the trials it left normal (Outcome.Restored)
+	touched  int64 // trials with any nonzero figure; the others count as zeros
+	affected int64
+	causes   []causeCount // few per service: a slice beats a map here
+	// The trials the service was still down at the horizon, and the
+	// smallest downtime and recovery time of them: those values are lower
+	// bounds, censored by the horizon.
+	unrecovered, downCens, recCens       int64
+	down, recovery, degraded, loss, shed stat
+	restored                             stat // over the trials it left normal (Outcome.Restored)
 	// joint holds the values that were two or three of an affected
 	// service's downtime, recovery and restored time at once (pushTimes),
 	// until settle adds them to each.
-	joint    [4]stat
-	causes   []causeCount    // few per service: a slice beats a map here
-	downBins [HistBins]int64 // downtime histogram on [0, H]
-	// The smallest downtime and recovery time of the trials in which the
-	// service was still down at the horizon (unrecovered of them): those
-	// values are lower bounds, censored by the horizon.
-	downCens, recCens int64
+	joint                      [4]stat
+	allLost, rto, rpo, partial int64
+	degShed                    int64           // Σ over trials of the shed time also degraded, ms
+	downBins                   [HistBins]int64 // downtime histogram on [0, H]
 	// The trials it was not back to normal at H, and the smallest of
 	// their (censored) restored times.
 	unrestored, restCens int64
