@@ -144,9 +144,10 @@ type Aggregator struct {
 	svc    []svcAcc
 	// fires holds, trial-major, the values of fire trials (a service's
 	// downtime, recovery and restored time all equal) until drainFires
-	// pushes them into joint[jointAll], a service at a time: a trial writes
-	// its values into one row, a few cache lines, instead of into the
-	// pending values of each service, a cold line each. Row r, service s
+	// pushes them into joint[jointAll] and the downtime histogram, a
+	// service at a time: a trial writes its values into one row, a few
+	// cache lines, instead of into the pending values and the bin of each
+	// service, two cold lines each. Row r, service s
 	// is fires[r*len(svc)+s]; 0 is no value (a fire's value is above 0).
 	// fireSet marks the services with a value in the rows, fireRow is the
 	// row of the trial being added.
@@ -283,18 +284,20 @@ func (a *Aggregator) Add(o *Outcome) {
 const fireBytes = 2 << 20
 
 // drainFires pushes the values of the fire rows into the services'
-// joint[jointAll] stats and empties the rows. Reading a service's values
-// down the rows reuses each line for the services it holds.
+// joint[jointAll] stats and downtime histograms, and empties the rows.
+// Reading a service's values down the rows reuses each line for the
+// services it holds.
 func (a *Aggregator) drainFires() {
 	n := len(a.svc)
 	for w, set := range a.fireSet {
 		for set != 0 {
 			s := w*64 + bits.TrailingZeros64(set)
 			set &= set - 1
-			st := &a.svc[s].joint[jointAll]
+			acc := &a.svc[s]
 			for i := s; i < a.fireRow*n; i += n {
 				if v := a.fires[i]; v != 0 {
-					st.push(v)
+					acc.joint[jointAll].push(v)
+					acc.binDown(v, a.bin)
 					a.fires[i] = 0
 				}
 			}
@@ -320,8 +323,8 @@ func (a *Aggregator) addTimes(o *Outcome) {
 		acc := &svc[s] // bounds s for every slice of length n below
 		acc.touched++
 		d := down[s]
-		acc.downBins[min(uint64(bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
 		if first[s] < 0 {
+			acc.binDown(d, bin)
 			if d != 0 {
 				acc.down.push(d)
 			}
@@ -342,16 +345,24 @@ func (a *Aggregator) addTimes(o *Outcome) {
 		// times equal (a fire), and downtime apart (repeated outages).
 		if rest == rec && d != 0 {
 			if d == rec {
+				// Binned by drainFires, where the line of the bin
+				// is at hand.
 				fires[s] = rec
 				fireSet[uint32(s)/64] |= 1 << (uint32(s) % 64)
-			} else {
-				acc.joint[jointRecRest].push(rec)
-				acc.down.push(d)
+				continue
 			}
+			acc.joint[jointRecRest].push(rec)
+			acc.down.push(d)
 		} else {
 			acc.pushTimes(d, rec, rest)
 		}
+		acc.binDown(d, bin)
 	}
+}
+
+// binDown counts downtime d in its bin of the downtime histogram.
+func (acc *svcAcc) binDown(d int64, bin divider) {
+	acc.downBins[min(uint64(bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
 }
 
 // addOthers records what few touched services have: degraded and shed
