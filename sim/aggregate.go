@@ -31,23 +31,26 @@ type svcAcc struct {
 	touched  int64 // trials with any nonzero figure; the others count as zeros
 	affected int64
 	causes   []causeCount // few per service: a slice beats a map here
-	// The trials the service was still down at the horizon, and the
-	// smallest downtime and recovery time of them: those values are lower
-	// bounds, censored by the horizon.
-	unrecovered, downCens, recCens       int64
+	// first counts trials of causes[0]'s code not yet in causes[0]
+	// (addCause), until settle adds them.
+	first                                causeCount
+	unrecovered                          int64 // trials it was still down at the horizon
 	down, recovery, degraded, loss, shed stat
 	restored                             stat // over the trials it left normal (Outcome.Restored)
 	// joint holds the values that were two or three of an affected
 	// service's downtime, recovery and restored time at once (pushTimes),
 	// until settle adds them to each.
-	joint                      [4]stat
+	joint [4]stat
+	// The smallest downtime and recovery time of the unrecovered trials:
+	// those values are lower bounds, censored by the horizon.
+	downCens, recCens          int64
 	allLost, rto, rpo, partial int64
 	degShed                    int64           // Σ over trials of the shed time also degraded, ms
 	downBins                   [HistBins]int64 // downtime histogram on [0, H]
 	// The trials it was not back to normal at H, and the smallest of
 	// their (censored) restored times.
 	unrestored, restCens int64
-	_                    [40]byte
+	_                    [24]byte
 }
 
 // The times of an affected service (pushTimes), as bits of the set of
@@ -117,6 +120,10 @@ func (acc *svcAcc) pushTimes(d, rec, rest int64) {
 // the order, so the times' stats are then as if each value had been
 // recorded into each of them.
 func (acc *svcAcc) settle() {
+	if acc.first.count > 0 {
+		acc.causes[0].count += acc.first.count
+		acc.first.count = 0
+	}
 	for i := range acc.joint {
 		j := &acc.joint[i]
 		if j.n == 0 {
@@ -550,16 +557,31 @@ func (acc *svcAcc) restoredTime(t, start, H int64) int64 {
 
 // addCause counts a trial whose first outage of the service had the
 // cause code. Most of a service's trials have the cause its first had:
-// that one is counted inline.
+// that one is counted inline, in acc.first, which is in the line Add
+// writes anyway (causes[0] is a line of its own). first counts only
+// after addOtherCause has seen its code to be causes[0]'s, so that
+// causes filled in any other way (merge, a part loaded) stay right.
 func (acc *svcAcc) addCause(code int32) {
-	if len(acc.causes) > 0 && acc.causes[0].code == code {
-		acc.causes[0].count++
+	if acc.first.count > 0 && acc.first.code == code {
+		acc.first.count++
 		return
 	}
 	acc.addOtherCause(code)
 }
 
+// addOtherCause is kept out of addCause, which must inline
+// (TestHotHelpersInline).
+//
+//go:noinline
 func (acc *svcAcc) addOtherCause(code int32) {
+	if len(acc.causes) == 0 {
+		acc.causes = append(acc.causes, causeCount{code, 0})
+	}
+	if acc.causes[0].code == code {
+		acc.first.code = code
+		acc.first.count++
+		return
+	}
 	for i := range acc.causes {
 		if acc.causes[i].code == code {
 			acc.causes[i].count++
