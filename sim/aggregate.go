@@ -151,7 +151,7 @@ type Aggregator struct {
 	svc    []svcAcc
 	// fires holds, trial-major, the values of fire trials (a service's
 	// downtime, recovery and restored time all equal) until drainFires
-	// pushes them into joint[jointAll] and the downtime histogram, a
+	// records them into joint[jointAll] and the downtime histogram, a
 	// service at a time: a trial writes its values into one row, a few
 	// cache lines, instead of into the pending values and the bin of each
 	// service, two cold lines each. Row r, service s
@@ -161,6 +161,7 @@ type Aggregator struct {
 	fires   []int64
 	fireSet []uint64
 	fireRow int
+	fireBuf []int64 // a service's values of the rows (drainFires)
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
@@ -208,6 +209,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	rows := max(1, min(pendCap, fireBytes/8/max(len(a.svc), 1)))
 	a.fires = make([]int64, rows*len(a.svc))
 	a.fireSet = make([]uint64, (len(a.svc)+63)/64)
+	a.fireBuf = make([]int64, 0, rows)
 	for s := range a.svc {
 		a.svc[s] = newSvcAcc(H)
 	}
@@ -290,10 +292,11 @@ func (a *Aggregator) Add(o *Outcome) {
 // take.
 const fireBytes = 2 << 20
 
-// drainFires pushes the values of the fire rows into the services'
+// drainFires records the values of the fire rows into the services'
 // joint[jointAll] stats and downtime histograms, and empties the rows.
 // Reading a service's values down the rows reuses each line for the
-// services it holds.
+// services it holds; they are recorded a batch at a time, as a flush
+// does, from a buffer that stays in cache.
 func (a *Aggregator) drainFires() {
 	n := len(a.svc)
 	for w, set := range a.fireSet {
@@ -301,13 +304,17 @@ func (a *Aggregator) drainFires() {
 			s := w*64 + bits.TrailingZeros64(set)
 			set &= set - 1
 			acc := &a.svc[s]
+			vs := a.fireBuf[:0]
 			for i := s; i < a.fireRow*n; i += n {
 				if v := a.fires[i]; v != 0 {
-					acc.joint[jointAll].push(v)
+					vs = append(vs, v)
 					acc.binDown(v, a.bin)
 					a.fires[i] = 0
 				}
 			}
+			st := &acc.joint[jointAll]
+			st.n += int64(len(vs))
+			st.record(vs, &a.rows)
 		}
 		a.fireSet[w] = 0
 	}
