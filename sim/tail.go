@@ -338,13 +338,17 @@ func (t *Trial) tailTimes() bool {
 	t.tailPower()
 	tl.isolated = slices.ContainsFunc(t.isolated, func(n int32) bool { return n > 0 })
 	p := tl.plan
+	// The walk reads the slices through locals of one length: no bounds
+	// checks nor reloads of their headers after each call.
+	n := len(p.svc)
+	svc, up, serving, upAt := p.svc[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
 	for _, x := range p.steps {
 		if x >= 0 {
-			if t.steady(x) {
-				tl.upAt[x] = already
+			if ts := &svc[x]; up[x] && serving[x] == ts.rep1-ts.rep0 { // steady(x)
+				upAt[x] = already
 				continue
 			}
-			if t.up[x] {
+			if up[x] {
 				if !t.tailUp(x) {
 					return false
 				}
@@ -855,14 +859,16 @@ func (t *Trial) tailCommit() {
 		}
 	}
 	// The services down come up, maybe degraded for a spell.
-	svcs, upAt, downSince := c.Services, tl.upAt, t.downSince
-	downtime, lastUp, restored := o.Downtime, o.LastUp, o.Restored
+	// The loop reads the slices through locals of one length: no bounds
+	// checks after the first.
+	svcs, upAt, downSince := c.Services[:n], tl.upAt[:n], t.downSince[:n]
+	downtime, lastUp, restored := o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
 	for _, s := range tl.down {
+		cs := &svcs[s]
 		at := upAt[s]
 		if at == never {
 			continue
 		}
-		cs := &svcs[s]
 		ms := at >> roundBits
 		d := ms - downSince[s]
 		downtime[s] += d
