@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/bits"
 	"sort"
 
 	"github.com/dominosim/domino/graph"
@@ -22,35 +21,30 @@ type causeCount struct {
 }
 
 // svcAcc is one service's accumulator. Add touches thousands of them per
-// trial, so what it writes for every affected service (the counts and the
-// causes, whose first is counted inline) shares the first cache line, the
-// stats it records into come next, each starting a line, and the size is
-// a multiple of 64 bytes, which keeps every svcAcc of a slice aligned as
-// the first is (a slice that large starts a page).
+// trial, so the counters it writes share the first cache line, the stats
+// it records into come next, each starting a line, and the size is a
+// multiple of 64 bytes, which keeps every svcAcc of a slice aligned as the
+// first is (a slice that large starts a page).
 type svcAcc struct {
-	touched  int64 // trials with any nonzero figure; the others count as zeros
-	affected int64
-	causes   []causeCount // few per service: a slice beats a map here
-	// first counts trials of causes[0]'s code not yet in causes[0]
-	// (addCause), until settle adds them.
-	first                                causeCount
-	unrecovered                          int64 // trials it was still down at the horizon
-	down, recovery, degraded, loss, shed stat
-	restored                             stat // over the trials it left normal (Outcome.Restored)
+	touched                                           int64 // trials with any nonzero figure; the others count as zeros
+	affected, unrecovered, allLost, rto, rpo, partial int64
+	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
+	down, recovery, degraded, loss, shed              stat
+	restored                                          stat // over the trials it left normal (Outcome.Restored)
 	// joint holds the values that were two or three of an affected
 	// service's downtime, recovery and restored time at once (pushTimes),
 	// until settle adds them to each.
-	joint [4]stat
-	// The smallest downtime and recovery time of the unrecovered trials:
-	// those values are lower bounds, censored by the horizon.
-	downCens, recCens          int64
-	allLost, rto, rpo, partial int64
-	degShed                    int64           // Σ over trials of the shed time also degraded, ms
-	downBins                   [HistBins]int64 // downtime histogram on [0, H]
+	joint    [4]stat
+	causes   []causeCount    // few per service: a slice beats a map here
+	downBins [HistBins]int64 // downtime histogram on [0, H]
+	// The smallest downtime and recovery time of the trials in which the
+	// service was still down at the horizon (unrecovered of them): those
+	// values are lower bounds, censored by the horizon.
+	downCens, recCens int64
 	// The trials it was not back to normal at H, and the smallest of
 	// their (censored) restored times.
 	unrestored, restCens int64
-	_                    [24]byte
+	_                    [40]byte
 }
 
 // The times of an affected service (pushTimes), as bits of the set of
@@ -120,10 +114,6 @@ func (acc *svcAcc) pushTimes(d, rec, rest int64) {
 // the order, so the times' stats are then as if each value had been
 // recorded into each of them.
 func (acc *svcAcc) settle() {
-	if acc.first.count > 0 {
-		acc.causes[0].count += acc.first.count
-		acc.first.count = 0
-	}
 	for i := range acc.joint {
 		j := &acc.joint[i]
 		if j.n == 0 {
@@ -149,19 +139,6 @@ type Aggregator struct {
 	binMs  int64   // downtime histogram bin width
 	bin    divider // by binMs
 	svc    []svcAcc
-	// fires holds, trial-major, the values of fire trials (a service's
-	// downtime, recovery and restored time all equal) until drainFires
-	// records them into joint[jointAll] and the downtime histogram, a
-	// service at a time: a trial writes its values into one row, a few
-	// cache lines, instead of into the pending values and the bin of each
-	// service, two cold lines each. Row r, service s
-	// is fires[r*len(svc)+s]; 0 is no value (a fire's value is above 0).
-	// fireSet marks the services with a value in the rows, fireRow is the
-	// row of the trial being added.
-	fires   []int64
-	fireSet []uint64
-	fireRow int
-	fireBuf []int64 // a service's values of the rows (drainFires)
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
@@ -205,11 +182,6 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
 	a := &Aggregator{c: c, grid: grid, rows: rowSlab{Chunk: rowChunk}, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
 	a.bin = newDivider(a.binMs)
-	// As many rows as trials between flushes, within fireBytes.
-	rows := max(1, min(pendCap, fireBytes/8/max(len(a.svc), 1)))
-	a.fires = make([]int64, rows*len(a.svc))
-	a.fireSet = make([]uint64, (len(a.svc)+63)/64)
-	a.fireBuf = make([]int64, 0, rows)
 	for s := range a.svc {
 		a.svc[s] = newSvcAcc(H)
 	}
@@ -249,8 +221,6 @@ func (a *Aggregator) Add(o *Outcome) {
 	// keeps the check out of the loops over the services.
 	if a.trials%pendCap == 0 {
 		a.flush()
-	} else if (a.fireRow+1)*len(a.svc) > len(a.fires) {
-		a.drainFires()
 	}
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
@@ -284,41 +254,6 @@ func (a *Aggregator) Add(o *Outcome) {
 		a.rtoP1++
 	}
 	a.addCurve(o)
-	a.fireRow++
-}
-
-// fireBytes bounds the memory of an aggregator's fire rows: 2 MB holds
-// pendCap rows of 1,024 services, about what their pending values would
-// take.
-const fireBytes = 2 << 20
-
-// drainFires records the values of the fire rows into the services'
-// joint[jointAll] stats and downtime histograms, and empties the rows.
-// Reading a service's values down the rows reuses each line for the
-// services it holds; they are recorded a batch at a time, as a flush
-// does, from a buffer that stays in cache.
-func (a *Aggregator) drainFires() {
-	n := len(a.svc)
-	for w, set := range a.fireSet {
-		for set != 0 {
-			s := w*64 + bits.TrailingZeros64(set)
-			set &= set - 1
-			acc := &a.svc[s]
-			vs := a.fireBuf[:0]
-			for i := s; i < a.fireRow*n; i += n {
-				if v := a.fires[i]; v != 0 {
-					vs = append(vs, v)
-					acc.binDown(v, a.bin)
-					a.fires[i] = 0
-				}
-			}
-			st := &acc.joint[jointAll]
-			st.n += int64(len(vs))
-			st.record(vs, &a.rows)
-		}
-		a.fireSet[w] = 0
-	}
-	a.fireRow = 0
 }
 
 // addTimes records each touched service's downtime and, if it was
@@ -331,14 +266,13 @@ func (a *Aggregator) addTimes(o *Outcome) {
 	// every index below.
 	n := len(a.svc)
 	svc := a.svc[:n]
-	fires, fireSet := a.fires[a.fireRow*n:][:n], a.fireSet
 	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
 	for _, s := range o.Touched {
 		acc := &svc[s] // bounds s for every slice of length n below
 		acc.touched++
 		d := down[s]
+		acc.downBins[min(uint64(bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
 		if first[s] < 0 {
-			acc.binDown(d, bin)
 			if d != 0 {
 				acc.down.push(d)
 			}
@@ -359,24 +293,15 @@ func (a *Aggregator) addTimes(o *Outcome) {
 		// times equal (a fire), and downtime apart (repeated outages).
 		if rest == rec && d != 0 {
 			if d == rec {
-				// Binned by drainFires, where the line of the bin
-				// is at hand.
-				fires[s] = rec
-				fireSet[uint32(s)/64] |= 1 << (uint32(s) % 64)
-				continue
+				acc.joint[jointAll].push(rec)
+			} else {
+				acc.joint[jointRecRest].push(rec)
+				acc.down.push(d)
 			}
-			acc.joint[jointRecRest].push(rec)
-			acc.down.push(d)
 		} else {
 			acc.pushTimes(d, rec, rest)
 		}
-		acc.binDown(d, bin)
 	}
-}
-
-// binDown counts downtime d in its bin of the downtime histogram.
-func (acc *svcAcc) binDown(d int64, bin divider) {
-	acc.downBins[min(uint64(bin.div(d)), HistBins-1)]++ // d ≥ 0: unsigned needs no bounds check
 }
 
 // addOthers records what few touched services have: degraded and shed
@@ -468,7 +393,6 @@ func (a *Aggregator) curveToValues() {
 // settle brings the aggregate to the form that is read and merged: the
 // services' joint stats added to their times, the curve as values.
 func (a *Aggregator) settle() {
-	a.drainFires()
 	for s := range a.svc {
 		a.svc[s].settle()
 	}
@@ -477,7 +401,6 @@ func (a *Aggregator) settle() {
 
 // flush flushes every stat.
 func (a *Aggregator) flush() {
-	a.drainFires()
 	for s := range a.svc {
 		a.svc[s].flush(&a.rows)
 	}
@@ -564,31 +487,16 @@ func (acc *svcAcc) restoredTime(t, start, H int64) int64 {
 
 // addCause counts a trial whose first outage of the service had the
 // cause code. Most of a service's trials have the cause its first had:
-// that one is counted inline, in acc.first, which is in the line Add
-// writes anyway (causes[0] is a line of its own). first counts only
-// after addOtherCause has seen its code to be causes[0]'s, so that
-// causes filled in any other way (merge, a part loaded) stay right.
+// that one is counted inline.
 func (acc *svcAcc) addCause(code int32) {
-	if acc.first.count > 0 && acc.first.code == code {
-		acc.first.count++
+	if len(acc.causes) > 0 && acc.causes[0].code == code {
+		acc.causes[0].count++
 		return
 	}
 	acc.addOtherCause(code)
 }
 
-// addOtherCause is kept out of addCause, which must inline
-// (TestHotHelpersInline).
-//
-//go:noinline
 func (acc *svcAcc) addOtherCause(code int32) {
-	if len(acc.causes) == 0 {
-		acc.causes = append(acc.causes, causeCount{code, 0})
-	}
-	if acc.causes[0].code == code {
-		acc.first.code = code
-		acc.first.count++
-		return
-	}
 	for i := range acc.causes {
 		if acc.causes[i].code == code {
 			acc.causes[i].count++

@@ -66,24 +66,17 @@ func (s *stat) flush(rs *rowSlab) {
 	if len(s.pend) == 0 {
 		return
 	}
-	s.record(s.pend, rs)
-	s.pend = s.pend[:0]
-}
-
-// record folds vs, values above 0 already counted in n, into the sums,
-// extremes and histogram, taking histogram rows from rs. It may change
-// vs.
-func (s *stat) record(vs []int64, rs *rowSlab) {
-	s.fold(vs)
+	s.fold(s.pend)
 	if s.max > s.high {
-		for i, v := range vs {
-			vs[i] = min(v, s.high)
+		for i, v := range s.pend {
+			s.pend[i] = min(v, s.high)
 		}
 	}
 	if s.hist.rows == nil {
 		s.hist = newHist(s.high)
 	}
-	s.hist.recordAll(vs, rs)
+	s.hist.recordAll(s.pend, rs)
+	s.pend = s.pend[:0]
 }
 
 // fold adds vs, all above 0, to the sums and extremes. Values below
