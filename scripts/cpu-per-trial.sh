@@ -48,17 +48,17 @@ for name in gen-1000-fire gen-1000-random kakao; do
 	# keep its difference of CPU times well above their noise: at 5,000
 	# trials it was some 70 ms, and a median of five once came out 57%
 	# slower for a change that made a Kakao trial 12% cheaper.
-	n=$trials
+	count=$trials
 	case $name in
 	gen-1000-fire) c="$dir/g1000.yaml --scenario fire" ;;
 	gen-1000-random) c="$dir/g1000.yaml --scenario random" ;;
-	kakao) c="kakao-pangyo-2022" n=$((trials * 10)) ;;
+	kakao) c="kakao-pangyo-2022" count=$((trials * 10)) ;;
 	esac
 	: >"$dir/old.txt"
 	: >"$dir/new.txt"
 	for _ in $(seq "$runs"); do
-		pertrial "$n" "$dir/old" run $c >>"$dir/old.txt"
-		pertrial "$n" "$dir/new" run $c >>"$dir/new.txt"
+		pertrial "$count" "$dir/old" run $c >>"$dir/old.txt"
+		pertrial "$count" "$dir/new" run $c >>"$dir/new.txt"
 	done
 	o=$(median <"$dir/old.txt") n=$(median <"$dir/new.txt")
 	printf '%-22s %14s %14s %7s%%\n' "$name" "$o" "$n" "$(awk -v o="$o" -v n="$n" 'BEGIN { printf "%+.1f", (n - o) / o * 100 }')"
