@@ -91,10 +91,12 @@ type tailPlan struct {
 type tailSvc struct {
 	rep0, rep1   int32 // its replicas
 	need0, need1 int32 // its start needs, in c.Start
-	hard0, hard1 int32 // its hard dependencies, in Trial.hard
-	soft0, soft1 int32 // its soft dependencies, in tailPlan.softDeps
-	quorum       int32
-	mode         graph.Mode
+	// its hard dependencies, in Trial.hard: the services in
+	// [hard0, grp0), the any-groups in [grp0, hard1)
+	hard0, grp0, hard1 int32
+	soft0, soft1       int32 // its soft dependencies, in tailPlan.softDeps
+	quorum             int32
+	mode               graph.Mode
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -110,10 +112,12 @@ type tailState struct {
 	// disabled keeps every trial on the events (tests compare both).
 	disabled bool
 
-	serveAt  []when // by replica not running: when it serves
-	doneAt   []when // by replica: its pending restart completes
-	gateAt   []when // by replica: its pending break-glass deadline
-	onAt     []when // by replica: a stage powers it
+	serveAt []when // by replica not running: when it serves
+	// pend is, by replica not running, the time of what it waits for,
+	// which its phase says: its restart completing (phRestart), its
+	// break-glass deadline (phGate), a stage powering it on (phOff). A
+	// replica has one phase, so one time; never when none is pending.
+	pend     []when
 	upAt     []when // by service: when it comes up
 	foDoneAt []when // by service: its pending failover completes
 	// down lists the services down at the start of the tail, in the
@@ -164,7 +168,7 @@ type tailChange struct {
 func newTailState(c *graph.Compiled, points int) tailState {
 	nr, ns := len(c.Replicas), len(c.Services)
 	tl := tailState{
-		serveAt: make([]when, nr), doneAt: make([]when, nr), gateAt: make([]when, nr), onAt: make([]when, nr),
+		serveAt: make([]when, nr), pend: make([]when, nr),
 		upAt: make([]when, ns), foDoneAt: make([]when, ns),
 		wait: make([]bool, nr), inCycle: make([]bool, ns), cand: make([]bool, ns),
 		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
@@ -180,7 +184,7 @@ func newTailState(c *graph.Compiled, points int) tailState {
 // midway, clean does it for all.
 func (tl *tailState) clean(c *graph.Compiled) {
 	for r := range c.Replicas {
-		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+		tl.pend[r] = never
 	}
 	for s := range c.Services {
 		tl.foDoneAt[s] = never
@@ -199,7 +203,7 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 		*ts = tailSvc{
 			rep0: c.RepOff[s], rep1: c.RepOff[s+1],
 			need0: c.StartOff[s], need1: c.StartOff[s+1],
-			hard0: hardOff[s], hard1: hardOff[s+1],
+			hard0: hardOff[s], grp0: hardOff[s+1], hard1: hardOff[s+1],
 			soft0:  int32(len(p.softDeps)),
 			quorum: cs.Quorum, mode: cs.Mode,
 		}
@@ -210,6 +214,12 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 				p.softDeps = append(p.softDeps, d.Service)
 			default:
 				p.softDeps = append(p.softDeps, -1-i)
+			}
+		}
+		for i := ts.hard0; i < ts.hard1; i++ {
+			if hard[i] < 0 {
+				ts.grp0 = i
+				break
 			}
 		}
 		ts.soft1 = int32(len(p.softDeps))
@@ -397,11 +407,11 @@ func (t *Trial) tailEvents() bool {
 				tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
 			case evRestartDone:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
-					tl.doneAt[m.a] = m.t<<roundBits | 1
+					tl.pend[m.a] = m.t<<roundBits | 1
 				}
 			case evGate:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
-					tl.gateAt[m.a] = m.t<<roundBits | 1
+					tl.pend[m.a] = m.t<<roundBits | 1
 				}
 			case evFailoverDone:
 				if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
@@ -457,8 +467,10 @@ func (t *Trial) tailPower() {
 				q = min(q, t.fits(off, n, c.Sites[x].Placed, o.num, o.den))
 			}
 			for ; p < q; p++ {
+				// Beyond the powered prefix a replica is off
+				// (updatePower): its pending time is its power-on.
 				if r := c.SiteReps[off+p]; !t.failed[r] {
-					tl.onAt[r] = now<<roundBits | 1
+					tl.pend[r] = now<<roundBits | 1
 				}
 			}
 		}
@@ -477,53 +489,12 @@ func (t *Trial) serveTime(r int32) when {
 	return t.tail.serveAt[r]
 }
 
-// tailUp finds what the replicas of s, up, do to the rest of the trial:
-// the crews their manual restarts release and the break-glass deadlines
-// they reach first (a deadlock). When they serve matters to nothing else,
-// as s stays up (the tail only brings things back), so their restarts are
-// not drawn. Everything s waits for is known. It reports false when the
-// tail must give up.
+// tailUp finds what the replicas of s, up, do to the rest of the trial
+// (tailReplicas, untimed). Everything s waits for is known. It reports
+// false when the tail must give up.
 func (t *Trial) tailUp(s int32) bool {
-	c := t.c
-	tl := &t.tail
-	tl.upAt[s] = already
-	ts := &tl.plan.svc[s]
-	phase, doneAt, gateAt, onAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt
-	needs, known := already, false
-	for r := ts.rep0; r < ts.rep1; r++ {
-		ph := phase[r]
-		if ph == phRunning {
-			continue
-		}
-		done, gate, on := doneAt[r], gateAt[r], onAt[r]
-		doneAt[r], gateAt[r], onAt[r] = never, never, never
-		if !known && (ph == phGate || ph == phOff) {
-			needs, known = t.tailNeeds(ts), true
-		}
-		switch ph {
-		case phRestart:
-			if t.manual[r] && done != never {
-				tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
-			}
-		case phGate:
-			if !t.gateWaiting[r] {
-				return false // an inert service's replica: the world's
-			}
-			if gate != never && gate <= needs {
-				tl.deadlock = true
-			}
-		case phOff:
-			if on != never && needs > on {
-				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				if gate := t.after(on, bg); gate != never && gate <= needs {
-					tl.deadlock = true
-				}
-			}
-		default:
-			return false // waiting for a crew: the queue is not empty
-		}
-	}
-	return true
+	t.tail.upAt[s] = already
+	return t.tailReplicas(s, &t.tail.plan.svc[s], false)
 }
 
 // tailNeeds is when every start need of the service is up.
@@ -536,94 +507,140 @@ func (t *Trial) tailNeeds(ts *tailSvc) when {
 	return needs
 }
 
-// tailService computes when the replicas of s, down, serve and when s
-// comes up; everything s waits for is known. It reports false when the
-// tail must give up.
-func (t *Trial) tailService(s int32) bool {
+// tailReplicas reads the pending times of the replicas of s not running
+// (cleaning them) and finds the crews their manual restarts release and
+// the break-glass deadlines they reach first (a deadlock). Timed, it also
+// finds when each serves (serveAt). Untimed, when they serve matters to
+// nothing else, as the placement of s holds without them (s is up, or
+// down for a dependency with its placement served) and the tail only
+// brings things back: their restarts are not drawn, nor their break-glass
+// once a deadlock is known. Everything s waits for is known. It reports
+// false when the tail must give up.
+func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
 	c := t.c
 	tl := &t.tail
-	ts := &tl.plan.svc[s]
-	phase, doneAt, gateAt, onAt, serveAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt, tl.serveAt
+	phase := t.phase[ts.rep0:ts.rep1]
+	pend := tl.pend[ts.rep0:ts.rep1]
+	pend = pend[:len(phase)]
 	needs, known := already, false
-	for r := ts.rep0; r < ts.rep1; r++ {
-		ph := phase[r]
+	for i, ph := range phase {
 		if ph == phRunning {
 			continue
 		}
-		done, gate, on := doneAt[r], gateAt[r], onAt[r]
-		doneAt[r], gateAt[r], onAt[r] = never, never, never
+		r := ts.rep0 + int32(i)
+		at := pend[i]
+		pend[i] = never
 		if !known && (ph == phGate || ph == phOff) {
 			needs, known = t.tailNeeds(ts), true
 		}
-		var run when
+		run := never
 		switch ph {
 		case phRestart:
-			run = done
-			if t.manual[r] && run != never {
-				tl.releases = append(tl.releases, tailRelease{run >> roundBits, graph.JobRestart(r)})
+			run = at
+			if t.manual[r] && at != never {
+				tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
 			}
 		case phGate:
 			if !t.gateWaiting[r] {
 				return false // an inert service's replica: the world's
 			}
-			run = t.tailProceed(r, &c.Services[s], gate, needs)
+			if timed {
+				run = t.tailProceed(r, &c.Services[s], at, needs)
+			} else if at != never && at <= needs {
+				tl.deadlock = true
+			}
 		case phOff:
 			switch {
-			case on == never:
-				run = never
-			case needs <= on:
-				run = t.tailRestart(r, &c.Services[s], on)
-			default:
+			case at == never:
+			case needs <= at:
+				if timed {
+					run = t.tailRestart(r, &c.Services[s], at)
+				}
+			case timed || !tl.deadlock:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				run = t.tailProceed(r, &c.Services[s], t.after(on, bg), needs)
+				if timed {
+					run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
+				} else if gate := t.after(at, bg); gate != never && gate <= needs {
+					tl.deadlock = true
+				}
 			}
 		default:
 			return false // waiting for a crew: the queue is not empty
 		}
+		if !timed {
+			continue
+		}
 		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
-		serveAt[r] = run
+		tl.serveAt[r] = run
 	}
-	var base when
-	switch ts.mode {
-	case graph.Single:
-		base = t.serveTime(ts.rep0)
-	case graph.ActiveStandby:
+	return true
+}
+
+// tailService computes when s, down, comes up; everything s waits for is
+// known. Its replicas are timed only when its placement waits for them.
+// It reports false when the tail must give up.
+func (t *Trial) tailService(s int32) bool {
+	tl := &t.tail
+	ts := &tl.plan.svc[s]
+	var placed bool
+	if ts.mode == graph.ActiveStandby {
+		placed = t.serving[t.active[s]]
+	} else {
+		placed = t.servingCnt[s] >= ts.quorum
+	}
+	if !t.tailReplicas(s, ts, !placed) {
+		return false
+	}
+	base := already
+	if !placed {
 		var ok bool
-		if base, ok = t.tailFailover(s); !ok {
+		if base, ok = t.tailPlacement(s, ts); !ok {
 			return false
 		}
-	default:
-		base = never
-		if ts.quorum == 1 {
-			for r := ts.rep0; r < ts.rep1; r++ {
-				base = min(base, t.serveTime(r))
-			}
-			break
-		}
-		q := tl.quorum[:0]
-		for r := ts.rep0; r < ts.rep1; r++ {
-			q = append(q, t.serveTime(r))
-		}
-		if int(ts.quorum) <= len(q) {
-			slices.Sort(q)
-			base = q[ts.quorum-1]
-		}
-		tl.quorum = q
 	}
 	up, upAt := base, tl.upAt
-	for _, d := range t.hard[ts.hard0:ts.hard1] {
-		if d >= 0 {
-			up = max(up, upAt[d])
-		} else {
-			up = max(up, t.tailGroup(&c.Deps[-1-d]))
-		}
+	hard := t.hard[ts.hard0:ts.hard1]
+	for _, d := range hard[:ts.grp0-ts.hard0] {
+		up = max(up, upAt[d])
+	}
+	for _, d := range hard[ts.grp0-ts.hard0:] {
+		up = max(up, t.tailGroup(&t.c.Deps[-1-d]))
 	}
 	upAt[s] = up
 	return true
+}
+
+// tailPlacement is when the placement of s, down, is back, its replicas
+// timed.
+func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
+	tl := &t.tail
+	switch ts.mode {
+	case graph.Single:
+		return t.serveTime(ts.rep0), true
+	case graph.ActiveStandby:
+		return t.tailFailover(s)
+	}
+	base := never
+	if ts.quorum == 1 {
+		for r := ts.rep0; r < ts.rep1; r++ {
+			base = min(base, t.serveTime(r))
+		}
+		return base, true
+	}
+	q := tl.quorum[:0]
+	for r := ts.rep0; r < ts.rep1; r++ {
+		q = append(q, t.serveTime(r))
+	}
+	if int(ts.quorum) <= len(q) {
+		slices.Sort(q)
+		base = q[ts.quorum-1]
+	}
+	tl.quorum = q
+	return base, true
 }
 
 // tailGroup is when any-group g has need members up.
@@ -991,22 +1008,22 @@ func (t *Trial) tailCycle(members []int32) bool {
 			if t.phase[r] == phRunning {
 				continue
 			}
-			done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
-			tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+			at := tl.pend[r]
+			tl.pend[r] = never
 			switch t.phase[r] {
 			case phRestart:
-				push(done, r, tailRun)
-				if t.manual[r] && done != never {
-					tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
+				push(at, r, tailRun)
+				if t.manual[r] && at != never {
+					tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
 				}
 			case phGate:
 				if !t.gateWaiting[r] {
 					return false
 				}
 				tl.wait[r] = true
-				push(gate, r, tailDeadline)
+				push(at, r, tailDeadline)
 			case phOff:
-				push(on, r, tailOn)
+				push(at, r, tailOn)
 			default:
 				return false
 			}
