@@ -587,12 +587,15 @@ func (t *Trial) tailService(s int32) bool {
 	tl := &t.tail
 	ts := &tl.plan.svc[s]
 	var placed bool
+	serving := t.servingCnt[s]
 	if ts.mode == graph.ActiveStandby {
 		placed = t.serving[t.active[s]]
 	} else {
-		placed = t.servingCnt[s] >= ts.quorum
+		placed = serving >= ts.quorum
 	}
-	if !t.tailReplicas(s, ts, !placed) {
+	// With every replica serving (down for a dependency), none waits for
+	// anything.
+	if serving < ts.rep1-ts.rep0 && !t.tailReplicas(s, ts, !placed) {
 		return false
 	}
 	base := already
