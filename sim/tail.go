@@ -606,12 +606,13 @@ func (t *Trial) tailService(s int32) bool {
 		}
 	}
 	up, upAt := base, tl.upAt
-	hard := t.hard[ts.hard0:ts.hard1]
-	for _, d := range hard[:ts.grp0-ts.hard0] {
+	for _, d := range t.hard[ts.hard0:ts.grp0] {
 		up = max(up, upAt[d])
 	}
-	for _, d := range hard[ts.grp0-ts.hard0:] {
-		up = max(up, t.tailGroup(&t.c.Deps[-1-d]))
+	if ts.grp0 < ts.hard1 {
+		for _, d := range t.hard[ts.grp0:ts.hard1] {
+			up = max(up, t.tailGroup(&t.c.Deps[-1-d]))
+		}
 	}
 	upAt[s] = up
 	return true
