@@ -32,7 +32,7 @@ func TestHotHelpersInline(t *testing.T) {
 		assert.Truef(t, re.Match(out), "(*Trial).%s no longer inlines (go build -gcflags=-m=2 ./sim says why)", fn)
 	}
 	// Aggregator.Add's, called for every touched service.
-	for _, fn := range []string{`\(\*stat\)\.push`, `\(\*svcAcc\)\.addCause`, `\(\*svcAcc\)\.restoredTime`, `divider\.div`} {
+	for _, fn := range []string{`\(\*stat\)\.push`, `\(\*svcAcc\)\.addCause`, `\(\*svcAcc\)\.restoredTime`, `divider\.div`, `\(\*tailCurve\)\.at`} {
 		assert.Truef(t, regexp.MustCompile(`can inline `+fn+`\b`).Match(out), "%s no longer inlines", fn)
 	}
 }

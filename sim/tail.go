@@ -84,6 +84,16 @@ type tailPlan struct {
 	// softDeps lists each service's soft dependencies: a service, or
 	// -1-i for the soft any-group c.Deps[i].
 	softDeps []int32
+	// out is what tailCommit reads of each service.
+	out []tailOut
+}
+
+// tailOut is what tailCommit reads of a service.
+type tailOut struct {
+	users int64
+	// rto is its RTO, or MaxInt64 when it has none: a downtime breaches
+	// it when longer.
+	rto int64
 }
 
 // tailSvc is what the tail's pass reads of a service, gathered in one
@@ -128,15 +138,13 @@ type tailState struct {
 	releases []tailRelease
 	changes  []tailChange
 	quorum   []when
-	// Changes of the services down, their users and the users
-	// degraded, by the curve point they first count at.
-	gDown        []int32
-	gUsers, gDeg []int64
-	events       []tailEvent
-	powered      []int32
-	wait         []bool // by replica: waiting at its gate, in tailCycle
-	inCycle      []bool // by service: in the component tailCycle steps through
-	cand         []bool // by service: may be up, in tailRaise
+	// points holds the changes by the curve point they first count at.
+	points  []tailPoint
+	events  []tailEvent
+	powered []int32
+	wait    []bool // by replica: waiting at its gate, in tailCycle
+	inCycle []bool // by service: in the component tailCycle steps through
+	cand    []bool // by service: may be up, in tailRaise
 	// An active-standby member's failover, in tailCycle, by service.
 	act, foTgt []int32
 	foRun      []bool
@@ -160,6 +168,13 @@ type tailRelease struct {
 	job int32
 }
 
+// tailPoint is what changes at a curve point: the services down, their
+// users, and the users degraded.
+type tailPoint struct {
+	down       int32
+	users, deg int64
+}
+
 // tailChange is a change of the users down at time t.
 type tailChange struct {
 	t, users int64
@@ -173,7 +188,7 @@ func newTailState(c *graph.Compiled, points int) tailState {
 		wait: make([]bool, nr), inCycle: make([]bool, ns), cand: make([]bool, ns),
 		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
 		foAt: make([]when, ns), foN: make([]uint32, ns),
-		gDown: make([]int32, points+1), gUsers: make([]int64, points+1), gDeg: make([]int64, points+1),
+		points: make([]tailPoint, points+1),
 	}
 	tl.clean(c)
 	return tl
@@ -196,7 +211,7 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns)}
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns)}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
 		ts := &p.svc[s]
@@ -206,6 +221,10 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			hard0: hardOff[s], grp0: hardOff[s+1], hard1: hardOff[s+1],
 			soft0:  int32(len(p.softDeps)),
 			quorum: cs.Quorum, mode: cs.Mode,
+		}
+		p.out[s] = tailOut{users: cs.Users, rto: cs.RTO}
+		if cs.RTO < 0 {
+			p.out[s].rto = math.MaxInt64
 		}
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			switch d := &c.Deps[i]; {
@@ -821,41 +840,26 @@ func (t *Trial) tailCommit() {
 	t.now = t0
 	// Each change counts at the first curve point at or after it
 	// (recordGrid records a point once the instants up to it are done).
-	g0, grid := t.nextGrid, t.grid
-	for g := g0; g <= len(grid); g++ {
-		tl.gDown[g], tl.gUsers[g], tl.gDeg[g] = 0, 0, 0
-	}
+	cv := tailCurve{grid: t.grid, g0: t.nextGrid, points: int64(len(t.grid) - 1), h: t.H, uniform: tl.plan.uniform}
+	pts := tl.points
+	clear(pts[cv.g0:])
 	// While no more than people are cut off, min(people, users down) is
 	// users down, and its integral is a sum over the services; beyond,
 	// the changes are put in time order.
 	ordered := t.people > 0 && t.downUsers > t.people
 	ch := tl.changes[:0]
-	points, H := int64(len(grid)-1), t.H
-	change := func(ms int64, down int32, users, deg int64) {
-		lo, hi := g0, len(grid) // the first point at or after ms
-		if tl.plan.uniform {
-			// grid[k] = ⌊k·H/points⌋ ≥ ms ⟺ k ≥ ms·points/H.
-			lo = max(lo, int((ms*points+H-1)/H))
-			hi = lo
-		}
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if grid[m] < ms {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		tl.gDown[lo] += down
-		tl.gUsers[lo] += users
-		tl.gDeg[lo] += deg
+	n := len(c.Services)
+	up, degraded, upAt, out := t.up[:n], t.degraded[:n], tl.upAt[:n], tl.plan.out[:n]
+	degUsers := t.degUsers
+	// degrade starts (u > 0) or ends (u < 0) at ms a degraded spell of
+	// u users.
+	degrade := func(ms, u int64) {
+		degUsers += u
+		pts[cv.at(ms)].deg += u
 		if ordered {
-			ch = append(ch, tailChange{t: ms, users: users})
+			ch = append(ch, tailChange{t: ms})
 		}
 	}
-	n := len(c.Services)
-	up, degraded, lists := t.up[:n], t.degraded[:n], t.lists[:n]
-	downCount, downUsers, degUsers := t.downCount, t.downUsers, t.degUsers
 	// endSoft ends at soft the degraded spell of s.
 	endSoft := func(s int32, soft when) {
 		if soft == never {
@@ -868,64 +872,80 @@ func (t *Trial) tailCommit() {
 		if d > 0 {
 			o.Restored[s] = ms
 		}
-		u := c.Services[s].Users
-		degUsers -= u
-		change(ms, 0, 0, -u)
+		degrade(ms, -out[s].users)
 	}
-	// The services up and degraded: their spells end. (The changes are
+	// The services that can be degraded: the spells of those up end, and
+	// those that come up may be degraded for a spell. (The changes are
 	// summed in integers, in any order.)
 	for _, s := range tl.plan.soft {
-		if up[s] && degraded[s] {
-			endSoft(s, t.tailSoft(s))
-		}
-	}
-	// The services down come up, maybe degraded for a spell.
-	// The loop reads the slices through locals of one length: no bounds
-	// checks after the first.
-	svcs, upAt, downSince := c.Services[:n], tl.upAt[:n], t.downSince[:n]
-	downtime, lastUp, restored := o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
-	for _, s := range tl.down {
-		cs := &svcs[s]
-		at := upAt[s]
-		if at == never {
+		if up[s] {
+			if degraded[s] {
+				endSoft(s, t.tailSoft(s))
+			}
 			continue
 		}
-		ms := at >> roundBits
-		d := ms - downSince[s]
-		downtime[s] += d
-		if cs.RTO >= 0 && d > cs.RTO {
-			o.RTOBreach[s] = true
-		}
-		lastUp[s], restored[s] = ms, ms
-		up[s] = true
-		downCount--
-		downUsers -= cs.Users
-		change(ms, -1, -cs.Users, 0)
-		if t.people > 0 && !ordered {
-			t.personMs.addMul(cs.Users, ms-t0)
-		}
-		if lists[s]&hasSoftDep == 0 {
+		at := upAt[s]
+		if at == never {
 			continue
 		}
 		soft := t.tailSoft(s)
 		if soft <= at {
 			continue // up with its soft dependencies
 		}
+		ms := at >> roundBits
 		degraded[s] = true
 		t.degSince[s] = ms
-		degUsers += cs.Users
-		change(ms, 0, 0, cs.Users)
+		degrade(ms, out[s].users)
 		endSoft(s, soft)
 	}
-	// The curve, point by point, from the state at each.
-	for g := g0; g < len(grid) && grid[g] <= t.H; g++ {
-		t.downCount += tl.gDown[g]
-		t.downUsers += tl.gUsers[g]
-		t.degUsers += tl.gDeg[g]
-		o.CurveUp[g] = int32(n) - t.downCount
-		o.CurveUsers[g] = t.usersServedPPB()
-		t.nextGrid = g + 1
+	// The services down come up.
+	// The loop reads the slices through locals of one length: no bounds
+	// checks after the first.
+	downCount, downUsers := t.downCount, t.downUsers
+	downSince, downtime, lastUp, restored := t.downSince[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
+	people := t.people > 0 && !ordered
+	for _, s := range tl.down {
+		at := upAt[s]
+		if at == never {
+			continue
+		}
+		so := &out[s]
+		ms := at >> roundBits
+		d := ms - downSince[s]
+		downtime[s] += d
+		if d > so.rto {
+			o.RTOBreach[s] = true
+		}
+		// Restored was set at or before now, or after ms above, by the
+		// end of a degraded spell following its coming up.
+		lastUp[s], restored[s] = ms, max(restored[s], ms)
+		up[s] = true
+		downCount--
+		downUsers -= so.users
+		pt := &pts[cv.at(ms)]
+		pt.down--
+		pt.users -= so.users
+		if ordered {
+			ch = append(ch, tailChange{t: ms, users: -so.users})
+		} else if people {
+			t.personMs.addMul(so.users, ms-t0)
+		}
 	}
+	// The curve, point by point, from the state at each: where nothing
+	// changed, the figures are those of the point before.
+	var curUp int32
+	var curUsers int64
+	g := cv.g0
+	for ; g < len(cv.grid) && cv.grid[g] <= t.H; g++ {
+		if pt := &pts[g]; g == cv.g0 || *pt != (tailPoint{}) {
+			t.downCount += pt.down
+			t.downUsers += pt.users
+			t.degUsers += pt.deg
+			curUp, curUsers = int32(n)-t.downCount, t.usersServedPPB()
+		}
+		o.CurveUp[g], o.CurveUsers[g] = curUp, curUsers
+	}
+	t.nextGrid = max(t.nextGrid, g)
 	t.downCount, t.downUsers, t.degUsers = downCount, downUsers, degUsers
 	// finish adds the users still down from t.now to H.
 	if ordered {
@@ -942,6 +962,37 @@ func (t *Trial) tailCommit() {
 		tl.changes = ch
 	}
 	t.events.reset()
+}
+
+// tailCurve finds the curve point a change of the tail first counts at.
+type tailCurve struct {
+	grid      []int64
+	g0        int // the first point not yet recorded
+	points, h int64
+	uniform   bool
+}
+
+// at is the first point at or after ms, from g0 on.
+func (cv *tailCurve) at(ms int64) int {
+	if cv.uniform {
+		// grid[k] = ⌊k·H/points⌋ ≥ ms ⟺ k ≥ ms·points/H.
+		return max(cv.g0, int((ms*cv.points+cv.h-1)/cv.h))
+	}
+	return cv.search(ms)
+}
+
+// search finds at by bisection on a grid that is not uniform.
+func (cv *tailCurve) search(ms int64) int {
+	lo, hi := cv.g0, len(cv.grid)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cv.grid[m] < ms {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 func sumUsers(ch []tailChange) int64 {
