@@ -82,6 +82,11 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 				t.lists[u] |= l.bit
 			}
 		}
+		for _, d := range c.RevHard[c.RevHardOff[u]:c.RevHardOff[u+1]] {
+			if c.SCC[d] >= 0 {
+				t.lists[u] |= hasCycDep
+			}
+		}
 	}
 	t.hardOff = make([]int32, ns+1)
 	for s := range ns {
@@ -168,6 +173,7 @@ const (
 	hasRevSoft                    // RevSoft: its soft dependents
 	hasRevHard                    // RevHard: its hard dependents
 	hasSoftDep                    // Deps has a soft one: it can be degraded
+	hasCycDep                     // RevHard has a member of a cycle
 )
 
 // initial holds the state at t = 0 of the slices whose start is not all
