@@ -483,9 +483,11 @@ func (t *Trial) account() {
 		}
 		if lists[s]&hasRevTool != 0 {
 			t.toolSvcDown += delta
-			toolsDown := t.toolsDown
-			for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
-				toolsDown[d] += delta
+			b := t.toolBit[s]
+			t.toolDownN[b] += delta
+			t.toolDown &^= 1 << b
+			if t.toolDownN[b] > 0 {
+				t.toolDown |= 1 << b
 			}
 		}
 		cs := &c.Services[s]
