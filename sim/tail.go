@@ -427,6 +427,11 @@ func (t *Trial) tailEvents() bool {
 			case evRestartDone:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
 					tl.pend[m.a] = m.t<<roundBits | 1
+					// The restart's crew, if any, is released then,
+					// whatever else the tail finds.
+					if t.manual[m.a] {
+						tl.releases = append(tl.releases, tailRelease{m.t, graph.JobRestart(m.a)})
+					}
 				}
 			case evGate:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
@@ -509,11 +514,11 @@ func (t *Trial) serveTime(r int32) when {
 }
 
 // tailUp finds what the replicas of s, up, do to the rest of the trial
-// (tailReplicas, untimed). Everything s waits for is known. It reports
-// false when the tail must give up.
+// (tailUntimed). Everything s waits for is known. It reports false when
+// the tail must give up.
 func (t *Trial) tailUp(s int32) bool {
 	t.tail.upAt[s] = already
-	return t.tailReplicas(s, &t.tail.plan.svc[s], false)
+	return t.tailUntimed(&t.tail.plan.svc[s])
 }
 
 // tailNeeds is when every start need of the service is up.
@@ -526,16 +531,68 @@ func (t *Trial) tailNeeds(ts *tailSvc) when {
 	return needs
 }
 
+// tailUntimed reads the pending times of the replicas not running of a
+// service whose placement holds without them (it is up, or down for a
+// dependency with its placement served), cleaning them. When they serve
+// matters to nothing else, as the tail only brings things back: their
+// restarts are not drawn; only whether one reaches its break-glass
+// deadline first (a deadlock) is, until one does. (The crews of manual
+// restarts are released by tailEvents.) Everything the service waits for
+// is known. It reports false when the tail must give up.
+func (t *Trial) tailUntimed(ts *tailSvc) bool {
+	phase := t.phase[ts.rep0:ts.rep1]
+	pend := t.tail.pend[ts.rep0:ts.rep1]
+	pend = pend[:len(phase)]
+	for i, ph := range phase {
+		switch ph {
+		case phRunning:
+		case phRestart:
+			pend[i] = never
+		case phGate, phOff:
+			if !t.tailWaits(ts, ts.rep0+int32(i), ph, pend[i]) {
+				return false
+			}
+			pend[i] = never
+		default:
+			return false // waiting for a crew: the queue is not empty
+		}
+	}
+	return true
+}
+
+// tailWaits finds whether replica r, of an untimed service, at its gate or
+// off, reaches its break-glass deadline no later than its start needs are
+// up (a deadlock); at is its pending time. It reports false when the tail
+// must give up.
+func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
+	tl := &t.tail
+	if ph == phGate && !t.gateWaiting[r] {
+		return false // an inert service's replica: the world's
+	}
+	if at == never || tl.deadlock {
+		return true
+	}
+	needs := t.tailNeeds(ts)
+	if ph == phGate {
+		tl.deadlock = at <= needs
+		return true
+	}
+	if needs > at {
+		// Powered with a need down: it waits, and draws its break_glass
+		// as decide would.
+		c := t.c
+		bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
+		gate := t.after(at, bg)
+		tl.deadlock = gate != never && gate <= needs
+	}
+	return true
+}
+
 // tailReplicas reads the pending times of the replicas of s not running
-// (cleaning them) and finds the crews their manual restarts release and
-// the break-glass deadlines they reach first (a deadlock). Timed, it also
-// finds when each serves (serveAt). Untimed, when they serve matters to
-// nothing else, as the placement of s holds without them (s is up, or
-// down for a dependency with its placement served) and the tail only
-// brings things back: their restarts are not drawn, nor their break-glass
-// once a deadlock is known. Everything s waits for is known. It reports
-// false when the tail must give up.
-func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
+// (cleaning them) and finds when each serves (serveAt), and whether one
+// reaches its break-glass deadline first (a deadlock). Everything s waits
+// for is known. It reports false when the tail must give up.
+func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
 	c := t.c
 	tl := &t.tail
 	phase := t.phase[ts.rep0:ts.rep1]
@@ -556,40 +613,24 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
 		switch ph {
 		case phRestart:
 			run = at
-			if t.manual[r] && at != never {
-				tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
-			}
 		case phGate:
 			if !t.gateWaiting[r] {
 				return false // an inert service's replica: the world's
 			}
-			if timed {
-				run = t.tailProceed(r, &c.Services[s], at, needs)
-			} else if at != never && at <= needs {
-				tl.deadlock = true
-			}
+			run = t.tailProceed(r, &c.Services[s], at, needs)
 		case phOff:
 			switch {
 			case at == never:
 			case needs <= at:
-				if timed {
-					run = t.tailRestart(r, &c.Services[s], at)
-				}
-			case timed || !tl.deadlock:
+				run = t.tailRestart(r, &c.Services[s], at)
+			default:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				if timed {
-					run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
-				} else if gate := t.after(at, bg); gate != never && gate <= needs {
-					tl.deadlock = true
-				}
+				run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
 			}
 		default:
 			return false // waiting for a crew: the queue is not empty
-		}
-		if !timed {
-			continue
 		}
 		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
@@ -614,12 +655,18 @@ func (t *Trial) tailService(s int32) bool {
 	}
 	// With every replica serving (down for a dependency), none waits for
 	// anything.
-	if serving < ts.rep1-ts.rep0 && !t.tailReplicas(s, ts, !placed) {
-		return false
-	}
 	base := already
-	if !placed {
+	switch {
+	case serving == ts.rep1-ts.rep0:
+	case placed:
+		if !t.tailUntimed(ts) {
+			return false
+		}
+	default:
 		var ok bool
+		if !t.tailReplicas(s, ts) {
+			return false
+		}
 		if base, ok = t.tailPlacement(s, ts); !ok {
 			return false
 		}
@@ -1067,10 +1114,7 @@ func (t *Trial) tailCycle(members []int32) bool {
 			tl.pend[r] = never
 			switch t.phase[r] {
 			case phRestart:
-				push(at, r, tailRun)
-				if t.manual[r] && at != never {
-					tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
-				}
+				push(at, r, tailRun) // its crew released by tailEvents
 			case phGate:
 				if !t.gateWaiting[r] {
 					return false
