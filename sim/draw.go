@@ -25,15 +25,16 @@ func (t *Trial) sample(d *graph.Dist, entity, purpose, n uint64) int64 {
 func (t *Trial) sampleDrawn(d *graph.Dist, entity, purpose, n uint64) int64 {
 	g := &t.src
 	g.s = key(t.key, entity, purpose, n)
-	switch d.Kind {
-	case graph.LogNormal:
+	// Ifs, not a switch, which tested the rarer exponential first.
+	if d.Kind == graph.LogNormal {
 		// gonum's LogNormal.Rand, with the same expression.
 		rnd, ok := zigguratNormal(g.Uint64())
 		if !ok {
 			rnd = g.normalSlow()
 		}
 		return graph.RoundSample(math.Exp(rnd*d.B + d.A))
-	case graph.Exponential:
+	}
+	if d.Kind == graph.Exponential {
 		// gonum's Exponential.Rand at the rate Dist.Sample gives it,
 		// with the same expressions.
 		rnd, ok := zigguratExp(g.Uint64())
