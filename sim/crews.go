@@ -44,17 +44,20 @@ func (t *Trial) mayWait(s int32) bool { return t.waiting[s>>6]&(1<<(s&63)) != 0 
 // failover takes when the file gives no manual time (docs/model.md §6.10).
 const manualTimesAuto = 10
 
-// recoveryTime draws the n-th duration of a restart or failover: rc's
-// automated time, or its manual one, which without a manual distribution is
-// manualTimesAuto × the automated draw of that same occurrence.
-func (t *Trial) recoveryTime(rc *graph.Recovery, manual bool, key, pAuto, pManual, n uint64) int64 {
+// recoveryDist returns what the n-th duration of a restart or failover is
+// drawn from: rc's automated distribution for the purpose pAuto, or its
+// manual one for pManual, which without a manual distribution is
+// manualTimesAuto × the automated draw of that same occurrence; and the
+// factor on the draw. Its callers draw at one place, so that sample, and
+// with it a fixed time, inlines into them.
+func recoveryDist(rc *graph.Recovery, manual bool, pAuto, pManual uint64) (d *graph.Dist, purpose uint64, times int64) {
 	switch {
 	case !manual:
-		return t.draw(&rc.Auto, key, pAuto, n)
+		return &rc.Auto, pAuto, 1
 	case rc.Manual != nil:
-		return t.draw(rc.Manual, key, pManual, n)
+		return rc.Manual, pManual, 1
 	}
-	return manualTimesAuto * t.draw(&rc.Auto, key, pAuto, n)
+	return &rc.Auto, pAuto, manualTimesAuto
 }
 
 // startRestart begins a restart; a manual one already holds its crew.
@@ -62,8 +65,8 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	c := t.c
 	rep := &c.Replicas[r]
 	rs := &c.Services[rep.Service].Restart
-	n := uint64(t.nStart[r] - 1)
-	d := t.recoveryTime(rs, manual, rep.Key, pRestartAuto, pRestartManual, n)
+	dist, purpose, times := recoveryDist(rs, manual, pRestartAuto, pRestartManual)
+	d := times * t.sample(dist, rep.Key, purpose, uint64(t.nStart[r]-1))
 	t.phase[r] = phRestart
 	t.manual[r] = manual
 	if t.Trace != nil {
@@ -72,8 +75,23 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
 }
 
-// toolsUp reports whether all of s's tooling is up.
-func (t *Trial) toolsUp(s int32) bool { return t.toolsDown[s] == 0 }
+// toolsUp reports whether all of s's tooling is up, from the bits of its
+// tooling services (toolMask): exact unless the platform has more than 64
+// tooling services, which then share bits and are looked at one by one.
+func (t *Trial) toolsUp(s int32) bool {
+	return t.toolMask[s]&t.toolDown == 0 || t.toolsShared && t.toolingUp(s)
+}
+
+// toolingUp reports whether every tooling service of s is up.
+func (t *Trial) toolingUp(s int32) bool {
+	c := t.c
+	for _, u := range c.Tool[c.ToolOff[s]:c.ToolOff[s+1]] {
+		if !t.up[u] {
+			return false
+		}
+	}
+	return true
+}
 
 // firstMissingNeed returns the first start need of s that is down, or -1.
 func (t *Trial) firstMissingNeed(s int32) int32 {

@@ -184,7 +184,8 @@ func (t *Trial) startFailover(s, target int32, manual bool) {
 func (t *Trial) timeFailover(s int32) {
 	cs := &t.c.Services[s]
 	manual := t.foManual[s]
-	d := t.recoveryTime(&cs.Failover, manual, cs.Key, pFailoverAuto, pFailoverManual, uint64(t.nFailover[s]-1))
+	dist, purpose, times := recoveryDist(&cs.Failover, manual, pFailoverAuto, pFailoverManual)
+	d := times * t.sample(dist, cs.Key, purpose, uint64(t.nFailover[s]-1))
 	if t.Trace != nil {
 		t.trace(Record{Kind: RecFailover, Service: s, Replica: t.foTarget[s], Value: d, Manual: manual, Back: t.foBack[s]})
 	}

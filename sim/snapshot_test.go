@@ -221,7 +221,7 @@ func compareTrials(t *testing.T, what string, x, y *Trial, skip, outSkip map[str
 // the same, and a set's order does not matter.
 func sameState(a, b reflect.Value, set bool) bool {
 	switch a.Kind() {
-	case reflect.Slice:
+	case reflect.Slice, reflect.Array:
 		if a.Len() != b.Len() {
 			return false
 		}
