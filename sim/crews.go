@@ -75,8 +75,23 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	t.schedule(t.now+d, evRestartDone, r, 0, t.gen[r])
 }
 
-// toolsUp reports whether all of s's tooling is up.
-func (t *Trial) toolsUp(s int32) bool { return t.toolsDown[s] == 0 }
+// toolsUp reports whether all of s's tooling is up, from the bits of its
+// tooling services (toolMask): exact unless the platform has more than 64
+// tooling services, which then share bits and are looked at one by one.
+func (t *Trial) toolsUp(s int32) bool {
+	return t.toolMask[s]&t.toolDown == 0 || t.toolsShared && t.toolingUp(s)
+}
+
+// toolingUp reports whether every tooling service of s is up.
+func (t *Trial) toolingUp(s int32) bool {
+	c := t.c
+	for _, u := range c.Tool[c.ToolOff[s]:c.ToolOff[s+1]] {
+		if !t.up[u] {
+			return false
+		}
+	}
+	return true
+}
 
 // firstMissingNeed returns the first start need of s that is down, or -1.
 func (t *Trial) firstMissingNeed(s int32) int32 {

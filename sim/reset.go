@@ -82,6 +82,11 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 				t.lists[u] |= l.bit
 			}
 		}
+		for _, d := range c.RevHard[c.RevHardOff[u]:c.RevHardOff[u+1]] {
+			if c.SCC[d] >= 0 {
+				t.lists[u] |= hasCycDep
+			}
+		}
 	}
 	t.hardOff = make([]int32, ns+1)
 	for s := range ns {
@@ -99,7 +104,20 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		t.hardOff[s+1] = int32(len(t.hard))
 	}
 	t.makeCounts()
-	t.toolsDown = make([]int32, ns)
+	t.toolBit, t.toolMask = make([]uint8, ns), make([]uint64, ns)
+	tools := 0
+	for u := range ns {
+		if c.RevToolOff[u] < c.RevToolOff[u+1] {
+			t.toolBit[u] = uint8(tools % 64)
+			tools++
+		}
+	}
+	t.toolsShared = tools > 64
+	for s := range ns {
+		for _, u := range c.Tool[c.ToolOff[s]:c.ToolOff[s+1]] {
+			t.toolMask[s] |= 1 << t.toolBit[u]
+		}
+	}
 	t.toolOf = make([][]uint64, ns)
 	words := (ns + 63) / 64
 	for u := range ns {
@@ -168,6 +186,7 @@ const (
 	hasRevSoft                    // RevSoft: its soft dependents
 	hasRevHard                    // RevHard: its hard dependents
 	hasSoftDep                    // Deps has a soft one: it can be degraded
+	hasCycDep                     // RevHard has a member of a cycle
 )
 
 // initial holds the state at t = 0 of the slices whose start is not all
@@ -234,6 +253,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, 0
+	t.toolDown, t.toolDownN = 0, [64]int32{}
 	if t.Trace != nil {
 		t.Trace.reset(len(c.Services))
 	}
@@ -296,7 +316,6 @@ func (t *Trial) reset(seed uint64, trial int) {
 		clear(t.out.Partial)
 		clear(t.out.DegradedShed)
 	}
-	clear(t.toolsDown)
 	clear(t.outcomeMark)
 	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost

@@ -227,20 +227,21 @@ func (t *Trial) setUp(x int32, up bool) {
 	}
 }
 
-// makeCounts builds the tables setUp walks and allocates its counts.
+// makeCounts builds the tables setUp walks and allocates its counts. Each
+// service's watch list is in ascending order of the service counting it
+// (the dependent, or the owner of the group), as RevHard is: raiseUp
+// pushes dependents in that order.
 func (t *Trial) makeCounts() {
 	c := t.c
 	ns := len(c.Services)
 	lists := make([][]int32, ns)
+	t.groupOwner = make([]int32, len(c.Deps))
 	for s := range ns {
 		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
 			if x >= 0 {
 				lists[x] = append(lists[x], int32(s))
 			}
 		}
-	}
-	t.groupOwner = make([]int32, len(c.Deps))
-	for s := range ns {
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			d := &c.Deps[i]
 			t.groupOwner[i] = -1
@@ -339,8 +340,7 @@ func (t *Trial) raise() {
 			}
 			if t.satisfied(x) {
 				t.touch(x)
-				t.setUp(x, true)
-				w = t.pushDownDependents(w, x)
+				w = t.raiseUp(x, w)
 			} else if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
 				t.cycMark[k] = true
 				cyc = append(cyc, k)
@@ -358,6 +358,50 @@ func (t *Trial) raise() {
 	t.region, t.cycTry = w, cyc
 }
 
+// raiseUp brings x up as setUp does and pushes onto w the dependents of x
+// that may come up now, in the order pushDownDependents would, but
+// leaving out those that cannot: a dependent outside cycles comes up once
+// no hard dependency of it is down, and setUp's walk of x's watch list
+// counts exactly that. Pushing one that cannot come up would only have it
+// popped and found unsatisfied, while one that comes up later is pushed
+// by the dependency that completes it. Dependents in a cycle are pushed
+// as before, satisfied or not: popped unsatisfied, they try their cycle,
+// in the order they are popped.
+//
+// The watch list is in ascending order of the dependent, as RevHard is,
+// and the entries of a dependent are adjacent: when pushed at more than
+// one of them, it is popped from its last one, where pushDownDependents
+// would have pushed it once, and the copies below it find it up. The
+// world's perfect service is never down (reset brings it up, and nothing
+// takes it down), so being satisfied regardless never matters here.
+func (t *Trial) raiseUp(x int32, w []int32) []int32 {
+	c := t.c
+	t.up[x] = true
+	cyc := t.lists[x]&hasCycDep != 0
+	for _, e := range t.watch[t.watchOff[x]:t.watchOff[x+1]] {
+		d := e
+		if e >= 0 {
+			t.hardDown[e]--
+		} else {
+			i := -1 - e
+			n := t.anyCnt[i] + 1
+			t.anyCnt[i] = n
+			if d = t.groupOwner[i]; d < 0 {
+				continue // a soft group: no dependent to raise
+			}
+			if n == c.Deps[i].Need {
+				t.hardDown[d]--
+			}
+		}
+		if (t.hardDown[d] == 0 || cyc && c.SCC[d] >= 0) && !t.up[d] && t.baseOK[d] {
+			w = append(w, d)
+		}
+	}
+	return w
+}
+
+// pushDownDependents pushes onto w the dependents of x that are down and
+// may come up (raiseCycle, for the members that came up).
 func (t *Trial) pushDownDependents(w []int32, x int32) []int32 {
 	c := t.c
 	if t.lists[x]&hasRevHard == 0 {
@@ -439,9 +483,11 @@ func (t *Trial) account() {
 		}
 		if lists[s]&hasRevTool != 0 {
 			t.toolSvcDown += delta
-			toolsDown := t.toolsDown
-			for _, d := range c.RevTool[c.RevToolOff[s]:c.RevToolOff[s+1]] {
-				toolsDown[d] += delta
+			b := t.toolBit[s]
+			t.toolDownN[b] += delta
+			t.toolDown &^= 1 << b
+			if t.toolDownN[b] > 0 {
+				t.toolDown |= 1 << b
 			}
 		}
 		cs := &c.Services[s]

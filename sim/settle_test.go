@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -108,4 +109,166 @@ func TestCountsAfterTrials(t *testing.T) {
 		}
 	}
 	assert.Greater(t, checked, 1000, "trials checked")
+}
+
+// raiseByPushingAll is raise as it was before raiseUp: every down
+// dependent of a service that came up is pushed, and found unsatisfied
+// when popped unless it may come up. The reference raise is tested
+// against.
+func raiseByPushingAll(t *Trial) {
+	c := t.c
+	w := append(t.region[:0], t.ups...)
+	cyc := t.cycTry[:0]
+	for {
+		for len(w) > 0 {
+			x := w[len(w)-1]
+			w = w[:len(w)-1]
+			if t.up[x] || !t.baseOK[x] {
+				continue
+			}
+			if t.satisfied(x) {
+				t.touch(x)
+				t.setUp(x, true)
+				w = t.pushDownDependents(w, x)
+			} else if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
+				t.cycMark[k] = true
+				cyc = append(cyc, k)
+			}
+		}
+		if len(cyc) == 0 {
+			break
+		}
+		for _, k := range cyc {
+			t.cycMark[k] = false
+			w = t.raiseCycle(k, w)
+		}
+		cyc = cyc[:0]
+	}
+	t.region, t.cycTry = w, cyc
+}
+
+// TestRaiseSameAsPushingAll checks that raise brings up the same services
+// in the same order as the reference that pushes every down dependent, on
+// platforms of every shape (cycles, any-groups of every need), through a
+// random walk of placements lost and regained: the order is the order of
+// wentUp, which decide's draws and sequence numbers follow.
+func TestRaiseSameAsPushingAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	raised := 0
+	cases := countPlatforms(t)
+	// When x comes up, g (which has x in a group) and d (which has it as
+	// a dependency) may both come up: g is counted first, but d, of the
+	// higher index, is raised first.
+	cases["rules/group-before-direct"] = compile(t, `
+version: 1
+platform:
+  name: t
+  sites: [{id: a}]
+  services:
+    - {id: x, placement: {a: 1}}
+    - {id: y, placement: {a: 1}}
+    - {id: g, placement: {a: 1}, depends_on: [{any: [x, y]}]}
+    - {id: d, placement: {a: 1}, depends_on: [x]}
+scenarios:
+  - id: r
+    events:
+      - {kind: random-failures}
+`, "")
+	for name, c := range cases {
+		fast, ref := NewTrial(c, nil), NewTrial(c, nil)
+		fast.reset(1, 0)
+		ref.reset(1, 0)
+		n := len(c.Services)
+		for step := range 200 {
+			flips := make([]int32, 1+rng.IntN(4))
+			for i := range flips {
+				flips[i] = int32(rng.IntN(n))
+			}
+			for _, tr := range []*Trial{fast, ref} {
+				// As settle does with the services whose placement changed.
+				tr.ups = tr.ups[:0]
+				for _, s := range flips {
+					tr.baseOK[s] = !tr.baseOK[s]
+					if !tr.baseOK[s] && tr.up[s] {
+						tr.knockOut(s)
+					} else if tr.baseOK[s] && !tr.up[s] {
+						tr.ups = append(tr.ups, s)
+					}
+				}
+			}
+			fast.raise()
+			raiseByPushingAll(ref)
+			if !assert.Equal(t, ref.touched, fast.touched, "%s, step %d: services touched, in order", name, step) ||
+				!assert.Equal(t, ref.up, fast.up, "%s, step %d: up", name, step) {
+				break
+			}
+			fast.account()
+			ref.account()
+			raised += len(fast.wentUp)
+			require.True(t, countsMatch(fast), "%s, step %d: counts", name, step)
+		}
+	}
+	assert.Greater(t, raised, 10000, "services raised")
+}
+
+// TestToolsUp checks toolsUp against the tooling services' up states, on a
+// platform with more tooling services than the 64 bits of toolMask (two
+// share a bit: s0 is tooling of a0, s64 of b0) and on one with fewer,
+// through a random walk of tooling services going down and coming back.
+func TestToolsUp(t *testing.T) {
+	var w strings.Builder
+	w.WriteString("version: 1\nplatform:\n  name: tools\n  sites: [{id: x}]\n  services:\n")
+	for i := range 70 {
+		fmt.Fprintf(&w, "    - {id: s%d, placement: {x: 1}}\n", i)
+	}
+	for i := range 6 {
+		fmt.Fprintf(&w, "    - {id: a%d, placement: {x: 1}, tooling: [s%d]}\n", i, i)
+		fmt.Fprintf(&w, "    - {id: b%d, placement: {x: 1}, tooling: [s%d, s%d]}\n", i, i+64, (i+1)%70)
+	}
+	for i := 6; i < 64; i++ {
+		fmt.Fprintf(&w, "    - {id: a%d, placement: {x: 1}, tooling: [s%d]}\n", i, i)
+	}
+	w.WriteString("scenarios:\n  - id: r\n    events:\n      - {kind: random-failures}\n")
+	cases := map[string]*graph.Compiled{
+		"70 tooling services": compile(t, w.String(), ""),
+		"gen-60/fire":         snapshotCases(t)["gen-60/fire"],
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for name, c := range cases {
+		tr := NewTrial(c, nil)
+		tr.reset(1, 0)
+		var tools []int32
+		for u := range c.Services {
+			if c.RevToolOff[u] < c.RevToolOff[u+1] {
+				tools = append(tools, int32(u))
+			}
+		}
+		require.NotEmpty(t, tools, "%s: no tooling service", name)
+		assert.Equal(t, len(tools) > 64, tr.toolsShared, "%s: tooling services share bits", name)
+		for step := range 300 {
+			u := tools[rng.IntN(len(tools))]
+			tr.ups = tr.ups[:0]
+			if tr.baseOK[u] = !tr.baseOK[u]; !tr.baseOK[u] {
+				tr.knockOut(u)
+			} else {
+				tr.ups = append(tr.ups, u)
+				tr.raise()
+			}
+			tr.account()
+			down := 0
+			for _, u := range tools {
+				if !tr.up[u] {
+					down++
+				}
+			}
+			require.Equal(t, int32(down), tr.toolSvcDown, "%s, step %d: tooling services down", name, step)
+			for s := range c.Services {
+				want := true
+				for _, u := range c.Tool[c.ToolOff[s]:c.ToolOff[s+1]] {
+					want = want && tr.up[u]
+				}
+				require.Equal(t, want, tr.toolsUp(int32(s)), "%s, step %d: toolsUp(%s)", name, step, c.Services[s].ID)
+			}
+		}
+	}
 }

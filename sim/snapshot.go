@@ -221,6 +221,7 @@ func (t *Trial) restore(seed uint64, trial int) {
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, s.toolSvcDown
+	t.toolDown, t.toolDownN = s.toolDown, s.toolDownN
 	t.events.reset()
 	t.free = s.free
 
@@ -271,7 +272,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	}
 	copy(t.downSince, s.downSince)
 	copy(t.degSince, s.degSince)
-	copy(t.toolsDown, s.toolsDown)
 	t.shedLost = s.shedLost
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = s.downCount, s.downUsers, s.degUsers, 0
 	// Nobody was down before t = 0, and the loop records the peak of the

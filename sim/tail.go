@@ -84,6 +84,16 @@ type tailPlan struct {
 	// softDeps lists each service's soft dependencies: a service, or
 	// -1-i for the soft any-group c.Deps[i].
 	softDeps []int32
+	// out is what tailCommit reads of each service.
+	out []tailOut
+}
+
+// tailOut is what tailCommit reads of a service.
+type tailOut struct {
+	users int64
+	// rto is its RTO, or MaxInt64 when it has none: a downtime breaches
+	// it when longer.
+	rto int64
 }
 
 // tailSvc is what the tail's pass reads of a service, gathered in one
@@ -91,10 +101,12 @@ type tailPlan struct {
 type tailSvc struct {
 	rep0, rep1   int32 // its replicas
 	need0, need1 int32 // its start needs, in c.Start
-	hard0, hard1 int32 // its hard dependencies, in Trial.hard
-	soft0, soft1 int32 // its soft dependencies, in tailPlan.softDeps
-	quorum       int32
-	mode         graph.Mode
+	// its hard dependencies, in Trial.hard: the services in
+	// [hard0, grp0), the any-groups in [grp0, hard1)
+	hard0, grp0, hard1 int32
+	soft0, soft1       int32 // its soft dependencies, in tailPlan.softDeps
+	quorum             int32
+	mode               graph.Mode
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -110,10 +122,12 @@ type tailState struct {
 	// disabled keeps every trial on the events (tests compare both).
 	disabled bool
 
-	serveAt  []when // by replica not running: when it serves
-	doneAt   []when // by replica: its pending restart completes
-	gateAt   []when // by replica: its pending break-glass deadline
-	onAt     []when // by replica: a stage powers it
+	serveAt []when // by replica not running: when it serves
+	// pend is, by replica not running, the time of what it waits for,
+	// which its phase says: its restart completing (phRestart), its
+	// break-glass deadline (phGate), a stage powering it on (phOff). A
+	// replica has one phase, so one time; never when none is pending.
+	pend     []when
 	upAt     []when // by service: when it comes up
 	foDoneAt []when // by service: its pending failover completes
 	// down lists the services down at the start of the tail, in the
@@ -124,15 +138,13 @@ type tailState struct {
 	releases []tailRelease
 	changes  []tailChange
 	quorum   []when
-	// Changes of the services down, their users and the users
-	// degraded, by the curve point they first count at.
-	gDown        []int32
-	gUsers, gDeg []int64
-	events       []tailEvent
-	powered      []int32
-	wait         []bool // by replica: waiting at its gate, in tailCycle
-	inCycle      []bool // by service: in the component tailCycle steps through
-	cand         []bool // by service: may be up, in tailRaise
+	// points holds the changes by the curve point they first count at.
+	points  []tailPoint
+	events  []tailEvent
+	powered []int32
+	wait    []bool // by replica: waiting at its gate, in tailCycle
+	inCycle []bool // by service: in the component tailCycle steps through
+	cand    []bool // by service: may be up, in tailRaise
 	// An active-standby member's failover, in tailCycle, by service.
 	act, foTgt []int32
 	foRun      []bool
@@ -156,6 +168,13 @@ type tailRelease struct {
 	job int32
 }
 
+// tailPoint is what changes at a curve point: the services down, their
+// users, and the users degraded.
+type tailPoint struct {
+	down       int32
+	users, deg int64
+}
+
 // tailChange is a change of the users down at time t.
 type tailChange struct {
 	t, users int64
@@ -164,12 +183,12 @@ type tailChange struct {
 func newTailState(c *graph.Compiled, points int) tailState {
 	nr, ns := len(c.Replicas), len(c.Services)
 	tl := tailState{
-		serveAt: make([]when, nr), doneAt: make([]when, nr), gateAt: make([]when, nr), onAt: make([]when, nr),
+		serveAt: make([]when, nr), pend: make([]when, nr),
 		upAt: make([]when, ns), foDoneAt: make([]when, ns),
 		wait: make([]bool, nr), inCycle: make([]bool, ns), cand: make([]bool, ns),
 		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
 		foAt: make([]when, ns), foN: make([]uint32, ns),
-		gDown: make([]int32, points+1), gUsers: make([]int64, points+1), gDeg: make([]int64, points+1),
+		points: make([]tailPoint, points+1),
 	}
 	tl.clean(c)
 	return tl
@@ -180,7 +199,7 @@ func newTailState(c *graph.Compiled, points int) tailState {
 // midway, clean does it for all.
 func (tl *tailState) clean(c *graph.Compiled) {
 	for r := range c.Replicas {
-		tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+		tl.pend[r] = never
 	}
 	for s := range c.Services {
 		tl.foDoneAt[s] = never
@@ -192,16 +211,20 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns)}
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns)}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
 		ts := &p.svc[s]
 		*ts = tailSvc{
 			rep0: c.RepOff[s], rep1: c.RepOff[s+1],
 			need0: c.StartOff[s], need1: c.StartOff[s+1],
-			hard0: hardOff[s], hard1: hardOff[s+1],
+			hard0: hardOff[s], grp0: hardOff[s+1], hard1: hardOff[s+1],
 			soft0:  int32(len(p.softDeps)),
 			quorum: cs.Quorum, mode: cs.Mode,
+		}
+		p.out[s] = tailOut{users: cs.Users, rto: cs.RTO}
+		if cs.RTO < 0 {
+			p.out[s].rto = math.MaxInt64
 		}
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			switch d := &c.Deps[i]; {
@@ -210,6 +233,12 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 				p.softDeps = append(p.softDeps, d.Service)
 			default:
 				p.softDeps = append(p.softDeps, -1-i)
+			}
+		}
+		for i := ts.hard0; i < ts.hard1; i++ {
+			if hard[i] < 0 {
+				ts.grp0 = i
+				break
 			}
 		}
 		ts.soft1 = int32(len(p.softDeps))
@@ -397,11 +426,11 @@ func (t *Trial) tailEvents() bool {
 				tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
 			case evRestartDone:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
-					tl.doneAt[m.a] = m.t<<roundBits | 1
+					tl.pend[m.a] = m.t<<roundBits | 1
 				}
 			case evGate:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
-					tl.gateAt[m.a] = m.t<<roundBits | 1
+					tl.pend[m.a] = m.t<<roundBits | 1
 				}
 			case evFailoverDone:
 				if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
@@ -457,8 +486,10 @@ func (t *Trial) tailPower() {
 				q = min(q, t.fits(off, n, c.Sites[x].Placed, o.num, o.den))
 			}
 			for ; p < q; p++ {
+				// Beyond the powered prefix a replica is off
+				// (updatePower): its pending time is its power-on.
 				if r := c.SiteReps[off+p]; !t.failed[r] {
-					tl.onAt[r] = now<<roundBits | 1
+					tl.pend[r] = now<<roundBits | 1
 				}
 			}
 		}
@@ -477,53 +508,12 @@ func (t *Trial) serveTime(r int32) when {
 	return t.tail.serveAt[r]
 }
 
-// tailUp finds what the replicas of s, up, do to the rest of the trial:
-// the crews their manual restarts release and the break-glass deadlines
-// they reach first (a deadlock). When they serve matters to nothing else,
-// as s stays up (the tail only brings things back), so their restarts are
-// not drawn. Everything s waits for is known. It reports false when the
-// tail must give up.
+// tailUp finds what the replicas of s, up, do to the rest of the trial
+// (tailReplicas, untimed). Everything s waits for is known. It reports
+// false when the tail must give up.
 func (t *Trial) tailUp(s int32) bool {
-	c := t.c
-	tl := &t.tail
-	tl.upAt[s] = already
-	ts := &tl.plan.svc[s]
-	phase, doneAt, gateAt, onAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt
-	needs, known := already, false
-	for r := ts.rep0; r < ts.rep1; r++ {
-		ph := phase[r]
-		if ph == phRunning {
-			continue
-		}
-		done, gate, on := doneAt[r], gateAt[r], onAt[r]
-		doneAt[r], gateAt[r], onAt[r] = never, never, never
-		if !known && (ph == phGate || ph == phOff) {
-			needs, known = t.tailNeeds(ts), true
-		}
-		switch ph {
-		case phRestart:
-			if t.manual[r] && done != never {
-				tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
-			}
-		case phGate:
-			if !t.gateWaiting[r] {
-				return false // an inert service's replica: the world's
-			}
-			if gate != never && gate <= needs {
-				tl.deadlock = true
-			}
-		case phOff:
-			if on != never && needs > on {
-				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				if gate := t.after(on, bg); gate != never && gate <= needs {
-					tl.deadlock = true
-				}
-			}
-		default:
-			return false // waiting for a crew: the queue is not empty
-		}
-	}
-	return true
+	t.tail.upAt[s] = already
+	return t.tailReplicas(s, &t.tail.plan.svc[s], false)
 }
 
 // tailNeeds is when every start need of the service is up.
@@ -536,94 +526,144 @@ func (t *Trial) tailNeeds(ts *tailSvc) when {
 	return needs
 }
 
-// tailService computes when the replicas of s, down, serve and when s
-// comes up; everything s waits for is known. It reports false when the
-// tail must give up.
-func (t *Trial) tailService(s int32) bool {
+// tailReplicas reads the pending times of the replicas of s not running
+// (cleaning them) and finds the crews their manual restarts release and
+// the break-glass deadlines they reach first (a deadlock). Timed, it also
+// finds when each serves (serveAt). Untimed, when they serve matters to
+// nothing else, as the placement of s holds without them (s is up, or
+// down for a dependency with its placement served) and the tail only
+// brings things back: their restarts are not drawn, nor their break-glass
+// once a deadlock is known. Everything s waits for is known. It reports
+// false when the tail must give up.
+func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
 	c := t.c
 	tl := &t.tail
-	ts := &tl.plan.svc[s]
-	phase, doneAt, gateAt, onAt, serveAt := t.phase, tl.doneAt, tl.gateAt, tl.onAt, tl.serveAt
+	phase := t.phase[ts.rep0:ts.rep1]
+	pend := tl.pend[ts.rep0:ts.rep1]
+	pend = pend[:len(phase)]
 	needs, known := already, false
-	for r := ts.rep0; r < ts.rep1; r++ {
-		ph := phase[r]
+	for i, ph := range phase {
 		if ph == phRunning {
 			continue
 		}
-		done, gate, on := doneAt[r], gateAt[r], onAt[r]
-		doneAt[r], gateAt[r], onAt[r] = never, never, never
+		r := ts.rep0 + int32(i)
+		at := pend[i]
+		pend[i] = never
 		if !known && (ph == phGate || ph == phOff) {
 			needs, known = t.tailNeeds(ts), true
 		}
-		var run when
+		run := never
 		switch ph {
 		case phRestart:
-			run = done
-			if t.manual[r] && run != never {
-				tl.releases = append(tl.releases, tailRelease{run >> roundBits, graph.JobRestart(r)})
+			run = at
+			if t.manual[r] && at != never {
+				tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
 			}
 		case phGate:
 			if !t.gateWaiting[r] {
 				return false // an inert service's replica: the world's
 			}
-			run = t.tailProceed(r, &c.Services[s], gate, needs)
+			if timed {
+				run = t.tailProceed(r, &c.Services[s], at, needs)
+			} else if at != never && at <= needs {
+				tl.deadlock = true
+			}
 		case phOff:
 			switch {
-			case on == never:
-				run = never
-			case needs <= on:
-				run = t.tailRestart(r, &c.Services[s], on)
-			default:
+			case at == never:
+			case needs <= at:
+				if timed {
+					run = t.tailRestart(r, &c.Services[s], at)
+				}
+			case timed || !tl.deadlock:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				run = t.tailProceed(r, &c.Services[s], t.after(on, bg), needs)
+				if timed {
+					run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
+				} else if gate := t.after(at, bg); gate != never && gate <= needs {
+					tl.deadlock = true
+				}
 			}
 		default:
 			return false // waiting for a crew: the queue is not empty
 		}
+		if !timed {
+			continue
+		}
 		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
-		serveAt[r] = run
+		tl.serveAt[r] = run
 	}
-	var base when
-	switch ts.mode {
-	case graph.Single:
-		base = t.serveTime(ts.rep0)
-	case graph.ActiveStandby:
+	return true
+}
+
+// tailService computes when s, down, comes up; everything s waits for is
+// known. Its replicas are timed only when its placement waits for them.
+// It reports false when the tail must give up.
+func (t *Trial) tailService(s int32) bool {
+	tl := &t.tail
+	ts := &tl.plan.svc[s]
+	var placed bool
+	serving := t.servingCnt[s]
+	if ts.mode == graph.ActiveStandby {
+		placed = t.serving[t.active[s]]
+	} else {
+		placed = serving >= ts.quorum
+	}
+	// With every replica serving (down for a dependency), none waits for
+	// anything.
+	if serving < ts.rep1-ts.rep0 && !t.tailReplicas(s, ts, !placed) {
+		return false
+	}
+	base := already
+	if !placed {
 		var ok bool
-		if base, ok = t.tailFailover(s); !ok {
+		if base, ok = t.tailPlacement(s, ts); !ok {
 			return false
 		}
-	default:
-		base = never
-		if ts.quorum == 1 {
-			for r := ts.rep0; r < ts.rep1; r++ {
-				base = min(base, t.serveTime(r))
-			}
-			break
-		}
-		q := tl.quorum[:0]
-		for r := ts.rep0; r < ts.rep1; r++ {
-			q = append(q, t.serveTime(r))
-		}
-		if int(ts.quorum) <= len(q) {
-			slices.Sort(q)
-			base = q[ts.quorum-1]
-		}
-		tl.quorum = q
 	}
 	up, upAt := base, tl.upAt
-	for _, d := range t.hard[ts.hard0:ts.hard1] {
-		if d >= 0 {
-			up = max(up, upAt[d])
-		} else {
-			up = max(up, t.tailGroup(&c.Deps[-1-d]))
+	for _, d := range t.hard[ts.hard0:ts.grp0] {
+		up = max(up, upAt[d])
+	}
+	if ts.grp0 < ts.hard1 {
+		for _, d := range t.hard[ts.grp0:ts.hard1] {
+			up = max(up, t.tailGroup(&t.c.Deps[-1-d]))
 		}
 	}
 	upAt[s] = up
 	return true
+}
+
+// tailPlacement is when the placement of s, down, is back, its replicas
+// timed.
+func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
+	tl := &t.tail
+	switch ts.mode {
+	case graph.Single:
+		return t.serveTime(ts.rep0), true
+	case graph.ActiveStandby:
+		return t.tailFailover(s)
+	}
+	base := never
+	if ts.quorum == 1 {
+		for r := ts.rep0; r < ts.rep1; r++ {
+			base = min(base, t.serveTime(r))
+		}
+		return base, true
+	}
+	q := tl.quorum[:0]
+	for r := ts.rep0; r < ts.rep1; r++ {
+		q = append(q, t.serveTime(r))
+	}
+	if int(ts.quorum) <= len(q) {
+		slices.Sort(q)
+		base = q[ts.quorum-1]
+	}
+	tl.quorum = q
+	return base, true
 }
 
 // tailGroup is when any-group g has need members up.
@@ -800,41 +840,26 @@ func (t *Trial) tailCommit() {
 	t.now = t0
 	// Each change counts at the first curve point at or after it
 	// (recordGrid records a point once the instants up to it are done).
-	g0, grid := t.nextGrid, t.grid
-	for g := g0; g <= len(grid); g++ {
-		tl.gDown[g], tl.gUsers[g], tl.gDeg[g] = 0, 0, 0
-	}
+	cv := tailCurve{grid: t.grid, g0: t.nextGrid, points: int64(len(t.grid) - 1), h: t.H, uniform: tl.plan.uniform}
+	pts := tl.points
+	clear(pts[cv.g0:])
 	// While no more than people are cut off, min(people, users down) is
 	// users down, and its integral is a sum over the services; beyond,
 	// the changes are put in time order.
 	ordered := t.people > 0 && t.downUsers > t.people
 	ch := tl.changes[:0]
-	points, H := int64(len(grid)-1), t.H
-	change := func(ms int64, down int32, users, deg int64) {
-		lo, hi := g0, len(grid) // the first point at or after ms
-		if tl.plan.uniform {
-			// grid[k] = ⌊k·H/points⌋ ≥ ms ⟺ k ≥ ms·points/H.
-			lo = max(lo, int((ms*points+H-1)/H))
-			hi = lo
-		}
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if grid[m] < ms {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		tl.gDown[lo] += down
-		tl.gUsers[lo] += users
-		tl.gDeg[lo] += deg
+	n := len(c.Services)
+	up, degraded, upAt, out := t.up[:n], t.degraded[:n], tl.upAt[:n], tl.plan.out[:n]
+	degUsers := t.degUsers
+	// degrade starts (u > 0) or ends (u < 0) at ms a degraded spell of
+	// u users.
+	degrade := func(ms, u int64) {
+		degUsers += u
+		pts[cv.at(ms)].deg += u
 		if ordered {
-			ch = append(ch, tailChange{t: ms, users: users})
+			ch = append(ch, tailChange{t: ms})
 		}
 	}
-	n := len(c.Services)
-	up, degraded, lists := t.up[:n], t.degraded[:n], t.lists[:n]
-	downCount, downUsers, degUsers := t.downCount, t.downUsers, t.degUsers
 	// endSoft ends at soft the degraded spell of s.
 	endSoft := func(s int32, soft when) {
 		if soft == never {
@@ -847,64 +872,80 @@ func (t *Trial) tailCommit() {
 		if d > 0 {
 			o.Restored[s] = ms
 		}
-		u := c.Services[s].Users
-		degUsers -= u
-		change(ms, 0, 0, -u)
+		degrade(ms, -out[s].users)
 	}
-	// The services up and degraded: their spells end. (The changes are
+	// The services that can be degraded: the spells of those up end, and
+	// those that come up may be degraded for a spell. (The changes are
 	// summed in integers, in any order.)
 	for _, s := range tl.plan.soft {
-		if up[s] && degraded[s] {
-			endSoft(s, t.tailSoft(s))
-		}
-	}
-	// The services down come up, maybe degraded for a spell.
-	// The loop reads the slices through locals of one length: no bounds
-	// checks after the first.
-	svcs, upAt, downSince := c.Services[:n], tl.upAt[:n], t.downSince[:n]
-	downtime, lastUp, restored := o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
-	for _, s := range tl.down {
-		cs := &svcs[s]
-		at := upAt[s]
-		if at == never {
+		if up[s] {
+			if degraded[s] {
+				endSoft(s, t.tailSoft(s))
+			}
 			continue
 		}
-		ms := at >> roundBits
-		d := ms - downSince[s]
-		downtime[s] += d
-		if cs.RTO >= 0 && d > cs.RTO {
-			o.RTOBreach[s] = true
-		}
-		lastUp[s], restored[s] = ms, ms
-		up[s] = true
-		downCount--
-		downUsers -= cs.Users
-		change(ms, -1, -cs.Users, 0)
-		if t.people > 0 && !ordered {
-			t.personMs.addMul(cs.Users, ms-t0)
-		}
-		if lists[s]&hasSoftDep == 0 {
+		at := upAt[s]
+		if at == never {
 			continue
 		}
 		soft := t.tailSoft(s)
 		if soft <= at {
 			continue // up with its soft dependencies
 		}
+		ms := at >> roundBits
 		degraded[s] = true
 		t.degSince[s] = ms
-		degUsers += cs.Users
-		change(ms, 0, 0, cs.Users)
+		degrade(ms, out[s].users)
 		endSoft(s, soft)
 	}
-	// The curve, point by point, from the state at each.
-	for g := g0; g < len(grid) && grid[g] <= t.H; g++ {
-		t.downCount += tl.gDown[g]
-		t.downUsers += tl.gUsers[g]
-		t.degUsers += tl.gDeg[g]
-		o.CurveUp[g] = int32(n) - t.downCount
-		o.CurveUsers[g] = t.usersServedPPB()
-		t.nextGrid = g + 1
+	// The services down come up.
+	// The loop reads the slices through locals of one length: no bounds
+	// checks after the first.
+	downCount, downUsers := t.downCount, t.downUsers
+	downSince, downtime, lastUp, restored := t.downSince[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
+	people := t.people > 0 && !ordered
+	for _, s := range tl.down {
+		at := upAt[s]
+		if at == never {
+			continue
+		}
+		so := &out[s]
+		ms := at >> roundBits
+		d := ms - downSince[s]
+		downtime[s] += d
+		if d > so.rto {
+			o.RTOBreach[s] = true
+		}
+		// Restored was set at or before now, or after ms above, by the
+		// end of a degraded spell following its coming up.
+		lastUp[s], restored[s] = ms, max(restored[s], ms)
+		up[s] = true
+		downCount--
+		downUsers -= so.users
+		pt := &pts[cv.at(ms)]
+		pt.down--
+		pt.users -= so.users
+		if ordered {
+			ch = append(ch, tailChange{t: ms, users: -so.users})
+		} else if people {
+			t.personMs.addMul(so.users, ms-t0)
+		}
 	}
+	// The curve, point by point, from the state at each: where nothing
+	// changed, the figures are those of the point before.
+	var curUp int32
+	var curUsers int64
+	g := cv.g0
+	for ; g < len(cv.grid) && cv.grid[g] <= t.H; g++ {
+		if pt := &pts[g]; g == cv.g0 || *pt != (tailPoint{}) {
+			t.downCount += pt.down
+			t.downUsers += pt.users
+			t.degUsers += pt.deg
+			curUp, curUsers = int32(n)-t.downCount, t.usersServedPPB()
+		}
+		o.CurveUp[g], o.CurveUsers[g] = curUp, curUsers
+	}
+	t.nextGrid = max(t.nextGrid, g)
 	t.downCount, t.downUsers, t.degUsers = downCount, downUsers, degUsers
 	// finish adds the users still down from t.now to H.
 	if ordered {
@@ -921,6 +962,37 @@ func (t *Trial) tailCommit() {
 		tl.changes = ch
 	}
 	t.events.reset()
+}
+
+// tailCurve finds the curve point a change of the tail first counts at.
+type tailCurve struct {
+	grid      []int64
+	g0        int // the first point not yet recorded
+	points, h int64
+	uniform   bool
+}
+
+// at is the first point at or after ms, from g0 on.
+func (cv *tailCurve) at(ms int64) int {
+	if cv.uniform {
+		// grid[k] = ⌊k·H/points⌋ ≥ ms ⟺ k ≥ ms·points/H.
+		return max(cv.g0, int((ms*cv.points+cv.h-1)/cv.h))
+	}
+	return cv.search(ms)
+}
+
+// search finds at by bisection on a grid that is not uniform.
+func (cv *tailCurve) search(ms int64) int {
+	lo, hi := cv.g0, len(cv.grid)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cv.grid[m] < ms {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 func sumUsers(ch []tailChange) int64 {
@@ -991,22 +1063,22 @@ func (t *Trial) tailCycle(members []int32) bool {
 			if t.phase[r] == phRunning {
 				continue
 			}
-			done, gate, on := tl.doneAt[r], tl.gateAt[r], tl.onAt[r]
-			tl.doneAt[r], tl.gateAt[r], tl.onAt[r] = never, never, never
+			at := tl.pend[r]
+			tl.pend[r] = never
 			switch t.phase[r] {
 			case phRestart:
-				push(done, r, tailRun)
-				if t.manual[r] && done != never {
-					tl.releases = append(tl.releases, tailRelease{done >> roundBits, graph.JobRestart(r)})
+				push(at, r, tailRun)
+				if t.manual[r] && at != never {
+					tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
 				}
 			case phGate:
 				if !t.gateWaiting[r] {
 					return false
 				}
 				tl.wait[r] = true
-				push(gate, r, tailDeadline)
+				push(at, r, tailDeadline)
 			case phOff:
-				push(on, r, tailOn)
+				push(at, r, tailOn)
 			default:
 				return false
 			}

@@ -123,6 +123,8 @@ type Trial struct {
 	worldKind World
 
 	firstInstant
+
+	totalsShort totalsPlan // finish.go
 }
 
 // clock is the trial's key, its random stream, the current instant and
@@ -209,7 +211,6 @@ type serviceState struct {
 	degraded   []bool
 	curCause   []int32
 	servedCap  []int64 // servers of the serving replicas (active-active)
-	toolsDown  []int32 // tooling services of s that are down
 	// anyCnt[i] is the members up of any-group c.Deps[i]; hardDown[s] the
 	// hard dependencies of s not met: services down and any-groups short
 	// of their need. setUp keeps both in step with up, so that satisfied
@@ -220,7 +221,11 @@ type serviceState struct {
 	hardDown []int32
 	// toolSvcDown counts the services down that are tooling of some
 	// service: none, and every restart and failover is automated.
+	// toolDownN[b] counts those of bit b (toolBit), and toolDown has bit b
+	// set when it is not 0 (toolsUp).
 	toolSvcDown int32
+	toolDown    uint64
+	toolDownN   [64]int32
 }
 
 // failoverState is each active-standby service's failover, by service
@@ -295,6 +300,14 @@ type tables struct {
 	totalUsers int64
 	// people is the platform's distinct users (0: not declared).
 	people int64
+	// A platform has a few tooling services, each tooling of many: each
+	// has a bit, toolBit, its index among them modulo 64, and toolMask[s]
+	// has the bits of s's tooling, so that a change of a tooling service
+	// is one count (toolDownN) and asking whether s's tooling is up one
+	// AND. toolsShared is set when more than 64 share the bits.
+	toolBit     []uint8
+	toolMask    []uint64
+	toolsShared bool
 	// toolOf holds, for a tool whose list of services it is tooling of
 	// (RevTool) is longer than a bitset over services, that list as a
 	// bitset, nil for the others: decide intersects it with the waiting
