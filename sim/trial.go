@@ -123,6 +123,8 @@ type Trial struct {
 	worldKind World
 
 	firstInstant
+
+	totalsShort totalsPlan // finish.go
 }
 
 // clock is the trial's key, its random stream, the current instant and
