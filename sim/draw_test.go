@@ -10,26 +10,53 @@ import (
 	"github.com/dominosim/domino/graph"
 )
 
-// TestNormalSameAsStdlib checks the inlined ziggurat against
-// math/rand/v2's NormFloat64 from the same stream state, draw by draw, and
-// that both leave the stream in the same state. A million draws reach
-// every strip of the ziggurat and its slow paths (about 1% of draws), so a
-// mistyped table entry would show.
-func TestNormalSameAsStdlib(t *testing.T) {
-	const draws = 1_000_000
-	slow := 0
-	for k := range uint64(draws) {
-		s := key(trialKey(1, int(k)), 7, pRestartAuto, k)
-		fast, ref := stream{s}, stream{s}
-		got := fast.normal()
-		want := rand.New(&ref).NormFloat64()
-		require.Equal(t, want, got, "key %#x", s)
-		require.Equal(t, ref.s, fast.s, "key %#x: state", s)
-		if ref.s != s+0x9e3779b97f4a7c15 {
-			slow++
-		}
+// normal is the standard normal draw sampleDrawn makes for a lognormal.
+func (g *stream) normal() float64 {
+	if x, ok := zigguratNormal(g.Uint64()); ok {
+		return x
 	}
-	assert.Greater(t, slow, draws/1000, "the slow path was hardly taken: the test proves little")
+	return g.normalSlow()
+}
+
+// exp is the standard exponential draw sampleDrawn makes for an
+// exponential.
+func (g *stream) exp() float64 {
+	if x, ok := zigguratExp(g.Uint64()); ok {
+		return x
+	}
+	return g.expSlow()
+}
+
+// TestZigguratsSameAsStdlib checks the inlined ziggurats against
+// math/rand/v2's NormFloat64 and ExpFloat64 from the same stream state,
+// draw by draw, and that both leave the stream in the same state. A
+// million draws reach every strip of a ziggurat and its slow paths (about
+// 1% of draws), so a mistyped table entry would show.
+func TestZigguratsSameAsStdlib(t *testing.T) {
+	const draws = 1_000_000
+	for _, tc := range []struct {
+		name      string
+		fast, ref func(*stream) float64
+	}{
+		{"normal", (*stream).normal, func(g *stream) float64 { return rand.New(g).NormFloat64() }},
+		{"exponential", (*stream).exp, func(g *stream) float64 { return rand.New(g).ExpFloat64() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			slow := 0
+			for k := range uint64(draws) {
+				s := key(trialKey(1, int(k)), 7, pRestartAuto, k)
+				fast, ref := stream{s}, stream{s}
+				got := tc.fast(&fast)
+				want := tc.ref(&ref)
+				require.Equal(t, want, got, "key %#x", s)
+				require.Equal(t, ref.s, fast.s, "key %#x: state", s)
+				if ref.s != s+0x9e3779b97f4a7c15 {
+					slow++
+				}
+			}
+			assert.Greater(t, slow, draws/1000, "the slow path was hardly taken: the test proves little")
+		})
+	}
 }
 
 // TestSampleSameAsDist checks Trial.sample against graph.Dist.Sample on

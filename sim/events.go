@@ -298,10 +298,34 @@ func (t *Trial) updatePower(x int32, reason int32) {
 	for i := p; i < old; i++ {
 		t.setPowered(c.SiteReps[off+i], false, reason)
 	}
-	for i := old; i < p; i++ {
-		r := c.SiteReps[off+i]
-		t.setPowered(r, !t.failed[r], causeNone)
+	if old < p {
+		t.powerOn(c.SiteReps[off+old : off+p])
 	}
+}
+
+// powerOn turns on the power of the replicas of reps that have not failed,
+// as setPowered does one at a time: a stage powers many replicas of a
+// site at once, and a failed replica is already unpowered.
+func (t *Trial) powerOn(reps []int32) {
+	// The replicas' slices are read through locals of one length: one
+	// bounds check a replica.
+	n := len(t.powered)
+	powered, failed, phase, waiting := t.powered[:n], t.failed[:n], t.phase[:n], t.gateWaiting[:n]
+	gen, nOn := t.gen[:n], t.nOn[:n]
+	gates := t.gateList
+	for _, r := range reps {
+		if powered[r] || failed[r] {
+			continue
+		}
+		powered[r], phase[r], waiting[r] = true, phGate, false
+		gen[r]++
+		nOn[r]++
+		gates = append(gates, r)
+		if t.Trace != nil {
+			t.trace(Record{Kind: RecPowered, Replica: r})
+		}
+	}
+	t.gateList = gates
 }
 
 // fits returns how many of the site's replicas, in power-on order, fit in

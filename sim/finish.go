@@ -43,7 +43,6 @@ func (t *Trial) usersServedPPB() int64 {
 // finish closes the outages and holds still open at the horizon and
 // computes the trial's platform figures (docs/model.md §8).
 func (t *Trial) finish() {
-	c := t.c
 	H := t.H
 	o := &t.out
 	o.CrewWaitMs += int64(t.queue.n) * (H - t.now)
@@ -67,75 +66,24 @@ func (t *Trial) finish() {
 		}
 		if t.segLack[s] > 0 {
 			t.markTouched(s)
+			o.Restored[s] = H // shedding at H: not back to normal
 		}
 	}
-	var userMsHi, userMsLo uint64
-	var degUserMs, cost float64
-	// Every service is touched in a large outage: the loop reads the
-	// slices through locals of one length, without bounds checks nor
-	// reloads of their headers after each store.
-	svcs := c.Services
-	n := len(svcs)
-	up, degraded := t.up[:n], t.degraded[:n]
-	downtime, degTime, firstDown, lastUp, downAtEnd := o.Downtime[:n], o.Degraded[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n]
-	shedNum, segLack, restored, partial := t.shedNum[:n], t.segLack[:n], o.Restored[:n], o.Partial[:n]
-	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
-	fullRestored := o.FullRestored
-	// Only the services with a load shed (markSeg): without any, their
-	// figures are zero.
-	shedding := len(t.loaded) > 0
-	start := H // the first outage's start, H while none
 	// An untouched service adds zeros below (it is up, not degraded,
-	// never shed): the loop walks the touched ones, in ascending order.
-	for _, x := range t.sortTouched() {
-		s := int(uint32(x))
-		if s >= n {
-			panic("sim: touched service out of range")
-		}
-		cs := &svcs[s]
-		if !up[s] {
-			d := H - t.downSince[s]
-			downtime[s] += d
-			if cs.RTO >= 0 && d > cs.RTO {
-				o.RTOBreach[s] = true
-			}
-			downAtEnd[s] = true
-		}
-		if degraded[s] {
-			degTime[s] += H - t.degSince[s]
-		}
-		if firstDown[s] >= 0 {
-			start = min(start, firstDown[s])
-			if downAtEnd[s] {
-				fullRecovery, unrecovered = H, true
-			} else if lastUp[s] > fullRecovery && !unrecovered {
-				fullRecovery = lastUp[s]
-			}
-		}
-		// Down, degraded or shedding at H: not back to normal. The segment
-		// of a loaded service was closed at H above.
-		if !up[s] || degraded[s] || shedding && segLack[s] > 0 {
-			restored[s] = H
-		}
-		if firstDown[s] >= 0 || partial[s] || degTime[s] > 0 {
-			fullRestored = max(fullRestored, restored[s])
-		}
-		hi, lo := bits.Mul64(uint64(cs.Users), uint64(downtime[s]))
-		var carry uint64
-		userMsLo, carry = bits.Add64(userMsLo, lo, 0)
-		userMsHi += hi + carry
-		// Degraded time counts soft_weight of the users still served (φ);
-		// shed load counts in full (docs/model.md §11).
-		deg, shed := float64(degTime[s]), 0.0
-		// Degraded shed is part of shed: none shed, none to divide.
-		if shedding && shedNum[s] != (wide{}) {
-			var degShed float64
-			o.Shed[s], shed = shedNum[s].div(cs.Load)
-			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)
-			deg -= degShed
-		}
-		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
-		cost += cs.CostPerHour * (float64(downtime[s]) + shed) / float64(graph.Hour)
+	// never shed): the loops walk the touched ones, in ascending order.
+	// Every service is touched in a large outage, and one loop over all
+	// the figures keeps more slices than there are registers: each loop
+	// reads a few, through locals of one length (no bounds checks).
+	touched := t.sortTouched()
+	atEnd := t.closeAtH(touched)
+	start, last, fullRestored := t.times(touched)
+	// The last down→up of a service, unless one is still down at H.
+	fullRecovery, unrecovered := o.FullRecovery, o.Unrecovered
+	if !unrecovered {
+		fullRecovery = max(fullRecovery, last)
+	}
+	if atEnd {
+		fullRecovery, unrecovered = H, true
 	}
 	// Recovery is measured from the first disruption (docs/model.md,
 	// headline figures): with a `rate:` event that strikes late in the
@@ -147,15 +95,172 @@ func (t *Trial) finish() {
 	// Back to normal from the same instant; a service that shed load or
 	// was degraded only before the first outage was normal by then.
 	o.FullRestored, o.Unrestored = max(0, fullRestored-start), fullRestored == H
+	var userMs wide
+	var degUserMs, cost float64
+	if t.totalsPlan().short && len(t.loaded) == 0 {
+		userMs, degUserMs, cost = t.shortTotals(touched)
+	} else {
+		userMs, degUserMs, cost = t.totals(touched)
+	}
 	// user-hours × 1000 = user-ms / 3600.
 	um := int64(math.MaxInt64)
-	if userMsHi < 3600 {
-		q, _ := bits.Div64(userMsHi, userMsLo, 3600)
+	if userMs.hi < 3600 {
+		q, _ := bits.Div64(userMs.hi, userMs.lo, 3600)
 		um = int64(min(q, math.MaxInt64/2))
 	}
 	o.UserMilliHours = um + toTotal(degUserMs/3600)
 	o.Cost = toTotal(cost)
 }
+
+// closeAtH closes the outages and degraded spells still open at H: a
+// service down or degraded then is not back to normal (Restored = H). It
+// reports whether a service is down at H. Few are down or degraded then,
+// in most trials none: a first loop only looks, without the call that
+// would keep its loop variables on the stack.
+func (t *Trial) closeAtH(touched []int32) (atEnd bool) {
+	n := len(t.c.Services)
+	up, degraded := t.up[:n], t.degraded[:n]
+	open := false
+	for _, x := range touched {
+		s := int(uint32(x))
+		if s >= n {
+			panic("sim: touched service out of range")
+		}
+		if !up[s] || degraded[s] {
+			open = true
+			break
+		}
+	}
+	if !open {
+		return false
+	}
+	o := &t.out
+	H := t.H
+	for _, s := range touched {
+		if !t.up[s] {
+			d := H - t.downSince[s]
+			o.Downtime[s] += d
+			if rto := t.c.Services[s].RTO; rto >= 0 && d > rto {
+				o.RTOBreach[s] = true
+			}
+			o.DownAtEnd[s] = true
+			atEnd = atEnd || o.FirstDown[s] >= 0
+		}
+		if t.degraded[s] {
+			o.Degraded[s] += H - t.degSince[s]
+		}
+		if !t.up[s] || t.degraded[s] {
+			o.Restored[s] = H
+		}
+	}
+	return atEnd
+}
+
+// times returns the first outage's start (H if none), the last down→up
+// of a service, and the last time a service that left normal was back to
+// normal (Outcome.Restored). A service that never went down has LastUp 0,
+// and one that never left normal Restored 0 (Outcome; checkOutcome checks
+// both): the maxima take every touched service, without a branch.
+func (t *Trial) times(touched []int32) (start, last, restored int64) {
+	o := &t.out
+	n := len(t.c.Services)
+	firstDown, lastUp, rest := o.FirstDown[:n], o.LastUp[:n], o.Restored[:n]
+	// Unsigned, −1 (never down) is above every time.
+	first := uint64(t.H)
+	restored = o.FullRestored
+	for _, x := range touched {
+		s := int(uint32(x))
+		if s >= n {
+			panic("sim: touched service out of range")
+		}
+		first = min(first, uint64(firstDown[s]))
+		last = max(last, lastUp[s])
+		restored = max(restored, rest[s])
+	}
+	return int64(first), last, restored
+}
+
+// totals returns the trial's user-ms of downtime (a 128-bit number), the
+// user-ms of degraded time and the money lost, and sets the services'
+// shed figures, which count in full (docs/model.md §11).
+func (t *Trial) totals(touched []int32) (userMs wide, degUserMs, cost float64) {
+	c := t.c
+	o := &t.out
+	// Only the services with a load shed (markSeg): without any, their
+	// figures are zero.
+	shedding := len(t.loaded) > 0
+	for _, s := range touched {
+		cs := &c.Services[s]
+		userMs.addMul(cs.Users, o.Downtime[s])
+		// Degraded time counts soft_weight of the users still served (φ);
+		// shed load counts in full (docs/model.md §11).
+		deg, shed := float64(o.Degraded[s]), 0.0
+		// Degraded shed is part of shed: none shed, none to divide.
+		if shedding && t.shedNum[s] != (wide{}) {
+			var degShed float64
+			o.Shed[s], shed = t.shedNum[s].div(cs.Load)
+			o.DegradedShed[s], degShed = t.degShedNum[s].div(cs.Load)
+			deg -= degShed
+		}
+		degUserMs += float64(cs.Users) * (c.SoftWeight*deg + shed)
+		cost += cs.CostPerHour * (float64(o.Downtime[s]) + shed) / float64(graph.Hour)
+	}
+	return userMs, degUserMs, cost
+}
+
+// shortTotals is totals on a platform without a load, where nothing is
+// shed, on which totalsPlan allows its shortcuts: user-ms summed in an
+// int64, and the terms of the float sums that are zero left out. x + 0
+// is x for every x but −0, and neither sum is ever −0: it starts at +0,
+// and a sum rounds to −0 only from two −0.
+func (t *Trial) shortTotals(touched []int32) (userMs wide, degUserMs, cost float64) {
+	c := t.c
+	n := len(c.Services)
+	svcs, downtime, degTime := c.Services[:n], t.out.Downtime[:n], t.out.Degraded[:n]
+	sw := c.SoftWeight
+	var sum int64
+	for _, x := range touched {
+		s := int(uint32(x))
+		if s >= n {
+			panic("sim: touched service out of range")
+		}
+		cs := &svcs[s]
+		dt := downtime[s]
+		sum += cs.Users * dt
+		// The terms of totals with shed = 0.
+		if dg := degTime[s]; dg != 0 {
+			degUserMs += float64(cs.Users) * (sw*float64(dg) + 0.0)
+		}
+		if dt != 0 && cs.CostPerHour != 0 {
+			cost += cs.CostPerHour * (float64(dt) + 0.0) / float64(graph.Hour)
+		}
+	}
+	return wide{lo: uint64(sum)}, degUserMs, cost
+}
+
+// totalsPlan says whether shortTotals may take its shortcuts on this
+// platform, worked out at the first trial: Σ users × H is below 2⁶³, and
+// soft_weight and every cost_per_hour are finite, so that a term with a
+// factor 0 is 0. The loader checks all three, a program building a
+// platform may not have. A trial's downtime is at most H.
+func (t *Trial) totalsPlan() totalsPlan {
+	if !t.totalsShort.known {
+		c := t.c
+		ok := !math.IsNaN(c.SoftWeight) && !math.IsInf(c.SoftWeight, 0)
+		var users wide
+		for i := range c.Services {
+			cs := &c.Services[i]
+			ok = ok && !math.IsNaN(cs.CostPerHour) && !math.IsInf(cs.CostPerHour, 0) && cs.Users >= 0
+			users.addMul(max(cs.Users, 0), t.H)
+		}
+		ok = ok && users.hi == 0 && users.lo < 1<<63
+		t.totalsShort = totalsPlan{known: true, short: ok}
+	}
+	return t.totalsShort
+}
+
+// totalsPlan caches Trial.totalsPlan.
+type totalsPlan struct{ known, short bool }
 
 // sortTouched puts Touched, listed in the order the services were first
 // touched, each once, in ascending order: by a sort when they are few (a
@@ -167,12 +272,20 @@ func (t *Trial) sortTouched() []int32 {
 		slices.Sort(list)
 		return list
 	}
+	// Each service is written at the end of the list so far and kept by
+	// counting it: a branch on its mark would be mispredicted as often as
+	// the marks mix.
+	if cap(list) < len(marks) {
+		list = make([]int32, len(marks)) // once per Trial
+	}
+	list = list[:len(marks)]
 	k := 0
 	for s, touched := range marks {
-		if touched {
-			list[k] = int32(s)
-			k++
+		if k >= len(list) { // never (k ≤ s): it spares a bounds check
+			panic("sim: more touched services than services")
 		}
+		list[k] = int32(s)
+		k += int(b2i(touched))
 	}
 	t.out.Touched = list[:k]
 	return t.out.Touched

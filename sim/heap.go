@@ -8,10 +8,10 @@ import (
 
 // event is one scheduled happening of a trial. gen lets a cancelled restart,
 // failover or repair be skipped when it comes up: it must match the
-// generation of its replica or service.
+// generation of its replica or service. Its sequence number, which orders
+// the events of one instant, is its place in the eventHeap.
 type event struct {
 	t    int64
-	seq  uint32 // ties at one instant are applied in scheduling order
 	kind evKind
 	gen  uint32
 	a    int32 // replica, service, site or outage slot, by kind
@@ -30,12 +30,8 @@ const _ = uint(math.MaxInt32 - buckets - MaxEvents)
 // next links the events of a bucket, so that buckets need no memory of
 // their own.
 type eventMore struct {
-	t    int64
+	event
 	next int32 // slot of the next event in the bucket, if not the last
-	kind evKind
-	gen  uint32
-	a    int32
-	b    int32
 }
 
 // eventHeap orders events by (t, seq). It is a radix heap (Ahuja,
@@ -125,8 +121,12 @@ func (h *eventHeap) growMore(s int) {
 	h.more = h.more[:cap(h.more)]
 }
 
-// pop removes and returns the first event; the heap must not be empty.
-func (h *eventHeap) pop() event {
+// pop removes the first event and returns it, with its sequence number;
+// the heap must not be empty. The event is returned in place, not copied:
+// its slot is not written again before the heap's reset, since sequence
+// numbers only grow, and a push that grows the slots leaves the old ones
+// as they were.
+func (h *eventHeap) pop() (*event, uint32) {
 	i := bits.TrailingZeros64(h.mask) & (buckets - 1) // not empty: below 64
 	s := h.more[i].next
 	if s != h.tails[i] && i > 0 {
@@ -144,7 +144,7 @@ func (h *eventHeap) pop() event {
 	}
 	h.last = m.t
 	h.n--
-	return event{t: m.t, seq: uint32(s - buckets), kind: m.kind, gen: m.gen, a: m.a, b: m.b}
+	return &m.event, uint32(s - buckets)
 }
 
 // spill empties bucket i > 0, the lowest non-empty, into lower ones

@@ -28,8 +28,8 @@ func TestEventHeapOrder(t *testing.T) {
 func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, uint64(H)))
 	h := newEventHeap()
-	var ref []event // pending, sorted by (t, seq)
-	var now int64   // time of the last pop since the last reset
+	var ref []seqEvent // pending, sorted by (t, seq)
+	var now int64      // time of the last pop since the last reset
 	var seq uint32
 	pushProb := 0.5
 	for step := range 4000 {
@@ -43,14 +43,14 @@ func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
 			ref, now, seq = ref[:0], 0, 0
 		case len(ref) == 0 || rng.Float64() < pushProb:
 			at := heapTestTime(rng, H, now, ref)
-			e := event{t: at, seq: seq, kind: evKind(seq), gen: 3 * seq, a: -int32(seq), b: int32(seq) + 1}
+			e := seqEvent{event{t: at, kind: evKind(seq), gen: 3 * seq, a: -int32(seq), b: int32(seq) + 1}, seq}
 			seq++
 			h.push(e)
 			i, _ := slices.BinarySearchFunc(ref, e, cmpEvent)
 			ref = slices.Insert(ref, i, e)
 		default:
-			e := h.pop()
-			require.Equal(t, ref[0], e, "H %d, seed %d, step %d: popped", H, seed, step)
+			e, seq := h.pop()
+			require.Equal(t, ref[0], seqEvent{*e, seq}, "H %d, seed %d, step %d: popped", H, seed, step)
 			ref = ref[1:]
 			now = e.t
 		}
@@ -64,7 +64,7 @@ func checkHeapAgainstSorted(t *testing.T, H int64, seed uint64) {
 // heapTestTime returns a time in [now, H) for the next push: at the last
 // pop's instant, at the next event's, between the two (into the buckets a
 // pop spills into), soon after at every scale, or at the horizon's end.
-func heapTestTime(rng *rand.Rand, H, now int64, ref []event) int64 {
+func heapTestTime(rng *rand.Rand, H, now int64, ref []seqEvent) int64 {
 	next := H - 1
 	if len(ref) > 0 {
 		next = ref[0].t
@@ -87,7 +87,7 @@ func heapTestTime(rng *rand.Rand, H, now int64, ref []event) int64 {
 	return min(max(at, now), H-1)
 }
 
-func cmpEvent(x, y event) int {
+func cmpEvent(x, y seqEvent) int {
 	if c := cmp.Compare(x.t, y.t); c != 0 {
 		return c
 	}
@@ -98,10 +98,10 @@ func TestEventHeapRefusesPastEvent(t *testing.T) {
 	// A radix heap would give an event before the last one popped out of
 	// order, so it refuses it.
 	h := newEventHeap()
-	h.push(event{t: 10, seq: 1})
-	h.push(event{t: 20, seq: 2})
+	h.push(seqEvent{event{t: 10}, 1})
+	h.push(seqEvent{event{t: 20}, 2})
 	h.pop()
-	assert.Panics(t, func() { h.push(event{t: 9, seq: 3}) }, "no panic for an event before the last popped")
+	assert.Panics(t, func() { h.push(seqEvent{event{t: 9}, 3}) }, "no panic for an event before the last popped")
 }
 
 func TestRankQueue(t *testing.T) {
@@ -129,7 +129,13 @@ func TestRankQueue(t *testing.T) {
 	assert.Zero(t, q.n, "queue does not restart after emptying")
 }
 
+// seqEvent is an event with its sequence number, for the tests.
+type seqEvent struct {
+	event
+	seq uint32
+}
+
 // push is pushAt of an event, for the tests.
-func (h *eventHeap) push(e event) {
+func (h *eventHeap) push(e seqEvent) {
 	h.pushAt(e.t, e.seq, e.kind, e.gen, e.a, e.b)
 }

@@ -157,7 +157,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"degMark": "stamps below degStamp", "degStamp": "only grows",
 		"events": "rescheduled", "seq": "rescheduled",
-		"holdStart": "read only while held", "prevUp": "read only while touched",
+		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, worked out at the first finish",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
 		"ups":  "scratch", "work": "scratch", "region": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
 	}

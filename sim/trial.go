@@ -123,6 +123,8 @@ type Trial struct {
 	worldKind World
 
 	firstInstant
+
+	totalsShort totalsPlan // finish.go
 }
 
 // clock is the trial's key, its random stream, the current instant and
@@ -429,9 +431,9 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 			}
 			t.now = now
 			for t.events.len() > 0 && t.events.minT() == now {
-				ev := t.events.pop()
+				ev, _ := t.events.pop()
 				t.tail.unsupported -= tailUnsupported(ev.kind)
-				t.apply(&ev)
+				t.apply(ev)
 			}
 			t.settle()
 		}
