@@ -81,6 +81,8 @@ type tailPlan struct {
 	soft []int32
 	// svc is what the pass reads of each service.
 	svc []tailSvc
+	// nrep is, by service, its number of replicas.
+	nrep []int32
 	// softDeps lists each service's soft dependencies: a service, or
 	// -1-i for the soft any-group c.Deps[i].
 	softDeps []int32
@@ -211,7 +213,7 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns)}
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns), nrep: make([]int32, ns)}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
 		ts := &p.svc[s]
@@ -222,6 +224,7 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			soft0:  int32(len(p.softDeps)),
 			quorum: cs.Quorum, mode: cs.Mode,
 		}
+		p.nrep[s] = ts.rep1 - ts.rep0
 		p.out[s] = tailOut{users: cs.Users, rto: cs.RTO}
 		if cs.RTO < 0 {
 			p.out[s].rto = math.MaxInt64
@@ -370,15 +373,14 @@ func (t *Trial) tailTimes() bool {
 	// The walk reads the slices through locals of one length: no bounds
 	// checks nor reloads of their headers after each call.
 	n := len(p.svc)
-	svc, up, serving, upAt := p.svc[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
+	nrep, up, serving, upAt := p.nrep[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
 	for _, x := range p.steps {
 		if x >= 0 {
-			if ts := &svc[x]; up[x] && serving[x] == ts.rep1-ts.rep0 { // steady(x)
-				upAt[x] = already
-				continue
-			}
 			if up[x] {
-				if !t.tailUp(x) {
+				// Up, it stays up: its replicas not serving, if any,
+				// matter only to crews and deadlocks.
+				upAt[x] = already
+				if serving[x] < nrep[x] && !t.tailUp(x) {
 					return false
 				}
 				continue
@@ -517,7 +519,6 @@ func (t *Trial) serveTime(r int32) when {
 // (tailUntimed). Everything s waits for is known. It reports false when
 // the tail must give up.
 func (t *Trial) tailUp(s int32) bool {
-	t.tail.upAt[s] = already
 	return t.tailUntimed(&t.tail.plan.svc[s])
 }
 
