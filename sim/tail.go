@@ -590,15 +590,17 @@ func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
 }
 
 // tailReplicas reads the pending times of the replicas of s not running
-// (cleaning them) and finds when each serves (serveAt), and whether one
-// reaches its break-glass deadline first (a deadlock). Everything s waits
-// for is known. It reports false when the tail must give up.
-func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
+// (cleaning them) and finds when each serves (serveAt) and the first of
+// those times, and whether one reaches its break-glass deadline first (a
+// deadlock). Everything s waits for is known. It reports false when the
+// tail must give up.
+func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
 	c := t.c
 	tl := &t.tail
 	// Indexed rather than sliced, as in tailUntimed.
 	phase, pend := t.phase, tl.pend
 	needs, known := already, false
+	first = never
 	for r := ts.rep0; r < ts.rep1; r++ {
 		ph := phase[r]
 		if ph == phRunning {
@@ -615,7 +617,7 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
 			run = at
 		case phGate:
 			if !t.gateWaiting[r] {
-				return false // an inert service's replica: the world's
+				return never, false // an inert service's replica: the world's
 			}
 			run = t.tailProceed(r, &c.Services[s], at, needs)
 		case phOff:
@@ -630,14 +632,15 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
 				run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
 			}
 		default:
-			return false // waiting for a crew: the queue is not empty
+			return never, false // waiting for a crew: the queue is not empty
 		}
 		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
 		tl.serveAt[r] = run
+		first = min(first, run)
 	}
-	return true
+	return first, true
 }
 
 // tailService computes when s, down, comes up; everything s waits for is
@@ -663,12 +666,17 @@ func (t *Trial) tailService(s int32) bool {
 			return false
 		}
 	default:
-		var ok bool
-		if !t.tailReplicas(s, ts) {
+		first, ok := t.tailReplicas(s, ts)
+		if !ok {
 			return false
 		}
-		if base, ok = t.tailPlacement(s, ts); !ok {
-			return false
+		// Of a single replica or a quorum of one, the first to serve
+		// (a replica running serves already, or never: isolated).
+		base = first
+		if ts.mode == graph.ActiveStandby || ts.quorum > 1 {
+			if base, ok = t.tailPlacement(s, ts); !ok {
+				return false
+			}
 		}
 	}
 	// Indexed rather than sliced, as in tailUntimed.
@@ -683,23 +691,14 @@ func (t *Trial) tailService(s int32) bool {
 	return true
 }
 
-// tailPlacement is when the placement of s, down, is back, its replicas
-// timed.
+// tailPlacement is when the placement of s, down, active-standby or of a
+// quorum above one, is back, its replicas timed.
 func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 	tl := &t.tail
-	switch ts.mode {
-	case graph.Single:
-		return t.serveTime(ts.rep0), true
-	case graph.ActiveStandby:
+	if ts.mode == graph.ActiveStandby {
 		return t.tailFailover(s, ts)
 	}
 	base := never
-	if ts.quorum == 1 {
-		for r := ts.rep0; r < ts.rep1; r++ {
-			base = min(base, t.serveTime(r))
-		}
-		return base, true
-	}
 	q := tl.quorum[:0]
 	for r := ts.rep0; r < ts.rep1; r++ {
 		q = append(q, t.serveTime(r))
