@@ -649,19 +649,14 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
 func (t *Trial) tailService(s int32) bool {
 	tl := &t.tail
 	ts := &tl.plan.svc[s]
-	var placed bool
 	serving := t.servingCnt[s]
-	if ts.mode == graph.ActiveStandby {
-		placed = t.serving[t.active[s]]
-	} else {
-		placed = serving >= ts.quorum
-	}
-	// With every replica serving (down for a dependency), none waits for
-	// anything.
 	base := already
 	switch {
 	case serving == ts.rep1-ts.rep0:
-	case placed:
+		// Every replica serves (down for a dependency): none waits for
+		// anything.
+	case ts.mode == graph.ActiveStandby && t.serving[t.active[s]], ts.mode != graph.ActiveStandby && serving >= ts.quorum:
+		// Its placement holds without the replicas not serving.
 		if !t.tailUntimed(ts) {
 			return false
 		}
