@@ -183,17 +183,12 @@ func (t *Trial) satisfied(s int32) bool {
 // softDown reports whether an up service has a soft dependency (or soft
 // any-group) unsatisfied: it is then degraded (docs/model.md §6.6).
 func (t *Trial) softDown(s int32) bool {
-	c := t.c
-	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
-		d := &c.Deps[i]
-		if !d.Soft {
-			continue
-		}
-		if d.Service >= 0 {
-			if !t.up[d.Service] {
+	for _, x := range t.soft[t.softOff[s]:t.softOff[s+1]] {
+		if x >= 0 {
+			if !t.up[x] {
 				return true
 			}
-		} else if t.anyCnt[i] < d.Need {
+		} else if i := -1 - x; t.anyCnt[i] < t.c.Deps[i].Need {
 			return true
 		}
 	}
@@ -461,6 +456,7 @@ func (t *Trial) account() {
 	now := t.now
 	o := &t.out
 	t.wentUp, t.wentDown = t.wentUp[:0], t.wentDown[:0]
+	t.softWentUp, t.softWentDown = t.softWentUp[:0], t.softWentDown[:0]
 	if len(t.touched) == 0 {
 		return // an instant that changed no service, such as a repair
 	}
@@ -481,7 +477,8 @@ func (t *Trial) account() {
 		if isUp {
 			delta = -1
 		}
-		if lists[s]&hasRevTool != 0 {
+		l := lists[s]
+		if l&hasRevTool != 0 {
 			t.toolSvcDown += delta
 			b := t.toolBit[s]
 			t.toolDownN[b] += delta
@@ -505,6 +502,9 @@ func (t *Trial) account() {
 			t.downUsers -= cs.Users
 			curCause[s] = causeNone
 			t.wentUp = append(t.wentUp, s)
+			if l&(hasSoftDep|hasRevSoft) != 0 {
+				t.softWentUp = append(t.softWentUp, s)
+			}
 			if t.Trace != nil {
 				t.traceUp(s, downSince[s])
 			}
@@ -513,14 +513,18 @@ func (t *Trial) account() {
 			t.downCount++
 			t.downUsers += cs.Users
 			t.wentDown = append(t.wentDown, s)
+			if l&(hasSoftDep|hasRevSoft) != 0 {
+				t.softWentDown = append(t.softWentDown, s)
+			}
 		}
 	}
 	t.touched = t.touched[:0]
 	if len(t.wentDown) > 0 {
 		t.assignCauses()
 	}
-	// Without soft dependencies on the platform, nothing is ever degraded.
-	if len(t.wentUp)+len(t.wentDown) > 0 && len(c.RevSoft) > 0 {
+	// Most services have neither soft dependencies nor soft dependents:
+	// those that have are listed apart, most often none.
+	if len(t.softWentUp)+len(t.softWentDown) > 0 {
 		t.updateDegraded()
 	}
 }
@@ -659,16 +663,16 @@ func (t *Trial) stopReasonOr(r, def int32) int32 {
 }
 
 // updateDegraded re-evaluates degraded status for the services whose up
-// status changed and their soft dependents.
+// status changed and their soft dependents: of wentUp, then of wentDown,
+// those that have soft dependencies or soft dependents.
 func (t *Trial) updateDegraded() {
 	t.degStamp++
-	t.degradedAround(t.wentUp)
-	t.degradedAround(t.wentDown)
+	t.degradedAround(t.softWentUp)
+	t.degradedAround(t.softWentDown)
 }
 
 // degradedAround re-evaluates the services of list and their soft
-// dependents. Most services have neither soft dependencies nor soft
-// dependents: one byte says so.
+// dependents.
 func (t *Trial) degradedAround(list []int32) {
 	c := t.c
 	for _, s := range list {
