@@ -24,12 +24,16 @@ func TestHotHelpersInline(t *testing.T) {
 	out, err := exec.Command(goTool, "build", "-gcflags=-m", "-o", "/dev/null", ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	for _, fn := range []string{
-		"hold", "release", "toolsUp", "markWaiting", "unmarkWaiting", "mayWait", "numberEvent", "draw",
+		"hold", "release", "toolsUp", "markWaiting", "unmarkWaiting", "mayWait", "numberEvent", "draw", "sample",
 		"markRep", "markSvc", "markTouched", "markSeg", "markFailover",
 		"satisfied", "touch", "recordGrid",
 	} {
 		re := regexp.MustCompile(`can inline \(\*Trial\)\.` + fn + `\b`)
 		assert.Truef(t, re.Match(out), "(*Trial).%s no longer inlines (go build -gcflags=-m=2 ./sim says why)", fn)
+	}
+	// The draws' fast paths, and what a restart or failover draws from.
+	for _, fn := range []string{"zigguratNormal", "zigguratExp", "recoveryDist", `\(\*stream\)\.Uint64`} {
+		assert.Truef(t, regexp.MustCompile(`can inline `+fn+`\b`).Match(out), "%s no longer inlines", fn)
 	}
 	// Aggregator.Add's, called for every touched service, and the tail's,
 	// for every service that comes back.
