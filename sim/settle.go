@@ -183,8 +183,8 @@ func (t *Trial) satisfied(s int32) bool {
 // softDown reports whether an up service has a soft dependency (or soft
 // any-group) unsatisfied: it is then degraded (docs/model.md §6.6).
 func (t *Trial) softDown(s int32) bool {
-	for _, x := range t.soft[t.softOff[s]:t.softOff[s+1]] {
-		if x >= 0 {
+	for j, end := t.softOff[s], t.softOff[s+1]; j < end; j++ {
+		if x := t.soft[j]; x >= 0 {
 			if !t.up[x] {
 				return true
 			}
@@ -202,7 +202,10 @@ func (t *Trial) setUp(x int32, up bool) {
 	if !up {
 		delta = -1
 	}
-	for _, w := range t.watch[t.watchOff[x]:t.watchOff[x+1]] {
+	// The short lists of settle are walked by index: slicing costs more
+	// than a bounds check an element.
+	for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
+		w := t.watch[j]
 		if w >= 0 {
 			t.hardDown[w] -= delta
 			continue
@@ -305,8 +308,8 @@ func (t *Trial) knockOut(s int32) {
 	for len(t.work) > 0 {
 		x := t.work[len(t.work)-1]
 		t.work = t.work[:len(t.work)-1]
-		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
-			if t.up[d] && !t.satisfied(d) {
+		for j, end := c.RevHardOff[x], c.RevHardOff[x+1]; j < end; j++ {
+			if d := c.RevHard[j]; t.up[d] && !t.satisfied(d) {
 				t.touch(d)
 				t.setUp(d, false)
 				t.work = append(t.work, d)
@@ -373,7 +376,8 @@ func (t *Trial) raiseUp(x int32, w []int32) []int32 {
 	c := t.c
 	t.up[x] = true
 	cyc := t.lists[x]&hasCycDep != 0
-	for _, e := range t.watch[t.watchOff[x]:t.watchOff[x+1]] {
+	for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
+		e := t.watch[j]
 		d := e
 		if e >= 0 {
 			t.hardDown[e]--
@@ -683,8 +687,8 @@ func (t *Trial) degradedAround(list []int32) {
 		if l&hasRevSoft == 0 {
 			continue
 		}
-		for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
-			t.checkDegraded(d)
+		for j, end := c.RevSoftOff[s], c.RevSoftOff[s+1]; j < end; j++ {
+			t.checkDegraded(c.RevSoft[j])
 		}
 	}
 }
