@@ -971,19 +971,29 @@ func (t *Trial) tailCommit() {
 	}
 	// The curve, point by point, from the state at each: where nothing
 	// changed, the figures are those of the point before.
-	var curUp int32
-	var curUsers int64
-	g := cv.g0
-	for ; g < len(cv.grid) && cv.grid[g] <= t.H; g++ {
-		if pt := &pts[g]; g == cv.g0 || *pt != (tailPoint{}) {
-			t.downCount += pt.down
-			t.downUsers += pt.users
-			t.degUsers += pt.deg
-			curUp, curUsers = int32(n)-t.downCount, t.usersServedPPB()
+	end := len(cv.grid) // the points up to H: all of a uniform grid
+	if !cv.uniform {
+		end = cv.g0
+		for end < len(cv.grid) && cv.grid[end] <= t.H {
+			end++
 		}
-		o.CurveUp[g], o.CurveUsers[g] = curUp, curUsers
 	}
-	t.nextGrid = max(t.nextGrid, g)
+	if end > cv.g0 {
+		curveUp, curveUsers := o.CurveUp[cv.g0:end], o.CurveUsers[cv.g0:end]
+		changes := pts[cv.g0:end]
+		var curUp int32
+		var curUsers int64
+		for i := range changes {
+			if pt := &changes[i]; i == 0 || *pt != (tailPoint{}) {
+				t.downCount += pt.down
+				t.downUsers += pt.users
+				t.degUsers += pt.deg
+				curUp, curUsers = int32(n)-t.downCount, t.usersServedPPB()
+			}
+			curveUp[i], curveUsers[i] = curUp, curUsers
+		}
+		t.nextGrid = end
+	}
 	t.downCount, t.downUsers, t.degUsers = downCount, downUsers, degUsers
 	// finish adds the users still down from t.now to H.
 	if ordered {
