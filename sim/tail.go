@@ -124,7 +124,7 @@ type tailState struct {
 	// disabled keeps every trial on the events (tests compare both).
 	disabled bool
 
-	serveAt []when // by replica not running: when it serves
+	serveAt []when // by replica not running, of a service timed: when it serves
 	// pend is, by replica not running, the time of what it waits for,
 	// which its phase says: its restart completing (phRestart), its
 	// break-glass deadline (phGate), a stage powering it on (phOff). A
