@@ -81,6 +81,8 @@ type tailPlan struct {
 	soft []int32
 	// svc is what the pass reads of each service.
 	svc []tailSvc
+	// nrep is, by service, its number of replicas.
+	nrep []int32
 	// softDeps lists each service's soft dependencies: a service, or
 	// -1-i for the soft any-group c.Deps[i].
 	softDeps []int32
@@ -211,7 +213,7 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns)}
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns), nrep: make([]int32, ns)}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
 		ts := &p.svc[s]
@@ -222,6 +224,7 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			soft0:  int32(len(p.softDeps)),
 			quorum: cs.Quorum, mode: cs.Mode,
 		}
+		p.nrep[s] = ts.rep1 - ts.rep0
 		p.out[s] = tailOut{users: cs.Users, rto: cs.RTO}
 		if cs.RTO < 0 {
 			p.out[s].rto = math.MaxInt64
@@ -370,15 +373,14 @@ func (t *Trial) tailTimes() bool {
 	// The walk reads the slices through locals of one length: no bounds
 	// checks nor reloads of their headers after each call.
 	n := len(p.svc)
-	svc, up, serving, upAt := p.svc[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
+	nrep, up, serving, upAt := p.nrep[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
 	for _, x := range p.steps {
 		if x >= 0 {
-			if ts := &svc[x]; up[x] && serving[x] == ts.rep1-ts.rep0 { // steady(x)
-				upAt[x] = already
-				continue
-			}
 			if up[x] {
-				if !t.tailUp(x) {
+				// Up, it stays up: its replicas not serving, if any,
+				// matter only to crews and deadlocks.
+				upAt[x] = already
+				if serving[x] < nrep[x] && !t.tailUp(x) {
 					return false
 				}
 				continue
@@ -517,7 +519,6 @@ func (t *Trial) serveTime(r int32) when {
 // (tailUntimed). Everything s waits for is known. It reports false when
 // the tail must give up.
 func (t *Trial) tailUp(s int32) bool {
-	t.tail.upAt[s] = already
 	return t.tailUntimed(&t.tail.plan.svc[s])
 }
 
@@ -589,15 +590,17 @@ func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
 }
 
 // tailReplicas reads the pending times of the replicas of s not running
-// (cleaning them) and finds when each serves (serveAt), and whether one
-// reaches its break-glass deadline first (a deadlock). Everything s waits
-// for is known. It reports false when the tail must give up.
-func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
+// (cleaning them) and finds when each serves (serveAt) and the first of
+// those times, and whether one reaches its break-glass deadline first (a
+// deadlock). Everything s waits for is known. It reports false when the
+// tail must give up.
+func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
 	c := t.c
 	tl := &t.tail
 	// Indexed rather than sliced, as in tailUntimed.
 	phase, pend := t.phase, tl.pend
 	needs, known := already, false
+	first = never
 	for r := ts.rep0; r < ts.rep1; r++ {
 		ph := phase[r]
 		if ph == phRunning {
@@ -614,7 +617,7 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
 			run = at
 		case phGate:
 			if !t.gateWaiting[r] {
-				return false // an inert service's replica: the world's
+				return never, false // an inert service's replica: the world's
 			}
 			run = t.tailProceed(r, &c.Services[s], at, needs)
 		case phOff:
@@ -629,14 +632,15 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
 				run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
 			}
 		default:
-			return false // waiting for a crew: the queue is not empty
+			return never, false // waiting for a crew: the queue is not empty
 		}
 		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
 		tl.serveAt[r] = run
+		first = min(first, run)
 	}
-	return true
+	return first, true
 }
 
 // tailService computes when s, down, comes up; everything s waits for is
@@ -645,29 +649,29 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) bool {
 func (t *Trial) tailService(s int32) bool {
 	tl := &t.tail
 	ts := &tl.plan.svc[s]
-	var placed bool
 	serving := t.servingCnt[s]
-	if ts.mode == graph.ActiveStandby {
-		placed = t.serving[t.active[s]]
-	} else {
-		placed = serving >= ts.quorum
-	}
-	// With every replica serving (down for a dependency), none waits for
-	// anything.
 	base := already
 	switch {
 	case serving == ts.rep1-ts.rep0:
-	case placed:
+		// Every replica serves (down for a dependency): none waits for
+		// anything.
+	case ts.mode == graph.ActiveStandby && t.serving[t.active[s]], ts.mode != graph.ActiveStandby && serving >= ts.quorum:
+		// Its placement holds without the replicas not serving.
 		if !t.tailUntimed(ts) {
 			return false
 		}
 	default:
-		var ok bool
-		if !t.tailReplicas(s, ts) {
+		first, ok := t.tailReplicas(s, ts)
+		if !ok {
 			return false
 		}
-		if base, ok = t.tailPlacement(s, ts); !ok {
-			return false
+		// Of a single replica or a quorum of one, the first to serve
+		// (a replica running serves already, or never: isolated).
+		base = first
+		if ts.mode == graph.ActiveStandby || ts.quorum > 1 {
+			if base, ok = t.tailPlacement(s, ts); !ok {
+				return false
+			}
 		}
 	}
 	// Indexed rather than sliced, as in tailUntimed.
@@ -682,23 +686,14 @@ func (t *Trial) tailService(s int32) bool {
 	return true
 }
 
-// tailPlacement is when the placement of s, down, is back, its replicas
-// timed.
+// tailPlacement is when the placement of s, down, active-standby or of a
+// quorum above one, is back, its replicas timed.
 func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 	tl := &t.tail
-	switch ts.mode {
-	case graph.Single:
-		return t.serveTime(ts.rep0), true
-	case graph.ActiveStandby:
+	if ts.mode == graph.ActiveStandby {
 		return t.tailFailover(s, ts)
 	}
 	base := never
-	if ts.quorum == 1 {
-		for r := ts.rep0; r < ts.rep1; r++ {
-			base = min(base, t.serveTime(r))
-		}
-		return base, true
-	}
 	q := tl.quorum[:0]
 	for r := ts.rep0; r < ts.rep1; r++ {
 		q = append(q, t.serveTime(r))
