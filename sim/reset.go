@@ -88,7 +88,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			}
 		}
 	}
-	t.hardOff = make([]int32, ns+1)
+	t.hardOff, t.softOff = make([]int32, ns+1), make([]int32, ns+1)
 	for s := range ns {
 		deps := c.Deps[c.DepOff[s]:c.DepOff[s+1]]
 		for _, d := range deps {
@@ -102,6 +102,15 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			}
 		}
 		t.hardOff[s+1] = int32(len(t.hard))
+		for i, d := range deps {
+			switch {
+			case d.Soft && d.Service >= 0:
+				t.soft = append(t.soft, d.Service)
+			case d.Soft:
+				t.soft = append(t.soft, -1-(c.DepOff[s]+int32(i)))
+			}
+		}
+		t.softOff[s+1] = int32(len(t.soft))
 	}
 	t.makeCounts()
 	t.toolBit, t.toolMask = make([]uint8, ns), make([]uint64, ns)

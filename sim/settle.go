@@ -183,17 +183,12 @@ func (t *Trial) satisfied(s int32) bool {
 // softDown reports whether an up service has a soft dependency (or soft
 // any-group) unsatisfied: it is then degraded (docs/model.md §6.6).
 func (t *Trial) softDown(s int32) bool {
-	c := t.c
-	for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
-		d := &c.Deps[i]
-		if !d.Soft {
-			continue
-		}
-		if d.Service >= 0 {
-			if !t.up[d.Service] {
+	for j, end := t.softOff[s], t.softOff[s+1]; j < end; j++ {
+		if x := t.soft[j]; x >= 0 {
+			if !t.up[x] {
 				return true
 			}
-		} else if t.anyCnt[i] < d.Need {
+		} else if i := -1 - x; t.anyCnt[i] < t.c.Deps[i].Need {
 			return true
 		}
 	}
@@ -207,7 +202,10 @@ func (t *Trial) setUp(x int32, up bool) {
 	if !up {
 		delta = -1
 	}
-	for _, w := range t.watch[t.watchOff[x]:t.watchOff[x+1]] {
+	// The short lists of settle are walked by index: slicing costs more
+	// than a bounds check an element.
+	for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
+		w := t.watch[j]
 		if w >= 0 {
 			t.hardDown[w] -= delta
 			continue
@@ -310,8 +308,8 @@ func (t *Trial) knockOut(s int32) {
 	for len(t.work) > 0 {
 		x := t.work[len(t.work)-1]
 		t.work = t.work[:len(t.work)-1]
-		for _, d := range c.RevHard[c.RevHardOff[x]:c.RevHardOff[x+1]] {
-			if t.up[d] && !t.satisfied(d) {
+		for j, end := c.RevHardOff[x], c.RevHardOff[x+1]; j < end; j++ {
+			if d := c.RevHard[j]; t.up[d] && !t.satisfied(d) {
 				t.touch(d)
 				t.setUp(d, false)
 				t.work = append(t.work, d)
@@ -378,7 +376,8 @@ func (t *Trial) raiseUp(x int32, w []int32) []int32 {
 	c := t.c
 	t.up[x] = true
 	cyc := t.lists[x]&hasCycDep != 0
-	for _, e := range t.watch[t.watchOff[x]:t.watchOff[x+1]] {
+	for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
+		e := t.watch[j]
 		d := e
 		if e >= 0 {
 			t.hardDown[e]--
@@ -461,6 +460,7 @@ func (t *Trial) account() {
 	now := t.now
 	o := &t.out
 	t.wentUp, t.wentDown = t.wentUp[:0], t.wentDown[:0]
+	t.softWentUp, t.softWentDown = t.softWentUp[:0], t.softWentDown[:0]
 	if len(t.touched) == 0 {
 		return // an instant that changed no service, such as a repair
 	}
@@ -481,7 +481,8 @@ func (t *Trial) account() {
 		if isUp {
 			delta = -1
 		}
-		if lists[s]&hasRevTool != 0 {
+		l := lists[s]
+		if l&hasRevTool != 0 {
 			t.toolSvcDown += delta
 			b := t.toolBit[s]
 			t.toolDownN[b] += delta
@@ -505,6 +506,9 @@ func (t *Trial) account() {
 			t.downUsers -= cs.Users
 			curCause[s] = causeNone
 			t.wentUp = append(t.wentUp, s)
+			if l&(hasSoftDep|hasRevSoft) != 0 {
+				t.softWentUp = append(t.softWentUp, s)
+			}
 			if t.Trace != nil {
 				t.traceUp(s, downSince[s])
 			}
@@ -513,14 +517,18 @@ func (t *Trial) account() {
 			t.downCount++
 			t.downUsers += cs.Users
 			t.wentDown = append(t.wentDown, s)
+			if l&(hasSoftDep|hasRevSoft) != 0 {
+				t.softWentDown = append(t.softWentDown, s)
+			}
 		}
 	}
 	t.touched = t.touched[:0]
 	if len(t.wentDown) > 0 {
 		t.assignCauses()
 	}
-	// Without soft dependencies on the platform, nothing is ever degraded.
-	if len(t.wentUp)+len(t.wentDown) > 0 && len(c.RevSoft) > 0 {
+	// Most services have neither soft dependencies nor soft dependents:
+	// those that have are listed apart, most often none.
+	if len(t.softWentUp)+len(t.softWentDown) > 0 {
 		t.updateDegraded()
 	}
 }
@@ -659,16 +667,16 @@ func (t *Trial) stopReasonOr(r, def int32) int32 {
 }
 
 // updateDegraded re-evaluates degraded status for the services whose up
-// status changed and their soft dependents.
+// status changed and their soft dependents: of wentUp, then of wentDown,
+// those that have soft dependencies or soft dependents.
 func (t *Trial) updateDegraded() {
 	t.degStamp++
-	t.degradedAround(t.wentUp)
-	t.degradedAround(t.wentDown)
+	t.degradedAround(t.softWentUp)
+	t.degradedAround(t.softWentDown)
 }
 
 // degradedAround re-evaluates the services of list and their soft
-// dependents. Most services have neither soft dependencies nor soft
-// dependents: one byte says so.
+// dependents.
 func (t *Trial) degradedAround(list []int32) {
 	c := t.c
 	for _, s := range list {
@@ -679,8 +687,8 @@ func (t *Trial) degradedAround(list []int32) {
 		if l&hasRevSoft == 0 {
 			continue
 		}
-		for _, d := range c.RevSoft[c.RevSoftOff[s]:c.RevSoftOff[s+1]] {
-			t.checkDegraded(d)
+		for j, end := c.RevSoftOff[s], c.RevSoftOff[s+1]; j < end; j++ {
+			t.checkDegraded(c.RevSoft[j])
 		}
 	}
 }

@@ -147,7 +147,7 @@ func TestSnapshotUsedForFire(t *testing.T) {
 // snapshot's after restore, except those listed here with the reason.
 func TestRestoreCopiesEverything(t *testing.T) {
 	skip := map[string]string{
-		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hardOff": "config", "hard": "config",
+		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hardOff": "config", "hard": "config", "softOff": "config", "soft": "config",
 		"watchOff": "config", "watch": "config", "groupOwner": "config",
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
@@ -160,6 +160,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, worked out at the first finish",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
 		"ups":  "scratch", "work": "scratch", "region": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
+		"softWentUp": "scratch", "softWentDown": "scratch",
 	}
 	outSkip := map[string]string{"Trial": "set from the trial", "CurveUp": "all written", "CurveUsers": "all written"}
 	for _, name := range []string{"gen-60/fire", "rules/zero", "kakao-pangyo-2022/pangyo-fire"} {

@@ -81,6 +81,8 @@ type tailPlan struct {
 	soft []int32
 	// svc is what the pass reads of each service.
 	svc []tailSvc
+	// nrep is, by service, its number of replicas.
+	nrep []int32
 	// softDeps lists each service's soft dependencies: a service, or
 	// -1-i for the soft any-group c.Deps[i].
 	softDeps []int32
@@ -211,7 +213,7 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns)}
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns), nrep: make([]int32, ns)}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
 		ts := &p.svc[s]
@@ -222,6 +224,7 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			soft0:  int32(len(p.softDeps)),
 			quorum: cs.Quorum, mode: cs.Mode,
 		}
+		p.nrep[s] = ts.rep1 - ts.rep0
 		p.out[s] = tailOut{users: cs.Users, rto: cs.RTO}
 		if cs.RTO < 0 {
 			p.out[s].rto = math.MaxInt64
@@ -370,15 +373,14 @@ func (t *Trial) tailTimes() bool {
 	// The walk reads the slices through locals of one length: no bounds
 	// checks nor reloads of their headers after each call.
 	n := len(p.svc)
-	svc, up, serving, upAt := p.svc[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
+	nrep, up, serving, upAt := p.nrep[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
 	for _, x := range p.steps {
 		if x >= 0 {
-			if ts := &svc[x]; up[x] && serving[x] == ts.rep1-ts.rep0 { // steady(x)
-				upAt[x] = already
-				continue
-			}
 			if up[x] {
-				if !t.tailUp(x) {
+				// Up, it stays up: its replicas not serving, if any,
+				// matter only to crews and deadlocks.
+				upAt[x] = already
+				if serving[x] < nrep[x] && !t.tailUp(x) {
 					return false
 				}
 				continue
@@ -427,6 +429,11 @@ func (t *Trial) tailEvents() bool {
 			case evRestartDone:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
 					tl.pend[m.a] = m.t<<roundBits | 1
+					// The restart's crew, if any, is released then,
+					// whatever else the tail finds.
+					if t.manual[m.a] {
+						tl.releases = append(tl.releases, tailRelease{m.t, graph.JobRestart(m.a)})
+					}
 				}
 			case evGate:
 				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
@@ -509,46 +516,98 @@ func (t *Trial) serveTime(r int32) when {
 }
 
 // tailUp finds what the replicas of s, up, do to the rest of the trial
-// (tailReplicas, untimed). Everything s waits for is known. It reports
-// false when the tail must give up.
+// (tailUntimed). Everything s waits for is known. It reports false when
+// the tail must give up.
 func (t *Trial) tailUp(s int32) bool {
-	t.tail.upAt[s] = already
-	return t.tailReplicas(s, &t.tail.plan.svc[s], false)
+	return t.tailUntimed(&t.tail.plan.svc[s])
 }
 
 // tailNeeds is when every start need of the service is up.
 func (t *Trial) tailNeeds(ts *tailSvc) when {
 	needs := already
-	upAt := t.tail.upAt
-	for _, u := range t.c.Start[ts.need0:ts.need1] {
-		needs = max(needs, upAt[u])
+	upAt, start := t.tail.upAt, t.c.Start
+	for i := ts.need0; i < ts.need1; i++ {
+		needs = max(needs, upAt[start[i]])
 	}
 	return needs
 }
 
+// tailUntimed reads the pending times of the replicas not running of a
+// service whose placement holds without them (it is up, or down for a
+// dependency with its placement served), cleaning them. When they serve
+// matters to nothing else, as the tail only brings things back: their
+// restarts are not drawn; only whether one reaches its break-glass
+// deadline first (a deadlock) is, until one does. (The crews of manual
+// restarts are released by tailEvents.) Everything the service waits for
+// is known. It reports false when the tail must give up.
+func (t *Trial) tailUntimed(ts *tailSvc) bool {
+	// Indexed rather than sliced: a service has few replicas, and two
+	// bounds checks a replica cost less than slicing.
+	phase, pend := t.phase, t.tail.pend
+	for r := ts.rep0; r < ts.rep1; r++ {
+		switch ph := phase[r]; ph {
+		case phRunning:
+		case phRestart:
+			pend[r] = never
+		case phGate, phOff:
+			if !t.tailWaits(ts, r, ph, pend[r]) {
+				return false
+			}
+			pend[r] = never
+		default:
+			return false // waiting for a crew: the queue is not empty
+		}
+	}
+	return true
+}
+
+// tailWaits finds whether replica r, of an untimed service, at its gate or
+// off, reaches its break-glass deadline no later than its start needs are
+// up (a deadlock); at is its pending time. It reports false when the tail
+// must give up.
+func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
+	tl := &t.tail
+	if ph == phGate && !t.gateWaiting[r] {
+		return false // an inert service's replica: the world's
+	}
+	if at == never || tl.deadlock {
+		return true
+	}
+	needs := t.tailNeeds(ts)
+	if ph == phGate {
+		tl.deadlock = at <= needs
+		return true
+	}
+	if needs > at {
+		// Powered with a need down: it waits, and draws its break_glass
+		// as decide would.
+		c := t.c
+		bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
+		gate := t.after(at, bg)
+		tl.deadlock = gate != never && gate <= needs
+	}
+	return true
+}
+
 // tailReplicas reads the pending times of the replicas of s not running
-// (cleaning them) and finds the crews their manual restarts release and
-// the break-glass deadlines they reach first (a deadlock). Timed, it also
-// finds when each serves (serveAt). Untimed, when they serve matters to
-// nothing else, as the placement of s holds without them (s is up, or
-// down for a dependency with its placement served) and the tail only
-// brings things back: their restarts are not drawn, nor their break-glass
-// once a deadlock is known. Everything s waits for is known. It reports
-// false when the tail must give up.
-func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
+// (cleaning them) and finds when each serves (serveAt) and the first of
+// those times, and whether one reaches its break-glass deadline first (a
+// deadlock). Everything s waits for is known. It reports false when the
+// tail must give up.
+func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
 	c := t.c
 	tl := &t.tail
-	phase := t.phase[ts.rep0:ts.rep1]
-	pend := tl.pend[ts.rep0:ts.rep1]
-	pend = pend[:len(phase)]
+	// Indexed rather than sliced, as in tailUntimed.
+	phase, pend := t.phase, tl.pend
 	needs, known := already, false
-	for i, ph := range phase {
+	first = never
+	for r := ts.rep0; r < ts.rep1; r++ {
+		ph := phase[r]
 		if ph == phRunning {
 			continue
 		}
-		r := ts.rep0 + int32(i)
-		at := pend[i]
-		pend[i] = never
+		at := pend[r]
+		pend[r] = never
 		if !known && (ph == phGate || ph == phOff) {
 			needs, known = t.tailNeeds(ts), true
 		}
@@ -556,47 +615,32 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
 		switch ph {
 		case phRestart:
 			run = at
-			if t.manual[r] && at != never {
-				tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
-			}
 		case phGate:
 			if !t.gateWaiting[r] {
-				return false // an inert service's replica: the world's
+				return never, false // an inert service's replica: the world's
 			}
-			if timed {
-				run = t.tailProceed(r, &c.Services[s], at, needs)
-			} else if at != never && at <= needs {
-				tl.deadlock = true
-			}
+			run = t.tailProceed(r, &c.Services[s], at, needs)
 		case phOff:
 			switch {
 			case at == never:
 			case needs <= at:
-				if timed {
-					run = t.tailRestart(r, &c.Services[s], at)
-				}
-			case timed || !tl.deadlock:
+				run = t.tailRestart(r, &c.Services[s], at)
+			default:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				if timed {
-					run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
-				} else if gate := t.after(at, bg); gate != never && gate <= needs {
-					tl.deadlock = true
-				}
+				run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
 			}
 		default:
-			return false // waiting for a crew: the queue is not empty
-		}
-		if !timed {
-			continue
+			return never, false // waiting for a crew: the queue is not empty
 		}
 		if tl.isolated && t.isolated[c.Replicas[r].Site] > 0 {
 			run = never
 		}
 		tl.serveAt[r] = run
+		first = min(first, run)
 	}
-	return true
+	return first, true
 }
 
 // tailService computes when s, down, comes up; everything s waits for is
@@ -605,55 +649,51 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc, timed bool) bool {
 func (t *Trial) tailService(s int32) bool {
 	tl := &t.tail
 	ts := &tl.plan.svc[s]
-	var placed bool
 	serving := t.servingCnt[s]
-	if ts.mode == graph.ActiveStandby {
-		placed = t.serving[t.active[s]]
-	} else {
-		placed = serving >= ts.quorum
-	}
-	// With every replica serving (down for a dependency), none waits for
-	// anything.
-	if serving < ts.rep1-ts.rep0 && !t.tailReplicas(s, ts, !placed) {
-		return false
-	}
 	base := already
-	if !placed {
-		var ok bool
-		if base, ok = t.tailPlacement(s, ts); !ok {
+	switch {
+	case serving == ts.rep1-ts.rep0:
+		// Every replica serves (down for a dependency): none waits for
+		// anything.
+	case ts.mode == graph.ActiveStandby && t.serving[t.active[s]], ts.mode != graph.ActiveStandby && serving >= ts.quorum:
+		// Its placement holds without the replicas not serving.
+		if !t.tailUntimed(ts) {
 			return false
 		}
-	}
-	up, upAt := base, tl.upAt
-	for _, d := range t.hard[ts.hard0:ts.grp0] {
-		up = max(up, upAt[d])
-	}
-	if ts.grp0 < ts.hard1 {
-		for _, d := range t.hard[ts.grp0:ts.hard1] {
-			up = max(up, t.tailGroup(&t.c.Deps[-1-d]))
+	default:
+		first, ok := t.tailReplicas(s, ts)
+		if !ok {
+			return false
 		}
+		// Of a single replica or a quorum of one, the first to serve
+		// (a replica running serves already, or never: isolated).
+		base = first
+		if ts.mode == graph.ActiveStandby || ts.quorum > 1 {
+			if base, ok = t.tailPlacement(s, ts); !ok {
+				return false
+			}
+		}
+	}
+	// Indexed rather than sliced, as in tailUntimed.
+	up, upAt, hard := base, tl.upAt, t.hard
+	for i := ts.hard0; i < ts.grp0; i++ {
+		up = max(up, upAt[hard[i]])
+	}
+	for i := ts.grp0; i < ts.hard1; i++ {
+		up = max(up, t.tailGroup(&t.c.Deps[-1-hard[i]]))
 	}
 	upAt[s] = up
 	return true
 }
 
-// tailPlacement is when the placement of s, down, is back, its replicas
-// timed.
+// tailPlacement is when the placement of s, down, active-standby or of a
+// quorum above one, is back, its replicas timed.
 func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 	tl := &t.tail
-	switch ts.mode {
-	case graph.Single:
-		return t.serveTime(ts.rep0), true
-	case graph.ActiveStandby:
-		return t.tailFailover(s)
+	if ts.mode == graph.ActiveStandby {
+		return t.tailFailover(s, ts)
 	}
 	base := never
-	if ts.quorum == 1 {
-		for r := ts.rep0; r < ts.rep1; r++ {
-			base = min(base, t.serveTime(r))
-		}
-		return base, true
-	}
 	q := tl.quorum[:0]
 	for r := ts.rep0; r < ts.rep1; r++ {
 		q = append(q, t.serveTime(r))
@@ -669,11 +709,11 @@ func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 // tailGroup is when any-group g has need members up.
 func (t *Trial) tailGroup(g *graph.CDep) when {
 	tl := &t.tail
-	members := t.c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen]
 	if g.Need == 1 {
-		w := never
-		for _, m := range members {
-			w = min(w, tl.upAt[m])
+		// Indexed rather than sliced, as in tailUntimed.
+		w, upAt, members := never, tl.upAt, t.c.AnyMembers
+		for i := g.AnyOff; i < g.AnyOff+g.AnyLen; i++ {
+			w = min(w, upAt[members[i]])
 		}
 		return w
 	}
@@ -718,10 +758,8 @@ func (t *Trial) tailRestart(r int32, cs *graph.CService, p when) when {
 // back: its active replica serves again, or a failover to a serving one
 // completes (checkFailover, failoverDone), with the failovers' draws and
 // crews. Without a load there is no fail-back.
-func (t *Trial) tailFailover(s int32) (when, bool) {
-	c := t.c
+func (t *Trial) tailFailover(s int32, ts *tailSvc) (when, bool) {
 	tl := &t.tail
-	cs := &c.Services[s]
 	a := t.active[s]
 	if t.serving[a] {
 		return already, true // down for a dependency
@@ -733,7 +771,7 @@ func (t *Trial) tailFailover(s int32) (when, bool) {
 		return never, false
 	}
 	n := t.nFailover[s]
-	for range 4 * (c.RepOff[s+1] - c.RepOff[s] + 1) {
+	for range 4 * (ts.rep1 - ts.rep0 + 1) {
 		back := t.serveTime(a)
 		if running {
 			if back < done {
@@ -760,7 +798,7 @@ func (t *Trial) tailFailover(s int32) (when, bool) {
 				return back, true
 			}
 			// Wasted: checkFailover starts over after the instant settles.
-			if !t.tailBeginFailover(s, cs, done, &n, &target, &done) {
+			if !t.tailBeginFailover(s, ts, done, &n, &target, &done) {
 				continue // nothing serves yet
 			}
 			running = true
@@ -768,7 +806,7 @@ func (t *Trial) tailFailover(s int32) (when, bool) {
 		}
 		// No failover under way: the first replica to serve decides.
 		next := never
-		for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+		for r := ts.rep0; r < ts.rep1; r++ {
 			next = min(next, t.serveTime(r))
 		}
 		if next == never {
@@ -780,7 +818,7 @@ func (t *Trial) tailFailover(s int32) (when, bool) {
 		if back <= next {
 			return back, true
 		}
-		if !t.tailBeginFailover(s, cs, next, &n, &target, &done) {
+		if !t.tailBeginFailover(s, ts, next, &n, &target, &done) {
 			return never, false // cannot be: a replica serves at next
 		}
 		running = true
@@ -791,10 +829,10 @@ func (t *Trial) tailFailover(s int32) (when, bool) {
 // tailBeginFailover starts, at w, a failover of s toward its first replica
 // other than the active one that serves by w, automated (the tooling is
 // up), and reports whether one serves.
-func (t *Trial) tailBeginFailover(s int32, cs *graph.CService, w when, n *uint32, target *int32, done *when) bool {
-	c := t.c
-	for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
+func (t *Trial) tailBeginFailover(s int32, ts *tailSvc, w when, n *uint32, target *int32, done *when) bool {
+	for r := ts.rep0; r < ts.rep1; r++ {
 		if r != t.active[s] && t.serveTime(r) <= w {
+			cs := &t.c.Services[s]
 			d := t.draw(&cs.Failover.Auto, cs.Key, pFailoverAuto, uint64(*n))
 			*n++
 			*target, *done = r, t.after(w, d)
@@ -811,8 +849,8 @@ func (t *Trial) tailSoft(s int32) when {
 	p := t.tail.plan
 	ts := &p.svc[s]
 	w, upAt := already, t.tail.upAt
-	for _, d := range p.softDeps[ts.soft0:ts.soft1] {
-		if d >= 0 {
+	for i := ts.soft0; i < ts.soft1; i++ {
+		if d := p.softDeps[i]; d >= 0 {
 			w = max(w, upAt[d])
 		} else {
 			w = max(w, t.tailGroup(&t.c.Deps[-1-d]))
@@ -1067,10 +1105,7 @@ func (t *Trial) tailCycle(members []int32) bool {
 			tl.pend[r] = never
 			switch t.phase[r] {
 			case phRestart:
-				push(at, r, tailRun)
-				if t.manual[r] && at != never {
-					tl.releases = append(tl.releases, tailRelease{at >> roundBits, graph.JobRestart(r)})
-				}
+				push(at, r, tailRun) // its crew released by tailEvents
 			case phGate:
 				if !t.gateWaiting[r] {
 					return false

@@ -285,6 +285,9 @@ type tables struct {
 	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
+	// soft lists each service's soft dependencies likewise, in file
+	// order: what softDown walks.
+	softOff, soft []int32
 	// watch lists what each service's up state counts in, watch[watchOff[x]:
 	// watchOff[x+1]]: s ≥ 0 for each entry x of hard[s], -1-i for each
 	// place of x among the members of any-group c.Deps[i]. groupOwner[i] is
@@ -352,8 +355,12 @@ type settleScratch struct {
 	settleMark []bool // s is in touched: this instant's settle looks at it
 	pending    []int32
 	wave       []int32
-	degMark    []uint32
-	degStamp   uint32
+	// softWentUp and softWentDown are those of wentUp and wentDown with
+	// soft dependencies or soft dependents (updateDegraded).
+	softWentUp   []int32
+	softWentDown []int32
+	degMark      []uint32
+	degStamp     uint32
 }
 
 // firstInstant is the first instant, computed once (snapshot.go):
