@@ -21,22 +21,29 @@ type causeCount struct {
 }
 
 // svcAcc is one service's accumulator. Add touches thousands of them per
-// trial, so the counters it writes share the first cache line, the stats
-// it records into come next, each starting a line, and the size is a
-// multiple of 64 bytes, which keeps every svcAcc of a slice aligned as the
-// first is (a slice that large starts a page).
+// trial, most of them once each, so the first cache line holds what it
+// writes of a service in most trials of a large outage (touched, affected,
+// first, and joint[jointAll]'s pend and n, which push writes): one line
+// missed where there were three. The size is a multiple of 64 bytes,
+// which keeps every svcAcc of a slice aligned as the first is (a slice
+// that large starts a page).
 type svcAcc struct {
-	touched                                           int64 // trials with any nonzero figure; the others count as zeros
-	affected, unrecovered, allLost, rto, rpo, partial int64
-	degShed                                           int64 // Σ over trials of the shed time also degraded, ms
-	down, recovery, degraded, loss, shed              stat
-	restored                                          stat // over the trials it left normal (Outcome.Restored)
+	touched  int64 // trials with any nonzero figure; the others count as zeros
+	affected int64
+	// first counts the trials of causes[0]'s code not yet counted in
+	// causes[0] (addCause), until settle adds them: causes[0] is a line
+	// of its own.
+	first causeCount
 	// joint holds the values that were two or three of an affected
 	// service's downtime, recovery and restored time at once (pushTimes),
 	// until settle adds them to each.
-	joint    [4]stat
-	causes   []causeCount    // few per service: a slice beats a map here
-	downBins [HistBins]int64 // downtime histogram on [0, H]
+	joint                                   [4]stat
+	down, recovery, degraded, loss, shed    stat
+	restored                                stat // over the trials it left normal (Outcome.Restored)
+	unrecovered, allLost, rto, rpo, partial int64
+	degShed                                 int64           // Σ over trials of the shed time also degraded, ms
+	causes                                  []causeCount    // few per service: a slice beats a map here
+	downBins                                [HistBins]int64 // downtime histogram on [0, H]
 	// The smallest downtime and recovery time of the trials in which the
 	// service was still down at the horizon (unrecovered of them): those
 	// values are lower bounds, censored by the horizon.
@@ -44,7 +51,7 @@ type svcAcc struct {
 	// The trials it was not back to normal at H, and the smallest of
 	// their (censored) restored times.
 	unrestored, restCens int64
-	_                    [40]byte
+	_                    [24]byte
 }
 
 // The times of an affected service (pushTimes), as bits of the set of
@@ -67,14 +74,22 @@ func (acc *svcAcc) times(m int) *stat {
 	case inRest:
 		return &acc.restored
 	}
-	return &acc.joint[m-3-m>>2] // 3, 5, 6, 7 → 0, 1, 2, 3
+	return &acc.joint[jointOf[m]]
 }
+
+// jointOf is the joint stat of each set of two or three times, and
+// jointSet its inverse. All three come first: in a fire they are one
+// value, the one Add records for most services (svcAcc).
+var (
+	jointOf  = [8]int{inDown | inRec: 1, inDown | inRest: 2, inRec | inRest: 3, inDown | inRec | inRest: 0}
+	jointSet = [4]int{inDown | inRec | inRest, inDown | inRec, inDown | inRest, inRec | inRest}
+)
 
 // The joint stats of the values that are the recovery and restored time,
 // and of those that are all three times.
 const (
-	jointRecRest = 2
-	jointAll     = 3
+	jointRecRest = 3
+	jointAll     = 0
 )
 
 // pushTimes records an affected service's downtime d, recovery time rec
@@ -114,12 +129,16 @@ func (acc *svcAcc) pushTimes(d, rec, rest int64) {
 // the order, so the times' stats are then as if each value had been
 // recorded into each of them.
 func (acc *svcAcc) settle() {
+	if acc.first.count > 0 {
+		acc.causes[0].count += acc.first.count
+		acc.first = causeCount{}
+	}
 	for i := range acc.joint {
 		j := &acc.joint[i]
 		if j.n == 0 {
 			continue
 		}
-		m := [...]int{3, 5, 6, 7}[i] // the inverse of times
+		m := jointSet[i]
 		for _, k := range [...]int{inDown, inRec, inRest} {
 			if m&k != 0 {
 				acc.times(k).merge(j)
@@ -487,16 +506,23 @@ func (acc *svcAcc) restoredTime(t, start, H int64) int64 {
 
 // addCause counts a trial whose first outage of the service had the
 // cause code. Most of a service's trials have the cause its first had:
-// that one is counted inline.
+// that one is counted inline, in acc.first, which is in the line Add
+// writes anyway. first counts only once addOtherCause has seen its code
+// to be causes[0]'s, so that causes filled in any other way (merge, a
+// part loaded) stay right.
 func (acc *svcAcc) addCause(code int32) {
-	if len(acc.causes) > 0 && acc.causes[0].code == code {
-		acc.causes[0].count++
+	if acc.first.count > 0 && acc.first.code == code {
+		acc.first.count++
 		return
 	}
 	acc.addOtherCause(code)
 }
 
 func (acc *svcAcc) addOtherCause(code int32) {
+	if len(acc.causes) > 0 && acc.causes[0].code == code {
+		acc.first = causeCount{code, 1} // first.count was 0: its code is causes[0]'s
+		return
+	}
 	for i := range acc.causes {
 		if acc.causes[i].code == code {
 			acc.causes[i].count++

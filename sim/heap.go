@@ -101,9 +101,10 @@ func (h *eventHeap) pushAt(t int64, seq uint32, kind evKind, gen uint32, a, b in
 	// The mask changes nothing, t^last being below 2^63, but spares a
 	// bounds check and the test of a shift by 64.
 	i := bits.Len64(uint64(t^h.last)) & (buckets - 1)
-	h.more[h.tails[i]].next = int32(s)
+	more := h.more // not reloaded after the store below
+	more[h.tails[i]].next = int32(s)
 	h.tails[i] = int32(s)
-	m := &h.more[s]
+	m := &more[s]
 	m.t, m.kind, m.gen, m.a, m.b = t, kind, gen, a, b
 	h.mask |= 1 << i
 	h.lows[i] = min(h.lows[i], t)

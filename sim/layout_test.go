@@ -22,9 +22,8 @@ func TestAccumulatorLayout(t *testing.T) {
 		{"stat push part", unsafe.Offsetof(acc.down.n) + 8, 32},
 		{"stat first line", unsafe.Offsetof(acc.down.sumHi), 64},
 		{"svcAcc size mod 64", unsafe.Sizeof(acc) % 64, 0},
-		{"svcAcc counters", unsafe.Offsetof(acc.down), 64},
-		{"recovery offset mod 64", unsafe.Offsetof(acc.recovery) % 64, 0},
-		{"joint offset mod 64", unsafe.Offsetof(acc.joint) % 64, 0},
+		{"svcAcc first line: counters, first cause, then joint[jointAll]", unsafe.Offsetof(acc.joint), 32},
+		{"svcAcc first line: joint[jointAll]'s push part", unsafe.Offsetof(acc.joint) + uintptr(jointAll)*unsafe.Sizeof(stat{}) + unsafe.Offsetof(acc.down.n) + 8, 64},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.got, tt.name)

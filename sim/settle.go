@@ -327,7 +327,7 @@ func (t *Trial) knockOut(s int32) {
 // leaves the greatest fixed point of the cycle (docs/model.md §6.5).
 func (t *Trial) raise() {
 	c := t.c
-	w := append(t.region[:0], t.ups...)
+	w := t.ups // the stack of what may come up, consumed as it goes
 	cyc := t.cycTry[:0]
 	for {
 		for len(w) > 0 {
@@ -353,7 +353,7 @@ func (t *Trial) raise() {
 		}
 		cyc = cyc[:0]
 	}
-	t.region, t.cycTry = w, cyc
+	t.ups, t.cycTry = w, cyc
 }
 
 // raiseUp brings x up as setUp does and pushes onto w the dependents of x

@@ -117,7 +117,7 @@ func TestCountsAfterTrials(t *testing.T) {
 // against.
 func raiseByPushingAll(t *Trial) {
 	c := t.c
-	w := append(t.region[:0], t.ups...)
+	w := t.ups
 	cyc := t.cycTry[:0]
 	for {
 		for len(w) > 0 {
@@ -144,7 +144,7 @@ func raiseByPushingAll(t *Trial) {
 		}
 		cyc = cyc[:0]
 	}
-	t.region, t.cycTry = w, cyc
+	t.ups, t.cycTry = w, cyc
 }
 
 // TestRaiseSameAsPushingAll checks that raise brings up the same services

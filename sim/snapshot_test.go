@@ -159,7 +159,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"events": "rescheduled", "seq": "rescheduled",
 		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, worked out at the first finish",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
-		"ups":  "scratch", "work": "scratch", "region": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
+		"ups":  "scratch", "work": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
 		"softWentUp": "scratch", "softWentDown": "scratch",
 	}
 	outSkip := map[string]string{"Trial": "set from the trial", "CurveUp": "all written", "CurveUsers": "all written"}

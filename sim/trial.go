@@ -346,7 +346,6 @@ type marks struct {
 type settleScratch struct {
 	ups        []int32
 	work       []int32
-	region     []int32
 	inRegion   []bool
 	cycTry     []int32
 	cycMark    []bool
