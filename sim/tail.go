@@ -298,7 +298,8 @@ func (t *Trial) tailReady() bool {
 // tailWorth is how many services the tail's pass visits for the cost of
 // one service coming back or one pending event on the events (measured in
 // instructions with scripts/trial-instructions.sh: some 1,500 for the
-// events, some 100 a service for the pass, which visits every service).
+// events; for the pass, which visits every service, a few tens a service
+// already steady and some 300 a service it times).
 const tailWorth = 16
 
 // tailWorthIt reports whether the tail's pass, which costs about the same
@@ -370,8 +371,9 @@ func (t *Trial) tailTimes() bool {
 	t.tailPower()
 	tl.isolated = slices.ContainsFunc(t.isolated, func(n int32) bool { return n > 0 })
 	p := tl.plan
-	// The walk reads the slices through locals of one length: no bounds
-	// checks nor reloads of their headers after each call.
+	// The walk reads the slices through locals of one length: one bounds
+	// check a service rather than one a slice, and no reloads of their
+	// headers after each call.
 	n := len(p.svc)
 	nrep, up, serving, upAt := p.nrep[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
 	for _, x := range p.steps {
@@ -937,8 +939,8 @@ func (t *Trial) tailCommit() {
 		endSoft(s, soft)
 	}
 	// The services down come up.
-	// The loop reads the slices through locals of one length: no bounds
-	// checks after the first.
+	// The loop reads the slices through locals of one length: one bounds
+	// check a service rather than one a slice.
 	downCount, downUsers := t.downCount, t.downUsers
 	downSince, downtime, lastUp, restored := t.downSince[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
 	people := t.people > 0 && !ordered
