@@ -97,7 +97,7 @@ func (t *Trial) finish() {
 	o.FullRestored, o.Unrestored = max(0, fullRestored-start), fullRestored == H
 	var userMs wide
 	var degUserMs, cost float64
-	if t.totalsPlan().short && len(t.loaded) == 0 {
+	if t.totalsShort.short && len(t.loaded) == 0 {
 		userMs, degUserMs, cost = t.shortTotals(touched)
 	} else {
 		userMs, degUserMs, cost = t.totals(touched)
@@ -242,37 +242,33 @@ func (t *Trial) shortTotals(touched []int32) (userMs wide, degUserMs, cost float
 }
 
 // totalsPlan says whether shortTotals may take its shortcuts on this
-// platform, worked out at the first trial: Σ users × H is below 2⁶³, and
-// soft_weight and every cost_per_hour are finite, so that a term with a
-// factor 0 is 0. The loader checks all three, a program building a
-// platform may not have. A trial's downtime is at most H.
-func (t *Trial) totalsPlan() totalsPlan {
-	if !t.totalsShort.known {
-		c := t.c
-		ok := !math.IsNaN(c.SoftWeight) && !math.IsInf(c.SoftWeight, 0)
-		var users wide
-		for i := range c.Services {
-			cs := &c.Services[i]
-			ok = ok && !math.IsNaN(cs.CostPerHour) && !math.IsInf(cs.CostPerHour, 0) && cs.Users >= 0
-			users.addMul(max(cs.Users, 0), t.H)
-		}
-		ok = ok && users.hi == 0 && users.lo < 1<<63
-		t.totalsShort = totalsPlan{known: true, short: ok}
-		if ok {
-			t.totalsShort.money = make([]svcMoney, len(c.Services))
-			for i := range c.Services {
-				cs := &c.Services[i]
-				t.totalsShort.money[i] = svcMoney{cs.Users, cs.CostPerHour}
-			}
-		}
-	}
-	return t.totalsShort
+// platform: Σ users × H is below 2⁶³, and soft_weight and every
+// cost_per_hour are finite, so that a term with a factor 0 is 0. The
+// loader checks all three, a program building a platform may not have. A
+// trial's downtime is at most H.
+type totalsPlan struct {
+	short bool
+	money []svcMoney // by service, when short
 }
 
-// totalsPlan caches Trial.totalsPlan, with the table shortTotals reads.
-type totalsPlan struct {
-	known, short bool
-	money        []svcMoney // by service, when short
+// newTotalsPlan works out the totalsPlan of c over the horizon H.
+func newTotalsPlan(c *graph.Compiled, H int64) totalsPlan {
+	ok := !math.IsNaN(c.SoftWeight) && !math.IsInf(c.SoftWeight, 0)
+	var users wide
+	for i := range c.Services {
+		cs := &c.Services[i]
+		ok = ok && !math.IsNaN(cs.CostPerHour) && !math.IsInf(cs.CostPerHour, 0) && cs.Users >= 0
+		users.addMul(max(cs.Users, 0), H)
+	}
+	if !ok || users.hi != 0 || users.lo >= 1<<63 {
+		return totalsPlan{}
+	}
+	money := make([]svcMoney, len(c.Services))
+	for i := range c.Services {
+		cs := &c.Services[i]
+		money[i] = svcMoney{cs.Users, cs.CostPerHour}
+	}
+	return totalsPlan{short: true, money: money}
 }
 
 // svcMoney is what shortTotals reads of a service.

@@ -17,16 +17,13 @@ import (
 func TestShortTotalsSameAsTotals(t *testing.T) {
 	compared := 0
 	for name, c := range snapshotCases(t) {
-		trials := 30
-		if len(c.Services) > 500 {
-			trials = 6
-		}
+		trials := caseTrials(c)
 		tr := NewTrial(c, Grid(c.Horizon, 10))
 		for _, w := range worldsOf(c)[:3] {
 			tr.SetWorld(w)
 			for k := range trials {
 				o := tr.Run(1, k)
-				if !tr.totalsPlan().short || len(tr.loaded) > 0 {
+				if !tr.totalsShort.short || len(tr.loaded) > 0 {
 					continue
 				}
 				compared++
@@ -46,7 +43,7 @@ func TestShortTotalsSameAsTotals(t *testing.T) {
 // or soft_weight that is not finite (a platform built by a program).
 func TestTotalsPlan(t *testing.T) {
 	base := compile(t, seriesParallel20, "")
-	require.True(t, NewTrial(base, nil).totalsPlan().short)
+	require.True(t, NewTrial(base, nil).totalsShort.short)
 	tests := []struct {
 		name string
 		edit func(c *graph.Compiled)
@@ -60,7 +57,7 @@ func TestTotalsPlan(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := compile(t, seriesParallel20, "")
 			tt.edit(c)
-			assert.False(t, NewTrial(c, nil).totalsPlan().short)
+			assert.False(t, NewTrial(c, nil).totalsShort.short)
 		})
 	}
 }

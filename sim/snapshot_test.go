@@ -157,7 +157,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"degMark": "stamps below degStamp", "degStamp": "only grows",
 		"events": "rescheduled", "seq": "rescheduled",
-		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, worked out at the first finish",
+		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
 		"ups":  "scratch", "work": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
 		"softWentUp": "scratch", "softWentDown": "scratch",
@@ -271,4 +271,13 @@ func diffOutcomes(t *testing.T, got, want *Outcome) {
 			t.Logf("%s differs", a.Type().Field(i).Name)
 		}
 	}
+}
+
+// caseTrials is how many trials a test comparing two ways of running every
+// trial takes of one of snapshotCases: fewer on the large platforms.
+func caseTrials(c *graph.Compiled) int {
+	if len(c.Services) > 500 {
+		return 6
+	}
+	return 30
 }

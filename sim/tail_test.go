@@ -51,10 +51,7 @@ func tailDiff(t *testing.T, name string, c *graph.Compiled, seeds []uint64, tria
 func TestTailSameAsEvents(t *testing.T) {
 	taken := 0
 	for name, c := range snapshotCases(t) {
-		trials := 30
-		if len(c.Services) > 500 {
-			trials = 6
-		}
+		trials := caseTrials(c)
 		taken += tailDiff(t, name, c, []uint64{1, 7}, trials, worldsOf(c)[:3])
 	}
 	assert.Positive(t, taken, "the tail never took over: the test compares nothing")

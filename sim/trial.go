@@ -124,7 +124,9 @@ type Trial struct {
 
 	firstInstant
 
-	totalsShort totalsPlan // finish.go
+	// totalsShort says whether finish may take its shortcut sums
+	// (finish.go); NewTrial makes it.
+	totalsShort totalsPlan
 }
 
 // clock is the trial's key, its random stream, the current instant and
@@ -395,6 +397,7 @@ func NewTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
 	t.events.more = make([]eventMore, 0, 4*(nr+ns+nx)+64)
 	t.tail = newTailState(c, len(grid))
+	t.totalsShort = newTotalsPlan(c, t.H)
 	t.prepareSnapshot()
 	return t
 }
