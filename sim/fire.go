@@ -43,12 +43,17 @@ func newFireRows(n int) fireRows {
 	if n < fireMinServices {
 		return fireRows{}
 	}
-	rows := max(1, min(pendCap, fireBytes/8/max(n, 1)))
+	return fireRowsOf(n, max(1, min(pendCap, fireBytes/8/n)))
+}
+
+// fireRowsOf returns rows ≥ 1 fire rows of n services.
+func fireRowsOf(n, rows int) fireRows {
 	known := make([]int64, n)
 	for s := range known {
 		known[s] = math.MinInt64
 	}
-	return fireRows{fires: make([]int64, rows*n), marks: make([]bool, n), known: known, rows: rows, buf: make([]int64, rows), others: make([]int32, 0, n)}
+	return fireRows{fires: make([]int64, rows*n), marks: make([]bool, n), known: known, rows: rows,
+		buf: make([]int64, rows), others: make([]int32, 0, n)}
 }
 
 // full reports whether there are rows and every one holds a trial.
