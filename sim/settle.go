@@ -228,7 +228,7 @@ func (t *Trial) setUp(x int32, up bool) {
 
 // makeCounts builds the tables setUp walks and allocates its counts. Each
 // service's watch list is in ascending order of the service counting it
-// (the dependent, or the owner of the group), as RevHard is: raiseUp
+// (the dependent, or the owner of the group), as RevHard is: raise
 // pushes dependents in that order.
 func (t *Trial) makeCounts() {
 	c := t.c
@@ -328,10 +328,15 @@ func (t *Trial) knockOut(s int32) {
 // leaves the greatest fixed point of the cycle (docs/model.md §6.5).
 func (t *Trial) raise() {
 	c := t.c
+	// The services' slices are read through locals of one length: one
+	// bounds check a service, and no reload of their headers after each
+	// store.
+	n := len(t.up)
+	up, baseOK, hardDown := t.up[:n], t.baseOK[:n], t.hardDown[:n]
 	w := t.ups // the stack of what may come up, consumed as it goes
 	cyc := t.cycTry[:0]
-	// While nothing is touched, a service raiseUp brings up was down when
-	// the instant began (nothing was knocked out) and stays up to its end
+	// While nothing is touched, a service raised here was down when the
+	// instant began (nothing was knocked out) and stays up to its end
 	// (raise only raises): account would find it came up, and would count
 	// it where it comes in touched, after those raised before it. It is
 	// counted at once instead (cameUp), touched never. Once a cycle is
@@ -342,20 +347,55 @@ func (t *Trial) raise() {
 		for len(w) > 0 {
 			x := w[len(w)-1]
 			w = w[:len(w)-1]
-			if t.up[x] || !t.baseOK[x] {
+			if up[x] || !baseOK[x] {
 				continue
 			}
-			if t.satisfied(x) {
-				if direct {
-					w = t.raiseUp(x, w)
-					t.cameUp(x)
-					continue
+			if !t.satisfied(x) {
+				if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
+					t.cycMark[k] = true
+					cyc = append(cyc, k)
 				}
+				continue
+			}
+			if !direct {
 				t.touch(x)
-				w = t.raiseUp(x, w)
-			} else if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
-				t.cycMark[k] = true
-				cyc = append(cyc, k)
+			}
+			// x comes up as setUp would bring it, and the dependents of x
+			// that may come up now are pushed, in the order
+			// pushDownDependents would push them, but leaving out those
+			// that cannot: a dependent outside cycles comes up once no
+			// hard dependency of it is down, and the walk of x's watch
+			// list counts exactly that. Pushing one that cannot come up
+			// would only have it popped and found unsatisfied, while one
+			// that comes up later is pushed by the dependency that
+			// completes it. Dependents in a cycle are pushed as before,
+			// satisfied or not: popped unsatisfied, they try their cycle,
+			// in the order they are popped.
+			//
+			// The watch list is in ascending order of the dependent, as
+			// RevHard is, and the entries of a dependent are adjacent:
+			// when pushed at more than one of them, it is popped from its
+			// last one, where pushDownDependents would have pushed it
+			// once, and the copies below it find it up. The world's
+			// perfect service is never down (reset brings it up, and
+			// nothing takes it down), so being satisfied regardless never
+			// matters here.
+			up[x] = true
+			inCyc := t.lists[x]&hasCycDep != 0
+			for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
+				e := t.watch[j]
+				d := e
+				if e >= 0 {
+					hardDown[e]--
+				} else if d = t.groupCounts(-1 - e); d < 0 {
+					continue // a soft group: no dependent to raise
+				}
+				if (hardDown[d] == 0 || inCyc && c.SCC[d] >= 0) && !up[d] && baseOK[d] {
+					w = append(w, d)
+				}
+			}
+			if direct {
+				t.cameUp(x)
 			}
 		}
 		if len(cyc) == 0 {
@@ -371,52 +411,17 @@ func (t *Trial) raise() {
 	t.ups, t.cycTry = w, cyc
 }
 
-// raiseUp brings x up as setUp does and pushes onto w the dependents of x
-// that may come up now, in the order pushDownDependents would, but
-// leaving out those that cannot: a dependent outside cycles comes up once
-// no hard dependency of it is down, and setUp's walk of x's watch list
-// counts exactly that. Pushing one that cannot come up would only have it
-// popped and found unsatisfied, while one that comes up later is pushed
-// by the dependency that completes it. Dependents in a cycle are pushed
-// as before, satisfied or not: popped unsatisfied, they try their cycle,
-// in the order they are popped.
-//
-// The watch list is in ascending order of the dependent, as RevHard is,
-// and the entries of a dependent are adjacent: when pushed at more than
-// one of them, it is popped from its last one, where pushDownDependents
-// would have pushed it once, and the copies below it find it up. The
-// world's perfect service is never down (reset brings it up, and nothing
-// takes it down), so being satisfied regardless never matters here.
-func (t *Trial) raiseUp(x int32, w []int32) []int32 {
-	c := t.c
-	// The services' slices are read through locals of one length: one
-	// bounds check an entry, and no reload of their headers after each
-	// store.
-	n := len(t.up)
-	up, baseOK, hardDown := t.up[:n], t.baseOK[:n], t.hardDown[:n]
-	up[x] = true
-	cyc := t.lists[x]&hasCycDep != 0
-	for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
-		e := t.watch[j]
-		d := e
-		if e >= 0 {
-			hardDown[e]--
-		} else {
-			i := -1 - e
-			n := t.anyCnt[i] + 1
-			t.anyCnt[i] = n
-			if d = t.groupOwner[i]; d < 0 {
-				continue // a soft group: no dependent to raise
-			}
-			if n == c.Deps[i].Need {
-				hardDown[d]--
-			}
-		}
-		if (hardDown[d] == 0 || cyc && c.SCC[d] >= 0) && !up[d] && baseOK[d] {
-			w = append(w, d)
-		}
+// groupCounts counts one more member up in any-group c.Deps[i] and
+// returns the service whose hard group it is, its hard dependencies down
+// counted, or -1 for a soft group.
+func (t *Trial) groupCounts(i int32) int32 {
+	n := t.anyCnt[i] + 1
+	t.anyCnt[i] = n
+	d := t.groupOwner[i]
+	if d >= 0 && n == t.c.Deps[i].Need {
+		t.hardDown[d]--
 	}
-	return w
+	return d
 }
 
 // pushDownDependents pushes onto w the dependents of x that are down and

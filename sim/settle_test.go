@@ -111,10 +111,11 @@ func TestCountsAfterTrials(t *testing.T) {
 	assert.Greater(t, checked, 1000, "trials checked")
 }
 
-// raiseByPushingAll is raise as it was before raiseUp: every down
-// dependent of a service that came up is pushed, and found unsatisfied
-// when popped unless it may come up. The reference raise is tested
-// against.
+// raiseByPushingAll is raise as it was before it pushed only the
+// dependents that may come up: every down dependent of a service that came
+// up is pushed, and found unsatisfied when popped unless it may come up.
+// It touches every service it raises, and account counts them. The
+// reference raise is tested against.
 func raiseByPushingAll(t *Trial) {
 	c := t.c
 	w := t.ups
