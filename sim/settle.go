@@ -165,14 +165,13 @@ func (t *Trial) closeSegment(s int32, lack int64) {
 
 // placed reports whether s's placement is satisfied by its serving replicas.
 func (t *Trial) placed(s int32) bool {
-	cs := &t.c.Services[s]
-	switch cs.Mode {
+	switch t.mode[s] {
 	case graph.ActiveStandby:
 		return t.serving[t.active[s]]
 	case graph.Single:
 		return t.serving[t.c.RepOff[s]]
 	}
-	return t.servingCnt[s] >= cs.Quorum
+	return t.servingCnt[s] >= t.c.Services[s].Quorum
 }
 
 // satisfied reports whether every hard dependency of s is up and every hard
@@ -546,7 +545,8 @@ func (t *Trial) cameUp(s int32) {
 	o.Restored[s] = now
 	t.downCount--
 	t.downUsers -= cs.Users
-	t.curCause[s] = causeNone
+	// curCause is left as it is: nothing reads the cause of a service up,
+	// and assignCauses sets it anew when the service goes down.
 	t.wentUp = append(t.wentUp, s)
 	if l&(hasSoftDep|hasRevSoft) != 0 {
 		t.softWentUp = append(t.softWentUp, s)
