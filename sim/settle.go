@@ -42,20 +42,18 @@ func (t *Trial) settle() {
 }
 
 // serve brings serving in line with the replicas' phases (docs/model.md
-// §6.4), and marks the services whose serving replicas changed.
+// §6.4), and marks the services whose placement or capacity may have
+// changed with them.
 func (t *Trial) serve() {
-	// The replicas' slices are read through locals of one length: one
-	// bounds check a replica.
 	reps := t.c.Replicas
-	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
 	for _, r := range t.dirtyRep {
-		repMark[r] = false
+		t.repMark[r] = false
 		rep := &reps[r]
-		serves := phase[r] == phRunning && t.isolated[rep.Site] == 0
-		if serves == serving[r] {
+		serves := t.phase[r] == phRunning && t.isolated[rep.Site] == 0
+		if serves == t.serving[r] {
 			continue
 		}
-		serving[r] = serves
+		t.serving[r] = serves
 		s := rep.Service
 		if serves {
 			t.servingCnt[s]++
@@ -65,7 +63,13 @@ func (t *Trial) serve() {
 			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
 		}
-		t.markSvc(s)
+		// Of an active-standby service, only the active replica counts
+		// for placement and capacity: another one changes neither, nor
+		// without a load the segment (markSeg), and the service need not
+		// be looked at. Its failover may start or stop all the same.
+		if t.lists[s]&standbyOnly == 0 || r == t.active[s] {
+			t.markSvc(s)
+		}
 		t.markFailover(s)
 	}
 	t.dirtyRep = t.dirtyRep[:0]
