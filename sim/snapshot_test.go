@@ -152,7 +152,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
-		"decided": "config", "decidedOK": "config", "firstStarts": "config",
+		"decided": "config", "decidedOK": "config", "firstStarts": "config", "from": "config",
 		"key": "set from the trial", "src": "re-keyed at every draw",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"degMark": "stamps below degStamp", "degStamp": "only grows",

@@ -384,6 +384,10 @@ type firstInstant struct {
 	decided     decisions
 	decidedOK   bool
 	firstStarts []int32
+
+	// from is the snapshot's arrays that restore copies, nil where all
+	// zero (snapArrays); takeSnapshot makes it.
+	from snapArrays
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
