@@ -130,6 +130,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		for _, s := range c.Events[ev.a].Services {
 			t.fault[s] += d
+			t.changed |= chFault
 			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d), Event: ev.a})
 			t.markSvc(s)
 			// No site serves a faulted service: its failovers wait for
@@ -162,6 +163,7 @@ func (t *Trial) apply(ev *event) {
 		r := ev.a
 		t.failed[r] = true
 		t.nFail[r]++
+		t.changed |= chFail
 		if t.Trace != nil {
 			t.trace(Record{Kind: RecFail, Replica: r})
 		}
@@ -176,6 +178,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		t.release(graph.JobRepair(r))
 		t.failed[r] = false
+		t.changed |= chFail
 		if t.Trace != nil {
 			t.trace(Record{Kind: RecRepaired, Replica: r})
 		}
@@ -376,6 +379,7 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 	t.phase[r] = phOff
 	t.gen[r]++
 	t.stopReason[r] = reason
+	t.changed |= chStop
 	if t.Trace != nil {
 		t.trace(Record{Kind: RecUnpowered, Replica: r, Cause: reason})
 	}

@@ -63,6 +63,7 @@ func (t *Trial) serve() {
 			t.servingCnt[s]--
 			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
+			t.changed |= chLastStop
 		}
 		t.markSvc(s)
 		t.markFailover(s)
@@ -514,6 +515,7 @@ func (t *Trial) account() {
 			}
 		} else {
 			downSince[s] = now
+			t.changed |= chDown
 			t.downCount++
 			t.downUsers += cs.Users
 			t.wentDown = append(t.wentDown, s)
@@ -583,6 +585,7 @@ func (t *Trial) assignCauses() {
 		if o.FirstDown[s] < 0 {
 			o.FirstDown[s] = t.now
 			o.Cause[s] = t.curCause[s]
+			t.changed |= chDown
 		}
 		t.trace(Record{Kind: RecDown, Service: s, Cause: t.curCause[s]})
 	}

@@ -152,6 +152,7 @@ func (t *Trial) takeSnapshot() {
 	t.snapValid = true
 	t.decideFirst()
 	t.from.view(s, &t.decided)
+	t.changed = chAll // t's arrays are not this snapshot's
 }
 
 // decideFirst takes the first instant's decisions, when they draw nothing
@@ -223,6 +224,8 @@ func (t *Trial) startFromSnapshot(seed uint64, trial int) bool {
 // which restoreDecisions copies.
 func (t *Trial) restore(seed uint64, trial int) {
 	s := t.snap
+	ch := t.changed
+	t.changed = 0
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, s.toolSvcDown
@@ -234,13 +237,19 @@ func (t *Trial) restore(seed uint64, trial int) {
 	put(t.phase, v.phase)
 	put(t.gen, v.gen)
 	put(t.powered, v.powered)
-	put(t.failed, v.failed)
+	if ch&chFail != 0 {
+		put(t.failed, v.failed)
+		put(t.nFail, v.nFail)
+	}
 	put(t.serving, v.serving)
 	put(t.manual, v.manual)
-	put(t.stopReason, v.stopReason)
-	put(t.lastStop, v.lastStop)
+	if ch&chStop != 0 {
+		put(t.stopReason, v.stopReason)
+	}
+	if ch&chLastStop != 0 {
+		put(t.lastStop, v.lastStop)
+	}
 	put(t.nStart, v.nStart)
-	put(t.nFail, v.nFail)
 	put(t.nOn, v.nOn)
 	put(t.gateWaiting, v.gateWaiting)
 
@@ -254,7 +263,9 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.siteGen, s.siteGen)
 	t.outages = append(t.outages[:0], s.outages...)
 
-	put(t.fault, v.fault)
+	if ch&chFault != 0 {
+		put(t.fault, v.fault)
+	}
 	put(t.active, v.active)
 	put(t.servingCnt, v.servingCnt)
 	put(t.baseOK, v.baseOK)
@@ -276,7 +287,11 @@ func (t *Trial) restore(seed uint64, trial int) {
 		put(t.out.Partial, v.out.Partial)
 		put(t.out.DegradedShed, v.out.DegradedShed)
 	}
-	put(t.downSince, v.downSince)
+	if ch&chDown != 0 {
+		put(t.downSince, v.downSince)
+		put(t.out.FirstDown, v.out.FirstDown)
+		put(t.out.Cause, v.out.Cause)
+	}
 	put(t.degSince, v.degSince)
 	t.shedLost = s.shedLost
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = s.downCount, s.downUsers, s.degUsers, 0
@@ -305,12 +320,14 @@ func (t *Trial) restore(seed uint64, trial int) {
 	o.Trial = trial
 	put(o.Downtime, vo.Downtime)
 	put(o.Degraded, vo.Degraded)
-	put(o.FirstDown, vo.FirstDown)
 	put(o.LastUp, vo.LastUp)
-	put(o.DownAtEnd, vo.DownAtEnd)
-	put(o.DataLoss, vo.DataLoss)
-	put(o.AllLost, vo.AllLost)
-	put(o.Cause, vo.Cause)
+	if ch&chAtEnd != 0 {
+		put(o.DownAtEnd, vo.DownAtEnd)
+	}
+	if ch&chLoss != 0 {
+		put(o.DataLoss, vo.DataLoss)
+		put(o.AllLost, vo.AllLost)
+	}
 	put(o.RTOBreach, vo.RTOBreach)
 	put(o.Restored, vo.Restored)
 	o.FullRestored, o.Unrestored = so.FullRestored, so.Unrestored
@@ -342,6 +359,21 @@ func (t *Trial) restoreDecisions(decided bool) {
 	t.foCheck = append(t.foCheck[:0], s.foCheck...)
 	put(t.foMark, t.from.foMark)
 }
+
+// Bits of Trial.changed, each for arrays that a trial seldom writes after
+// t = 0, and whoever writes them sets: restore copies them only after a
+// trial that did. reset and takeSnapshot set them all (chAll), the arrays
+// then being other than the snapshot's.
+const (
+	chFail     uint32 = 1 << iota // failed, nFail: a replica failed or was repaired
+	chStop                        // stopReason: a replica lost power
+	chLastStop                    // lastStop: a replica stopped serving
+	chFault                       // fault
+	chDown                        // downSince, out.FirstDown, out.Cause: a service went down
+	chAtEnd                       // out.DownAtEnd
+	chLoss                        // out.DataLoss, out.AllLost
+	chAll      = 1<<iota - 1
+)
 
 // snapArrays are the arrays of the snapshot that restore and
 // restoreDecisions copy, each nil when it is all zero: then they clear

@@ -388,6 +388,10 @@ type firstInstant struct {
 	// from is the snapshot's arrays that restore copies, nil where all
 	// zero (snapArrays); takeSnapshot makes it.
 	from snapArrays
+	// changed has a bit for each group of arrays that a trial seldom
+	// writes after t = 0 (chFail...), set when the trial wrote it: restore
+	// leaves the others alone, the same as the snapshot's already.
+	changed uint32
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
