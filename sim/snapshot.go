@@ -235,7 +235,10 @@ func (t *Trial) restore(seed uint64, trial int) {
 
 	v := &t.from
 	put(t.phase, v.phase)
-	put(t.gen, v.gen)
+	// gen, and foGen and siteGen, are not put back: an event carries the
+	// gen of its replica (service, site) when scheduled, and is stale when
+	// that gen has changed since; every event is this trial's, so only
+	// the changes count, not the value the trial starts from.
 	put(t.powered, v.powered)
 	if ch&chFail != 0 {
 		put(t.failed, v.failed)
@@ -260,7 +263,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.isolated, s.isolated)
 	copy(t.siteFailed, s.siteFailed)
 	copy(t.nSiteFail, s.nSiteFail)
-	copy(t.siteGen, s.siteGen)
 	t.outages = append(t.outages[:0], s.outages...)
 
 	if ch&chFault != 0 {
@@ -292,7 +294,11 @@ func (t *Trial) restore(seed uint64, trial int) {
 		put(t.out.FirstDown, v.out.FirstDown)
 		put(t.out.Cause, v.out.Cause)
 	}
-	put(t.degSince, v.degSince)
+	// degSince is read only while degraded (updateDegraded, the tail,
+	// closeAtH): only the services degraded at t = 0 need the snapshot's.
+	for _, x := range v.degradedAt0 {
+		t.degSince[x] = s.degSince[x]
+	}
 	t.shedLost = s.shedLost
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = s.downCount, s.downUsers, s.degUsers, 0
 	// Nobody was down before t = 0, and the loop records the peak of the
@@ -387,6 +393,7 @@ type snapArrays struct {
 	out           Outcome
 	outcomeMark   []bool
 	foMark        []bool
+	degradedAt0   []int32   // the services degraded in the snapshot
 	before, after decisions // the first instant's decisions' state (restoreDecisions)
 }
 
@@ -408,7 +415,13 @@ func (v *snapArrays) view(s *Trial, d *decisions) {
 	*m = s.impactState
 	m.segDeg, m.segLack, m.segSince = zeroNil(m.segDeg), zeroNil(m.segLack), zeroNil(m.segSince)
 	m.shedNum, m.degShedNum = zeroNil(m.shedNum), zeroNil(m.degShedNum)
-	m.downSince, m.degSince = zeroNil(m.downSince), zeroNil(m.degSince)
+	m.downSince = zeroNil(m.downSince)
+	v.degradedAt0 = v.degradedAt0[:0]
+	for x, deg := range s.degraded {
+		if deg {
+			v.degradedAt0 = append(v.degradedAt0, int32(x))
+		}
+	}
 
 	o, so := &v.out, &s.out
 	o.Downtime, o.Degraded, o.FirstDown, o.LastUp = zeroNil(so.Downtime), zeroNil(so.Degraded), zeroNil(so.FirstDown), zeroNil(so.LastUp)
@@ -433,7 +446,6 @@ func putFailovers(dst, src *failoverState) {
 	put(dst.foState, src.foState)
 	put(dst.foTarget, src.foTarget)
 	put(dst.foManual, src.foManual)
-	put(dst.foGen, src.foGen)
 	put(dst.nFailover, src.nFailover)
 	put(dst.foBack, src.foBack)
 }

@@ -154,7 +154,8 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
 		"decided": "config", "decidedOK": "config", "firstStarts": "config", "from": "config", "changed": "restore's own",
-		"key": "set from the trial", "src": "re-keyed at every draw",
+		"key": "set from the trial", "src": "re-keyed at every draw", "degSince": "read only while degraded: checked below",
+		"gen": "compared only with the gens of the trial's own events", "foGen": "likewise", "siteGen": "likewise",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"degMark": "stamps below degStamp", "degStamp": "only grows",
 		"events": "rescheduled", "seq": "rescheduled",
@@ -180,7 +181,9 @@ func TestRestoreCopiesEverything(t *testing.T) {
 			fresh.SetWorld(w)
 			fresh.takeSnapshot()
 			compareTrials(t, fmt.Sprintf("%s, %v, snapshot after others", name, w), tr.snap, fresh.snap, skip, outSkip)
+			sameDegSince(t, fmt.Sprintf("%s, %v, snapshot after others", name, w), tr.snap, fresh.snap)
 			compareTrials(t, fmt.Sprintf("%s, %v, after restore", name, w), tr, tr.snap, skip, outSkip)
+			sameDegSince(t, fmt.Sprintf("%s, %v, after restore", name, w), tr, tr.snap)
 			// Again after trials from the snapshot, which leave alone the
 			// arrays they did not change (Trial.changed).
 			for k := range 5 {
@@ -189,6 +192,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 			tr.restore(1, 0)
 			tr.restoreDecisions(false)
 			compareTrials(t, fmt.Sprintf("%s, %v, after restore from a trial", name, w), tr, tr.snap, skip, outSkip)
+			sameDegSince(t, fmt.Sprintf("%s, %v, after restore from a trial", name, w), tr, tr.snap)
 		}
 	}
 }
@@ -231,6 +235,17 @@ func TestChangedSaysWhatChanged(t *testing.T) {
 		}
 	}
 	assert.Positive(t, checked, "no trial left any array alone")
+}
+
+// sameDegSince checks that x's degSince is y's wherever x is degraded,
+// the only place it is read.
+func sameDegSince(t *testing.T, what string, x, y *Trial) {
+	t.Helper()
+	for s, deg := range x.degraded {
+		if deg {
+			assert.Equalf(t, y.degSince[s], x.degSince[s], "%s: degSince[%d] differs", what, s)
+		}
+	}
 }
 
 // compareTrials reports every field of a that differs from b's, except
