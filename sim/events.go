@@ -10,14 +10,6 @@ import (
 // numbering, applying each event as it comes due, and the power of sites
 // and replicas that outages, failures and repairs change.
 
-// schedule queues an event; events at or after the horizon never happen.
-func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
-	if t.numberEvent(at) {
-		t.events.pushAt(at, t.seq, kind, gen, a, b)
-		t.tail.unsupported += tailUnsupported(kind)
-	}
-}
-
 // numberEvent gives an event at time at the next sequence number, which
 // orders events of the same instant, and reports whether it happens: not
 // at or after the horizon, nor past MaxEvents (which ends the run).

@@ -447,7 +447,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 				t.personMs.addMul(min(t.people, t.downUsers), now-t.now)
 			}
 			t.now = now
-			for t.events.len() > 0 && t.events.minT() == now {
+			for t.events.minT() == now {
 				ev, _ := t.events.pop()
 				t.tail.unsupported -= tailUnsupported(ev.kind)
 				t.apply(ev)
@@ -457,11 +457,11 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		settled = false
 		now := t.now
 		t.decide()
-		if t.events.len() > 0 && t.events.minT() == now {
+		if t.events.minT() == now {
 			continue // more happens at this instant
 		}
 		t.assignCrews()
-		if t.events.len() > 0 && t.events.minT() == now {
+		if t.events.minT() == now {
 			continue
 		}
 		if t.downCount > t.out.PeakDown {
