@@ -11,7 +11,7 @@ import (
 
 func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
-	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
+	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld(), firstInstant: firstInstant{changed: chAll}}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.events = newEventHeap()
 	t.phase = make([]phase, nr)
@@ -267,6 +267,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
+	t.changed = chAll // the arrays are no longer the snapshot's
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, 0
 	t.toolDown, t.toolDownN = 0, [64]int32{}
 	if t.Trace != nil {

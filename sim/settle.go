@@ -62,6 +62,7 @@ func (t *Trial) serve() {
 			t.servingCnt[s]--
 			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
+			t.changed |= chLastStop
 		}
 		// Of an active-standby service, only the active replica counts
 		// for placement and capacity: another one changes neither, nor
@@ -570,6 +571,7 @@ func (t *Trial) wentDownNow(s int32) {
 		t.toolCount(s, 1)
 	}
 	t.downSince[s] = t.now
+	t.changed |= chDown
 	t.downCount++
 	t.downUsers += t.c.Services[s].Users
 	t.wentDown = append(t.wentDown, s)
@@ -639,6 +641,7 @@ func (t *Trial) assignCauses() {
 		if o.FirstDown[s] < 0 {
 			o.FirstDown[s] = t.now
 			o.Cause[s] = t.curCause[s]
+			t.changed |= chDown
 		}
 		t.trace(Record{Kind: RecDown, Service: s, Cause: t.curCause[s]})
 	}
