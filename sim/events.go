@@ -10,14 +10,6 @@ import (
 // numbering, applying each event as it comes due, and the power of sites
 // and replicas that outages, failures and repairs change.
 
-// schedule queues an event; events at or after the horizon never happen.
-func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
-	if t.numberEvent(at) {
-		t.events.pushAt(at, t.seq, kind, gen, a, b)
-		t.tail.unsupported += tailUnsupported(kind)
-	}
-}
-
 // numberEvent gives an event at time at the next sequence number, which
 // orders events of the same instant, and reports whether it happens: not
 // at or after the horizon, nor past MaxEvents (which ends the run).
@@ -130,6 +122,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		for _, s := range c.Events[ev.a].Services {
 			t.fault[s] += d
+			t.changed |= chFault
 			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d), Event: ev.a})
 			t.markSvc(s)
 			// No site serves a faulted service: its failovers wait for
@@ -162,6 +155,7 @@ func (t *Trial) apply(ev *event) {
 		r := ev.a
 		t.failed[r] = true
 		t.nFail[r]++
+		t.changed |= chFail
 		if t.Trace != nil {
 			t.trace(Record{Kind: RecFail, Replica: r})
 		}
@@ -176,6 +170,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		t.release(graph.JobRepair(r))
 		t.failed[r] = false
+		t.changed |= chFail
 		if t.Trace != nil {
 			t.trace(Record{Kind: RecRepaired, Replica: r})
 		}
@@ -376,6 +371,7 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 	t.phase[r] = phOff
 	t.gen[r]++
 	t.stopReason[r] = reason
+	t.changed |= chStop
 	if t.Trace != nil {
 		t.trace(Record{Kind: RecUnpowered, Replica: r, Cause: reason})
 	}
