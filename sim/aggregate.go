@@ -283,13 +283,15 @@ func (a *Aggregator) Add(o *Outcome) {
 // addTimes records each touched service's downtime and, if it was
 // affected, its recovery and restored times and the cause of its first
 // outage. addOthers records the rest: two loops over o.Touched, each with
-// few enough slices that they stay in registers. With fire rows, a fire's
-// services are left to them (deferFires) and the loop takes the others.
+// few enough slices that they stay in registers. With fire rows on, a
+// fire's services are left to them (deferFires) and the loop takes the
+// others.
 func (a *Aggregator) addTimes(o *Outcome) {
 	touched := o.Touched
-	if a.fire.rows > 0 {
+	if a.fire.on {
 		touched = a.deferFires(o)
 	}
+	a.fire.seen += int64(len(o.Touched))
 	H, start, bin := a.c.Horizon, o.Start, a.bin
 	// The figures resliced to one length, so that one comparison bounds
 	// every index below.
@@ -323,6 +325,7 @@ func (a *Aggregator) addTimes(o *Outcome) {
 		if rest == rec && d != 0 {
 			if d == rec {
 				acc.joint[jointAll].push(rec)
+				a.fire.like++
 			} else {
 				acc.joint[jointRecRest].push(rec)
 				acc.down.push(d)
@@ -334,33 +337,31 @@ func (a *Aggregator) addTimes(o *Outcome) {
 }
 
 // deferFires puts the touched services that are a fire's (fireRows) into
-// the current fire row and returns the others, in order. An affected
-// service without entries pending becomes known by its cause, which
-// addTimes counts before any later trial's fire of it is drained.
+// the current fire row and returns the others, in order. It relies on
+// what the engine holds every outcome to (checkOutcome): a service with
+// downtime went down (FirstDown ≥ 0), and one down at H was not back to
+// normal (Restored = H).
 func (a *Aggregator) deferFires(o *Outcome) []int32 {
 	H, start := a.c.Horizon, o.Start
 	n := len(a.svc)
-	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
+	down, last, cause, restored := o.Downtime[:n], o.LastUp[:n], o.Cause[:n], o.Restored[:n]
 	f := &a.fire
 	row, known, marks := f.rowAt(n), f.known[:n], f.marks[:n]
-	others := f.others[:0]
+	others := f.others[:len(o.Touched)]
+	k := 0
 	for _, s := range o.Touched {
-		d, r, c := down[s], restored[s], int64(cause[s])
 		// Down from the first outage until its recovery, back to normal
-		// then, for the cause it is known by; in one test, first[s] ≥ 0,
-		// d ≥ 1 and three equalities.
-		if (first[s]|(d-1)) >= 0 && !atEnd[s] && r != H && ((last[s]-start)^d|(r-start)^d|(c^known[s])) == 0 {
+		// then, for the cause it is known by.
+		d, r := down[s], restored[s]
+		if d > 0 && r != H && ((last[s]-start)^d|(r-start)^d|(int64(cause[s])^known[s])) == 0 {
 			row[s] = d
 			marks[s] = true
 			continue
 		}
-		others = append(others, s)
-		if first[s] >= 0 && !marks[s] {
-			known[s] = c
-		}
+		others[k] = s
+		k++
 	}
-	f.others = others
-	return others
+	return others[:k]
 }
 
 // addOthers records what few touched services have: degraded and shed

@@ -13,11 +13,13 @@ import "math"
 // writes one row, and drainFires records a service's values of many
 // trials at a time, its lines in cache while it does.
 //
-// Entry (row, s) is fires[row*n+s], the value, 0 for none. marks[s] says
-// s has entries. known[s] is a cause code s's accumulator has counted
-// (math.MinInt64: none yet), the cause of all of its entries: it changes
-// only while s has none, so that causes are appended in the order they
-// first came, as without the rows.
+// Entry (row, s) is fires[row*n+s], the value, 0 for none; marks[s] says
+// s may have entries, which spares drainFires the columns of a trial
+// whose services are seldom a fire's (random failures). known[s] is
+// the cause of all of s's entries, one its accumulator has counted
+// (math.MinInt64: none yet); drainFires sets it, to the cause counted
+// most, so that a deferred fire never brings a new cause and causes are
+// appended in the order they first came, as without the rows.
 type fireRows struct {
 	fires []int64
 	marks []bool
@@ -28,6 +30,12 @@ type fireRows struct {
 	// others are the touched services of the trial being added that are
 	// not in its row (deferFires).
 	others []int32
+	// on says Add defers fires in this round of rows: it does when in
+	// the round before at least half the services touched were a fire's
+	// (like of seen), not in random failures, where the rows would cost
+	// more than they save. It makes no difference to what is recorded.
+	on         bool
+	like, seen int64
 }
 
 // fireBytes bounds the memory of an aggregator's fire rows: 2 MB holds
@@ -53,7 +61,7 @@ func fireRowsOf(n, rows int) fireRows {
 		known[s] = math.MinInt64
 	}
 	return fireRows{fires: make([]int64, rows*n), marks: make([]bool, n), known: known, rows: rows,
-		buf: make([]int64, rows), others: make([]int32, 0, n)}
+		buf: make([]int64, rows), others: make([]int32, n)}
 }
 
 // full reports whether there are rows and every one holds a trial.
@@ -63,7 +71,9 @@ func (f *fireRows) full() bool { return f.rows > 0 && f.row == f.rows }
 func (f *fireRows) rowAt(n int) []int64 { return f.fires[f.row*n:][:n] }
 
 // drainFires records the deferred fire values into the services'
-// accumulators, as Add would have, and empties the rows.
+// accumulators, as Add would have, and empties the rows. Every service,
+// with fires or not, becomes known by the cause counted most in it (the
+// cause of most of its outages, in a fire).
 func (a *Aggregator) drainFires() {
 	f := &a.fire
 	if f.rows == 0 {
@@ -74,21 +84,24 @@ func (a *Aggregator) drainFires() {
 	fires := f.fires[:f.row*n]
 	buf := f.buf[:f.rows]
 	for s, marked := range f.marks[:n] {
-		if !marked {
-			continue
-		}
-		k := 0
-		for i := s; i < len(fires); i += n {
-			if v := fires[i]; v != 0 {
-				buf[k] = v
-				k++
-				fires[i] = 0
+		acc := &a.svc[s]
+		if marked {
+			f.marks[s] = false
+			k := 0
+			for i := s; i < len(fires); i += n {
+				if v := fires[i]; v != 0 {
+					buf[k] = v
+					k++
+					fires[i] = 0
+				}
 			}
+			acc.addFires(buf[:k], f.known[s], a.bin, &a.rows)
+			f.like += int64(k)
 		}
-		a.svc[s].addFires(buf[:k], f.known[s], a.bin, &a.rows)
-		f.marks[s] = false
+		f.known[s] = acc.topCause()
 	}
-	f.row = 0
+	f.on = 2*f.like >= f.seen && f.seen > 0
+	f.like, f.seen, f.row = 0, 0, 0
 }
 
 // addFires records fire values vs (fireRows) of the service, of cause
@@ -106,6 +119,21 @@ func (acc *svcAcc) addFires(vs []int64, code int64, bin divider, rs *rowSlab) {
 		acc.downBins[min(uint64(bin.div(v)), HistBins-1)]++
 	}
 	acc.joint[jointAll].addBatch(vs, rs)
+}
+
+// topCause returns the code of the cause counted most (causes[0]'s
+// count may be partly in first: no matter), math.MinInt64 if none.
+func (acc *svcAcc) topCause() int64 {
+	if len(acc.causes) == 0 {
+		return math.MinInt64
+	}
+	top := 0
+	for i := range acc.causes {
+		if acc.causes[i].count > acc.causes[top].count {
+			top = i
+		}
+	}
+	return int64(acc.causes[top].code)
 }
 
 // causeAt returns the index of code in acc.causes, which has it (known

@@ -43,8 +43,8 @@ func TestFireRowsSameAsDirect(t *testing.T) {
 				aggs[way].Add(o)
 				halves[way][k%2].Add(o)
 			}
-			for _, m := range aggs["3 rows"].fire.marks {
-				deferred += int(b2i(m))
+			for _, v := range aggs["3 rows"].fire.fires {
+				deferred += int(b2i(v != 0))
 			}
 		}
 		want, wantMerged := aggs["direct"], halves["direct"][0]
