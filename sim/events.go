@@ -12,6 +12,10 @@ import (
 
 // schedule queues an event; events at or after the horizon never happen.
 func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
+	if t.tail.holding {
+		t.scheduleHeld(at, kind, a, b, gen) // rare: see scheduleHeld
+		return
+	}
 	if t.numberEvent(at) {
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
 		t.tail.unsupported += tailUnsupported(kind)

@@ -155,6 +155,14 @@ type tailState struct {
 	foN        []uint32
 	deadlock   bool
 	bad        bool // a round count overflowed: give up
+	// hold is set while automate starts jobs and the tail may take over
+	// at the end of the instant; held lists the events schedule held back
+	// from the heap meanwhile, in the order of their sequence numbers:
+	// restarts and failovers completing, which tailReady need not count
+	// as it counts the kinds the tail cannot take over. holding is hold
+	// or some held: schedule and Run test it alone.
+	hold, holding bool
+	held          []heldEvent
 	// isolated says that some site is isolated (for good, as no
 	// isolation ends in the tail).
 	isolated bool
@@ -292,7 +300,7 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 // that cost nothing: run at the end of every instant.
 func (t *Trial) tailReady() bool {
 	return t.tail.unsupported == 0 && t.queue.n == 0 && t.toolSvcDown == 0 && !t.tail.tried &&
-		!t.tail.disabled && t.Trace == nil && t.events.len() > 0 && t.tailWorthIt()
+		!t.tail.disabled && t.Trace == nil && t.events.len()+len(t.tail.held) > 0 && t.tailWorthIt()
 }
 
 // tailWorth is how many services the tail's pass visits for the cost of
@@ -307,7 +315,7 @@ const tailWorth = 16
 // trial of random failures reaches its tail near the horizon with little
 // left, where the events finish it faster.
 func (t *Trial) tailWorthIt() bool {
-	return (int(t.downCount)+t.events.len())*tailWorth >= len(t.c.Services)
+	return (int(t.downCount)+t.events.len()+len(t.tail.held))*tailWorth >= len(t.c.Services)
 }
 
 // after is the time d after w: the next round of the same instant when d
@@ -416,36 +424,15 @@ func (t *Trial) steady(s int32) bool {
 	return t.up[s] && t.servingCnt[s] == ts.rep1-ts.rep0
 }
 
-// tailEvents reads the pending events: when each restart, failover and
-// break-glass deadline completes, and the power stages to come.
+// tailEvents reads the pending events, those held by automate included:
+// when each restart, failover and break-glass deadline completes, and the
+// power stages to come. (What it finds does not depend on their order.)
 func (t *Trial) tailEvents() bool {
-	tl := &t.tail
 	h := &t.events
 	for mask := h.mask; mask != 0; mask &= mask - 1 {
 		i := bits.TrailingZeros64(mask)
 		for s := h.more[i].next; ; s = h.more[s].next {
-			m := &h.more[s]
-			switch m.kind {
-			case evStage:
-				tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
-			case evRestartDone:
-				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
-					tl.pend[m.a] = m.t<<roundBits | 1
-					// The restart's crew, if any, is released then,
-					// whatever else the tail finds.
-					if t.manual[m.a] {
-						tl.releases = append(tl.releases, tailRelease{m.t, graph.JobRestart(m.a)})
-					}
-				}
-			case evGate:
-				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
-					tl.pend[m.a] = m.t<<roundBits | 1
-				}
-			case evFailoverDone:
-				if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
-					tl.foDoneAt[m.a] = m.t<<roundBits | 1
-				}
-			default:
+			if m := &h.more[s].event; !t.tailRestartDone(m) && !t.tailEvent(m) {
 				return false
 			}
 			if s == h.tails[i] {
@@ -453,7 +440,130 @@ func (t *Trial) tailEvents() bool {
 			}
 		}
 	}
+	for i := range t.tail.held {
+		if m := &t.tail.held[i].event; !t.tailRestartDone(m) && !t.tailEvent(m) {
+			return false
+		}
+	}
 	return true
+}
+
+// tailRestartDone reads m, when it is the completion of an automated
+// restart (the commonest pending event), as tailEvent would, and reports
+// whether it was one.
+func (t *Trial) tailRestartDone(m *event) bool {
+	if m.kind != evRestartDone || t.manual[m.a] {
+		return false
+	}
+	if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
+		t.tail.pend[m.a] = m.t<<roundBits | 1
+	}
+	return true
+}
+
+// tailEvent reads pending event m for the tail, and reports false when
+// the tail cannot take it over.
+func (t *Trial) tailEvent(m *event) bool {
+	tl := &t.tail
+	switch m.kind {
+	case evStage:
+		tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
+	case evRestartDone:
+		if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
+			tl.pend[m.a] = m.t<<roundBits | 1
+			// The restart's crew, if any, is released then,
+			// whatever else the tail finds.
+			if t.manual[m.a] {
+				tl.releases = append(tl.releases, tailRelease{m.t, graph.JobRestart(m.a)})
+			}
+		}
+	case evGate:
+		if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
+			tl.pend[m.a] = m.t<<roundBits | 1
+		}
+	case evFailoverDone:
+		if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
+			tl.foDoneAt[m.a] = m.t<<roundBits | 1
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// heldEvent is an event that schedule held back from the heap, with the
+// sequence number it took.
+type heldEvent struct {
+	event
+	seq uint32
+}
+
+// tailMayHold reports whether the tail may take over at the end of this
+// instant, as far as the cheapest checks that automate's starts cannot
+// change tell: then those starts are held (scheduleHeld), not pushed.
+// Holding when the tail then does not take over costs a little, and
+// changes nothing. The snapshot's Trial, which never runs its events,
+// must not hold.
+func (t *Trial) tailMayHold() bool {
+	return t.tail.unsupported|t.toolSvcDown == 0 && !t.tail.tried && !t.snapping
+}
+
+// scheduleHeld is schedule while events may be held: automate holds
+// the events of its starts when they come after this instant (the engine
+// must see those of this instant at once), and any other event first
+// pushes those held, which come before it. When the tail takes over at
+// the end of the instant, it reads the events held from the list
+// (tailEvents) rather than from the heap, and they never cost a push;
+// else pushStarts pushes them before anything pops.
+func (t *Trial) scheduleHeld(at int64, kind evKind, a, b int32, gen uint32) {
+	if !t.numberEvent(at) {
+		return
+	}
+	tl := &t.tail
+	if !tl.hold || at <= t.now {
+		t.pushHeld()
+		t.events.pushAt(at, t.seq, kind, gen, a, b)
+		tl.unsupported += tailUnsupported(kind)
+		return
+	}
+	if len(tl.held) == cap(tl.held) {
+		tl.growHeld()
+	}
+	tl.held = tl.held[:len(tl.held)+1]
+	// Field by field: a composite literal is built on the stack, then
+	// copied.
+	e := &tl.held[len(tl.held)-1]
+	e.t, e.kind, e.gen, e.a, e.b, e.seq = at, kind, gen, a, b, t.seq
+}
+
+// growHeld makes room for one more event held; not inlined, so that
+// the common path of scheduleHeld stays short.
+//
+//go:noinline
+func (tl *tailState) growHeld() {
+	tl.held = slices.Grow(tl.held, 1)
+}
+
+// pushStarts pushes the events held, if any: the tail did not take over,
+// and the engine goes on with every event.
+func (t *Trial) pushStarts() {
+	if t.tail.holding {
+		t.pushHeld()
+	}
+}
+
+// pushHeld pushes the events held, as schedule would have when it
+// numbered them: nothing was popped since, and nothing else pushed, so
+// that the heap comes out the same, slot for slot.
+func (t *Trial) pushHeld() {
+	tl := &t.tail
+	for i := range tl.held {
+		e := &tl.held[i]
+		t.events.pushAt(e.t, e.seq, e.kind, e.gen, e.a, e.b)
+		tl.unsupported += tailUnsupported(e.kind)
+	}
+	tl.held = tl.held[:0]
+	tl.holding = tl.hold
 }
 
 // tailPower finds when the pending stages power each replica on
@@ -1012,6 +1122,7 @@ func (t *Trial) tailCommit() {
 		tl.changes = ch
 	}
 	t.events.reset()
+	tl.held, tl.holding = tl.held[:0], false
 }
 
 // tailCurve finds the curve point a change of the tail first counts at.

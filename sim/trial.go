@@ -466,6 +466,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.tailReady() && t.tryTail() {
 			break
 		}
+		t.pushStarts()
 	}
 	t.recordGrid(math.MaxInt64)
 	t.finish()
