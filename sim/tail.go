@@ -199,6 +199,9 @@ func newTailState(c *graph.Compiled, points int) tailState {
 		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
 		foAt: make([]when, ns), foN: make([]uint32, ns),
 		points: make([]tailPoint, points+1),
+		// Room for a restart of every replica and a failover of every
+		// service: all that automate can start in one instant.
+		held: make([]heldEvent, 0, nr+ns),
 	}
 	tl.clean(c)
 	return tl
@@ -440,8 +443,25 @@ func (t *Trial) tailEvents() bool {
 			}
 		}
 	}
-	for i := range t.tail.held {
-		if m := &t.tail.held[i].event; !t.tailRestartDone(m) && !t.tailEvent(m) {
+	// The events held are automate's, restarts and failovers completing,
+	// read as tailEvent would.
+	tl := &t.tail
+	phase, gen, manual, pend := t.phase, t.gen, t.manual, tl.pend
+	for i := range tl.held {
+		e := &tl.held[i]
+		switch e.kind {
+		case evRestartDone:
+			if r := e.a; e.gen == gen[r] && phase[r] == phRestart {
+				pend[r] = e.t<<roundBits | 1
+				if manual[r] {
+					tl.releases = append(tl.releases, tailRelease{e.t, graph.JobRestart(r)})
+				}
+			}
+		case evFailoverDone:
+			if s := e.a; e.gen == t.foGen[s] && t.foState[s] == foRunning {
+				tl.foDoneAt[s] = e.t<<roundBits | 1
+			}
+		default:
 			return false
 		}
 	}
@@ -492,10 +512,12 @@ func (t *Trial) tailEvent(m *event) bool {
 }
 
 // heldEvent is an event that schedule held back from the heap, with the
-// sequence number it took.
+// sequence number it took; its b is 0.
 type heldEvent struct {
-	event
-	seq uint32
+	t        int64
+	seq, gen uint32
+	a        int32
+	kind     evKind
 }
 
 // tailMayHold reports whether the tail may take over at the end of this
@@ -514,38 +536,31 @@ func (t *Trial) tailMayHold() bool {
 // pushes those held, which come before it. When the tail takes over at
 // the end of the instant, it reads the events held from the list
 // (tailEvents) rather than from the heap, and they never cost a push;
-// else pushStarts pushes them before anything pops.
+// else pushStarts pushes them at the end of the instant, before anything
+// pops. held has room for
+// every start of an instant (newTailState), so that holding calls
+// nothing; should it be full, the event is pushed, as it may be.
 func (t *Trial) scheduleHeld(at int64, kind evKind, a, b int32, gen uint32) {
-	if !t.numberEvent(at) {
+	tl := &t.tail
+	if tl.hold && at > t.now && b == 0 && len(tl.held) < cap(tl.held) {
+		if t.numberEvent(at) {
+			tl.held = tl.held[:len(tl.held)+1]
+			// Field by field: a composite literal is built on the
+			// stack, then copied.
+			e := &tl.held[len(tl.held)-1]
+			e.t, e.seq, e.gen, e.a, e.kind = at, t.seq, gen, a, kind
+		}
 		return
 	}
-	tl := &t.tail
-	if !tl.hold || at <= t.now {
-		t.pushHeld()
+	t.pushHeld()
+	if t.numberEvent(at) {
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
 		tl.unsupported += tailUnsupported(kind)
-		return
 	}
-	if len(tl.held) == cap(tl.held) {
-		tl.growHeld()
-	}
-	tl.held = tl.held[:len(tl.held)+1]
-	// Field by field: a composite literal is built on the stack, then
-	// copied.
-	e := &tl.held[len(tl.held)-1]
-	e.t, e.kind, e.gen, e.a, e.b, e.seq = at, kind, gen, a, b, t.seq
 }
 
-// growHeld makes room for one more event held; not inlined, so that
-// the common path of scheduleHeld stays short.
-//
-//go:noinline
-func (tl *tailState) growHeld() {
-	tl.held = slices.Grow(tl.held, 1)
-}
-
-// pushStarts pushes the events held, if any: the tail did not take over,
-// and the engine goes on with every event.
+// pushStarts pushes the events held, if any, at the end of an instant
+// where the tail did not take over: the engine goes on with every event.
 func (t *Trial) pushStarts() {
 	if t.tail.holding {
 		t.pushHeld()
@@ -559,7 +574,7 @@ func (t *Trial) pushHeld() {
 	tl := &t.tail
 	for i := range tl.held {
 		e := &tl.held[i]
-		t.events.pushAt(e.t, e.seq, e.kind, e.gen, e.a, e.b)
+		t.events.pushAt(e.t, e.seq, e.kind, e.gen, e.a, 0)
 		tl.unsupported += tailUnsupported(e.kind)
 	}
 	tl.held = tl.held[:0]
