@@ -88,7 +88,7 @@ func (t *Trial) automate(s int32) {
 	// these starts' events straight back, they are held rather than pushed
 	// (scheduleHeld).
 	if t.tailMayHold() {
-		t.tail.hold, t.tail.holding = true, true
+		t.tail.hold, t.tail.holding, t.tail.seqEnd = true, true, 0
 	}
 	lo := c.RepOff[s]
 	for i, ph := range t.phase[lo:c.RepOff[s+1]] {

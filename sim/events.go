@@ -12,14 +12,16 @@ import (
 
 // schedule queues an event; events at or after the horizon never happen.
 func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
-	if t.tail.holding {
-		t.scheduleHeld(at, kind, a, b, gen) // rare: see scheduleHeld
-		return
-	}
-	if t.numberEvent(at) {
+	// numberEvent's tests, but for a sequence limit that is 0 while the
+	// tail holds events (scheduleHeld), so that holding costs nothing
+	// here.
+	if at < t.H && t.seq < t.tail.seqEnd {
+		t.seq++
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
 		t.tail.unsupported += tailUnsupported(kind)
+		return
 	}
+	t.scheduleHeld(at, kind, a, b, gen)
 }
 
 // numberEvent gives an event at time at the next sequence number, which

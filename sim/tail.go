@@ -160,9 +160,11 @@ type tailState struct {
 	// from the heap meanwhile, in the order of their sequence numbers:
 	// restarts and failovers completing, which tailReady need not count
 	// as it counts the kinds the tail cannot take over. holding is hold
-	// or some held: schedule and Run test it alone.
+	// or some held; then seqEnd is 0, else MaxEvents, the limit on
+	// sequence numbers that schedule tests (see scheduleHeld).
 	hold, holding bool
 	held          []heldEvent
+	seqEnd        uint32
 	// isolated says that some site is isolated (for good, as no
 	// isolation ends in the tail).
 	isolated bool
@@ -201,7 +203,8 @@ func newTailState(c *graph.Compiled, points int) tailState {
 		points: make([]tailPoint, points+1),
 		// Room for a restart of every replica and a failover of every
 		// service: all that automate can start in one instant.
-		held: make([]heldEvent, 0, nr+ns),
+		held:   make([]heldEvent, 0, nr+ns),
+		seqEnd: MaxEvents,
 	}
 	tl.clean(c)
 	return tl
@@ -530,7 +533,9 @@ func (t *Trial) tailMayHold() bool {
 	return t.tail.unsupported|t.toolSvcDown == 0 && !t.tail.tried && !t.snapping
 }
 
-// scheduleHeld is schedule while events may be held: automate holds
+// scheduleHeld is schedule for an event at or after the horizon, past
+// MaxEvents, or while events may be held (the Trial of a snapshot, with no
+// tail, comes here too, and holds nothing): automate holds
 // the events of its starts when they come after this instant (the engine
 // must see those of this instant at once), and any other event first
 // pushes those held, which come before it. When the tail takes over at
@@ -552,15 +557,15 @@ func (t *Trial) scheduleHeld(at int64, kind evKind, a, b int32, gen uint32) {
 		}
 		return
 	}
-	t.pushHeld()
+	t.pushStarts()
 	if t.numberEvent(at) {
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
 		tl.unsupported += tailUnsupported(kind)
 	}
 }
 
-// pushStarts pushes the events held, if any, at the end of an instant
-// where the tail did not take over: the engine goes on with every event.
+// pushStarts pushes the events held, if any: the tail does not take
+// over at the end of this instant, or another event comes.
 func (t *Trial) pushStarts() {
 	if t.tail.holding {
 		t.pushHeld()
@@ -579,6 +584,9 @@ func (t *Trial) pushHeld() {
 	}
 	tl.held = tl.held[:0]
 	tl.holding = tl.hold
+	if !tl.holding {
+		tl.seqEnd = MaxEvents
+	}
 }
 
 // tailPower finds when the pending stages power each replica on
@@ -1137,7 +1145,7 @@ func (t *Trial) tailCommit() {
 		tl.changes = ch
 	}
 	t.events.reset()
-	tl.held, tl.holding = tl.held[:0], false
+	tl.held, tl.holding, tl.seqEnd = tl.held[:0], false, MaxEvents
 }
 
 // tailCurve finds the curve point a change of the tail first counts at.

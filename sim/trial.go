@@ -463,10 +463,12 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.Trace != nil {
 			t.traceInstant()
 		}
-		if t.tailReady() && t.tryTail() {
-			break
+		if t.tail.unsupported == 0 { // else nothing is held (tailMayHold)
+			if t.tailReady() && t.tryTail() {
+				break
+			}
+			t.pushStarts()
 		}
-		t.pushStarts()
 	}
 	t.recordGrid(math.MaxInt64)
 	t.finish()
