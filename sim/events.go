@@ -15,7 +15,10 @@ func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
 	// numberEvent's tests, but for a sequence limit that is 0 while the
 	// tail holds events (scheduleHeld), so that holding costs nothing
 	// here.
-	if at < t.H && t.seq < t.tail.seqEnd {
+	if at >= t.H {
+		return
+	}
+	if t.seq < t.tail.seqEnd {
 		t.seq++
 		t.events.pushAt(at, t.seq, kind, gen, a, b)
 		t.tail.unsupported += tailUnsupported(kind)

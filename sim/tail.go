@@ -533,9 +533,9 @@ func (t *Trial) tailMayHold() bool {
 	return t.tail.unsupported|t.toolSvcDown == 0 && !t.tail.tried && !t.snapping
 }
 
-// scheduleHeld is schedule for an event at or after the horizon, past
-// MaxEvents, or while events may be held (the Trial of a snapshot, with no
-// tail, comes here too, and holds nothing): automate holds
+// scheduleHeld is schedule for an event past MaxEvents, or while events
+// may be held (the Trial of a snapshot, with no tail, comes here too, and
+// holds nothing): automate holds
 // the events of its starts when they come after this instant (the engine
 // must see those of this instant at once), and any other event first
 // pushes those held, which come before it. When the tail takes over at
