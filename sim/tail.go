@@ -84,13 +84,22 @@ type tailPlan struct {
 	// nrep is, by service, its number of replicas.
 	nrep []int32
 	// softDeps lists each service's soft dependencies: a service, or
-	// -1-i for the soft any-group c.Deps[i].
+	// -1-i for the soft any-group grp[i].
 	softDeps []int32
-	// out is what tailCommit reads of each service.
-	out []tailOut
+	// hard is Trial.hard, but for the hard any-groups, -1-i for grp[i].
+	hard []int32
+	// grp lists the any-groups the pass reads, hard and soft: a few
+	// compact lines rather than c.Deps, most of which are not groups.
+	grp []tailGrp
 }
 
-// tailOut is what tailCommit reads of a service.
+// tailGrp is what the tail reads of an any-group: its members are
+// c.AnyMembers[AnyOff:AnyOff+AnyLen].
+type tailGrp struct {
+	AnyOff, AnyLen, Need int32
+}
+
+// tailOut is what tailCommit reads of a service that the pass timed.
 type tailOut struct {
 	users int64
 	// rto is its RTO, or MaxInt64 when it has none: a downtime breaches
@@ -103,12 +112,16 @@ type tailOut struct {
 type tailSvc struct {
 	rep0, rep1   int32 // its replicas
 	need0, need1 int32 // its start needs, in c.Start
-	// its hard dependencies, in Trial.hard: the services in
+	// its hard dependencies, in tailPlan.hard: the services in
 	// [hard0, grp0), the any-groups in [grp0, hard1)
 	hard0, grp0, hard1 int32
 	soft0, soft1       int32 // its soft dependencies, in tailPlan.softDeps
 	quorum             int32
 	mode               graph.Mode
+	// What tailCommit reads of the service, in the line the pass read:
+	// one line a service, and the pass and tailCommit visit the same
+	// services down (a slice this long is aligned to a page).
+	tailOut
 }
 
 // tailState is a trial's tail: whether it may still be tried, and its
@@ -227,7 +240,15 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), out: make([]tailOut, ns), nrep: make([]int32, ns)}
+	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), nrep: make([]int32, ns)}
+	p.hard = slices.Clone(hard)
+	for i, d := range p.hard {
+		if d < 0 {
+			g := &c.Deps[-1-d]
+			p.hard[i] = -1 - int32(len(p.grp))
+			p.grp = append(p.grp, tailGrp{g.AnyOff, g.AnyLen, g.Need})
+		}
+	}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
 		ts := &p.svc[s]
@@ -239,9 +260,9 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			quorum: cs.Quorum, mode: cs.Mode,
 		}
 		p.nrep[s] = ts.rep1 - ts.rep0
-		p.out[s] = tailOut{users: cs.Users, rto: cs.RTO}
+		ts.tailOut = tailOut{users: cs.Users, rto: cs.RTO}
 		if cs.RTO < 0 {
-			p.out[s].rto = math.MaxInt64
+			ts.rto = math.MaxInt64
 		}
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			switch d := &c.Deps[i]; {
@@ -249,7 +270,8 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			case d.Service >= 0:
 				p.softDeps = append(p.softDeps, d.Service)
 			default:
-				p.softDeps = append(p.softDeps, -1-i)
+				p.softDeps = append(p.softDeps, -1-int32(len(p.grp)))
+				p.grp = append(p.grp, tailGrp{d.AnyOff, d.AnyLen, d.Need})
 			}
 		}
 		for i := ts.hard0; i < ts.hard1; i++ {
@@ -810,12 +832,12 @@ func (t *Trial) tailService(s int32) bool {
 		}
 	}
 	// Indexed rather than sliced, as in tailUntimed.
-	up, upAt, hard := base, tl.upAt, t.hard
+	up, upAt, hard := base, tl.upAt, tl.plan.hard
 	for i := ts.hard0; i < ts.grp0; i++ {
 		up = max(up, upAt[hard[i]])
 	}
 	for i := ts.grp0; i < ts.hard1; i++ {
-		up = max(up, t.tailGroup(&t.c.Deps[-1-hard[i]]))
+		up = max(up, t.tailGroup(&tl.plan.grp[-1-hard[i]]))
 	}
 	upAt[s] = up
 	return true
@@ -842,7 +864,7 @@ func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 }
 
 // tailGroup is when any-group g has need members up.
-func (t *Trial) tailGroup(g *graph.CDep) when {
+func (t *Trial) tailGroup(g *tailGrp) when {
 	tl := &t.tail
 	if g.Need == 1 {
 		// Indexed rather than sliced, as in tailUntimed.
@@ -988,7 +1010,7 @@ func (t *Trial) tailSoft(s int32) when {
 		if d := p.softDeps[i]; d >= 0 {
 			w = max(w, upAt[d])
 		} else {
-			w = max(w, t.tailGroup(&t.c.Deps[-1-d]))
+			w = max(w, t.tailGroup(&p.grp[-1-d]))
 		}
 	}
 	return w
@@ -1022,7 +1044,7 @@ func (t *Trial) tailCommit() {
 	ordered := t.people > 0 && t.downUsers > t.people
 	ch := tl.changes[:0]
 	n := len(c.Services)
-	up, degraded, upAt, out := t.up[:n], t.degraded[:n], tl.upAt[:n], tl.plan.out[:n]
+	up, degraded, upAt, out := t.up[:n], t.degraded[:n], tl.upAt[:n], tl.plan.svc[:n]
 	degUsers := t.degUsers
 	// degrade starts (u > 0) or ends (u < 0) at ms a degraded spell of
 	// u users.
