@@ -87,6 +87,11 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 				t.lists[u] |= hasCycDep
 			}
 		}
+		// SetWorld may take a load away (the perfect service's), never
+		// give one: without a load here, there is none in any world.
+		if c.Services[u].Mode == graph.ActiveStandby && c.Services[u].Load == 0 {
+			t.lists[u] |= standbyOnly
+		}
 	}
 	t.hardOff, t.softOff = make([]int32, ns+1), make([]int32, ns+1)
 	for s := range ns {
@@ -196,6 +201,7 @@ const (
 	hasRevHard                    // RevHard: its hard dependents
 	hasSoftDep                    // Deps has a soft one: it can be degraded
 	hasCycDep                     // RevHard has a member of a cycle
+	standbyOnly                   // active-standby without a load: only the active replica counts
 )
 
 // initial holds the state at t = 0 of the slices whose start is not all

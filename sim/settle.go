@@ -42,20 +42,18 @@ func (t *Trial) settle() {
 }
 
 // serve brings serving in line with the replicas' phases (docs/model.md
-// §6.4), and marks the services whose serving replicas changed.
+// §6.4), and marks the services whose placement or capacity may have
+// changed with them.
 func (t *Trial) serve() {
-	// The replicas' slices are read through locals of one length: one
-	// bounds check a replica.
 	reps := t.c.Replicas
-	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
 	for _, r := range t.dirtyRep {
-		repMark[r] = false
+		t.repMark[r] = false
 		rep := &reps[r]
-		serves := phase[r] == phRunning && t.isolated[rep.Site] == 0
-		if serves == serving[r] {
+		serves := t.phase[r] == phRunning && t.isolated[rep.Site] == 0
+		if serves == t.serving[r] {
 			continue
 		}
-		serving[r] = serves
+		t.serving[r] = serves
 		s := rep.Service
 		if serves {
 			t.servingCnt[s]++
@@ -66,7 +64,13 @@ func (t *Trial) serve() {
 			t.lastStop[r] = t.now
 			t.changed |= chLastStop
 		}
-		t.markSvc(s)
+		// Of an active-standby service, only the active replica counts
+		// for placement and capacity: another one changes neither, nor
+		// without a load the segment (markSeg), and the service need not
+		// be looked at. Its failover may start or stop all the same.
+		if t.lists[s]&standbyOnly == 0 || r == t.active[s] {
+			t.markSvc(s)
+		}
 		t.markFailover(s)
 	}
 	t.dirtyRep = t.dirtyRep[:0]
@@ -166,14 +170,13 @@ func (t *Trial) closeSegment(s int32, lack int64) {
 
 // placed reports whether s's placement is satisfied by its serving replicas.
 func (t *Trial) placed(s int32) bool {
-	cs := &t.c.Services[s]
-	switch cs.Mode {
+	switch t.mode[s] {
 	case graph.ActiveStandby:
 		return t.serving[t.active[s]]
 	case graph.Single:
 		return t.serving[t.c.RepOff[s]]
 	}
-	return t.servingCnt[s] >= cs.Quorum
+	return t.servingCnt[s] >= t.c.Services[s].Quorum
 }
 
 // satisfied reports whether every hard dependency of s is up and every hard
@@ -547,7 +550,8 @@ func (t *Trial) cameUp(s int32) {
 	o.Restored[s] = now
 	t.downCount--
 	t.downUsers -= cs.Users
-	t.curCause[s] = causeNone
+	// curCause is left as it is: nothing reads the cause of a service up,
+	// and assignCauses sets it anew when the service goes down.
 	t.wentUp = append(t.wentUp, s)
 	if l&(hasSoftDep|hasRevSoft) != 0 {
 		t.softWentUp = append(t.softWentUp, s)

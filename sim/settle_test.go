@@ -111,6 +111,45 @@ func TestCountsAfterTrials(t *testing.T) {
 	assert.Greater(t, checked, 1000, "trials checked")
 }
 
+// TestBaseOKAfterTrials checks at the end of trials that the baseOK of
+// every active-standby service without a load is what its placement and
+// faults give, in every world: serve leaves such a service out when a
+// replica other than the active one changes, and this is what would tell
+// if one it left out had changed. (Other services may keep the baseOK
+// they start with, whatever their quorum or collapse_below, until
+// something of theirs changes.) A trial the tail finished is not checked:
+// the tail ends it without baseOK.
+func TestBaseOKAfterTrials(t *testing.T) {
+	checked := 0
+	for name, c := range countPlatforms(t) {
+		tr := NewTrial(c, Grid(c.Horizon, 10))
+		worlds := worldsOf(c)
+		if testing.Short() || len(c.Services) > 200 {
+			worlds = worlds[:2]
+		}
+		for _, w := range worlds {
+			tr.SetWorld(w)
+			for k := range 20 {
+				tr.Run(1, k)
+				if tr.tail.taken {
+					continue
+				}
+				checked++
+				for s := range int32(len(c.Services)) {
+					if tr.lists[s]&standbyOnly == 0 {
+						continue
+					}
+					want := tr.fault[s] == 0 && tr.placed(s) && tr.carries(s) || s == tr.world.svcUp
+					if !assert.Equal(t, want, tr.baseOK[s], "%s, %v: baseOK of %s after trial %d", name, w, c.Services[s].ID, k) {
+						break
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, checked, 1000, "trials checked")
+}
+
 // raiseByPushingAll is raise as it was before it pushed only the
 // dependents that may come up: every down dependent of a service that came
 // up is pushed, and found unsatisfied when popped unless it may come up.
