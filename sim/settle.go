@@ -574,7 +574,6 @@ func (t *Trial) wentDownNow(s int32) {
 		t.toolCount(s, 1)
 	}
 	t.downSince[s] = t.now
-	t.changed |= chDown
 	t.downCount++
 	t.downUsers += t.c.Services[s].Users
 	t.wentDown = append(t.wentDown, s)
@@ -599,6 +598,9 @@ func (t *Trial) toolCount(s, delta int32) {
 // wave seeing only the causes known before it, so the result does not
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {
+	// The services of wentDown set downSince when they went down
+	// (wentDownNow), and their FirstDown and Cause are set below.
+	t.changed |= chDown
 	o := &t.out
 	pending := t.pending[:0]
 	for _, s := range t.wentDown {
@@ -644,7 +646,6 @@ func (t *Trial) assignCauses() {
 		if o.FirstDown[s] < 0 {
 			o.FirstDown[s] = t.now
 			o.Cause[s] = t.curCause[s]
-			t.changed |= chDown
 		}
 		t.trace(Record{Kind: RecDown, Service: s, Cause: t.curCause[s]})
 	}
