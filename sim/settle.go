@@ -33,7 +33,13 @@ func (t *Trial) settle() {
 	if len(t.ups) > 0 {
 		t.raise()
 	}
-	t.account()
+	// Only a service touched can have gone down, and raise has counted
+	// every other that came up: account has nothing left to do unless
+	// something was touched, or came up with soft dependencies or soft
+	// dependents (softWentUp). Most instants have neither.
+	if len(t.touched) > 0 || len(t.softWentUp) > 0 {
+		t.account()
+	}
 	for _, s := range t.segDirty {
 		t.segMark[s] = false
 		t.segment(s)
