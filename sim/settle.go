@@ -95,12 +95,15 @@ func (t *Trial) capacity(s int32) int64 {
 }
 
 // carries reports whether s's served fraction φ = min(1, c/load) is above
-// 0 and at least collapse_below; always true without a load.
+// 0 and at least collapse_below; always true without a load, which most
+// services have: that much inlines.
 func (t *Trial) carries(s int32) bool {
 	load := t.load[s]
-	if load == 0 {
-		return true
-	}
+	return load == 0 || t.carriesLoad(s, load)
+}
+
+// carriesLoad is carries for a service with a load.
+func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
 	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
