@@ -158,6 +158,7 @@ type Aggregator struct {
 	binMs  int64   // downtime histogram bin width
 	bin    divider // by binMs
 	svc    []svcAcc
+	fire   fireRows
 
 	full, userMilliHours, cost, peak, crew stat
 	deadlock, unrecovered, rtoP1           int64
@@ -201,6 +202,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	H := c.Horizon
 	a := &Aggregator{c: c, grid: grid, rows: rowSlab{Chunk: rowChunk}, svc: make([]svcAcc, len(c.Services)), binMs: max(1, (H+HistBins-1)/HistBins)}
 	a.bin = newDivider(a.binMs)
+	a.fire = newFireRows(len(a.svc))
 	for s := range a.svc {
 		a.svc[s] = newSvcAcc(H)
 	}
@@ -240,6 +242,8 @@ func (a *Aggregator) Add(o *Outcome) {
 	// keeps the check out of the loops over the services.
 	if a.trials%pendCap == 0 {
 		a.flush()
+	} else if a.fire.full() {
+		a.drainFires()
 	}
 	a.trials++
 	// Untouched services contribute zeros only; they are counted at once
@@ -273,20 +277,26 @@ func (a *Aggregator) Add(o *Outcome) {
 		a.rtoP1++
 	}
 	a.addCurve(o)
+	a.fire.row++
 }
 
 // addTimes records each touched service's downtime and, if it was
 // affected, its recovery and restored times and the cause of its first
 // outage. addOthers records the rest: two loops over o.Touched, each with
-// few enough slices that they stay in registers.
+// few enough slices that they stay in registers. With fire rows, a fire's
+// services are left to them (deferFires) and the loop takes the others.
 func (a *Aggregator) addTimes(o *Outcome) {
+	touched := o.Touched
+	if a.fire.rows > 0 {
+		touched = a.deferFires(o)
+	}
 	H, start, bin := a.c.Horizon, o.Start, a.bin
 	// The figures resliced to one length, so that one comparison bounds
 	// every index below.
 	n := len(a.svc)
 	svc := a.svc[:n]
 	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
-	for _, s := range o.Touched {
+	for _, s := range touched {
 		acc := &svc[s] // bounds s for every slice of length n below
 		acc.touched++
 		d := down[s]
@@ -321,6 +331,36 @@ func (a *Aggregator) addTimes(o *Outcome) {
 			acc.pushTimes(d, rec, rest)
 		}
 	}
+}
+
+// deferFires puts the touched services that are a fire's (fireRows) into
+// the current fire row and returns the others, in order. An affected
+// service without entries pending becomes known by its cause, which
+// addTimes counts before any later trial's fire of it is drained.
+func (a *Aggregator) deferFires(o *Outcome) []int32 {
+	H, start := a.c.Horizon, o.Start
+	n := len(a.svc)
+	down, first, last, atEnd, cause, restored := o.Downtime[:n], o.FirstDown[:n], o.LastUp[:n], o.DownAtEnd[:n], o.Cause[:n], o.Restored[:n]
+	f := &a.fire
+	row, known, marks := f.rowAt(n), f.known[:n], f.marks[:n]
+	others := f.others[:0]
+	for _, s := range o.Touched {
+		d, r, c := down[s], restored[s], int64(cause[s])
+		// Down from the first outage until its recovery, back to normal
+		// then, for the cause it is known by; in one test, first[s] ≥ 0,
+		// d ≥ 1 and three equalities.
+		if (first[s]|(d-1)) >= 0 && !atEnd[s] && r != H && ((last[s]-start)^d|(r-start)^d|(c^known[s])) == 0 {
+			row[s] = d
+			marks[s] = true
+			continue
+		}
+		others = append(others, s)
+		if first[s] >= 0 && !marks[s] {
+			known[s] = c
+		}
+	}
+	f.others = others
+	return others
 }
 
 // addOthers records what few touched services have: degraded and shed
@@ -412,6 +452,7 @@ func (a *Aggregator) curveToValues() {
 // settle brings the aggregate to the form that is read and merged: the
 // services' joint stats added to their times, the curve as values.
 func (a *Aggregator) settle() {
+	a.drainFires()
 	for s := range a.svc {
 		a.svc[s].settle()
 	}
@@ -420,6 +461,7 @@ func (a *Aggregator) settle() {
 
 // flush flushes every stat.
 func (a *Aggregator) flush() {
+	a.drainFires()
 	for s := range a.svc {
 		a.svc[s].flush(&a.rows)
 	}

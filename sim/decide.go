@@ -11,25 +11,13 @@ import (
 // when tooling returns, and failovers.
 func (t *Trial) decide() {
 	c := t.c
-	// Newly powered replicas pass their start gate or begin to wait.
-	for _, r := range t.gateList {
-		if t.phase[r] != phGate || t.gateWaiting[r] {
-			continue
+	if len(t.gateList) > 0 {
+		if t.gatesOneByOne {
+			t.passGatesOneByOne()
+		} else {
+			t.passGates()
 		}
-		s := c.Replicas[r].Service
-		if t.inert(s) {
-			continue // never restarted: it stays powered and idle
-		}
-		if t.firstMissingNeed(s) < 0 {
-			t.proceed(r)
-			continue
-		}
-		t.gateWaiting[r] = true
-		bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]))
-		t.trace(Record{Kind: RecWaitStart, Replica: r, Cause: causeWaiting | t.firstMissingNeed(s), Value: bg})
-		t.schedule(t.now+bg, evGate, r, 0, t.gen[r])
 	}
-	t.gateList = t.gateList[:0]
 
 	for _, u := range t.wentUp {
 		if t.lists[u]&(hasRevStart|hasRevTool) == 0 {
@@ -75,6 +63,71 @@ func (t *Trial) decide() {
 		}
 	}
 	t.foCheck = t.foCheck[:0]
+}
+
+// passGates lets the replicas powered at this instant pass their start
+// gate or begin to wait, in the order they were powered. A power stage
+// powers hundreds of replicas at once, most of which have no start need
+// down: those proceed here, as proceed would, without a call each; the
+// replicas' slices are read through locals of one length, one bounds
+// check a replica.
+func (t *Trial) passGates() {
+	n := len(t.phase)
+	reps, phase, waiting, nStart := t.c.Replicas[:n], t.phase[:n], t.gateWaiting[:n], t.nStart[:n]
+	for _, r := range t.gateList {
+		if phase[r] != phGate || waiting[r] {
+			continue
+		}
+		s := reps[r].Service
+		if t.inert(s) {
+			continue // never restarted: it stays powered and idle
+		}
+		if u := t.firstMissingNeed(s); u >= 0 {
+			t.waitGate(r, u)
+			continue
+		}
+		nStart[r]++
+		if t.toolsUp(s) {
+			t.startRestart(r, false)
+			continue
+		}
+		phase[r] = phCrew
+		t.queue.push(graph.JobRestart(r))
+		t.markWaiting(s)
+	}
+	t.gateList = t.gateList[:0]
+}
+
+// passGatesOneByOne is passGates by proceed, a call a replica: the
+// reference passGates is held to (TestPassGatesSameAsProceed).
+func (t *Trial) passGatesOneByOne() {
+	c := t.c
+	for _, r := range t.gateList {
+		if t.phase[r] != phGate || t.gateWaiting[r] {
+			continue
+		}
+		s := c.Replicas[r].Service
+		if t.inert(s) {
+			continue
+		}
+		if u := t.firstMissingNeed(s); u >= 0 {
+			t.waitGate(r, u)
+			continue
+		}
+		t.proceed(r)
+	}
+	t.gateList = t.gateList[:0]
+}
+
+// waitGate makes replica r wait at its gate for its start need u, down,
+// and at most break_glass.
+//
+//go:noinline
+func (t *Trial) waitGate(r, u int32) {
+	t.gateWaiting[r] = true
+	bg := t.draw(&t.c.BreakGlass, t.c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]))
+	t.trace(Record{Kind: RecWaitStart, Replica: r, Cause: causeWaiting | u, Value: bg})
+	t.schedule(t.now+bg, evGate, r, 0, t.gen[r])
 }
 
 // automate starts by the automated path the jobs of s that wait for a

@@ -10,23 +10,6 @@ import (
 // numbering, applying each event as it comes due, and the power of sites
 // and replicas that outages, failures and repairs change.
 
-// schedule queues an event; events at or after the horizon never happen.
-func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
-	// numberEvent's tests, but for a sequence limit that is 0 while the
-	// tail holds events (scheduleHeld), so that holding costs nothing
-	// here.
-	if at >= t.H {
-		return
-	}
-	if t.seq < t.tail.seqEnd {
-		t.seq++
-		t.events.pushAt(at, t.seq, kind, gen, a, b)
-		t.tail.unsupported += tailUnsupported(kind)
-		return
-	}
-	t.scheduleHeld(at, kind, a, b, gen)
-}
-
 // numberEvent gives an event at time at the next sequence number, which
 // orders events of the same instant, and reports whether it happens: not
 // at or after the horizon, nor past MaxEvents (which ends the run).
@@ -139,6 +122,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		for _, s := range c.Events[ev.a].Services {
 			t.fault[s] += d
+			t.changed |= chFault
 			t.trace(Record{Kind: RecFault, Service: s, Value: int64(d), Event: ev.a})
 			t.markSvc(s)
 			// No site serves a faulted service: its failovers wait for
@@ -171,6 +155,7 @@ func (t *Trial) apply(ev *event) {
 		r := ev.a
 		t.failed[r] = true
 		t.nFail[r]++
+		t.changed |= chFail
 		if t.Trace != nil {
 			t.trace(Record{Kind: RecFail, Replica: r})
 		}
@@ -185,6 +170,7 @@ func (t *Trial) apply(ev *event) {
 		}
 		t.release(graph.JobRepair(r))
 		t.failed[r] = false
+		t.changed |= chFail
 		if t.Trace != nil {
 			t.trace(Record{Kind: RecRepaired, Replica: r})
 		}
@@ -322,6 +308,7 @@ func (t *Trial) powerOn(reps []int32) {
 	powered, failed, phase, waiting := t.powered[:n], t.failed[:n], t.phase[:n], t.gateWaiting[:n]
 	gen, nOn := t.gen[:n], t.nOn[:n]
 	gates := t.gateList
+	first := len(gates)
 	for _, r := range reps {
 		if powered[r] || failed[r] {
 			continue
@@ -330,11 +317,14 @@ func (t *Trial) powerOn(reps []int32) {
 		gen[r]++
 		nOn[r]++
 		gates = append(gates, r)
-		if t.Trace != nil {
+	}
+	t.gateList = gates
+	if t.Trace != nil {
+		// Those powered on now, in order, are the gates just added.
+		for _, r := range gates[first:] {
 			t.trace(Record{Kind: RecPowered, Replica: r})
 		}
 	}
-	t.gateList = gates
 }
 
 // fits returns how many of the site's replicas, in power-on order, fit in
@@ -385,6 +375,7 @@ func (t *Trial) setPowered(r int32, on bool, reason int32) {
 	t.phase[r] = phOff
 	t.gen[r]++
 	t.stopReason[r] = reason
+	t.changed |= chStop
 	if t.Trace != nil {
 		t.trace(Record{Kind: RecUnpowered, Replica: r, Cause: reason})
 	}

@@ -144,6 +144,7 @@ func (t *Trial) closeAtH(touched []int32) (atEnd bool) {
 				o.RTOBreach[s] = true
 			}
 			o.DownAtEnd[s] = true
+			t.changed |= chAtEnd
 			atEnd = atEnd || o.FirstDown[s] >= 0
 		}
 		if t.degraded[s] {
@@ -376,6 +377,7 @@ func (t *Trial) destroyData(ei, k int32) {
 		// Each loss is at most a duration, but a trial may destroy data
 		// a million times: saturate rather than wrap.
 		o.DataLoss[s] += min(loss, math.MaxInt64-o.DataLoss[s])
+		t.changed |= chLoss
 		t.markTouched(int32(s))
 		t.trace(Record{Kind: RecDataLoss, Service: int32(s), Value: loss, Manual: o.AllLost[s]})
 	}

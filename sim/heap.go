@@ -40,7 +40,7 @@ type eventMore struct {
 //
 // An event sits in bucket bits.Len64(t ^ last), last being the time of
 // the last event popped, so that every time of a bucket is below every
-// time of the next, and a push costs O(1). A pop takes the lowest
+// time of the next, and a push (Trial.schedule) costs O(1). A pop takes the lowest
 // non-empty bucket; when that holds more than one event, they are first
 // spread into lower buckets around their minimum, each event moving down
 // at most 63 times in its life, and in practice some three times.
@@ -81,40 +81,54 @@ func (h *eventHeap) reset() {
 
 func (h *eventHeap) len() int { return h.n }
 
-// minT returns the time of the next event; the heap must not be empty.
+// minT returns the time of the next event, MaxInt64 when the heap is
+// empty: never an instant of a trial, so that minT() == now asks both.
 func (h *eventHeap) minT() int64 { return h.min }
 
-// pushAt adds the event of the given fields, which must not be before the
-// last event popped; seq must be below MaxEvents and above that of every
-// event pushed since the heap's reset. It takes fields, not an event: the
-// compiler keeps a struct of more than four fields in memory, and would
-// copy an event through it at every call.
-func (h *eventHeap) pushAt(t int64, seq uint32, kind evKind, gen uint32, a, b int32) {
-	s := int(seq) + buckets
+// schedule queues an event; events at or after the horizon never happen.
+// The event must not be before the last one popped. It is the heap's
+// push, numbering included, in one function: a trial schedules hundreds
+// of events, and a call from schedule to a push of the heap cost some 17
+// instructions an event.
+func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
+	// numberEvent's tests, but for a sequence limit that is 0 while the
+	// tail holds events (scheduleHeld), so that holding costs nothing
+	// here.
+	if at >= t.H {
+		return
+	}
+	if t.seq >= t.tail.seqEnd {
+		t.scheduleHeld(at, kind, a, b, gen)
+		return
+	}
+	t.seq++
+	t.tail.unsupported += tailUnsupported(kind)
+	h := &t.events
+	s := int(t.seq) + buckets
 	if s >= len(h.more) {
 		h.growMore(s)
 	}
-	if t < h.last {
+	if at < h.last {
 		// It would come out of order, silently.
 		panic("sim: event scheduled before the last event popped")
 	}
-	// The mask changes nothing, t^last being below 2^63, but spares a
+	// The mask changes nothing, at^last being below 2^63, but spares a
 	// bounds check and the test of a shift by 64.
-	i := bits.Len64(uint64(t^h.last)) & (buckets - 1)
+	i := bits.Len64(uint64(at^h.last)) & (buckets - 1)
 	more := h.more // not reloaded after the store below
 	more[h.tails[i]].next = int32(s)
 	h.tails[i] = int32(s)
 	m := &more[s]
-	m.t, m.kind, m.gen, m.a, m.b = t, kind, gen, a, b
+	m.t, m.kind, m.gen, m.a, m.b = at, kind, gen, a, b
 	h.mask |= 1 << i
-	h.lows[i] = min(h.lows[i], t)
-	h.min = min(h.min, t)
+	h.lows[i] = min(h.lows[i], at)
+	h.min = min(h.min, at)
 	h.n++
 }
 
 // growMore makes room in more for slot s, and for as many more events as
 // it has capacity for, so that this happens once a trial. Not inlined, so
-// that push needs no stack frame for it.
+// that schedule needs no stack frame for it.
 //
 //go:noinline
 func (h *eventHeap) growMore(s int) {

@@ -11,7 +11,7 @@ import (
 
 func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	nr, ns, nx := len(c.Replicas), len(c.Services), len(c.Sites)
-	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld()}
+	t := &Trial{c: c, H: c.Horizon, grid: grid, world: noWorld(), firstInstant: firstInstant{changed: chAll}}
 	t.queue = newRankQueue(c.JobRank, c.RankJob)
 	t.events = newEventHeap()
 	t.phase = make([]phase, nr)
@@ -86,6 +86,11 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			if c.SCC[d] >= 0 {
 				t.lists[u] |= hasCycDep
 			}
+		}
+		// SetWorld may take a load away (the perfect service's), never
+		// give one: without a load here, there is none in any world.
+		if c.Services[u].Mode == graph.ActiveStandby && c.Services[u].Load == 0 {
+			t.lists[u] |= standbyOnly
 		}
 	}
 	t.hardOff, t.softOff = make([]int32, ns+1), make([]int32, ns+1)
@@ -196,6 +201,7 @@ const (
 	hasRevHard                    // RevHard: its hard dependents
 	hasSoftDep                    // Deps has a soft one: it can be degraded
 	hasCycDep                     // RevHard has a member of a cycle
+	standbyOnly                   // active-standby without a load: only the active replica counts
 )
 
 // initial holds the state at t = 0 of the slices whose start is not all
@@ -261,6 +267,7 @@ func (t *Trial) reset(seed uint64, trial int) {
 	in := &t.init
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
+	t.changed = chAll // the arrays are no longer the snapshot's
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, 0
 	t.toolDown, t.toolDownN = 0, [64]int32{}
 	if t.Trace != nil {
@@ -285,16 +292,18 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.nStart)
 	clear(t.nFail)
 	clear(t.nOn)
-	clear(t.gen)
+	// The gens are not reset: only their changes within a trial count
+	// (restore, in snapshot.go).
 
 	copy(t.prefix, in.prefix)
-	for x := range t.siteOut {
-		t.siteOut[x] = t.siteOut[x][:0]
+	for x, out := range t.siteOut {
+		if len(out) > 0 {
+			t.siteOut[x] = out[:0]
+		}
 	}
 	clear(t.isolated)
 	clear(t.siteFailed)
 	clear(t.nSiteFail)
-	clear(t.siteGen)
 	t.outages = t.outages[:0]
 
 	clear(t.fault)
@@ -308,14 +317,14 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.foState)
 	clear(t.foManual)
 	clear(t.nFailover)
-	clear(t.foGen)
 	clear(t.foTarget)
 	clear(t.curCause)
 	clear(t.foBack)
-	copy(t.servedCap, in.servedCap)
 	if len(t.loaded) > 0 {
 		// Without a load nothing is shed: the impact segments and the shed
-		// figures never leave their zeros (markSeg, finish).
+		// figures never leave their zeros (markSeg, finish). Nor is
+		// servedCap read (capacity is asked only of a service with a load).
+		copy(t.servedCap, in.servedCap)
 		clear(t.segDeg)
 		copy(t.segLack, in.segLack)
 		clear(t.segSince)

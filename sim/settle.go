@@ -5,6 +5,7 @@ import "github.com/dominosim/domino/graph"
 // settle brings serving, placement and the up set in line with the events of
 // this instant, and accounts for every service that went down or up.
 func (t *Trial) settle() {
+	t.clearWent()
 	if len(t.dirtyRep) > 0 {
 		t.serve()
 	}
@@ -32,7 +33,13 @@ func (t *Trial) settle() {
 	if len(t.ups) > 0 {
 		t.raise()
 	}
-	t.account()
+	// Only a service touched can have gone down, and raise has counted
+	// every other that came up: account has nothing left to do unless
+	// something was touched, or came up with soft dependencies or soft
+	// dependents (softWentUp). Most instants have neither.
+	if len(t.touched) > 0 || len(t.softWentUp) > 0 {
+		t.account()
+	}
 	for _, s := range t.segDirty {
 		t.segMark[s] = false
 		t.segment(s)
@@ -41,20 +48,18 @@ func (t *Trial) settle() {
 }
 
 // serve brings serving in line with the replicas' phases (docs/model.md
-// §6.4), and marks the services whose serving replicas changed.
+// §6.4), and marks the services whose placement or capacity may have
+// changed with them.
 func (t *Trial) serve() {
-	// The replicas' slices are read through locals of one length: one
-	// bounds check a replica.
 	reps := t.c.Replicas
-	repMark, phase, serving := t.repMark[:len(reps)], t.phase[:len(reps)], t.serving[:len(reps)]
 	for _, r := range t.dirtyRep {
-		repMark[r] = false
+		t.repMark[r] = false
 		rep := &reps[r]
-		serves := phase[r] == phRunning && t.isolated[rep.Site] == 0
-		if serves == serving[r] {
+		serves := t.phase[r] == phRunning && t.isolated[rep.Site] == 0
+		if serves == t.serving[r] {
 			continue
 		}
-		serving[r] = serves
+		t.serving[r] = serves
 		s := rep.Service
 		if serves {
 			t.servingCnt[s]++
@@ -63,8 +68,15 @@ func (t *Trial) serve() {
 			t.servingCnt[s]--
 			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
+			t.changed |= chLastStop
 		}
-		t.markSvc(s)
+		// Of an active-standby service, only the active replica counts
+		// for placement and capacity: another one changes neither, nor
+		// without a load the segment (markSeg), and the service need not
+		// be looked at. Its failover may start or stop all the same.
+		if t.lists[s]&standbyOnly == 0 || r == t.active[s] {
+			t.markSvc(s)
+		}
 		t.markFailover(s)
 	}
 	t.dirtyRep = t.dirtyRep[:0]
@@ -89,12 +101,15 @@ func (t *Trial) capacity(s int32) int64 {
 }
 
 // carries reports whether s's served fraction φ = min(1, c/load) is above
-// 0 and at least collapse_below; always true without a load.
+// 0 and at least collapse_below; always true without a load, which most
+// services have: that much inlines.
 func (t *Trial) carries(s int32) bool {
 	load := t.load[s]
-	if load == 0 {
-		return true
-	}
+	return load == 0 || t.carriesLoad(s, load)
+}
+
+// carriesLoad is carries for a service with a load.
+func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
 	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
@@ -164,14 +179,13 @@ func (t *Trial) closeSegment(s int32, lack int64) {
 
 // placed reports whether s's placement is satisfied by its serving replicas.
 func (t *Trial) placed(s int32) bool {
-	cs := &t.c.Services[s]
-	switch cs.Mode {
+	switch t.mode[s] {
 	case graph.ActiveStandby:
 		return t.serving[t.active[s]]
 	case graph.Single:
 		return t.serving[t.c.RepOff[s]]
 	}
-	return t.servingCnt[s] >= cs.Quorum
+	return t.servingCnt[s] >= t.c.Services[s].Quorum
 }
 
 // satisfied reports whether every hard dependency of s is up and every hard
@@ -227,7 +241,7 @@ func (t *Trial) setUp(x int32, up bool) {
 
 // makeCounts builds the tables setUp walks and allocates its counts. Each
 // service's watch list is in ascending order of the service counting it
-// (the dependent, or the owner of the group), as RevHard is: raiseUp
+// (the dependent, or the owner of the group), as RevHard is: raise
 // pushes dependents in that order.
 func (t *Trial) makeCounts() {
 	c := t.c
@@ -327,26 +341,80 @@ func (t *Trial) knockOut(s int32) {
 // leaves the greatest fixed point of the cycle (docs/model.md §6.5).
 func (t *Trial) raise() {
 	c := t.c
+	// The services' slices are read through locals of one length: one
+	// bounds check a service, and no reload of their headers after each
+	// store.
+	n := len(t.up)
+	up, baseOK, hardDown := t.up[:n], t.baseOK[:n], t.hardDown[:n]
 	w := t.ups // the stack of what may come up, consumed as it goes
 	cyc := t.cycTry[:0]
+	// While nothing is touched, a service raised here was down when the
+	// instant began (nothing was knocked out) and stays up to its end
+	// (raise only raises): account would find it came up, and would count
+	// it where it comes in touched, after those raised before it. It is
+	// counted at once instead (cameUp), touched never. Once a cycle is
+	// tried, its members are touched, and so is every service after them,
+	// for account to count in that order.
+	direct := len(t.touched) == 0
 	for {
 		for len(w) > 0 {
 			x := w[len(w)-1]
 			w = w[:len(w)-1]
-			if t.up[x] || !t.baseOK[x] {
+			if up[x] || !baseOK[x] {
 				continue
 			}
-			if t.satisfied(x) {
+			if !t.satisfied(x) {
+				if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
+					t.cycMark[k] = true
+					cyc = append(cyc, k)
+				}
+				continue
+			}
+			if !direct {
 				t.touch(x)
-				w = t.raiseUp(x, w)
-			} else if k := c.SCC[x]; k >= 0 && !t.cycMark[k] {
-				t.cycMark[k] = true
-				cyc = append(cyc, k)
+			}
+			// x comes up as setUp would bring it, and the dependents of x
+			// that may come up now are pushed, in the order
+			// pushDownDependents would push them, but leaving out those
+			// that cannot: a dependent outside cycles comes up once no
+			// hard dependency of it is down, and the walk of x's watch
+			// list counts exactly that. Pushing one that cannot come up
+			// would only have it popped and found unsatisfied, while one
+			// that comes up later is pushed by the dependency that
+			// completes it. Dependents in a cycle are pushed as before,
+			// satisfied or not: popped unsatisfied, they try their cycle,
+			// in the order they are popped.
+			//
+			// The watch list is in ascending order of the dependent, as
+			// RevHard is, and the entries of a dependent are adjacent:
+			// when pushed at more than one of them, it is popped from its
+			// last one, where pushDownDependents would have pushed it
+			// once, and the copies below it find it up. The world's
+			// perfect service is never down (reset brings it up, and
+			// nothing takes it down), so being satisfied regardless never
+			// matters here.
+			up[x] = true
+			inCyc := t.lists[x]&hasCycDep != 0
+			for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
+				e := t.watch[j]
+				d := e
+				if e >= 0 {
+					hardDown[e]--
+				} else if d = t.groupCounts(-1 - e); d < 0 {
+					continue // a soft group: no dependent to raise
+				}
+				if (hardDown[d] == 0 || inCyc && c.SCC[d] >= 0) && !up[d] && baseOK[d] {
+					w = append(w, d)
+				}
+			}
+			if direct {
+				t.cameUp(x)
 			}
 		}
 		if len(cyc) == 0 {
 			break
 		}
+		direct = false
 		for _, k := range cyc {
 			t.cycMark[k] = false
 			w = t.raiseCycle(k, w)
@@ -356,47 +424,17 @@ func (t *Trial) raise() {
 	t.ups, t.cycTry = w, cyc
 }
 
-// raiseUp brings x up as setUp does and pushes onto w the dependents of x
-// that may come up now, in the order pushDownDependents would, but
-// leaving out those that cannot: a dependent outside cycles comes up once
-// no hard dependency of it is down, and setUp's walk of x's watch list
-// counts exactly that. Pushing one that cannot come up would only have it
-// popped and found unsatisfied, while one that comes up later is pushed
-// by the dependency that completes it. Dependents in a cycle are pushed
-// as before, satisfied or not: popped unsatisfied, they try their cycle,
-// in the order they are popped.
-//
-// The watch list is in ascending order of the dependent, as RevHard is,
-// and the entries of a dependent are adjacent: when pushed at more than
-// one of them, it is popped from its last one, where pushDownDependents
-// would have pushed it once, and the copies below it find it up. The
-// world's perfect service is never down (reset brings it up, and nothing
-// takes it down), so being satisfied regardless never matters here.
-func (t *Trial) raiseUp(x int32, w []int32) []int32 {
-	c := t.c
-	t.up[x] = true
-	cyc := t.lists[x]&hasCycDep != 0
-	for j, end := t.watchOff[x], t.watchOff[x+1]; j < end; j++ {
-		e := t.watch[j]
-		d := e
-		if e >= 0 {
-			t.hardDown[e]--
-		} else {
-			i := -1 - e
-			n := t.anyCnt[i] + 1
-			t.anyCnt[i] = n
-			if d = t.groupOwner[i]; d < 0 {
-				continue // a soft group: no dependent to raise
-			}
-			if n == c.Deps[i].Need {
-				t.hardDown[d]--
-			}
-		}
-		if (t.hardDown[d] == 0 || cyc && c.SCC[d] >= 0) && !t.up[d] && t.baseOK[d] {
-			w = append(w, d)
-		}
+// groupCounts counts one more member up in any-group c.Deps[i] and
+// returns the service whose hard group it is, its hard dependencies down
+// counted, or -1 for a soft group.
+func (t *Trial) groupCounts(i int32) int32 {
+	n := t.anyCnt[i] + 1
+	t.anyCnt[i] = n
+	d := t.groupOwner[i]
+	if d >= 0 && n == t.c.Deps[i].Need {
+		t.hardDown[d]--
 	}
-	return w
+	return d
 }
 
 // pushDownDependents pushes onto w the dependents of x that are down and
@@ -453,76 +491,20 @@ func (t *Trial) raiseCycle(k int32, w []int32) []int32 {
 	return w
 }
 
-// account records the transitions of this instant: downtime, causes,
-// degraded time, and the lists decide() reacts to.
-func (t *Trial) account() {
-	c := t.c
-	now := t.now
-	o := &t.out
+// clearWent empties the lists of the services that went up or down, which
+// settle fills (raise, account) and decide reads.
+func (t *Trial) clearWent() {
 	t.wentUp, t.wentDown = t.wentUp[:0], t.wentDown[:0]
 	t.softWentUp, t.softWentDown = t.softWentUp[:0], t.softWentDown[:0]
-	if len(t.touched) == 0 {
-		return // an instant that changed no service, such as a repair
+}
+
+// account records the transitions of this instant that raise did not
+// (cameUp): downtime, causes, degraded time, and the lists decide()
+// reacts to.
+func (t *Trial) account() {
+	if len(t.touched) > 0 {
+		t.accountTouched()
 	}
-	// The slices are read through locals of one length: one bounds check a
-	// service, and no reload of their headers after each store.
-	n := len(c.Services)
-	up, prevUp, settleMark, lists := t.up[:n], t.prevUp[:n], t.settleMark[:n], t.lists[:n]
-	downSince, curCause, downtime, lastUp, restored := t.downSince[:n], t.curCause[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
-	for _, s := range t.touched {
-		settleMark[s] = false
-		isUp := up[s]
-		if isUp == prevUp[s] {
-			continue
-		}
-		t.markSeg(s)
-		t.markTouched(s)
-		delta := int32(1)
-		if isUp {
-			delta = -1
-		}
-		l := lists[s]
-		if l&hasRevTool != 0 {
-			t.toolSvcDown += delta
-			b := t.toolBit[s]
-			t.toolDownN[b] += delta
-			t.toolDown &^= 1 << b
-			if t.toolDownN[b] > 0 {
-				t.toolDown |= 1 << b
-			}
-		}
-		cs := &c.Services[s]
-		if isUp {
-			d := now - downSince[s]
-			downtime[s] += d
-			if cs.RTO >= 0 && d > cs.RTO {
-				o.RTOBreach[s] = true
-			}
-			lastUp[s] = now
-			// An outage ended: back to normal now unless something else
-			// is still wrong, which ends later and says so then.
-			restored[s] = now
-			t.downCount--
-			t.downUsers -= cs.Users
-			curCause[s] = causeNone
-			t.wentUp = append(t.wentUp, s)
-			if l&(hasSoftDep|hasRevSoft) != 0 {
-				t.softWentUp = append(t.softWentUp, s)
-			}
-			if t.Trace != nil {
-				t.traceUp(s, downSince[s])
-			}
-		} else {
-			downSince[s] = now
-			t.downCount++
-			t.downUsers += cs.Users
-			t.wentDown = append(t.wentDown, s)
-			if l&(hasSoftDep|hasRevSoft) != 0 {
-				t.softWentDown = append(t.softWentDown, s)
-			}
-		}
-	}
-	t.touched = t.touched[:0]
 	if len(t.wentDown) > 0 {
 		t.assignCauses()
 	}
@@ -533,11 +515,98 @@ func (t *Trial) account() {
 	}
 }
 
+// accountTouched counts, in the order they were touched, the services
+// touched this instant whose up state changed.
+func (t *Trial) accountTouched() {
+	// The slices are read through locals of one length: one bounds check a
+	// service, and no reload of their headers after each store.
+	n := len(t.up)
+	up, prevUp, settleMark := t.up[:n], t.prevUp[:n], t.settleMark[:n]
+	for _, s := range t.touched {
+		settleMark[s] = false
+		if up[s] == prevUp[s] {
+			continue
+		}
+		if up[s] {
+			t.cameUp(s)
+		} else {
+			t.wentDownNow(s)
+		}
+	}
+	t.touched = t.touched[:0]
+}
+
+// cameUp counts the end of s's outage at this instant.
+func (t *Trial) cameUp(s int32) {
+	c := t.c
+	now := t.now
+	o := &t.out
+	t.markSeg(s)
+	t.markTouched(s)
+	l := t.lists[s]
+	if l&hasRevTool != 0 {
+		t.toolCount(s, -1)
+	}
+	cs := &c.Services[s]
+	d := now - t.downSince[s]
+	o.Downtime[s] += d
+	if cs.RTO >= 0 && d > cs.RTO {
+		o.RTOBreach[s] = true
+	}
+	o.LastUp[s] = now
+	// An outage ended: back to normal now unless something else is still
+	// wrong, which ends later and says so then.
+	o.Restored[s] = now
+	t.downCount--
+	t.downUsers -= cs.Users
+	// curCause is left as it is: nothing reads the cause of a service up,
+	// and assignCauses sets it anew when the service goes down.
+	t.wentUp = append(t.wentUp, s)
+	if l&(hasSoftDep|hasRevSoft) != 0 {
+		t.softWentUp = append(t.softWentUp, s)
+	}
+	if t.Trace != nil {
+		t.traceUp(s, t.downSince[s])
+	}
+}
+
+// wentDownNow counts the start of an outage of s at this instant; its
+// cause is assigned once all are known (assignCauses).
+func (t *Trial) wentDownNow(s int32) {
+	t.markSeg(s)
+	t.markTouched(s)
+	l := t.lists[s]
+	if l&hasRevTool != 0 {
+		t.toolCount(s, 1)
+	}
+	t.downSince[s] = t.now
+	t.downCount++
+	t.downUsers += t.c.Services[s].Users
+	t.wentDown = append(t.wentDown, s)
+	if l&(hasSoftDep|hasRevSoft) != 0 {
+		t.softWentDown = append(t.softWentDown, s)
+	}
+}
+
+// toolCount counts tooling service s down (delta 1) or up (-1).
+func (t *Trial) toolCount(s, delta int32) {
+	t.toolSvcDown += delta
+	b := t.toolBit[s]
+	t.toolDownN[b] += delta
+	t.toolDown &^= 1 << b
+	if t.toolDownN[b] > 0 {
+		t.toolDown |= 1 << b
+	}
+}
+
 // assignCauses decides the cause of every service that went down at this
 // instant (docs/model.md §6.9). Dependency causes are assigned in waves, each
 // wave seeing only the causes known before it, so the result does not
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {
+	// The services of wentDown set downSince when they went down
+	// (wentDownNow), and their FirstDown and Cause are set below.
+	t.changed |= chDown
 	o := &t.out
 	pending := t.pending[:0]
 	for _, s := range t.wentDown {

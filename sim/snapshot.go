@@ -150,11 +150,17 @@ func (t *Trial) takeSnapshot() {
 	s.snapping = false
 	s.settle()
 	t.snapValid = true
+	t.decideFirst()
+	t.from.view(s, &t.decided)
+	t.changed = chAll // t's arrays are not this snapshot's
+}
 
-	// The first instant's decisions, when they draw nothing but failover
-	// times: taken on s, whose state before them is kept, the state after
-	// them going to t.decided. startFailover leaves the times to each
-	// trial while s is snapping.
+// decideFirst takes the first instant's decisions, when they draw nothing
+// but failover times: on the snapshot, whose state before them is kept,
+// the state after them going to t.decided. startFailover leaves the times
+// to each trial while the snapshot is snapping.
+func (t *Trial) decideFirst() {
+	s := t.snap
 	t.decidedOK = s.decisionsDrawFree()
 	if !t.decidedOK {
 		return
@@ -218,6 +224,8 @@ func (t *Trial) startFromSnapshot(seed uint64, trial int) bool {
 // which restoreDecisions copies.
 func (t *Trial) restore(seed uint64, trial int) {
 	s := t.snap
+	ch := t.changed
+	t.changed = 0
 	t.key = trialKey(seed, trial)
 	t.now, t.seq, t.overflow = 0, 0, false
 	t.tail.unsupported, t.tail.tried, t.tail.taken, t.toolSvcDown = 0, false, false, s.toolSvcDown
@@ -225,18 +233,28 @@ func (t *Trial) restore(seed uint64, trial int) {
 	t.events.reset()
 	t.free = s.free
 
-	copy(t.phase, s.phase)
-	copy(t.gen, s.gen)
-	copy(t.powered, s.powered)
-	copy(t.failed, s.failed)
-	copy(t.serving, s.serving)
-	copy(t.manual, s.manual)
-	copy(t.stopReason, s.stopReason)
-	copy(t.lastStop, s.lastStop)
-	copy(t.nStart, s.nStart)
-	copy(t.nFail, s.nFail)
-	copy(t.nOn, s.nOn)
-	copy(t.gateWaiting, s.gateWaiting)
+	v := &t.from
+	put(t.phase, v.phase)
+	// gen, and foGen and siteGen, are not put back: an event carries the
+	// gen of its replica (service, site) when scheduled, and is stale when
+	// that gen has changed since; every event is this trial's, so only
+	// the changes count, not the value the trial starts from.
+	put(t.powered, v.powered)
+	if ch&chFail != 0 {
+		put(t.failed, v.failed)
+		put(t.nFail, v.nFail)
+	}
+	put(t.serving, v.serving)
+	put(t.manual, v.manual)
+	if ch&chStop != 0 {
+		put(t.stopReason, v.stopReason)
+	}
+	if ch&chLastStop != 0 {
+		put(t.lastStop, v.lastStop)
+	}
+	put(t.nStart, v.nStart)
+	put(t.nOn, v.nOn)
+	put(t.gateWaiting, v.gateWaiting)
 
 	copy(t.prefix, s.prefix)
 	for x := range t.siteOut {
@@ -245,33 +263,43 @@ func (t *Trial) restore(seed uint64, trial int) {
 	copy(t.isolated, s.isolated)
 	copy(t.siteFailed, s.siteFailed)
 	copy(t.nSiteFail, s.nSiteFail)
-	copy(t.siteGen, s.siteGen)
 	t.outages = append(t.outages[:0], s.outages...)
 
-	copy(t.fault, s.fault)
-	copy(t.active, s.active)
-	copy(t.servingCnt, s.servingCnt)
-	copy(t.baseOK, s.baseOK)
-	copy(t.up, s.up)
-	copy(t.anyCnt, s.anyCnt)
-	copy(t.hardDown, s.hardDown)
-	copy(t.degraded, s.degraded)
-	copy(t.curCause, s.curCause)
-	copy(t.servedCap, s.servedCap)
+	if ch&chFault != 0 {
+		put(t.fault, v.fault)
+	}
+	put(t.active, v.active)
+	put(t.servingCnt, v.servingCnt)
+	put(t.baseOK, v.baseOK)
+	put(t.up, v.up)
+	put(t.anyCnt, v.anyCnt)
+	put(t.hardDown, v.hardDown)
+	put(t.degraded, v.degraded)
+	put(t.curCause, v.curCause)
 	if len(t.loaded) > 0 {
 		// Without a load nothing is shed: the impact segments and the shed
-		// figures never leave their zeros (markSeg, finish).
-		copy(t.segDeg, s.segDeg)
-		copy(t.segLack, s.segLack)
-		copy(t.segSince, s.segSince)
-		copy(t.shedNum, s.shedNum)
-		copy(t.degShedNum, s.degShedNum)
-		copy(t.out.Shed, s.out.Shed)
-		copy(t.out.Partial, s.out.Partial)
-		copy(t.out.DegradedShed, s.out.DegradedShed)
+		// figures never leave their zeros (markSeg, finish). Nor is
+		// servedCap read (capacity is asked only of a service with a load).
+		put(t.servedCap, v.servedCap)
+		put(t.segDeg, v.segDeg)
+		put(t.segLack, v.segLack)
+		put(t.segSince, v.segSince)
+		put(t.shedNum, v.shedNum)
+		put(t.degShedNum, v.degShedNum)
+		put(t.out.Shed, v.out.Shed)
+		put(t.out.Partial, v.out.Partial)
+		put(t.out.DegradedShed, v.out.DegradedShed)
 	}
-	copy(t.downSince, s.downSince)
-	copy(t.degSince, s.degSince)
+	if ch&chDown != 0 {
+		put(t.downSince, v.downSince)
+		put(t.out.FirstDown, v.out.FirstDown)
+		put(t.out.Cause, v.out.Cause)
+	}
+	// degSince is read only while degraded (updateDegraded, the tail,
+	// closeAtH): only the services degraded at t = 0 need the snapshot's.
+	for _, x := range v.degradedAt0 {
+		t.degSince[x] = s.degSince[x]
+	}
 	t.shedLost = s.shedLost
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = s.downCount, s.downUsers, s.degUsers, 0
 	// Nobody was down before t = 0, and the loop records the peak of the
@@ -293,20 +321,22 @@ func (t *Trial) restore(seed uint64, trial int) {
 
 	// foCheck and foMark: restoreDecisions.
 
-	o, so := &t.out, &s.out
-	copy(t.outcomeMark, s.outcomeMark)
+	o, so, vo := &t.out, &s.out, &v.out
+	put(t.outcomeMark, v.outcomeMark)
 	o.Touched = append(o.Touched[:0], so.Touched...)
 	o.Trial = trial
-	copy(o.Downtime, so.Downtime)
-	copy(o.Degraded, so.Degraded)
-	copy(o.FirstDown, so.FirstDown)
-	copy(o.LastUp, so.LastUp)
-	copy(o.DownAtEnd, so.DownAtEnd)
-	copy(o.DataLoss, so.DataLoss)
-	copy(o.AllLost, so.AllLost)
-	copy(o.Cause, so.Cause)
-	copy(o.RTOBreach, so.RTOBreach)
-	copy(o.Restored, so.Restored)
+	put(o.Downtime, vo.Downtime)
+	put(o.Degraded, vo.Degraded)
+	put(o.LastUp, vo.LastUp)
+	if ch&chAtEnd != 0 {
+		put(o.DownAtEnd, vo.DownAtEnd)
+	}
+	if ch&chLoss != 0 {
+		put(o.DataLoss, vo.DataLoss)
+		put(o.AllLost, vo.AllLost)
+	}
+	put(o.RTOBreach, vo.RTOBreach)
+	put(o.Restored, vo.Restored)
 	o.FullRestored, o.Unrestored = so.FullRestored, so.Unrestored
 	o.FullRecovery, o.Unrecovered, o.PeakDown, o.UserMilliHours = so.FullRecovery, so.Unrecovered, so.PeakDown, so.UserMilliHours
 	o.Start, o.PeakPeople, o.PersonMilliHours = so.Start, so.PeakPeople, so.PersonMilliHours
@@ -318,16 +348,15 @@ func (t *Trial) restore(seed uint64, trial int) {
 // the trial to take them.
 func (t *Trial) restoreDecisions(decided bool) {
 	s := t.snap
-	fo, q, waitN, waiting := &s.failoverState, &s.queue, s.waitN, s.waiting
+	d, q := &t.from.before, &s.queue
 	if decided {
-		d := &t.decided
-		fo, q, waitN, waiting = &d.failoverState, &d.queue, d.waitN, d.waiting
+		d, q = &t.from.after, &t.decided.queue
 	}
-	copyFailovers(&t.failoverState, fo)
+	putFailovers(&t.failoverState, &d.failoverState)
 	copy(t.queue.bits, q.bits)
 	t.queue.low, t.queue.n = q.low, q.n
-	copy(t.waitN, waitN)
-	copy(t.waiting, waiting)
+	put(t.waitN, d.waitN)
+	put(t.waiting, d.waiting)
 	if decided {
 		// Taken: nothing is left to check.
 		t.foCheck = t.foCheck[:0]
@@ -335,5 +364,109 @@ func (t *Trial) restoreDecisions(decided bool) {
 		return
 	}
 	t.foCheck = append(t.foCheck[:0], s.foCheck...)
-	copy(t.foMark, s.foMark)
+	put(t.foMark, t.from.foMark)
+}
+
+// Bits of Trial.changed, each for arrays that a trial seldom writes after
+// t = 0, and whoever writes them sets: restore copies them only after a
+// trial that did. reset and takeSnapshot set them all (chAll), the arrays
+// then being other than the snapshot's.
+const (
+	chFail     uint32 = 1 << iota // failed, nFail: a replica failed or was repaired
+	chStop                        // stopReason: a replica lost power
+	chLastStop                    // lastStop: a replica stopped serving
+	chFault                       // fault
+	chDown                        // downSince, out.FirstDown, out.Cause: a service went down
+	chAtEnd                       // out.DownAtEnd
+	chLoss                        // out.DataLoss, out.AllLost
+	chAll      = 1<<iota - 1
+)
+
+// snapArrays are the arrays of the snapshot that restore and
+// restoreDecisions copy, each nil when it is all zero: then they clear
+// the trial's instead, which reads nothing. At t = 0 most are zero (no
+// time has passed, nothing restarted), and reading the snapshot's would
+// be half the memory traffic of starting a trial.
+type snapArrays struct {
+	replicaState
+	serviceState
+	impactState
+	out           Outcome
+	outcomeMark   []bool
+	foMark        []bool
+	degradedAt0   []int32   // the services degraded in the snapshot
+	before, after decisions // the first instant's decisions' state (restoreDecisions)
+}
+
+// view makes v the arrays of s, and of d, its decisions taken.
+func (v *snapArrays) view(s *Trial, d *decisions) {
+	r := &v.replicaState
+	*r = s.replicaState
+	r.phase, r.gen, r.powered, r.failed = zeroNil(r.phase), zeroNil(r.gen), zeroNil(r.powered), zeroNil(r.failed)
+	r.serving, r.manual, r.stopReason, r.lastStop = zeroNil(r.serving), zeroNil(r.manual), zeroNil(r.stopReason), zeroNil(r.lastStop)
+	r.nStart, r.nFail, r.nOn, r.gateWaiting = zeroNil(r.nStart), zeroNil(r.nFail), zeroNil(r.nOn), zeroNil(r.gateWaiting)
+
+	sv := &v.serviceState
+	*sv = s.serviceState
+	sv.fault, sv.active, sv.servingCnt, sv.baseOK = zeroNil(sv.fault), zeroNil(sv.active), zeroNil(sv.servingCnt), zeroNil(sv.baseOK)
+	sv.up, sv.anyCnt, sv.hardDown, sv.degraded = zeroNil(sv.up), zeroNil(sv.anyCnt), zeroNil(sv.hardDown), zeroNil(sv.degraded)
+	sv.curCause, sv.servedCap = zeroNil(sv.curCause), zeroNil(sv.servedCap)
+
+	m := &v.impactState
+	*m = s.impactState
+	m.segDeg, m.segLack, m.segSince = zeroNil(m.segDeg), zeroNil(m.segLack), zeroNil(m.segSince)
+	m.shedNum, m.degShedNum = zeroNil(m.shedNum), zeroNil(m.degShedNum)
+	m.downSince = zeroNil(m.downSince)
+	v.degradedAt0 = v.degradedAt0[:0]
+	for x, deg := range s.degraded {
+		if deg {
+			v.degradedAt0 = append(v.degradedAt0, int32(x))
+		}
+	}
+
+	o, so := &v.out, &s.out
+	o.Downtime, o.Degraded, o.FirstDown, o.LastUp = zeroNil(so.Downtime), zeroNil(so.Degraded), zeroNil(so.FirstDown), zeroNil(so.LastUp)
+	o.DownAtEnd, o.DataLoss, o.AllLost, o.Cause = zeroNil(so.DownAtEnd), zeroNil(so.DataLoss), zeroNil(so.AllLost), zeroNil(so.Cause)
+	o.RTOBreach, o.Restored = zeroNil(so.RTOBreach), zeroNil(so.Restored)
+	o.Shed, o.Partial, o.DegradedShed = zeroNil(so.Shed), zeroNil(so.Partial), zeroNil(so.DegradedShed)
+	v.outcomeMark, v.foMark = zeroNil(s.outcomeMark), zeroNil(s.foMark)
+
+	v.before.view(s.failoverState, s.waitN, s.waiting)
+	v.after.view(d.failoverState, d.waitN, d.waiting)
+}
+
+// view makes d the given decisions' arrays, each nil when all zero.
+func (d *decisions) view(fo failoverState, waitN []int32, waiting []uint64) {
+	f := &d.failoverState
+	f.foState, f.foTarget, f.foManual = zeroNil(fo.foState), zeroNil(fo.foTarget), zeroNil(fo.foManual)
+	f.foGen, f.nFailover, f.foBack = zeroNil(fo.foGen), zeroNil(fo.nFailover), zeroNil(fo.foBack)
+	d.waitN, d.waiting = zeroNil(waitN), zeroNil(waiting)
+}
+
+func putFailovers(dst, src *failoverState) {
+	put(dst.foState, src.foState)
+	put(dst.foTarget, src.foTarget)
+	put(dst.foManual, src.foManual)
+	put(dst.nFailover, src.nFailover)
+	put(dst.foBack, src.foBack)
+}
+
+// zeroNil returns a, or nil when every element of a is zero.
+func zeroNil[T comparable](a []T) []T {
+	var zero T
+	for _, x := range a {
+		if x != zero {
+			return a
+		}
+	}
+	return nil
+}
+
+// put copies src into dst, or clears dst when src is nil (zeroNil).
+func put[T any](dst, src []T) {
+	if src == nil {
+		clear(dst)
+		return
+	}
+	copy(dst, src)
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -152,10 +153,11 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
-		"decided": "config", "decidedOK": "config", "firstStarts": "config",
-		"key": "set from the trial", "src": "re-keyed at every draw",
+		"decided": "config", "decidedOK": "config", "firstStarts": "config", "from": "config", "changed": "restore's own",
+		"key": "set from the trial", "src": "re-keyed at every draw", "degSince": "read only while degraded: checked below",
+		"gen": "compared only with the gens of the trial's own events", "foGen": "likewise", "siteGen": "likewise",
+		"servedCap": "read only with a load: checked below", "degMark": "stamps below degStamp", "degStamp": "only grows",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
-		"degMark": "stamps below degStamp", "degStamp": "only grows",
 		"events": "rescheduled", "seq": "rescheduled",
 		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
@@ -179,8 +181,73 @@ func TestRestoreCopiesEverything(t *testing.T) {
 			fresh.SetWorld(w)
 			fresh.takeSnapshot()
 			compareTrials(t, fmt.Sprintf("%s, %v, snapshot after others", name, w), tr.snap, fresh.snap, skip, outSkip)
+			sameDegSince(t, fmt.Sprintf("%s, %v, snapshot after others", name, w), tr.snap, fresh.snap)
 			compareTrials(t, fmt.Sprintf("%s, %v, after restore", name, w), tr, tr.snap, skip, outSkip)
+			sameDegSince(t, fmt.Sprintf("%s, %v, after restore", name, w), tr, tr.snap)
+			// Again after trials from the snapshot, which leave alone the
+			// arrays they did not change (Trial.changed).
+			for k := range 5 {
+				tr.Run(2, k)
+			}
+			tr.restore(1, 0)
+			tr.restoreDecisions(false)
+			compareTrials(t, fmt.Sprintf("%s, %v, after restore from a trial", name, w), tr, tr.snap, skip, outSkip)
+			sameDegSince(t, fmt.Sprintf("%s, %v, after restore from a trial", name, w), tr, tr.snap)
 		}
+	}
+}
+
+// TestChangedSaysWhatChanged checks the bits of Trial.changed: after
+// every trial from the snapshot, the arrays of each bit not set are the
+// snapshot's, as restore expects of them.
+func TestChangedSaysWhatChanged(t *testing.T) {
+	checked := 0
+	for name, c := range snapshotCases(t) {
+		tr := NewTrial(c, Grid(c.Horizon, 10))
+		if tr.snap == nil {
+			continue
+		}
+		for _, w := range worldsOf(c) {
+			tr.SetWorld(w)
+			for k := range caseTrials(c) {
+				tr.Run(1, k)
+				s, o, so := tr.snap, &tr.out, &tr.snap.out
+				for _, g := range []struct {
+					bit  uint32
+					what string
+					same bool
+				}{
+					{chFail, "failed, nFail", slices.Equal(tr.failed, s.failed) && slices.Equal(tr.nFail, s.nFail)},
+					{chStop, "stopReason", slices.Equal(tr.stopReason, s.stopReason)},
+					{chLastStop, "lastStop", slices.Equal(tr.lastStop, s.lastStop)},
+					{chFault, "fault", slices.Equal(tr.fault, s.fault)},
+					{chDown, "downSince, FirstDown, Cause", slices.Equal(tr.downSince, s.downSince) &&
+						slices.Equal(o.FirstDown, so.FirstDown) && slices.Equal(o.Cause, so.Cause)},
+					{chAtEnd, "DownAtEnd", slices.Equal(o.DownAtEnd, so.DownAtEnd)},
+					{chLoss, "DataLoss, AllLost", slices.Equal(o.DataLoss, so.DataLoss) && slices.Equal(o.AllLost, so.AllLost)},
+				} {
+					if tr.changed&g.bit == 0 {
+						checked++
+						assert.Truef(t, g.same, "%s, %v, trial %d: %s changed without its bit", name, w, k, g.what)
+					}
+				}
+			}
+		}
+	}
+	assert.Positive(t, checked, "no trial left any array alone")
+}
+
+// sameDegSince checks that x's degSince is y's wherever x is degraded,
+// the only place it is read, and servedCap where a service has a load.
+func sameDegSince(t *testing.T, what string, x, y *Trial) {
+	t.Helper()
+	for s, deg := range x.degraded {
+		if deg {
+			assert.Equalf(t, y.degSince[s], x.degSince[s], "%s: degSince[%d] differs", what, s)
+		}
+	}
+	for _, s := range x.loaded {
+		assert.Equalf(t, y.servedCap[s], x.servedCap[s], "%s: servedCap[%d] differs", what, s)
 	}
 }
 

@@ -126,6 +126,22 @@ func (s *stat) foldWide(vs []int64) {
 	s.min, s.max = lo, hi
 }
 
+// addBatch records vs, all above 0, at once: push of each, then flush,
+// without the pending values. It may change vs.
+func (s *stat) addBatch(vs []int64, rs *rowSlab) {
+	s.n += int64(len(vs))
+	s.fold(vs)
+	if s.max > s.high {
+		for i, v := range vs {
+			vs[i] = min(v, s.high)
+		}
+	}
+	if s.hist.rows == nil {
+		s.hist = newHist(s.high)
+	}
+	s.hist.recordAll(vs, rs)
+}
+
 func newStat(high int64) stat { return stat{high: max(high, 2), min: math.MaxInt64} }
 
 // push records v. It is add without the flush, small enough to inline:

@@ -581,8 +581,7 @@ func (t *Trial) scheduleHeld(at int64, kind evKind, a, b int32, gen uint32) {
 	}
 	t.pushStarts()
 	if t.numberEvent(at) {
-		t.events.pushAt(at, t.seq, kind, gen, a, b)
-		tl.unsupported += tailUnsupported(kind)
+		t.pushAs(t.seq, at, kind, a, b, gen)
 	}
 }
 
@@ -594,21 +593,31 @@ func (t *Trial) pushStarts() {
 	}
 }
 
-// pushHeld pushes the events held, as schedule would have when it
-// numbered them: nothing was popped since, and nothing else pushed, so
-// that the heap comes out the same, slot for slot.
+// pushHeld pushes the events held, with the numbers they took: nothing
+// else was pushed since (any other event pushes them first), so that the
+// heap orders them as if pushed then.
 func (t *Trial) pushHeld() {
 	tl := &t.tail
+	seq := t.seq
 	for i := range tl.held {
 		e := &tl.held[i]
-		t.events.pushAt(e.t, e.seq, e.kind, e.gen, e.a, 0)
-		tl.unsupported += tailUnsupported(e.kind)
+		t.pushAs(e.seq, e.t, e.kind, e.a, 0, e.gen)
 	}
+	t.seq = seq
 	tl.held = tl.held[:0]
 	tl.holding = tl.hold
 	if !tl.holding {
 		tl.seqEnd = MaxEvents
 	}
+}
+
+// pushAs pushes the event of the given fields as number seq, through
+// schedule with the sequence limit lifted.
+func (t *Trial) pushAs(seq uint32, at int64, kind evKind, a, b int32, gen uint32) {
+	end := t.tail.seqEnd
+	t.seq, t.tail.seqEnd = seq-1, MaxEvents
+	t.schedule(at, kind, a, b, gen)
+	t.tail.seqEnd = end
 }
 
 // tailPower finds when the pending stages power each replica on

@@ -124,6 +124,10 @@ type Trial struct {
 
 	firstInstant
 
+	// gatesOneByOne makes decide pass the start gates one replica at a
+	// time through proceed (passGatesOneByOne), for the tests.
+	gatesOneByOne bool
+
 	// totalsShort says whether finish may take its shortcut sums
 	// (finish.go); NewTrial makes it.
 	totalsShort totalsPlan
@@ -384,6 +388,14 @@ type firstInstant struct {
 	decided     decisions
 	decidedOK   bool
 	firstStarts []int32
+
+	// from is the snapshot's arrays that restore copies, nil where all
+	// zero (snapArrays); takeSnapshot makes it.
+	from snapArrays
+	// changed has a bit for each group of arrays that a trial seldom
+	// writes after t = 0 (chFail...), set when the trial wrote it: restore
+	// leaves the others alone, the same as the snapshot's already.
+	changed uint32
 }
 
 // NewTrial prepares the state for simulating c; grid is the recovery-curve
@@ -439,7 +451,7 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 				t.personMs.addMul(min(t.people, t.downUsers), now-t.now)
 			}
 			t.now = now
-			for t.events.len() > 0 && t.events.minT() == now {
+			for t.events.minT() == now {
 				ev, _ := t.events.pop()
 				t.tail.unsupported -= tailUnsupported(ev.kind)
 				t.apply(ev)
@@ -449,11 +461,11 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		settled = false
 		now := t.now
 		t.decide()
-		if t.events.len() > 0 && t.events.minT() == now {
+		if t.events.minT() == now {
 			continue // more happens at this instant
 		}
 		t.assignCrews()
-		if t.events.len() > 0 && t.events.minT() == now {
+		if t.events.minT() == now {
 			continue
 		}
 		if t.downCount > t.out.PeakDown {

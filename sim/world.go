@@ -121,6 +121,7 @@ func (t *Trial) scheduleWorld() {
 func (t *Trial) startWorld() {
 	if s := t.world.svcDown; s >= 0 {
 		t.fault[s]++
+		t.changed |= chFault
 		t.markSvc(s)
 	}
 	if x := t.world.siteDown; x >= 0 {

@@ -1,0 +1,121 @@
+package sim
+
+import "math"
+
+// fireRows holds, trial-major, the fire values Add defers: a touched
+// service down once, from the trial's first outage until its recovery,
+// and back to normal then, for the cause it is known by. Such a
+// service's downtime, recovery and restored time are one value, which is
+// all Add would record of it but its cause; in a fire that is most
+// services of most trials. Recorded at once, each would write three or
+// four cold lines of its svcAcc and pending values (a thousand services'
+// do not stay in cache from one trial to the next); deferred, a trial
+// writes one row, and drainFires records a service's values of many
+// trials at a time, its lines in cache while it does.
+//
+// Entry (row, s) is fires[row*n+s], the value, 0 for none. marks[s] says
+// s has entries. known[s] is a cause code s's accumulator has counted
+// (math.MinInt64: none yet), the cause of all of its entries: it changes
+// only while s has none, so that causes are appended in the order they
+// first came, as without the rows.
+type fireRows struct {
+	fires []int64
+	marks []bool
+	known []int64
+	row   int     // the row of the trial being added
+	rows  int     // rows in fires; 0: no fire rows
+	buf   []int64 // one service's values, in drainFires
+	// others are the touched services of the trial being added that are
+	// not in its row (deferFires).
+	others []int32
+}
+
+// fireBytes bounds the memory of an aggregator's fire rows: 2 MB holds
+// pendCap rows of 1,000 services.
+const fireBytes = 2 << 20
+
+// fireMinServices is the fewest services that have fire rows: the
+// accumulators of fewer stay in cache from trial to trial.
+const fireMinServices = 256
+
+// newFireRows returns the fire rows of n services.
+func newFireRows(n int) fireRows {
+	if n < fireMinServices {
+		return fireRows{}
+	}
+	return fireRowsOf(n, max(1, min(pendCap, fireBytes/8/n)))
+}
+
+// fireRowsOf returns rows ≥ 1 fire rows of n services.
+func fireRowsOf(n, rows int) fireRows {
+	known := make([]int64, n)
+	for s := range known {
+		known[s] = math.MinInt64
+	}
+	return fireRows{fires: make([]int64, rows*n), marks: make([]bool, n), known: known, rows: rows,
+		buf: make([]int64, rows), others: make([]int32, 0, n)}
+}
+
+// full reports whether there are rows and every one holds a trial.
+func (f *fireRows) full() bool { return f.rows > 0 && f.row == f.rows }
+
+// rowAt returns the current row of n services.
+func (f *fireRows) rowAt(n int) []int64 { return f.fires[f.row*n:][:n] }
+
+// drainFires records the deferred fire values into the services'
+// accumulators, as Add would have, and empties the rows.
+func (a *Aggregator) drainFires() {
+	f := &a.fire
+	if f.rows == 0 {
+		f.row = 0
+		return
+	}
+	n := len(a.svc)
+	fires := f.fires[:f.row*n]
+	buf := f.buf[:f.rows]
+	for s, marked := range f.marks[:n] {
+		if !marked {
+			continue
+		}
+		k := 0
+		for i := s; i < len(fires); i += n {
+			if v := fires[i]; v != 0 {
+				buf[k] = v
+				k++
+				fires[i] = 0
+			}
+		}
+		a.svc[s].addFires(buf[:k], f.known[s], a.bin, &a.rows)
+		f.marks[s] = false
+	}
+	f.row = 0
+}
+
+// addFires records fire values vs (fireRows) of the service, of cause
+// code: each is a touched and affected trial whose downtime, recovery and
+// restored time are its value (joint stat jointAll). It may change vs.
+func (acc *svcAcc) addFires(vs []int64, code int64, bin divider, rs *rowSlab) {
+	if len(vs) == 0 {
+		return
+	}
+	k := int64(len(vs))
+	acc.touched += k
+	acc.affected += k
+	acc.causes[acc.causeAt(int32(code))].count += k
+	for _, v := range vs {
+		acc.downBins[min(uint64(bin.div(v)), HistBins-1)]++
+	}
+	acc.joint[jointAll].addBatch(vs, rs)
+}
+
+// causeAt returns the index of code in acc.causes, which has it (known
+// codes only are deferred); were it not there, it is appended.
+func (acc *svcAcc) causeAt(code int32) int {
+	for i := range acc.causes {
+		if acc.causes[i].code == code {
+			return i
+		}
+	}
+	acc.causes = append(acc.causes, causeCount{code: code})
+	return len(acc.causes) - 1
+}
