@@ -12,7 +12,11 @@ import (
 func (t *Trial) decide() {
 	c := t.c
 	if len(t.gateList) > 0 {
-		t.passGates()
+		if t.gatesOneByOne {
+			t.passGatesOneByOne()
+		} else {
+			t.passGates()
+		}
 	}
 
 	for _, u := range t.wentUp {
@@ -90,6 +94,27 @@ func (t *Trial) passGates() {
 		phase[r] = phCrew
 		t.queue.push(graph.JobRestart(r))
 		t.markWaiting(s)
+	}
+	t.gateList = t.gateList[:0]
+}
+
+// passGatesOneByOne is passGates by proceed, a call a replica: the
+// reference passGates is held to (TestPassGatesSameAsProceed).
+func (t *Trial) passGatesOneByOne() {
+	c := t.c
+	for _, r := range t.gateList {
+		if t.phase[r] != phGate || t.gateWaiting[r] {
+			continue
+		}
+		s := c.Replicas[r].Service
+		if t.inert(s) {
+			continue
+		}
+		if u := t.firstMissingNeed(s); u >= 0 {
+			t.waitGate(r, u)
+			continue
+		}
+		t.proceed(r)
 	}
 	t.gateList = t.gateList[:0]
 }

@@ -33,7 +33,13 @@ func (t *Trial) settle() {
 	if len(t.ups) > 0 {
 		t.raise()
 	}
-	t.account()
+	// Only a service touched can have gone down, and raise has counted
+	// every other that came up: account has nothing left to do unless
+	// something was touched, or came up with soft dependencies or soft
+	// dependents (softWentUp). Most instants have neither.
+	if len(t.touched) > 0 || len(t.softWentUp) > 0 {
+		t.account()
+	}
 	for _, s := range t.segDirty {
 		t.segMark[s] = false
 		t.segment(s)
@@ -95,12 +101,15 @@ func (t *Trial) capacity(s int32) int64 {
 }
 
 // carries reports whether s's served fraction φ = min(1, c/load) is above
-// 0 and at least collapse_below; always true without a load.
+// 0 and at least collapse_below; always true without a load, which most
+// services have: that much inlines.
 func (t *Trial) carries(s int32) bool {
 	load := t.load[s]
-	if load == 0 {
-		return true
-	}
+	return load == 0 || t.carriesLoad(s, load)
+}
+
+// carriesLoad is carries for a service with a load.
+func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
 	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))

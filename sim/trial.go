@@ -124,6 +124,10 @@ type Trial struct {
 
 	firstInstant
 
+	// gatesOneByOne makes decide pass the start gates one replica at a
+	// time through proceed (passGatesOneByOne), for the tests.
+	gatesOneByOne bool
+
 	// totalsShort says whether finish may take its shortcut sums
 	// (finish.go); NewTrial makes it.
 	totalsShort totalsPlan
