@@ -322,7 +322,12 @@ func (t *Trial) restore(seed uint64, trial int) {
 	// foCheck and foMark: restoreDecisions.
 
 	o, so, vo := &t.out, &s.out, &v.out
-	put(t.outcomeMark, v.outcomeMark)
+	// outcomeMark marks the services of Touched (markTouched, the only
+	// writer). A trial from the snapshot started from its marks and only
+	// added to them: as many touched, the same marks.
+	if ch == chAll || len(o.Touched) != len(so.Touched) {
+		put(t.outcomeMark, v.outcomeMark)
+	}
 	o.Touched = append(o.Touched[:0], so.Touched...)
 	o.Trial = trial
 	put(o.Downtime, vo.Downtime)
