@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -82,6 +83,32 @@ func TestRevToolAscending(t *testing.T) {
 		for u := range c.Services {
 			list := c.RevTool[c.RevToolOff[u]:c.RevToolOff[u+1]]
 			assert.Truef(t, slices.IsSorted(list), "%s: services with tooling %s are not in ascending order: %v", name, c.Services[u].ID, list)
+		}
+	}
+}
+
+// TestPassGatesSameAsProceed holds passGates, which lets the replicas a
+// power stage powers pass their gates in one loop, to passing them one by
+// one through proceed: every trial's outcome is the same, on every
+// embedded scenario and generated platform, in three worlds.
+func TestPassGatesSameAsProceed(t *testing.T) {
+	for name, c := range snapshotCases(t) {
+		grid := Grid(c.Horizon, 50)
+		ref, fast := NewTrial(c, grid), NewTrial(c, grid)
+		ref.gatesOneByOne = true
+		for _, w := range worldsOf(c)[:3] {
+			ref.SetWorld(w)
+			fast.SetWorld(w)
+			for _, seed := range []uint64{1, 7} {
+				for k := range caseTrials(c) {
+					want := cloneOutcome(ref.Run(seed, k))
+					got := cloneOutcome(fast.Run(seed, k))
+					if !reflect.DeepEqual(got, want) {
+						diffOutcomes(t, got, want)
+						t.Fatalf("%s, %v, seed %d, trial %d: passGates differs from proceed", name, w, seed, k)
+					}
+				}
+			}
 		}
 	}
 }

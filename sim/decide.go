@@ -12,7 +12,11 @@ import (
 func (t *Trial) decide() {
 	c := t.c
 	if len(t.gateList) > 0 {
-		t.passGates()
+		if t.gatesOneByOne {
+			t.passGatesOneByOne()
+		} else {
+			t.passGates()
+		}
 	}
 
 	for _, u := range t.wentUp {
@@ -94,6 +98,27 @@ func (t *Trial) passGates() {
 	t.gateList = t.gateList[:0]
 }
 
+// passGatesOneByOne is passGates by proceed, a call a replica: the
+// reference passGates is held to (TestPassGatesSameAsProceed).
+func (t *Trial) passGatesOneByOne() {
+	c := t.c
+	for _, r := range t.gateList {
+		if t.phase[r] != phGate || t.gateWaiting[r] {
+			continue
+		}
+		s := c.Replicas[r].Service
+		if t.inert(s) {
+			continue
+		}
+		if u := t.firstMissingNeed(s); u >= 0 {
+			t.waitGate(r, u)
+			continue
+		}
+		t.proceed(r)
+	}
+	t.gateList = t.gateList[:0]
+}
+
 // waitGate makes replica r wait at its gate for its start need u, down,
 // and at most break_glass.
 //
@@ -112,6 +137,12 @@ func (t *Trial) automate(s int32) {
 	c := t.c
 	t.waitN[s] = 0
 	t.waiting[s>>6] &^= 1 << (s & 63)
+	// When the tail may take over at the end of this instant, which reads
+	// these starts' events straight back, they are held rather than pushed
+	// (scheduleHeld).
+	if t.tailMayHold() {
+		t.tail.hold, t.tail.holding, t.tail.seqEnd = true, true, 0
+	}
 	lo := c.RepOff[s]
 	for i, ph := range t.phase[lo:c.RepOff[s+1]] {
 		if ph == phCrew {
@@ -124,6 +155,7 @@ func (t *Trial) automate(s int32) {
 		t.queue.remove(graph.JobFailover(t.foTarget[s]))
 		t.startFailover(s, t.foTarget[s], false)
 	}
+	t.tail.hold = false
 }
 
 // checkFailover starts or cancels the failover of an active-standby

@@ -308,6 +308,7 @@ func (t *Trial) powerOn(reps []int32) {
 	powered, failed, phase, waiting := t.powered[:n], t.failed[:n], t.phase[:n], t.gateWaiting[:n]
 	gen, nOn := t.gen[:n], t.nOn[:n]
 	gates := t.gateList
+	first := len(gates)
 	for _, r := range reps {
 		if powered[r] || failed[r] {
 			continue
@@ -316,11 +317,14 @@ func (t *Trial) powerOn(reps []int32) {
 		gen[r]++
 		nOn[r]++
 		gates = append(gates, r)
-		if t.Trace != nil {
+	}
+	t.gateList = gates
+	if t.Trace != nil {
+		// Those powered on now, in order, are the gates just added.
+		for _, r := range gates[first:] {
 			t.trace(Record{Kind: RecPowered, Replica: r})
 		}
 	}
-	t.gateList = gates
 }
 
 // fits returns how many of the site's replicas, in power-on order, fit in

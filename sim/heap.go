@@ -91,9 +91,17 @@ func (h *eventHeap) minT() int64 { return h.min }
 // of events, and a call from schedule to a push of the heap cost some 17
 // instructions an event.
 func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
-	if !t.numberEvent(at) {
+	// numberEvent's tests, but for a sequence limit that is 0 while the
+	// tail holds events (scheduleHeld), so that holding costs nothing
+	// here.
+	if at >= t.H {
 		return
 	}
+	if t.seq >= t.tail.seqEnd {
+		t.scheduleHeld(at, kind, a, b, gen)
+		return
+	}
+	t.seq++
 	t.tail.unsupported += tailUnsupported(kind)
 	h := &t.events
 	s := int(t.seq) + buckets

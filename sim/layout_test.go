@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestAccumulatorLayout holds svcAcc and stat to the cache-line layout
-// their comments promise.
+// TestAccumulatorLayout holds svcAcc, stat and tailSvc to the cache-line
+// layout their comments promise.
 func TestAccumulatorLayout(t *testing.T) {
 	if unsafe.Sizeof(uintptr(0)) != 8 {
 		t.Skip("the layout is laid out for 64-bit words")
@@ -24,6 +24,7 @@ func TestAccumulatorLayout(t *testing.T) {
 		{"svcAcc size mod 64", unsafe.Sizeof(acc) % 64, 0},
 		{"svcAcc first line: counters, first cause, then joint[jointAll]", unsafe.Offsetof(acc.joint), 32},
 		{"svcAcc first line: joint[jointAll]'s push part", unsafe.Offsetof(acc.joint) + uintptr(jointAll)*unsafe.Sizeof(stat{}) + unsafe.Offsetof(acc.down.n) + 8, 64},
+		{"tailSvc size: one line", unsafe.Sizeof(tailSvc{}), 64},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.got, tt.name)

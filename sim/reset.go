@@ -292,16 +292,18 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.nStart)
 	clear(t.nFail)
 	clear(t.nOn)
-	clear(t.gen)
+	// The gens are not reset: only their changes within a trial count
+	// (restore, in snapshot.go).
 
 	copy(t.prefix, in.prefix)
-	for x := range t.siteOut {
-		t.siteOut[x] = t.siteOut[x][:0]
+	for x, out := range t.siteOut {
+		if len(out) > 0 {
+			t.siteOut[x] = out[:0]
+		}
 	}
 	clear(t.isolated)
 	clear(t.siteFailed)
 	clear(t.nSiteFail)
-	clear(t.siteGen)
 	t.outages = t.outages[:0]
 
 	clear(t.fault)
@@ -315,14 +317,14 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.foState)
 	clear(t.foManual)
 	clear(t.nFailover)
-	clear(t.foGen)
 	clear(t.foTarget)
 	clear(t.curCause)
 	clear(t.foBack)
-	copy(t.servedCap, in.servedCap)
 	if len(t.loaded) > 0 {
 		// Without a load nothing is shed: the impact segments and the shed
-		// figures never leave their zeros (markSeg, finish).
+		// figures never leave their zeros (markSeg, finish). Nor is
+		// servedCap read (capacity is asked only of a service with a load).
+		copy(t.servedCap, in.servedCap)
 		clear(t.segDeg)
 		copy(t.segLack, in.segLack)
 		clear(t.segSince)

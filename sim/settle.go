@@ -33,7 +33,13 @@ func (t *Trial) settle() {
 	if len(t.ups) > 0 {
 		t.raise()
 	}
-	t.account()
+	// Only a service touched can have gone down, and raise has counted
+	// every other that came up: account has nothing left to do unless
+	// something was touched, or came up with soft dependencies or soft
+	// dependents (softWentUp). Most instants have neither.
+	if len(t.touched) > 0 || len(t.softWentUp) > 0 {
+		t.account()
+	}
 	for _, s := range t.segDirty {
 		t.segMark[s] = false
 		t.segment(s)
@@ -95,12 +101,15 @@ func (t *Trial) capacity(s int32) int64 {
 }
 
 // carries reports whether s's served fraction φ = min(1, c/load) is above
-// 0 and at least collapse_below; always true without a load.
+// 0 and at least collapse_below; always true without a load, which most
+// services have: that much inlines.
 func (t *Trial) carries(s int32) bool {
 	load := t.load[s]
-	if load == 0 {
-		return true
-	}
+	return load == 0 || t.carriesLoad(s, load)
+}
+
+// carriesLoad is carries for a service with a load.
+func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
 	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
@@ -571,7 +580,6 @@ func (t *Trial) wentDownNow(s int32) {
 		t.toolCount(s, 1)
 	}
 	t.downSince[s] = t.now
-	t.changed |= chDown
 	t.downCount++
 	t.downUsers += t.c.Services[s].Users
 	t.wentDown = append(t.wentDown, s)
@@ -596,6 +604,9 @@ func (t *Trial) toolCount(s, delta int32) {
 // wave seeing only the causes known before it, so the result does not
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {
+	// The services of wentDown set downSince when they went down
+	// (wentDownNow), and their FirstDown and Cause are set below.
+	t.changed |= chDown
 	o := &t.out
 	pending := t.pending[:0]
 	for _, s := range t.wentDown {
@@ -641,7 +652,6 @@ func (t *Trial) assignCauses() {
 		if o.FirstDown[s] < 0 {
 			o.FirstDown[s] = t.now
 			o.Cause[s] = t.curCause[s]
-			t.changed |= chDown
 		}
 		t.trace(Record{Kind: RecDown, Service: s, Cause: t.curCause[s]})
 	}

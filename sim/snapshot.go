@@ -276,10 +276,11 @@ func (t *Trial) restore(seed uint64, trial int) {
 	put(t.hardDown, v.hardDown)
 	put(t.degraded, v.degraded)
 	put(t.curCause, v.curCause)
-	put(t.servedCap, v.servedCap)
 	if len(t.loaded) > 0 {
 		// Without a load nothing is shed: the impact segments and the shed
-		// figures never leave their zeros (markSeg, finish).
+		// figures never leave their zeros (markSeg, finish). Nor is
+		// servedCap read (capacity is asked only of a service with a load).
+		put(t.servedCap, v.servedCap)
 		put(t.segDeg, v.segDeg)
 		put(t.segLack, v.segLack)
 		put(t.segSince, v.segSince)
@@ -321,7 +322,12 @@ func (t *Trial) restore(seed uint64, trial int) {
 	// foCheck and foMark: restoreDecisions.
 
 	o, so, vo := &t.out, &s.out, &v.out
-	put(t.outcomeMark, v.outcomeMark)
+	// outcomeMark marks the services of Touched (markTouched, the only
+	// writer). A trial from the snapshot started from its marks and only
+	// added to them: as many touched, the same marks.
+	if ch == chAll || len(o.Touched) != len(so.Touched) {
+		put(t.outcomeMark, v.outcomeMark)
+	}
 	o.Touched = append(o.Touched[:0], so.Touched...)
 	o.Trial = trial
 	put(o.Downtime, vo.Downtime)

@@ -156,8 +156,8 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"decided": "config", "decidedOK": "config", "firstStarts": "config", "from": "config", "changed": "restore's own",
 		"key": "set from the trial", "src": "re-keyed at every draw", "degSince": "read only while degraded: checked below",
 		"gen": "compared only with the gens of the trial's own events", "foGen": "likewise", "siteGen": "likewise",
+		"servedCap": "read only with a load: checked below", "degMark": "stamps below degStamp", "degStamp": "only grows",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
-		"degMark": "stamps below degStamp", "degStamp": "only grows",
 		"events": "rescheduled", "seq": "rescheduled",
 		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
@@ -238,13 +238,16 @@ func TestChangedSaysWhatChanged(t *testing.T) {
 }
 
 // sameDegSince checks that x's degSince is y's wherever x is degraded,
-// the only place it is read.
+// the only place it is read, and servedCap where a service has a load.
 func sameDegSince(t *testing.T, what string, x, y *Trial) {
 	t.Helper()
 	for s, deg := range x.degraded {
 		if deg {
 			assert.Equalf(t, y.degSince[s], x.degSince[s], "%s: degSince[%d] differs", what, s)
 		}
+	}
+	for _, s := range x.loaded {
+		assert.Equalf(t, y.servedCap[s], x.servedCap[s], "%s: servedCap[%d] differs", what, s)
 	}
 }
 

@@ -124,6 +124,10 @@ type Trial struct {
 
 	firstInstant
 
+	// gatesOneByOne makes decide pass the start gates one replica at a
+	// time through proceed (passGatesOneByOne), for the tests.
+	gatesOneByOne bool
+
 	// totalsShort says whether finish may take its shortcut sums
 	// (finish.go); NewTrial makes it.
 	totalsShort totalsPlan
@@ -471,8 +475,11 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.Trace != nil {
 			t.traceInstant()
 		}
-		if t.tailReady() && t.tryTail() {
-			break
+		if t.tail.unsupported == 0 { // else nothing is held (tailMayHold)
+			if t.tailReady() && t.tryTail() {
+				break
+			}
+			t.pushStarts()
 		}
 	}
 	t.recordGrid(math.MaxInt64)
