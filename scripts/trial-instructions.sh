@@ -10,9 +10,7 @@
 # Needs valgrind. Go's asynchronous preemption signals crash callgrind,
 # hence GODEBUG; so does RDTSCP, which valgrind 3.19 cannot decode and the
 # runtime uses to time lock spinning (cpu.rdtscp=off); one P and no GC keep
-# the counts steady. The test binary is built with the profile that
-# `go build ./cmd/domino` uses (cmd/domino/default.pgo), so that the count
-# is of the code users run; PGO=off counts the code without it.
+# the counts steady.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH=${BENCH:-BenchmarkTrial}
@@ -23,10 +21,7 @@ window=200
 [ "$BENCH" = BenchmarkTrialAggregated ] && window=512
 N1=${N1:-50} N2=${N2:-$((${N1:-50} + window))}
 bin=$(mktemp -d)/sim.test
-pgo=${PGO:-cmd/domino/default.pgo}
-[ "$pgo" = off ] || [ -f "$pgo" ] || pgo=off
-[ "$pgo" = off ] || pgo=$PWD/$pgo
-go test -c -pgo="$pgo" -o "$bin" ./sim
+go test -c -o "$bin" ./sim
 cd sim
 for c in "$@"; do
 	count() {
