@@ -137,12 +137,6 @@ func (t *Trial) automate(s int32) {
 	c := t.c
 	t.waitN[s] = 0
 	t.waiting[s>>6] &^= 1 << (s & 63)
-	// When the tail may take over at the end of this instant, which reads
-	// these starts' events straight back, they are held rather than pushed
-	// (scheduleHeld).
-	if t.tailMayHold() {
-		t.tail.hold, t.tail.holding, t.tail.seqEnd = true, true, 0
-	}
 	lo := c.RepOff[s]
 	for i, ph := range t.phase[lo:c.RepOff[s+1]] {
 		if ph == phCrew {
@@ -155,7 +149,6 @@ func (t *Trial) automate(s int32) {
 		t.queue.remove(graph.JobFailover(t.foTarget[s]))
 		t.startFailover(s, t.foTarget[s], false)
 	}
-	t.tail.hold = false
 }
 
 // checkFailover starts or cancels the failover of an active-standby

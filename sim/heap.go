@@ -91,14 +91,12 @@ func (h *eventHeap) minT() int64 { return h.min }
 // of events, and a call from schedule to a push of the heap cost some 17
 // instructions an event.
 func (t *Trial) schedule(at int64, kind evKind, a, b int32, gen uint32) {
-	// numberEvent's tests, but for a sequence limit that is 0 while the
-	// tail holds events (scheduleHeld), so that holding costs nothing
-	// here.
+	// numberEvent, inline.
 	if at >= t.H {
 		return
 	}
-	if t.seq >= t.tail.seqEnd {
-		t.scheduleHeld(at, kind, a, b, gen)
+	if t.seq >= MaxEvents {
+		t.overflow = true
 		return
 	}
 	t.seq++

@@ -168,16 +168,6 @@ type tailState struct {
 	foN        []uint32
 	deadlock   bool
 	bad        bool // a round count overflowed: give up
-	// hold is set while automate starts jobs and the tail may take over
-	// at the end of the instant; held lists the events schedule held back
-	// from the heap meanwhile, in the order of their sequence numbers:
-	// restarts and failovers completing, which tailReady need not count
-	// as it counts the kinds the tail cannot take over. holding is hold
-	// or some held; then seqEnd is 0, else MaxEvents, the limit on
-	// sequence numbers that schedule tests (see scheduleHeld).
-	hold, holding bool
-	held          []heldEvent
-	seqEnd        uint32
 	// isolated says that some site is isolated (for good, as no
 	// isolation ends in the tail).
 	isolated bool
@@ -214,10 +204,6 @@ func newTailState(c *graph.Compiled, points int) tailState {
 		act: make([]int32, ns), foTgt: make([]int32, ns), foRun: make([]bool, ns), foMan: make([]bool, ns),
 		foAt: make([]when, ns), foN: make([]uint32, ns),
 		points: make([]tailPoint, points+1),
-		// Room for a restart of every replica and a failover of every
-		// service: all that automate can start in one instant.
-		held:   make([]heldEvent, 0, nr+ns),
-		seqEnd: MaxEvents,
 	}
 	tl.clean(c)
 	return tl
@@ -328,7 +314,7 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 // that cost nothing: run at the end of every instant.
 func (t *Trial) tailReady() bool {
 	return t.tail.unsupported == 0 && t.queue.n == 0 && t.toolSvcDown == 0 && !t.tail.tried &&
-		!t.tail.disabled && t.Trace == nil && t.events.len()+len(t.tail.held) > 0 && t.tailWorthIt()
+		!t.tail.disabled && t.Trace == nil && t.events.len() > 0 && t.tailWorthIt()
 }
 
 // tailWorth is how many services the tail's pass visits for the cost of
@@ -343,7 +329,7 @@ const tailWorth = 16
 // trial of random failures reaches its tail near the horizon with little
 // left, where the events finish it faster.
 func (t *Trial) tailWorthIt() bool {
-	return (int(t.downCount)+t.events.len()+len(t.tail.held))*tailWorth >= len(t.c.Services)
+	return (int(t.downCount)+t.events.len())*tailWorth >= len(t.c.Services)
 }
 
 // after is the time d after w: the next round of the same instant when d
@@ -452,15 +438,36 @@ func (t *Trial) steady(s int32) bool {
 	return t.up[s] && t.servingCnt[s] == ts.rep1-ts.rep0
 }
 
-// tailEvents reads the pending events, those held by automate included:
-// when each restart, failover and break-glass deadline completes, and the
-// power stages to come. (What it finds does not depend on their order.)
+// tailEvents reads the pending events: when each restart, failover and
+// break-glass deadline completes, and the power stages to come.
 func (t *Trial) tailEvents() bool {
+	tl := &t.tail
 	h := &t.events
 	for mask := h.mask; mask != 0; mask &= mask - 1 {
 		i := bits.TrailingZeros64(mask)
 		for s := h.more[i].next; ; s = h.more[s].next {
-			if m := &h.more[s].event; !t.tailRestartDone(m) && !t.tailEvent(m) {
+			m := &h.more[s]
+			switch m.kind {
+			case evStage:
+				tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
+			case evRestartDone:
+				if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
+					tl.pend[m.a] = m.t<<roundBits | 1
+					// The restart's crew, if any, is released then,
+					// whatever else the tail finds.
+					if t.manual[m.a] {
+						tl.releases = append(tl.releases, tailRelease{m.t, graph.JobRestart(m.a)})
+					}
+				}
+			case evGate:
+				if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
+					tl.pend[m.a] = m.t<<roundBits | 1
+				}
+			case evFailoverDone:
+				if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
+					tl.foDoneAt[m.a] = m.t<<roundBits | 1
+				}
+			default:
 				return false
 			}
 			if s == h.tails[i] {
@@ -468,156 +475,7 @@ func (t *Trial) tailEvents() bool {
 			}
 		}
 	}
-	// The events held are automate's, restarts and failovers completing,
-	// read as tailEvent would.
-	tl := &t.tail
-	phase, gen, manual, pend := t.phase, t.gen, t.manual, tl.pend
-	for i := range tl.held {
-		e := &tl.held[i]
-		switch e.kind {
-		case evRestartDone:
-			if r := e.a; e.gen == gen[r] && phase[r] == phRestart {
-				pend[r] = e.t<<roundBits | 1
-				if manual[r] {
-					tl.releases = append(tl.releases, tailRelease{e.t, graph.JobRestart(r)})
-				}
-			}
-		case evFailoverDone:
-			if s := e.a; e.gen == t.foGen[s] && t.foState[s] == foRunning {
-				tl.foDoneAt[s] = e.t<<roundBits | 1
-			}
-		default:
-			return false
-		}
-	}
 	return true
-}
-
-// tailRestartDone reads m, when it is the completion of an automated
-// restart (the commonest pending event), as tailEvent would, and reports
-// whether it was one.
-func (t *Trial) tailRestartDone(m *event) bool {
-	if m.kind != evRestartDone || t.manual[m.a] {
-		return false
-	}
-	if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
-		t.tail.pend[m.a] = m.t<<roundBits | 1
-	}
-	return true
-}
-
-// tailEvent reads pending event m for the tail, and reports false when
-// the tail cannot take it over.
-func (t *Trial) tailEvent(m *event) bool {
-	tl := &t.tail
-	switch m.kind {
-	case evStage:
-		tl.stages = append(tl.stages, tailStage{t: m.t, site: int64(t.outages[m.a].site), rec: m.a, j: m.b})
-	case evRestartDone:
-		if m.gen == t.gen[m.a] && t.phase[m.a] == phRestart {
-			tl.pend[m.a] = m.t<<roundBits | 1
-			// The restart's crew, if any, is released then,
-			// whatever else the tail finds.
-			if t.manual[m.a] {
-				tl.releases = append(tl.releases, tailRelease{m.t, graph.JobRestart(m.a)})
-			}
-		}
-	case evGate:
-		if m.gen == t.gen[m.a] && t.phase[m.a] == phGate {
-			tl.pend[m.a] = m.t<<roundBits | 1
-		}
-	case evFailoverDone:
-		if m.gen == t.foGen[m.a] && t.foState[m.a] == foRunning {
-			tl.foDoneAt[m.a] = m.t<<roundBits | 1
-		}
-	default:
-		return false
-	}
-	return true
-}
-
-// heldEvent is an event that schedule held back from the heap, with the
-// sequence number it took; its b is 0.
-type heldEvent struct {
-	t        int64
-	seq, gen uint32
-	a        int32
-	kind     evKind
-}
-
-// tailMayHold reports whether the tail may take over at the end of this
-// instant, as far as the cheapest checks that automate's starts cannot
-// change tell: then those starts are held (scheduleHeld), not pushed.
-// Holding when the tail then does not take over costs a little, and
-// changes nothing. The snapshot's Trial, which never runs its events,
-// must not hold.
-func (t *Trial) tailMayHold() bool {
-	return t.tail.unsupported|t.toolSvcDown == 0 && !t.tail.tried && !t.snapping
-}
-
-// scheduleHeld is schedule for an event past MaxEvents, or while events
-// may be held (the Trial of a snapshot, with no tail, comes here too, and
-// holds nothing): automate holds
-// the events of its starts when they come after this instant (the engine
-// must see those of this instant at once), and any other event first
-// pushes those held, which come before it. When the tail takes over at
-// the end of the instant, it reads the events held from the list
-// (tailEvents) rather than from the heap, and they never cost a push;
-// else pushStarts pushes them at the end of the instant, before anything
-// pops. held has room for
-// every start of an instant (newTailState), so that holding calls
-// nothing; should it be full, the event is pushed, as it may be.
-func (t *Trial) scheduleHeld(at int64, kind evKind, a, b int32, gen uint32) {
-	tl := &t.tail
-	if tl.hold && at > t.now && b == 0 && len(tl.held) < cap(tl.held) {
-		if t.numberEvent(at) {
-			tl.held = tl.held[:len(tl.held)+1]
-			// Field by field: a composite literal is built on the
-			// stack, then copied.
-			e := &tl.held[len(tl.held)-1]
-			e.t, e.seq, e.gen, e.a, e.kind = at, t.seq, gen, a, kind
-		}
-		return
-	}
-	t.pushStarts()
-	if t.numberEvent(at) {
-		t.pushAs(t.seq, at, kind, a, b, gen)
-	}
-}
-
-// pushStarts pushes the events held, if any: the tail does not take
-// over at the end of this instant, or another event comes.
-func (t *Trial) pushStarts() {
-	if t.tail.holding {
-		t.pushHeld()
-	}
-}
-
-// pushHeld pushes the events held, with the numbers they took: nothing
-// else was pushed since (any other event pushes them first), so that the
-// heap orders them as if pushed then.
-func (t *Trial) pushHeld() {
-	tl := &t.tail
-	seq := t.seq
-	for i := range tl.held {
-		e := &tl.held[i]
-		t.pushAs(e.seq, e.t, e.kind, e.a, 0, e.gen)
-	}
-	t.seq = seq
-	tl.held = tl.held[:0]
-	tl.holding = tl.hold
-	if !tl.holding {
-		tl.seqEnd = MaxEvents
-	}
-}
-
-// pushAs pushes the event of the given fields as number seq, through
-// schedule with the sequence limit lifted.
-func (t *Trial) pushAs(seq uint32, at int64, kind evKind, a, b int32, gen uint32) {
-	end := t.tail.seqEnd
-	t.seq, t.tail.seqEnd = seq-1, MaxEvents
-	t.schedule(at, kind, a, b, gen)
-	t.tail.seqEnd = end
 }
 
 // tailPower finds when the pending stages power each replica on
@@ -1176,7 +1034,6 @@ func (t *Trial) tailCommit() {
 		tl.changes = ch
 	}
 	t.events.reset()
-	tl.held, tl.holding, tl.seqEnd = tl.held[:0], false, MaxEvents
 }
 
 // tailCurve finds the curve point a change of the tail first counts at.

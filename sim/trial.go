@@ -475,11 +475,8 @@ func (t *Trial) Run(seed uint64, trial int) *Outcome {
 		if t.Trace != nil {
 			t.traceInstant()
 		}
-		if t.tail.unsupported == 0 { // else nothing is held (tailMayHold)
-			if t.tailReady() && t.tryTail() {
-				break
-			}
-			t.pushStarts()
+		if t.tailReady() && t.tryTail() {
+			break
 		}
 	}
 	t.recordGrid(math.MaxInt64)
