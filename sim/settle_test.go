@@ -84,6 +84,21 @@ func TestSetUpKeepsCounts(t *testing.T) {
 // restore and settle, the counts agree with the up set. A trial the tail
 // finished is not checked: the tail ends it without them.
 func TestCountsAfterTrials(t *testing.T) {
+	checked := eachTrialEnd(t, func(name string, tr *Trial, w World, k int) bool {
+		return assert.True(t, countsMatch(tr), "%s, %v: counts after trial %d", name, w, k)
+	}, func(name string, tr *Trial, w World) {
+		if tr.snap != nil && tr.snapValid {
+			assert.True(t, countsMatch(tr.snap), "%s, %v: counts of the snapshot", name, w)
+		}
+	})
+	assert.Greater(t, checked, 1000, "trials checked")
+}
+
+// eachTrialEnd runs 20 trials of every count platform in each of its
+// worlds (two on large platforms or with -short) and calls check after
+// each trial the tail did not finish, until it returns false for that
+// world; then afterWorld, if any. It returns how many trials it checked.
+func eachTrialEnd(t *testing.T, check func(name string, tr *Trial, w World, k int) bool, afterWorld func(name string, tr *Trial, w World)) int {
 	checked := 0
 	for name, c := range countPlatforms(t) {
 		tr := NewTrial(c, Grid(c.Horizon, 10))
@@ -99,16 +114,16 @@ func TestCountsAfterTrials(t *testing.T) {
 					continue
 				}
 				checked++
-				if !assert.True(t, countsMatch(tr), "%s, %v: counts after trial %d", name, w, k) {
+				if !check(name, tr, w, k) {
 					break
 				}
 			}
-			if tr.snap != nil && tr.snapValid {
-				assert.True(t, countsMatch(tr.snap), "%s, %v: counts of the snapshot", name, w)
+			if afterWorld != nil {
+				afterWorld(name, tr, w)
 			}
 		}
 	}
-	assert.Greater(t, checked, 1000, "trials checked")
+	return checked
 }
 
 // TestBaseOKAfterTrials checks at the end of trials that the baseOK of
@@ -120,33 +135,18 @@ func TestCountsAfterTrials(t *testing.T) {
 // something of theirs changes.) A trial the tail finished is not checked:
 // the tail ends it without baseOK.
 func TestBaseOKAfterTrials(t *testing.T) {
-	checked := 0
-	for name, c := range countPlatforms(t) {
-		tr := NewTrial(c, Grid(c.Horizon, 10))
-		worlds := worldsOf(c)
-		if testing.Short() || len(c.Services) > 200 {
-			worlds = worlds[:2]
-		}
-		for _, w := range worlds {
-			tr.SetWorld(w)
-			for k := range 20 {
-				tr.Run(1, k)
-				if tr.tail.taken {
-					continue
-				}
-				checked++
-				for s := range int32(len(c.Services)) {
-					if tr.lists[s]&standbyOnly == 0 {
-						continue
-					}
-					want := tr.fault[s] == 0 && tr.placed(s) && tr.carries(s) || s == tr.world.svcUp
-					if !assert.Equal(t, want, tr.baseOK[s], "%s, %v: baseOK of %s after trial %d", name, w, c.Services[s].ID, k) {
-						break
-					}
-				}
+	checked := eachTrialEnd(t, func(name string, tr *Trial, w World, k int) bool {
+		for s := range int32(len(tr.c.Services)) {
+			if tr.lists[s]&standbyOnly == 0 {
+				continue
+			}
+			want := tr.fault[s] == 0 && tr.placed(s) && tr.carries(s) || s == tr.world.svcUp
+			if !assert.Equal(t, want, tr.baseOK[s], "%s, %v: baseOK of %s after trial %d", name, w, tr.c.Services[s].ID, k) {
+				return false
 			}
 		}
-	}
+		return true
+	}, nil)
 	assert.Greater(t, checked, 1000, "trials checked")
 }
 
