@@ -356,10 +356,10 @@ func (a *Aggregator) deferFires(o *Outcome) []int32 {
 	k := 0
 	for _, s := range o.Touched {
 		// Down from the first outage until its recovery, back to normal
-		// then, for the cause it is known by.
+		// then, for the cause it is known by; 0 < d < 2^32 (fireRows).
 		d, r := down[s], restored[s]
-		if d > 0 && r != H && ((last[s]-start)^d|(r-start)^d|(int64(cause[s])^known[s])) == 0 {
-			row[s] = d
+		if d > 0 && d>>32 == 0 && r != H && ((last[s]-start)^d|(r-start)^d|int64(cause[s]^known[s])) == 0 {
+			row[s] = uint32(d)
 			marks[s] = true
 			continue
 		}
