@@ -157,16 +157,15 @@ type clock struct {
 
 // crewState is the crews: the jobs queued for one, how many are free, and
 // when each job held took its crew. reset and restore put it back; hold
-// and release (crews.go) keep free, holdStart, holdPos and held in step.
+// and release (crews.go) keep free, holdPos and held in step.
 type crewState struct {
 	queue rankQueue
 	free  int // crews free; math.MaxInt when unlimited
 
-	// hold start per job, each held job's index in held (-1 when not
-	// held), and the list of jobs held
-	holdStart []int64
-	holdPos   []int32
-	held      []int32
+	// each held job's index in held (-1 when not held), and the jobs
+	// held with the time each took its crew
+	holdPos []int32
+	held    []heldJob
 
 	// waitN counts the restarts and failovers of each service queued for
 	// a crew, and waiting has bit s set when waitN[s] > 0, for decide to
@@ -323,6 +322,8 @@ type tables struct {
 	// bits of crewState instead of walking the list. At most twice the
 	// memory of RevTool.
 	toolOf [][]uint64
+
+	recoveryTables
 }
 
 // marks are the lists of what this instant changed, each entry once (its
