@@ -240,9 +240,14 @@ func (a *Aggregator) Add(o *Outcome) {
 	// Every stat gets at most one value a trial, so flushing them all
 	// every pendCap trials keeps their pend within pendCap. All at once
 	// keeps the check out of the loops over the services.
+	// A fresh aggregator defers no fire until drainFires has known its
+	// services by their causes and seen a round: it drains the empty rows
+	// after its first trial, rather than recording the first round of
+	// pendCap trials one by one (a trial of a fire so recorded misses
+	// thousands of lines more).
 	if a.trials%pendCap == 0 {
 		a.flush()
-	} else if a.fire.full() {
+	} else if a.fire.full() || a.trials == 1 && a.fire.rows > 0 {
 		a.drainFires()
 	}
 	a.trials++

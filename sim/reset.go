@@ -46,8 +46,13 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.servedCap = make([]int64, ns)
 	t.load = make([]int64, ns)
 	t.mode = make([]graph.Mode, ns)
+	t.svcOut = make([]tailOut, ns)
 	for s := range c.Services {
 		t.load[s], t.mode[s] = c.Services[s].Load, c.Services[s].Mode
+		t.svcOut[s] = tailOut{users: c.Services[s].Users, rto: c.Services[s].RTO}
+		if t.svcOut[s].rto < 0 {
+			t.svcOut[s].rto = math.MaxInt64
+		}
 		if t.load[s] > 0 {
 			t.loaded = append(t.loaded, int32(s))
 		}

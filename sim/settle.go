@@ -61,14 +61,19 @@ func (t *Trial) serve() {
 		}
 		t.serving[r] = serves
 		s := rep.Service
+		servers := rep.Servers
 		if serves {
 			t.servingCnt[s]++
-			t.servedCap[s] += rep.Servers
 		} else {
 			t.servingCnt[s]--
-			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
 			t.changed |= chLastStop
+			servers = -servers
+		}
+		// servedCap is read only of a service with a load (capacity): a
+		// platform without any need not write it.
+		if len(t.loaded) > 0 {
+			t.servedCap[s] += servers
 		}
 		// Of an active-standby service, only the active replica counts
 		// for placement and capacity: another one changes neither, nor
@@ -538,7 +543,6 @@ func (t *Trial) accountTouched() {
 
 // cameUp counts the end of s's outage at this instant.
 func (t *Trial) cameUp(s int32) {
-	c := t.c
 	now := t.now
 	o := &t.out
 	t.markSeg(s)
@@ -547,10 +551,10 @@ func (t *Trial) cameUp(s int32) {
 	if l&hasRevTool != 0 {
 		t.toolCount(s, -1)
 	}
-	cs := &c.Services[s]
+	so := &t.svcOut[s]
 	d := now - t.downSince[s]
 	o.Downtime[s] += d
-	if cs.RTO >= 0 && d > cs.RTO {
+	if d > so.rto {
 		o.RTOBreach[s] = true
 	}
 	o.LastUp[s] = now
@@ -558,7 +562,7 @@ func (t *Trial) cameUp(s int32) {
 	// wrong, which ends later and says so then.
 	o.Restored[s] = now
 	t.downCount--
-	t.downUsers -= cs.Users
+	t.downUsers -= so.users
 	// curCause is left as it is: nothing reads the cause of a service up,
 	// and assignCauses sets it anew when the service goes down.
 	t.wentUp = append(t.wentUp, s)
@@ -581,7 +585,7 @@ func (t *Trial) wentDownNow(s int32) {
 	}
 	t.downSince[s] = t.now
 	t.downCount++
-	t.downUsers += t.c.Services[s].Users
+	t.downUsers += t.svcOut[s].users
 	t.wentDown = append(t.wentDown, s)
 	if l&(hasSoftDep|hasRevSoft) != 0 {
 		t.softWentDown = append(t.softWentDown, s)
@@ -605,7 +609,7 @@ func (t *Trial) toolCount(s, delta int32) {
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {
 	// The services of wentDown set downSince when they went down
-	// (wentDownNow), and their FirstDown and Cause are set below.
+	// (wentDownNow), and their curCause, FirstDown and Cause are set below.
 	t.changed |= chDown
 	o := &t.out
 	pending := t.pending[:0]
@@ -774,7 +778,7 @@ func (t *Trial) checkDegraded(s int32) {
 	t.degraded[s] = deg
 	t.markSeg(s)
 	t.markTouched(s)
-	u := t.c.Services[s].Users
+	u := t.svcOut[s].users
 	if deg {
 		t.degSince[s] = t.now
 		t.degUsers += u

@@ -221,7 +221,7 @@ func TestChangedSaysWhatChanged(t *testing.T) {
 					{chStop, "stopReason", slices.Equal(tr.stopReason, s.stopReason)},
 					{chLastStop, "lastStop", slices.Equal(tr.lastStop, s.lastStop)},
 					{chFault, "fault", slices.Equal(tr.fault, s.fault)},
-					{chDown, "downSince, FirstDown, Cause", slices.Equal(tr.downSince, s.downSince) &&
+					{chDown, "curCause, downSince, FirstDown, Cause", slices.Equal(tr.curCause, s.curCause) && slices.Equal(tr.downSince, s.downSince) &&
 						slices.Equal(o.FirstDown, so.FirstDown) && slices.Equal(o.Cause, so.Cause)},
 					{chAtEnd, "DownAtEnd", slices.Equal(o.DownAtEnd, so.DownAtEnd)},
 					{chLoss, "DataLoss, AllLost", slices.Equal(o.DataLoss, so.DataLoss) && slices.Equal(o.AllLost, so.AllLost)},

@@ -284,6 +284,10 @@ type tables struct {
 	mode []graph.Mode
 	// loaded lists the services with a load: only they can shed.
 	loaded []int32
+	// svcOut is each service's users and RTO (MaxInt64 when none), what
+	// cameUp reads of every service that comes up: four services a line,
+	// where the compiled service's far larger record costs a line each.
+	svcOut []tailOut
 
 	// hard lists each service's hard dependencies, hard[hardOff[s]:
 	// hardOff[s+1]]: the services, then -1-i for each hard any-group
