@@ -149,7 +149,7 @@ func TestSnapshotUsedForFire(t *testing.T) {
 func TestRestoreCopiesEverything(t *testing.T) {
 	skip := map[string]string{
 		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hardOff": "config", "hard": "config", "softOff": "config", "soft": "config",
-		"watchOff": "config", "watch": "config", "groupOwner": "config",
+		"watchOff": "config", "watch": "config", "groupOwner": "config", "depGroup": "config", "groupNeed": "config",
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
