@@ -211,7 +211,7 @@ func (t *Trial) softDown(s int32) bool {
 			if !t.up[x] {
 				return true
 			}
-		} else if i := -1 - x; t.anyCnt[i] < t.c.Deps[i].Need {
+		} else if g := -1 - x; t.anyCnt[g] < t.groupNeed[g] {
 			return true
 		}
 	}
@@ -233,13 +233,13 @@ func (t *Trial) setUp(x int32, up bool) {
 			t.hardDown[w] -= delta
 			continue
 		}
-		i := -1 - w
-		n := t.anyCnt[i] + delta
-		t.anyCnt[i] = n
+		g := -1 - w
+		n := t.anyCnt[g] + delta
+		t.anyCnt[g] = n
 		// A hard group is met from need members up: its owner counts it
 		// when it crosses that line.
-		if o := t.groupOwner[i]; o >= 0 {
-			if need := t.c.Deps[i].Need; up && n == need {
+		if o := t.groupOwner[g]; o >= 0 {
+			if need := t.groupNeed[g]; up && n == need {
 				t.hardDown[o]--
 			} else if !up && n == need-1 {
 				t.hardDown[o]++
@@ -256,7 +256,7 @@ func (t *Trial) makeCounts() {
 	c := t.c
 	ns := len(c.Services)
 	lists := make([][]int32, ns)
-	t.groupOwner = make([]int32, len(c.Deps))
+	t.groupOwner = make([]int32, len(t.groupNeed))
 	for s := range ns {
 		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
 			if x >= 0 {
@@ -265,15 +265,16 @@ func (t *Trial) makeCounts() {
 		}
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			d := &c.Deps[i]
-			t.groupOwner[i] = -1
 			if d.Service >= 0 {
 				continue
 			}
+			g := t.depGroup[i]
+			t.groupOwner[g] = -1
 			if !d.Soft {
-				t.groupOwner[i] = int32(s)
+				t.groupOwner[g] = int32(s)
 			}
 			for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
-				lists[m] = append(lists[m], -1-i)
+				lists[m] = append(lists[m], -1-g)
 			}
 		}
 	}
@@ -282,7 +283,7 @@ func (t *Trial) makeCounts() {
 		t.watch = append(t.watch, l...)
 		t.watchOff[x+1] = int32(len(t.watch))
 	}
-	t.anyCnt, t.hardDown = make([]int32, len(c.Deps)), make([]int32, ns)
+	t.anyCnt, t.hardDown = make([]int32, len(t.groupNeed)), make([]int32, ns)
 }
 
 // countUp computes anyCnt and hardDown from up from scratch, as satisfied
@@ -292,20 +293,21 @@ func (t *Trial) countUp(up []bool, anyCnt, hardDown []int32) {
 	c := t.c
 	for i := range c.Deps {
 		d := &c.Deps[i]
-		anyCnt[i] = 0
 		if d.Service >= 0 {
 			continue
 		}
+		g := t.depGroup[i]
+		anyCnt[g] = 0
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
 			if up[m] {
-				anyCnt[i]++
+				anyCnt[g]++
 			}
 		}
 	}
 	for s := range hardDown {
 		hardDown[s] = 0
 		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
-			if x >= 0 && !up[x] || x < 0 && anyCnt[-1-x] < c.Deps[-1-x].Need {
+			if x >= 0 && !up[x] || x < 0 && anyCnt[t.depGroup[-1-x]] < c.Deps[-1-x].Need {
 				hardDown[s]++
 			}
 		}
@@ -433,14 +435,14 @@ func (t *Trial) raise() {
 	t.ups, t.cycTry = w, cyc
 }
 
-// groupCounts counts one more member up in any-group c.Deps[i] and
-// returns the service whose hard group it is, its hard dependencies down
-// counted, or -1 for a soft group.
-func (t *Trial) groupCounts(i int32) int32 {
-	n := t.anyCnt[i] + 1
-	t.anyCnt[i] = n
-	d := t.groupOwner[i]
-	if d >= 0 && n == t.c.Deps[i].Need {
+// groupCounts counts one more member up in any-group g and returns the
+// service whose hard group it is, its hard dependencies down counted, or
+// -1 for a soft group.
+func (t *Trial) groupCounts(g int32) int32 {
+	n := t.anyCnt[g] + 1
+	t.anyCnt[g] = n
+	d := t.groupOwner[g]
+	if d >= 0 && n == t.groupNeed[g] {
 		t.hardDown[d]--
 	}
 	return d
@@ -682,7 +684,7 @@ func (t *Trial) firstDownDep(s int32, known bool) int32 {
 			}
 			continue
 		}
-		if t.anyCnt[i] >= d.Need {
+		if t.anyCnt[t.depGroup[i]] >= d.Need {
 			continue
 		}
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {

@@ -306,12 +306,12 @@ func (t *Trial) restore(seed uint64, trial int) {
 	// first instant after its decisions.
 	t.personMs, t.peakDownUsers = wide{}, 0
 
-	for _, j := range t.held {
-		t.holdPos[j] = -1
+	for _, h := range t.held {
+		t.holdPos[h.job] = -1
 	}
 	t.held = append(t.held[:0], s.held...)
-	for _, j := range s.held {
-		t.holdPos[j], t.holdStart[j] = s.holdPos[j], s.holdStart[j]
+	for _, h := range s.held {
+		t.holdPos[h.job] = s.holdPos[h.job]
 	}
 
 	// What the first instant left for its decisions.
