@@ -224,6 +224,15 @@ func Compile(sc *Scenario) (*Compiled, error) {
 	if msg := TrialTotals(p, sc.Horizon); msg != "" {
 		return nil, fmt.Errorf("scenario %q: %s", sc.ID, msg)
 	}
+	// The engine starts every service up (docs/model.md §6): one whose
+	// load everything running does not carry would be counted up.
+	for _, s := range p.Services {
+		if s.Load > 0 && len(s.Placement) > 0 {
+			if msg := startDown(s); msg != "" {
+				return nil, fmt.Errorf("scenario %q: %s", sc.ID, msg)
+			}
+		}
+	}
 	c := &Compiled{
 		Scenario: sc, Platform: p,
 		Horizon: sc.Horizon, Crews: sc.Crews, BreakGlass: sc.BreakGlass, SoftWeight: sc.SoftWeight,

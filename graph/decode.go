@@ -275,6 +275,9 @@ type decoder struct {
 	xRanges       map[*tnode]string
 	uvals         map[string]float64
 	lastUncertain *Uncertain
+	// serversU are the ranges of the servers of the placement decoded
+	// last, by entry, nil when it has none (most have none).
+	serversU []*Uncertain
 }
 
 // suggest is Suggest for ids referred to in the file, remembered per id and

@@ -505,6 +505,7 @@ func alwaysZero(x Dist) bool {
 
 // service decodes one service and applies its defaults.
 func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
+	errsBefore := len(d.errs)
 	f := d.fields(e.kvs, "service", serviceKeys...)
 	s := &Service{Pos: e.nd.pos(), Priority: 5, RTO: -1, RPO: -1}
 	idNd := e.nd
@@ -544,16 +545,23 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	if v, ok := f.get("priority"); ok {
 		s.Priority = int(min(d.nonNegInt(v.val(), "priority"), 1<<30))
 	}
+	// The ranges of load, collapse_below and the servers (placement) bear
+	// on whether the service is up at t = 0 (checkStartCapacity).
+	var capR capRanges
 	if v, ok := f.get("load"); ok {
 		// A load of 0 would mean "no servers needed": write nothing instead.
-		if n, ok := d.count(v.val()); ok && n < 1 {
+		n, ok := d.count(v.val())
+		capR.load = d.lastUncertain
+		if ok && n < 1 {
 			d.errorf(v.val(), "want load ≥ 1 (servers needed for the full traffic), got %d", n)
 		} else if d.rangeAtLeast(v.val(), 1, false, "load") {
 			s.Load = n
 		}
 	}
 	if v, ok := f.get("collapse_below"); ok {
-		if x, ok := d.share(v.val(), UncertainFraction); ok && !(x >= 0 && x < 1) {
+		x, ok := d.share(v.val(), UncertainFraction)
+		capR.cb, capR.cbNd = d.lastUncertain, v.val()
+		if ok && !(x >= 0 && x < 1) {
 			d.errorf(v.val(), "want collapse_below in [0, 1), got %v", x)
 		} else if u := d.lastUncertain; u != nil && u.High >= 1 {
 			d.errorf(v.val(), "want collapse_below in [0, 1), got the range [%s, %s]", u.Format(u.Low), u.Format(u.High))
@@ -566,6 +574,7 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	placementOK := false
 	if v, ok := f.get("placement"); ok {
 		placementOK = d.placement(s, v.val(), refs)
+		capR.servers = d.serversU
 	} else {
 		d.errorf(e.nd, "service %q has no placement: want servers per site, like placement: {site-a: 10}", s.ID)
 	}
@@ -612,6 +621,11 @@ func (d *decoder) service(e entrySrc, refs *[]ref) (*Service, node) {
 	}
 	s.MTBF = d.optMTBF(f)
 	s.MTTR = d.optDist(f, "mttr")
+	// A service with a problem of its own is not checked further: its
+	// placement or primary may not be what the file meant.
+	if s.Load > 0 && len(d.errs) == errsBefore {
+		d.checkStartCapacity(s, capR)
+	}
 	return s, idNd
 }
 
@@ -626,6 +640,7 @@ func (d *decoder) nonNegInt(nd node, what string) int64 {
 
 // placement decodes servers per site; it reports whether it is usable.
 func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
+	d.serversU = nil
 	kvs, ok := d.mapping(nd, "servers per site, like {site-a: 10}")
 	if !ok {
 		return false
@@ -653,6 +668,10 @@ func (d *decoder) placement(s *Service, nd node, refs *[]ref) bool {
 			// read for every service, and making it always cost an
 			// allocation each.
 			good = d.rangeAtLeast(e.val(), 1, false, "servers on site "+strconv.Quote(e.key()))
+			if d.serversU == nil {
+				d.serversU = make([]*Uncertain, len(kvs))
+			}
+			d.serversU[len(s.Placement)] = d.lastUncertain
 		}
 		ok = ok && good
 		s.Placement = append(s.Placement, Placement{Site: e.key(), Servers: n})

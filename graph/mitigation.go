@@ -83,6 +83,12 @@ func (f *File) Apply(ms ...*Mitigation) (*Platform, error) {
 		return f.Platform, nil
 	}
 	d := &decoder{uvals: f.uvals}
+	if f.parsed != nil {
+		// The platform is decoded again, aliases and all: with the
+		// file's allowance, or a file with one alias could not be patched
+		// (advise --auto evaluated no candidate of cyworld-2019).
+		d.maxAliases = f.parsed.maxAliases
+	}
 	ps := f.src
 	for _, m := range ms {
 		if m == nil || m.patch.n == nil {

@@ -34,3 +34,27 @@ func TestMitigations(t *testing.T) {
 	require.NoError(t, err, "Apply()")
 	assert.Same(t, f.Platform, p, "Apply(): want the file's platform")
 }
+
+// TestApplyKeepsAliases: Apply decodes the platform again, aliases and all,
+// with the file's allowance of alias expansions. It had none, so a file
+// with one alias could not be patched: advise evaluated no candidate of an
+// embedded scenario ("too many alias expansions (more than 0)").
+func TestApplyKeepsAliases(t *testing.T) {
+	f := mustLoad(t, `version: 1
+x-restart: &restart {auto: 10m}
+platform:
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: db, placement: {a: 2}, restart: *restart}
+mitigations:
+  - {id: crews, add_crews: 1}
+  - {id: db-2dc, patch: {services: [{id: db, placement: {a: 2, b: 2}}]}}
+`)
+	m, err := NewMitigation("replicate", "", 2, `{services: [{id: db, placement: {a: 2, b: 2}}]}`)
+	require.NoError(t, err)
+	for _, ms := range [][]*Mitigation{{f.Mitigations[0]}, {f.Mitigations[1]}, {m}, f.Mitigations} {
+		p, err := f.Apply(ms...)
+		require.NoError(t, err)
+		assert.Equal(t, NewFixed(10*Minute), p.Service("db").Restart.Auto)
+	}
+}

@@ -36,7 +36,16 @@ func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) err
 	para("Metric: %s, mean over %s trials (seed %d) of scenario %s; baseline %s. Budget: %s.",
 		MetricTitle(a.Metric, a.Unit, currency), Count(float64(a.Trials)), a.Seed, a.Scenario, withCI(a.Unit, a.Baseline), Decimal(a.Budget, -1))
 	para("Note: this is a %s.", a.Note)
-	if len(a.Steps) == 0 {
+	failed := notEvaluated(a)
+	if failed > 0 {
+		// Said before the choice, not only in the last table: when every
+		// candidate failed, "nothing to buy" alone read as a finding.
+		para("Warning: %d of %d candidates could not be evaluated (the last table says why); the advice below leaves them out.",
+			failed, len(a.Candidates))
+	}
+	if len(a.Steps) == 0 && failed == len(a.Candidates) {
+		para("No candidate could be evaluated: there is no advice.")
+	} else if len(a.Steps) == 0 {
 		para("No candidate fits the budget with a saving whose 95%% CI lies above 0: nothing to buy.")
 	} else {
 		para("Chosen, in order (each saving is over the step before, paired):")
@@ -57,6 +66,17 @@ func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) err
 	}
 	header, rows := AdviceCandidateRows(a)
 	return adviceRender(w, header, rows, markdown)
+}
+
+// notEvaluated counts the candidates that could not be evaluated.
+func notEvaluated(a *sim.Advice) int {
+	n := 0
+	for _, c := range a.Candidates {
+		if c.Error != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // AdviceStepRows returns the table of the mitigations advise chose, in

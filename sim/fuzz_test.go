@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,6 +54,7 @@ func fuzzPlatform(b *fuzzBytes) string {
 			s, 1000*b.pick(4), 10*b.pick(3), 1+b.pick(5))
 		var placed []int
 		servers := 0
+		on := map[int]int{} // servers per site
 		w.WriteString("      placement: {")
 		for x := range nSites {
 			if b.pick(2) == 1 || x == nSites-1 && len(placed) == 0 {
@@ -62,16 +64,22 @@ func fuzzPlatform(b *fuzzBytes) string {
 				}
 				fmt.Fprintf(&w, "s%d: %d", x, n)
 				placed, servers = append(placed, x), servers+n
+				on[x] = n
 			}
 		}
 		w.WriteString("}\n")
+		// The servers that carry the load with every replica running
+		// (docs/model.md §11): all of them, or the primary's.
+		startServers := servers
 		if len(placed) > 1 {
 			switch b.pick(3) {
 			case 0:
 				fmt.Fprintf(&w, "      redundancy: {mode: active-active, quorum: %d}\n", 1+b.pick(len(placed)))
 			case 1:
+				primary := placed[b.pick(len(placed))]
 				fmt.Fprintf(&w, "      redundancy: {mode: active-standby, primary: s%d, failover: {auto: %s, manual: %s}}\n",
-					placed[b.pick(len(placed))], dist(), dist())
+					primary, dist(), dist())
+				startServers = on[primary]
 			}
 		}
 		others := func(every int) []string {
@@ -108,7 +116,14 @@ func fuzzPlatform(b *fuzzBytes) string {
 				b.of("none", "async", "sync"), dist(), b.of("1h", "1d"), b.pick(2) == 0)
 		}
 		if b.pick(3) == 0 {
-			fmt.Fprintf(&w, "      load: %d\n      collapse_below: %s\n", 1+b.pick(servers+2), b.of("0", "0.5", "0.9"))
+			load := 1 + b.pick(servers+2)
+			collapse := b.of("0", "0.5", "0.9")
+			// A service down with everything running is refused: keep
+			// it (and the draws that follow) by dropping its collapse.
+			if x, _ := strconv.ParseFloat(collapse, 64); float64(startServers) < x*float64(load) {
+				collapse = "0"
+			}
+			fmt.Fprintf(&w, "      load: %d\n      collapse_below: %s\n", load, collapse)
 		}
 		if b.pick(4) == 0 {
 			fmt.Fprintf(&w, "      mtbf: %s\n      mttr: %s\n", b.of("{exponential: {mean: 1d}}", "12h"), dist())

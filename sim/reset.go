@@ -46,8 +46,13 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 	t.servedCap = make([]int64, ns)
 	t.load = make([]int64, ns)
 	t.mode = make([]graph.Mode, ns)
+	t.svcOut = make([]tailOut, ns)
 	for s := range c.Services {
 		t.load[s], t.mode[s] = c.Services[s].Load, c.Services[s].Mode
+		t.svcOut[s] = tailOut{users: c.Services[s].Users, rto: c.Services[s].RTO}
+		if t.svcOut[s].rto < 0 {
+			t.svcOut[s].rto = math.MaxInt64
+		}
 		if t.load[s] > 0 {
 			t.loaded = append(t.loaded, int32(s))
 		}
@@ -93,6 +98,14 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			t.lists[u] |= standbyOnly
 		}
 	}
+	t.depGroup = make([]int32, len(c.Deps))
+	for i := range c.Deps {
+		t.depGroup[i] = -1
+		if c.Deps[i].Service < 0 {
+			t.depGroup[i] = int32(len(t.groupNeed))
+			t.groupNeed = append(t.groupNeed, c.Deps[i].Need)
+		}
+	}
 	t.hardOff, t.softOff = make([]int32, ns+1), make([]int32, ns+1)
 	for s := range ns {
 		deps := c.Deps[c.DepOff[s]:c.DepOff[s+1]]
@@ -112,7 +125,7 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 			case d.Soft && d.Service >= 0:
 				t.soft = append(t.soft, d.Service)
 			case d.Soft:
-				t.soft = append(t.soft, -1-(c.DepOff[s]+int32(i)))
+				t.soft = append(t.soft, -1-t.depGroup[c.DepOff[s]+int32(i)])
 			}
 		}
 		t.softOff[s+1] = int32(len(t.soft))
@@ -145,9 +158,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		}
 	}
 	t.outcomeMark = make([]bool, ns)
+	t.recoveryTables = newRecoveryTables(c)
 
 	nj := c.NumJobs()
-	t.holdStart = make([]int64, nj)
 	t.holdPos = make([]int32, nj)
 	t.waitN = make([]int32, ns)
 	t.waiting = make([]uint64, words)
@@ -248,7 +261,7 @@ func (t *Trial) makeInitial() {
 		}
 		in.minusOne[s] = -1
 	}
-	in.anyCnt, in.hardDown = make([]int32, len(c.Deps)), make([]int32, ns)
+	in.anyCnt, in.hardDown = make([]int32, len(t.groupNeed)), make([]int32, ns)
 	t.countUp(in.allTrueS, in.anyCnt, in.hardDown)
 	// lack depends on the state above: compute it on that state.
 	copy(t.active, in.active)
@@ -337,8 +350,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.outcomeMark)
 	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost
-	for _, j := range t.held {
-		t.holdPos[j] = -1
+	for _, h := range t.held {
+		t.holdPos[h.job] = -1
 	}
 	t.held = t.held[:0]
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = 0, 0, 0, 0

@@ -61,14 +61,19 @@ func (t *Trial) serve() {
 		}
 		t.serving[r] = serves
 		s := rep.Service
+		servers := rep.Servers
 		if serves {
 			t.servingCnt[s]++
-			t.servedCap[s] += rep.Servers
 		} else {
 			t.servingCnt[s]--
-			t.servedCap[s] -= rep.Servers
 			t.lastStop[r] = t.now
 			t.changed |= chLastStop
+			servers = -servers
+		}
+		// servedCap is read only of a service with a load (capacity): a
+		// platform without any need not write it.
+		if len(t.loaded) > 0 {
+			t.servedCap[s] += servers
 		}
 		// Of an active-standby service, only the active replica counts
 		// for placement and capacity: another one changes neither, nor
@@ -112,7 +117,11 @@ func (t *Trial) carries(s int32) bool {
 func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
-	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
+	// φ ≥ cb as a quotient, not cp ≥ cb × load: a quotient and a decimal
+	// that are the same number round to the same float64, so 7 servers of
+	// a load of 25 carry it at collapse_below 0.28 (0.28 × 25 is
+	// 7.000000000000001 in floating point).
+	return cp > 0 && (cb <= 0 || float64(cp)/float64(load) >= cb)
 }
 
 // lack returns load − c when the service lacks capacity, else 0.
@@ -202,7 +211,7 @@ func (t *Trial) softDown(s int32) bool {
 			if !t.up[x] {
 				return true
 			}
-		} else if i := -1 - x; t.anyCnt[i] < t.c.Deps[i].Need {
+		} else if g := -1 - x; t.anyCnt[g] < t.groupNeed[g] {
 			return true
 		}
 	}
@@ -224,13 +233,13 @@ func (t *Trial) setUp(x int32, up bool) {
 			t.hardDown[w] -= delta
 			continue
 		}
-		i := -1 - w
-		n := t.anyCnt[i] + delta
-		t.anyCnt[i] = n
+		g := -1 - w
+		n := t.anyCnt[g] + delta
+		t.anyCnt[g] = n
 		// A hard group is met from need members up: its owner counts it
 		// when it crosses that line.
-		if o := t.groupOwner[i]; o >= 0 {
-			if need := t.c.Deps[i].Need; up && n == need {
+		if o := t.groupOwner[g]; o >= 0 {
+			if need := t.groupNeed[g]; up && n == need {
 				t.hardDown[o]--
 			} else if !up && n == need-1 {
 				t.hardDown[o]++
@@ -247,7 +256,7 @@ func (t *Trial) makeCounts() {
 	c := t.c
 	ns := len(c.Services)
 	lists := make([][]int32, ns)
-	t.groupOwner = make([]int32, len(c.Deps))
+	t.groupOwner = make([]int32, len(t.groupNeed))
 	for s := range ns {
 		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
 			if x >= 0 {
@@ -256,15 +265,16 @@ func (t *Trial) makeCounts() {
 		}
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			d := &c.Deps[i]
-			t.groupOwner[i] = -1
 			if d.Service >= 0 {
 				continue
 			}
+			g := t.depGroup[i]
+			t.groupOwner[g] = -1
 			if !d.Soft {
-				t.groupOwner[i] = int32(s)
+				t.groupOwner[g] = int32(s)
 			}
 			for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
-				lists[m] = append(lists[m], -1-i)
+				lists[m] = append(lists[m], -1-g)
 			}
 		}
 	}
@@ -273,7 +283,7 @@ func (t *Trial) makeCounts() {
 		t.watch = append(t.watch, l...)
 		t.watchOff[x+1] = int32(len(t.watch))
 	}
-	t.anyCnt, t.hardDown = make([]int32, len(c.Deps)), make([]int32, ns)
+	t.anyCnt, t.hardDown = make([]int32, len(t.groupNeed)), make([]int32, ns)
 }
 
 // countUp computes anyCnt and hardDown from up from scratch, as satisfied
@@ -283,20 +293,21 @@ func (t *Trial) countUp(up []bool, anyCnt, hardDown []int32) {
 	c := t.c
 	for i := range c.Deps {
 		d := &c.Deps[i]
-		anyCnt[i] = 0
 		if d.Service >= 0 {
 			continue
 		}
+		g := t.depGroup[i]
+		anyCnt[g] = 0
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
 			if up[m] {
-				anyCnt[i]++
+				anyCnt[g]++
 			}
 		}
 	}
 	for s := range hardDown {
 		hardDown[s] = 0
 		for _, x := range t.hard[t.hardOff[s]:t.hardOff[s+1]] {
-			if x >= 0 && !up[x] || x < 0 && anyCnt[-1-x] < c.Deps[-1-x].Need {
+			if x >= 0 && !up[x] || x < 0 && anyCnt[t.depGroup[-1-x]] < c.Deps[-1-x].Need {
 				hardDown[s]++
 			}
 		}
@@ -424,14 +435,14 @@ func (t *Trial) raise() {
 	t.ups, t.cycTry = w, cyc
 }
 
-// groupCounts counts one more member up in any-group c.Deps[i] and
-// returns the service whose hard group it is, its hard dependencies down
-// counted, or -1 for a soft group.
-func (t *Trial) groupCounts(i int32) int32 {
-	n := t.anyCnt[i] + 1
-	t.anyCnt[i] = n
-	d := t.groupOwner[i]
-	if d >= 0 && n == t.c.Deps[i].Need {
+// groupCounts counts one more member up in any-group g and returns the
+// service whose hard group it is, its hard dependencies down counted, or
+// -1 for a soft group.
+func (t *Trial) groupCounts(g int32) int32 {
+	n := t.anyCnt[g] + 1
+	t.anyCnt[g] = n
+	d := t.groupOwner[g]
+	if d >= 0 && n == t.groupNeed[g] {
 		t.hardDown[d]--
 	}
 	return d
@@ -538,7 +549,6 @@ func (t *Trial) accountTouched() {
 
 // cameUp counts the end of s's outage at this instant.
 func (t *Trial) cameUp(s int32) {
-	c := t.c
 	now := t.now
 	o := &t.out
 	t.markSeg(s)
@@ -547,10 +557,10 @@ func (t *Trial) cameUp(s int32) {
 	if l&hasRevTool != 0 {
 		t.toolCount(s, -1)
 	}
-	cs := &c.Services[s]
+	so := &t.svcOut[s]
 	d := now - t.downSince[s]
 	o.Downtime[s] += d
-	if cs.RTO >= 0 && d > cs.RTO {
+	if d > so.rto {
 		o.RTOBreach[s] = true
 	}
 	o.LastUp[s] = now
@@ -558,7 +568,7 @@ func (t *Trial) cameUp(s int32) {
 	// wrong, which ends later and says so then.
 	o.Restored[s] = now
 	t.downCount--
-	t.downUsers -= cs.Users
+	t.downUsers -= so.users
 	// curCause is left as it is: nothing reads the cause of a service up,
 	// and assignCauses sets it anew when the service goes down.
 	t.wentUp = append(t.wentUp, s)
@@ -581,7 +591,7 @@ func (t *Trial) wentDownNow(s int32) {
 	}
 	t.downSince[s] = t.now
 	t.downCount++
-	t.downUsers += t.c.Services[s].Users
+	t.downUsers += t.svcOut[s].users
 	t.wentDown = append(t.wentDown, s)
 	if l&(hasSoftDep|hasRevSoft) != 0 {
 		t.softWentDown = append(t.softWentDown, s)
@@ -605,7 +615,7 @@ func (t *Trial) toolCount(s, delta int32) {
 // depend on processing order and follows the cascade.
 func (t *Trial) assignCauses() {
 	// The services of wentDown set downSince when they went down
-	// (wentDownNow), and their FirstDown and Cause are set below.
+	// (wentDownNow), and their curCause, FirstDown and Cause are set below.
 	t.changed |= chDown
 	o := &t.out
 	pending := t.pending[:0]
@@ -674,7 +684,7 @@ func (t *Trial) firstDownDep(s int32, known bool) int32 {
 			}
 			continue
 		}
-		if t.anyCnt[i] >= d.Need {
+		if t.anyCnt[t.depGroup[i]] >= d.Need {
 			continue
 		}
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {
@@ -774,7 +784,7 @@ func (t *Trial) checkDegraded(s int32) {
 	t.degraded[s] = deg
 	t.markSeg(s)
 	t.markTouched(s)
-	u := t.c.Services[s].Users
+	u := t.svcOut[s].users
 	if deg {
 		t.degSince[s] = t.now
 		t.degUsers += u

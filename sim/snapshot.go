@@ -275,7 +275,6 @@ func (t *Trial) restore(seed uint64, trial int) {
 	put(t.anyCnt, v.anyCnt)
 	put(t.hardDown, v.hardDown)
 	put(t.degraded, v.degraded)
-	put(t.curCause, v.curCause)
 	if len(t.loaded) > 0 {
 		// Without a load nothing is shed: the impact segments and the shed
 		// figures never leave their zeros (markSeg, finish). Nor is
@@ -291,6 +290,7 @@ func (t *Trial) restore(seed uint64, trial int) {
 		put(t.out.DegradedShed, v.out.DegradedShed)
 	}
 	if ch&chDown != 0 {
+		put(t.curCause, v.curCause)
 		put(t.downSince, v.downSince)
 		put(t.out.FirstDown, v.out.FirstDown)
 		put(t.out.Cause, v.out.Cause)
@@ -306,12 +306,12 @@ func (t *Trial) restore(seed uint64, trial int) {
 	// first instant after its decisions.
 	t.personMs, t.peakDownUsers = wide{}, 0
 
-	for _, j := range t.held {
-		t.holdPos[j] = -1
+	for _, h := range t.held {
+		t.holdPos[h.job] = -1
 	}
 	t.held = append(t.held[:0], s.held...)
-	for _, j := range s.held {
-		t.holdPos[j], t.holdStart[j] = s.holdPos[j], s.holdStart[j]
+	for _, h := range s.held {
+		t.holdPos[h.job] = s.holdPos[h.job]
 	}
 
 	// What the first instant left for its decisions.
@@ -381,7 +381,7 @@ const (
 	chStop                        // stopReason: a replica lost power
 	chLastStop                    // lastStop: a replica stopped serving
 	chFault                       // fault
-	chDown                        // downSince, out.FirstDown, out.Cause: a service went down
+	chDown                        // curCause, downSince, out.FirstDown, out.Cause: a service went down
 	chAtEnd                       // out.DownAtEnd
 	chLoss                        // out.DataLoss, out.AllLost
 	chAll      = 1<<iota - 1

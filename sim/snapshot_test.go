@@ -149,7 +149,7 @@ func TestSnapshotUsedForFire(t *testing.T) {
 func TestRestoreCopiesEverything(t *testing.T) {
 	skip := map[string]string{
 		"c": "config", "H": "config", "grid": "config", "Trace": "config", "hardOff": "config", "hard": "config", "softOff": "config", "soft": "config",
-		"watchOff": "config", "watch": "config", "groupOwner": "config",
+		"watchOff": "config", "watch": "config", "groupOwner": "config", "depGroup": "config", "groupNeed": "config",
 		"totalUsers": "config", "init": "reset template", "world": "config", "worldKind": "config",
 		"atZero": "config", "zeroEvents": "config", "snap": "config", "snapValid": "config",
 		"fromSnap": "flag", "snapping": "flag", "plainOnly": "flag",
@@ -159,7 +159,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"servedCap": "read only with a load: checked below", "degMark": "stamps below degStamp", "degStamp": "only grows",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"events": "rescheduled", "seq": "rescheduled",
-		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
+		"prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
 		"ups":  "scratch", "work": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
 		"softWentUp": "scratch", "softWentDown": "scratch",
@@ -221,7 +221,7 @@ func TestChangedSaysWhatChanged(t *testing.T) {
 					{chStop, "stopReason", slices.Equal(tr.stopReason, s.stopReason)},
 					{chLastStop, "lastStop", slices.Equal(tr.lastStop, s.lastStop)},
 					{chFault, "fault", slices.Equal(tr.fault, s.fault)},
-					{chDown, "downSince, FirstDown, Cause", slices.Equal(tr.downSince, s.downSince) &&
+					{chDown, "curCause, downSince, FirstDown, Cause", slices.Equal(tr.curCause, s.curCause) && slices.Equal(tr.downSince, s.downSince) &&
 						slices.Equal(o.FirstDown, so.FirstDown) && slices.Equal(o.Cause, so.Cause)},
 					{chAtEnd, "DownAtEnd", slices.Equal(o.DownAtEnd, so.DownAtEnd)},
 					{chLoss, "DataLoss, AllLost", slices.Equal(o.DataLoss, so.DataLoss) && slices.Equal(o.AllLost, so.AllLost)},

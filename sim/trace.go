@@ -171,7 +171,7 @@ func (t *Trial) firstSoftDown(s int32) int32 {
 			}
 			continue
 		}
-		if t.anyCnt[i] >= d.Need {
+		if t.anyCnt[t.depGroup[i]] >= d.Need {
 			continue
 		}
 		for _, m := range c.AnyMembers[d.AnyOff : d.AnyOff+d.AnyLen] {

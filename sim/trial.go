@@ -157,16 +157,15 @@ type clock struct {
 
 // crewState is the crews: the jobs queued for one, how many are free, and
 // when each job held took its crew. reset and restore put it back; hold
-// and release (crews.go) keep free, holdStart, holdPos and held in step.
+// and release (crews.go) keep free, holdPos and held in step.
 type crewState struct {
 	queue rankQueue
 	free  int // crews free; math.MaxInt when unlimited
 
-	// hold start per job, each held job's index in held (-1 when not
-	// held), and the list of jobs held
-	holdStart []int64
-	holdPos   []int32
-	held      []int32
+	// each held job's index in held (-1 when not held), and the jobs
+	// held with the time each took its crew
+	holdPos []int32
+	held    []heldJob
 
 	// waitN counts the restarts and failovers of each service queued for
 	// a crew, and waiting has bit s set when waitN[s] > 0, for decide to
@@ -217,7 +216,7 @@ type serviceState struct {
 	degraded   []bool
 	curCause   []int32
 	servedCap  []int64 // servers of the serving replicas (active-active)
-	// anyCnt[i] is the members up of any-group c.Deps[i]; hardDown[s] the
+	// anyCnt[g] is the members up of any-group g (depGroup); hardDown[s] the
 	// hard dependencies of s not met: services down and any-groups short
 	// of their need. setUp keeps both in step with up, so that satisfied
 	// reads one number instead of walking the groups' members. The tail
@@ -285,20 +284,30 @@ type tables struct {
 	mode []graph.Mode
 	// loaded lists the services with a load: only they can shed.
 	loaded []int32
+	// svcOut is each service's users and RTO (MaxInt64 when none), what
+	// cameUp reads of every service that comes up: four services a line,
+	// where the compiled service's far larger record costs a line each.
+	svcOut []tailOut
 
 	// hard lists each service's hard dependencies, hard[hardOff[s]:
 	// hardOff[s+1]]: the services, then -1-i for each hard any-group
 	// c.Deps[i]. It is what satisfied walks, four bytes an entry and no
 	// soft ones, for every service that may come up.
 	hardOff, hard []int32
+	// The any-groups are numbered apart from the other dependencies:
+	// depGroup[i] is the number of any-group c.Deps[i], -1 for a
+	// dependency on one service, and groupNeed[g] its need. Counted by
+	// group, anyCnt is a few hundred numbers, not one for every
+	// dependency, which restore copies in every trial.
+	depGroup, groupNeed []int32
 	// soft lists each service's soft dependencies likewise, in file
-	// order: what softDown walks.
+	// order, but -1-g for any-group g: what softDown walks.
 	softOff, soft []int32
 	// watch lists what each service's up state counts in, watch[watchOff[x]:
-	// watchOff[x+1]]: s ≥ 0 for each entry x of hard[s], -1-i for each
-	// place of x among the members of any-group c.Deps[i]. groupOwner[i] is
-	// the service whose hard any-group c.Deps[i] is, -1 for any other
-	// dependency. setUp walks them.
+	// watchOff[x+1]]: s ≥ 0 for each entry x of hard[s], -1-g for each
+	// place of x among the members of any-group g. groupOwner[g] is the
+	// service whose hard any-group g is, -1 for a soft one. setUp walks
+	// them.
 	watchOff, watch, groupOwner []int32
 	// lists says which of a service's lists of the compiled graph are
 	// not empty, and whether its dependencies include a soft one: most
@@ -323,6 +332,8 @@ type tables struct {
 	// bits of crewState instead of walking the list. At most twice the
 	// memory of RevTool.
 	toolOf [][]uint64
+
+	recoveryTables
 }
 
 // marks are the lists of what this instant changed, each entry once (its

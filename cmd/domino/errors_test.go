@@ -135,6 +135,14 @@ func errorCases(t *testing.T) []errorCase {
 			"  \"\\e[31mred\": 1\n" +
 			"scenarios: [{id: s, description: \"fire\\n# Owned\", events: [{kind: site-outage, site: a}]}]\n"},
 			args: []string{"validate", "ctl.yaml"}, code: exitInput},
+		{name: "down-at-start", files: map[string]string{"app.yaml": "version: 1\nplatform:\n  sites: [{id: a}, {id: b}]\n  services:\n" +
+			"    - {id: app, placement: {a: 2, b: 20}, redundancy: {mode: active-standby, primary: a}, load: 20, collapse_below: 0.5}\n" +
+			"    - {id: db, placement: {a: 10, b: 10}, load: 20, collapse_below: 0.8}\n" +
+			"    - id: web\n      placement: {a: 20, b: 2}\n      redundancy: {mode: active-standby}\n" +
+			"      load: {uncertain: {low: 10, high: 30}}\n      collapse_below: {uncertain: {low: 0.2, high: 0.7}}\n" +
+			"scenarios:\n  - {id: b-out, events: [{kind: site-outage, site: b, at: 2h, duration: 1h}]}\n" +
+			"  - {id: one-site, patch: {services: [{id: db, placement: {a: 10}}]}, events: []}\n"},
+			args: []string{"validate", "app.yaml"}, code: exitInput},
 		{name: "building-zones", files: map[string]string{"halls.yaml": "version: 1\nplatform:\n" +
 			"  sites: [{id: hall-a, building: dc1}, {id: hall-b, building: dc1}, {id: far}]\n" +
 			"  services: [{id: x, placement: {hall-a: 1, hall-b: 1, far: 1}}]\n" +
