@@ -97,6 +97,13 @@ type tailGrp struct {
 	AnyOff, AnyLen, Need int32
 }
 
+// tailOut is a service's users and RTO, or MaxInt64 when it has none: a
+// downtime breaches it when longer (Trial.svcOut).
+type tailOut struct {
+	users int64
+	rto   int64
+}
+
 // tailSoft is a service that can be degraded, with its users: its soft
 // dependencies are softDeps[soft0:soft1].
 type tailSoft struct {
@@ -189,7 +196,7 @@ type tailState struct {
 }
 
 // tailDown is a service down at the start of the tail, with its users and
-// RTO as in its row (tailOut).
+// RTO as in its row (rowOut).
 type tailDown struct {
 	s     int32
 	users uint32
@@ -342,13 +349,13 @@ func (p *tailPlan) row(c *graph.Compiled, s int32, hard []int32) tailSvc {
 	if cs.Mode == graph.ActiveStandby {
 		ts.qn |= standby
 	}
-	ts.users, ts.rto = tailOut(cs)
+	ts.users, ts.rto = rowOut(cs)
 	return ts
 }
 
-// tailOut is the users and RTO of cs in a row or in tailDown: bigUsers
+// rowOut is the users and RTO of cs in a row or in tailDown: bigUsers
 // when they do not fit, bigRTO when it has none or it does not fit.
-func tailOut(cs *graph.CService) (users uint32, rto int32) {
+func rowOut(cs *graph.CService) (users uint32, rto int32) {
 	users, rto = bigUsers, bigRTO
 	if cs.Users >= 0 && cs.Users < bigUsers {
 		users = uint32(cs.Users)
@@ -476,7 +483,7 @@ func (t *Trial) tailTimes() bool {
 			tl.upAt[s] = already
 			steady = steady && t.steady(s)
 			if !t.up[s] {
-				users, rto := tailOut(&t.c.Services[s])
+				users, rto := rowOut(&t.c.Services[s])
 				tl.down = append(tl.down, tailDown{s, users, rto})
 			}
 		}
@@ -1098,7 +1105,7 @@ func (t *Trial) tailUps(cv *tailCurve, pts []tailPoint, ordered bool, ch []tailC
 		up[s] = true
 		users := int64(e.users)
 		if e.users == bigUsers {
-			users = t.c.Services[s].Users
+			users = t.svcOut[s].users
 		}
 		downCount--
 		downUsers -= users
@@ -1117,8 +1124,7 @@ func (t *Trial) tailUps(cv *tailCurve, pts []tailPoint, ordered bool, ch []tailC
 // tailBreach reports whether a downtime d of s breaches its RTO, which its
 // row does not hold.
 func (t *Trial) tailBreach(s int32, d int64) bool {
-	rto := t.c.Services[s].RTO
-	return rto >= 0 && d > rto
+	return d > t.svcOut[s].rto
 }
 
 // tailCurve finds the curve point a change of the tail first counts at.
