@@ -117,7 +117,11 @@ func (t *Trial) carries(s int32) bool {
 func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
-	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
+	// φ ≥ cb as a quotient, not cp ≥ cb × load: a quotient and a decimal
+	// that are the same number round to the same float64, so 7 servers of
+	// a load of 25 carry it at collapse_below 0.28 (0.28 × 25 is
+	// 7.000000000000001 in floating point).
+	return cp > 0 && (cb <= 0 || float64(cp)/float64(load) >= cb)
 }
 
 // lack returns load − c when the service lacks capacity, else 0.
