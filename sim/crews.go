@@ -65,7 +65,7 @@ func (t *Trial) startRestart(r int32, manual bool) {
 	sp := &t.specs[t.repCrew[r].restartSpec[b2i(manual)]]
 	d, ok := sp.fixed()
 	if !ok {
-		d = t.drawn(sp, t.c.Replicas[r].Key, pRestartAuto, pRestartManual, uint64(t.nStart[r]-1))
+		d = t.drawn(sp, t.repCrew[r].key, pRestartAuto, pRestartManual, uint64(t.nStart[r]-1))
 	}
 	t.phase[r] = phRestart
 	t.manual[r] = manual

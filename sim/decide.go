@@ -20,9 +20,6 @@ func (t *Trial) decide() {
 	}
 
 	for _, u := range t.wentUp {
-		if t.lists[u]&(hasRevStart|hasRevTool) == 0 {
-			continue
-		}
 		// Replicas waiting for u to start.
 		for _, s := range c.RevStart[c.RevStartOff[u]:c.RevStartOff[u+1]] {
 			if t.firstMissingNeed(s) >= 0 {

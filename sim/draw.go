@@ -115,13 +115,14 @@ type recoveryTables struct {
 }
 
 // repCrew is a replica's service, the crew queue's rank of its restart
-// (graph.Compiled.JobRank) and its restart's specs, [automated, manual]:
-// sixteen bytes a replica, where the gates and crews read a cache line of
-// its compiled record, one of its service's and the rank by job number,
-// twelve bytes apart, each cold since the last trial.
+// (graph.Compiled.JobRank), its restart's specs, [automated, manual], and
+// the key of its draws: 24 bytes a replica, where the gates and crews read
+// a cache line of its compiled record, one of its service's and the rank
+// by job number, twelve bytes apart, each cold since the last trial.
 type repCrew struct {
 	svc, restartRank int32
 	restartSpec      [2]int32
+	key              uint64
 }
 
 // newRecoveryTables resolves every service's restart and failover, both
@@ -161,6 +162,7 @@ func newRecoveryTables(c *graph.Compiled) recoveryTables {
 			svc:         c.Replicas[r].Service,
 			restartRank: c.JobRank[graph.JobRestart(int32(r))],
 			restartSpec: [2]int32{add(&cs.Restart, false), add(&cs.Restart, true)},
+			key:         c.Replicas[r].Key,
 		}
 	}
 	return rt

@@ -571,7 +571,9 @@ func (t *Trial) cameUp(s int32) {
 	t.downUsers -= so.users
 	// curCause is left as it is: nothing reads the cause of a service up,
 	// and assignCauses sets it anew when the service goes down.
-	t.wentUp = append(t.wentUp, s)
+	if l&(hasRevStart|hasRevTool) != 0 {
+		t.wentUp = append(t.wentUp, s)
+	}
 	if l&(hasSoftDep|hasRevSoft) != 0 {
 		t.softWentUp = append(t.softWentUp, s)
 	}

@@ -82,15 +82,7 @@ func copyFailovers(dst, src *failoverState) {
 // or a crew job waits for, and no crew is held (a cancelled failover
 // would free it).
 func (t *Trial) decisionsDrawFree() bool {
-	if len(t.gateList) > 0 || len(t.held) > 0 {
-		return false
-	}
-	for _, u := range t.wentUp {
-		if t.lists[u]&(hasRevStart|hasRevTool) != 0 {
-			return false
-		}
-	}
-	return true
+	return len(t.gateList) == 0 && len(t.held) == 0 && len(t.wentUp) == 0
 }
 
 // surelyAtZero reports whether e happens once in every trial, at t = 0,

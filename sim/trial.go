@@ -353,7 +353,7 @@ type marks struct {
 	gateList    []int32
 	foCheck     []int32
 	foMark      []bool
-	wentUp      []int32
+	wentUp      []int32 // those with start-need or tooling dependents: what decide looks at
 	wentDown    []int32
 	outcomeMark []bool // s is in out.Touched: the trial changed something of s
 }
