@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 )
@@ -35,8 +34,10 @@ type capRanges struct {
 // carries is the engine's test of docs/model.md §11 (sim's carriesLoad, to
 // the same floating-point comparison): a service with capacity c of load
 // (0: none) is up while φ = min(1, c/load) > 0 and φ ≥ collapse_below cb.
+// The quotient c/load and the decimal cb are each rounded once, so they
+// compare as the numbers written do.
 func carries(c, load int64, cb float64) bool {
-	return load == 0 || c > 0 && (cb <= 0 || float64(c) >= cb*float64(load))
+	return load == 0 || c > 0 && (cb <= 0 || float64(c)/float64(load) >= cb)
 }
 
 // startCapacity is the capacity c of docs/model.md §11 with every replica of
@@ -99,32 +100,15 @@ func shortfall(s *Service, c, load int64, cb float64) string {
 		fix = "place at least"
 	}
 	cbText := strconv.FormatFloat(cb, 'g', -1, 64)
-	if notBelow(c, load, cbText) {
-		// Only the floating-point product makes c short: say so, or the
-		// message would contradict itself.
-		return fmt.Sprintf("%s, exactly collapse_below %s of its load of %d, which the engine's floating-point test (%s × %d = %s) reads as overloaded; %s %s, or lower load or collapse_below",
-			has, cbText, load, cbText, load, strconv.FormatFloat(cb*float64(load), 'g', -1, 64), fix, servers(leastCarrying(load, cb)))
-	}
 	return fmt.Sprintf("%s, %s of its load of %d, below collapse_below %s; %s %s, or lower load or collapse_below",
 		has, sharePct(c, load), load, cbText, fix, servers(leastCarrying(load, cb)))
 }
 
-// notBelow reports whether c/load is at least cb as its decimal text
-// reads, in exact arithmetic: docs/model.md §11 asks φ ≥ collapse_below,
-// and the engine compares c with cb × load in floating point, where
-// 0.28 × 25 is 7.000000000000001.
-func notBelow(c, load int64, cbText string) bool {
-	cb, ok := new(big.Rat).SetString(cbText)
-	if !ok {
-		return false
-	}
-	phi := big.NewRat(c, load)
-	return phi.Cmp(cb) >= 0
-}
-
 // leastCarrying is the fewest servers that carry load at collapse_below cb.
 func leastCarrying(load int64, cb float64) int64 {
-	n := max(1, int64(math.Ceil(cb*float64(load))))
+	// From the floor: cb × load may round above the number that carries
+	// (0.28 × 25 is 7.000000000000001, and 7 carries).
+	n := max(1, int64(math.Floor(cb*float64(load))))
 	for !carries(n, load, cb) && n < load {
 		n++
 	}

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,10 +33,6 @@ func TestStartCapacityRefused(t *testing.T) {
 			sites + "    - {id: aa, placement: {a: 4, b: 4, c: 4}, redundancy: {quorum: 2}, load: 30, collapse_below: 0.41}\n",
 			`test.yaml:5:98: platform.services[0].collapse_below: service "aa" would be down from t = 0 (docs/model.md §6, §11): ` +
 				`with every site up its 3 replicas have 12 servers in all, 40% of its load of 30, below collapse_below 0.41; place at least 13 servers, or lower load or collapse_below`},
-		{"equal in exact arithmetic, below in the engine's",
-			sites + "    - {id: x, placement: {a: 7}, load: 25, collapse_below: 0.28}\n",
-			`test.yaml:5:60: platform.services[0].collapse_below: service "x" would be down from t = 0 (docs/model.md §6, §11): ` +
-				`with its site up its one replica, on "a", has 7 servers, exactly collapse_below 0.28 of its load of 25, which the engine's floating-point test (0.28 × 25 = 7.000000000000001) reads as overloaded; give it at least 8 servers, or lower load or collapse_below`},
 		{"a scenario's patch of collapse_below",
 			sites + "    - {id: app, placement: {a: 10}, load: 20}\n" +
 				"scenarios:\n  - {id: s, patch: {services: [{id: app, collapse_below: 0.6}]}, events: [{kind: site-outage, site: a}]}\n",
@@ -83,12 +81,13 @@ platform:
   sites: [{id: a}, {id: b}]
   services:
     - {id: equal, placement: {a: 10}, load: 20, collapse_below: 0.5}
+    - {id: exact, placement: {a: 7}, load: 25, collapse_below: 0.28}
     - {id: partial, placement: {a: 1}, load: 1000}
     - {id: standby-short, placement: {a: 20, b: 1}, redundancy: {mode: active-standby}, load: 20, collapse_below: 0.9}
     - {id: shared, placement: {a: *n}, load: *n, collapse_below: 0.9}
     - {id: ranges, placement: {a: {uncertain: {low: 10, high: 40}}}, load: {uncertain: {low: 5, high: 20}}, collapse_below: {uncertain: {low: 0, high: 0.5}}}
 `)
-	require.Len(t, f.Platform.Services, 5)
+	require.Len(t, f.Platform.Services, 6)
 	// Every corner of the ranges builds.
 	for _, lo := range []bool{false, true} {
 		values := map[string]float64{}
@@ -101,7 +100,7 @@ platform:
 		_, err := f.With(values)
 		require.NoError(t, err, "all at their low: %v", lo)
 	}
-	_, err := f.With(map[string]float64{"platform.services[4].placement.a": 10, "platform.services[4].load": 20, "platform.services[4].collapse_below": 0.5})
+	_, err := f.With(map[string]float64{"platform.services[5].placement.a": 10, "platform.services[5].load": 20, "platform.services[5].collapse_below": 0.5})
 	require.NoError(t, err, "the worst corner")
 }
 
@@ -163,4 +162,24 @@ func TestCarriesLeast(t *testing.T) {
 			require.True(t, n == 1 || !carries(n-1, load, cb), "load %d cb %v: %d", load, cb, n)
 		}
 	}
+}
+
+// TestCarriesExactDecimals: carries compares φ = c/load with collapse_below
+// as the numbers are written, for every two-decimal collapse_below and
+// load up to 2,000, around the boundary: 7 of 25 at 0.28 carries (where
+// c ≥ 0.28 × 25 in floating point, 7.000000000000001, did not).
+func TestCarriesExactDecimals(t *testing.T) {
+	for p := int64(1); p <= 99; p++ {
+		cb, err := strconv.ParseFloat(fmt.Sprintf("0.%02d", p), 64)
+		require.NoError(t, err)
+		for load := int64(1); load <= 2000; load++ {
+			k := p * load / 100
+			for c := max(1, k-1); c <= k+2; c++ {
+				if want := c*100 >= p*load; carries(c, load, cb) != want {
+					t.Fatalf("%d of %d at %v: carries %v, want %v", c, load, cb, !want, want)
+				}
+			}
+		}
+	}
+	assert.True(t, carries(7, 25, 0.28), "7 of 25 at 0.28")
 }

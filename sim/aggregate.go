@@ -180,6 +180,10 @@ type Aggregator struct {
 	curveUserBins [][curveBins]int64
 	curveDiff     bool
 
+	// mayShed says a service has a load: without one nothing is shed, and
+	// every Shed, DegradedShed and Partial of an outcome is zero.
+	mayShed bool
+
 	// lambda is Λ, the expected rate-event occurrences over the horizon:
 	// above 0, the results carry the risk of a horizon (Aggregator.risk).
 	lambda float64
@@ -215,6 +219,7 @@ func NewAggregator(c *graph.Compiled, grid []int64) *Aggregator {
 	for _, s := range c.Services {
 		users += float64(s.Users)
 		cost += s.CostPerHour
+		a.mayShed = a.mayShed || s.Load > 0
 	}
 	hours := float64(H) / float64(graph.Hour)
 	a.full = newStat(H)
@@ -356,10 +361,10 @@ func (a *Aggregator) deferFires(o *Outcome) []int32 {
 	k := 0
 	for _, s := range o.Touched {
 		// Down from the first outage until its recovery, back to normal
-		// then, for the cause it is known by.
+		// then, for the cause it is known by; 0 < d < 2^32 (fireRows).
 		d, r := down[s], restored[s]
-		if d > 0 && r != H && ((last[s]-start)^d|(r-start)^d|(int64(cause[s])^known[s])) == 0 {
-			row[s] = d
+		if d > 0 && d>>32 == 0 && r != H && ((last[s]-start)^d|(r-start)^d|int64(cause[s]^known[s])) == 0 {
+			row[s] = uint32(d)
 			marks[s] = true
 			continue
 		}
@@ -375,7 +380,22 @@ func (a *Aggregator) deferFires(o *Outcome) []int32 {
 func (a *Aggregator) addOthers(o *Outcome) (rtoP1 bool) {
 	n := len(a.svc)
 	svc := a.svc[:n]
-	degraded, shed, loss, allLost, partial, rto := o.Degraded[:n], o.Shed[:n], o.DataLoss[:n], o.AllLost[:n], o.Partial[:n], o.RTOBreach[:n]
+	degraded, loss, allLost, rto := o.Degraded[:n], o.DataLoss[:n], o.AllLost[:n], o.RTOBreach[:n]
+	if !a.mayShed {
+		// Without the columns that are zero: 140 lines of a thousand
+		// services, seldom in cache.
+		for _, s := range o.Touched {
+			if degraded[s]|loss[s] != 0 || allLost[s] {
+				a.addRare(&svc[s], o, s)
+			}
+			if rto[s] {
+				svc[s].rto++
+				rtoP1 = rtoP1 || a.c.Services[s].Priority == 1
+			}
+		}
+		return rtoP1
+	}
+	shed, partial := o.Shed[:n], o.Partial[:n]
 	for _, s := range o.Touched {
 		// One test, one branch for the figures few services have.
 		if degraded[s]|shed[s]|loss[s] != 0 || allLost[s] || partial[s] {
@@ -502,16 +522,20 @@ func (a *Aggregator) addRare(acc *svcAcc, o *Outcome, s int32) {
 	if v := o.Degraded[s]; v != 0 {
 		acc.degraded.push(v)
 	}
-	if v := o.Shed[s]; v != 0 {
-		acc.shed.push(v)
-		acc.degShed += o.DegradedShed[s]
-	}
-	if o.Partial[s] {
-		acc.partial++
+	partial := false
+	if a.mayShed {
+		if v := o.Shed[s]; v != 0 {
+			acc.shed.push(v)
+			acc.degShed += o.DegradedShed[s]
+		}
+		partial = o.Partial[s]
+		if partial {
+			acc.partial++
+		}
 	}
 	// Left normal without going down (shed or degraded only): the
 	// affected ones are counted in Add.
-	if o.FirstDown[s] < 0 && (o.Partial[s] || o.Degraded[s] > 0) {
+	if o.FirstDown[s] < 0 && (partial || o.Degraded[s] > 0) {
 		acc.addRestored(o.Restored[s], o.Start, a.c.Horizon)
 	}
 	if all, lost := o.AllLost[s], o.DataLoss[s]; all || lost > 0 {

@@ -52,6 +52,42 @@ scenarios:
 	assert.Equal(t, int64(30_000_000), o.UserMilliHours, "collapse user-milli-hours")
 }
 
+// TestCollapseAtExactlyTheShareAlone: docs/model.md §11 keeps a service up
+// while φ ≥ collapse_below, so a share exactly collapse_below as written is
+// up. Before, the engine compared c ≥ cb × load in floating point, where
+// 0.28 × 25 is 7.000000000000001, and 7 servers of 25 were overloaded.
+func TestCollapseAtExactlyTheShareAlone(t *testing.T) {
+	// One site of 7 servers and one of 18 carry a load of 25 active-active
+	// at collapse_below 0.28; site b burns for a fixed 10h with restart 0:
+	// c = 7, φ = 0.28 exactly, so the service stays up, partial, and sheds
+	// (25 − 7)/25 × 10h = 25,920,000 ms.
+	const yaml = `
+version: 1
+platform:
+  name: t
+  sites: [{id: a}, {id: b}]
+  services:
+    - {id: s, users: 2500, placement: {a: 7, b: 18}, load: 25, collapse_below: 0.28}
+scenarios:
+  - id: fire
+    events:
+      - {kind: site-outage, site: b, duration: 10h}
+`
+	c := compile(t, yaml, "")
+	o, _ := one(t, c, 1, 0)
+	assert.Equal(t, int64(0), o.Downtime[0], "downtime: 7 of 25 is exactly 0.28, up")
+	assert.True(t, o.Partial[0], "partial")
+	assert.Equal(t, int64(25_920_000), o.Shed[0], "shed")
+	// 2500 users × 18/25 × 10h = 18,000 user-hours.
+	assert.Equal(t, int64(18_000_000), o.UserMilliHours, "user-milli-hours")
+
+	// One server fewer is below the share: down those 10h, cause overload.
+	c = compile(t, strings.Replace(yaml, "a: 7, b: 18", "a: 6, b: 19", 1), "")
+	o, _ = one(t, c, 1, 0)
+	assert.Equal(t, 10*h, o.Downtime[0], "6 of 25: downtime")
+	assert.Equal(t, "overload", CauseString(c, o.Cause[0]), "6 of 25: cause")
+}
+
 func TestShedActiveStandbyFailBack(t *testing.T) {
 	// Primary a (20 servers) burns for 10h; the standby b has 5 of the 20
 	// the load needs. The automated failover takes 5m: down 5m, then

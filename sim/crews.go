@@ -11,14 +11,14 @@ import "github.com/dominosim/domino/graph"
 // proceed starts a replica that has passed its start gate: automated when
 // all of its service's tooling is up, else queued for a crew.
 func (t *Trial) proceed(r int32) {
-	s := t.c.Replicas[r].Service
+	s := t.repCrew[r].svc
 	t.nStart[r]++
 	if t.toolsUp(s) {
 		t.startRestart(r, false)
 		return
 	}
 	t.phase[r] = phCrew
-	t.queue.push(graph.JobRestart(r))
+	t.queue.pushRank(t.repCrew[r].restartRank)
 	t.markWaiting(s)
 }
 
@@ -48,8 +48,8 @@ const manualTimesAuto = 10
 // drawn from: rc's automated distribution for the purpose pAuto, or its
 // manual one for pManual, which without a manual distribution is
 // manualTimesAuto × the automated draw of that same occurrence; and the
-// factor on the draw. Its callers draw at one place, so that sample, and
-// with it a fixed time, inlines into them.
+// factor on the draw. newRecoveryTables resolves every restart and
+// failover by it once, into the drawSpecs the engine draws from.
 func recoveryDist(rc *graph.Recovery, manual bool, pAuto, pManual uint64) (d *graph.Dist, purpose uint64, times int64) {
 	switch {
 	case !manual:
@@ -62,11 +62,11 @@ func recoveryDist(rc *graph.Recovery, manual bool, pAuto, pManual uint64) (d *gr
 
 // startRestart begins a restart; a manual one already holds its crew.
 func (t *Trial) startRestart(r int32, manual bool) {
-	c := t.c
-	rep := &c.Replicas[r]
-	rs := &c.Services[rep.Service].Restart
-	dist, purpose, times := recoveryDist(rs, manual, pRestartAuto, pRestartManual)
-	d := times * t.sample(dist, rep.Key, purpose, uint64(t.nStart[r]-1))
+	sp := &t.specs[t.repCrew[r].restartSpec[b2i(manual)]]
+	d, ok := sp.fixed()
+	if !ok {
+		d = t.drawn(sp, t.repCrew[r].key, pRestartAuto, pRestartManual, uint64(t.nStart[r]-1))
+	}
 	t.phase[r] = phRestart
 	t.manual[r] = manual
 	if t.Trace != nil {
@@ -107,12 +107,19 @@ func (t *Trial) firstMissingNeed(s int32) int32 {
 	return -1
 }
 
+// heldJob is a job holding a crew, and since when. The time is kept in
+// the list of jobs held, which is short and dense, rather than in an array
+// by job, of which each hold wrote a line cold since the last trial.
+type heldJob struct {
+	start int64
+	job   int32
+}
+
 // hold records that job took a crew now.
 func (t *Trial) hold(job int32) {
 	t.free--
-	t.holdStart[job] = t.now
 	t.holdPos[job] = int32(len(t.held))
-	t.held = append(t.held, job)
+	t.held = append(t.held, heldJob{t.now, job})
 }
 
 // release frees the crew job held, counting its crew-hours.
@@ -125,10 +132,10 @@ func (t *Trial) release(job int32) {
 		return
 	}
 	cr.free++
-	t.out.CrewMs += t.now - cr.holdStart[job]
+	t.out.CrewMs += t.now - cr.held[i].start
 	last := cr.held[len(cr.held)-1]
 	cr.held[i] = last
-	cr.holdPos[last] = i
+	cr.holdPos[last.job] = i
 	cr.held = cr.held[:len(cr.held)-1]
 	cr.holdPos[job] = -1
 }
@@ -163,10 +170,10 @@ func (t *Trial) assignCrew() {
 		}
 		t.schedule(t.now+d, evRepairDone, x, 0, t.gen[x])
 	case graph.JobKindRestart:
-		t.unmarkWaiting(c.Replicas[x].Service)
+		t.unmarkWaiting(t.repCrew[x].svc)
 		t.startRestart(x, true)
 	case graph.JobKindFailover:
-		s := c.Replicas[x].Service
+		s := t.repCrew[x].svc
 		t.unmarkWaiting(s)
 		t.startFailover(s, x, true)
 	}

@@ -20,9 +20,6 @@ func (t *Trial) decide() {
 	}
 
 	for _, u := range t.wentUp {
-		if t.lists[u]&(hasRevStart|hasRevTool) == 0 {
-			continue
-		}
 		// Replicas waiting for u to start.
 		for _, s := range c.RevStart[c.RevStartOff[u]:c.RevStartOff[u+1]] {
 			if t.firstMissingNeed(s) >= 0 {
@@ -73,12 +70,12 @@ func (t *Trial) decide() {
 // check a replica.
 func (t *Trial) passGates() {
 	n := len(t.phase)
-	reps, phase, waiting, nStart := t.c.Replicas[:n], t.phase[:n], t.gateWaiting[:n], t.nStart[:n]
+	reps, phase, waiting, nStart := t.repCrew[:n], t.phase[:n], t.gateWaiting[:n], t.nStart[:n]
 	for _, r := range t.gateList {
 		if phase[r] != phGate || waiting[r] {
 			continue
 		}
-		s := reps[r].Service
+		s := reps[r].svc
 		if t.inert(s) {
 			continue // never restarted: it stays powered and idle
 		}
@@ -92,7 +89,7 @@ func (t *Trial) passGates() {
 			continue
 		}
 		phase[r] = phCrew
-		t.queue.push(graph.JobRestart(r))
+		t.queue.pushRank(reps[r].restartRank)
 		t.markWaiting(s)
 	}
 	t.gateList = t.gateList[:0]
@@ -101,12 +98,11 @@ func (t *Trial) passGates() {
 // passGatesOneByOne is passGates by proceed, a call a replica: the
 // reference passGates is held to (TestPassGatesSameAsProceed).
 func (t *Trial) passGatesOneByOne() {
-	c := t.c
 	for _, r := range t.gateList {
 		if t.phase[r] != phGate || t.gateWaiting[r] {
 			continue
 		}
-		s := c.Replicas[r].Service
+		s := t.repCrew[r].svc
 		if t.inert(s) {
 			continue
 		}
@@ -141,7 +137,7 @@ func (t *Trial) automate(s int32) {
 	for i, ph := range t.phase[lo:c.RepOff[s+1]] {
 		if ph == phCrew {
 			r := lo + int32(i)
-			t.queue.remove(graph.JobRestart(r))
+			t.queue.removeRank(t.repCrew[r].restartRank)
 			t.startRestart(r, false)
 		}
 	}
@@ -235,10 +231,12 @@ func (t *Trial) startFailover(s, target int32, manual bool) {
 // timeFailover draws the time of the failover of s just started and
 // schedules its end.
 func (t *Trial) timeFailover(s int32) {
-	cs := &t.c.Services[s]
 	manual := t.foManual[s]
-	dist, purpose, times := recoveryDist(&cs.Failover, manual, pFailoverAuto, pFailoverManual)
-	d := times * t.sample(dist, cs.Key, purpose, uint64(t.nFailover[s]-1))
+	sp := &t.specs[t.failoverSpec[s][b2i(manual)]]
+	d, ok := sp.fixed()
+	if !ok {
+		d = t.drawn(sp, t.c.Services[s].Key, pFailoverAuto, pFailoverManual, uint64(t.nFailover[s]-1))
+	}
 	if t.Trace != nil {
 		t.trace(Record{Kind: RecFailover, Service: s, Replica: t.foTarget[s], Value: d, Manual: manual, Back: t.foBack[s]})
 	}

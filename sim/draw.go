@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"unsafe"
 
 	"github.com/dominosim/domino/graph"
 )
@@ -86,4 +87,100 @@ func zigguratExp(u uint64) (float64, bool) {
 func (g *stream) expSlow() float64 {
 	g.s -= 0x9e3779b97f4a7c15
 	return rand.New(g).ExpFloat64()
+}
+
+// drawSpec is what a restart or failover time is drawn from, as
+// recoveryDist resolves it: a copy of the distribution, the factor on the
+// draw and whether it is drawn for the manual purpose. Restarts and
+// failovers of a trial start by the hundred, each the first touch of its
+// service's record in the compiled graph (four cache lines, the manual
+// distribution behind a pointer on another): the specs, shared by every
+// service with the same distribution, and their indices by replica and
+// service are a few kilobytes instead.
+type drawSpec struct {
+	d      graph.Dist
+	times  int32
+	manual bool
+}
+
+// recoveryTables are the drawSpecs of the compiled scenario's restarts and
+// failovers (newRecoveryTables); nothing changes them after.
+type recoveryTables struct {
+	specs []drawSpec
+	// failoverSpec indexes specs by service: its failover's, [automated,
+	// manual].
+	failoverSpec [][2]int32
+	// repCrew is what the gates and crews read of each replica.
+	repCrew []repCrew
+}
+
+// repCrew is a replica's service, the crew queue's rank of its restart
+// (graph.Compiled.JobRank), its restart's specs, [automated, manual], and
+// the key of its draws: 24 bytes a replica, where the gates and crews read
+// a cache line of its compiled record, one of its service's and the rank
+// by job number, twelve bytes apart, each cold since the last trial.
+type repCrew struct {
+	svc, restartRank int32
+	restartSpec      [2]int32
+	key              uint64
+}
+
+// newRecoveryTables resolves every service's restart and failover, both
+// ways, into specs, one spec for equal ones.
+func newRecoveryTables(c *graph.Compiled) recoveryTables {
+	type specKey struct {
+		kind    graph.DistKind
+		a, b, c uint64 // the bits: -0 and NaN as they are
+		values  *int64
+		nValues int
+		times   int64
+		manual  bool
+	}
+	var rt recoveryTables
+	seen := map[specKey]int32{}
+	add := func(rc *graph.Recovery, manual bool) int32 {
+		d, purpose, times := recoveryDist(rc, manual, 0, 1)
+		k := specKey{d.Kind, math.Float64bits(d.A), math.Float64bits(d.B), math.Float64bits(d.C),
+			unsafe.SliceData(d.Values), len(d.Values), times, purpose == 1}
+		i, ok := seen[k]
+		if !ok {
+			i = int32(len(rt.specs))
+			seen[k] = i
+			rt.specs = append(rt.specs, drawSpec{d: *d, times: int32(times), manual: purpose == 1})
+		}
+		return i
+	}
+	rt.failoverSpec = make([][2]int32, len(c.Services))
+	for s := range c.Services {
+		cs := &c.Services[s]
+		rt.failoverSpec[s] = [2]int32{add(&cs.Failover, false), add(&cs.Failover, true)}
+	}
+	rt.repCrew = make([]repCrew, len(c.Replicas))
+	for r := range c.Replicas {
+		cs := &c.Services[c.Replicas[r].Service]
+		rt.repCrew[r] = repCrew{
+			svc:         c.Replicas[r].Service,
+			restartRank: c.JobRank[graph.JobRestart(int32(r))],
+			restartSpec: [2]int32{add(&cs.Restart, false), add(&cs.Restart, true)},
+			key:         c.Replicas[r].Key,
+		}
+	}
+	return rt
+}
+
+// fixed returns the time of a spec with a fixed distribution, which
+// draws nothing, and true; or false.
+func (sp *drawSpec) fixed() (int64, bool) {
+	return int64(sp.times) * int64(sp.d.A), sp.d.Kind == graph.Fixed
+}
+
+// drawn returns the n-th time of a spec that draws (not fixed), for
+// the entity's key and the purposes of the automated and manual draws,
+// as times × sample of recoveryDist's distribution and purpose.
+func (t *Trial) drawn(sp *drawSpec, entity, pAuto, pManual, n uint64) int64 {
+	p := pAuto
+	if sp.manual {
+		p = pManual
+	}
+	return int64(sp.times) * t.sampleDrawn(&sp.d, entity, p, n)
 }

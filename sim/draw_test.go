@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -127,4 +128,67 @@ func BenchmarkDrawDist(b *testing.B) {
 		sum += ln.Sample(&src)
 	}
 	sinkInt = sum
+}
+
+// TestRecoveryTablesSameAsDist checks the restart and failover times drawn
+// through newRecoveryTables' specs against recoveryDist and sample, which
+// the engine drew from before, for every family, with and without a
+// manual time, both ways; and that equal distributions share a spec and
+// no other do (-0 is not 0).
+func TestRecoveryTablesSameAsDist(t *testing.T) {
+	must := func(d graph.Dist, err error) graph.Dist {
+		require.NoError(t, err)
+		return d
+	}
+	ln := must(graph.NewLogNormalQuantiles(6*graph.Hour, 24*graph.Hour))
+	dists := []graph.Dist{
+		graph.NewFixed(90 * graph.Minute),
+		graph.NewFixed(0),
+		{Kind: graph.Fixed, A: math.Copysign(0, -1)},
+		must(graph.NewUniform(graph.Hour, 3*graph.Hour)),
+		must(graph.NewTriangular(0, graph.Hour, 5*graph.Hour)),
+		must(graph.NewExponential(5 * graph.Hour)),
+		ln,
+		must(graph.NewWeibull(1.5, 4*graph.Hour)),
+		must(graph.NewGamma(0.7, 2*graph.Hour)),
+		must(graph.NewEmpirical([]int64{5, 0, 7_000})),
+	}
+	c := &graph.Compiled{}
+	for i, d := range dists {
+		for j, m := range []*graph.Dist{nil, &ln, &dists[(i+3)%len(dists)]} {
+			c.Replicas = append(c.Replicas, graph.CReplica{Service: int32(len(c.Services))})
+			c.Services = append(c.Services, graph.CService{
+				Key:      uint64(100*i + j),
+				Restart:  graph.Recovery{Auto: d, Manual: m},
+				Failover: graph.Recovery{Auto: dists[(i+1)%len(dists)], Manual: m},
+			})
+		}
+	}
+	c.JobRank = make([]int32, graph.JobRestart(int32(len(c.Replicas))))
+	rt := newRecoveryTables(c) // replica r is of service r
+	drawTime := func(tr *Trial, i int32, entity, pAuto, pManual, n uint64) int64 {
+		sp := &rt.specs[i]
+		if d, ok := sp.fixed(); ok {
+			return d
+		}
+		return tr.drawn(sp, entity, pAuto, pManual, n)
+	}
+	tr := &Trial{}
+	for s := range c.Services {
+		cs := &c.Services[s]
+		for m, manual := range []bool{false, true} {
+			for k := range uint64(300) {
+				tr.key = trialKey(5, int(k))
+				d, p, times := recoveryDist(&cs.Restart, manual, pRestartAuto, pRestartManual)
+				require.Equal(t, times*tr.sample(d, cs.Key, p, k), drawTime(tr, rt.repCrew[s].restartSpec[m], cs.Key, pRestartAuto, pRestartManual, k), "restart of %d, manual %v, draw %d", s, manual, k)
+				d, p, times = recoveryDist(&cs.Failover, manual, pFailoverAuto, pFailoverManual)
+				require.Equal(t, times*tr.sample(d, cs.Key, p, k), drawTime(tr, rt.failoverSpec[s][m], cs.Key, pFailoverAuto, pFailoverManual, k), "failover of %d, manual %v, draw %d", s, manual, k)
+			}
+		}
+	}
+	// Each distinct (distribution, factor, purpose) once: every
+	// distribution automated, manual, and 10× automated for no manual.
+	assert.Len(t, rt.specs, 3*len(dists), "specs shared")
+	assert.Equal(t, rt.repCrew[0].restartSpec[0], rt.failoverSpec[27][0], "a restart's and a failover's equal automated times")
+	assert.NotEqual(t, rt.repCrew[3].restartSpec[0], rt.repCrew[6].restartSpec[0], "0 and -0")
 }

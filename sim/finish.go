@@ -53,7 +53,7 @@ func (t *Trial) finish() {
 	}
 	t.now = H
 	for len(t.held) > 0 {
-		t.release(t.held[len(t.held)-1])
+		t.release(t.held[len(t.held)-1].job)
 	}
 	for _, s := range t.loaded {
 		// Close every impact segment at H.

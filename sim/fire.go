@@ -13,17 +13,20 @@ import "math"
 // writes one row, and drainFires records a service's values of many
 // trials at a time, its lines in cache while it does.
 //
-// Entry (row, s) is fires[row*n+s], the value, 0 for none; marks[s] says
-// s may have entries, which spares drainFires the columns of a trial
-// whose services are seldom a fire's (random failures). known[s] is
-// the cause of all of s's entries, one its accumulator has counted
-// (math.MinInt64: none yet); drainFires sets it, to the cause counted
+// Entry (row, s) is fires[row*n+s], the value, 0 for none: in 32 bits, a
+// trial writes and a drain reads half the lines of 64, and a value from
+// 2^32 ms (seven weeks) is not deferred.
+// marks[s] says s may have entries, which spares drainFires the columns
+// of a trial whose services are seldom a fire's (random failures).
+// known[s] is the cause of all of s's entries, one its accumulator has
+// counted (noCause: none yet), an int32 as causes are: half the lines
+// deferFires reads of an int64. drainFires sets it, to the cause counted
 // most, so that a deferred fire never brings a new cause and causes are
 // appended in the order they first came, as without the rows.
 type fireRows struct {
-	fires []int64
+	fires []uint32
 	marks []bool
-	known []int64
+	known []int32
 	row   int     // the row of the trial being added
 	rows  int     // rows in fires; 0: no fire rows
 	buf   []int64 // one service's values, in drainFires
@@ -38,9 +41,13 @@ type fireRows struct {
 	like, seen int64
 }
 
-// fireBytes bounds the memory of an aggregator's fire rows: 2 MB holds
+// noCause is known's code for none: cause codes are kind<<24 | index,
+// never negative.
+const noCause int32 = math.MinInt32
+
+// fireBytes bounds the memory of an aggregator's fire rows: 1 MB holds
 // pendCap rows of 1,000 services.
-const fireBytes = 2 << 20
+const fireBytes = 1 << 20
 
 // fireMinServices is the fewest services that have fire rows: the
 // accumulators of fewer stay in cache from trial to trial.
@@ -51,16 +58,16 @@ func newFireRows(n int) fireRows {
 	if n < fireMinServices {
 		return fireRows{}
 	}
-	return fireRowsOf(n, max(1, min(pendCap, fireBytes/8/n)))
+	return fireRowsOf(n, max(1, min(pendCap, fireBytes/4/n)))
 }
 
 // fireRowsOf returns rows ≥ 1 fire rows of n services.
 func fireRowsOf(n, rows int) fireRows {
-	known := make([]int64, n)
+	known := make([]int32, n)
 	for s := range known {
-		known[s] = math.MinInt64
+		known[s] = noCause
 	}
-	return fireRows{fires: make([]int64, rows*n), marks: make([]bool, n), known: known, rows: rows,
+	return fireRows{fires: make([]uint32, rows*n), marks: make([]bool, n), known: known, rows: rows,
 		buf: make([]int64, rows), others: make([]int32, n)}
 }
 
@@ -68,7 +75,7 @@ func fireRowsOf(n, rows int) fireRows {
 func (f *fireRows) full() bool { return f.rows > 0 && f.row == f.rows }
 
 // rowAt returns the current row of n services.
-func (f *fireRows) rowAt(n int) []int64 { return f.fires[f.row*n:][:n] }
+func (f *fireRows) rowAt(n int) []uint32 { return f.fires[f.row*n:][:n] }
 
 // drainFires records the deferred fire values into the services'
 // accumulators, as Add would have, and empties the rows. Every service,
@@ -90,7 +97,7 @@ func (a *Aggregator) drainFires() {
 			k := 0
 			for i := s; i < len(fires); i += n {
 				if v := fires[i]; v != 0 {
-					buf[k] = v
+					buf[k] = int64(v)
 					k++
 					fires[i] = 0
 				}
@@ -107,14 +114,14 @@ func (a *Aggregator) drainFires() {
 // addFires records fire values vs (fireRows) of the service, of cause
 // code: each is a touched and affected trial whose downtime, recovery and
 // restored time are its value (joint stat jointAll). It may change vs.
-func (acc *svcAcc) addFires(vs []int64, code int64, bin divider, rs *rowSlab) {
+func (acc *svcAcc) addFires(vs []int64, code int32, bin divider, rs *rowSlab) {
 	if len(vs) == 0 {
 		return
 	}
 	k := int64(len(vs))
 	acc.touched += k
 	acc.affected += k
-	acc.causes[acc.causeAt(int32(code))].count += k
+	acc.causes[acc.causeAt(code)].count += k
 	for _, v := range vs {
 		acc.downBins[min(uint64(bin.div(v)), HistBins-1)]++
 	}
@@ -122,10 +129,10 @@ func (acc *svcAcc) addFires(vs []int64, code int64, bin divider, rs *rowSlab) {
 }
 
 // topCause returns the code of the cause counted most (causes[0]'s
-// count may be partly in first: no matter), math.MinInt64 if none.
-func (acc *svcAcc) topCause() int64 {
+// count may be partly in first: no matter), noCause if none.
+func (acc *svcAcc) topCause() int32 {
 	if len(acc.causes) == 0 {
-		return math.MinInt64
+		return noCause
 	}
 	top := 0
 	for i := range acc.causes {
@@ -133,7 +140,7 @@ func (acc *svcAcc) topCause() int64 {
 			top = i
 		}
 	}
-	return int64(acc.causes[top].code)
+	return acc.causes[top].code
 }
 
 // causeAt returns the index of code in acc.causes, which has it (known

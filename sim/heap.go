@@ -204,8 +204,10 @@ func (q *rankQueue) reset() {
 	q.low, q.n = 0, 0
 }
 
-func (q *rankQueue) push(job int32) {
-	r := q.jobRank[job]
+func (q *rankQueue) push(job int32) { q.pushRank(q.jobRank[job]) }
+
+// pushRank is push of the job of rank r.
+func (q *rankQueue) pushRank(r int32) {
 	w := int(r >> 6)
 	if q.bits[w]&(1<<(r&63)) == 0 {
 		q.bits[w] |= 1 << (r & 63)
@@ -214,8 +216,10 @@ func (q *rankQueue) push(job int32) {
 	}
 }
 
-func (q *rankQueue) remove(job int32) {
-	r := q.jobRank[job]
+func (q *rankQueue) remove(job int32) { q.removeRank(q.jobRank[job]) }
+
+// removeRank is remove of the job of rank r.
+func (q *rankQueue) removeRank(r int32) {
 	if b := &q.bits[r>>6]; *b&(1<<(r&63)) != 0 {
 		*b &^= 1 << (r & 63)
 		q.n--

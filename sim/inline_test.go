@@ -32,7 +32,7 @@ func TestHotHelpersInline(t *testing.T) {
 		assert.Truef(t, re.Match(out), "(*Trial).%s no longer inlines (go build -gcflags=-m=2 ./sim says why)", fn)
 	}
 	// The draws' fast paths, and what a restart or failover draws from.
-	for _, fn := range []string{"zigguratNormal", "zigguratExp", "recoveryDist", `\(\*stream\)\.Uint64`} {
+	for _, fn := range []string{"zigguratNormal", "zigguratExp", `\(\*drawSpec\)\.fixed`, `\(\*stream\)\.Uint64`} {
 		assert.Truef(t, regexp.MustCompile(`can inline `+fn+`\b`).Match(out), "%s no longer inlines", fn)
 	}
 	// Aggregator.Add's, called for every touched service, and the tail's,

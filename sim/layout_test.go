@@ -24,7 +24,7 @@ func TestAccumulatorLayout(t *testing.T) {
 		{"svcAcc size mod 64", unsafe.Sizeof(acc) % 64, 0},
 		{"svcAcc first line: counters, first cause, then joint[jointAll]", unsafe.Offsetof(acc.joint), 32},
 		{"svcAcc first line: joint[jointAll]'s push part", unsafe.Offsetof(acc.joint) + uintptr(jointAll)*unsafe.Sizeof(stat{}) + unsafe.Offsetof(acc.down.n) + 8, 64},
-		{"tailSvc size: one line", unsafe.Sizeof(tailSvc{}), 64},
+		{"tailSvc size: a row of 24 bytes", unsafe.Sizeof(tailSvc{}), 24},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.got, tt.name)

@@ -158,9 +158,9 @@ func newTrial(c *graph.Compiled, grid []int64) *Trial {
 		}
 	}
 	t.outcomeMark = make([]bool, ns)
+	t.recoveryTables = newRecoveryTables(c)
 
 	nj := c.NumJobs()
-	t.holdStart = make([]int64, nj)
 	t.holdPos = make([]int32, nj)
 	t.waitN = make([]int32, ns)
 	t.waiting = make([]uint64, words)
@@ -350,8 +350,8 @@ func (t *Trial) reset(seed uint64, trial int) {
 	clear(t.outcomeMark)
 	t.out.Touched = t.out.Touched[:0]
 	t.shedLost = in.shedLost
-	for _, j := range t.held {
-		t.holdPos[j] = -1
+	for _, h := range t.held {
+		t.holdPos[h.job] = -1
 	}
 	t.held = t.held[:0]
 	t.downCount, t.downUsers, t.degUsers, t.nextGrid = 0, 0, 0, 0

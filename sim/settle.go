@@ -120,7 +120,11 @@ func (t *Trial) carries(s int32) bool {
 func (t *Trial) carriesLoad(s int32, load int64) bool {
 	cp := t.capacity(s)
 	cb := t.c.Services[s].CollapseBelow
-	return cp > 0 && (cb <= 0 || float64(cp) >= cb*float64(load))
+	// φ ≥ cb as a quotient, not cp ≥ cb × load: a quotient and a decimal
+	// that are the same number round to the same float64, so 7 servers of
+	// a load of 25 carry it at collapse_below 0.28 (0.28 × 25 is
+	// 7.000000000000001 in floating point).
+	return cp > 0 && (cb <= 0 || float64(cp)/float64(load) >= cb)
 }
 
 // lack returns load − c when the service lacks capacity, else 0.
@@ -570,7 +574,9 @@ func (t *Trial) cameUp(s int32) {
 	t.downUsers -= so.users
 	// curCause is left as it is: nothing reads the cause of a service up,
 	// and assignCauses sets it anew when the service goes down.
-	t.wentUp = append(t.wentUp, s)
+	if l&(hasRevStart|hasRevTool) != 0 {
+		t.wentUp = append(t.wentUp, s)
+	}
 	if l&(hasSoftDep|hasRevSoft) != 0 {
 		t.softWentUp = append(t.softWentUp, s)
 	}

@@ -82,15 +82,7 @@ func copyFailovers(dst, src *failoverState) {
 // or a crew job waits for, and no crew is held (a cancelled failover
 // would free it).
 func (t *Trial) decisionsDrawFree() bool {
-	if len(t.gateList) > 0 || len(t.held) > 0 {
-		return false
-	}
-	for _, u := range t.wentUp {
-		if t.lists[u]&(hasRevStart|hasRevTool) != 0 {
-			return false
-		}
-	}
-	return true
+	return len(t.gateList) == 0 && len(t.held) == 0 && len(t.wentUp) == 0
 }
 
 // surelyAtZero reports whether e happens once in every trial, at t = 0,
@@ -349,12 +341,12 @@ func (t *Trial) restore(seed uint64, trial int) {
 	// first instant after its decisions.
 	t.personMs, t.peakDownUsers = wide{}, 0
 
-	for _, j := range t.held {
-		t.holdPos[j] = -1
+	for _, h := range t.held {
+		t.holdPos[h.job] = -1
 	}
 	t.held = append(t.held[:0], s.held...)
-	for _, j := range s.held {
-		t.holdPos[j], t.holdStart[j] = s.holdPos[j], s.holdStart[j]
+	for _, h := range s.held {
+		t.holdPos[h.job] = s.holdPos[h.job]
 	}
 
 	// What the first instant left for its decisions.

@@ -159,7 +159,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"servedCap": "read only with a load: checked below", "degMark": "stamps below degStamp", "degStamp": "only grows",
 		"plan": "config", "stratum": "set before each trial", "occN": "drawn in every trial from the stratum",
 		"events": "rescheduled", "seq": "rescheduled",
-		"holdStart": "read only while held", "prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
+		"prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
 		"ups":  "scratch", "work": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
 		"softWentUp": "scratch", "softWentDown": "scratch",

@@ -60,9 +60,9 @@ type tailPlan struct {
 	// comps are the strongly connected components of those edges, in
 	// that order: component i is order[comps[i]:comps[i+1]].
 	comps []int32
-	// steps walks the components in order: a service alone, or -1-i for
-	// component i when it is cyclic.
-	steps []int32
+	// steps walks the components in order, one row a step, and ends
+	// with a row that only closes the last one's range in hard.
+	steps []tailSvc
 	// uniform is set when the curve's grid is Grid(H, points): the first
 	// point at or after a time is then a division away.
 	uniform bool
@@ -71,22 +71,20 @@ type tailPlan struct {
 	cyclic []bool
 	// off is set when the scenario has loads (shed load is a float
 	// summed in the order of the instants, which the tail does not
-	// replay).
+	// replay), or a service too large for its row.
 	off bool
 	// faults is set when the scenario has service faults: a service
 	// faulted for good keeps the trial on the events.
 	faults bool
 	// soft lists the services with a soft dependency or any-group: those
 	// that can be degraded.
-	soft []int32
-	// svc is what the pass reads of each service.
-	svc []tailSvc
-	// nrep is, by service, its number of replicas.
-	nrep []int32
+	soft []tailSoft
 	// softDeps lists each service's soft dependencies: a service, or
 	// -1-i for the soft any-group grp[i].
 	softDeps []int32
-	// hard is Trial.hard, but for the hard any-groups, -1-i for grp[i].
+	// hard holds, step after step, what each service waits for: its
+	// hard dependencies (the services, then -1-i for the any-group
+	// grp[i]), then its start needs.
 	hard []int32
 	// grp lists the any-groups the pass reads, hard and soft: a few
 	// compact lines rather than c.Deps, most of which are not groups.
@@ -99,30 +97,53 @@ type tailGrp struct {
 	AnyOff, AnyLen, Need int32
 }
 
-// tailOut is what tailCommit reads of a service that the pass timed.
+// tailOut is a service's users and RTO, or MaxInt64 when it has none: a
+// downtime breaches it when longer (Trial.svcOut).
 type tailOut struct {
 	users int64
-	// rto is its RTO, or MaxInt64 when it has none: a downtime breaches
-	// it when longer.
-	rto int64
+	rto   int64
 }
 
-// tailSvc is what the tail's pass reads of a service, gathered in one
-// place rather than read from the compiled scenario's tables one by one.
-type tailSvc struct {
-	rep0, rep1   int32 // its replicas
-	need0, need1 int32 // its start needs, in c.Start
-	// its hard dependencies, in tailPlan.hard: the services in
-	// [hard0, grp0), the any-groups in [grp0, hard1)
-	hard0, grp0, hard1 int32
-	soft0, soft1       int32 // its soft dependencies, in tailPlan.softDeps
-	quorum             int32
-	mode               graph.Mode
-	// What tailCommit reads of the service, in the line the pass read:
-	// one line a service, and the pass and tailCommit visit the same
-	// services down (a slice this long is aligned to a page).
-	tailOut
+// tailSoft is a service that can be degraded, with its users: its soft
+// dependencies are softDeps[soft0:soft1].
+type tailSoft struct {
+	s, soft0, soft1 int32
+	users           int64
 }
+
+// tailSvc is a step of the tail's pass, a row of 24 bytes: the pass reads
+// the rows in order, all of them, rather than scattered lines of the
+// compiled scenario's tables.
+type tailSvc struct {
+	s    int32 // the service, or -1-i for the cyclic component i
+	rep0 int32 // its replicas: rep0 to rep0+nrep
+	// its hard dependencies and start needs, in tailPlan.hard: nsvc
+	// services from hard0, ngrp any-groups, then the start needs, if
+	// any (hasNeeds), up to the next row's hard0
+	hard0 int32
+	// What tailCommit reads of the service: its users, or bigUsers when
+	// they do not fit; its RTO, or bigRTO when it has none or it does not
+	// fit.
+	users      uint32
+	rto        int32
+	nrep       uint8
+	qn         uint8 // its quorum, hasNeeds and standby
+	nsvc, ngrp uint8
+}
+
+const (
+	bigUsers = math.MaxUint32
+	bigRTO   = math.MaxInt32
+	// hasNeeds says that the service has start needs; standby that it
+	// is active-standby.
+	hasNeeds = 1 << 7
+	standby  = 1 << 6
+	// The quorum is what is left of qn.
+	quorumMask = standby - 1
+)
+
+// quorum is the quorum of the step's service.
+func (ts *tailSvc) quorum() int32 { return int32(ts.qn & quorumMask) }
 
 // tailState is a trial's tail: whether it may still be tried, and its
 // scratch, by replica and by service.
@@ -146,8 +167,9 @@ type tailState struct {
 	upAt     []when // by service: when it comes up
 	foDoneAt []when // by service: its pending failover completes
 	// down lists the services down at the start of the tail, in the
-	// plan's order: those that tailCommit may bring up.
-	down     []int32
+	// plan's order: those that tailCommit may bring up. A service is its
+	// step, or -1-s in a cyclic component.
+	down     []tailDown
 	outages  []outage
 	stages   []tailStage
 	releases []tailRelease
@@ -171,6 +193,14 @@ type tailState struct {
 	// isolated says that some site is isolated (for good, as no
 	// isolation ends in the tail).
 	isolated bool
+}
+
+// tailDown is a service down at the start of the tail, with its users and
+// RTO as in its row (rowOut).
+type tailDown struct {
+	s     int32
+	users uint32
+	rto   int32
 }
 
 type tailStage struct {
@@ -226,30 +256,10 @@ func (tl *tailState) clean(c *graph.Compiled) {
 // order graph.Components completes them: dependencies first.
 func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 	ns := len(c.Services)
-	p := &tailPlan{cyclic: make([]bool, ns), svc: make([]tailSvc, ns), nrep: make([]int32, ns)}
-	p.hard = slices.Clone(hard)
-	for i, d := range p.hard {
-		if d < 0 {
-			g := &c.Deps[-1-d]
-			p.hard[i] = -1 - int32(len(p.grp))
-			p.grp = append(p.grp, tailGrp{g.AnyOff, g.AnyLen, g.Need})
-		}
-	}
+	p := &tailPlan{cyclic: make([]bool, ns)}
 	for s := range int32(ns) {
 		cs := &c.Services[s]
-		ts := &p.svc[s]
-		*ts = tailSvc{
-			rep0: c.RepOff[s], rep1: c.RepOff[s+1],
-			need0: c.StartOff[s], need1: c.StartOff[s+1],
-			hard0: hardOff[s], grp0: hardOff[s+1], hard1: hardOff[s+1],
-			soft0:  int32(len(p.softDeps)),
-			quorum: cs.Quorum, mode: cs.Mode,
-		}
-		p.nrep[s] = ts.rep1 - ts.rep0
-		ts.tailOut = tailOut{users: cs.Users, rto: cs.RTO}
-		if cs.RTO < 0 {
-			ts.rto = math.MaxInt64
-		}
+		soft0 := int32(len(p.softDeps))
 		for i := c.DepOff[s]; i < c.DepOff[s+1]; i++ {
 			switch d := &c.Deps[i]; {
 			case !d.Soft:
@@ -260,15 +270,8 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 				p.grp = append(p.grp, tailGrp{d.AnyOff, d.AnyLen, d.Need})
 			}
 		}
-		for i := ts.hard0; i < ts.hard1; i++ {
-			if hard[i] < 0 {
-				ts.grp0 = i
-				break
-			}
-		}
-		ts.soft1 = int32(len(p.softDeps))
-		if ts.soft1 > ts.soft0 {
-			p.soft = append(p.soft, s)
+		if soft1 := int32(len(p.softDeps)); soft1 > soft0 {
+			p.soft = append(p.soft, tailSoft{s, soft0, soft1, cs.Users})
 		}
 		if cs.Load > 0 {
 			p.off = true
@@ -302,13 +305,69 @@ func newTailPlan(c *graph.Compiled, hardOff, hard []int32) *tailPlan {
 			p.cyclic[s] = len(comp) > 1 || slices.Contains(edges[off[s]:off[s+1]], s)
 		}
 		if p.cyclic[comp[0]] {
-			p.steps = append(p.steps, int32(-1-i))
+			p.steps = append(p.steps, tailSvc{s: int32(-1 - i), hard0: int32(len(p.hard))})
 		} else {
-			p.steps = append(p.steps, comp[0])
+			p.steps = append(p.steps, p.row(c, comp[0], hard[hardOff[comp[0]]:hardOff[comp[0]+1]]))
 		}
 	}
+	p.steps = append(p.steps, tailSvc{s: math.MinInt32, hard0: int32(len(p.hard))})
 	return p
 }
+
+// row is the step of service s, whose hard dependencies are hard (as in
+// Trial.hard), appending what it waits for to p.hard. A service too large
+// for its row turns the tail off.
+func (p *tailPlan) row(c *graph.Compiled, s int32, hard []int32) tailSvc {
+	cs := &c.Services[s]
+	ts := tailSvc{s: s, rep0: c.RepOff[s], hard0: int32(len(p.hard)), users: bigUsers, rto: bigRTO}
+	needs := c.Start[c.StartOff[s]:c.StartOff[s+1]]
+	nsvc, ngrp := 0, 0
+	for _, d := range hard {
+		if d >= 0 {
+			p.hard = append(p.hard, d)
+			nsvc++
+		}
+	}
+	for _, d := range hard {
+		if d < 0 {
+			g := &c.Deps[-1-d]
+			p.hard = append(p.hard, -1-int32(len(p.grp)))
+			p.grp = append(p.grp, tailGrp{g.AnyOff, g.AnyLen, g.Need})
+			ngrp++
+		}
+	}
+	p.hard = append(p.hard, needs...)
+	nrep := c.RepOff[s+1] - c.RepOff[s]
+	if max(nrep, int32(nsvc), int32(ngrp)) > math.MaxUint8 || cs.Quorum < 0 || cs.Quorum > quorumMask {
+		p.off = true
+		return ts
+	}
+	ts.nrep, ts.qn, ts.nsvc, ts.ngrp = uint8(nrep), uint8(cs.Quorum), uint8(nsvc), uint8(ngrp)
+	if len(needs) > 0 {
+		ts.qn |= hasNeeds
+	}
+	if cs.Mode == graph.ActiveStandby {
+		ts.qn |= standby
+	}
+	ts.users, ts.rto = rowOut(cs)
+	return ts
+}
+
+// rowOut is the users and RTO of cs in a row or in tailDown: bigUsers
+// when they do not fit, bigRTO when it has none or it does not fit.
+func rowOut(cs *graph.CService) (users uint32, rto int32) {
+	users, rto = bigUsers, bigRTO
+	if cs.Users >= 0 && cs.Users < bigUsers {
+		users = uint32(cs.Users)
+	}
+	if cs.RTO >= 0 && cs.RTO < bigRTO {
+		rto = int32(cs.RTO)
+	}
+	return users, rto
+}
+
+// rep1 ends the replicas of the step's service.
+func (ts *tailSvc) rep1() int32 { return ts.rep0 + int32(ts.nrep) }
 
 // tailReady reports whether the tail may take over now, by the checks
 // that cost nothing: run at the end of every instant.
@@ -396,32 +455,36 @@ func (t *Trial) tailTimes() bool {
 	// The walk reads the slices through locals of one length: one bounds
 	// check a service rather than one a slice, and no reloads of their
 	// headers after each call.
-	n := len(p.svc)
-	nrep, up, serving, upAt := p.nrep[:n], t.up[:n], t.servingCnt[:n], tl.upAt[:n]
-	for _, x := range p.steps {
-		if x >= 0 {
+	n := len(t.up)
+	up, serving, upAt := t.up[:n], t.servingCnt[:n], tl.upAt[:n]
+	steps := p.steps[:len(p.steps)-1]
+	for i := range steps {
+		ts := &steps[i]
+		if x := ts.s; x >= 0 {
 			if up[x] {
 				// Up, it stays up: its replicas not serving, if any,
 				// matter only to crews and deadlocks.
 				upAt[x] = already
-				if serving[x] < nrep[x] && !t.tailUp(x) {
+				if serving[x] < int32(ts.nrep) && !t.tailUntimed(ts, int32(i)) {
 					return false
 				}
 				continue
 			}
-			tl.down = append(tl.down, x)
-			if !t.tailService(x) {
+			tl.down = append(tl.down, tailDown{x, ts.users, ts.rto})
+			if !t.tailService(ts, int32(i)) {
 				return false
 			}
 			continue
 		}
+		x := ts.s
 		comp := p.order[p.comps[-1-x]:p.comps[-x]]
 		steady := true
 		for _, s := range comp {
 			tl.upAt[s] = already
 			steady = steady && t.steady(s)
 			if !t.up[s] {
-				tl.down = append(tl.down, s)
+				users, rto := rowOut(&t.c.Services[s])
+				tl.down = append(tl.down, tailDown{s, users, rto})
 			}
 		}
 		if !steady && !t.tailCycle(comp) {
@@ -434,8 +497,7 @@ func (t *Trial) tailTimes() bool {
 // steady reports that s is up with every replica serving: nothing of it
 // changes in the tail.
 func (t *Trial) steady(s int32) bool {
-	ts := &t.tail.plan.svc[s]
-	return t.up[s] && t.servingCnt[s] == ts.rep1-ts.rep0
+	return t.up[s] && t.servingCnt[s] == t.c.RepOff[s+1]-t.c.RepOff[s]
 }
 
 // tailEvents reads the pending events: when each restart, failover and
@@ -539,42 +601,44 @@ func (t *Trial) serveTime(r int32) when {
 	return t.tail.serveAt[r]
 }
 
-// tailUp finds what the replicas of s, up, do to the rest of the trial
-// (tailUntimed). Everything s waits for is known. It reports false when
-// the tail must give up.
-func (t *Trial) tailUp(s int32) bool {
-	return t.tailUntimed(&t.tail.plan.svc[s])
-}
-
-// tailNeeds is when every start need of the service is up.
-func (t *Trial) tailNeeds(ts *tailSvc) when {
-	needs := already
-	upAt, start := t.tail.upAt, t.c.Start
-	for i := ts.need0; i < ts.need1; i++ {
-		needs = max(needs, upAt[start[i]])
+// tailNeeds is when every start need of the service of step ts, the i-th,
+// is up.
+func (t *Trial) tailNeeds(ts *tailSvc, i int32) when {
+	if ts.qn&hasNeeds == 0 {
+		return already
 	}
-	return needs
+	p := t.tail.plan
+	return t.tailNeedsOf(p.hard[ts.hard0+int32(ts.nsvc)+int32(ts.ngrp) : p.steps[i+1].hard0])
 }
 
-// tailUntimed reads the pending times of the replicas not running of a
-// service whose placement holds without them (it is up, or down for a
-// dependency with its placement served), cleaning them. When they serve
-// matters to nothing else, as the tail only brings things back: their
-// restarts are not drawn; only whether one reaches its break-glass
+// tailNeedsOf is when every service of needs is up.
+func (t *Trial) tailNeedsOf(needs []int32) when {
+	w, upAt := already, t.tail.upAt
+	for _, u := range needs {
+		w = max(w, upAt[u])
+	}
+	return w
+}
+
+// tailUntimed reads the pending times of the replicas not running of the
+// service of step ts, the i-th, whose placement holds without them (it is up, or down
+// for a dependency with its placement served), cleaning them. When they
+// serve matters to nothing else, as the tail only brings things back:
+// their restarts are not drawn; only whether one reaches its break-glass
 // deadline first (a deadlock) is, until one does. (The crews of manual
 // restarts are released by tailEvents.) Everything the service waits for
 // is known. It reports false when the tail must give up.
-func (t *Trial) tailUntimed(ts *tailSvc) bool {
+func (t *Trial) tailUntimed(ts *tailSvc, i int32) bool {
 	// Indexed rather than sliced: a service has few replicas, and two
 	// bounds checks a replica cost less than slicing.
 	phase, pend := t.phase, t.tail.pend
-	for r := ts.rep0; r < ts.rep1; r++ {
+	for r, end := ts.rep0, ts.rep1(); r < end; r++ {
 		switch ph := phase[r]; ph {
 		case phRunning:
 		case phRestart:
 			pend[r] = never
 		case phGate, phOff:
-			if !t.tailWaits(ts, r, ph, pend[r]) {
+			if !t.tailWaits(ts, i, r, ph, pend[r]) {
 				return false
 			}
 			pend[r] = never
@@ -585,11 +649,11 @@ func (t *Trial) tailUntimed(ts *tailSvc) bool {
 	return true
 }
 
-// tailWaits finds whether replica r, of an untimed service, at its gate or
-// off, reaches its break-glass deadline no later than its start needs are
-// up (a deadlock); at is its pending time. It reports false when the tail
-// must give up.
-func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
+// tailWaits finds whether replica r, of the untimed service of step ts, at
+// its gate or off, reaches its break-glass deadline no later than its
+// start needs are up (a deadlock); at is its pending time. It reports
+// false when the tail must give up.
+func (t *Trial) tailWaits(ts *tailSvc, i, r int32, ph phase, at when) bool {
 	tl := &t.tail
 	if ph == phGate && !t.gateWaiting[r] {
 		return false // an inert service's replica: the world's
@@ -597,7 +661,7 @@ func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
 	if at == never || tl.deadlock {
 		return true
 	}
-	needs := t.tailNeeds(ts)
+	needs := t.tailNeeds(ts, i)
 	if ph == phGate {
 		tl.deadlock = at <= needs
 		return true
@@ -613,19 +677,20 @@ func (t *Trial) tailWaits(ts *tailSvc, r int32, ph phase, at when) bool {
 	return true
 }
 
-// tailReplicas reads the pending times of the replicas of s not running
-// (cleaning them) and finds when each serves (serveAt) and the first of
-// those times, and whether one reaches its break-glass deadline first (a
-// deadlock). Everything s waits for is known. It reports false when the
-// tail must give up.
-func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
+// tailReplicas reads the pending times of the replicas not running of the
+// service of step ts, the i-th, (cleaning them) and finds when each serves (serveAt)
+// and the first of those times, and whether one reaches its break-glass
+// deadline first (a deadlock). Everything it waits for is known. It
+// reports false when the tail must give up.
+func (t *Trial) tailReplicas(ts *tailSvc, i int32) (first when, ok bool) {
 	c := t.c
 	tl := &t.tail
+	s := ts.s
 	// Indexed rather than sliced, as in tailUntimed.
 	phase, pend := t.phase, tl.pend
 	needs, known := already, false
 	first = never
-	for r := ts.rep0; r < ts.rep1; r++ {
+	for r, end := ts.rep0, ts.rep1(); r < end; r++ {
 		ph := phase[r]
 		if ph == phRunning {
 			continue
@@ -633,7 +698,7 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
 		at := pend[r]
 		pend[r] = never
 		if !known && (ph == phGate || ph == phOff) {
-			needs, known = t.tailNeeds(ts), true
+			needs, known = t.tailNeeds(ts, i), true
 		}
 		run := never
 		switch ph {
@@ -667,32 +732,33 @@ func (t *Trial) tailReplicas(s int32, ts *tailSvc) (first when, ok bool) {
 	return first, true
 }
 
-// tailService computes when s, down, comes up; everything s waits for is
-// known. Its replicas are timed only when its placement waits for them.
-// It reports false when the tail must give up.
-func (t *Trial) tailService(s int32) bool {
+// tailService computes when the service of step ts, the i-th, down, comes
+// up; everything it waits for is known. Its replicas are timed only when
+// its placement waits for them. It reports false when the tail must give
+// up.
+func (t *Trial) tailService(ts *tailSvc, i int32) bool {
 	tl := &t.tail
-	ts := &tl.plan.svc[s]
+	s, qn := ts.s, ts.qn
 	serving := t.servingCnt[s]
 	base := already
 	switch {
-	case serving == ts.rep1-ts.rep0:
+	case serving == int32(ts.nrep):
 		// Every replica serves (down for a dependency): none waits for
 		// anything.
-	case ts.mode == graph.ActiveStandby && t.serving[t.active[s]], ts.mode != graph.ActiveStandby && serving >= ts.quorum:
+	case qn&standby != 0 && t.serving[t.active[s]], qn&standby == 0 && serving >= int32(qn&quorumMask):
 		// Its placement holds without the replicas not serving.
-		if !t.tailUntimed(ts) {
+		if !t.tailUntimed(ts, i) {
 			return false
 		}
 	default:
-		first, ok := t.tailReplicas(s, ts)
+		first, ok := t.tailReplicas(ts, i)
 		if !ok {
 			return false
 		}
 		// Of a single replica or a quorum of one, the first to serve
 		// (a replica running serves already, or never: isolated).
 		base = first
-		if ts.mode == graph.ActiveStandby || ts.quorum > 1 {
+		if qn&standby != 0 || qn&quorumMask > 1 {
 			if base, ok = t.tailPlacement(s, ts); !ok {
 				return false
 			}
@@ -700,11 +766,12 @@ func (t *Trial) tailService(s int32) bool {
 	}
 	// Indexed rather than sliced, as in tailUntimed.
 	up, upAt, hard := base, tl.upAt, tl.plan.hard
-	for i := ts.hard0; i < ts.grp0; i++ {
-		up = max(up, upAt[hard[i]])
+	grp0 := ts.hard0 + int32(ts.nsvc)
+	for j := ts.hard0; j < grp0; j++ {
+		up = max(up, upAt[hard[j]])
 	}
-	for i := ts.grp0; i < ts.hard1; i++ {
-		up = max(up, t.tailGroup(&tl.plan.grp[-1-hard[i]]))
+	for j, end := grp0, grp0+int32(ts.ngrp); j < end; j++ {
+		up = max(up, t.tailGroup(&tl.plan.grp[-1-hard[j]]))
 	}
 	upAt[s] = up
 	return true
@@ -714,17 +781,17 @@ func (t *Trial) tailService(s int32) bool {
 // quorum above one, is back, its replicas timed.
 func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 	tl := &t.tail
-	if ts.mode == graph.ActiveStandby {
+	if ts.qn&standby != 0 {
 		return t.tailFailover(s, ts)
 	}
 	base := never
 	q := tl.quorum[:0]
-	for r := ts.rep0; r < ts.rep1; r++ {
+	for r, end := ts.rep0, ts.rep1(); r < end; r++ {
 		q = append(q, t.serveTime(r))
 	}
-	if int(ts.quorum) <= len(q) {
+	if k := int(ts.quorum()); k <= len(q) {
 		slices.Sort(q)
-		base = q[ts.quorum-1]
+		base = q[k-1]
 	}
 	tl.quorum = q
 	return base, true
@@ -795,7 +862,7 @@ func (t *Trial) tailFailover(s int32, ts *tailSvc) (when, bool) {
 		return never, false
 	}
 	n := t.nFailover[s]
-	for range 4 * (ts.rep1 - ts.rep0 + 1) {
+	for range 4 * (int(ts.nrep) + 1) {
 		back := t.serveTime(a)
 		if running {
 			if back < done {
@@ -830,7 +897,7 @@ func (t *Trial) tailFailover(s int32, ts *tailSvc) (when, bool) {
 		}
 		// No failover under way: the first replica to serve decides.
 		next := never
-		for r := ts.rep0; r < ts.rep1; r++ {
+		for r, end := ts.rep0, ts.rep1(); r < end; r++ {
 			next = min(next, t.serveTime(r))
 		}
 		if next == never {
@@ -854,7 +921,7 @@ func (t *Trial) tailFailover(s int32, ts *tailSvc) (when, bool) {
 // other than the active one that serves by w, automated (the tooling is
 // up), and reports whether one serves.
 func (t *Trial) tailBeginFailover(s int32, ts *tailSvc, w when, n *uint32, target *int32, done *when) bool {
-	for r := ts.rep0; r < ts.rep1; r++ {
+	for r, end := ts.rep0, ts.rep1(); r < end; r++ {
 		if r != t.active[s] && t.serveTime(r) <= w {
 			cs := &t.c.Services[s]
 			d := t.draw(&cs.Failover.Auto, cs.Key, pFailoverAuto, uint64(*n))
@@ -867,13 +934,12 @@ func (t *Trial) tailBeginFailover(s int32, ts *tailSvc, w when, n *uint32, targe
 	return false
 }
 
-// tailSoft is when every soft dependency and soft any-group of s is
+// tailSoft is when every soft dependency and soft any-group of sf is
 // satisfied: the end of its degraded spell.
-func (t *Trial) tailSoft(s int32) when {
+func (t *Trial) tailSoft(sf *tailSoft) when {
 	p := t.tail.plan
-	ts := &p.svc[s]
 	w, upAt := already, t.tail.upAt
-	for i := ts.soft0; i < ts.soft1; i++ {
+	for i := sf.soft0; i < sf.soft1; i++ {
 		if d := p.softDeps[i]; d >= 0 {
 			w = max(w, upAt[d])
 		} else {
@@ -911,7 +977,7 @@ func (t *Trial) tailCommit() {
 	ordered := t.people > 0 && t.downUsers > t.people
 	ch := tl.changes[:0]
 	n := len(c.Services)
-	up, degraded, upAt, out := t.up[:n], t.degraded[:n], tl.upAt[:n], tl.plan.svc[:n]
+	up, degraded, upAt := t.up[:n], t.degraded[:n], tl.upAt[:n]
 	degUsers := t.degUsers
 	// degrade starts (u > 0) or ends (u < 0) at ms a degraded spell of
 	// u users.
@@ -922,27 +988,29 @@ func (t *Trial) tailCommit() {
 			ch = append(ch, tailChange{t: ms})
 		}
 	}
-	// endSoft ends at soft the degraded spell of s.
-	endSoft := func(s int32, soft when) {
+	// endSoft ends at soft the degraded spell of sf.
+	endSoft := func(sf *tailSoft, soft when) {
 		if soft == never {
 			return // degraded at H: finish closes the spell
 		}
 		ms := soft >> roundBits
+		s := sf.s
 		degraded[s] = false
 		d := ms - t.degSince[s]
 		o.Degraded[s] += d
 		if d > 0 {
 			o.Restored[s] = ms
 		}
-		degrade(ms, -out[s].users)
+		degrade(ms, -sf.users)
 	}
 	// The services that can be degraded: the spells of those up end, and
 	// those that come up may be degraded for a spell. (The changes are
 	// summed in integers, in any order.)
-	for _, s := range tl.plan.soft {
+	for _, sf := range tl.plan.soft {
+		s := sf.s
 		if up[s] {
 			if degraded[s] {
-				endSoft(s, t.tailSoft(s))
+				endSoft(&sf, t.tailSoft(&sf))
 			}
 			continue
 		}
@@ -950,49 +1018,19 @@ func (t *Trial) tailCommit() {
 		if at == never {
 			continue
 		}
-		soft := t.tailSoft(s)
+		soft := t.tailSoft(&sf)
 		if soft <= at {
 			continue // up with its soft dependencies
 		}
 		ms := at >> roundBits
 		degraded[s] = true
 		t.degSince[s] = ms
-		degrade(ms, out[s].users)
-		endSoft(s, soft)
+		degrade(ms, sf.users)
+		endSoft(&sf, soft)
 	}
-	// The services down come up.
-	// The loop reads the slices through locals of one length: one bounds
-	// check a service rather than one a slice.
-	downCount, downUsers := t.downCount, t.downUsers
-	downSince, downtime, lastUp, restored := t.downSince[:n], o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
-	people := t.people > 0 && !ordered
-	for _, s := range tl.down {
-		at := upAt[s]
-		if at == never {
-			continue
-		}
-		so := &out[s]
-		ms := at >> roundBits
-		d := ms - downSince[s]
-		downtime[s] += d
-		if d > so.rto {
-			o.RTOBreach[s] = true
-		}
-		// Restored was set at or before now, or after ms above, by the
-		// end of a degraded spell following its coming up.
-		lastUp[s], restored[s] = ms, max(restored[s], ms)
-		up[s] = true
-		downCount--
-		downUsers -= so.users
-		pt := &pts[cv.at(ms)]
-		pt.down--
-		pt.users -= so.users
-		if ordered {
-			ch = append(ch, tailChange{t: ms, users: -so.users})
-		} else if people {
-			t.personMs.addMul(so.users, ms-t0)
-		}
-	}
+	// The services down come up, in a loop of their own (tailUps): this
+	// one's closures keep the values they share in memory.
+	downCount, downUsers, ch := t.tailUps(&cv, pts, ordered, ch, t0)
 	// The curve, point by point, from the state at each: where nothing
 	// changed, the figures are those of the point before.
 	end := len(cv.grid) // the points up to H: all of a uniform grid
@@ -1034,6 +1072,59 @@ func (t *Trial) tailCommit() {
 		tl.changes = ch
 	}
 	t.events.reset()
+}
+
+// tailUps brings up the services down that the pass timed, from t0 on. It
+// returns the services and users down then and the changes, with those
+// of the services when ordered.
+func (t *Trial) tailUps(cv *tailCurve, pts []tailPoint, ordered bool, ch []tailChange, t0 int64) (int32, int64, []tailChange) {
+	tl := &t.tail
+	o := &t.out
+	// The loop reads the slices through locals of one length: one bounds
+	// check a service rather than one a slice.
+	n := len(t.up)
+	up, upAt, downSince := t.up[:n], tl.upAt[:n], t.downSince[:n]
+	downtime, lastUp, restored := o.Downtime[:n], o.LastUp[:n], o.Restored[:n]
+	downCount, downUsers := t.downCount, t.downUsers
+	people := t.people > 0 && !ordered
+	for _, e := range tl.down {
+		s := e.s
+		at := upAt[s]
+		if at == never {
+			continue
+		}
+		ms := at >> roundBits
+		d := ms - downSince[s]
+		downtime[s] += d
+		if d > int64(e.rto) && (e.rto < bigRTO || t.tailBreach(s, d)) {
+			o.RTOBreach[s] = true
+		}
+		// Restored was set at or before now, or after ms above, by the
+		// end of a degraded spell following its coming up.
+		lastUp[s], restored[s] = ms, max(restored[s], ms)
+		up[s] = true
+		users := int64(e.users)
+		if e.users == bigUsers {
+			users = t.svcOut[s].users
+		}
+		downCount--
+		downUsers -= users
+		pt := &pts[cv.at(ms)]
+		pt.down--
+		pt.users -= users
+		if ordered {
+			ch = append(ch, tailChange{t: ms, users: -users})
+		} else if people {
+			t.personMs.addMul(users, ms-t0)
+		}
+	}
+	return downCount, downUsers, ch
+}
+
+// tailBreach reports whether a downtime d of s breaches its RTO, which its
+// row does not hold.
+func (t *Trial) tailBreach(s int32, d int64) bool {
+	return d > t.svcOut[s].rto
 }
 
 // tailCurve finds the curve point a change of the tail first counts at.

@@ -157,16 +157,15 @@ type clock struct {
 
 // crewState is the crews: the jobs queued for one, how many are free, and
 // when each job held took its crew. reset and restore put it back; hold
-// and release (crews.go) keep free, holdStart, holdPos and held in step.
+// and release (crews.go) keep free, holdPos and held in step.
 type crewState struct {
 	queue rankQueue
 	free  int // crews free; math.MaxInt when unlimited
 
-	// hold start per job, each held job's index in held (-1 when not
-	// held), and the list of jobs held
-	holdStart []int64
-	holdPos   []int32
-	held      []int32
+	// each held job's index in held (-1 when not held), and the jobs
+	// held with the time each took its crew
+	holdPos []int32
+	held    []heldJob
 
 	// waitN counts the restarts and failovers of each service queued for
 	// a crew, and waiting has bit s set when waitN[s] > 0, for decide to
@@ -333,6 +332,8 @@ type tables struct {
 	// bits of crewState instead of walking the list. At most twice the
 	// memory of RevTool.
 	toolOf [][]uint64
+
+	recoveryTables
 }
 
 // marks are the lists of what this instant changed, each entry once (its
@@ -352,7 +353,7 @@ type marks struct {
 	gateList    []int32
 	foCheck     []int32
 	foMark      []bool
-	wentUp      []int32
+	wentUp      []int32 // those with start-need or tooling dependents: what decide looks at
 	wentDown    []int32
 	outcomeMark []bool // s is in out.Touched: the trial changed something of s
 }
