@@ -11,12 +11,15 @@ func (t *Trial) settle() {
 	}
 
 	// Placement and faults; services that must go down go at once, those
-	// that may come up are gathered.
+	// that may come up are gathered. Where no service has a load, which
+	// is most often, the loads are not read (carries, markSeg): a line of
+	// them for every service that changes.
 	t.ups = t.ups[:0]
+	loads := len(t.loaded) > 0
 	for _, s := range t.dirtySvc {
 		t.svcMark[s] = false
 		t.markSeg(s)
-		ok := t.fault[s] == 0 && t.placed(s) && t.carries(s) || s == t.world.svcUp
+		ok := t.fault[s] == 0 && t.placed(s) && (!loads || t.carries(s)) || s == t.world.svcUp
 		if ok == t.baseOK[s] {
 			continue
 		}
@@ -836,7 +839,9 @@ func (t *Trial) markTouched(s int32) {
 
 func (t *Trial) markSeg(s int32) {
 	// Without a load nothing is ever shed: the segment never changes.
-	if t.load[s] > 0 && !t.segMark[s] {
+	// Where no service has one, which is most often, the loads are not
+	// read (carries).
+	if len(t.loaded) > 0 && t.load[s] > 0 && !t.segMark[s] {
 		t.segMark[s] = true
 		t.segDirty = append(t.segDirty, s)
 	}

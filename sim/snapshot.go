@@ -144,7 +144,50 @@ func (t *Trial) takeSnapshot() {
 	t.snapValid = true
 	t.decideFirst()
 	t.from.view(s, &t.decided)
+	t.from.decidedAt, t.from.decidedFlags, t.from.sparse = t.from.decidedAt[:0], false, false
+	if t.decidedOK {
+		t.from.decidedAt = diffDecisions(t.from.decidedAt, s, &t.decided)
+		for _, x := range t.from.decidedAt {
+			t.from.decidedFlags = t.from.decidedFlags || x.manual || x.back || s.foManual[x.s] || s.foBack[x.s]
+		}
+		// The list costs some twenty instructions a service where
+		// copying the arrays costs one a dozen: worth it only when it
+		// spares reading most of them.
+		t.from.sparse = 4*len(t.from.decidedAt) < len(s.foState)
+		if !t.from.sparse {
+			t.from.decidedAt = t.from.decidedAt[:0]
+		}
+	}
 	t.changed = chAll // t's arrays are not this snapshot's
+}
+
+// decidedSvc is a service's failover and crew waits after the first
+// instant's decisions, which changed them.
+type decidedSvc struct {
+	s, target    int32
+	n            uint32 // nFailover
+	waitN        int32
+	state        foState
+	manual, back bool
+}
+
+// diffDecisions appends to list the services whose failover or crew waits
+// differ between before, the snapshot, and after, its decisions taken, as
+// they are after. The decisions look at a few hundred services, those
+// whose failover may start: the arrays, a dozen kilobytes, differ at those
+// only.
+func diffDecisions(list []decidedSvc, before *Trial, after *decisions) []decidedSvc {
+	b, a := &before.failoverState, &after.failoverState
+	for s := range b.foState {
+		if b.foState[s] != a.foState[s] || b.foTarget[s] != a.foTarget[s] || b.nFailover[s] != a.nFailover[s] ||
+			b.foManual[s] != a.foManual[s] || b.foBack[s] != a.foBack[s] || before.waitN[s] != after.waitN[s] {
+			list = append(list, decidedSvc{
+				s: int32(s), target: a.foTarget[s], n: a.nFailover[s], waitN: after.waitN[s],
+				state: a.foState[s], manual: a.foManual[s], back: a.foBack[s],
+			})
+		}
+	}
+	return list
 }
 
 // decideFirst takes the first instant's decisions, when they draw nothing
@@ -342,19 +385,45 @@ func (t *Trial) restore(seed uint64, trial int) {
 
 // restoreDecisions copies the state the first instant's decisions change
 // from the snapshot: as after them when decided, else as before them, for
-// the trial to take them.
+// the trial to take them. After them is before them but for the services
+// of decidedAt: when those are few (sparse), reading them, not the arrays
+// after, spares reading a dozen kilobytes that have left the cache since
+// the last trial.
 func (t *Trial) restoreDecisions(decided bool) {
 	s := t.snap
-	d, q := &t.from.before, &s.queue
+	d, q, waiting := &t.from.before, &s.queue, t.from.before.waiting
 	if decided {
-		d, q = &t.from.after, &t.decided.queue
+		q, waiting = &t.decided.queue, t.from.after.waiting
+		if !t.from.sparse {
+			d = &t.from.after
+		}
 	}
 	putFailovers(&t.failoverState, &d.failoverState)
 	copy(t.queue.bits, q.bits)
 	t.queue.low, t.queue.n = q.low, q.n
 	put(t.waitN, d.waitN)
-	put(t.waiting, d.waiting)
+	put(t.waiting, waiting)
 	if decided {
+		// Through locals of one length: one bounds check a service, and
+		// no reload of the headers after each store.
+		fo := &t.failoverState
+		n := len(fo.foState)
+		state, target, nFailover, waitN := fo.foState[:n], fo.foTarget[:n], fo.nFailover[:n], t.waitN[:n]
+		at := t.from.decidedAt
+		for i := range at {
+			x := &at[i]
+			s := x.s
+			state[s], target[s], nFailover[s], waitN[s] = x.state, x.target, x.n, x.waitN
+		}
+		// Manual failovers and fail-backs seldom start at t = 0: a
+		// second pass, so that the first keeps its slices in registers.
+		if t.from.decidedFlags {
+			manual, back := fo.foManual[:n], fo.foBack[:n]
+			for i := range at {
+				x := &at[i]
+				manual[x.s], back[x.s] = x.manual, x.back
+			}
+		}
 		// Taken: nothing is left to check.
 		t.foCheck = t.foCheck[:0]
 		clear(t.foMark)
@@ -393,6 +462,14 @@ type snapArrays struct {
 	foMark        []bool
 	degradedAt0   []int32   // the services degraded in the snapshot
 	before, after decisions // the first instant's decisions' state (restoreDecisions)
+	// decidedAt is what after holds that before does not, by service,
+	// when sparse: then restoreDecisions reads it instead of after but
+	// for waiting. Empty otherwise.
+	decidedAt []decidedSvc
+	sparse    bool
+	// decidedFlags says whether foManual or foBack is true at a service
+	// of decidedAt, before or after.
+	decidedFlags bool
 }
 
 // view makes v the arrays of s, and of d, its decisions taken.

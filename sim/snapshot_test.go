@@ -197,6 +197,49 @@ func TestRestoreCopiesEverything(t *testing.T) {
 	}
 }
 
+// TestRestoreDecisionsTaken checks restoreDecisions with the first
+// instant's decisions taken, which writes what they changed (decidedAt)
+// over the state before them when that is sparse, against the state after
+// them in full (decided), after trials that changed it.
+func TestRestoreDecisionsTaken(t *testing.T) {
+	checked, sparse := 0, 0
+	for name, c := range snapshotCases(t) {
+		tr := NewTrial(c, Grid(c.Horizon, 10))
+		if tr.snap == nil {
+			continue
+		}
+		for _, w := range worldsOf(c) {
+			tr.SetWorld(w)
+			for k := range caseTrials(c) {
+				tr.Run(1, k)
+			}
+			if !tr.decidedOK {
+				continue
+			}
+			checked++
+			if tr.from.sparse {
+				sparse++
+			}
+			tr.restore(1, 0)
+			tr.restoreDecisions(true)
+			what := fmt.Sprintf("%s, %v", name, w)
+			d := &tr.decided
+			assert.Equalf(t, d.foState, tr.foState, "%s: foState", what)
+			assert.Equalf(t, d.foTarget, tr.foTarget, "%s: foTarget", what)
+			assert.Equalf(t, d.foManual, tr.foManual, "%s: foManual", what)
+			assert.Equalf(t, d.nFailover, tr.nFailover, "%s: nFailover", what)
+			assert.Equalf(t, d.foBack, tr.foBack, "%s: foBack", what)
+			assert.Equalf(t, d.waitN, tr.waitN, "%s: waitN", what)
+			assert.Equalf(t, d.waiting, tr.waiting, "%s: waiting", what)
+			assert.Equalf(t, d.queue.bits, tr.queue.bits, "%s: queue", what)
+			assert.Emptyf(t, tr.foCheck, "%s: foCheck", what)
+		}
+	}
+	assert.Positive(t, checked, "no snapshot took its first decisions")
+	assert.Positive(t, sparse, "no snapshot's first decisions were sparse")
+	assert.Less(t, sparse, checked, "every snapshot's first decisions were sparse")
+}
+
 // TestChangedSaysWhatChanged checks the bits of Trial.changed: after
 // every trial from the snapshot, the arrays of each bit not set are the
 // snapshot's, as restore expects of them.
