@@ -702,7 +702,6 @@ func (t *Trial) tailWaits(ts *tailSvc, i, r int32, ph phase, at when) bool {
 func (t *Trial) tailReplicas(ts *tailSvc, i int32) (first when, ok bool) {
 	c := t.c
 	tl := &t.tail
-	s := ts.s
 	// Indexed rather than sliced, as in tailUntimed.
 	phase, pend := t.phase, tl.pend
 	needs, known := already, false
@@ -725,17 +724,17 @@ func (t *Trial) tailReplicas(ts *tailSvc, i int32) (first when, ok bool) {
 			if !t.gateWaiting[r] {
 				return never, false // an inert service's replica: the world's
 			}
-			run = t.tailProceed(r, &c.Services[s], at, needs)
+			run = t.tailProceed(r, at, needs)
 		case phOff:
 			switch {
 			case at == never:
 			case needs <= at:
-				run = t.tailRestart(r, &c.Services[s], at)
+				run = t.tailRestart(r, at)
 			default:
 				// Powered with a need down: it waits, and draws its
 				// break_glass as decide would.
 				bg := t.draw(&c.BreakGlass, c.Replicas[r].Key, pBreakGlass, uint64(t.nOn[r]+1))
-				run = t.tailProceed(r, &c.Services[s], t.after(at, bg), needs)
+				run = t.tailProceed(r, t.after(at, bg), needs)
 			}
 		default:
 			return never, false // waiting for a crew: the queue is not empty
@@ -852,21 +851,28 @@ func (t *Trial) tailGroupOf(members []int32, need int32) when {
 // running: it proceeds at its break-glass deadline (a deadlock) if that
 // comes no later than its needs (evGate is applied before the instant
 // settles), else when its needs are up.
-func (t *Trial) tailProceed(r int32, cs *graph.CService, deadline, needs when) when {
+func (t *Trial) tailProceed(r int32, deadline, needs when) when {
 	if deadline != never && deadline <= needs {
 		t.tail.deadlock = true
-		return t.tailRestart(r, cs, deadline)
+		return t.tailRestart(r, deadline)
 	}
-	return t.tailRestart(r, cs, needs)
+	return t.tailRestart(r, needs)
 }
 
 // tailRestart is when replica r, passing its gate at p with its tooling
-// up, is running again: its next automated restart (proceed, startRestart).
-func (t *Trial) tailRestart(r int32, cs *graph.CService, p when) when {
+// up, is running again: its next automated restart (proceed, startRestart),
+// drawn as startRestart draws it, from the replica's repCrew and spec,
+// which the trial keeps in cache, rather than its compiled records.
+func (t *Trial) tailRestart(r int32, p when) when {
 	if p == never {
 		return never
 	}
-	d := t.draw(&cs.Restart.Auto, t.c.Replicas[r].Key, pRestartAuto, uint64(t.nStart[r]))
+	rc := &t.repCrew[r]
+	sp := &t.specs[rc.restartSpec[0]]
+	d, ok := sp.fixed()
+	if !ok {
+		d = t.drawn(sp, rc.key, pRestartAuto, pRestartManual, uint64(t.nStart[r]))
+	}
 	return t.after(p, d)
 }
 
@@ -1326,8 +1332,7 @@ func (t *Trial) tailCycle(members []int32) bool {
 				if tl.wait[e.r] {
 					tl.wait[e.r] = false
 					tl.deadlock = true
-					s := c.Replicas[e.r].Service
-					if run := t.tailRestart(e.r, &c.Services[s], w); run != never {
+					if run := t.tailRestart(e.r, w); run != never {
 						rest = append(rest, tailEvent{run, e.r, tailRun})
 					}
 				}
@@ -1371,14 +1376,14 @@ func (t *Trial) tailCycle(members []int32) bool {
 			for r := c.RepOff[s]; r < c.RepOff[s+1]; r++ {
 				if tl.wait[r] {
 					tl.wait[r] = false
-					push(t.tailRestart(r, &c.Services[s], w), r, tailRun)
+					push(t.tailRestart(r, w), r, tailRun)
 				}
 			}
 		}
 		for _, r := range powered {
 			s := c.Replicas[r].Service
 			if t.tailNeedsUp(s, w) {
-				push(t.tailRestart(r, &c.Services[s], w), r, tailRun)
+				push(t.tailRestart(r, w), r, tailRun)
 				continue
 			}
 			tl.wait[r] = true
