@@ -83,11 +83,11 @@ type tailPlan struct {
 	// -1-i for the soft any-group grp[i].
 	softDeps []int32
 	// hard holds, step after step, what each service waits for: its
-	// hard dependencies (the services, then -1-i for the any-group
-	// grp[i]), then its start needs.
+	// hard dependencies (the services, then the any-groups, each a
+	// header, groupHead, and its members), then its start needs.
 	hard []int32
-	// grp lists the any-groups the pass reads, hard and soft: a few
-	// compact lines rather than c.Deps, most of which are not groups.
+	// grp lists the soft any-groups: a few compact lines rather than
+	// c.Deps, most of which are not groups.
 	grp []tailGrp
 }
 
@@ -118,8 +118,9 @@ type tailSvc struct {
 	s    int32 // the service, or -1-i for the cyclic component i
 	rep0 int32 // its replicas: rep0 to rep0+nrep
 	// its hard dependencies and start needs, in tailPlan.hard: nsvc
-	// services from hard0, ngrp any-groups, then the start needs, if
-	// any (hasNeeds), up to the next row's hard0
+	// services from hard0, ngrp numbers of any-groups (each a header,
+	// groupHead, then its members), then the start needs, if any
+	// (hasNeeds), up to the next row's hard0
 	hard0 int32
 	// What tailCommit reads of the service: its users, or bigUsers when
 	// they do not fit; its RTO, or bigRTO when it has none or it does not
@@ -330,10 +331,16 @@ func (p *tailPlan) row(c *graph.Compiled, s int32, hard []int32) tailSvc {
 	}
 	for _, d := range hard {
 		if d < 0 {
+			// The group's members follow their header in the list the
+			// pass reads anyway.
 			g := &c.Deps[-1-d]
-			p.hard = append(p.hard, -1-int32(len(p.grp)))
-			p.grp = append(p.grp, tailGrp{g.AnyOff, g.AnyLen, g.Need})
-			ngrp++
+			if g.AnyLen > groupLen || g.Need < 0 || g.Need > math.MaxInt32>>groupBits {
+				p.off = true
+				return ts
+			}
+			p.hard = append(p.hard, groupHead(g.Need, g.AnyLen))
+			p.hard = append(p.hard, c.AnyMembers[g.AnyOff:g.AnyOff+g.AnyLen]...)
+			ngrp += 1 + int(g.AnyLen)
 		}
 	}
 	p.hard = append(p.hard, needs...)
@@ -365,6 +372,16 @@ func rowOut(cs *graph.CService) (users uint32, rto int32) {
 	}
 	return users, rto
 }
+
+// An any-group in tailPlan.hard is a header, its need and number of
+// members, then its members.
+const (
+	groupBits = 16
+	groupLen  = 1<<groupBits - 1
+)
+
+// groupHead is the header of an any-group of n members, need of them up.
+func groupHead(need, n int32) int32 { return -1 - (need<<groupBits | n) }
 
 // rep1 ends the replicas of the step's service.
 func (ts *tailSvc) rep1() int32 { return ts.rep0 + int32(ts.nrep) }
@@ -770,8 +787,11 @@ func (t *Trial) tailService(ts *tailSvc, i int32) bool {
 	for j := ts.hard0; j < grp0; j++ {
 		up = max(up, upAt[hard[j]])
 	}
-	for j, end := grp0, grp0+int32(ts.ngrp); j < end; j++ {
-		up = max(up, t.tailGroup(&tl.plan.grp[-1-hard[j]]))
+	for j, end := grp0, grp0+int32(ts.ngrp); j < end; {
+		h := -1 - hard[j]
+		n := h & groupLen
+		up = max(up, t.tailGroupOf(hard[j+1:j+1+n], h>>groupBits))
+		j += 1 + n
 	}
 	upAt[s] = up
 	return true
@@ -799,28 +819,33 @@ func (t *Trial) tailPlacement(s int32, ts *tailSvc) (when, bool) {
 
 // tailGroup is when any-group g has need members up.
 func (t *Trial) tailGroup(g *tailGrp) when {
+	return t.tailGroupOf(t.c.AnyMembers[g.AnyOff:g.AnyOff+g.AnyLen], g.Need)
+}
+
+// tailGroupOf is when need services of members are up.
+func (t *Trial) tailGroupOf(members []int32, need int32) when {
 	tl := &t.tail
-	if g.Need == 1 {
-		// Indexed rather than sliced, as in tailUntimed.
-		w, upAt, members := never, tl.upAt, t.c.AnyMembers
-		for i := g.AnyOff; i < g.AnyOff+g.AnyLen; i++ {
-			w = min(w, upAt[members[i]])
+	upAt := tl.upAt
+	if need == 1 {
+		w := never
+		for _, m := range members {
+			w = min(w, upAt[m])
 		}
 		return w
 	}
 	q := tl.quorum[:0]
-	for _, m := range t.c.AnyMembers[g.AnyOff : g.AnyOff+g.AnyLen] {
-		q = append(q, tl.upAt[m])
+	for _, m := range members {
+		q = append(q, upAt[m])
 	}
 	tl.quorum = q
-	if int(g.Need) > len(q) {
+	if int(need) > len(q) {
 		return never
 	}
-	if g.Need <= 0 {
+	if need <= 0 {
 		return already
 	}
 	slices.Sort(q)
-	return q[g.Need-1]
+	return q[need-1]
 }
 
 // tailProceed is when replica r, waiting at its start gate, starts
