@@ -349,10 +349,13 @@ func (t *Trial) restore(seed uint64, trial int) {
 		t.holdPos[h.job] = s.holdPos[h.job]
 	}
 
-	// What the first instant left for its decisions.
+	// What the first instant left for its decisions. Not wentDown, which
+	// only the settle that fills it reads (assignCauses), and the next
+	// settle empties first: the snapshot's lists every service the first
+	// instant took down, hundreds.
 	t.gateList = append(t.gateList[:0], s.gateList...)
 	t.wentUp = append(t.wentUp[:0], s.wentUp...)
-	t.wentDown = append(t.wentDown[:0], s.wentDown...)
+	t.wentDown = t.wentDown[:0]
 
 	// foCheck and foMark: restoreDecisions.
 

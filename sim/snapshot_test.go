@@ -162,7 +162,7 @@ func TestRestoreCopiesEverything(t *testing.T) {
 		"prevUp": "read only while touched", "totalsShort": "config, made by NewTrial",
 		"tail": "the tail's plan and scratch, and its flags, reset with the trial",
 		"ups":  "scratch", "work": "scratch", "cycTry": "scratch", "pending": "scratch", "wave": "scratch",
-		"softWentUp": "scratch", "softWentDown": "scratch",
+		"softWentUp": "scratch", "softWentDown": "scratch", "wentDown": "read only by the settle that fills it",
 	}
 	outSkip := map[string]string{"Trial": "set from the trial", "CurveUp": "all written", "CurveUsers": "all written"}
 	for _, name := range []string{"gen-60/fire", "rules/zero", "kakao-pangyo-2022/pangyo-fire"} {
