@@ -43,7 +43,7 @@ func adviceTable(w io.Writer, a *sim.Advice, currency string, markdown bool) err
 		para("Warning: %d of %d candidates could not be evaluated (the last table says why); the advice below leaves them out.",
 			failed, len(a.Candidates))
 	}
-	if len(a.Steps) == 0 && failed == len(a.Candidates) {
+	if len(a.Steps) == 0 && failed > 0 && failed == len(a.Candidates) {
 		para("No candidate could be evaluated: there is no advice.")
 	} else if len(a.Steps) == 0 {
 		para("No candidate fits the budget with a saving whose 95%% CI lies above 0: nothing to buy.")
