@@ -215,7 +215,8 @@ func (d *decoder) checkStartCapacity(s *Service, r capRanges) {
 		return
 	}
 	if len(ranges) == 0 {
-		d.errorf(r.cbNd, "service %q would be down from t = 0 (docs/model.md §6, §11): %s", s.ID, shortfall(s, c, load, cb))
+		// Every value plain: the capacity and the message of startDown.
+		d.errorf(r.cbNd, "%s", startDown(s))
 		return
 	}
 	d.errorf(r.cbNd, "service %q could be down from t = 0 (docs/model.md §6, §11): at the worst of its ranges (%s), %s (every value of a range must keep it up)",

@@ -203,38 +203,31 @@ func TestRestoreCopiesEverything(t *testing.T) {
 // them in full (decided), after trials that changed it.
 func TestRestoreDecisionsTaken(t *testing.T) {
 	checked, sparse := 0, 0
-	for name, c := range snapshotCases(t) {
-		tr := NewTrial(c, Grid(c.Horizon, 10))
-		if tr.snap == nil {
-			continue
+	eachSnapshotWorld(t, func(name string, c *graph.Compiled, tr *Trial, w World) {
+		for k := range caseTrials(c) {
+			tr.Run(1, k)
 		}
-		for _, w := range worldsOf(c) {
-			tr.SetWorld(w)
-			for k := range caseTrials(c) {
-				tr.Run(1, k)
-			}
-			if !tr.decidedOK {
-				continue
-			}
-			checked++
-			if tr.from.sparse {
-				sparse++
-			}
-			tr.restore(1, 0)
-			tr.restoreDecisions(true)
-			what := fmt.Sprintf("%s, %v", name, w)
-			d := &tr.decided
-			assert.Equalf(t, d.foState, tr.foState, "%s: foState", what)
-			assert.Equalf(t, d.foTarget, tr.foTarget, "%s: foTarget", what)
-			assert.Equalf(t, d.foManual, tr.foManual, "%s: foManual", what)
-			assert.Equalf(t, d.nFailover, tr.nFailover, "%s: nFailover", what)
-			assert.Equalf(t, d.foBack, tr.foBack, "%s: foBack", what)
-			assert.Equalf(t, d.waitN, tr.waitN, "%s: waitN", what)
-			assert.Equalf(t, d.waiting, tr.waiting, "%s: waiting", what)
-			assert.Equalf(t, d.queue.bits, tr.queue.bits, "%s: queue", what)
-			assert.Emptyf(t, tr.foCheck, "%s: foCheck", what)
+		if !tr.decidedOK {
+			return
 		}
-	}
+		checked++
+		if tr.from.sparse {
+			sparse++
+		}
+		tr.restore(1, 0)
+		tr.restoreDecisions(true)
+		what := fmt.Sprintf("%s, %v", name, w)
+		d := &tr.decided
+		assert.Equalf(t, d.foState, tr.foState, "%s: foState", what)
+		assert.Equalf(t, d.foTarget, tr.foTarget, "%s: foTarget", what)
+		assert.Equalf(t, d.foManual, tr.foManual, "%s: foManual", what)
+		assert.Equalf(t, d.nFailover, tr.nFailover, "%s: nFailover", what)
+		assert.Equalf(t, d.foBack, tr.foBack, "%s: foBack", what)
+		assert.Equalf(t, d.waitN, tr.waitN, "%s: waitN", what)
+		assert.Equalf(t, d.waiting, tr.waiting, "%s: waiting", what)
+		assert.Equalf(t, d.queue.bits, tr.queue.bits, "%s: queue", what)
+		assert.Emptyf(t, tr.foCheck, "%s: foCheck", what)
+	})
 	assert.Positive(t, checked, "no snapshot took its first decisions")
 	assert.Positive(t, sparse, "no snapshot's first decisions were sparse")
 	assert.Less(t, sparse, checked, "every snapshot's first decisions were sparse")
@@ -245,6 +238,37 @@ func TestRestoreDecisionsTaken(t *testing.T) {
 // snapshot's, as restore expects of them.
 func TestChangedSaysWhatChanged(t *testing.T) {
 	checked := 0
+	eachSnapshotWorld(t, func(name string, c *graph.Compiled, tr *Trial, w World) {
+		for k := range caseTrials(c) {
+			tr.Run(1, k)
+			s, o, so := tr.snap, &tr.out, &tr.snap.out
+			for _, g := range []struct {
+				bit  uint32
+				what string
+				same bool
+			}{
+				{chFail, "failed, nFail", slices.Equal(tr.failed, s.failed) && slices.Equal(tr.nFail, s.nFail)},
+				{chStop, "stopReason", slices.Equal(tr.stopReason, s.stopReason)},
+				{chLastStop, "lastStop", slices.Equal(tr.lastStop, s.lastStop)},
+				{chFault, "fault", slices.Equal(tr.fault, s.fault)},
+				{chDown, "curCause, downSince, FirstDown, Cause", slices.Equal(tr.curCause, s.curCause) && slices.Equal(tr.downSince, s.downSince) &&
+					slices.Equal(o.FirstDown, so.FirstDown) && slices.Equal(o.Cause, so.Cause)},
+				{chAtEnd, "DownAtEnd", slices.Equal(o.DownAtEnd, so.DownAtEnd)},
+				{chLoss, "DataLoss, AllLost", slices.Equal(o.DataLoss, so.DataLoss) && slices.Equal(o.AllLost, so.AllLost)},
+			} {
+				if tr.changed&g.bit == 0 {
+					checked++
+					assert.Truef(t, g.same, "%s, %v, trial %d: %s changed without its bit", name, w, k, g.what)
+				}
+			}
+		}
+	})
+	assert.Positive(t, checked, "no trial left any array alone")
+}
+
+// eachSnapshotWorld calls f for every world of every snapshot case whose
+// trials start from a snapshot, with tr set to the world.
+func eachSnapshotWorld(t *testing.T, f func(name string, c *graph.Compiled, tr *Trial, w World)) {
 	for name, c := range snapshotCases(t) {
 		tr := NewTrial(c, Grid(c.Horizon, 10))
 		if tr.snap == nil {
@@ -252,32 +276,9 @@ func TestChangedSaysWhatChanged(t *testing.T) {
 		}
 		for _, w := range worldsOf(c) {
 			tr.SetWorld(w)
-			for k := range caseTrials(c) {
-				tr.Run(1, k)
-				s, o, so := tr.snap, &tr.out, &tr.snap.out
-				for _, g := range []struct {
-					bit  uint32
-					what string
-					same bool
-				}{
-					{chFail, "failed, nFail", slices.Equal(tr.failed, s.failed) && slices.Equal(tr.nFail, s.nFail)},
-					{chStop, "stopReason", slices.Equal(tr.stopReason, s.stopReason)},
-					{chLastStop, "lastStop", slices.Equal(tr.lastStop, s.lastStop)},
-					{chFault, "fault", slices.Equal(tr.fault, s.fault)},
-					{chDown, "curCause, downSince, FirstDown, Cause", slices.Equal(tr.curCause, s.curCause) && slices.Equal(tr.downSince, s.downSince) &&
-						slices.Equal(o.FirstDown, so.FirstDown) && slices.Equal(o.Cause, so.Cause)},
-					{chAtEnd, "DownAtEnd", slices.Equal(o.DownAtEnd, so.DownAtEnd)},
-					{chLoss, "DataLoss, AllLost", slices.Equal(o.DataLoss, so.DataLoss) && slices.Equal(o.AllLost, so.AllLost)},
-				} {
-					if tr.changed&g.bit == 0 {
-						checked++
-						assert.Truef(t, g.same, "%s, %v, trial %d: %s changed without its bit", name, w, k, g.what)
-					}
-				}
-			}
+			f(name, c, tr, w)
 		}
 	}
-	assert.Positive(t, checked, "no trial left any array alone")
 }
 
 // sameDegSince checks that x's degSince is y's wherever x is degraded,
